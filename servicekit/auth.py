@@ -1,0 +1,109 @@
+"""Identity: bearer JWTs whose claims name the person's unit and roles.
+
+Production verifies tokens of the province's OIDC provider (`TDKT_JWT_JWKS_URL`, RS256/ES256);
+`tdkt up` and the tests sign with a local key (`TDKT_JWT_SECRET`, HS256).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+from pydantic import BaseModel, Field
+
+from servicekit.settings import ServiceSettings
+
+
+class Role(StrEnum):
+    UNIT_CLERK = "unit_clerk"  # cán bộ TĐKT của đơn vị
+    PLANNER = "planner"  # chuyên viên Ban TĐKT quản lý kế hoạch
+    APPRAISER = "appraiser"  # chuyên viên thẩm định
+    COUNCIL_MEMBER = "council_member"
+    COUNCIL_SECRETARY = "council_secretary"
+    CHAIR = "chair"
+    AUDITOR = "auditor"
+    INTEGRATOR = "integrator"  # hệ thống khác (e-office, …)
+    ADMIN = "admin"
+
+
+class Principal(BaseModel):
+    subject: str
+    name: str = ""
+    unit: str | None = None
+    roles: frozenset[Role] = Field(default_factory=frozenset)
+
+    def has_any(self, roles: Iterable[Role]) -> bool:
+        return Role.ADMIN in self.roles or any(role in self.roles for role in roles)
+
+
+class AuthError(Exception):
+    """Raised when a request carries no valid token (HTTP 401)."""
+
+
+class ForbiddenError(Exception):
+    """Raised when the person's roles do not allow the command (HTTP 403)."""
+
+
+class TokenVerifier:
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+
+    def verify(self, token: str) -> Principal:
+        try:
+            if self._jwks is not None:
+                key = self._jwks.get_signing_key_from_jwt(token).key
+                algorithms = ["RS256", "ES256"]
+            else:
+                assert self.settings.jwt_secret is not None
+                key = self.settings.jwt_secret.get_secret_value()
+                algorithms = ["HS256"]
+            claims = jwt.decode(
+                token, key, algorithms=algorithms,
+                audience=self.settings.jwt_audience, issuer=self.settings.jwt_issuer,
+                options={"require": ["exp", "sub"]},
+            )
+        except jwt.PyJWTError as error:
+            raise AuthError(f"Mã truy cập không hợp lệ: {error}") from None
+        roles = frozenset(Role(r) for r in claims.get("roles", []) if r in Role.__members__.values())
+        return Principal(subject=claims["sub"], name=claims.get("name", ""),
+                         unit=claims.get("unit"), roles=roles)
+
+
+def issue_token(
+    secret: str, *, subject: str, roles: Iterable[str], unit: str | None = None, name: str = "",
+    issuer: str = "tdkt-local", audience: str = "tdkt", ttl_s: int = 8 * 3600,
+) -> str:
+    """Sign a local HS256 token (for `tdkt token`, `tdkt up` and tests)."""
+    now = int(time.time())
+    claims = {"sub": subject, "name": name, "unit": unit, "roles": list(roles),
+              "iss": issuer, "aud": audience, "iat": now, "exp": now + ttl_s}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def current_principal(request: Request) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise AuthError("Thiếu mã truy cập (Authorization: Bearer …)")
+    verifier: TokenVerifier = request.app.state.verifier
+    return verifier.verify(token.strip())
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def require(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that lets through only people holding one of `roles` (or admin)."""
+
+    def check(principal: PrincipalDep) -> Principal:
+        if not principal.has_any(roles):
+            names = ", ".join(role.value for role in roles)
+            raise ForbiddenError(f"Cần một trong các vai trò: {names}")
+        return principal
+
+    return check

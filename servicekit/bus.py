@@ -1,0 +1,64 @@
+"""NATS JetStream: connecting, the one stream over `<root>.>`, subjects."""
+
+from __future__ import annotations
+
+import logging
+
+import nats
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+from servicekit.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+def dlq_subject(root: str, consumer: str) -> str:
+    return f"{root}.dlq.{consumer}"
+
+
+def publisher_subjects(root: str, publishers: list[str]) -> list[str]:
+    """Filter subjects for everything the named services publish (dead letters excluded)."""
+    return [f"{root}.{publisher}.>" for publisher in publishers]
+
+
+async def connect(settings: ServiceSettings, *, name: str | None = None) -> Client:
+    async def on_error(error: Exception) -> None:
+        log.warning("nats error: %s", error)
+
+    async def on_disconnect() -> None:
+        log.warning("nats disconnected; reconnecting")
+
+    return await nats.connect(
+        settings.nats_url,
+        name=name or f"tdkt-{settings.service}",
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=1,
+        connect_timeout=5,
+        error_cb=on_error,
+        disconnected_cb=on_disconnect,
+    )
+
+
+def stream_config(settings: ServiceSettings) -> StreamConfig:
+    return StreamConfig(
+        name=settings.stream_name,
+        subjects=[f"{settings.subject_root}.>"],
+        storage=StorageType.FILE,
+        retention=RetentionPolicy.LIMITS,
+        discard=DiscardPolicy.OLD,
+        num_replicas=settings.stream_replicas,
+        duplicate_window=settings.duplicate_window_s,
+        allow_direct=True,
+    )
+
+
+async def ensure_stream(js: JetStreamContext, settings: ServiceSettings) -> None:
+    """Create the stream when it is missing; an existing stream is left as operators set it."""
+    try:
+        await js.stream_info(settings.stream_name)
+    except NotFoundError:
+        await js.add_stream(stream_config(settings))
+        log.info("created stream %s over %s.>", settings.stream_name, settings.subject_root)

@@ -1,0 +1,272 @@
+"""Durable JetStream consumers that apply each event exactly once to a PostgreSQL store.
+
+- Every event is applied in the same transaction as a `processed_events(consumer, event_id)`
+  row, so a redelivered or duplicated message changes nothing.
+- A fetched batch is applied in one transaction (one commit for many events); when that
+  fails, the batch is re-applied one event per transaction to isolate the failing event.
+- Failing events are retried with back-off (`nak(delay)`), in order: the events behind a
+  failing one wait with it. After `max_deliver` attempts the event moves to the dead-letter
+  subject `<root>.dlq.<consumer>` with the error, and the stream moves on. Unreadable
+  messages (not a CloudEvent of a known contract) go there at once. Database outages are
+  retried without limit and never dead-lettered.
+- The fetch loop is our own: FastStream 0.7.8's batch loop lets nats-py's bare
+  `asyncio.TimeoutError` escape and drops the partial batch until `ack_wait` (see
+  docs/architecture.md); processing also has to stay strictly sequential.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import asyncpg
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+from opentelemetry import propagate, trace
+
+from contracts import EnvelopeError, IntegrationEvent, unwrap
+from servicekit.bus import dlq_subject
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+
+Handler = Callable[[asyncpg.Connection, IntegrationEvent], Awaitable[None]]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS processed_events (
+    consumer text NOT NULL,
+    event_id uuid NOT NULL,
+    stream_seq bigint,
+    processed_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (consumer, event_id)
+)
+"""
+
+TRANSIENT = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.SerializationError,
+    asyncpg.DeadlockDetectedError,
+)
+
+
+@dataclass
+class ConsumerStatus:
+    processed: int = 0
+    duplicates: int = 0
+    retried: int = 0
+    dead_lettered: int = 0
+    last_error: str | None = None
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        name: str,
+        js: JetStreamContext,
+        pool: asyncpg.Pool,
+        stream: str,
+        subject_root: str,
+        handlers: Mapping[type[IntegrationEvent], Handler],
+        subjects: Sequence[str] | None = None,
+        fallback: Handler | None = None,
+        max_deliver: int = 5,
+        backoff: Sequence[float] = (1, 5, 30, 120, 600),
+        batch_size: int = 256,
+        fetch_timeout: float = 1.0,
+        ack_wait: float = 60.0,
+    ) -> None:
+        self.name = name
+        self.js = js
+        self.pool = pool
+        self.stream = stream
+        self.subject_root = subject_root
+        self.handlers = dict(handlers)
+        self.fallback = fallback
+        self.subjects = list(subjects or [cls.subject_for(subject_root) for cls in handlers])
+        if not self.subjects:
+            raise ValueError("a consumer needs handlers or subjects")
+        self.max_deliver = max_deliver
+        self.backoff = list(backoff)
+        self.batch_size = batch_size
+        self.fetch_timeout = fetch_timeout
+        self.ack_wait = ack_wait
+        self.status = ConsumerStatus()
+
+    def config(self, deliver_policy: DeliverPolicy = DeliverPolicy.ALL) -> ConsumerConfig:
+        filters = {"filter_subjects": self.subjects} if len(self.subjects) > 1 else {
+            "filter_subject": self.subjects[0]
+        }
+        return ConsumerConfig(
+            name=self.name,
+            durable_name=self.name,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=deliver_policy,
+            ack_wait=self.ack_wait,
+            max_deliver=-1,
+            max_ack_pending=self.batch_size * 4,
+            **filters,
+        )
+
+    async def ensure(self) -> None:
+        """Create the tracking table and the durable consumer (idempotent)."""
+        async with self.pool.acquire() as conn:
+            await conn.execute(SCHEMA)
+        await self.js.add_consumer(self.stream, self.config())
+
+    async def reset(self, clear: Callable[[asyncpg.Connection], Awaitable[None]]) -> None:
+        """Forget everything consumed: `clear` empties the read model in the same
+        transaction as the tracking rows; the consumer restarts from sequence 1."""
+        with contextlib.suppress(NotFoundError):
+            await self.js.delete_consumer(self.stream, self.name)
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute("DELETE FROM processed_events WHERE consumer = $1", self.name)
+            await clear(conn)
+        await self.ensure()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Consume until `stop` is set; survives bus and database outages."""
+        delay = 0.5
+        while not stop.is_set():
+            try:
+                await self.ensure()
+                subscription = await self.js.pull_subscribe_bind(durable=self.name, stream=self.stream)
+                try:
+                    while not stop.is_set():
+                        messages = await self._fetch(subscription)
+                        if messages:
+                            await self.process(messages)
+                        delay = 0.5
+                finally:
+                    with contextlib.suppress(Exception):
+                        await subscription.unsubscribe()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                self.status.last_error = f"{type(error).__name__}: {error}"
+                log.warning("consumer %s interrupted: %s; retrying in %.1fs", self.name, error, delay)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(stop.wait(), delay)
+                delay = min(delay * 2, 10.0)
+
+    async def _fetch(self, subscription: JetStreamContext.PullSubscription) -> list[Msg]:
+        try:
+            return await subscription.fetch(self.batch_size, timeout=self.fetch_timeout)
+        except TimeoutError:  # nats.errors.TimeoutError and bare asyncio.TimeoutError alike
+            return []
+
+    async def process(self, messages: Sequence[Msg]) -> None:
+        readable: list[tuple[Msg, IntegrationEvent]] = []
+        for message in messages:
+            try:
+                readable.append((message, unwrap(message.headers, message.data)))
+            except EnvelopeError as error:
+                await self._dead_letter(message, f"unreadable message: {error}")
+        if not readable:
+            return
+        try:
+            applied = 0
+            async with self.pool.acquire() as conn, conn.transaction():
+                for message, event in readable:
+                    applied += await self._apply(conn, message, event)
+        except Exception:
+            await self._process_one_by_one(readable)
+            return
+        self._count(applied, len(readable))
+        for message, _ in readable:
+            await message.ack()
+
+    async def _process_one_by_one(self, readable: list[tuple[Msg, IntegrationEvent]]) -> None:
+        for index, (message, event) in enumerate(readable):
+            try:
+                async with self.pool.acquire() as conn, conn.transaction():
+                    applied = await self._apply(conn, message, event)
+            except Exception as error:
+                moved_on = await self._fail(message, error)
+                if not moved_on:  # keep order: the events behind it wait with it
+                    for later, _ in readable[index + 1 :]:
+                        await later.nak(delay=self._delay(message))
+                    return
+                continue
+            self._count(applied, 1)
+            await message.ack()
+
+    async def _apply(self, conn: asyncpg.Connection, message: Msg, event: IntegrationEvent) -> int:
+        inserted = await conn.fetchval(
+            "INSERT INTO processed_events (consumer, event_id, stream_seq) VALUES ($1, $2, $3) "
+            "ON CONFLICT DO NOTHING RETURNING true",
+            self.name,
+            event.event_id,
+            _stream_seq(message),
+        )
+        if not inserted:
+            return 0
+        handler = self.handlers.get(type(event), self.fallback)
+        if handler is not None:
+            parent = propagate.extract(message.headers or {})
+            with tracer.start_as_current_span(
+                f"{message.subject} process", context=parent, kind=trace.SpanKind.CONSUMER,
+                attributes={"messaging.consumer.group.name": self.name},
+            ):
+                await handler(conn, event)
+        return 1
+
+    def _count(self, applied: int, total: int) -> None:
+        self.status.processed += applied
+        self.status.duplicates += total - applied
+        self.status.last_error = None
+
+    def _delay(self, message: Msg) -> float:
+        attempt = max(_delivered(message), 1)
+        return self.backoff[min(attempt, len(self.backoff)) - 1]
+
+    async def _fail(self, message: Msg, error: Exception) -> bool:
+        """Retry later (False) or dead-letter (True, the stream moves on)."""
+        self.status.last_error = f"{type(error).__name__}: {error}"
+        if not isinstance(error, TRANSIENT) and _delivered(message) >= self.max_deliver:
+            await self._dead_letter(message, f"{type(error).__name__}: {error}")
+            return True
+        log.warning("consumer %s: %s failed (attempt %d): %s", self.name, message.subject,
+                    _delivered(message), error)
+        self.status.retried += 1
+        await message.nak(delay=self._delay(message))
+        return False
+
+    async def _dead_letter(self, message: Msg, reason: str) -> None:
+        seq = _stream_seq(message)
+        headers = {
+            **(message.headers or {}),
+            "tdkt-dlq-consumer": self.name,
+            "tdkt-dlq-reason": reason[:2000],
+            "tdkt-dlq-subject": message.subject,
+            "tdkt-dlq-stream-seq": str(seq),
+            "tdkt-dlq-delivered": str(_delivered(message)),
+            "Nats-Msg-Id": f"dlq:{self.name}:{seq}",
+        }
+        await self.js.publish(dlq_subject(self.subject_root, self.name), message.data, headers=headers)
+        await message.term()
+        self.status.dead_lettered += 1
+        log.error("consumer %s: message %s moved to dead letters: %s", self.name, seq, reason)
+
+
+def _stream_seq(message: Msg) -> int | None:
+    try:
+        return message.metadata.sequence.stream
+    except Exception:
+        return None
+
+
+def _delivered(message: Msg) -> int:
+    try:
+        return message.metadata.num_delivered
+    except Exception:
+        return 1

@@ -1,0 +1,30 @@
+"""PostgreSQL helpers shared by services: create a service's database, open a pool."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from servicekit.settings import ServiceSettings
+
+
+async def ensure_database(settings: ServiceSettings) -> None:
+    """Create the service's database when it does not exist yet (idempotent)."""
+    name = settings.database_name
+    conn = await asyncpg.connect(settings.dsn_for("postgres"))
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            try:
+                await conn.execute(f'CREATE DATABASE "{name}"')
+            except asyncpg.DuplicateDatabaseError:
+                pass  # another replica created it first
+    finally:
+        await conn.close()
+
+
+async def open_pool(settings: ServiceSettings, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(
+        settings.dsn_for(), min_size=min_size, max_size=max_size, command_timeout=30
+    )
+    assert pool is not None
+    return pool

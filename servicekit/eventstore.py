@@ -1,0 +1,102 @@
+"""The event store of a service: eventsourcing on PostgreSQL, with the trace context of the
+command that caused each event stored beside it (so the relay can continue the trace)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
+from eventsourcing.utils import get_topic
+from opentelemetry import propagate
+
+from servicekit.settings import ServiceSettings
+
+TRACE_KEY = "__trace__"
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class TracingMapper(Mapper[UUID]):
+    """A Mapper that keeps the W3C trace context of the current span with each event."""
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        state = dict(vars(domain_event))
+        originator_id = state.pop("originator_id")
+        originator_version = state.pop("originator_version")
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        if carrier:
+            state[TRACE_KEY] = carrier
+        stored = self.transcoder.encode(state)
+        if self.compressor:
+            stored = self.compressor.compress(stored)
+        if self.cipher:
+            stored = self.cipher.encrypt(stored)
+        return StoredEvent(
+            originator_id=originator_id,
+            originator_version=originator_version,
+            topic=get_topic(type(domain_event)),
+            state=stored,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        return self.to_domain_event_with_trace(stored_event)[0]
+
+    def to_domain_event_with_trace(
+        self, stored_event: StoredEvent
+    ) -> tuple[DomainEventProtocol[UUID], dict[str, str]]:
+        event = super().to_domain_event(stored_event)
+        carrier = event.__dict__.pop(TRACE_KEY, None) or {}
+        return event, carrier
+
+
+class ServiceApplication(Application[UUID]):
+    """Base of every service's Application: tracing mapper and date transcoding."""
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=TracingMapper
+        )
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+
+def postgres_env(settings: ServiceSettings, *, pool_size: int = 10) -> dict[str, str]:
+    """eventsourcing's environment for the service's own database."""
+    parts = urlsplit(settings.dsn_for())
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": settings.database_name,
+        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_POOL_SIZE": str(pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(pool_size),
+        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "POSTGRES_LOCK_TIMEOUT": "10",
+    }
+
+
+def memory_env() -> dict[str, Any]:
+    """For pure domain and application unit tests only."""
+    return {"PERSISTENCE_MODULE": "eventsourcing.popo"}

@@ -1,0 +1,48 @@
+"""`/healthz` (the process answers) and `/readyz` (its database, bus and workers answer)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+Check = Callable[[], Awaitable[str | None]]  # None when healthy, else what is wrong
+
+router = APIRouter(tags=["health"])
+
+
+class Readiness:
+    def __init__(self) -> None:
+        self.checks: dict[str, Check] = {}
+
+    def add(self, name: str, check: Check) -> None:
+        self.checks[name] = check
+
+    async def report(self) -> dict[str, str]:
+        async def run(check: Check) -> str:
+            try:
+                problem = await asyncio.wait_for(check(), 3.0)
+            except Exception as error:
+                problem = f"{type(error).__name__}: {error}"
+            return problem or "ok"
+
+        results = await asyncio.gather(*(run(c) for c in self.checks.values()))
+        return dict(zip(self.checks, results, strict=True))
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """Liveness: the process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(request: Request) -> JSONResponse:
+    """Readiness: database, bus and background workers are working."""
+    readiness: Readiness = request.app.state.readiness
+    report = await readiness.report()
+    ready = all(value == "ok" for value in report.values())
+    return JSONResponse({"status": "ready" if ready else "unavailable", "checks": report},
+                        status_code=200 if ready else 503)

@@ -1,0 +1,199 @@
+"""The outbox relay: follows an Application's notification log and publishes each event to
+JetStream, in order, exactly once on the bus.
+
+- Position: the last relayed notification id, stored in the service's database after the
+  whole batch was acknowledged by JetStream. A crash between publish and save re-sends the
+  batch; the header `Nats-Msg-Id: <service>:<notification id>` makes JetStream drop the
+  re-sends (inside the stream's duplicate window), and consumers dedupe on `event_id`.
+- Wake-up: LISTEN on the recorder's channel (eventsourcing NOTIFYs on every insert), with
+  a slow poll as a safety net.
+- One relay per service at a time: a PostgreSQL advisory lock elects the leader among replicas.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID, uuid5
+
+import asyncpg
+from eventsourcing.application import Application
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Notification
+from nats.js import JetStreamContext
+from opentelemetry import propagate, trace
+
+from contracts import IntegrationEvent, wrap
+from servicekit.eventstore import TracingMapper
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+
+Translate = Callable[[DomainEventProtocol[UUID], UUID], IntegrationEvent | None]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox_position (
+    relay text PRIMARY KEY,
+    notification_id bigint NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+)
+"""
+
+EVENT_ID_NAMESPACE = UUID("6f1c7d3e-5b0a-4c61-9a43-2f8e0b7d1c55")
+
+
+def integration_event_id(service: str, originator_id: UUID, version: int) -> UUID:
+    """A stable id for the integration event of one stored domain event."""
+    return uuid5(EVENT_ID_NAMESPACE, f"{service}:{originator_id}:{version}")
+
+
+@dataclass
+class RelayStatus:
+    position: int = 0
+    published: int = 0
+    duplicates: int = 0
+    is_leader: bool = False
+    last_error: str | None = None
+    last_batch_at: float = field(default_factory=time.monotonic)
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        app: Application[UUID],
+        translate: Translate,
+        js: JetStreamContext,
+        dsn: str,
+        service: str,
+        subject_root: str,
+        batch_size: int = 500,
+        publish_timeout: float = 10.0,
+        poll_interval: float = 2.0,
+    ) -> None:
+        if not isinstance(app.mapper, TracingMapper):
+            raise TypeError("the application must be a ServiceApplication (TracingMapper)")
+        self.app = app
+        self.mapper: TracingMapper = app.mapper
+        self.translate = translate
+        self.js = js
+        self.dsn = dsn
+        self.service = service
+        self.subject_root = subject_root
+        self.batch_size = batch_size
+        self.publish_timeout = publish_timeout
+        self.poll_interval = poll_interval
+        self.status = RelayStatus()
+        self._wake = asyncio.Event()
+        self._lock_key = zlib.crc32(f"tdkt-outbox:{service}".encode())
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Relay until `stop` is set; reconnects and backs off on any failure."""
+        delay = 0.2
+        while not stop.is_set():
+            try:
+                await self._run_as_leader(stop)
+                delay = 0.2
+            except Exception as error:  # a crash must not end the relay
+                self.status.last_error = f"{type(error).__name__}: {error}"
+                log.exception("outbox relay failed; retrying in %.1fs", delay)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(stop.wait(), delay)
+                delay = min(delay * 2, 10.0)
+
+    async def _run_as_leader(self, stop: asyncio.Event) -> None:
+        conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
+        try:
+            await conn.execute(SCHEMA)
+            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key):
+                self.status.is_leader = False
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 5.0)
+                if stop.is_set():
+                    return
+            self.status.is_leader = True
+            await conn.add_listener(self._channel(), self._on_notify)
+            position = await self._load_position(conn)
+            while not stop.is_set():
+                self._wake.clear()  # before reading, so a NOTIFY during the read is not lost
+                position = await self._relay_available(conn, position, stop)
+                waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+                await asyncio.wait(waiters, timeout=self.poll_interval, return_when=asyncio.FIRST_COMPLETED)
+                for waiter in waiters:
+                    waiter.cancel()
+        finally:
+            self.status.is_leader = False
+            await conn.close()
+
+    def _channel(self) -> str:
+        return getattr(self.app.recorder, "channel_name", f"{self.app.name.lower()}_events")
+
+    def _on_notify(self, *_: Any) -> None:
+        self._wake.set()
+
+    async def _load_position(self, conn: asyncpg.Connection) -> int:
+        row = await conn.fetchval(
+            "SELECT notification_id FROM outbox_position WHERE relay = $1", self.service
+        )
+        self.status.position = int(row or 0)
+        return self.status.position
+
+    async def _relay_available(self, conn: asyncpg.Connection, position: int, stop: asyncio.Event) -> int:
+        while not stop.is_set():
+            batch: Sequence[Notification] = await asyncio.to_thread(
+                self.app.recorder.select_notifications,
+                position,
+                self.batch_size,
+                inclusive_of_start=False,
+            )
+            if not batch:
+                return position
+            await self._publish(batch)
+            position = batch[-1].id
+            await conn.execute(
+                "INSERT INTO outbox_position (relay, notification_id) VALUES ($1, $2) "
+                "ON CONFLICT (relay) DO UPDATE SET notification_id = EXCLUDED.notification_id, "
+                "updated_at = now()",
+                self.service,
+                position,
+            )
+            self.status.position = position
+            self.status.last_error = None
+            self.status.last_batch_at = time.monotonic()
+        return position
+
+    async def _publish(self, batch: Sequence[Notification]) -> None:
+        acks: list[asyncio.Future[Any]] = []
+        for notification in batch:
+            event, carrier = self.mapper.to_domain_event_with_trace(notification)
+            public = self.translate(event, integration_event_id(
+                self.service, notification.originator_id, notification.originator_version
+            ))
+            if public is None:
+                continue
+            envelope = wrap(public, self.subject_root)
+            headers = {**envelope.headers, "Nats-Msg-Id": f"{self.service}:{notification.id}"}
+            parent = propagate.extract(carrier)
+            with tracer.start_as_current_span(
+                f"{envelope.subject} publish", context=parent, kind=trace.SpanKind.PRODUCER
+            ):
+                propagate.inject(headers)
+                acks.append(await self.js.publish_async(envelope.subject, envelope.body, headers=headers))
+        if not acks:
+            return
+        try:
+            results = await asyncio.wait_for(asyncio.gather(*acks), self.publish_timeout)
+        except BaseException:
+            for ack in acks:  # frees nats-py's in-flight slots of unanswered publishes
+                ack.cancel()
+            raise
+        duplicates = sum(1 for result in results if result.duplicate)
+        self.status.published += len(results) - duplicates
+        self.status.duplicates += duplicates
+        log.debug("relayed %d events up to notification %d", len(results), batch[-1].id)

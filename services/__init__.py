@@ -1,0 +1,1 @@
+"""The TĐKT services. None imports another: they share only `contracts` and `servicekit`."""

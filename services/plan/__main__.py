@@ -1,0 +1,3 @@
+from services.plan.main import main
+
+main()

