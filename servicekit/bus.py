@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
@@ -25,13 +24,16 @@ def publisher_subjects(root: str, publishers: list[str]) -> list[str]:
 
 
 async def connect(settings: ServiceSettings, *, name: str | None = None) -> Client:
+    client = Client()
+
     async def on_error(error: Exception) -> None:
         log.warning("nats error: %s", error)
 
     async def on_disconnect() -> None:
-        log.warning("nats disconnected; reconnecting")
+        if not (client.is_closed or client.is_draining):
+            log.warning("nats disconnected; reconnecting")
 
-    return await nats.connect(
+    await client.connect(
         settings.nats_url,
         name=name or f"tdkt-{settings.service}",
         max_reconnect_attempts=-1,
@@ -40,6 +42,7 @@ async def connect(settings: ServiceSettings, *, name: str | None = None) -> Clie
         error_cb=on_error,
         disconnected_cb=on_disconnect,
     )
+    return client
 
 
 def stream_config(settings: ServiceSettings) -> StreamConfig:

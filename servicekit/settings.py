@@ -25,7 +25,7 @@ class ServiceSettings(BaseSettings):
     service: str = "service"
 
     pg_dsn: str = _shared("PG_DSN", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    db_prefix: str = _shared("DB_PREFIX", default="tdkt_")
+    db_prefix: str = _shared("DB_PREFIX", default="tdkt_", pattern=r"^[a-z][a-z0-9_]{0,40}$")
     nats_url: str = _shared("NATS_URL", default="nats://127.0.0.1:4222")
     subject_root: str = _shared("SUBJECT_ROOT", default="tdkt", pattern=r"^[a-z][a-z0-9_]*$")
     stream_name: str = _shared("STREAM", default="TDKT", pattern=r"^[A-Za-z0-9_-]+$")
@@ -45,7 +45,7 @@ class ServiceSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    database: str | None = None
+    database: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,62}$")
     consumer_max_deliver: int = Field(default=5, ge=1)
 
     @model_validator(mode="after")

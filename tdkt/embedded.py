@@ -37,7 +37,7 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
     return False
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     with contextlib.suppress(Exception):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
@@ -167,7 +167,7 @@ class EmbeddedPostgres(_Server):
         ]
         with log.open("ab") as out:
             self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
-                                            start_new_session=True, preexec_fn=_die_with_parent,
+                                            start_new_session=True, preexec_fn=die_with_parent,
                                             **self._as_user())  # type: ignore[call-overload]
         _wait_until(self._accepts_connections, self.process, "PostgreSQL", log)
         return self
@@ -217,6 +217,6 @@ class EmbeddedNats(_Server):
         with log.open("ab") as out:
             self.process = subprocess.Popen([nats_server_binary(), "-c", str(conf)], stdout=out,
                                             stderr=subprocess.STDOUT, start_new_session=True,
-                                            preexec_fn=_die_with_parent)
+                                            preexec_fn=die_with_parent)
         _wait_until(lambda: port_open(self.port), self.process, "nats-server", log)
         return self

@@ -4,6 +4,7 @@ gets its own databases (a prefix) and its own stream and subjects."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -64,9 +65,7 @@ async def _drop(namespace: Namespace) -> None:
         await conn.close()
     nc = await nats.connect(namespace.nats_url)
     try:
-        try:
+        with contextlib.suppress(NotFoundError):
             await nc.jetstream().delete_stream(namespace.stream)
-        except NotFoundError:
-            pass
     finally:
         await nc.close()

@@ -11,10 +11,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role, require
 from services.plan.application import (
     PlanExistsError,
     PlanNotFoundError,
-    Plans,
     TaskNotFoundError,
     UnknownUnitNamesError,
     VersionMismatchError,
@@ -29,7 +29,6 @@ from services.plan.domainmodel import (
 )
 from services.plan.importer import PlanDocumentError, read_document
 from services.plan.runtime import PlanRuntime
-from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role, require
 
 ERRORS: dict[type[Exception], tuple[int, str]] = {
     PlanNotFoundError: (404, "plan_not_found"),

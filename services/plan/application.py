@@ -9,9 +9,9 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from services.plan.domainmodel import Plan, PlanDomainError, Task, Unit, UnitRegistry
-from services.plan.importer import PlanDocument
 from servicekit.eventstore import ServiceApplication
+from services.plan.domainmodel import Plan, PlanDomainError, Task, UnitRegistry
+from services.plan.importer import PlanDocument
 
 
 class Plans(ServiceApplication):
@@ -85,6 +85,8 @@ class Plans(ServiceApplication):
             raise UnknownUnitNamesError(unknown, document)
         registered = []
         for name in unknown:
+            if registry.resolve(name) is not None:  # another spelling of a name just registered
+                continue
             code = _free_code(registry, name)
             registry.register(code, name, "khac", [], by)
             registered.append({"code": code, "name": name})

@@ -8,12 +8,12 @@ from datetime import datetime
 import uvicorn
 from fastapi import FastAPI
 
-from services.plan.api import ERRORS, router
-from services.plan.runtime import PlanRuntime
-from services.plan.settings import PlanSettings
 from servicekit.http import create_service_app
 from servicekit.logs import configure_logging
 from servicekit.telemetry import setup_telemetry
+from services.plan.api import ERRORS, router
+from services.plan.runtime import PlanRuntime
+from services.plan.settings import PlanSettings
 
 
 def create_app(settings: PlanSettings | None = None, clock: Callable[[], datetime] | None = None) -> FastAPI:

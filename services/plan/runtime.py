@@ -16,14 +16,14 @@ from eventsourcing.projection import ProjectionRunner
 from fastapi import FastAPI
 from nats.aio.client import Client
 
-from services.plan.application import Plans
-from services.plan.messaging import translator
-from services.plan.settings import PlanSettings
-from services.plan.views import PlanProjection, PlanView
 from servicekit import bus
 from servicekit.db import ensure_database
 from servicekit.eventstore import postgres_env
 from servicekit.outbox import OutboxRelay
+from services.plan.application import Plans
+from services.plan.messaging import translator
+from services.plan.settings import PlanSettings
+from services.plan.views import PlanProjection, PlanView
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -120,10 +120,8 @@ class PlanRuntime:
         due = await self.call(self.view.tasks, status="assigned", due_before=today, limit=10_000)
         marked = 0
         for task in due:
-            try:
+            with contextlib.suppress(RecordConflictError):  # another replica marked it at that moment
                 marked += await self.call(self.app.mark_overdue, task["task_id"], today=today, now=self.now())
-            except RecordConflictError:
-                pass  # another replica marked it at the same moment
         if marked:
             log.info("marked %d tasks overdue", marked)
             await self.wait_for_view()

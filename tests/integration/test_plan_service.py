@@ -25,7 +25,8 @@ async def load_units(client) -> None:
 
 
 def plan_app(ns: Namespace, today: date = date(2026, 11, 25)):
-    return create_app(ns.settings(PlanSettings), clock=lambda: datetime(today.year, today.month, today.day, 3, tzinfo=UTC))
+    moment = datetime(today.year, today.month, today.day, 3, tzinfo=UTC)
+    return create_app(ns.settings(PlanSettings), clock=lambda: moment)
 
 
 async def test_imported_plan_reaches_the_bus_as_cloudevents(ns: Namespace) -> None:

@@ -1,0 +1,1 @@
+"""Nomination service: dossiers, eligibility, appraisal, council vote, decision (domain to come)."""

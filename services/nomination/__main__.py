@@ -1,0 +1,3 @@
+from services.nomination.main import main
+
+main()

@@ -1,0 +1,3 @@
+from services.reporting.main import main
+
+main()

@@ -1,0 +1,71 @@
+"""HTTP API of the reporting service."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from servicekit.auth import Principal, PrincipalDep, Role, require
+from services.reporting import queries
+from services.reporting.runtime import ReportingRuntime
+
+ERRORS: dict[type[Exception], tuple[int, str]] = {}
+router = APIRouter(prefix="/reports", tags=["reports"])
+admin = APIRouter(prefix="/admin", tags=["admin"])
+
+
+def get_runtime(request: Request) -> ReportingRuntime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+RuntimeDep = Annotated[ReportingRuntime, Depends(get_runtime)]
+Year = Annotated[int, Query(ge=2000, le=2100)]
+
+
+@router.get("/tasks")
+async def tasks(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
+                quarter: Annotated[int | None, Query(ge=1, le=4)] = None,
+                status: Literal["assigned", "completed", "overdue"] | None = None,
+                plan_id: UUID | None = None, unit: str | None = None) -> list[dict[str, Any]]:
+    """Tasks of the plans, filtered by year, quarter, status, plan and unit."""
+    async with runtime.pool.acquire() as conn:
+        return await queries.tasks(conn, year=year, quarter=quarter, status=status, plan_id=plan_id, unit=unit)
+
+
+@router.get("/tasks/by-quarter")
+async def tasks_by_quarter(runtime: RuntimeDep, _: PrincipalDep, year: Year,
+                           plan_id: UUID | None = None) -> list[dict[str, Any]]:
+    """Each quarter's tasks as the plan lists them, with counts per status."""
+    async with runtime.pool.acquire() as conn:
+        return await queries.by_quarter(conn, year, plan_id)
+
+
+@router.get("/tasks/by-unit")
+async def tasks_by_unit(runtime: RuntimeDep, _: PrincipalDep, year: Year) -> list[dict[str, Any]]:
+    """For each unit: tasks it leads or coordinates, and how many of those it leads are done or late."""
+    async with runtime.pool.acquire() as conn:
+        return await queries.by_unit(conn, year)
+
+
+@router.get("/tasks/by-status")
+async def tasks_by_status(runtime: RuntimeDep, _: PrincipalDep, year: Year) -> dict[str, int]:
+    """How many tasks of the year are assigned, completed and overdue."""
+    async with runtime.pool.acquire() as conn:
+        return await queries.by_status(conn, year)
+
+
+@admin.get("/consumer")
+async def consumer_status(runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
+    """How far the read model has got: events applied, duplicates skipped, retries, dead letters."""
+    assert runtime.consumer is not None
+    return asdict(runtime.consumer.status)
+
+
+@admin.post("/rebuild", status_code=status.HTTP_202_ACCEPTED)
+async def rebuild(runtime: RuntimeDep, _: Annotated[Principal, Depends(require(Role.ADMIN))]) -> dict[str, str]:
+    """Drop the read model and replay every event from the stream's first sequence."""
+    await runtime.rebuild()
+    return {"status": "rebuilding"}

@@ -1,0 +1,49 @@
+"""Where `tdkt` keeps its data and which ports it uses (environment `TDKT_*`)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICES = ("plan", "nomination", "notification", "reporting")
+DEFAULT_PORTS = {"plan": 8001, "nomination": 8002, "notification": 8003, "reporting": 8004}
+
+
+@dataclass(frozen=True)
+class LauncherConfig:
+    data_dir: Path
+    host: str
+    pg_dsn: str | None
+    nats_url: str | None
+    pg_port: int
+    nats_port: int
+    ports: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> LauncherConfig:
+        env = os.environ
+        return cls(
+            data_dir=Path(env.get("TDKT_DATA_DIR", ".tdkt")).resolve(),
+            host=env.get("TDKT_HOST", "127.0.0.1"),
+            pg_dsn=env.get("TDKT_PG_DSN") or None,
+            nats_url=env.get("TDKT_NATS_URL") or None,
+            pg_port=int(env.get("TDKT_EMBEDDED_PG_PORT", "55432")),
+            nats_port=int(env.get("TDKT_EMBEDDED_NATS_PORT", "54222")),
+            ports={name: int(env.get(f"TDKT_{name.upper()}_PORT", port)) for name, port in DEFAULT_PORTS.items()},
+        )
+
+    def url(self, service: str) -> str:
+        return f"http://{self.host}:{self.ports[service]}"
+
+    def jwt_secret(self) -> str:
+        """TDKT_JWT_SECRET, else the local signing key kept in the data folder."""
+        if value := os.environ.get("TDKT_JWT_SECRET"):
+            return value
+        path = self.data_dir / "jwt-secret"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
