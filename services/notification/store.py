@@ -1,0 +1,146 @@
+"""The notification database: webhook subscriptions, their deliveries and every attempt."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from base64 import b64encode
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+from opentelemetry import propagate
+
+from contracts import IntegrationEvent, wrap
+
+CHANNEL = "tdkt_notification_deliveries"  # NOTIFY'd, at commit, when deliveries are added
+_SCHEMA_LOCK = 7_310_003
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS subscriptions (
+    id uuid PRIMARY KEY,
+    url text NOT NULL,
+    event_types text[] NOT NULL DEFAULT '{}',
+    description text NOT NULL DEFAULT '',
+    secret text NOT NULL,
+    owner text NOT NULL,
+    active boolean NOT NULL DEFAULT true,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    deactivated_at timestamptz
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    subscription_id uuid NOT NULL REFERENCES subscriptions (id),
+    event_id uuid NOT NULL,
+    ce_type text NOT NULL,
+    headers jsonb NOT NULL,
+    body text NOT NULL,
+    status text NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled')),
+    attempts integer NOT NULL DEFAULT 0,
+    next_attempt_at timestamptz NOT NULL DEFAULT now(),
+    last_error text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    finished_at timestamptz,
+    UNIQUE (subscription_id, event_id)
+);
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (subscription_id, id)
+    WHERE status = 'pending';
+CREATE TABLE IF NOT EXISTS delivery_attempts (
+    delivery_id bigint NOT NULL REFERENCES deliveries (id),
+    attempt integer NOT NULL,
+    attempted_at timestamptz NOT NULL DEFAULT now(),
+    status_code integer,
+    error text,
+    duration_ms integer NOT NULL,
+    PRIMARY KEY (delivery_id, attempt)
+);
+"""
+
+_PUBLIC = "id, url, event_types, description, active, created_at, deactivated_at"
+
+
+async def create_schema(pool: asyncpg.Pool) -> None:
+    """Create the tables (idempotent; replicas starting together take turns)."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
+        await conn.execute(SCHEMA)
+
+
+def new_secret() -> str:
+    """A Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64."""
+    return "whsec_" + b64encode(secrets.token_bytes(32)).decode()
+
+
+async def add_subscription(pool: asyncpg.Pool, *, url: str, event_types: list[str],
+                           description: str, owner: str) -> dict[str, Any]:
+    secret = new_secret()
+    row = await pool.fetchrow(
+        f"INSERT INTO subscriptions (id, url, event_types, description, secret, owner) "
+        f"VALUES ($1, $2, $3, $4, $5, $6) RETURNING {_PUBLIC}",
+        uuid4(), url, event_types, description, secret, owner)
+    return {**dict(row), "secret": secret}
+
+
+async def list_subscriptions(pool: asyncpg.Pool, owner: str | None) -> list[dict[str, Any]]:
+    """Every subscription (owner None) or the ones `owner` registered; never the secrets."""
+    rows = await pool.fetch(
+        f"SELECT {_PUBLIC} FROM subscriptions WHERE $1::text IS NULL OR owner = $1 "
+        "ORDER BY created_at, id", owner)
+    return [dict(row) for row in rows]
+
+
+async def find_subscription(pool: asyncpg.Pool, subscription_id: UUID,
+                            owner: str | None) -> dict[str, Any] | None:
+    row = await pool.fetchrow(
+        f"SELECT {_PUBLIC} FROM subscriptions WHERE id = $1 AND ($2::text IS NULL OR owner = $2)",
+        subscription_id, owner)
+    return dict(row) if row else None
+
+
+async def deactivate(pool: asyncpg.Pool, subscription_id: UUID) -> None:
+    """Stop a subscription; its pending deliveries are cancelled with it."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(
+            "UPDATE subscriptions SET active = false, deactivated_at = now() "
+            "WHERE id = $1 AND active", subscription_id)
+        await conn.execute(
+            "UPDATE deliveries SET status = 'cancelled', finished_at = now(), "
+            "last_error = 'subscription deactivated' WHERE subscription_id = $1 "
+            "AND status = 'pending'", subscription_id)
+
+
+async def enqueue(conn: asyncpg.Connection, event: IntegrationEvent, root: str) -> int:
+    """One pending delivery per active subscription that wants the event (consumer's tx)."""
+    envelope = wrap(event, root)
+    headers = dict(envelope.headers)
+    propagate.inject(headers)  # the consumer's span: the trace goes on to the webhook call
+    rows = await conn.fetch(
+        "INSERT INTO deliveries (subscription_id, event_id, ce_type, headers, body) "
+        "SELECT id, $1, $2, $3::jsonb, $4 FROM subscriptions WHERE active "
+        "AND (cardinality(event_types) = 0 OR $2 = ANY (event_types)) "
+        "ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id",
+        event.event_id, event.ce_type(), json.dumps(headers), envelope.body.decode())
+    if rows:
+        await conn.execute("SELECT pg_notify($1, '')", CHANNEL)
+    return len(rows)
+
+
+async def list_deliveries(pool: asyncpg.Pool, subscription_id: UUID, *, status: str | None,
+                          limit: int, offset: int) -> list[dict[str, Any]]:
+    """A subscription's deliveries, newest first, each with its attempts."""
+    rows = await pool.fetch(
+        "SELECT id, event_id, ce_type, status, attempts, next_attempt_at, last_error, "
+        "created_at, finished_at, body FROM deliveries WHERE subscription_id = $1 "
+        "AND ($2::text IS NULL OR status = $2) ORDER BY id DESC LIMIT $3 OFFSET $4",
+        subscription_id, status, limit, offset)
+    attempts = await pool.fetch(
+        "SELECT delivery_id, attempt, attempted_at, status_code, error, duration_ms "
+        "FROM delivery_attempts WHERE delivery_id = ANY ($1::bigint[]) "
+        "ORDER BY delivery_id, attempt", [row["id"] for row in rows])
+    by_delivery: dict[int, list[dict[str, Any]]] = {}
+    for attempt in attempts:
+        by_delivery.setdefault(attempt["delivery_id"], []).append(
+            {k: v for k, v in attempt.items() if k != "delivery_id"})
+    return [{**{k: v for k, v in row.items() if k != "body"}, "event": json.loads(row["body"]),
+             "attempt_log": by_delivery.get(row["id"], [])} for row in rows]
