@@ -4,11 +4,11 @@
   row, so a redelivered or duplicated message changes nothing.
 - A fetched batch is applied in one transaction (one commit for many events); when that
   fails, the batch is re-applied one event per transaction to isolate the failing event.
-- Failing events are retried with back-off (`nak(delay)`), in order: the events behind a
-  failing one wait with it. After `max_deliver` attempts the event moves to the dead-letter
-  subject `<root>.dlq.<consumer>` with the error, and the stream moves on. Unreadable
-  messages (not a CloudEvent of a known contract) go there at once. Database outages are
-  retried without limit and never dead-lettered.
+- A failing event is retried in place with back-off, holding its message and every message
+  behind it (un-acked, kept alive with `in_progress()`), so no later event overtakes it. After
+  `max_deliver` attempts it moves to the dead-letter subject `<root>.dlq.<consumer>` with the
+  error, and the stream moves on. Unreadable messages (not a CloudEvent of a known contract)
+  go there at once. Database outages are retried without limit and never dead-lettered.
 - The fetch loop is our own: FastStream 0.7.8's batch loop lets nats-py's bare
   `asyncio.TimeoutError` escape and drops the partial batch until `ack_wait` (see
   docs/architecture.md); processing also has to stay strictly sequential.
@@ -101,6 +101,7 @@ class EventConsumer:
         self.fetch_timeout = fetch_timeout
         self.ack_wait = ack_wait
         self.status = ConsumerStatus()
+        self._stop = asyncio.Event()
 
     def config(self, deliver_policy: DeliverPolicy = DeliverPolicy.ALL) -> ConsumerConfig:
         filters = {"filter_subjects": self.subjects} if len(self.subjects) > 1 else {
@@ -135,6 +136,7 @@ class EventConsumer:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until `stop` is set; survives bus and database outages."""
+        self._stop = stop
         delay = 0.5
         while not stop.is_set():
             try:
@@ -187,18 +189,45 @@ class EventConsumer:
 
     async def _process_one_by_one(self, readable: list[tuple[Msg, IntegrationEvent]]) -> None:
         for index, (message, event) in enumerate(readable):
+            waiting = [m for m, _ in readable[index:]]
+            if not await self._apply_with_retries(message, event, waiting):
+                for later in waiting:  # stopping: hand them back, in order, for the next run
+                    await later.nak()
+                return
+
+    async def _apply_with_retries(self, message: Msg, event: IntegrationEvent, waiting: list[Msg]) -> bool:
+        """Apply one event until it succeeds or is dead-lettered (True), or the consumer stops (False)."""
+        attempt = max(_delivered(message), 1)
+        while True:
             try:
                 async with self.pool.acquire() as conn, conn.transaction():
                     applied = await self._apply(conn, message, event)
             except Exception as error:
-                moved_on = await self._fail(message, error)
-                if not moved_on:  # keep order: the events behind it wait with it
-                    for later, _ in readable[index + 1 :]:
-                        await later.nak(delay=self._delay(message))
-                    return
+                self.status.last_error = f"{type(error).__name__}: {error}"
+                if not isinstance(error, TRANSIENT) and attempt >= self.max_deliver:
+                    await self._dead_letter(message, f"{type(error).__name__}: {error}", attempt)
+                    return True
+                log.warning("consumer %s: %s failed (attempt %d): %s", self.name, message.subject, attempt, error)
+                self.status.retried += 1
+                if not await self._hold(waiting, self._delay(attempt)):
+                    return False
+                attempt += 1
                 continue
             self._count(applied, 1)
             await message.ack()
+            return True
+
+    async def _hold(self, messages: list[Msg], delay: float) -> bool:
+        """Wait before a retry, keeping the held messages from being redelivered meanwhile."""
+        deadline = asyncio.get_running_loop().time() + delay
+        while (remaining := deadline - asyncio.get_running_loop().time()) > 0:
+            for message in messages:
+                await message.in_progress()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), min(remaining, self.ack_wait / 3))
+            if self._stop.is_set():
+                return False
+        return True
 
     async def _apply(self, conn: asyncpg.Connection, message: Msg, event: IntegrationEvent) -> int:
         inserted = await conn.fetchval(
@@ -225,23 +254,10 @@ class EventConsumer:
         self.status.duplicates += total - applied
         self.status.last_error = None
 
-    def _delay(self, message: Msg) -> float:
-        attempt = max(_delivered(message), 1)
+    def _delay(self, attempt: int) -> float:
         return self.backoff[min(attempt, len(self.backoff)) - 1]
 
-    async def _fail(self, message: Msg, error: Exception) -> bool:
-        """Retry later (False) or dead-letter (True, the stream moves on)."""
-        self.status.last_error = f"{type(error).__name__}: {error}"
-        if not isinstance(error, TRANSIENT) and _delivered(message) >= self.max_deliver:
-            await self._dead_letter(message, f"{type(error).__name__}: {error}")
-            return True
-        log.warning("consumer %s: %s failed (attempt %d): %s", self.name, message.subject,
-                    _delivered(message), error)
-        self.status.retried += 1
-        await message.nak(delay=self._delay(message))
-        return False
-
-    async def _dead_letter(self, message: Msg, reason: str) -> None:
+    async def _dead_letter(self, message: Msg, reason: str, attempts: int = 1) -> None:
         seq = _stream_seq(message)
         headers = {
             **(message.headers or {}),
@@ -249,7 +265,7 @@ class EventConsumer:
             "tdkt-dlq-reason": reason[:2000],
             "tdkt-dlq-subject": message.subject,
             "tdkt-dlq-stream-seq": str(seq),
-            "tdkt-dlq-delivered": str(_delivered(message)),
+            "tdkt-dlq-attempts": str(attempts),
             "Nats-Msg-Id": f"dlq:{self.name}:{seq}",
         }
         await self.js.publish(dlq_subject(self.subject_root, self.name), message.data, headers=headers)

