@@ -15,14 +15,14 @@ import pytest
 
 from contracts import wrap
 from contracts.plan import TaskAssigned
-from services.plan.application import Plans
-from services.plan.messaging import translator
-from services.plan.settings import PlanSettings
 from servicekit import bus
 from servicekit.consumer import EventConsumer
 from servicekit.db import ensure_database, open_pool
 from servicekit.eventstore import postgres_env
 from servicekit.outbox import OutboxRelay
+from services.plan.application import Plans
+from services.plan.messaging import translator
+from services.plan.settings import PlanSettings
 from tests.support import Namespace, eventually, read_stream
 
 pytestmark = pytest.mark.integration
@@ -106,15 +106,11 @@ async def consumer_for(ns: Namespace, handler, **options):
         await pool.close()
 
 
-async def publish(js, *events: TaskAssigned) -> None:
+async def publish(js, root: str, *events: TaskAssigned) -> None:
     for event in events:
-        envelope = wrap(event, js_root(js))
-        await js.publish(envelope.subject, envelope.body, headers={**envelope.headers,
-                                                                   "Nats-Msg-Id": str(event.event_id)})
-
-
-def js_root(js) -> str:
-    return js._test_root  # set by the tests below
+        envelope = wrap(event, root)
+        headers = {**envelope.headers, "Nats-Msg-Id": str(event.event_id)}
+        await js.publish(envelope.subject, envelope.body, headers=headers)
 
 
 async def applied(pool: asyncpg.Pool) -> list[int]:
@@ -131,8 +127,7 @@ async def test_a_failing_event_is_retried_and_the_events_behind_it_keep_their_or
         await conn.execute("INSERT INTO applied VALUES ($1, $2)", event.number, event.event_id)
 
     async with consumer_for(ns, handle, max_deliver=5) as (consumer, js, pool):
-        js._test_root = ns.subject_root
-        await publish(js, *(assigned(n) for n in range(1, 6)))
+        await publish(js, ns.subject_root, *(assigned(n) for n in range(1, 6)))
 
         async def done():
             assert await applied(pool) == [1, 2, 3, 4, 5]
@@ -150,8 +145,7 @@ async def test_an_event_that_always_fails_goes_to_dead_letters_and_the_stream_mo
         await conn.execute("INSERT INTO applied VALUES ($1, $2)", event.number, event.event_id)
 
     async with consumer_for(ns, handle, max_deliver=3) as (consumer, js, pool):
-        js._test_root = ns.subject_root
-        await publish(js, *(assigned(n) for n in range(1, 5)))
+        await publish(js, ns.subject_root, *(assigned(n) for n in range(1, 5)))
 
         async def done():
             assert await applied(pool) == [1, 3, 4]
@@ -175,8 +169,7 @@ async def test_infrastructure_failures_are_retried_without_limit_and_never_dead_
         await conn.execute("INSERT INTO applied VALUES ($1, $2)", event.number, event.event_id)
 
     async with consumer_for(ns, handle, max_deliver=2) as (consumer, js, pool):
-        js._test_root = ns.subject_root
-        await publish(js, assigned(1), assigned(2))
+        await publish(js, ns.subject_root, assigned(1), assigned(2))
 
         async def done():
             assert await applied(pool) == [1, 2]

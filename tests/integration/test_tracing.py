@@ -10,11 +10,11 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from servicekit.telemetry import setup_telemetry
 from services.plan.main import create_app as plan_app
 from services.plan.settings import PlanSettings
 from services.reporting.main import create_app as reporting_app
 from services.reporting.settings import ReportingSettings
-from servicekit.telemetry import setup_telemetry
 from tests.integration.test_plan_service import load_units
 from tests.support import Namespace, auth, eventually, serve
 
