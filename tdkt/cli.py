@@ -10,6 +10,7 @@ import httpx
 
 from servicekit.auth import Role, issue_token
 from tdkt.config import LauncherConfig
+from tdkt.embedded import EmbeddedError
 from tdkt.sample import CommandError, format_summary, headers, import_plan
 
 SAMPLES = Path(__file__).resolve().parents[1] / "services" / "plan" / "samples"
@@ -38,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as error:
         print(error.code, file=sys.stderr)
         return 2
+    except EmbeddedError as error:
+        print(f"Không khởi động được: {error}", file=sys.stderr)
+        return 1
 
 
 def _run(args: argparse.Namespace, config: LauncherConfig) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
 import importlib.util
 import os
 import pwd
@@ -80,6 +81,25 @@ def _wait_until(ready: Callable[[], bool], process: subprocess.Popen[bytes], wha
             raise EmbeddedError(f"{what} exited with code {process.returncode}:\n{tail}")
         time.sleep(0.05)
     raise EmbeddedError(f"{what} did not become ready within {timeout:.0f}s (log: {log})")
+
+
+def reachable_data_dir(preferred: Path) -> Path:
+    """`preferred`, or — when we are root and the unprivileged server user cannot reach it (a
+    folder under /root, say) — a stable folder of its own under /var/lib/tdkt, so that the
+    next start finds the same data again."""
+    user = _run_user()
+    preferred = Path(preferred).resolve()
+    probe = preferred if preferred.exists() else preferred.parent
+    while not probe.exists():
+        probe = probe.parent
+    if _reachable_by(probe, user):
+        return preferred
+    digest = hashlib.sha256(str(preferred).encode()).hexdigest()[:16]
+    fallback = Path("/var/lib/tdkt") / digest / preferred.name
+    for folder in (Path("/var/lib/tdkt"), fallback.parent):
+        folder.mkdir(exist_ok=True)
+        folder.chmod(0o755)
+    return fallback
 
 
 class _Server:

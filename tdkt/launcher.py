@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 from tdkt.config import SERVICES, LauncherConfig
-from tdkt.embedded import EmbeddedNats, EmbeddedPostgres, die_with_parent
+from tdkt.embedded import EmbeddedNats, EmbeddedPostgres, die_with_parent, reachable_data_dir
 
 
 class ServiceProcess:
@@ -26,7 +26,13 @@ class ServiceProcess:
         self.env = env
         self.log = config.data_dir / "logs" / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
-        self.restarts = 0
+        self.crashes: list[float] = []
+
+    def restart_delay(self) -> float:
+        """Back-off after a crash, growing with the crashes of the last minute."""
+        now = time.monotonic()
+        self.crashes = [t for t in self.crashes if now - t < 60] + [now]
+        return float(min(2 ** (len(self.crashes) - 1), 30))
 
     def start(self) -> None:
         self.log.parent.mkdir(parents=True, exist_ok=True)
@@ -63,8 +69,9 @@ class System:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         pg_dsn, nats_url = self.config.pg_dsn, self.config.nats_url
         if pg_dsn is None:
-            self.say(f"· PostgreSQL (nhúng) trên cổng {self.config.pg_port}, dữ liệu {self.config.data_dir / 'pg'}")
-            self.postgres = EmbeddedPostgres(self.config.data_dir / "pg", self.config.pg_port).start()
+            pg_dir = reachable_data_dir(self.config.data_dir / "pg")
+            self.say(f"· PostgreSQL (nhúng) trên cổng {self.config.pg_port}, dữ liệu {pg_dir}")
+            self.postgres = EmbeddedPostgres(pg_dir, self.config.pg_port).start()
             pg_dsn = self.postgres.dsn
         if nats_url is None:
             self.say(f"· NATS JetStream (nhúng, sync_interval: always) trên cổng {self.config.nats_port}")
@@ -100,10 +107,9 @@ class System:
         while not self.stopping.wait(1.0):
             for service in self.services:
                 if not service.alive() and not self.stopping.is_set():
-                    service.restarts += 1
-                    delay = min(2 ** service.restarts, 30)
-                    self.say(f"! {service.name} dừng (mã {service.process.returncode if service.process else '?'});"
-                             f" khởi động lại sau {delay}s — xem {service.log}")
+                    delay = service.restart_delay()
+                    code = service.process.returncode if service.process else "?"
+                    self.say(f"! {service.name} dừng (mã {code}); khởi động lại sau {delay:.0f}s — xem {service.log}")
                     if self.stopping.wait(delay):
                         return
                     service.start()
