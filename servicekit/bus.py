@@ -34,7 +34,7 @@ async def connect(settings: ServiceSettings, *, name: str | None = None) -> Clie
             log.warning("nats disconnected; reconnecting")
 
     await client.connect(
-        settings.nats_url,
+        servers=[url.strip() for url in settings.nats_url.split(",") if url.strip()],
         name=name or f"tdkt-{settings.service}",
         max_reconnect_attempts=-1,
         reconnect_time_wait=1,

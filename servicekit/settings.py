@@ -26,7 +26,7 @@ class ServiceSettings(BaseSettings):
 
     pg_dsn: str = _shared("PG_DSN", default="postgresql://postgres@127.0.0.1:5432/postgres")
     db_prefix: str = _shared("DB_PREFIX", default="tdkt_", pattern=r"^[a-z][a-z0-9_]{0,40}$")
-    nats_url: str = _shared("NATS_URL", default="nats://127.0.0.1:4222")
+    nats_url: str = _shared("NATS_URL", default="nats://127.0.0.1:4222")  # a comma-separated list for a cluster
     subject_root: str = _shared("SUBJECT_ROOT", default="tdkt", pattern=r"^[a-z][a-z0-9_]*$")
     stream_name: str = _shared("STREAM", default="TDKT", pattern=r"^[A-Za-z0-9_-]+$")
     stream_replicas: int = _shared("STREAM_REPLICAS", default=1, ge=1, le=5)
