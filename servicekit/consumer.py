@@ -2,8 +2,10 @@
 
 - Every event is applied in the same transaction as a `processed_events(consumer, event_id)`
   row, so a redelivered or duplicated message changes nothing.
-- A fetched batch is applied in one transaction (one commit for many events); when that
-  fails, the batch is re-applied one event per transaction to isolate the failing event.
+- A fetched batch is applied in one transaction (one commit for many events): one statement
+  records the batch's `processed_events` rows and says which events are new, then the handlers
+  run for those, in order. When that fails, the batch is re-applied one event per transaction
+  to isolate the failing event.
 - A failing event is retried in place with back-off, holding its message and every message
   behind it (un-acked, kept alive with `in_progress()`), so no later event overtakes it. After
   `max_deliver` attempts it moves to the dead-letter subject `<root>.dlq.<consumer>` with the
@@ -176,10 +178,11 @@ class EventConsumer:
         if not readable:
             return
         try:
-            applied = 0
             async with self.pool.acquire() as conn, conn.transaction():
-                for message, event in readable:
-                    applied += await self._apply(conn, message, event)
+                fresh = await self._claim(conn, readable)
+                for message, event in fresh:
+                    await self._handle(conn, message, event)
+            applied = len(fresh)
         except Exception:
             await self._process_one_by_one(readable)
             return
@@ -229,6 +232,26 @@ class EventConsumer:
                 return False
         return True
 
+    async def _claim(self, conn: asyncpg.Connection,
+                     readable: list[tuple[Msg, IntegrationEvent]]) -> list[tuple[Msg, IntegrationEvent]]:
+        """Record the batch's processed_events rows in one statement; the events not seen
+        before, in order (an event twice in the batch counts once, like one by one)."""
+        inserted = await conn.fetch(
+            "INSERT INTO processed_events (consumer, event_id, stream_seq) "
+            "SELECT $1, e.event_id, e.stream_seq FROM unnest($2::uuid[], $3::bigint[]) AS e(event_id, stream_seq) "
+            "ON CONFLICT DO NOTHING RETURNING event_id",
+            self.name,
+            [event.event_id for _, event in readable],
+            [_stream_seq(message) for message, _ in readable],
+        )
+        new = {row["event_id"] for row in inserted}
+        fresh = []
+        for message, event in readable:
+            if event.event_id in new:
+                new.discard(event.event_id)
+                fresh.append((message, event))
+        return fresh
+
     async def _apply(self, conn: asyncpg.Connection, message: Msg, event: IntegrationEvent) -> int:
         inserted = await conn.fetchval(
             "INSERT INTO processed_events (consumer, event_id, stream_seq) VALUES ($1, $2, $3) "
@@ -239,6 +262,10 @@ class EventConsumer:
         )
         if not inserted:
             return 0
+        await self._handle(conn, message, event)
+        return 1
+
+    async def _handle(self, conn: asyncpg.Connection, message: Msg, event: IntegrationEvent) -> None:
         handler = self.handlers.get(type(event), self.fallback)
         if handler is not None:
             parent = propagate.extract(message.headers or {})
@@ -247,7 +274,6 @@ class EventConsumer:
                 attributes={"messaging.consumer.group.name": self.name},
             ):
                 await handler(conn, event)
-        return 1
 
     def _count(self, applied: int, total: int) -> None:
         self.status.processed += applied

@@ -8,16 +8,21 @@ JetStream, in order, exactly once on the bus.
 - Wake-up: LISTEN on the recorder's channel (eventsourcing NOTIFYs on every insert), with
   a slow poll as a safety net.
 - One relay per service at a time: a PostgreSQL advisory lock elects the leader among replicas.
+- The recorder is read on the relay's own thread, not the event loop's default executor: the
+  service's commands queue there (`asyncio.to_thread`), and a relay read queued behind them
+  delayed every event by tens of milliseconds under load.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 import zlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid5
@@ -92,20 +97,26 @@ class OutboxRelay:
         self.status = RelayStatus()
         self._wake = asyncio.Event()
         self._lock_key = zlib.crc32(f"tdkt-outbox:{service}".encode())
+        self._reader: ThreadPoolExecutor | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Relay until `stop` is set; reconnects and backs off on any failure."""
         delay = 0.2
-        while not stop.is_set():
-            try:
-                await self._run_as_leader(stop)
-                delay = 0.2
-            except Exception as error:  # a crash must not end the relay
-                self.status.last_error = f"{type(error).__name__}: {error}"
-                log.exception("outbox relay failed; retrying in %.1fs", delay)
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(stop.wait(), delay)
-                delay = min(delay * 2, 10.0)
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"outbox-{self.service}")
+        try:
+            while not stop.is_set():
+                try:
+                    await self._run_as_leader(stop)
+                    delay = 0.2
+                except Exception as error:  # a crash must not end the relay
+                    self.status.last_error = f"{type(error).__name__}: {error}"
+                    log.exception("outbox relay failed; retrying in %.1fs", delay)
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(stop.wait(), delay)
+                    delay = min(delay * 2, 10.0)
+        finally:
+            self._reader.shutdown(wait=False)
+            self._reader = None
 
     async def _run_as_leader(self, stop: asyncio.Event) -> None:
         conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
@@ -146,11 +157,14 @@ class OutboxRelay:
 
     async def _relay_available(self, conn: asyncpg.Connection, position: int, stop: asyncio.Event) -> int:
         while not stop.is_set():
-            batch: Sequence[Notification] = await asyncio.to_thread(
-                self.app.recorder.select_notifications,
-                position,
-                self.batch_size,
-                inclusive_of_start=False,
+            batch: Sequence[Notification] = await asyncio.get_running_loop().run_in_executor(
+                self._reader,
+                functools.partial(
+                    self.app.recorder.select_notifications,
+                    position,
+                    self.batch_size,
+                    inclusive_of_start=False,
+                ),
             )
             if not batch:
                 return position

@@ -16,6 +16,7 @@ import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -167,52 +168,39 @@ def docx_lines(data: bytes) -> list[str]:
 
 
 def parse_lines(lines: list[str]) -> PlanDocument:
-    header = _Header.read(lines)
-    quarters, warnings = _read_table(lines)
-    return PlanDocument(
-        number=header.number, doc_type=header.doc_type, issuer_abbreviation=header.issuer_abbreviation,
-        issuer=header.issuer, place=header.place, issued_on=header.issued_on, title=header.title,
-        year=header.year, signed_by=header.signed_by, quarters=tuple(quarters),
-        warnings=tuple(header.warnings + warnings),
-    )
+    header, warnings = _read_header(lines)
+    quarters, table_warnings = _read_table(lines)
+    return PlanDocument(**header, quarters=tuple(quarters), warnings=tuple(warnings + table_warnings))
 
 
-@dataclass
+def _read_header(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """The fields of `PlanDocument` that the header gives, and warnings about them."""
+    texts = [clean(line) for line in lines]
+    number_match = next((m for t in texts[:40] if (m := _NUMBER.search(t))), None)
+    if number_match is None:
+        raise PlanDocumentError(
+            "Không tìm thấy số văn bản (dòng dạng 'Số: 157/KH-UBND'): đây không phải một kế hoạch."
+        )
+    doc_type = number_match.group(2)
+    if doc_type != "KH":
+        raise PlanDocumentError(f"Văn bản số {number_match.group(0)} không phải Kế hoạch (KH).")
+    abbreviation = re.sub(r"\s+", "", number_match.group(3))
+    warnings: list[str] = []
+    place, issued_on = _Header._date(texts, warnings)
+    title = _Header._title(texts)
+    year_match = re.search(r"năm\s+(\d{4})", title)
+    year = int(year_match.group(1)) if year_match else (issued_on.year if issued_on else 0)
+    if not year:
+        raise PlanDocumentError("Không xác định được năm của kế hoạch (tiêu đề hoặc ngày ban hành).")
+    header = {"number": f"{number_match.group(1)}/{doc_type}-{abbreviation}", "doc_type": doc_type,
+              "issuer_abbreviation": abbreviation, "issuer": _Header._issuer(texts, abbreviation, place),
+              "place": place, "issued_on": issued_on, "title": title, "year": year,
+              "signed_by": _Header._signer(texts)}
+    return header, warnings
+
+
 class _Header:
-    number: str
-    doc_type: str
-    issuer_abbreviation: str
-    issuer: str
-    place: str | None
-    issued_on: date | None
-    title: str
-    year: int
-    signed_by: str | None
-    warnings: list[str]
-
-    @classmethod
-    def read(cls, lines: list[str]) -> _Header:
-        texts = [clean(line) for line in lines]
-        number_match = next((m for t in texts[:40] if (m := _NUMBER.search(t))), None)
-        if number_match is None:
-            raise PlanDocumentError(
-                "Không tìm thấy số văn bản (dòng dạng 'Số: 157/KH-UBND'): đây không phải một kế hoạch."
-            )
-        doc_type = number_match.group(2)
-        if doc_type != "KH":
-            raise PlanDocumentError(f"Văn bản số {number_match.group(0)} không phải Kế hoạch (KH).")
-        issuer_abbreviation = re.sub(r"\s+", "", number_match.group(3))
-        number = f"{number_match.group(1)}/{doc_type}-{issuer_abbreviation}"
-        warnings: list[str] = []
-        place, issued_on = cls._date(texts, warnings)
-        title = cls._title(texts)
-        year_match = re.search(r"năm\s+(\d{4})", title)
-        year = int(year_match.group(1)) if year_match else (issued_on.year if issued_on else 0)
-        if not year:
-            raise PlanDocumentError("Không xác định được năm của kế hoạch (tiêu đề hoặc ngày ban hành).")
-        issuer = cls._issuer(texts, issuer_abbreviation, place)
-        return cls(number, doc_type, issuer_abbreviation, issuer, place, issued_on, title, year,
-                   cls._signer(texts), warnings)
+    """How each part of the header is found."""
 
     @staticmethod
     def _date(texts: list[str], warnings: list[str]) -> tuple[str | None, date | None]:

@@ -6,20 +6,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import RecordConflictError
 from eventsourcing.projection import ProjectionRunner
-from fastapi import FastAPI
-from nats.aio.client import Client
 
-from servicekit import bus
-from servicekit.db import ensure_database
 from servicekit.eventstore import postgres_env
 from servicekit.outbox import OutboxRelay
+from servicekit.runtime import ServiceRuntime
 from services.plan.application import Plans
 from services.plan.messaging import translator
 from services.plan.settings import PlanSettings
@@ -29,16 +26,16 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class PlanRuntime:
+class PlanRuntime(ServiceRuntime):
+    pool_size = 2  # readiness only: the Application and its view have their own connections
+    settings: PlanSettings
+
     def __init__(self, settings: PlanSettings, clock: Callable[[], datetime] | None = None) -> None:
-        self.settings = settings
+        super().__init__(settings)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.zone = ZoneInfo(settings.timezone)
-        self.stop = asyncio.Event()
-        self.tasks: list[asyncio.Task[Any]] = []
         self._app: Plans | None = None
         self._runner: ProjectionRunner[Plans, PlanView] | None = None
-        self.nats: Client | None = None
         self.relay: OutboxRelay | None = None
 
     @property
@@ -61,48 +58,18 @@ class PlanRuntime:
         """Run a synchronous Application or view call off the event loop."""
         return await asyncio.to_thread(function, *args, **kwargs)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(self, http: FastAPI) -> AsyncIterator[None]:
-        await self.start(http)
-        try:
-            yield
-        finally:
-            await self.close()
-
-    async def start(self, http: FastAPI) -> None:
-        await ensure_database(self.settings)
+    async def start(self) -> None:
         env = postgres_env(self.settings)
         self._app = await asyncio.to_thread(Plans, env)
-        self._runner = await asyncio.to_thread(self._start_runner, env)
-        self.nats = await bus.connect(self.settings)
-        js = self.nats.jetstream()
-        await bus.ensure_stream(js, self.settings)
-        self.relay = OutboxRelay(app=self.app, translate=translator(self.app), js=js,
-                                 dsn=self.settings.dsn_for(), service=self.settings.service,
-                                 subject_root=self.settings.subject_root)
-        self.tasks = [asyncio.create_task(self.relay.run(self.stop), name="outbox-relay"),
-                      asyncio.create_task(self._deadline_loop(), name="deadline-checker"),
-                      asyncio.create_task(self._supervise_view(env), name="view-supervisor")]
-        readiness = http.state.readiness
-        readiness.add("database", self._check_database)
-        readiness.add("nats", self._check_nats)
-        readiness.add("outbox", self._check_relay)
-        readiness.add("view", self._check_view)
-
-    def _start_runner(self, env: dict[str, str]) -> ProjectionRunner[Plans, PlanView]:
-        runner = ProjectionRunner(application_class=Plans, projection_class=PlanProjection,
-                                  view_class=PlanView, env=env)
-        runner.__enter__()
-        return runner
+        self._runner = await asyncio.to_thread(_start_runner, env)
+        relay = self.relay = OutboxRelay(app=self.app, translate=translator(self.app), js=self.js,
+                                         dsn=self.settings.dsn_for(), service=self.settings.service,
+                                         subject_root=self.settings.subject_root)
+        self.spawn("outbox", relay.run, status=lambda: relay.status.last_error)
+        self.spawn("deadline-checker", self._deadline_loop)
+        self.spawn("view", lambda stop: self._supervise_view(stop, env), status=self._view_problem)
 
     async def close(self) -> None:
-        self.stop.set()
-        for task in self.tasks:
-            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(task, 10)
-        if self.nats is not None:
-            with contextlib.suppress(Exception):
-                await self.nats.drain()
         if self._runner is not None:
             with contextlib.suppress(Exception):
                 await asyncio.to_thread(self._runner.__exit__, None, None, None)
@@ -127,38 +94,34 @@ class PlanRuntime:
             await self.wait_for_view()
         return marked
 
-    async def _deadline_loop(self) -> None:
-        while not self.stop.is_set():
+    async def _deadline_loop(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
             try:
                 await self.check_deadlines()
             except Exception:
                 log.exception("deadline check failed")
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.stop.wait(), self.settings.deadline_check_interval_s)
+                await asyncio.wait_for(stop.wait(), self.settings.deadline_check_interval_s)
 
-    async def _supervise_view(self, env: dict[str, str]) -> None:
+    async def _supervise_view(self, stop: asyncio.Event, env: dict[str, str]) -> None:
         """Restart the projection when its thread stopped on an error (e.g. database restart)."""
-        while not self.stop.is_set():
+        while not stop.is_set():
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.stop.wait(), 1.0)
+                await asyncio.wait_for(stop.wait(), 1.0)
             runner = self._runner
-            if runner is not None and runner.is_interrupted.is_set() and not self.stop.is_set():
+            if runner is not None and runner.is_interrupted.is_set() and not stop.is_set():
                 log.error("plan view projection stopped; restarting")
                 with contextlib.suppress(Exception):
                     await asyncio.to_thread(runner.__exit__, None, None, None)
                 with contextlib.suppress(Exception):
-                    self._runner = await asyncio.to_thread(self._start_runner, env)
+                    self._runner = await asyncio.to_thread(_start_runner, env)
 
-    async def _check_database(self) -> str | None:
-        await self.call(self.app.recorder.max_notification_id)
-        return None
-
-    async def _check_nats(self) -> str | None:
-        return None if self.nats is not None and self.nats.is_connected else "not connected"
-
-    async def _check_relay(self) -> str | None:
-        return self.relay.status.last_error if self.relay else "not started"
-
-    async def _check_view(self) -> str | None:
+    def _view_problem(self) -> str | None:
         runner = self._runner
         return "projection stopped" if runner is None or runner.is_interrupted.is_set() else None
+
+
+def _start_runner(env: dict[str, str]) -> ProjectionRunner[Plans, PlanView]:
+    runner = ProjectionRunner(application_class=Plans, projection_class=PlanProjection, view_class=PlanView, env=env)
+    runner.__enter__()
+    return runner

@@ -53,8 +53,8 @@ async def task_assigned(conn: asyncpg.Connection, e: IntegrationEvent) -> None:
         e.task_id, e.plan_id, e.plan_number, e.year, e.quarter, e.number, e.title, e.due_date,
         e.task_version, e.occurred_at,
     )
-    if inserted:
-        await _set_units(conn, e.task_id, e.lead_units, e.coordinating_units)
+    if inserted:  # a new row has no unit rows yet (foreign key): insert them, nothing to delete
+        await _insert_units(conn, e.task_id, e.lead_units, e.coordinating_units)
 
 
 async def task_reassigned(conn: asyncpg.Connection, e: IntegrationEvent) -> None:
@@ -90,6 +90,11 @@ async def task_overdue(conn: asyncpg.Connection, e: IntegrationEvent) -> None:
 async def _set_units(conn: asyncpg.Connection, task_id: object, lead: list[UnitRef],
                      coordinating: list[UnitRef]) -> None:
     await conn.execute("DELETE FROM report_task_units WHERE task_id = $1", task_id)
+    await _insert_units(conn, task_id, lead, coordinating)
+
+
+async def _insert_units(conn: asyncpg.Connection, task_id: object, lead: list[UnitRef],
+                        coordinating: list[UnitRef]) -> None:
     await conn.executemany(
         "INSERT INTO report_task_units VALUES ($1, $2, $3, $4, $5)",
         [(task_id, u.code, u.name, "lead", i) for i, u in enumerate(lead)]

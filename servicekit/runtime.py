@@ -1,0 +1,140 @@
+"""What a running service holds — its database pool, the bus, its background workers — opened
+and closed with the HTTP app, each part reported by `/readyz`. A service subclasses
+`ServiceRuntime` and fills in `start()` and `close()`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, ClassVar
+
+import asyncpg
+import uvicorn
+from fastapi import APIRouter, FastAPI
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from servicekit import bus
+from servicekit.db import ensure_database, open_pool
+from servicekit.health import Check, Readiness
+from servicekit.http import ErrorTable, create_service_app
+from servicekit.logs import configure_logging
+from servicekit.settings import ServiceSettings
+from servicekit.telemetry import setup_telemetry
+
+log = logging.getLogger(__name__)
+Worker = Callable[[asyncio.Event], Awaitable[None]]
+
+
+class ServiceRuntime:
+    pool_size: ClassVar[int] = 10
+    shutdown_timeout: float = 15.0
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        self.stop = asyncio.Event()
+        self.workers: dict[str, asyncio.Task[Any]] = {}
+        self._stops: dict[str, asyncio.Event] = {}
+        self.readiness = Readiness()
+        self._pool: asyncpg.Pool | None = None
+        self.nats: Client | None = None
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        assert self._pool is not None, f"{self.settings.service} service not started"
+        return self._pool
+
+    @property
+    def js(self) -> JetStreamContext:
+        assert self.nats is not None, f"{self.settings.service} service not started"
+        return self.nats.jetstream()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, http: FastAPI) -> AsyncIterator[None]:
+        self.readiness = http.state.readiness
+        try:
+            await self._open()
+            await self.start()
+            yield
+        finally:
+            await self._shutdown()
+
+    async def start(self) -> None:
+        """Open what the service needs beyond its database and the bus; spawn its workers."""
+
+    async def close(self) -> None:
+        """Release what `start` opened; the workers have stopped by now."""
+
+    def check(self, name: str, check: Check) -> None:
+        self.readiness.add(name, check)
+
+    def spawn(self, name: str, worker: Worker, *, stop: asyncio.Event | None = None,
+              status: Callable[[], str | None] | None = None) -> asyncio.Task[Any]:
+        """Run a background worker until `stop` (the runtime's own by default) is set."""
+        self._stops[name] = stop or self.stop
+        task = asyncio.create_task(worker(self._stops[name]), name=name)
+        self.workers[name] = task
+
+        async def alive() -> str | None:
+            current = self.workers.get(name)
+            if current is None or current.done():
+                return "stopped"
+            return status() if status else None
+
+        self.check(name, alive)
+        return task
+
+    async def join(self, name: str) -> None:
+        task = self.workers.get(name)
+        if task is not None:
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(task, self.shutdown_timeout)
+
+    async def _open(self) -> None:
+        await ensure_database(self.settings)
+        self._pool = await open_pool(self.settings, max_size=self.pool_size)
+        self.nats = await bus.connect(self.settings)
+        await bus.ensure_stream(self.js, self.settings)
+        self.check("database", self._check_database)
+        self.check("nats", self._check_nats)
+
+    async def _shutdown(self) -> None:
+        self.stop.set()
+        for stop in self._stops.values():
+            stop.set()
+        for name in list(self.workers):
+            await self.join(name)
+        with contextlib.suppress(Exception):
+            await self.close()
+        if self.nats is not None:
+            with contextlib.suppress(Exception):
+                await self.nats.drain()
+        if self._pool is not None:
+            await self._pool.close()
+
+    async def _check_database(self) -> str | None:
+        await self.pool.fetchval("SELECT 1")
+        return None
+
+    async def _check_nats(self) -> str | None:
+        return None if self.nats is not None and self.nats.is_connected else "not connected"
+
+
+def build_service_app(runtime: ServiceRuntime, *, title: str, description: str, errors: ErrorTable,
+                      routers: Sequence[APIRouter], body_limits: dict[str, int] | None = None) -> FastAPI:
+    """The composition of every service: HTTP conventions, the runtime's lifespan, routes, traces."""
+    app = create_service_app(runtime.settings, title=title, description=description, errors=errors,
+                             lifespan=runtime.lifespan, body_limits=body_limits)
+    app.state.runtime = runtime
+    for router in routers:
+        app.include_router(router)
+    setup_telemetry(runtime.settings, app)
+    return app
+
+
+def run_service(app: Callable[[Any], FastAPI], settings: ServiceSettings) -> None:
+    """`python -m services.<name>`: structured logs, then uvicorn on the configured port."""
+    configure_logging(settings.service, settings.log_level, settings.log_format)
+    uvicorn.run(app(settings), host=settings.host, port=settings.port, log_config=None)
