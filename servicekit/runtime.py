@@ -8,7 +8,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Any, ClassVar
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar, TypeVar
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import uvicorn
@@ -23,17 +25,21 @@ from servicekit.http import ErrorTable, create_service_app
 from servicekit.logs import configure_logging
 from servicekit.settings import ServiceSettings
 from servicekit.telemetry import setup_telemetry
+from servicekit.views import ViewRunner
 
 log = logging.getLogger(__name__)
 Worker = Callable[[asyncio.Event], Awaitable[None]]
+T = TypeVar("T")
 
 
 class ServiceRuntime:
     pool_size: ClassVar[int] = 10
     shutdown_timeout: float = 15.0
 
-    def __init__(self, settings: ServiceSettings) -> None:
+    def __init__(self, settings: ServiceSettings, clock: Callable[[], datetime] | None = None) -> None:
         self.settings = settings
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.zone = ZoneInfo(settings.timezone)
         self.stop = asyncio.Event()
         self.workers: dict[str, asyncio.Task[Any]] = {}
         self._stops: dict[str, asyncio.Event] = {}
@@ -50,6 +56,21 @@ class ServiceRuntime:
     def js(self) -> JetStreamContext:
         assert self.nats is not None, f"{self.settings.service} service not started"
         return self.nats.jetstream()
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        """The date in the province (Asia/Ho_Chi_Minh by default)."""
+        return self.clock().astimezone(self.zone).date()
+
+    async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a synchronous Application or view call off the event loop."""
+        return await asyncio.to_thread(function, *args, **kwargs)
+
+    def spawn_view(self, runner: ViewRunner[Any]) -> None:
+        """Supervise a view opened in `start()`; `/readyz` reports it."""
+        self.spawn(f"view:{runner.name}", runner.supervise, status=runner.problem)
 
     @contextlib.asynccontextmanager
     async def lifespan(self, http: FastAPI) -> AsyncIterator[None]:
