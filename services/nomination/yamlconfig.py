@@ -43,7 +43,8 @@ def load(text: str, model: type[M], source: str, context: dict[str, Any] | None 
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ConfigError(source, [Problem(source, line, column, "", f"YAML không đọc được: {error.problem}")]) from None
+        problem = Problem(source, line, column, "", f"YAML không đọc được: {error.problem}")
+        raise ConfigError(source, [problem]) from None
     if root is None:
         raise ConfigError(source, [Problem(source, 1, 1, "", "tệp rỗng")])
     try:

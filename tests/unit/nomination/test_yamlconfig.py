@@ -19,7 +19,8 @@ class Catalogue(BaseModel):
 
 
 def test_each_invalid_value_is_reported_with_its_line_and_path() -> None:
-    text = "version: '1'\nawards:\n  - code: LDTT\n    threshold: 0.5\n  - code: CSTDCS\n    threshold: 1.5\n  - threshold: 0.2\n"
+    text = ("version: '1'\nawards:\n  - code: LDTT\n    threshold: 0.5\n"
+            "  - code: CSTDCS\n    threshold: 1.5\n  - threshold: 0.2\n")
     with pytest.raises(ConfigError) as error:
         load(text, Catalogue, "awards.yaml")
     assert error.value.details == [
@@ -39,4 +40,5 @@ def test_an_empty_file_is_refused() -> None:
 
 
 def test_a_valid_file_loads() -> None:
-    assert load("version: '2026.1'\nawards: [{code: LDTT, threshold: 0}]\n", Catalogue, "a.yaml").awards[0].code == "LDTT"
+    loaded = load("version: '2026.1'\nawards: [{code: LDTT, threshold: 0}]\n", Catalogue, "a.yaml")
+    assert loaded.awards[0].code == "LDTT"
