@@ -6,9 +6,9 @@ from contracts.base import IntegrationEvent
 
 
 def all_events() -> list[type[IntegrationEvent]]:
-    from contracts import plan
+    from contracts import nomination, plan
 
-    return [*plan.EVENTS]
+    return [*plan.EVENTS, *nomination.EVENTS]
 
 
 _BY_TYPE: dict[str, type[IntegrationEvent]] = {}

@@ -1,0 +1,184 @@
+"""Events published by the nomination service (`tdkt.nomination.*`): a dossier's life.
+
+Every event says which dossier it is about, its state after the event and its version, and
+who the nominee is — by a pseudonymous reference, the name and the unit; an identification
+number only masked ("004******789"), a date of birth never.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.base import IntegrationEvent
+
+PUBLISHER = "nomination"
+
+
+class NomineeRef(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    kind: Literal["ca_nhan", "tap_the", "ho_gia_dinh", "doanh_nghiep"]
+    ref: str = Field(description="The person's or collective's record in the nomination service")
+    name: str
+    unit_code: str
+    masked_id: str | None = Field(default=None, examples=["004******789"])
+
+
+class RuleOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    rule_id: str
+    outcome: Literal["pass", "fail", "unknown"]
+    verified: bool = True
+
+
+class _DossierEvent(IntegrationEvent):
+    publisher: ClassVar[str] = PUBLISHER
+
+    dossier_id: UUID
+    dossier_version: int = Field(ge=1)
+    state: str = Field(description="The dossier's state after this event")
+    unit_code: str = Field(description="The proposing unit")
+    award_code: str = Field(examples=["BKT"])
+    year: int = Field(ge=2000, le=2100, description="Year of the achievement")
+    nominee: NomineeRef
+
+    def cloudevent_subject(self) -> str:
+        return f"dossiers/{self.dossier_id}"
+
+
+class NominationCreated(_DossierEvent):
+    """A unit opened a dossier for a nominee."""
+
+    version: Literal[1] = 1
+    basis: str
+    simplified: bool
+    posthumous: bool
+    submission_id: UUID | None = None
+
+
+class NominationProgressed(_DossierEvent):
+    """A step without a public event of its own (accepted, consultation, resumed, …)."""
+
+    version: Literal[1] = 1
+    step: str = Field(examples=["accepted", "consultation_requested", "resumed", "notice_closed"])
+
+
+class NominationSubmitted(_DossierEvent):
+    """The unit's head signed the Tờ trình: the dossier reached Sở Nội vụ."""
+
+    version: Literal[1] = 1
+    times_submitted: int = Field(ge=1)
+
+
+class NominationReturned(_DossierEvent):
+    """Returned to the unit for supplement; the processing clock stops."""
+
+    version: Literal[1] = 1
+    reasons: list[str]
+    times_returned: int = Field(ge=1)
+
+
+class NominationAppraised(_DossierEvent):
+    """Appraisal concluded the nominee qualifies; the verdicts of the rules of the day."""
+
+    version: Literal[1] = 1
+    rules: list[RuleOutcome] = []
+    catalogue_version: str | None = None
+
+
+class NominationPutOnHold(_DossierEvent):
+    """Review paused: discipline, investigation or complaint pending (guard G1)."""
+
+    version: Literal[1] = 1
+    ground: Literal["discipline", "investigation", "complaint"]
+
+
+class NominationDisclosed(_DossierEvent):
+    """Published for public comment before the council (orders, state honorary titles)."""
+
+    version: Literal[1] = 1
+    notice_from: date
+    notice_until: date
+    summary: str = Field(description="Summary of merits: what may be published")
+
+
+class CouncilVoted(_DossierEvent):
+    """The council's secret ballot on this dossier: the tally and the result, never who voted what."""
+
+    version: Literal[1] = 1
+    session_id: UUID
+    yes: int = Field(ge=0)
+    no: int = Field(ge=0)
+    abstain: int = Field(ge=0)
+    base: int = Field(ge=1, description="The number the threshold applies to")
+    threshold: float = Field(gt=0, le=1)
+    passed: bool
+
+
+class AwardDecided(_DossierEvent):
+    """A decision awards the nominee (the province's, or the central level's)."""
+
+    version: Literal[1] = 1
+    award_name: str = Field(examples=["Bằng khen của Chủ tịch UBND tỉnh"])
+    award_category: str = Field(examples=["bang_khen"], description="Form of award, as the catalogue names it")
+    award_level: str = Field(examples=["tinh"], description="Level of the award, as the catalogue names it")
+    decision_number: str = Field(examples=["163/QĐ-UBND"])
+    decided_on: date
+    signed_by: str
+    central: bool = False
+    cash_amount: int | None = Field(default=None, description="Tiền thưởng, đồng")
+
+
+class NominationRejected(_DossierEvent):
+    """Not awarded; the unit receives the written reason."""
+
+    version: Literal[1] = 1
+    reason: str
+    rejected_in: str
+
+
+class NominationForwarded(_DossierEvent):
+    """The province submitted it to the central level (Tờ trình of the Chairman)."""
+
+    version: Literal[1] = 1
+    submission_number: str = Field(examples=["45/TTr-UBND"])
+    forwarded_on: date
+
+
+class AwardConferred(_DossierEvent):
+    """The certificate or medal was handed over and the cash paid."""
+
+    version: Literal[1] = 1
+    conferred_on: date
+    cash_paid: int | None = None
+    posthumous: bool = False
+
+
+class AwardRevoked(_DossierEvent):
+    """The decision was annulled on one of the legal grounds."""
+
+    version: Literal[1] = 1
+    ground: Literal["a", "b", "c", "d"]
+    ground_text: str
+    decision_number: str
+    revoked_on: date
+
+
+class NominationLate(_DossierEvent):
+    """A step's time limit passed (published once per stay in a state)."""
+
+    version: Literal[1] = 1
+    in_state: str
+    due_date: date
+
+
+EVENTS: list[type[IntegrationEvent]] = [
+    NominationCreated, NominationProgressed, NominationSubmitted, NominationReturned, NominationAppraised,
+    NominationPutOnHold, NominationDisclosed, CouncilVoted, AwardDecided, NominationRejected,
+    NominationForwarded, AwardConferred, AwardRevoked, NominationLate,
+]

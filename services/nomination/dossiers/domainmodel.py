@@ -1,0 +1,379 @@
+"""The nomination dossier (hồ sơ đề nghị khen thưởng) of one nominee, event-sourced.
+
+Pure domain: `eventsourcing.domain` and the standard library only. The application checks
+roles, the catalogue (documents, notice, who decides) and eligibility; this aggregate keeps
+the states of domain.md §3 and refuses any command its state does not allow.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from services.nomination.dossiers.states import COMMANDS, LABELS, State, allowed_in
+
+Nominee = dict[str, Any]  # kind, ref, name, unit_code, masked_id, position, deceased
+REVOCATION_GROUNDS = {
+    "a": "khai man thành tích",
+    "b": "cung cấp thông tin sai, làm giả hồ sơ, giấy tờ",
+    "c": "thẩm định, xét, đề nghị khen thưởng trái pháp luật",
+    "d": "có kết luận, quyết định, bản án xác định vi phạm làm mất tiêu chuẩn khen thưởng",
+}
+HOLD_GROUNDS = {"discipline": "đang xem xét kỷ luật", "investigation": "đang bị điều tra, thanh tra, kiểm tra",
+                "complaint": "đang có khiếu nại, tố cáo"}
+
+
+class Dossier(Aggregate):
+    @staticmethod
+    def create_id(unit_code: str, year: int, award_code: str, nominee: Nominee) -> UUID:
+        """One dossier per unit, year, award and nominee: proposing the same twice finds it."""
+        return Dossier.id_for(unit_code, year, award_code, str(nominee["ref"]))
+
+    @staticmethod
+    def id_for(unit_code: str, year: int, award_code: str, nominee_ref: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/dossiers/{unit_code}/{year}/{award_code}/{nominee_ref}")
+
+    @event("Created")
+    def __init__(self, *, unit_code: str, award_code: str, year: int, basis: str, nominee: Nominee,
+                 summary: str, simplified: bool, posthumous: bool, submission_id: UUID | None,
+                 created_by: str, created_at: datetime) -> None:
+        self.unit_code, self.award_code, self.year, self.basis = unit_code, award_code, year, basis
+        self.nominee, self.summary = nominee, summary
+        self.simplified, self.posthumous = simplified, posthumous
+        self.submission_id = submission_id
+        self.state, self.state_since, self.late_in = State.DRAFT, created_at, None
+        self.documents: dict[str, dict[str, Any]] = {}  # sha256 -> kind, filename, media_type, size
+        self.returns: list[dict[str, Any]] = []
+        self.outcome: dict[str, Any] = {}  # decision, forwarding, council result, conferral, revocation …
+
+    def _enter(self, state: State, at: datetime) -> None:
+        self.state, self.state_since, self.late_in = state, at, None
+
+    def check(self, command: str) -> None:
+        if self.state not in COMMANDS[command].sources:
+            raise IllegalTransitionError(self.state, command)
+
+    # -- the unit prepares it ------------------------------------------------------------
+    def edit(self, *, summary: str | None, basis: str | None, position: str | None, by: str, at: datetime) -> None:
+        self.check("edit")
+        self._edited(summary=summary, basis=basis, position=position, by=by, at=at)
+
+    @event("Edited")
+    def _edited(self, summary: str | None, basis: str | None, position: str | None, by: str, at: datetime) -> None:
+        self.summary = summary if summary is not None else self.summary
+        self.basis = basis or self.basis
+        if position is not None:
+            self.nominee = {**self.nominee, "position": position}
+
+    def attach_document(self, *, kind: str, sha256: str, filename: str, media_type: str, size: int,
+                        by: str, at: datetime) -> bool:
+        self.check("attach_document")
+        if sha256 in self.documents and self.documents[sha256]["kind"] == kind:
+            return False
+        self._document_attached(kind=kind, sha256=sha256, filename=filename, media_type=media_type,
+                                size=size, by=by, at=at)
+        return True
+
+    @event("DocumentAttached")
+    def _document_attached(self, kind: str, sha256: str, filename: str, media_type: str, size: int,
+                           by: str, at: datetime) -> None:
+        self.documents[sha256] = {"kind": kind, "sha256": sha256, "filename": filename,
+                                  "media_type": media_type, "size": size}
+
+    def remove_document(self, *, sha256: str, by: str, at: datetime) -> None:
+        self.check("remove_document")
+        if sha256 not in self.documents:
+            raise DocumentNotAttachedError(sha256)
+        self._document_removed(sha256=sha256, by=by, at=at)
+
+    @event("DocumentRemoved")
+    def _document_removed(self, sha256: str, by: str, at: datetime) -> None:
+        del self.documents[sha256]
+
+    def document_kinds(self) -> set[str]:
+        return {d["kind"] for d in self.documents.values()}
+
+    def record_unit_council(self, *, meeting_on: date, agreed: int, present: int, by: str, at: datetime) -> None:
+        self.check("record_unit_council")
+        if not 0 <= agreed <= present or present < 1:
+            raise InvalidCouncilCountError(agreed, present)
+        self._unit_council_recorded(meeting_on=meeting_on, agreed=agreed, present=present, by=by, at=at)
+
+    @event("UnitCouncilRecorded")
+    def _unit_council_recorded(self, meeting_on: date, agreed: int, present: int, by: str, at: datetime) -> None:
+        self.outcome["unit_council"] = {"meeting_on": meeting_on, "agreed": agreed, "present": present}
+        self._enter(State.UNIT_COUNCIL_DONE, at)
+
+    def submit(self, *, missing_documents: list[str], by: str, at: datetime) -> None:
+        self.check("submit")
+        if self.state is State.DRAFT and not self.simplified:
+            raise UnitCouncilRequiredError()
+        if missing_documents:
+            raise MissingDocumentsError(missing_documents)
+        self._submitted(by=by, at=at)
+
+    @event("Submitted")
+    def _submitted(self, by: str, at: datetime) -> None:
+        self._enter(State.SUBMITTED, at)
+
+    # -- Sở Nội vụ appraises it ------------------------------------------------------------
+    def return_for_supplement(self, *, reasons: list[str], by: str, at: datetime) -> None:
+        self.check("return")
+        if not [r for r in reasons if r.strip()]:
+            raise ReasonRequiredError("trả lại hồ sơ")
+        self._returned(reasons=[r.strip() for r in reasons if r.strip()], by=by, at=at)
+
+    @event("Returned")
+    def _returned(self, reasons: list[str], by: str, at: datetime) -> None:
+        self.returns.append({"reasons": reasons, "at": at})
+        self._enter(State.RETURNED, at)
+
+    def accept(self, *, by: str, at: datetime) -> None:
+        self.check("accept")
+        self._accepted(by=by, at=at)
+
+    @event("Accepted")
+    def _accepted(self, by: str, at: datetime) -> None:
+        self._enter(State.APPRAISING, at)
+
+    def request_consultation(self, *, agencies: list[str], by: str, at: datetime) -> None:
+        self.check("request_consultation")
+        if not agencies:
+            raise ReasonRequiredError("xin ý kiến hiệp y (nêu cơ quan được hỏi ý kiến)")
+        self._consultation_requested(agencies=agencies, by=by, at=at)
+
+    @event("ConsultationRequested")
+    def _consultation_requested(self, agencies: list[str], by: str, at: datetime) -> None:
+        self.outcome["consultation"] = {"agencies": agencies, "opinions": {}}
+        self._enter(State.CONSULTING, at)
+
+    def record_consultation(self, *, agency: str, agrees: bool, opinion: str, by: str, at: datetime) -> None:
+        self.check("record_consultation")
+        self._consultation_recorded(agency=agency, agrees=agrees, opinion=opinion, by=by, at=at)
+
+    @event("ConsultationRecorded")
+    def _consultation_recorded(self, agency: str, agrees: bool, opinion: str, by: str, at: datetime) -> None:
+        self.outcome["consultation"]["opinions"][agency] = {"agrees": agrees, "opinion": opinion}
+
+    def finish_consultation(self, *, by: str, at: datetime) -> None:
+        self.check("finish_consultation")
+        self._consultation_finished(by=by, at=at)
+
+    @event("ConsultationFinished")
+    def _consultation_finished(self, by: str, at: datetime) -> None:
+        self._enter(State.APPRAISING, at)
+
+    def put_on_hold(self, *, ground: str, note: str, by: str, at: datetime) -> None:
+        self.check("put_on_hold")
+        if ground not in HOLD_GROUNDS:
+            raise InvalidGroundError(ground, HOLD_GROUNDS)
+        self._put_on_hold(ground=ground, note=note, held_in=self.state.value, by=by, at=at)
+
+    @event("PutOnHold")
+    def _put_on_hold(self, ground: str, note: str, held_in: str, by: str, at: datetime) -> None:
+        self.outcome["hold"] = {"ground": ground, "note": note, "held_in": held_in}
+        self._enter(State.ON_HOLD, at)
+
+    def resume(self, *, by: str, at: datetime) -> None:
+        self.check("resume")
+        self._resumed(by=by, at=at)
+
+    @event("Resumed")
+    def _resumed(self, by: str, at: datetime) -> None:
+        self.outcome.pop("hold", None)
+        self._enter(State.APPRAISING, at)  # domain.md §3: resume → appraising
+
+    def appraise(self, *, verdicts: dict[str, Any], notice_until: date | None, skip_council: bool,
+                 by: str, at: datetime) -> None:
+        """Appraisal concluded the nominee qualifies; the next step is public notice, the
+        council, or (simplified procedure) the decision."""
+        self.check("appraise")
+        if skip_council and not self.simplified:
+            raise CouncilRequiredError()
+        nxt = State.PUBLIC_NOTICE if notice_until else (
+            State.AWAITING_DECISION if skip_council else State.COUNCIL_REVIEW)
+        self._appraised(verdicts=verdicts, notice_until=notice_until, next_state=nxt.value, by=by, at=at)
+
+    @event("Appraised")
+    def _appraised(self, verdicts: dict[str, Any], notice_until: date | None, next_state: str,
+                   by: str, at: datetime) -> None:
+        self.outcome["appraisal"] = verdicts
+        if notice_until:
+            self.outcome["notice"] = {"from": at.date(), "until": notice_until, "comments": []}
+        self._enter(State(next_state), at)
+
+    def record_notice_comment(self, *, author: str, content: str, at: datetime) -> None:
+        self.check("record_notice_comment")
+        if not content.strip():
+            raise ReasonRequiredError("góp ý (nội dung)")
+        self._notice_commented(author=author.strip(), content=content.strip(), at=at)
+
+    @event("NoticeCommented")
+    def _notice_commented(self, author: str, content: str, at: datetime) -> None:
+        self.outcome["notice"]["comments"].append({"author": author, "content": content, "at": at})
+
+    def close_notice(self, *, today: date, by: str, at: datetime) -> None:
+        self.check("close_notice")
+        until = self.outcome["notice"]["until"]
+        if today <= until:
+            raise NoticeStillOpenError(until)
+        self._notice_closed(by=by, at=at)
+
+    @event("NoticeClosed")
+    def _notice_closed(self, by: str, at: datetime) -> None:
+        self._enter(State.COUNCIL_REVIEW, at)
+
+    # -- the council, the decision and after ---------------------------------------------------
+    def record_council_result(self, *, session_id: UUID, tally: dict[str, Any], passed: bool, at: datetime) -> None:
+        self.check("record_council_result")
+        self._council_voted(session_id=session_id, tally=tally, passed=passed, at=at)
+
+    @event("CouncilVoted")
+    def _council_voted(self, session_id: UUID, tally: dict[str, Any], passed: bool, at: datetime) -> None:
+        self.outcome["council"] = {"session_id": session_id, "tally": tally, "passed": passed}
+        self._enter(State.COUNCIL_PASSED if passed else State.COUNCIL_FAILED, at)
+
+    def send_for_decision(self, *, by: str, at: datetime) -> None:
+        self.check("send_for_decision")
+        self._sent_for_decision(by=by, at=at)
+
+    @event("SentForDecision")
+    def _sent_for_decision(self, by: str, at: datetime) -> None:
+        self._enter(State.AWAITING_DECISION, at)
+
+    def decide(self, *, number: str, decided_on: date, signed_by: str, cash: int | None,
+               by: str, at: datetime) -> None:
+        self.check("decide")
+        self._decided(number=number, decided_on=decided_on, signed_by=signed_by, cash=cash, by=by, at=at)
+
+    @event("Decided")
+    def _decided(self, number: str, decided_on: date, signed_by: str, cash: int | None,
+                 by: str, at: datetime) -> None:
+        self.outcome["decision"] = {"number": number, "decided_on": decided_on, "signed_by": signed_by,
+                                    "cash": cash}
+        self._enter(State.DECIDED, at)
+
+    def forward(self, *, submission_number: str, forwarded_on: date, by: str, at: datetime) -> None:
+        self.check("forward")
+        self._forwarded(submission_number=submission_number, forwarded_on=forwarded_on, by=by, at=at)
+
+    @event("Forwarded")
+    def _forwarded(self, submission_number: str, forwarded_on: date, by: str, at: datetime) -> None:
+        self.outcome["forwarded"] = {"submission_number": submission_number, "forwarded_on": forwarded_on}
+        self._enter(State.FORWARDED_CENTRAL, at)
+
+    def record_central_decision(self, *, number: str, decided_on: date, authority: str, cash: int | None,
+                                by: str, at: datetime) -> None:
+        self.check("record_central_decision")
+        self._central_decided(number=number, decided_on=decided_on, authority=authority, cash=cash, by=by, at=at)
+
+    @event("CentralDecided")
+    def _central_decided(self, number: str, decided_on: date, authority: str, cash: int | None,
+                         by: str, at: datetime) -> None:
+        self.outcome["decision"] = {"number": number, "decided_on": decided_on, "signed_by": authority,
+                                    "cash": cash, "central": True}
+        self._enter(State.CENTRAL_DECIDED, at)
+
+    def reject(self, *, reason: str, by: str, at: datetime) -> None:
+        self.check("reject")
+        if not reason.strip():
+            raise ReasonRequiredError("không khen thưởng (lý do gửi đơn vị)")
+        self._rejected(reason=reason.strip(), rejected_in=self.state.value, by=by, at=at)
+
+    @event("Rejected")
+    def _rejected(self, reason: str, rejected_in: str, by: str, at: datetime) -> None:
+        self.outcome["rejection"] = {"reason": reason, "rejected_in": rejected_in}
+        self._enter(State.NOT_AWARDED, at)
+
+    def confer(self, *, conferred_on: date, received_by: str, cash_paid: int | None, by: str, at: datetime) -> None:
+        self.check("confer")
+        if self.posthumous and not received_by.strip():
+            raise ReasonRequiredError("trao tặng truy tặng (người đại diện gia đình nhận)")
+        self._conferred(conferred_on=conferred_on, received_by=received_by.strip(), cash_paid=cash_paid,
+                        by=by, at=at)
+
+    @event("Conferred")
+    def _conferred(self, conferred_on: date, received_by: str, cash_paid: int | None, by: str, at: datetime) -> None:
+        self.outcome["conferral"] = {"conferred_on": conferred_on, "received_by": received_by,
+                                     "cash_paid": cash_paid}
+        self._enter(State.AWARDED, at)
+
+    def revoke(self, *, ground: str, number: str, revoked_on: date, note: str, by: str, at: datetime) -> None:
+        self.check("revoke")
+        if ground not in REVOCATION_GROUNDS:
+            raise InvalidGroundError(ground, REVOCATION_GROUNDS)
+        self._revoked(ground=ground, number=number, revoked_on=revoked_on, note=note, by=by, at=at)
+
+    @event("Revoked")
+    def _revoked(self, ground: str, number: str, revoked_on: date, note: str, by: str, at: datetime) -> None:
+        self.outcome["revocation"] = {"ground": ground, "number": number, "revoked_on": revoked_on, "note": note}
+        self._enter(State.REVOKED, at)
+
+    def mark_late(self, *, due: date, today: date, at: datetime) -> bool:
+        """Once per stay in a state: the state's time limit has passed."""
+        if self.late_in == self.state.value or today <= due:
+            return False
+        self._became_late(in_state=self.state.value, due=due, at=at)
+        return True
+
+    @event("BecameLate")
+    def _became_late(self, in_state: str, due: date, at: datetime) -> None:
+        self.late_in = in_state
+
+
+class DossierError(Exception):
+    """Base of the rules a dossier command can break."""
+
+
+class IllegalTransitionError(DossierError):
+    def __init__(self, state: State, command: str) -> None:
+        allowed = allowed_in(state)
+        self.details = {"state": state.value, "command": command, "allowed_commands": allowed}
+        names = ", ".join(COMMANDS[c].label for c in allowed) or "không có"
+        super().__init__(f"Hồ sơ đang ở trạng thái '{LABELS[state]}': không thể {COMMANDS[command].label}. "
+                         f"Lệnh được phép: {names}.")
+
+
+class MissingDocumentsError(DossierError):
+    def __init__(self, missing: list[str]) -> None:
+        self.details = {"missing_documents": missing}
+        super().__init__(f"Hồ sơ còn thiếu: {'; '.join(missing)}.")
+
+
+class UnitCouncilRequiredError(DossierError):
+    def __init__(self) -> None:
+        super().__init__("Chưa có kết quả bình xét của Hội đồng TĐKT đơn vị (chỉ thủ tục đơn giản mới được bỏ qua).")
+
+
+class CouncilRequiredError(DossierError):
+    def __init__(self) -> None:
+        super().__init__("Chỉ hồ sơ theo thủ tục đơn giản mới được trình quyết định không qua Hội đồng.")
+
+
+class ReasonRequiredError(DossierError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"Thiếu nội dung bắt buộc khi {what}.")
+
+
+class InvalidCouncilCountError(DossierError):
+    def __init__(self, agreed: int, present: int) -> None:
+        super().__init__(f"Số đồng ý ({agreed}) và số có mặt ({present}) không hợp lệ.")
+
+
+class InvalidGroundError(DossierError):
+    def __init__(self, ground: str, grounds: dict[str, str]) -> None:
+        options = "; ".join(f"{k}: {v}" for k, v in grounds.items())
+        super().__init__(f"Căn cứ '{ground}' không hợp lệ. Chọn một trong: {options}.")
+
+
+class NoticeStillOpenError(DossierError):
+    def __init__(self, until: date) -> None:
+        super().__init__(f"Thời gian công khai đến hết ngày {until:%d/%m/%Y}; chưa thể trình Hội đồng.")
+
+
+class DocumentNotAttachedError(DossierError):
+    def __init__(self, sha256: str) -> None:
+        super().__init__(f"Hồ sơ không có tài liệu {sha256[:12]}….")
