@@ -205,14 +205,14 @@ class Dossier(Aggregate):
             self.outcome["notice"] = {"from": at.date(), "until": notice_until, "comments": []}
         self._enter(State(next_state), at)
 
-    def record_notice_comment(self, *, author: str, content: str, at: datetime) -> None:
+    def record_notice_comment(self, *, author: str, content: str, by: str, at: datetime) -> None:
         self.check("record_notice_comment")
         if not content.strip():
             raise ReasonRequiredError("góp ý (nội dung)")
-        self._notice_commented(author=author.strip(), content=content.strip(), at=at)
+        self._notice_commented(author=author.strip(), content=content.strip(), by=by, at=at)
 
     @event("NoticeCommented")
-    def _notice_commented(self, author: str, content: str, at: datetime) -> None:
+    def _notice_commented(self, author: str, content: str, by: str, at: datetime) -> None:
         self.outcome["notice"]["comments"].append({"author": author, "content": content, "at": at})
 
     def close_notice(self, *, today: date, by: str, at: datetime) -> None:

@@ -1,0 +1,96 @@
+"""What every dossier use case shares: loading a dossier for a command, checking who may give
+it, and saving it with anything else the command changed in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+
+from services.nomination.dossiers.domainmodel import Dossier, DossierError
+from services.nomination.dossiers.ports import Actor
+from services.nomination.dossiers.states import APPRAISER, CHAIR, COMMANDS, SECRETARY, UNIT
+
+ACTOR_ROLES = {UNIT: "unit_clerk", APPRAISER: "appraiser", SECRETARY: "council_secretary", CHAIR: "chair"}
+ACTOR_LABELS = {UNIT: "cán bộ TĐKT của đơn vị đề nghị", APPRAISER: "chuyên viên thẩm định (Sở Nội vụ)",
+                SECRETARY: "thư ký Hội đồng TĐKT", CHAIR: "Chủ tịch (người có thẩm quyền quyết định)"}
+READERS = {"appraiser", "council_member", "council_secretary", "chair", "auditor", "admin"}
+
+
+class DossierUseCases:
+    def __init__(self, app: Application[UUID]) -> None:
+        self.app = app
+
+    def load(self, dossier_id: UUID) -> Dossier:
+        try:
+            found = self.app.repository.get(dossier_id)
+        except AggregateNotFoundError:
+            raise DossierNotFoundError(dossier_id) from None
+        if not isinstance(found, Dossier):
+            raise DossierNotFoundError(dossier_id)
+        return found
+
+    def for_command(self, dossier_id: UUID, expected_version: int | None, actor: Actor, command: str) -> Dossier:
+        dossier = self.load(dossier_id)
+        authorize(actor, command, dossier.unit_code)
+        if expected_version is not None and expected_version != dossier.version:
+            raise VersionMismatchError(dossier.version, expected_version)
+        dossier.check(command)
+        return dossier
+
+    def for_reading(self, dossier_id: UUID, actor: Actor) -> Dossier:
+        dossier = self.load(dossier_id)
+        check_can_read(actor, dossier.unit_code)
+        return dossier
+
+    def save(self, dossier: Dossier, *others: Aggregate) -> int:
+        self.app.save(dossier, *others)
+        return dossier.version
+
+
+def authorize(actor: Actor, command: str, unit_code: str) -> None:
+    if "admin" in actor.roles:
+        return
+    for who in COMMANDS[command].actors:
+        if ACTOR_ROLES[who] in actor.roles and (who != UNIT or actor.unit == unit_code):
+            return
+    names = ", ".join(ACTOR_LABELS[a] for a in sorted(COMMANDS[command].actors))
+    raise NotAllowedError(f"Chỉ {names} được {COMMANDS[command].label}.")
+
+
+def check_can_read(actor: Actor, unit_code: str) -> None:
+    if actor.roles & READERS or ("unit_clerk" in actor.roles and actor.unit == unit_code):
+        return
+    raise NotAllowedError("Đơn vị chỉ xem được hồ sơ của chính mình.")
+
+
+def details(dossier: Dossier, **extra: Any) -> dict[str, Any]:
+    return {"dossier_id": dossier.id, "version": dossier.version, "state": dossier.state.value,
+            "state_since": dossier.state_since, "unit_code": dossier.unit_code, "award_code": dossier.award_code,
+            "year": dossier.year, "basis": dossier.basis, "nominee": _public_nominee(dossier.nominee),
+            "summary": dossier.summary, "simplified": dossier.simplified, "posthumous": dossier.posthumous,
+            "submission_id": dossier.submission_id, "documents": list(dossier.documents.values()),
+            "returns": dossier.returns, "outcome": dossier.outcome, "late_in": dossier.late_in, **extra}
+
+
+def _public_nominee(nominee: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in nominee.items() if k in {"kind", "ref", "name", "unit_code", "masked_id",
+                                                     "position", "deceased"}}
+
+
+class DossierNotFoundError(DossierError):
+    def __init__(self, dossier_id: UUID) -> None:
+        super().__init__(f"Không tìm thấy hồ sơ {dossier_id}.")
+
+
+class NotAllowedError(DossierError):
+    """Raised when the person's role or unit may not give this command (HTTP 403)."""
+
+
+class VersionMismatchError(DossierError):
+    def __init__(self, actual: int, expected: int) -> None:
+        self.details = {"current_version": actual, "expected_version": expected}
+        super().__init__(f"Hồ sơ đã được người khác cập nhật (phiên bản {actual}, bạn sửa từ phiên bản "
+                         f"{expected}); hãy tải lại rồi thực hiện lại.")

@@ -1,0 +1,141 @@
+"""The unit's side of a dossier: open it, complete it, attach its documents, record the unit
+council's vote, submit it (and again after a return)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+
+from services.nomination.dossiers.base import DossierUseCases, authorize
+from services.nomination.dossiers.domainmodel import Dossier, DossierError
+from services.nomination.dossiers.ports import Actor, AwardInfo, Catalogue, DocumentStore, History
+
+BASES = {"cong_trang": "công trạng, thành tích thường xuyên", "chuyen_de": "theo chuyên đề, theo đợt",
+         "dot_xuat": "đột xuất", "cong_hien": "quá trình cống hiến", "nien_han": "niên hạn",
+         "doi_ngoai": "đối ngoại"}
+
+
+@dataclass(frozen=True)
+class NewDossier:
+    unit_code: str
+    award_code: str
+    year: int
+    basis: str
+    nominee_kind: str
+    nominee: dict[str, Any]  # what identifies the nominee (see History.resolve)
+    summary: str = ""
+    simplified: bool = False
+    posthumous: bool = False
+    submission_id: UUID | None = None
+
+
+class Drafting(DossierUseCases):
+    def __init__(self, app: Application[UUID], catalogue: Catalogue, history: History, store: DocumentStore) -> None:
+        super().__init__(app)
+        self.catalogue = catalogue
+        self.history = history
+        self.store = store
+
+    def open(self, actor: Actor, new: NewDossier, now: datetime) -> tuple[UUID, bool]:
+        """Open the dossier; the same unit, year, award and nominee again finds the same one."""
+        dossier, records = self.prepare(actor, new, now)
+        if self.exists(dossier.id):
+            return dossier.id, False
+        self.app.save(*records, dossier)
+        return dossier.id, True
+
+    def prepare(self, actor: Actor, new: NewDossier, now: datetime) -> tuple[Dossier, list[Any]]:
+        """Check everything and build the dossier (and a new person record) without saving."""
+        authorize(actor, "edit", new.unit_code)
+        award = self.catalogue.award(new.award_code)
+        check_fits(award, new)
+        nominee, records = self.history.resolve(new.nominee_kind, {**new.nominee, "unit_code": new.nominee.get(
+            "unit_code", new.unit_code)}, actor.subject)
+        dossier = Dossier(unit_code=new.unit_code, award_code=award.code, year=new.year, basis=new.basis,
+                          nominee=nominee, summary=new.summary.strip(), simplified=new.simplified,
+                          posthumous=new.posthumous, submission_id=new.submission_id, created_by=actor.subject,
+                          created_at=now)
+        return dossier, records
+
+    def exists(self, dossier_id: UUID) -> bool:
+        try:
+            self.load(dossier_id)
+        except DossierError:
+            return False
+        return True
+
+    def edit(self, dossier_id: UUID, version: int | None, actor: Actor, *, summary: str | None,
+             basis: str | None, position: str | None, now: datetime) -> int:
+        dossier = self.for_command(dossier_id, version, actor, "edit")
+        if basis is not None and basis not in BASES:
+            raise InvalidBasisError(basis)
+        dossier.edit(summary=summary, basis=basis, position=position, by=actor.subject, at=now)
+        return self.save(dossier)
+
+    def attach(self, dossier_id: UUID, version: int | None, actor: Actor, *, kind: str, data: bytes,
+               filename: str, media_type: str, now: datetime) -> int:
+        dossier = self.for_command(dossier_id, version, actor, "attach_document")
+        award = self.catalogue.award(dossier.award_code)
+        if kind not in award.required_documents and kind != "khac":
+            raise UnknownDocumentKindError(kind, award)
+        sha256 = self.store.put(data)
+        if dossier.attach_document(kind=kind, sha256=sha256, filename=filename, media_type=media_type,
+                                   size=len(data), by=actor.subject, at=now):
+            self.save(dossier)
+        return dossier.version
+
+    def remove(self, dossier_id: UUID, version: int | None, actor: Actor, sha256: str, now: datetime) -> int:
+        dossier = self.for_command(dossier_id, version, actor, "remove_document")
+        dossier.remove_document(sha256=sha256, by=actor.subject, at=now)
+        return self.save(dossier)
+
+    def record_unit_council(self, dossier_id: UUID, version: int | None, actor: Actor, *, meeting_on: date,
+                            agreed: int, present: int, now: datetime) -> int:
+        dossier = self.for_command(dossier_id, version, actor, "record_unit_council")
+        dossier.record_unit_council(meeting_on=meeting_on, agreed=agreed, present=present, by=actor.subject, at=now)
+        return self.save(dossier)
+
+    def submit(self, dossier_id: UUID, version: int | None, actor: Actor, now: datetime) -> int:
+        dossier = self.for_command(dossier_id, version, actor, "submit")
+        dossier.submit(missing_documents=self.missing_documents(dossier), by=actor.subject, at=now)
+        return self.save(dossier)
+
+    def missing_documents(self, dossier: Dossier) -> list[str]:
+        award = self.catalogue.award(dossier.award_code)
+        present = dossier.document_kinds()
+        return [name for code, name in award.required_documents.items() if code not in present]
+
+
+def check_fits(award: AwardInfo, new: NewDossier) -> None:
+    if new.nominee_kind not in award.subjects:
+        raise NomineeKindError(award, new.nominee_kind)
+    if new.basis not in BASES:
+        raise InvalidBasisError(new.basis)
+    if new.posthumous and not award.posthumous_allowed:
+        raise PosthumousNotAllowedError(award)
+
+
+class NomineeKindError(DossierError):
+    def __init__(self, award: AwardInfo, kind: str) -> None:
+        super().__init__(f"'{award.name}' không xét tặng cho đối tượng '{kind}' "
+                         f"(chỉ cho: {', '.join(sorted(award.subjects))}).")
+
+
+class InvalidBasisError(DossierError):
+    def __init__(self, basis: str) -> None:
+        super().__init__(f"Loại hình khen thưởng '{basis}' không hợp lệ; dùng một trong: {', '.join(BASES)}.")
+
+
+class PosthumousNotAllowedError(DossierError):
+    def __init__(self, award: AwardInfo) -> None:
+        super().__init__(f"'{award.name}' không được truy tặng.")
+
+
+class UnknownDocumentKindError(DossierError):
+    def __init__(self, kind: str, award: AwardInfo) -> None:
+        kinds = "; ".join(f"{c} ({n})" for c, n in award.required_documents.items())
+        super().__init__(f"Loại tài liệu '{kind}' không thuộc hồ sơ '{award.name}'. Các loại: {kinds}; khac.")

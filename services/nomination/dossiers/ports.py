@@ -1,0 +1,101 @@
+"""What the dossier workflow needs from the rest of the nomination service, as protocols:
+the award catalogue, the eligibility rules, the nominee's history, the working-day calendar
+and the document store. `services/nomination/wiring.py` adapts the real modules to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from services.nomination.eligibility.facts import Verdict
+
+
+@dataclass(frozen=True)
+class AwardInfo:
+    """What the workflow needs to know of one award of the catalogue."""
+
+    code: str
+    name: str
+    category: str
+    level: str
+    subjects: frozenset[str]
+    province_decides: bool  # False: the Chairman forwards it to the central level
+    required_documents: dict[str, str] = field(default_factory=dict)  # code -> Vietnamese name
+    notice_working_days: int | None = None  # public notice before the council, if required
+    council_threshold: float = 0.5
+    council_base: str = "all_members"  # or "present"
+    written_votes_allowed: bool = False
+    posthumous_allowed: bool = False
+
+
+class Catalogue(Protocol):
+    version: str
+
+    def award(self, code: str) -> AwardInfo: ...
+
+    def cash(self, code: str, on: date) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    verdicts: tuple[Verdict, ...]
+    overall: str  # "pass" | "fail" | "unknown"
+    rules_version: str
+
+
+class Eligibility(Protocol):
+    def evaluate(self, award_code: str, year: int, nominee: dict[str, Any], dossier_facts: dict[str, Any],
+                 on: date) -> Evaluation: ...
+
+
+class History(Protocol):
+    def resolve(self, kind: str, data: dict[str, Any], by: str) -> tuple[dict[str, Any], list[Aggregate]]:
+        """The nominee snapshot a dossier keeps (kind, ref, name, unit_code, masked_id, position,
+        deceased) and any new record to save with the dossier."""
+        ...
+
+    def decided(self, nominee: dict[str, Any], award_code: str, year: int, decision_number: str,
+                decided_on: date, basis: str) -> list[Aggregate]:
+        """The nominee's record with the award added, for saving with the decision (not saved)."""
+        ...
+
+    def revoked(self, nominee: dict[str, Any], award_code: str, year: int, decision_number: str,
+                revoked_on: date) -> list[Aggregate]: ...
+
+
+class Calendar(Protocol):
+    def add_working_days(self, start: date, days: int) -> date: ...
+
+
+class DocumentStore(Protocol):
+    def put(self, data: bytes) -> str: ...
+
+    def has(self, sha256: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class TimeLimits:
+    """Working days allowed in each state whose clock runs (configuration, legal basis unverified)."""
+
+    days: dict[str, int]
+
+    def due(self, state: str, entered: date, calendar: Calendar) -> date | None:
+        limit = self.days.get(state)
+        return calendar.add_working_days(entered, limit) if limit else None
+
+
+@dataclass(frozen=True)
+class Actor:
+    subject: str
+    unit: str | None
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class DossierRef:
+    dossier_id: UUID
+    version: int

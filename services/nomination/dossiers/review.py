@@ -1,0 +1,158 @@
+"""Sở Nội vụ's side of a dossier and what follows: reception, appraisal (with the eligibility
+rules of the day), consultation, hold, public notice, the council's result, the decision or
+the submission upward, rejection, conferral, revocation, and time limits."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+
+from services.nomination.dossiers.base import DossierUseCases
+from services.nomination.dossiers.domainmodel import Dossier, DossierError
+from services.nomination.dossiers.ports import Actor, Calendar, Catalogue, Eligibility, Evaluation, History, TimeLimits
+from services.nomination.dossiers.states import CLOCK_STOPPED, FINAL
+
+
+class Review(DossierUseCases):
+    def __init__(self, app: Application[UUID], catalogue: Catalogue, eligibility: Eligibility, history: History,
+                 calendar: Calendar, limits: TimeLimits, simplified_skips_council: bool) -> None:
+        super().__init__(app)
+        self.catalogue, self.eligibility, self.history = catalogue, eligibility, history
+        self.calendar, self.limits = calendar, limits
+        self.simplified_skips_council = simplified_skips_council
+
+    def step(self, dossier_id: UUID, version: int | None, actor: Actor, command: str, now: datetime,
+             **arguments: Any) -> int:
+        """The commands that need nothing but the dossier: return, accept, consultation, hold,
+        resume, notice comments, sending for decision, rejection."""
+        dossier = self.for_command(dossier_id, version, actor, command)
+        method = {"return": dossier.return_for_supplement}.get(command) or getattr(dossier, command)
+        method(**arguments, by=actor.subject, at=now)
+        return self.save(dossier)
+
+    def evaluate(self, dossier: Dossier, on: date, dossier_facts: dict[str, Any] | None = None) -> Evaluation:
+        return self.eligibility.evaluate(dossier.award_code, dossier.year, dossier.nominee, dossier_facts or {}, on)
+
+    def appraise(self, dossier_id: UUID, version: int | None, actor: Actor, *, dossier_facts: dict[str, Any],
+                 confirmed_unknown: str | None, today: date, now: datetime) -> int:
+        """Conclude the appraisal: the rules must pass; a rule that cannot tell needs the
+        appraiser's written confirmation; a rule that fails stops it (reject instead)."""
+        dossier = self.for_command(dossier_id, version, actor, "appraise")
+        evaluation = self.evaluate(dossier, today, dossier_facts)
+        check_evaluation(evaluation, confirmed_unknown)
+        award = self.catalogue.award(dossier.award_code)
+        notice = self.calendar.add_working_days(today, award.notice_working_days) if award.notice_working_days \
+            else None
+        snapshot = {"overall": evaluation.overall, "rules_version": evaluation.rules_version,
+                    "catalogue_version": self.catalogue.version, "confirmed_unknown": confirmed_unknown,
+                    "verdicts": [asdict(v) for v in evaluation.verdicts]}
+        dossier.appraise(verdicts=snapshot, notice_until=notice, by=actor.subject, at=now,
+                         skip_council=dossier.simplified and self.simplified_skips_council)
+        return self.save(dossier)
+
+    def close_notice(self, dossier_id: UUID, version: int | None, actor: Actor, today: date, now: datetime) -> int:
+        dossier = self.for_command(dossier_id, version, actor, "close_notice")
+        dossier.close_notice(today=today, by=actor.subject, at=now)
+        return self.save(dossier)
+
+    def record_council_result(self, dossier_id: UUID, session_id: UUID, tally: dict[str, Any], passed: bool,
+                              now: datetime) -> Dossier:
+        """Called by the council session when it closes (not saved: the session saves both)."""
+        dossier = self.load(dossier_id)
+        dossier.record_council_result(session_id=session_id, tally=tally, passed=passed, at=now)
+        return dossier
+
+    def decide(self, dossier_id: UUID, version: int | None, actor: Actor, *, number: str, decided_on: date,
+               signed_by: str, now: datetime) -> int:
+        dossier = self.for_command(dossier_id, version, actor, "decide")
+        award = self.catalogue.award(dossier.award_code)
+        if not award.province_decides:
+            raise ForwardInsteadError(award.name)
+        dossier.decide(number=number, decided_on=decided_on, signed_by=signed_by,
+                       cash=self.catalogue.cash(award.code, decided_on), by=actor.subject, at=now)
+        records = self.history.decided(dossier.nominee, award.code, dossier.year, number, decided_on, dossier.basis)
+        return self.save(dossier, *records)
+
+    def forward(self, dossier_id: UUID, version: int | None, actor: Actor, *, submission_number: str,
+                forwarded_on: date, now: datetime) -> int:
+        dossier = self.for_command(dossier_id, version, actor, "forward")
+        award = self.catalogue.award(dossier.award_code)
+        if award.province_decides:
+            raise DecideInsteadError(award.name)
+        dossier.forward(submission_number=submission_number, forwarded_on=forwarded_on, by=actor.subject, at=now)
+        return self.save(dossier)
+
+    def record_central_decision(self, dossier_id: UUID, version: int | None, actor: Actor, *, number: str,
+                                decided_on: date, authority: str, now: datetime) -> int:
+        dossier = self.for_command(dossier_id, version, actor, "record_central_decision")
+        dossier.record_central_decision(number=number, decided_on=decided_on, authority=authority,
+                                        cash=self.catalogue.cash(dossier.award_code, decided_on),
+                                        by=actor.subject, at=now)
+        records = self.history.decided(dossier.nominee, dossier.award_code, dossier.year, number, decided_on,
+                                       dossier.basis)
+        return self.save(dossier, *records)
+
+    def confer(self, dossier_id: UUID, version: int | None, actor: Actor, *, conferred_on: date,
+               received_by: str, cash_paid: int | None, now: datetime) -> int:
+        dossier = self.for_command(dossier_id, version, actor, "confer")
+        dossier.confer(conferred_on=conferred_on, received_by=received_by, cash_paid=cash_paid,
+                       by=actor.subject, at=now)
+        return self.save(dossier)
+
+    def revoke(self, dossier_id: UUID, version: int | None, actor: Actor, *, ground: str, number: str,
+               revoked_on: date, note: str, now: datetime) -> int:
+        dossier = self.for_command(dossier_id, version, actor, "revoke")
+        dossier.revoke(ground=ground, number=number, revoked_on=revoked_on, note=note, by=actor.subject, at=now)
+        decided = dossier.outcome["decision"]["number"]
+        records = self.history.revoked(dossier.nominee, dossier.award_code, dossier.year, decided, revoked_on)
+        return self.save(dossier, *records)
+
+    def mark_late(self, dossier_id: UUID, today: date, now: datetime) -> bool:
+        """Record that the dossier's current step passed its time limit (once per step)."""
+        dossier = self.load(dossier_id)
+        if dossier.state in CLOCK_STOPPED or dossier.state in FINAL:
+            return False
+        due = self.limits.due(dossier.state.value, dossier.state_since.date(), self.calendar)
+        if due is None or not dossier.mark_late(due=due, today=today, at=now):
+            return False
+        self.save(dossier)
+        return True
+
+
+def check_evaluation(evaluation: Evaluation, confirmed_unknown: str | None) -> None:
+    failed = [v for v in evaluation.verdicts if v.outcome == "fail" and v.verified]
+    if failed:
+        raise NotEligibleError(failed)
+    unknown = [v for v in evaluation.verdicts if v.outcome == "unknown" or (v.outcome == "fail" and not v.verified)]
+    if unknown and not (confirmed_unknown or "").strip():
+        raise ConfirmationRequiredError(unknown)
+
+
+class NotEligibleError(DossierError):
+    def __init__(self, failed: list[Any]) -> None:
+        self.details = {"verdicts": [{"rule_id": v.rule_id, "reason": v.reason} for v in failed]}
+        reasons = "; ".join(f"{v.rule_id}: {v.reason}" for v in failed)
+        super().__init__(f"Chưa đủ điều kiện theo quy định ({reasons}). Trả lại hoặc không khen thưởng, nêu lý do.")
+
+
+class ConfirmationRequiredError(DossierError):
+    def __init__(self, unknown: list[Any]) -> None:
+        self.details = {"verdicts": [{"rule_id": v.rule_id, "reason": v.reason, "missing": list(v.missing)}
+                                     for v in unknown]}
+        reasons = "; ".join(f"{v.rule_id}: {v.reason}" for v in unknown)
+        super().__init__(f"Chưa xác định được ({reasons}). Người thẩm định cần ghi xác nhận đã kiểm tra "
+                         "(confirmed_unknown) hoặc bổ sung dữ liệu.")
+
+
+class ForwardInsteadError(DossierError):
+    def __init__(self, award: str) -> None:
+        super().__init__(f"'{award}' do cấp Nhà nước quyết định: trình cấp Nhà nước, không ghi quyết định của tỉnh.")
+
+
+class DecideInsteadError(DossierError):
+    def __init__(self, award: str) -> None:
+        super().__init__(f"'{award}' do Chủ tịch UBND tỉnh quyết định: không trình cấp Nhà nước.")
