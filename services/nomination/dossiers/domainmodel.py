@@ -37,10 +37,12 @@ class Dossier(Aggregate):
         return uuid5(NAMESPACE_URL, f"/dossiers/{unit_code}/{year}/{award_code}/{nominee_ref}")
 
     @event("Created")
-    def __init__(self, *, unit_code: str, award_code: str, year: int, basis: str, nominee: Nominee,
+    def __init__(self, *, unit_code: str, award_code: str, award: dict[str, str], year: int, basis: str,
+                 nominee: Nominee,
                  summary: str, simplified: bool, posthumous: bool, submission_id: UUID | None,
                  created_by: str, created_at: datetime) -> None:
         self.unit_code, self.award_code, self.year, self.basis = unit_code, award_code, year, basis
+        self.award = award  # name, category and level as the catalogue said when the dossier opened
         self.nominee, self.summary = nominee, summary
         self.simplified, self.posthumous = simplified, posthumous
         self.submission_id = submission_id
@@ -195,15 +197,18 @@ class Dossier(Aggregate):
             raise CouncilRequiredError()
         nxt = State.PUBLIC_NOTICE if notice_until else (
             State.AWAITING_DECISION if skip_council else State.COUNCIL_REVIEW)
-        self._appraised(verdicts=verdicts, notice_until=notice_until, next_state=nxt.value, by=by, at=at)
+        self._appraised(verdicts=verdicts, next_state=nxt.value, by=by, at=at)
+        if notice_until:
+            self._notice_started(notice_from=at.date(), notice_until=notice_until, at=at)
 
     @event("Appraised")
-    def _appraised(self, verdicts: dict[str, Any], notice_until: date | None, next_state: str,
-                   by: str, at: datetime) -> None:
+    def _appraised(self, verdicts: dict[str, Any], next_state: str, by: str, at: datetime) -> None:
         self.outcome["appraisal"] = verdicts
-        if notice_until:
-            self.outcome["notice"] = {"from": at.date(), "until": notice_until, "comments": []}
         self._enter(State(next_state), at)
+
+    @event("NoticeStarted")
+    def _notice_started(self, notice_from: date, notice_until: date, at: datetime) -> None:
+        self.outcome["notice"] = {"from": notice_from, "until": notice_until, "comments": []}
 
     def record_notice_comment(self, *, author: str, content: str, by: str, at: datetime) -> None:
         self.check("record_notice_comment")

@@ -56,6 +56,7 @@ class Drafting(DossierUseCases):
         nominee, records = self.history.resolve(new.nominee_kind, {**new.nominee, "unit_code": new.nominee.get(
             "unit_code", new.unit_code)}, actor.subject)
         dossier = Dossier(unit_code=new.unit_code, award_code=award.code, year=new.year, basis=new.basis,
+                          award={"name": award.name, "category": award.category, "level": award.level},
                           nominee=nominee, summary=new.summary.strip(), simplified=new.simplified,
                           posthumous=new.posthumous, submission_id=new.submission_id, created_by=actor.subject,
                           created_at=now)

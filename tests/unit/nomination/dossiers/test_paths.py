@@ -279,3 +279,20 @@ def test_a_step_past_its_time_limit_is_marked_late_once() -> None:
     assert world.review.mark_late(dossier_id, date(2026, 3, 10), NOW) is True
     assert world.review.mark_late(dossier_id, date(2026, 3, 11), NOW) is False
     assert world.review.load(dossier_id).late_in == "submitted"
+
+
+def test_every_public_step_becomes_a_contract_event_with_the_state_after_it() -> None:
+    from services.nomination.dossiers.messaging import translator
+
+    world = World()
+    dossier_id = world.open(award="HCLD3")
+    world.to_council(dossier_id)
+    translate = translator(world.app)
+    published = [translate(world.app.mapper.to_domain_event(n), n.originator_id)
+                 for n in world.app.recorder.select_notifications(start=1, limit=1000)]
+    names = [(type(e).__name__, e.state) for e in published if e is not None]
+    assert names == [("NominationCreated", "draft"), ("NominationProgressed", "unit_council_done"),
+                     ("NominationSubmitted", "submitted"), ("NominationProgressed", "appraising"),
+                     ("NominationAppraised", "public_notice"), ("NominationDisclosed", "public_notice")]
+    disclosed = [e for e in published if type(e).__name__ == "NominationDisclosed"][0]
+    assert disclosed.summary == "Giáo viên dạy giỏi" and disclosed.nominee.masked_id is None

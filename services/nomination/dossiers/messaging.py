@@ -1,0 +1,80 @@
+"""What the nomination service tells the others: a dossier's domain events as public
+contracts, each translated with the dossier's state at that version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+
+from contracts import IntegrationEvent
+from contracts import nomination as c
+from services.nomination.dossiers.domainmodel import REVOCATION_GROUNDS, Dossier
+
+STEPS = {"Accepted": "accepted", "ConsultationRequested": "consultation_requested",
+         "ConsultationFinished": "consultation_finished", "Resumed": "resumed", "NoticeClosed": "notice_closed",
+         "SentForDecision": "sent_for_decision", "UnitCouncilRecorded": "unit_council_recorded"}
+
+
+def translator(app: Application[UUID]) -> Callable[[Any, UUID], IntegrationEvent | None]:
+    return lambda event, event_id: to_contract(event, event_id, app)
+
+
+def to_contract(event: Any, event_id: UUID, app: Application[UUID]) -> IntegrationEvent | None:
+    name = type(event).__name__
+    if not isinstance(event, Dossier.Event) or (name not in BUILDERS and name not in STEPS):
+        return None  # documents, edits, comments: not public
+    dossier = app.repository.get(event.originator_id, version=event.originator_version)
+    common = _common(dossier, event, event_id)
+    if name in STEPS:
+        return c.NominationProgressed(**common, step=STEPS[name])
+    return BUILDERS[name](common, event, dossier)
+
+
+def _common(dossier: Dossier, event: Any, event_id: UUID) -> dict[str, Any]:
+    nominee = dossier.nominee
+    return {"event_id": event_id, "occurred_at": getattr(event, "at", None) or event.created_at,
+            "dossier_id": dossier.id, "dossier_version": dossier.version, "state": dossier.state.value,
+            "unit_code": dossier.unit_code, "award_code": dossier.award_code, "year": dossier.year,
+            "nominee": c.NomineeRef(kind=nominee["kind"], ref=str(nominee["ref"]), name=nominee["name"],
+                                    unit_code=nominee["unit_code"], masked_id=nominee.get("masked_id"))}
+
+
+def _appraised(common: dict[str, Any], e: Any, d: Dossier) -> c.NominationAppraised:
+    verdicts = e.verdicts.get("verdicts", [])
+    rules = [c.RuleOutcome(rule_id=v["rule_id"], outcome=v["outcome"], verified=v.get("verified", True))
+             for v in verdicts]
+    return c.NominationAppraised(**common, rules=rules, catalogue_version=e.verdicts.get("catalogue_version"))
+
+
+def _decided(common: dict[str, Any], e: Any, d: Dossier, central: bool = False) -> c.AwardDecided:
+    return c.AwardDecided(**common, award_name=d.award["name"], award_category=d.award["category"],
+                          award_level=d.award["level"], decision_number=e.number, decided_on=e.decided_on,
+                          signed_by=getattr(e, "signed_by", None) or e.authority, central=central, cash_amount=e.cash)
+
+
+BUILDERS: dict[str, Callable[[dict[str, Any], Any, Dossier], IntegrationEvent]] = {
+    "Created": lambda common, e, d: c.NominationCreated(**common, basis=e.basis, simplified=e.simplified,
+                                                        posthumous=e.posthumous, submission_id=e.submission_id),
+    "Submitted": lambda common, e, d: c.NominationSubmitted(**common, times_submitted=len(d.returns) + 1),
+    "Returned": lambda common, e, d: c.NominationReturned(**common, reasons=e.reasons, times_returned=len(d.returns)),
+    "Appraised": _appraised,
+    "NoticeStarted": lambda common, e, d: c.NominationDisclosed(**common, notice_from=e.notice_from,
+                                                                notice_until=e.notice_until, summary=d.summary),
+    "PutOnHold": lambda common, e, d: c.NominationPutOnHold(**common, ground=e.ground),
+    "CouncilVoted": lambda common, e, d: c.CouncilVoted(**common, session_id=e.session_id, passed=e.passed,
+                                                        **{k: e.tally[k] for k in ("yes", "no", "abstain", "base",
+                                                                                   "threshold")}),
+    "Decided": _decided,
+    "CentralDecided": lambda common, e, d: _decided(common, e, d, central=True),
+    "Rejected": lambda common, e, d: c.NominationRejected(**common, reason=e.reason, rejected_in=e.rejected_in),
+    "Forwarded": lambda common, e, d: c.NominationForwarded(**common, submission_number=e.submission_number,
+                                                            forwarded_on=e.forwarded_on),
+    "Conferred": lambda common, e, d: c.AwardConferred(**common, conferred_on=e.conferred_on, cash_paid=e.cash_paid,
+                                                       posthumous=d.posthumous),
+    "Revoked": lambda common, e, d: c.AwardRevoked(**common, ground=e.ground, ground_text=REVOCATION_GROUNDS[e.ground],
+                                                   decision_number=e.number, revoked_on=e.revoked_on),
+    "BecameLate": lambda common, e, d: c.NominationLate(**common, in_state=e.in_state, due_date=e.due),
+}
