@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -11,3 +13,11 @@ class NominationSettings(ServiceSettings):
 
     service: str = "nomination"
     port: int = Field(default=8002, ge=1, le=65535)
+    # dossiers
+    documents_dir: Path = Field(default=Path(".tdkt/documents"), description="Content-addressed document store")
+    document_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    simplified_skips_council: bool = Field(
+        default=True, description="Thủ tục đơn giản bỏ qua Hội đồng tỉnh (UNVERIFIED, domain.md §3)")
+    time_limits_file: Path = Field(default=Path(__file__).with_name("dossiers") / "data" / "time_limits.yaml")
+    holidays_file: Path = Field(default=Path(__file__).with_name("data") / "holidays.yaml")
+    lateness_check_interval_s: float = Field(default=300.0, gt=0)

@@ -296,3 +296,29 @@ def test_every_public_step_becomes_a_contract_event_with_the_state_after_it() ->
                      ("NominationAppraised", "public_notice"), ("NominationDisclosed", "public_notice")]
     disclosed = [e for e in published if type(e).__name__ == "NominationDisclosed"][0]
     assert disclosed.summary == "Giáo viên dạy giỏi" and disclosed.nominee.masked_id is None
+
+
+def test_the_list_view_follows_the_dossier_state_through_every_path() -> None:
+    """The view's table of which event leaves which state agrees with the aggregate."""
+    from services.nomination.dossiers.views import _state_after
+
+    worlds = []
+    for award, passed in (("BKT", True), ("BKT", False), ("HCLD3", True)):
+        world = World()
+        dossier_id = world.open(award=award)
+        world.to_council(dossier_id)
+        if award == "HCLD3":
+            world.review.close_notice(dossier_id, None, APPRAISER, date(2026, 3, 17), NOW)
+        world.council(dossier_id, passed=passed)
+        if passed:
+            world.review.step(dossier_id, None, APPRAISER, "send_for_decision", NOW)
+        worlds.append((world, dossier_id))
+    checked = 0
+    for world, dossier_id in worlds:
+        state = None
+        for event in world.app.events.get(dossier_id):
+            state = _state_after(event) or ("draft" if type(event).__name__ == "Created" else state)
+            expected = world.app.repository.get(dossier_id, version=event.originator_version).state.value
+            assert state == expected, type(event).__name__
+            checked += 1
+    assert checked > 20

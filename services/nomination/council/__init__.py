@@ -1,0 +1,1 @@
+"""Sessions of the provincial Emulation–Commendation Council (Hội đồng TĐKT) and their secret ballots."""

@@ -1,0 +1,156 @@
+"""HTTP API of dossiers: opening and reading them, and the unit's steps."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile, status
+from fastapi.responses import Response as RawResponse
+
+from servicekit.auth import PrincipalDep
+from services.nomination.dossiers import schemas as s
+from services.nomination.dossiers.base import details
+from services.nomination.dossiers.domainmodel import DossierError
+from services.nomination.dossiers.drafting import NewDossier
+from services.nomination.dossiers.ports import Actor
+from services.nomination.dossiers.states import allowed_in
+
+router = APIRouter(prefix="/dossiers", tags=["dossiers"])
+
+
+def get_runtime(request: Request) -> Any:
+    return request.app.state.runtime
+
+
+RuntimeDep = Annotated[Any, Depends(get_runtime)]
+
+
+def actor_of(principal: PrincipalDep) -> Actor:
+    return Actor(principal.subject, principal.unit, frozenset(role.value for role in principal.roles))
+
+
+ActorDep = Annotated[Actor, Depends(actor_of)]
+
+
+def expected_version(if_match: Annotated[str | None, Header()] = None) -> int | None:
+    if if_match is None:
+        return None
+    match = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', if_match)
+    if not match:
+        raise DossierError('If-Match phải là phiên bản của hồ sơ, ví dụ "3".')
+    return int(match.group(1))
+
+
+VersionDep = Annotated[int | None, Depends(expected_version)]
+
+
+def versioned(response: Response, version: int) -> dict[str, int]:
+    response.headers["ETag"] = f'"{version}"'
+    return {"version": version}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def open_dossier(body: s.DossierCreate, runtime: RuntimeDep, actor: ActorDep,
+                       response: Response) -> dict[str, Any]:
+    """Open a dossier for one nominee (the same unit, year, award and nominee finds the existing one)."""
+    if actor.unit is None and "admin" not in actor.roles:
+        raise DossierError("Tài khoản chưa gắn với đơn vị nào: không mở được hồ sơ.")
+    new = NewDossier(unit_code=actor.unit or body.nominee.unit_code or "", award_code=body.award_code, year=body.year,
+                     basis=body.basis, nominee_kind=body.nominee_kind, nominee=body.nominee.model_dump(),
+                     summary=body.summary, simplified=body.simplified, posthumous=body.posthumous)
+    dossier_id, created = await runtime.call(runtime.drafting.open, actor, new, runtime.now())
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return {"id": dossier_id, "created": created}
+
+
+@router.get("")
+async def list_dossiers(
+    runtime: RuntimeDep, actor: ActorDep, state: str | None = None, unit: str | None = None,
+    award: str | None = None, year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    late: bool | None = None, name: Annotated[str | None, Query(max_length=100)] = None,
+    submission_id: UUID | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
+    """Dossiers by state, unit, award, year, lateness and nominee name; a unit sees only its own."""
+    if "unit_clerk" in actor.roles and not actor.roles & {"appraiser", "auditor", "admin", "chair",
+                                                           "council_member", "council_secretary"}:
+        unit = actor.unit
+    return await runtime.call(runtime.view("dossierview").dossiers, unit=unit, state=state, award=award, year=year,
+                              late=late, name=name, submission_id=submission_id, limit=limit, offset=offset)
+
+
+@router.get("/{dossier_id}")
+async def get_dossier(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, response: Response) -> dict[str, Any]:
+    """One dossier: its state, documents, missing documents, history of returns and outcome."""
+    dossier = await runtime.call(runtime.drafting.for_reading, dossier_id, actor)
+    missing = await runtime.call(runtime.drafting.missing_documents, dossier)
+    response.headers["ETag"] = f'"{dossier.version}"'
+    return details(dossier, missing_documents=missing, allowed_commands=allowed_in(dossier.state))
+
+
+@router.patch("/{dossier_id}")
+async def edit(dossier_id: UUID, body: s.DossierEdit, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
+               response: Response) -> dict[str, int]:
+    """Correct the summary of merits, the basis of award or the nominee's position."""
+    new_version = await runtime.call(runtime.drafting.edit, dossier_id, version, actor, summary=body.summary,
+                                     basis=body.basis, position=body.position, now=runtime.now())
+    return versioned(response, new_version)
+
+
+@router.post("/{dossier_id}/documents")
+async def attach(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version: VersionDep, response: Response,
+                 kind: Annotated[str, Form(max_length=64)], file: Annotated[UploadFile, File()]) -> dict[str, int]:
+    """Attach a document (PDF, DOCX, PNG, JPEG; checked by its content) of a kind the award requires."""
+    data = await file.read(runtime.settings.document_max_bytes + 1)
+    media_type = runtime.check_upload(data, file.filename or "", file.content_type)
+    new_version = await runtime.call(runtime.drafting.attach, dossier_id, version, actor, kind=kind, data=data,
+                                     filename=file.filename or "", media_type=media_type, now=runtime.now())
+    return versioned(response, new_version)
+
+
+@router.get("/{dossier_id}/documents/{sha256}")
+async def download(dossier_id: UUID, sha256: str, runtime: RuntimeDep, actor: ActorDep) -> RawResponse:
+    """A document of the dossier, as it was uploaded (integrity checked)."""
+    dossier = await runtime.call(runtime.drafting.for_reading, dossier_id, actor)
+    meta = dossier.documents.get(sha256)
+    if meta is None:
+        raise DossierError(f"Hồ sơ không có tài liệu {sha256[:12]}….")
+    data = await runtime.call(runtime.store.get, sha256)
+    return RawResponse(data, media_type=meta["media_type"],
+                       headers={"Content-Disposition": f'attachment; filename="{meta["sha256"][:12]}"'})
+
+
+@router.delete("/{dossier_id}/documents/{sha256}")
+async def remove(dossier_id: UUID, sha256: str, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
+                 response: Response) -> dict[str, int]:
+    """Remove a document before submission."""
+    return versioned(response, await runtime.call(runtime.drafting.remove, dossier_id, version, actor, sha256,
+                                                  runtime.now()))
+
+
+@router.post("/{dossier_id}/unit-council")
+async def unit_council(dossier_id: UUID, body: s.UnitCouncil, runtime: RuntimeDep, actor: ActorDep,
+                       version: VersionDep, response: Response) -> dict[str, int]:
+    """Record the unit council's meeting (biên bản bình xét): members present and in favour."""
+    return versioned(response, await runtime.call(
+        runtime.drafting.record_unit_council, dossier_id, version, actor, meeting_on=body.meeting_on,
+        agreed=body.agreed, present=body.present, now=runtime.now()))
+
+
+@router.post("/{dossier_id}/submit")
+async def submit(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
+                 response: Response) -> dict[str, int]:
+    """Submit to Sở Nội vụ (the award's required documents must all be attached)."""
+    return versioned(response, await runtime.call(runtime.drafting.submit, dossier_id, version, actor, runtime.now()))
+
+
+@router.get("/{dossier_id}/eligibility")
+async def eligibility(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
+    """What the rules say today about this nominee and award (nothing is recorded)."""
+    dossier = await runtime.call(runtime.drafting.for_reading, dossier_id, actor)
+    evaluation = await runtime.call(runtime.review.evaluate, dossier, runtime.today())
+    return {"overall": evaluation.overall, "rules_version": evaluation.rules_version,
+            "verdicts": [v.__dict__ for v in evaluation.verdicts]}

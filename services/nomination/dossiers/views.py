@@ -1,0 +1,129 @@
+"""The dossier list: one row per dossier, kept by a Projection of the nomination event store
+(each event applied with its tracking row in one transaction)."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.dispatch import singledispatchmethod
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.projection import Projection
+from psycopg.sql import SQL
+
+from services.nomination.dossiers.domainmodel import Dossier
+
+TABLES = [
+    """CREATE TABLE IF NOT EXISTS dossier_index (
+        dossier_id uuid PRIMARY KEY, unit_code text NOT NULL, award_code text NOT NULL, award_name text NOT NULL,
+        award_level text NOT NULL, year int NOT NULL, state text NOT NULL, state_since timestamptz NOT NULL,
+        nominee_kind text NOT NULL, nominee_name text NOT NULL, nominee_search text NOT NULL,
+        submission_id uuid, late_in text, version int NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS dossier_index_state ON dossier_index (state, state_since)",
+    "CREATE INDEX IF NOT EXISTS dossier_index_unit ON dossier_index (unit_code, year)",
+    "CREATE INDEX IF NOT EXISTS dossier_index_submission ON dossier_index (submission_id)",
+]
+COLUMNS = ("dossier_id, unit_code, award_code, award_name, award_level, year, state, state_since, nominee_kind, "
+           "nominee_name, submission_id, late_in, version")
+
+
+def searchable(text: str) -> str:
+    """Lower case, without diacritics (đ → d): "Nguyễn Văn A" and "nguyen van a" meet."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower().split())
+
+
+class DossierView(PostgresTrackingRecorder):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sql_create_statements.extend(SQL(statement) for statement in TABLES)  # type: ignore[arg-type]
+
+    def write(self, tracking: Tracking, sql: str, params: dict[str, Any]) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(sql, params)  # type: ignore[arg-type]
+            self._insert_tracking(curs, tracking)
+
+    def dossiers(self, *, unit: str | None = None, state: str | None = None, award: str | None = None,
+                 year: int | None = None, late: bool | None = None, name: str | None = None,
+                 submission_id: UUID | None = None, states: list[str] | None = None,
+                 limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        where, params = ["true"], {"limit": limit, "offset": offset}
+        for column, value in (("unit_code", unit), ("state", state), ("award_code", award), ("year", year),
+                              ("submission_id", submission_id)):
+            if value is not None:
+                where.append(f"{column} = %({column})s")
+                params[column] = value
+        if states is not None:
+            where.append("state = ANY(%(states)s)")
+            params["states"] = states
+        if late is not None:
+            where.append("(late_in = state)" if late else "(late_in IS DISTINCT FROM state)")
+        if name:
+            where.append("nominee_search LIKE %(name)s")
+            params["name"] = f"%{searchable(name)}%"
+        sql = (f"SELECT {COLUMNS} FROM dossier_index WHERE {' AND '.join(where)} "
+               "ORDER BY state_since, dossier_id LIMIT %(limit)s OFFSET %(offset)s")
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(sql, params)  # type: ignore[arg-type]
+            return [dict(row) for row in curs.fetchall()]
+
+    def counts(self, *, submission_id: UUID | None = None, unit: str | None = None) -> dict[str, int]:
+        sql = ("SELECT state, count(*) AS n FROM dossier_index WHERE (%(s)s::uuid IS NULL OR submission_id = %(s)s) "
+               "AND (%(u)s::text IS NULL OR unit_code = %(u)s) GROUP BY state")
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(sql, {"s": submission_id, "u": unit})  # type: ignore[arg-type]
+            return {row["state"]: row["n"] for row in curs.fetchall()}
+
+
+class DossierProjection(Projection[DossierView]):
+    name = "dossierview"
+
+    @singledispatchmethod
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        if isinstance(domain_event, Dossier.Event) and hasattr(domain_event, "at"):
+            self._moved(domain_event, tracking)
+        else:
+            self.view.insert_tracking(tracking)
+
+    def _moved(self, e: Any, tracking: Tracking) -> None:
+        """Any later event: the state may have changed (the events that change it say which)."""
+        state = _state_after(e)
+        self.view.write(tracking, "UPDATE dossier_index SET version = %(v)s, "
+                        "state = coalesce(%(state)s, state), "
+                        "state_since = CASE WHEN %(state)s IS NULL THEN state_since ELSE %(at)s END, "
+                        "late_in = CASE WHEN %(late)s::text IS NOT NULL THEN %(late)s "
+                        "WHEN %(state)s IS NULL THEN late_in END WHERE dossier_id = %(id)s",
+                        {"id": e.originator_id, "v": e.originator_version, "state": state, "at": e.at,
+                         "late": getattr(e, "in_state", None)})
+
+    @process_event.register
+    def _(self, e: Dossier.Created, tracking: Tracking) -> None:
+        self.view.write(
+            tracking,
+            f"INSERT INTO dossier_index ({COLUMNS}, nominee_search) VALUES (%(id)s, %(unit)s, %(award)s, %(name)s, "
+            "%(level)s, %(year)s, 'draft', %(at)s, %(kind)s, %(nominee)s, %(submission)s, NULL, %(v)s, %(search)s) "
+            "ON CONFLICT DO NOTHING",
+            {"id": e.originator_id, "unit": e.unit_code, "award": e.award_code, "name": e.award["name"],
+             "level": e.award["level"], "year": e.year, "at": e.created_at, "kind": e.nominee["kind"],
+             "nominee": e.nominee["name"], "submission": e.submission_id, "v": e.originator_version,
+             "search": searchable(e.nominee["name"])},
+        )
+
+
+_NEXT_STATE = {"UnitCouncilRecorded": "unit_council_done", "Submitted": "submitted", "Returned": "returned",
+               "Accepted": "appraising", "ConsultationRequested": "consulting", "ConsultationFinished": "appraising",
+               "PutOnHold": "on_hold", "Resumed": "appraising", "NoticeClosed": "council_review",
+               "SentForDecision": "awaiting_decision", "Decided": "decided", "Forwarded": "forwarded_central",
+               "CentralDecided": "central_decided", "Rejected": "not_awarded", "Conferred": "awarded",
+               "Revoked": "revoked"}
+
+
+def _state_after(e: Any) -> str | None:
+    name = type(e).__name__
+    if name == "Appraised":
+        return str(e.next_state)
+    if name == "CouncilVoted":
+        return "council_passed" if e.passed else "council_failed"
+    return _NEXT_STATE.get(name)
