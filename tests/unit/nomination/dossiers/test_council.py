@@ -38,7 +38,7 @@ def session_with():
 
 
 def test_the_session_needs_its_quorum_before_counting() -> None:
-    world, council, session_id, dossier_id = session_with()
+    _world, council, session_id, _dossier_id = session_with()
     council.attendance(session_id, SECRETARY, "tv1", True)
     council.attendance(session_id, SECRETARY, "tv2", True)
     with pytest.raises(QuorumError, match="có mặt 2, cần 3"):
@@ -88,7 +88,7 @@ def test_an_invalidated_ballot_is_not_counted_but_leaves_a_trace() -> None:
 
 
 def test_nothing_changes_once_the_session_is_closed() -> None:
-    world, council, session_id, dossier_id = session_with()
+    _world, council, session_id, dossier_id = session_with()
     for n in (1, 2, 3):
         council.attendance(session_id, SECRETARY, f"tv{n}", True)
     council.vote(session_id, member(1), dossier_id, "yes")

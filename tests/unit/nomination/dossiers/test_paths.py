@@ -294,7 +294,7 @@ def test_every_public_step_becomes_a_contract_event_with_the_state_after_it() ->
     assert names == [("NominationCreated", "draft"), ("NominationProgressed", "unit_council_done"),
                      ("NominationSubmitted", "submitted"), ("NominationProgressed", "appraising"),
                      ("NominationAppraised", "public_notice"), ("NominationDisclosed", "public_notice")]
-    disclosed = [e for e in published if type(e).__name__ == "NominationDisclosed"][0]
+    disclosed = next(e for e in published if type(e).__name__ == "NominationDisclosed")
     assert disclosed.summary == "Giáo viên dạy giỏi" and disclosed.nominee.masked_id is None
 
 
