@@ -11,6 +11,7 @@ from servicekit.eventstore import postgres_env
 from servicekit.runtime import ServiceRuntime
 from servicekit.views import ViewRunner
 from services.nomination.application import Nominations
+from services.nomination.catalogue.service import open_catalogue
 from services.nomination.projections import PROJECTIONS
 from services.nomination.settings import NominationSettings
 
@@ -36,6 +37,7 @@ class NominationRuntime(ServiceRuntime):
     async def start(self) -> None:
         env = postgres_env(self.settings)
         self._app = await asyncio.to_thread(Nominations, env)
+        self.catalogue = await open_catalogue(self)  # the award catalogue in force (catalogue/service.py)
         for projection, view in PROJECTIONS:
             runner = ViewRunner(Nominations, projection, view, env)
             await runner.open()

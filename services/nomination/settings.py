@@ -21,3 +21,6 @@ class NominationSettings(ServiceSettings):
     time_limits_file: Path = Field(default=Path(__file__).with_name("dossiers") / "data" / "time_limits.yaml")
     holidays_file: Path = Field(default=Path(__file__).with_name("data") / "holidays.yaml")
     lateness_check_interval_s: float = Field(default=300.0, gt=0)
+    # award catalogue: the folder of awards.yaml, salary.yaml, quotas.yaml (the province's own copy)
+    catalogue_dir: Path = Field(default=Path(__file__).with_name("catalogue") / "data",
+                                description="Danh mục khen thưởng (TDKT_NOMINATION_CATALOGUE_DIR)")

@@ -1,0 +1,157 @@
+"""HTTP API of the award catalogue: read it (any signed-in user), reload or replace it (admin)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from servicekit.auth import Principal, PrincipalDep, Role, require
+from services.nomination.catalogue import render
+from services.nomination.catalogue.application import CatalogueVersion, NoCatalogueError
+from services.nomination.catalogue.bundle import FILES, UnknownAwardError, UnknownQuotaError
+from services.nomination.catalogue.domainmodel import NoVersionAtError, UnknownVersionError
+from services.nomination.catalogue.money import NoMultiplierError, NoSalaryError, salary_on
+from services.nomination.runtime import NominationRuntime
+from services.nomination.yamlconfig import ConfigError, Problem
+
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
+
+
+class UnsupportedCatalogueMediaError(Exception):
+    def __init__(self, content_type: str) -> None:
+        super().__init__(f"Định dạng '{content_type}' không được hỗ trợ: gửi tệp YAML (application/yaml, UTF-8).")
+
+
+ERRORS: dict[type[Exception], tuple[int, str]] = {
+    ConfigError: (422, "invalid_configuration"),
+    UnknownAwardError: (404, "award_not_found"),
+    UnknownQuotaError: (404, "quota_not_found"),
+    UnknownVersionError: (404, "catalogue_version_not_found"),
+    NoVersionAtError: (404, "catalogue_version_not_found"),
+    NoSalaryError: (404, "salary_not_found"),
+    NoMultiplierError: (422, "cash_not_configured"),
+    NoCatalogueError: (503, "catalogue_unavailable"),
+    UnsupportedCatalogueMediaError: (415, "unsupported_media_type"),
+}
+
+
+async def get_runtime(request: Request) -> NominationRuntime:  # async: no worker-thread hop per request
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+RuntimeDep = Annotated[NominationRuntime, Depends(get_runtime)]
+Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
+OnDate = Annotated[date | None, Query(description="Phiên bản đang áp dụng vào ngày này (YYYY-MM-DD)")]
+router = APIRouter(prefix="/catalogue", tags=["catalogue"])
+
+
+async def version_on(runtime: NominationRuntime, on: date | None) -> CatalogueVersion:
+    """The current version, or the one in force at the end of `on` in the province."""
+    if on is None:
+        return await runtime.call(runtime.catalogue.current)
+    return await runtime.call(runtime.catalogue.catalogues.at, datetime.combine(on, time.max, tzinfo=runtime.zone))
+
+
+@router.get("")
+async def get_current(runtime: RuntimeDep, _: PrincipalDep, on: OnDate = None) -> dict[str, Any]:
+    """The catalogue in force (or on a date): awards, documents, authorities, councils, salary, quotas."""
+    return render.version(await version_on(runtime, on))
+
+
+@router.get("/status")
+async def get_status(runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
+    """The version served and the outcome of the last reading of the catalogue's folder."""
+    return await runtime.call(runtime.catalogue.status)
+
+
+@router.get("/versions")
+async def list_versions(runtime: RuntimeDep, _: PrincipalDep) -> list[dict[str, Any]]:
+    """Every version adopted, oldest first: label, checksum, source, who and when."""
+    return await runtime.call(runtime.catalogue.catalogues.versions)
+
+
+@router.get("/versions/{number}")
+async def get_version(runtime: RuntimeDep, number: int, _: PrincipalDep) -> dict[str, Any]:
+    """One version in full, to explain a past decision with the rules of its day."""
+    return render.version(await runtime.call(runtime.catalogue.catalogues.version, number))
+
+
+@router.get("/awards/{code}")
+async def get_award(runtime: RuntimeDep, code: str, _: PrincipalDep,
+                    on: OnDate = None) -> dict[str, Any]:
+    """One award: who decides it, its documents, council rule, public notice, cash and legal basis."""
+    return render.award(await version_on(runtime, on), code)
+
+
+@router.get("/awards/{code}/cash")
+async def get_cash(runtime: RuntimeDep, code: str, decided_on: date, _: PrincipalDep,
+                   on: OnDate = None) -> dict[str, Any]:
+    """The cash amount for a decision dated `decided_on`: the base salary of that date, the
+    multiplier of the current catalogue (or of the version in force on `on`)."""
+    version = await version_on(runtime, on)
+    return render.cash(version, version.catalogue.cash(code, decided_on))
+
+
+@router.get("/salary")
+async def get_salary(runtime: RuntimeDep, _: PrincipalDep,
+                     on: Annotated[date | None, Query(description="Mức lương cơ sở áp dụng ngày này")] = None,
+                     ) -> dict[str, Any]:
+    """The base salary table and rounding of the current catalogue; with `on`, the entry of that date."""
+    version = await version_on(runtime, None)
+    in_force = salary_on(version.catalogue.salary, on) if on else None
+    return render.salary(version, on, in_force)
+
+
+@router.get("/quotas")
+async def get_quotas(runtime: RuntimeDep, _: PrincipalDep, on: OnDate = None) -> dict[str, Any]:
+    """The quotas per unit (or province) and year, each with its legal basis and status."""
+    return render.quotas(await version_on(runtime, on))
+
+
+@router.get("/files/{name}", response_class=render.YamlResponse)
+async def get_file(runtime: RuntimeDep, name: str, _: PrincipalDep,
+                   version: int | None = None) -> render.YamlResponse:
+    """The YAML text of one file of the current (or a numbered) version, to edit and upload again."""
+    if name not in FILES:
+        raise UnknownFileError(name)
+    service = runtime.catalogue
+    found = await runtime.call(service.catalogues.version, version) if version else await runtime.call(service.current)
+    return render.YamlResponse(found.catalogue.files[name])
+
+
+@router.post("/reload")
+async def reload(runtime: RuntimeDep, who: Admin) -> dict[str, Any]:
+    """Re-read the catalogue's folder; a broken file is refused (422) and nothing changes."""
+    adoption = await runtime.call(runtime.catalogue.reload, by=who.subject)
+    return render.adoption(adoption)
+
+
+@router.put("", openapi_extra={"requestBody": {"required": True, "content": {
+    "application/yaml": {"schema": {"type": "string"}}}}})
+async def upload(request: Request, runtime: RuntimeDep, who: Admin,
+                 file: Annotated[str, Query(description=f"Tệp được thay: {', '.join(FILES)}")] = "awards.yaml",
+                 ) -> dict[str, Any]:
+    """Replace one file of the catalogue by the YAML in the body; 422 with the place of each problem."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in YAML_TYPES:
+        raise UnsupportedCatalogueMediaError(content_type or "(không có)")
+    text = decode(await request.body(), file)
+    adoption = await runtime.call(runtime.catalogue.upload, file, text, by=who.subject)
+    return render.adoption(adoption)
+
+
+def decode(body: bytes, name: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(name, [Problem(name, 1, 1, "", f"không phải văn bản UTF-8 (byte {error.start})")]) from None
+
+
+class UnknownFileError(LookupError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Danh mục không có tệp '{name}' (có: {', '.join(FILES)}).")
+
+
+ERRORS[UnknownFileError] = (404, "file_not_found")

@@ -1,0 +1,73 @@
+"""The catalogue's HTTP bodies: JSON-ready dicts (amounts in whole đồng, multipliers and shares
+as decimal strings so that no float rounding creeps in), and the YAML text of a file."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi.responses import PlainTextResponse
+
+from services.nomination.catalogue.application import Adoption, CatalogueVersion
+from services.nomination.catalogue.model import ROUTE_LABELS, SalaryEntry
+from services.nomination.catalogue.money import CashAmount, rounding_label, valid_to
+
+
+class YamlResponse(PlainTextResponse):
+    media_type = "application/yaml"
+
+
+def version(found: CatalogueVersion) -> dict[str, Any]:
+    content = found.catalogue.content()
+    return {"version": found.summary(), **{k: v for k, v in content["awards"].items() if k != "version"},
+            "salary": content["salary"], "quotas": content["quotas"]["quotas"]}
+
+
+def award(found: CatalogueVersion, code: str) -> dict[str, Any]:
+    catalogue = found.catalogue
+    item = catalogue.award(code)
+    authorities = {a.code: a for a in catalogue.awards_file.authorities}
+    council = catalogue.council(code)
+    return {
+        "version": found.summary(), **item.model_dump(mode="json"),
+        "route": catalogue.route(code), "route_label": ROUTE_LABELS[catalogue.route(code)],
+        "deciders": [authorities[a].model_dump(mode="json", include={"code", "name"}) for a in item.decided_by],
+        "required_documents": {
+            subject: [{"code": d.code, "name": d.name} for d in catalogue.required_documents(code, subject)]
+            for subject in item.subjects},
+        "council_rule": council.model_dump(mode="json") if council else None,
+        "quotas": [q.code for q in catalogue.quotas if code in (q.award, q.base)],
+        "verified": {"award": item.verified, "cash": item.cash.verified, "public_notice": item.public_notice.verified,
+                     "council": council.verified if council else None},
+    }
+
+
+def cash(found: CatalogueVersion, amount: CashAmount) -> dict[str, Any]:
+    return {"version": found.summary(), "award": amount.award, "decided_on": amount.decided_on,
+            "multiplier": str(amount.multiplier), "base_salary": int(amount.base_salary),
+            "salary_from": amount.salary_from, "exact": str(amount.exact), "amount": int(amount.amount),
+            "rounding": rounding_label(found.catalogue.salary.rounding), "verified": amount.verified,
+            "explanation": amount.explanation}
+
+
+def salary(found: CatalogueVersion, on: date | None, in_force: SalaryEntry | None) -> dict[str, Any]:
+    table = found.catalogue.salary
+    entries = [_entry(found, entry) for entry in sorted(table.base_salary, key=lambda e: e.valid_from)]
+    return {"version": found.summary(), "table": entries,
+            "rounding": {**table.rounding.model_dump(mode="json"), "label": rounding_label(table.rounding)},
+            "on": on, "in_force": _entry(found, in_force) if in_force else None}
+
+
+def _entry(found: CatalogueVersion, entry: SalaryEntry) -> dict[str, Any]:
+    return {"amount": int(entry.amount), "valid_from": entry.valid_from,
+            "valid_to": valid_to(found.catalogue.salary, entry), "verified": entry.verified,
+            "legal_basis": [basis.model_dump(mode="json") for basis in entry.legal_basis]}
+
+
+def quotas(found: CatalogueVersion) -> dict[str, Any]:
+    return {"version": found.summary(),
+            "quotas": [{**q.model_dump(mode="json"), "verified": q.verified} for q in found.catalogue.quotas]}
+
+
+def adoption(done: Adoption) -> dict[str, Any]:
+    return {"number": done.number, "label": done.label, "created": done.created}
