@@ -41,8 +41,8 @@ class Council:
         if dossier.state is not State.COUNCIL_REVIEW:
             raise CouncilError(f"Hồ sơ {dossier_id} chưa ở bước trình Hội đồng (đang: {dossier.state.value}).")
         award = self.catalogue.award(dossier.award_code)
-        return {"award": award.code, "threshold": award.council_threshold, "base": award.council_base,
-                "written_votes_allowed": award.written_votes_allowed}
+        return {"award": award.code, "threshold": award.council_threshold, "comparison": award.council_comparison,
+                "base": award.council_base, "written_votes_allowed": award.written_votes_allowed}
 
     def attendance(self, session_id: UUID, actor: Actor, member: str, present: bool) -> None:
         _require(actor, SECRETARIES, "ghi danh sách có mặt")

@@ -117,8 +117,10 @@ class CouncilSession(Aggregate):
             self.present | {m for m in self.voted[dossier_id] if m not in self.present})
         base = len(eligible - self.recused[dossier_id])
         yes, no, abstain = (tally.get(k, 0) for k in ("yes", "no", "abstain"))
+        share = yes / base if base else 0.0
+        passed = share > item["threshold"] if item.get("comparison") == "more_than" else share >= item["threshold"]
         return {"yes": yes, "no": no, "abstain": abstain, "base": max(base, 1),
-                "threshold": item["threshold"], "passed": base > 0 and yes / base >= item["threshold"],
+                "threshold": item["threshold"], "passed": base > 0 and passed,
                 "voters": len(self.voted[dossier_id]), "recused": len(self.recused[dossier_id])}
 
     @event("Closed")

@@ -189,11 +189,11 @@ class Dossier(Aggregate):
         self._enter(State.APPRAISING, at)  # domain.md §3: resume → appraising
 
     def appraise(self, *, verdicts: dict[str, Any], notice_until: date | None, skip_council: bool,
-                 by: str, at: datetime) -> None:
+                 council_required: bool, by: str, at: datetime) -> None:
         """Appraisal concluded the nominee qualifies; the next step is public notice, the
-        council, or (simplified procedure) the decision."""
+        council, or (simplified procedure, or an award without a council step) the decision."""
         self.check("appraise")
-        if skip_council and not self.simplified:
+        if skip_council and council_required and not self.simplified:
             raise CouncilRequiredError()
         nxt = State.PUBLIC_NOTICE if notice_until else (
             State.AWAITING_DECISION if skip_council else State.COUNCIL_REVIEW)

@@ -80,9 +80,9 @@ class Drafting(DossierUseCases):
     def attach(self, dossier_id: UUID, version: int | None, actor: Actor, *, kind: str, data: bytes,
                filename: str, media_type: str, now: datetime) -> int:
         dossier = self.for_command(dossier_id, version, actor, "attach_document")
-        award = self.catalogue.award(dossier.award_code)
-        if kind not in award.required_documents and kind != "khac":
-            raise UnknownDocumentKindError(kind, award)
+        kinds = self.catalogue.required_documents(dossier.award_code, dossier.nominee["kind"])
+        if kind not in kinds and kind != "khac":
+            raise UnknownDocumentKindError(kind, self.catalogue.award(dossier.award_code).name, kinds)
         sha256 = self.store.put(data)
         if dossier.attach_document(kind=kind, sha256=sha256, filename=filename, media_type=media_type,
                                    size=len(data), by=actor.subject, at=now):
@@ -106,9 +106,9 @@ class Drafting(DossierUseCases):
         return self.save(dossier)
 
     def missing_documents(self, dossier: Dossier) -> list[str]:
-        award = self.catalogue.award(dossier.award_code)
+        required = self.catalogue.required_documents(dossier.award_code, dossier.nominee["kind"])
         present = dossier.document_kinds()
-        return [name for code, name in award.required_documents.items() if code not in present]
+        return [name for code, name in required.items() if code not in present]
 
 
 def check_fits(award: AwardInfo, new: NewDossier) -> None:
@@ -137,6 +137,6 @@ class PosthumousNotAllowedError(DossierError):
 
 
 class UnknownDocumentKindError(DossierError):
-    def __init__(self, kind: str, award: AwardInfo) -> None:
-        kinds = "; ".join(f"{c} ({n})" for c, n in award.required_documents.items())
-        super().__init__(f"Loại tài liệu '{kind}' không thuộc hồ sơ '{award.name}'. Các loại: {kinds}; khac.")
+    def __init__(self, kind: str, award: str, kinds: dict[str, str]) -> None:
+        listed = "; ".join(f"{c} ({n})" for c, n in kinds.items())
+        super().__init__(f"Loại tài liệu '{kind}' không thuộc hồ sơ '{award}'. Các loại: {listed}; khac.")

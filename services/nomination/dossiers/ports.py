@@ -4,7 +4,7 @@ and the document store. `services/nomination/wiring.py` adapts the real modules 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
@@ -24,9 +24,10 @@ class AwardInfo:
     level: str
     subjects: frozenset[str]
     province_decides: bool  # False: the Chairman forwards it to the central level
-    required_documents: dict[str, str] = field(default_factory=dict)  # code -> Vietnamese name
     notice_working_days: int | None = None  # public notice before the council, if required
+    council_required: bool = True  # False: decided without the provincial council
     council_threshold: float = 0.5
+    council_comparison: str = "at_least"  # or "more_than" (a strict majority)
     council_base: str = "all_members"  # or "present"
     written_votes_allowed: bool = False
     posthumous_allowed: bool = False
@@ -36,6 +37,10 @@ class Catalogue(Protocol):
     version: str
 
     def award(self, code: str) -> AwardInfo: ...
+
+    def required_documents(self, code: str, kind: str) -> dict[str, str]:
+        """The documents a dossier for this award and this kind of nominee needs: code -> name."""
+        ...
 
     def cash(self, code: str, on: date) -> int | None: ...
 

@@ -50,8 +50,9 @@ class Review(DossierUseCases):
         snapshot = {"overall": evaluation.overall, "rules_version": evaluation.rules_version,
                     "catalogue_version": self.catalogue.version, "confirmed_unknown": confirmed_unknown,
                     "verdicts": [asdict(v) for v in evaluation.verdicts]}
-        dossier.appraise(verdicts=snapshot, notice_until=notice, by=actor.subject, at=now,
-                         skip_council=dossier.simplified and self.simplified_skips_council)
+        skip = not award.council_required or (dossier.simplified and self.simplified_skips_council)
+        dossier.appraise(verdicts=snapshot, notice_until=notice, by=actor.subject, at=now, skip_council=skip,
+                         council_required=award.council_required)
         return self.save(dossier)
 
     def close_notice(self, dossier_id: UUID, version: int | None, actor: Actor, today: date, now: datetime) -> int:

@@ -14,11 +14,14 @@ from services.nomination.eligibility.facts import Verdict
 DOCS = {"to_trinh": "Tờ trình", "bao_cao_thanh_tich": "Báo cáo thành tích", "bien_ban": "Biên bản bình xét"}
 AWARDS = {
     "BKT": AwardInfo("BKT", "Bằng khen của Chủ tịch UBND tỉnh", "bang_khen", "tinh", frozenset({"ca_nhan", "tap_the"}),
-                     True, DOCS, None, 0.8, "all_members", True, True),
+                     True, council_threshold=0.8, written_votes_allowed=True, posthumous_allowed=True),
     "HCLD3": AwardInfo("HCLD3", "Huân chương Lao động hạng Ba", "huan_chuong", "nha_nuoc", frozenset({"ca_nhan"}),
-                       False, DOCS, 10, 0.9, "all_members", True, True),
+                       False, notice_working_days=10, council_threshold=0.9, written_votes_allowed=True,
+                       posthumous_allowed=True),
     "CSTDT": AwardInfo("CSTDT", "Chiến sĩ thi đua cấp tỉnh", "danh_hieu_thi_dua", "tinh", frozenset({"ca_nhan"}),
-                       True, DOCS, None, 0.9, "all_members", True, False),
+                       True, council_threshold=0.9, written_votes_allowed=True),
+    "GDVH": AwardInfo("GDVH", "Gia đình văn hóa", "danh_hieu_thi_dua", "co_so", frozenset({"ho_gia_dinh"}),
+                      True, council_required=False),
 }
 
 
@@ -28,6 +31,9 @@ class FakeCatalogue:
 
     def award(self, code: str) -> AwardInfo:
         return AWARDS[code]
+
+    def required_documents(self, code: str, kind: str) -> dict[str, str]:
+        return DOCS
 
     def cash(self, code: str, on: date) -> int | None:
         return 3_510_000 if code == "BKT" else None

@@ -11,6 +11,7 @@ from services.nomination.council.domainmodel import (
     AlreadyVotedError,
     BallotBox,
     CouncilError,
+    CouncilSession,
     QuorumError,
     SessionClosedError,
 )
@@ -122,3 +123,13 @@ def test_only_dossiers_ready_for_the_council_go_on_the_agenda() -> None:
     with pytest.raises(CouncilError, match="chưa ở bước trình Hội đồng"):
         council.open(SECRETARY, title="Phiên họp", held_on=date(2026, 3, 20), members=MEMBERS, quorum=3,
                      dossier_ids=[draft], now=NOW)
+
+
+def test_a_strict_majority_is_not_reached_by_exactly_half() -> None:
+    session = CouncilSession(title="t", held_on=date(2026, 3, 20), members={"a": "A", "b": "B"}, quorum=1,
+                             agenda={"d": {"award": "X", "threshold": 0.5, "comparison": "more_than",
+                                           "base": "present", "written_votes_allowed": False}},
+                             opened_by="s", opened_at=NOW)
+    session.record_attendance(member="a", present=True, by="s")
+    session.record_attendance(member="b", present=True, by="s")
+    assert session.close(tallies={"d": {"yes": 1, "no": 1}}, by="s", at=NOW)["d"]["passed"] is False

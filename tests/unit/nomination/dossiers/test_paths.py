@@ -322,3 +322,12 @@ def test_the_list_view_follows_the_dossier_state_through_every_path() -> None:
             assert state == expected, type(event).__name__
             checked += 1
     assert checked > 20
+
+
+def test_an_award_without_a_council_step_goes_from_appraisal_to_the_decision() -> None:
+    world = World()
+    new = NewDossier(unit_code="SGDDT", award_code="GDVH", year=2025, basis="cong_trang",
+                     nominee_kind="ho_gia_dinh", nominee={"name": "Hộ ông Hoàng Văn Tài"})
+    dossier_id, _ = world.drafting.open(CLERK, new, NOW)
+    world.to_council(dossier_id)
+    assert world.state(dossier_id) == "awaiting_decision"
