@@ -3,8 +3,10 @@
 Pure data, no storage: the history module builds a `NomineeFacts` from a person's or a
 collective's record, the dossier adds what only the dossier knows (attestations of the unit's
 council, dossier facts such as "led its cluster"), and `evaluate()` returns one `Verdict` per
-rule. A year that has a `YearRecord` is known (its titles are complete); a year without one is
-unknown, so a rule that needs it says "cannot tell" and names the missing year.
+rule. A year that has a `YearRecord` is known (its titles and its innovations are complete); a
+year without one is unknown, so a rule that needs it says "cannot tell" and names the missing
+year. The awards list is complete from `awards_known_from` on (None: complete). Counts a
+collective's `MembersYear` leaves out (a title or rating not in its dicts) are unknown, not zero.
 """
 
 from __future__ import annotations
@@ -82,6 +84,9 @@ class MembersYear:
     at_least: dict[Rating, int] = field(default_factory=dict)  # members rated this or better
     titles: dict[str, int] = field(default_factory=dict)  # members holding each title
     disciplined: int = 0  # members disciplined (khiển trách or heavier) that year
+    # members whose discipline that year is at least this level: khien_trach, canh_cao, ha_bac,
+    # giang_chuc, cach_chuc, buoc_thoi_viec (a level left out is unknown unless `disciplined` is 0)
+    disciplined_levels: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ class Standing:
     discipline_pending: bool | None = None
     investigation_pending: bool | None = None
     complaint_pending: bool | None = None
-    discipline_ended_on: date | None = None  # achievements count only after this date
+    discipline_ended_on: date | None = None  # None: no discipline; else achievements count from the next year
     unit_dissolved: bool | None = None
 
 
@@ -105,6 +110,9 @@ class NomineeFacts:
     standing: Standing = Standing()
     attestations: frozenset[str] = frozenset()  # qualitative criteria the unit's council attests
     dossier: dict[str, bool] = field(default_factory=dict)  # e.g. {"cluster_leader": True}
+    not_attested: frozenset[str] = frozenset()  # criteria the council examined and did not attest
+    awards_known_from: int | None = None  # awards of earlier years are not known (None: all known)
+    positions_held: dict[str, float] = field(default_factory=dict)  # leading position → years held (R14)
 
 
 Outcome = Literal["pass", "fail", "unknown"]
@@ -122,3 +130,5 @@ class Verdict:
     missing: tuple[str, ...] = ()
     verified: bool = True  # False: the rule's legal text is not verified (configuration, see its basis)
     legal_basis: str = ""
+    kind: Literal["rule", "guard"] = "rule"  # guards (G1…) apply to every award
+    group: str = ""  # rules of one group are alternatives: the group passes when one of them does

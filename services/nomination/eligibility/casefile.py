@@ -1,0 +1,165 @@
+"""The case-table format: a nominee's history written compactly, the award, the year, and the
+expected outcome of each rule (and of the summary, key `overall`).
+
+    cases:
+      - name: Đủ 03 năm CSTĐCS và sáng kiến cấp tỉnh
+        award: CSTDT
+        year: 2025
+        evaluated_on: 2026-01-15  # the evaluation date; default 15/01 of the next year
+        nominee:
+          kind: ca_nhan           # ca_nhan (default), tap_the, ho_gia_dinh, doanh_nghiep
+          years: {2023: HTXSNV CSTDCS, 2024: {rating: HTTNV, titles: [CSTDCS]}}   # a year not listed is unknown
+          innovations: [{year: 2025, scope: tinh, recognised_by: Chủ tịch UBND tỉnh}]
+          awards: [{code: BKTTG, year: 2018, basis: chuyen_de}]
+          members: {2025: {members: 20, at_least: {HTNV: 20}, titles: {LDTT: 14}}}
+          standing: {complaint_pending: null}   # omitted: nothing pending; `unknown`: all unknown
+          attested: [noi_bo_doan_ket]
+          dossier: {dan_dau_cum_khoi: true}
+        expect:
+          R3: pass
+          G1: {outcome: unknown, missing: khiếu nại}
+          overall: {outcome: fail, reason: "thiếu 2024", provisional: false}
+
+`reason` and `missing` are fragments (or lists of fragments) the verdict must contain;
+`not_applied` says the rule must not be evaluated for this case.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+
+from services.nomination.eligibility.conditions.base import Code, as_list
+from services.nomination.eligibility.conditions.collective import Level
+from services.nomination.eligibility.facts import (
+    AwardBasis,
+    AwardRecord,
+    Innovation,
+    MembersYear,
+    NomineeFacts,
+    Rating,
+    Scope,
+    Standing,
+    SubjectKind,
+    YearRecord,
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _year_text(value: Any) -> Any:
+    """"HTXSNV CSTDCS" → {rating: HTXSNV, titles: [CSTDCS]}; "-" alone: a known year with nothing."""
+    if not isinstance(value, str):
+        return value
+    tokens = [t for t in re.split(r"[\s,]+", value) if t and t != "-"]
+    ratings = [t for t in tokens if t in Rating.__members__]
+    return {"rating": ratings[0] if ratings else None, "titles": [t for t in tokens if t not in ratings]}
+
+
+class CaseYear(Strict):
+    rating: Rating | None = None
+    titles: list[Code] = []
+
+
+class CaseMembers(Strict):
+    members: int = Field(ge=0)
+    at_least: dict[Rating, int] = {}
+    titles: dict[Code, int] = {}
+    disciplined: int = 0
+    disciplined_levels: dict[Level, int] = {}
+
+
+class CaseInnovation(Strict):
+    year: int
+    scope: Scope = "co_so"
+    kind: Literal["sang_kien", "de_tai"] = "sang_kien"
+    title: str = ""
+    recognised_by: str | None = None
+    reference: str | None = None
+
+
+class CaseAward(Strict):
+    code: Code
+    year: int
+    basis: AwardBasis = "cong_trang"
+    decision_ref: str | None = None
+
+
+class CaseStanding(Strict):
+    discipline_pending: bool | None = False
+    investigation_pending: bool | None = False
+    complaint_pending: bool | None = False
+    discipline_ended_on: date | None = None
+    unit_dissolved: bool | None = False
+
+
+class Nominee(Strict):
+    kind: SubjectKind = "ca_nhan"
+    years: dict[int, Annotated[CaseYear, BeforeValidator(_year_text)]] = {}
+    innovations: list[CaseInnovation] = []
+    awards: list[CaseAward] = []
+    awards_known_from: int | None = None
+    members: dict[int, CaseMembers] = {}
+    standing: CaseStanding | Literal["unknown"] = CaseStanding()
+    attested: list[str] = []
+    not_attested: list[str] = []
+    dossier: dict[str, bool] = {}
+    positions: dict[str, float] = {}
+
+    def facts(self) -> NomineeFacts:
+        standing = Standing() if self.standing == "unknown" else Standing(**self.standing.model_dump())
+        return NomineeFacts(
+            subject_kind=self.kind,
+            years={y: YearRecord(y, r.rating, frozenset(r.titles)) for y, r in self.years.items()},
+            innovations=tuple(Innovation(**i.model_dump()) for i in self.innovations),
+            awards=tuple(AwardRecord(**a.model_dump()) for a in self.awards),
+            members={y: MembersYear(y, **m.model_dump()) for y, m in self.members.items()},
+            standing=standing, attestations=frozenset(self.attested), not_attested=frozenset(self.not_attested),
+            dossier=dict(self.dossier), awards_known_from=self.awards_known_from, positions_held=dict(self.positions),
+        )
+
+
+Fragments = Annotated[list[str], BeforeValidator(as_list)]
+
+
+class Expect(Strict):
+    outcome: Literal["pass", "fail", "unknown", "not_applied"]
+    reason: Fragments = []
+    missing: Fragments = []
+    provisional: bool | None = None  # `overall` only: rests on unverified rules
+
+
+def _outcome_only(value: Any) -> Any:
+    return {"outcome": value} if isinstance(value, str) else value
+
+
+def _known_rule(key: str, info: ValidationInfo) -> str:
+    rule_ids = (info.context or {}).get("rule_ids")
+    if rule_ids is not None and key != "overall" and key not in rule_ids:
+        raise ValueError(f"không có quy tắc '{key}' trong tệp quy tắc (dùng id quy tắc hoặc overall)")
+    return key
+
+
+class Case(Strict):
+    name: str = Field(min_length=3)
+    award: Code
+    year: int = Field(ge=1990, le=2100)
+    evaluated_on: date | None = None  # not `on`: YAML 1.1 reads that key as true
+    basis: AwardBasis = "cong_trang"
+    nominee: Nominee
+    expect: dict[Annotated[str, AfterValidator(_known_rule)], Annotated[Expect, BeforeValidator(_outcome_only)]] = \
+        Field(min_length=1)
+
+    @property
+    def on(self) -> date:
+        return self.evaluated_on or date(self.year + 1, 1, 15)
+
+
+class CaseFile(Strict):
+    cases: list[Case] = Field(min_length=1)
+
