@@ -7,3 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 PROJECTIONS: list[tuple[type[Any], type[Any]]] = []
+
+from services.nomination.history.views import HistoryProjection, HistoryView  # noqa: E402
+
+PROJECTIONS.append((HistoryProjection, HistoryView))

@@ -1,0 +1,234 @@
+"""HTTP API of the award history: people and collectives, their facts, merge, search,
+spreadsheet import, and the audit trail of reads.
+
+Who sees what: appraisers, auditors, admins and the unit clerk of the person's own unit get
+the full record (number and date of birth); everyone else authenticated gets the same record
+masked (200, `"masked": true`), because council members and planners need the history but not
+the personal data. Every read of a person's record is recorded before it is returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role, require
+from services.nomination.history import factkinds as kinds
+from services.nomination.history.application import FactNotFoundError, History, RecordNotFoundError
+from services.nomination.history.audit import ReadAudit
+from services.nomination.history.config import history_config
+from services.nomination.history.domainmodel import (
+    ConflictingFactError,
+    IdentityMismatchError,
+    MergeConflictError,
+    MergeRefusedError,
+    RecordMergedError,
+)
+from services.nomination.history.factkinds import FactError
+from services.nomination.history.identity import HistoryError, check_unit_code, collective_id, number_id
+from services.nomination.history.importer import ImportFileError, read_sheet
+from services.nomination.history.names import tokens
+from services.nomination.history.pid import PersonalNumberError, check_personal_number
+from services.nomination.history.privacy import masked_record, may_see_full
+from services.nomination.history.schemas import CollectiveCreate, FactIn, MergeRequest, PersonCreate
+from services.nomination.history.template import write_template
+from services.nomination.runtime import NominationRuntime
+
+
+class ImportMediaError(HistoryError):
+    def __init__(self, content_type: str) -> None:
+        super().__init__(f"Định dạng '{content_type}' không được hỗ trợ: gửi tệp .xlsx (multipart, trường 'file').")
+
+
+ERRORS: dict[type[Exception], tuple[int, str]] = {
+    RecordNotFoundError: (404, "record_not_found"),
+    FactNotFoundError: (404, "fact_not_found"),
+    ConflictingFactError: (409, "conflicting_fact"),
+    MergeConflictError: (409, "merge_conflict"),
+    RecordMergedError: (409, "record_merged"),
+    IdentityMismatchError: (409, "identity_mismatch"),
+    MergeRefusedError: (422, "merge_refused"),
+    PersonalNumberError: (422, "invalid_personal_number"),
+    FactError: (422, "invalid_fact"),
+    ImportFileError: (422, "invalid_import_file"),
+    ImportMediaError: (415, "unsupported_media_type"),
+    HistoryError: (422, "history_rule_violated"),
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def get_runtime(request: Request) -> NominationRuntime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+async def get_audit(request: Request) -> ReadAudit:
+    state = request.app.state
+    if getattr(state, "history_audit", None) is None:
+        state.history_audit = ReadAudit(state.runtime.pool)
+    return state.history_audit  # type: ignore[no-any-return]
+
+
+RuntimeDep = Annotated[NominationRuntime, Depends(get_runtime)]
+AuditDep = Annotated[ReadAudit, Depends(get_audit)]
+Appraiser = Annotated[Principal, Depends(require(Role.APPRAISER))]
+Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
+router = APIRouter(tags=["history"])
+
+
+def check_may_write(who: Principal, unit_code: str) -> None:
+    if who.has_any([Role.APPRAISER]) or (Role.UNIT_CLERK in who.roles and who.unit == unit_code.strip().upper()):
+        return
+    raise ForbiddenError("Chỉ chuyên viên Ban TĐKT hoặc cán bộ TĐKT của chính đơn vị được ghi hồ sơ này.")
+
+
+@router.post("/people", status_code=status.HTTP_201_CREATED)
+async def create_person(body: PersonCreate, runtime: RuntimeDep, who: PrincipalDep,
+                        response: Response) -> dict[str, Any]:
+    """Find a person by number (or name + date of birth + unit), or create the record."""
+    check_may_write(who, body.unit_code)
+    person_id, created = await runtime.call(History(runtime.app).find_or_create_person, **body.model_dump(),
+                                            by=who.subject, now=runtime.now())
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    await runtime.wait_for_views()
+    return {"id": person_id, "created": created}
+
+
+@router.get("/people")
+async def search_people(runtime: RuntimeDep, _: PrincipalDep, q: Annotated[str | None, Query(max_length=200)] = None,
+                        unit: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                        offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+    """Search by name (with or without diacritics, partial), by unit, or by personal number; masked results."""
+    number = "".join((q or "").split())
+    view = runtime.view("historyview")
+    unit = unit.strip().upper() if unit else None
+    if number.isdigit() and len(number) >= 9:
+        record_id = number_id(check_personal_number(number, history_config().pid))
+        return await runtime.call(view.search, record_id=record_id, unit=unit, limit=limit, offset=offset)
+    return await runtime.call(view.search, words=tokens(q or ""), unit=unit, limit=limit, offset=offset)
+
+
+@router.get("/people/{record_id}")
+async def get_person(record_id: UUID, request: Request, runtime: RuntimeDep, audit: AuditDep, who: PrincipalDep,
+                     response: Response, purpose: Annotated[str | None, Query(max_length=300)] = None,
+                     ) -> dict[str, Any]:
+    """A person's whole history; the number and date of birth only for those entitled. Every read is recorded."""
+    record = await runtime.call(History(runtime.app).details, record_id)
+    if record["kind"] != "person":
+        raise RecordNotFoundError(record_id)
+    full = may_see_full(who.roles, who.unit, record["unit_code"])
+    await audit.record(record_id=record["id"], requested_id=record_id, read_by=who.subject, read_by_name=who.name,
+                       roles=[r.value for r in who.roles], unit=who.unit, unmasked=full,
+                       address=request.client.host if request.client else None,
+                       forwarded_for=request.headers.get("x-forwarded-for"), purpose=purpose, read_at=runtime.now())
+    if record["id"] != record_id:
+        response.headers["Content-Location"] = f"/people/{record['id']}"
+    if not full:
+        return masked_record(record)
+    return {**record, "birth_year": record["born_on"].year if record["born_on"] else None, "masked": False}
+
+
+@router.post("/people/{record_id}/facts", status_code=status.HTTP_201_CREATED)
+async def record_person_fact(record_id: UUID, body: FactIn, runtime: RuntimeDep, who: PrincipalDep,
+                             response: Response) -> dict[str, Any]:
+    """Record a rating, title, award, innovation or case; the same fact again changes nothing."""
+    return await _record_fact(record_id, body, runtime, who, response)
+
+
+@router.post("/people/{record_id}/merge")
+async def merge_people(record_id: UUID, body: MergeRequest, runtime: RuntimeDep, who: Appraiser) -> dict[str, Any]:
+    """Fold a duplicate record into this one; the duplicate's id then leads here."""
+    kept = await runtime.call(History(runtime.app).merge, record_id, body.duplicate_id, by=who.subject,
+                              now=runtime.now())
+    await runtime.wait_for_views()
+    return {"id": kept, "merged": body.duplicate_id}
+
+
+@router.get("/people/{record_id}/reads")
+async def person_reads(record_id: UUID, runtime: RuntimeDep, audit: AuditDep, _: Auditor,
+                       limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+                       offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+    """Who read this record, when, from where and why (auditors)."""
+    record = await runtime.call(History(runtime.app).get, record_id)
+    return await audit.trail(record.id, limit, offset)
+
+
+@router.post("/collectives", status_code=status.HTTP_201_CREATED)
+async def create_collective(body: CollectiveCreate, runtime: RuntimeDep, who: PrincipalDep,
+                            response: Response) -> dict[str, Any]:
+    """Find or create a collective's record by its unit code."""
+    check_may_write(who, body.unit_code)
+    record_id, created = await runtime.call(History(runtime.app).find_or_create_collective, **body.model_dump(),
+                                            by=who.subject, now=runtime.now())
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    await runtime.wait_for_views()
+    return {"id": record_id, "created": created}
+
+
+@router.get("/collectives/{unit_code}")
+async def get_collective(unit_code: str, runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
+    """A collective's whole history."""
+    return await runtime.call(History(runtime.app).details, _collective_ref(unit_code))
+
+
+@router.post("/collectives/{unit_code}/facts", status_code=status.HTTP_201_CREATED)
+async def record_collective_fact(unit_code: str, body: FactIn, runtime: RuntimeDep, who: PrincipalDep,
+                                 response: Response) -> dict[str, Any]:
+    """Record a fact of a collective, including its members' yearly counts."""
+    return await _record_fact(_collective_ref(unit_code), body, runtime, who, response)
+
+
+async def _record_fact(record_id: UUID, body: Any, runtime: NominationRuntime, who: Principal,
+                       response: Response) -> dict[str, Any]:
+    history = History(runtime.app)
+    record = await runtime.call(history.get, record_id)
+    check_may_write(who, record.unit_code)
+    recorded = await runtime.call(history.record_fact, record.id, body.build(),
+                                  source=kinds.manual_source(body.document), by=who.subject, now=runtime.now(),
+                                  reason=body.correction_reason)
+    if not recorded:
+        response.status_code = status.HTTP_200_OK
+    return {"id": record.id, "recorded": recorded}
+
+
+def _collective_ref(unit_code: str) -> UUID:
+    return collective_id(check_unit_code(unit_code))
+
+
+@router.post("/history/import")
+async def import_history(request: Request, runtime: RuntimeDep, who: Appraiser, dry_run: bool = False,
+                         strict: Annotated[bool, Query(description="Save nothing unless every row is valid")] = False,
+                         ) -> dict[str, Any]:
+    """Import an XLSX list of ratings, titles and awards; counts and every row's errors come back."""
+    data, filename = await _upload(request)
+    sheet = await asyncio.to_thread(read_sheet, data, filename, history_config(), runtime.today())
+    report = await runtime.call(History(runtime.app).import_sheet, sheet, by=who.subject, now=runtime.now(),
+                                dry_run=dry_run, strict=strict)
+    await runtime.wait_for_views()
+    errors = [{"row": e.row, "column": e.column, "message": str(e)} for e in report.errors]
+    return {**{k: v for k, v in vars(report).items() if k != "errors"}, "errors": errors}
+
+
+async def _upload(request: Request) -> tuple[bytes, str]:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise ImportFileError("Thiếu tệp danh sách (trường 'file').")
+        return await upload.read(), upload.filename or ""
+    if content_type in (XLSX, "application/octet-stream"):
+        return await request.body(), ""
+    raise ImportMediaError(content_type)
+
+
+@router.get("/history/import/template")
+async def import_template(_: PrincipalDep) -> Response:
+    """The XLSX template of the import, with instructions and the codes."""
+    data = await asyncio.to_thread(write_template)
+    return Response(content=data, media_type=XLSX, headers={
+        "Content-Disposition": "attachment; filename*=UTF-8''mau-nhap-lich-su-thi-dua-khen-thuong.xlsx"})

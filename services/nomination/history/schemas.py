@@ -1,0 +1,135 @@
+"""Request bodies of the history API; each fact body builds its fact (`build()`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.nomination.history import factkinds as kinds
+from services.nomination.history.factkinds import Fact
+
+Year = Annotated[int, Field(ge=1945, le=2100)]
+Code = Annotated[str, Field(min_length=1, max_length=32, examples=["LDTT"])]
+Ref = Annotated[str | None, Field(default=None, max_length=64, examples=["163/QĐ-UBND"])]
+Rating = Literal["KHTNV", "HTNV", "HTTNV", "HTXSNV"]
+Basis = Literal["cong_trang", "chuyen_de", "dot_xuat", "cong_hien", "nien_han", "doi_ngoai"]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PersonCreate(_Body):
+    personal_number: str | None = Field(default=None, max_length=20, examples=["004085000123"])
+    full_name: str = Field(min_length=1, max_length=200, examples=["Nguyễn Văn A"])
+    born_on: date | None = None
+    sex: Literal["nam", "nu"] | None = None
+    unit_code: str = Field(min_length=1, max_length=32, examples=["SNV"])
+
+
+class CollectiveCreate(_Body):
+    unit_code: str = Field(min_length=1, max_length=32, examples=["SNV"])
+    name: str = Field(min_length=1, max_length=300, examples=["Phòng Thi đua - Khen thưởng"])
+    subject_kind: Literal["tap_the", "doanh_nghiep"] = "tap_the"
+
+
+class MergeRequest(_Body):
+    duplicate_id: UUID
+
+
+class _Fact(_Body):
+    document: str | None = Field(default=None, max_length=200, description="The document the fact rests on")
+    correction_reason: str | None = Field(default=None, max_length=1000,
+                                          description="Needed to change a fact already recorded differently")
+
+
+class RatingIn(_Fact):
+    kind: Literal["rating"]
+    year: Year
+    rating: Rating
+
+    def build(self) -> Fact:
+        return kinds.rating(self.year, self.rating)
+
+
+class TitleIn(_Fact):
+    kind: Literal["title"]
+    year: Year
+    code: Code
+    decision_ref: Ref = None
+    decided_on: date | None = None
+
+    def build(self) -> Fact:
+        return kinds.title(self.year, self.code, self.decision_ref, self.decided_on)
+
+
+class AwardIn(_Fact):
+    kind: Literal["award"]
+    year: Year
+    code: Code
+    decision_ref: Ref = None
+    decided_on: date | None = None
+    basis: Basis = "cong_trang"
+
+    def build(self) -> Fact:
+        return kinds.award(self.code, self.year, self.decision_ref, self.decided_on, self.basis)
+
+
+class InnovationIn(_Fact):
+    kind: Literal["innovation"]
+    year: Year
+    scope: Literal["co_so", "tinh", "toan_quoc"]
+    innovation_kind: Literal["sang_kien", "de_tai"] = "sang_kien"
+    title: str = Field(min_length=1, max_length=1000)
+    recognised_by: str | None = Field(default=None, max_length=200, examples=["Chủ tịch UBND tỉnh"])
+    reference: Ref = None
+
+    def build(self) -> Fact:
+        return kinds.innovation(self.year, self.scope, self.innovation_kind, self.title, self.recognised_by,
+                                self.reference)
+
+
+class CaseIn(_Fact):
+    kind: Literal["case"]
+    case_kind: Literal["ky_luat", "dieu_tra", "khieu_nai"]
+    reference: str = Field(min_length=1, max_length=100)
+    opened_on: date | None = None
+    note: str | None = Field(default=None, max_length=1000)
+    closed_on: date | None = None
+    outcome: str | None = Field(default=None, max_length=1000)
+    discipline_until: date | None = None
+
+    def build(self) -> Fact:
+        return kinds.case(self.case_kind, self.reference, self.opened_on, self.note, self.closed_on, self.outcome,
+                          self.discipline_until)
+
+
+class MembersIn(_Fact):
+    kind: Literal["members"]
+    year: Year
+    members: int = Field(ge=0, le=1_000_000)
+    at_least: dict[Rating, int] = {}
+    titles: dict[str, int] = {}
+    disciplined: int = Field(default=0, ge=0)
+    disciplined_levels: dict[Literal["khien_trach", "canh_cao", "ha_bac", "giang_chuc", "cach_chuc",
+                                     "buoc_thoi_viec"], int] = {}
+
+    def build(self) -> Fact:
+        return kinds.members(self.year, self.members, dict(self.at_least), self.titles, self.disciplined,
+                             dict(self.disciplined_levels))
+
+
+class DissolvedIn(_Fact):
+    kind: Literal["dissolved"]
+    on: date
+    reference: str = Field(min_length=1, max_length=100)
+
+    def build(self) -> Fact:
+        return kinds.dissolved(self.on, self.reference)
+
+
+FactIn = Annotated[RatingIn | TitleIn | AwardIn | InnovationIn | CaseIn | MembersIn | DissolvedIn,
+                   Field(discriminator="kind")]

@@ -1,0 +1,46 @@
+"""The history as the dossier workflow uses it: records handed back unsaved, so a decision
+and the history it adds are saved in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.nomination.application import Nominations
+from services.nomination.history.identity import number_id
+from services.nomination.history.port import DossierHistory
+from tests.unit.nomination.history.support import NOW
+
+NOMINEE = {"name": "Nguyễn Văn A", "id_number": "004085000123", "date_of_birth": "1985-03-05", "gender": "nam",
+           "unit_code": "SNV", "position": "Chuyên viên", "deceased": False}
+
+
+def test_a_new_nominee_is_resolved_to_an_unsaved_record_and_a_masked_snapshot(app: Nominations) -> None:
+    port = DossierHistory(app, clock=lambda: NOW)
+    snapshot, records = port.resolve("ca_nhan", NOMINEE, "clerk")
+    assert snapshot == {"kind": "ca_nhan", "ref": str(number_id("004085000123")), "name": "Nguyễn Văn A",
+                        "unit_code": "SNV", "masked_id": "004******123", "position": "Chuyên viên", "deceased": False}
+    assert app.recorder.max_notification_id() is None  # nothing saved yet
+    app.save(*records)
+    assert port.resolve("ca_nhan", NOMINEE, "clerk")[1] == []
+
+
+def test_a_decision_and_a_revocation_hand_back_the_changed_record(app: Nominations) -> None:
+    port = DossierHistory(app, clock=lambda: NOW)
+    snapshot, records = port.resolve("ca_nhan", NOMINEE, "clerk")
+    app.save(*records)
+    app.save(*port.decided(snapshot, "BKT", 2024, "163/QĐ-UBND", date(2025, 1, 15), "cong_trang"))
+    assert port.decided(snapshot, "BKT", 2024, "163/QĐ-UBND", date(2025, 1, 15), "cong_trang") == []
+    facts = port.facts(snapshot)
+    assert facts is not None and [a.code for a in facts.awards] == ["BKT"]
+    app.save(*port.revoked(snapshot, "BKT", 2024, "163/QĐ-UBND", date(2025, 6, 1)))
+    facts = port.facts(snapshot)
+    assert facts is not None and facts.awards == ()
+
+
+def test_collectives_are_resolved_by_unit_code_and_households_have_no_record(app: Nominations) -> None:
+    port = DossierHistory(app, clock=lambda: NOW)
+    snapshot, records = port.resolve("tap_the", {"name": "Sở Nội vụ", "unit_code": "SNV"}, "clerk")
+    assert (snapshot["name"], snapshot["masked_id"], len(records)) == ("Sở Nội vụ", None, 1)
+    household, nothing = port.resolve("ho_gia_dinh", {"name": "Hộ ông Nông Văn B", "unit_code": "XA1"}, "clerk")
+    assert (household["ref"], nothing) == (None, [])
+    assert port.decided(household, "GDVH", 2024, "5/QĐ-UBND", date(2025, 1, 5), "cong_trang") == []
