@@ -5,31 +5,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 from servicekit.runtime import build_service_app, run_service
-from services.nomination.catalogue.api import ERRORS as CATALOGUE_ERRORS
-from services.nomination.catalogue.api import router as catalogue_router
-from services.nomination.history.api import ERRORS as HISTORY_ERRORS
-from services.nomination.history.api import router as history_router
+from services.nomination.catalogue import api as catalogue
+from services.nomination.council import api as council
+from services.nomination.dossiers import api as dossiers
+from services.nomination.dossiers import api_bulk, api_review
+from services.nomination.dossiers.errors import ERRORS as DOSSIER_ERRORS
+from services.nomination.history import api as history
 from services.nomination.runtime import NominationRuntime
 from services.nomination.settings import NominationSettings
 
-ROUTERS: list[APIRouter] = []
-ERRORS: dict[type[Exception], tuple[int, str]] = {}
-ROUTERS.append(catalogue_router)
-ERRORS.update(CATALOGUE_ERRORS)
-ROUTERS.append(history_router)
-ERRORS.update(HISTORY_ERRORS)
+ROUTERS = [dossiers.router, api_review.router, api_review.public, api_review.admin, api_bulk.router, council.router,
+           catalogue.router, history.router]
+ERRORS = {**catalogue.ERRORS, **history.ERRORS, **council.ERRORS, **DOSSIER_ERRORS}
 
 
 def create_app(settings: NominationSettings | None = None, clock: Callable[[], datetime] | None = None) -> FastAPI:
+    settings = settings or NominationSettings()
     return build_service_app(
-        NominationRuntime(settings or NominationSettings(), clock),
+        NominationRuntime(settings, clock),
         title="TĐKT — Hồ sơ đề nghị khen thưởng (nomination service)",
         description="Hồ sơ đề nghị, thẩm định, Hội đồng TĐKT, quyết định khen thưởng; danh mục "
                     "khen thưởng, điều kiện theo Luật và lịch sử thi đua, khen thưởng.",
         errors=ERRORS, routers=ROUTERS,
+        body_limits={"/submissions": settings.bulk_max_bytes, "/history/import": settings.bulk_max_bytes,
+                     "/dossiers": settings.document_max_bytes + 64 * 1024},
     )
 
 

@@ -1,19 +1,31 @@
-"""The running nomination service: its Application and views (the domain comes module by module)."""
+"""The running nomination service: its Application, the award catalogue in force, the views,
+the dossier use cases, the outbox relay and the time-limit timer."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from servicekit.eventstore import postgres_env
+from servicekit.outbox import OutboxRelay
 from servicekit.runtime import ServiceRuntime
 from servicekit.views import ViewRunner
+from services.nomination import wiring
 from services.nomination.application import Nominations
 from services.nomination.catalogue.service import open_catalogue
+from services.nomination.documents import check_upload
+from services.nomination.dossiers.messaging import translator
+from services.nomination.dossiers.states import CLOCK_STOPPED, FINAL, State
 from services.nomination.projections import PROJECTIONS
 from services.nomination.settings import NominationSettings
+
+log = logging.getLogger(__name__)
+CLOCK_RUNNING = [s.value for s in State if s not in CLOCK_STOPPED and s not in FINAL]
 
 
 class NominationRuntime(ServiceRuntime):
@@ -24,6 +36,7 @@ class NominationRuntime(ServiceRuntime):
         super().__init__(settings, clock)
         self._app: Nominations | None = None
         self.views: dict[str, ViewRunner[Any]] = {}
+        self.relay: OutboxRelay | None = None
 
     @property
     def app(self) -> Nominations:
@@ -38,11 +51,19 @@ class NominationRuntime(ServiceRuntime):
         env = postgres_env(self.settings)
         self._app = await asyncio.to_thread(Nominations, env)
         self.catalogue = await open_catalogue(self)  # the award catalogue in force (catalogue/service.py)
+        built = await asyncio.to_thread(wiring.build, self.app, self.catalogue, self.settings, self.clock)
+        self.drafting, self.review, self.council, self.bulk = built.drafting, built.review, built.council, built.bulk
+        self.store, self.calendar = built.store, built.calendar
         for projection, view in PROJECTIONS:
             runner = ViewRunner(Nominations, projection, view, env)
             await runner.open()
             self.views[runner.name] = runner
             self.spawn_view(runner)
+        relay = self.relay = OutboxRelay(app=self.app, translate=translator(self.app), js=self.js,
+                                         dsn=self.settings.dsn_for(), service=self.settings.service,
+                                         subject_root=self.settings.subject_root)
+        self.spawn("outbox", relay.run, status=lambda: relay.status.last_error)
+        self.spawn("lateness", self._lateness_loop)
 
     async def close(self) -> None:
         for runner in self.views.values():
@@ -55,3 +76,32 @@ class NominationRuntime(ServiceRuntime):
         last = await self.call(self.app.recorder.max_notification_id)
         for runner in self.views.values():
             await runner.wait(last)
+
+    def check_upload(self, data: bytes, filename: str, declared: str | None) -> str:
+        return check_upload(data, filename, declared, self.settings.document_max_bytes)
+
+    def public_notice(self, dossier_id: UUID) -> dict[str, Any]:
+        return wiring.public_notice(self.review, dossier_id)
+
+    async def check_lateness(self, today: date | None = None) -> int:
+        """Mark late every dossier whose current step passed its time limit."""
+        today = today or self.today()
+        rows = await self.call(self.view("dossierview").dossiers, states=CLOCK_RUNNING, late=False, limit=1_000_000)
+        limits, calendar = self.review.limits, self.calendar
+        due = [r["dossier_id"] for r in rows
+               if (d := limits.due(r["state"], r["state_since"].astimezone(self.zone).date(), calendar)) and today > d]
+        marked = 0
+        for dossier_id in due:
+            marked += await self.call(self.review.mark_late, dossier_id, today, self.now())
+        if marked:
+            log.info("marked %d dossiers late", marked)
+        return marked
+
+    async def _lateness_loop(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.check_lateness()
+            except Exception:
+                log.exception("time-limit check failed")
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.settings.lateness_check_interval_s)

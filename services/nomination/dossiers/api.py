@@ -115,7 +115,7 @@ async def attach(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version
 async def download(dossier_id: UUID, sha256: str, runtime: RuntimeDep, actor: ActorDep) -> RawResponse:
     """A document of the dossier, as it was uploaded (integrity checked)."""
     dossier = await runtime.call(runtime.drafting.for_reading, dossier_id, actor)
-    meta = dossier.documents.get(sha256)
+    meta = dossier.document(sha256)
     if meta is None:
         raise DossierError(f"Hồ sơ không có tài liệu {sha256[:12]}….")
     data = await runtime.call(runtime.store.get, sha256)
@@ -137,7 +137,7 @@ async def unit_council(dossier_id: UUID, body: s.UnitCouncil, runtime: RuntimeDe
     """Record the unit council's meeting (biên bản bình xét): members present and in favour."""
     return versioned(response, await runtime.call(
         runtime.drafting.record_unit_council, dossier_id, version, actor, meeting_on=body.meeting_on,
-        agreed=body.agreed, present=body.present, now=runtime.now()))
+        agreed=body.agreed, present=body.present, attestations=body.attestations, now=runtime.now()))
 
 
 @router.post("/{dossier_id}/submit")

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Response
 from servicekit.auth import Principal, Role, require
 from services.nomination.dossiers import schemas as s
 from services.nomination.dossiers.api import ActorDep, RuntimeDep, VersionDep, versioned
-from services.nomination.dossiers.domainmodel import DossierError
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers: review"])
 public = APIRouter(prefix="/public", tags=["public notice"])
@@ -180,7 +179,3 @@ async def check_lateness(runtime: RuntimeDep,
     """Mark every dossier whose current step passed its time limit (also runs on a timer)."""
     return {"marked_late": await runtime.check_lateness()}
 
-
-class NotUnderNoticeError(DossierError):
-    def __init__(self) -> None:
-        super().__init__("Hồ sơ này không trong thời gian công khai.")

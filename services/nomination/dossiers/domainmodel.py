@@ -47,7 +47,7 @@ class Dossier(Aggregate):
         self.simplified, self.posthumous = simplified, posthumous
         self.submission_id = submission_id
         self.state, self.state_since, self.late_in = State.DRAFT, created_at, None
-        self.documents: dict[str, dict[str, Any]] = {}  # sha256 -> kind, filename, media_type, size
+        self.documents: dict[str, dict[str, Any]] = {}  # "kind/sha256" -> kind, filename, media_type, size
         self.returns: list[dict[str, Any]] = []
         self.outcome: dict[str, Any] = {}  # decision, forwarding, council result, conferral, revocation …
 
@@ -73,7 +73,7 @@ class Dossier(Aggregate):
     def attach_document(self, *, kind: str, sha256: str, filename: str, media_type: str, size: int,
                         by: str, at: datetime) -> bool:
         self.check("attach_document")
-        if sha256 in self.documents and self.documents[sha256]["kind"] == kind:
+        if f"{kind}/{sha256}" in self.documents:
             return False
         self._document_attached(kind=kind, sha256=sha256, filename=filename, media_type=media_type,
                                 size=size, by=by, at=at)
@@ -82,31 +82,41 @@ class Dossier(Aggregate):
     @event("DocumentAttached")
     def _document_attached(self, kind: str, sha256: str, filename: str, media_type: str, size: int,
                            by: str, at: datetime) -> None:
-        self.documents[sha256] = {"kind": kind, "sha256": sha256, "filename": filename,
-                                  "media_type": media_type, "size": size}
+        self.documents[f"{kind}/{sha256}"] = {"kind": kind, "sha256": sha256, "filename": filename,
+                                             "media_type": media_type, "size": size}
 
     def remove_document(self, *, sha256: str, by: str, at: datetime) -> None:
+        """Remove a file (under every kind it was attached as)."""
         self.check("remove_document")
-        if sha256 not in self.documents:
+        if not self.document(sha256):
             raise DocumentNotAttachedError(sha256)
         self._document_removed(sha256=sha256, by=by, at=at)
 
     @event("DocumentRemoved")
     def _document_removed(self, sha256: str, by: str, at: datetime) -> None:
-        del self.documents[sha256]
+        self.documents = {k: d for k, d in self.documents.items() if d["sha256"] != sha256}
+
+    def document(self, sha256: str) -> dict[str, Any] | None:
+        return next((d for d in self.documents.values() if d["sha256"] == sha256), None)
 
     def document_kinds(self) -> set[str]:
         return {d["kind"] for d in self.documents.values()}
 
-    def record_unit_council(self, *, meeting_on: date, agreed: int, present: int, by: str, at: datetime) -> None:
+    def record_unit_council(self, *, meeting_on: date, agreed: int, present: int, attestations: list[str],
+                            by: str, at: datetime) -> None:
+        """The unit council's minutes: who was present, how many agreed, and the qualitative
+        criteria (e.g. "gương mẫu chấp hành …") it attests for the nominee."""
         self.check("record_unit_council")
         if not 0 <= agreed <= present or present < 1:
             raise InvalidCouncilCountError(agreed, present)
-        self._unit_council_recorded(meeting_on=meeting_on, agreed=agreed, present=present, by=by, at=at)
+        self._unit_council_recorded(meeting_on=meeting_on, agreed=agreed, present=present,
+                                    attestations=sorted(set(attestations)), by=by, at=at)
 
     @event("UnitCouncilRecorded")
-    def _unit_council_recorded(self, meeting_on: date, agreed: int, present: int, by: str, at: datetime) -> None:
-        self.outcome["unit_council"] = {"meeting_on": meeting_on, "agreed": agreed, "present": present}
+    def _unit_council_recorded(self, meeting_on: date, agreed: int, present: int, attestations: list[str],
+                               by: str, at: datetime) -> None:
+        self.outcome["unit_council"] = {"meeting_on": meeting_on, "agreed": agreed, "present": present,
+                                        "attestations": attestations}
         self._enter(State.UNIT_COUNCIL_DONE, at)
 
     def submit(self, *, missing_documents: list[str], by: str, at: datetime) -> None:
@@ -377,6 +387,11 @@ class InvalidGroundError(DossierError):
 class NoticeStillOpenError(DossierError):
     def __init__(self, until: date) -> None:
         super().__init__(f"Thời gian công khai đến hết ngày {until:%d/%m/%Y}; chưa thể trình Hội đồng.")
+
+
+class NotUnderNoticeError(DossierError):
+    def __init__(self) -> None:
+        super().__init__("Hồ sơ này không trong thời gian công khai.")
 
 
 class DocumentNotAttachedError(DossierError):

@@ -53,8 +53,8 @@ class Drafting(DossierUseCases):
         authorize(actor, "edit", new.unit_code)
         award = self.catalogue.award(new.award_code)
         check_fits(award, new)
-        nominee, records = self.history.resolve(new.nominee_kind, {**new.nominee, "unit_code": new.nominee.get(
-            "unit_code", new.unit_code)}, actor.subject)
+        data = {**new.nominee, "unit_code": new.nominee.get("unit_code") or new.unit_code}
+        nominee, records = self.history.resolve(new.nominee_kind, data, actor.subject)
         dossier = Dossier(unit_code=new.unit_code, award_code=award.code, year=new.year, basis=new.basis,
                           award={"name": award.name, "category": award.category, "level": award.level},
                           nominee=nominee, summary=new.summary.strip(), simplified=new.simplified,
@@ -95,9 +95,10 @@ class Drafting(DossierUseCases):
         return self.save(dossier)
 
     def record_unit_council(self, dossier_id: UUID, version: int | None, actor: Actor, *, meeting_on: date,
-                            agreed: int, present: int, now: datetime) -> int:
+                            agreed: int, present: int, now: datetime, attestations: list[str] = ()) -> int:
         dossier = self.for_command(dossier_id, version, actor, "record_unit_council")
-        dossier.record_unit_council(meeting_on=meeting_on, agreed=agreed, present=present, by=actor.subject, at=now)
+        dossier.record_unit_council(meeting_on=meeting_on, agreed=agreed, present=present,
+                                    attestations=list(attestations), by=actor.subject, at=now)
         return self.save(dossier)
 
     def submit(self, dossier_id: UUID, version: int | None, actor: Actor, now: datetime) -> int:

@@ -47,14 +47,19 @@ class Catalogue(Protocol):
 
 @dataclass(frozen=True)
 class Evaluation:
+    """The engine's verdicts and how they sum up (alternative rules in a group, guards)."""
+
     verdicts: tuple[Verdict, ...]
-    overall: str  # "pass" | "fail" | "unknown"
+    overall: str  # "pass" | "fail" | "unknown": never "pass" when something cannot be told
     rules_version: str
+    text: str = ""
+    deciding: tuple[str, ...] = ()  # the rules the outcome comes from
+    unverified: tuple[str, ...] = ()  # unverified rules the outcome rests on (provisional)
 
 
 class Eligibility(Protocol):
-    def evaluate(self, award_code: str, year: int, nominee: dict[str, Any], dossier_facts: dict[str, Any],
-                 on: date) -> Evaluation: ...
+    def evaluate(self, award_code: str, year: int, basis: str, nominee: dict[str, Any],
+                 dossier_facts: dict[str, Any], on: date) -> Evaluation: ...
 
 
 class History(Protocol):

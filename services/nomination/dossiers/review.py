@@ -35,7 +35,12 @@ class Review(DossierUseCases):
         return self.save(dossier)
 
     def evaluate(self, dossier: Dossier, on: date, dossier_facts: dict[str, Any] | None = None) -> Evaluation:
-        return self.eligibility.evaluate(dossier.award_code, dossier.year, dossier.nominee, dossier_facts or {}, on)
+        """The rules on the nominee's history, with what the unit council attested and what
+        the appraiser adds."""
+        facts = dict(dossier_facts or {})
+        attested = dossier.outcome.get("unit_council", {}).get("attestations", [])
+        facts["attestations"] = sorted(set(attested) | set(facts.get("attestations", [])))
+        return self.eligibility.evaluate(dossier.award_code, dossier.year, dossier.basis, dossier.nominee, facts, on)
 
     def appraise(self, dossier_id: UUID, version: int | None, actor: Actor, *, dossier_facts: dict[str, Any],
                  confirmed_unknown: str | None, today: date, now: datetime) -> int:
@@ -125,12 +130,15 @@ class Review(DossierUseCases):
 
 
 def check_evaluation(evaluation: Evaluation, confirmed_unknown: str | None) -> None:
-    failed = [v for v in evaluation.verdicts if v.outcome == "fail" and v.verified]
-    if failed:
-        raise NotEligibleError(failed)
-    unknown = [v for v in evaluation.verdicts if v.outcome == "unknown" or (v.outcome == "fail" and not v.verified)]
-    if unknown and not (confirmed_unknown or "").strip():
-        raise ConfirmationRequiredError(unknown)
+    """A verified failure stops the appraisal; an outcome that cannot be told, or that rests on
+    unverified rules, needs the appraiser's written confirmation."""
+    deciding = [v for v in evaluation.verdicts if v.rule_id in evaluation.deciding] or list(evaluation.verdicts)
+    if evaluation.overall == "fail" and not evaluation.unverified:
+        raise NotEligibleError([v for v in deciding if v.outcome == "fail"] or deciding)
+    uncertain = evaluation.overall != "pass" or evaluation.unverified
+    if uncertain and not (confirmed_unknown or "").strip():
+        raise ConfirmationRequiredError([v for v in evaluation.verdicts if v.outcome != "pass"
+                                         or v.rule_id in evaluation.unverified])
 
 
 class NotEligibleError(DossierError):

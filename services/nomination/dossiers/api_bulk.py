@@ -1,0 +1,81 @@
+"""HTTP API of submissions: many nominees at once, from JSON or from a spreadsheet."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import Response as RawResponse
+from pydantic import Field
+
+from services.nomination.dossiers.api import ActorDep, RuntimeDep
+from services.nomination.dossiers.base import check_can_read
+from services.nomination.dossiers.bulk import read_rows, template
+from services.nomination.dossiers.domainmodel import DossierError
+from services.nomination.dossiers.drafting import NewDossier
+from services.nomination.dossiers.schemas import Body, DossierCreate
+
+router = APIRouter(prefix="/submissions", tags=["submissions"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class SubmissionIn(Body):
+    title: str = Field(min_length=3, max_length=300, examples=["Tờ trình số 12/TTr-SGDĐT"])
+    year: int = Field(ge=2000, le=2100)
+    dossiers: list[DossierCreate] = Field(min_length=1, max_length=5000)
+
+
+def _unit(actor: Any) -> str:
+    if not actor.unit:
+        raise DossierError("Tài khoản chưa gắn với đơn vị nào: không trình được danh sách đề nghị.")
+    return str(actor.unit)
+
+
+def _outcome(outcome: Any, read_errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    errors = sorted((read_errors or []) + outcome.errors, key=lambda e: e["row"])
+    return {"submission_id": outcome.submission_id, "rows": outcome.rows + len(read_errors or []),
+            "created": outcome.created, "already_there": outcome.already_there, "errors": errors}
+
+
+@router.post("")
+async def submit_json(body: SubmissionIn, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
+    """Propose many nominees in one submission; each becomes its own dossier (row = position in the list)."""
+    unit = _unit(actor)
+    rows = [(n, NewDossier(unit_code=unit, award_code=d.award_code, year=d.year, basis=d.basis,
+                           nominee_kind=d.nominee_kind, nominee=d.nominee.model_dump(), summary=d.summary,
+                           simplified=d.simplified, posthumous=d.posthumous))
+            for n, d in enumerate(body.dossiers, start=1)]
+    outcome = await runtime.call(runtime.bulk.submit_rows, actor, unit, body.year, body.title, rows, "api",
+                                 runtime.now())
+    return _outcome(outcome)
+
+
+@router.post("/spreadsheet")
+async def submit_spreadsheet(runtime: RuntimeDep, actor: ActorDep, title: Annotated[str, Form(min_length=3)],
+                             year: Annotated[int, Form(ge=2000, le=2100)],
+                             file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+    """Propose the nominees of a spreadsheet (template: GET /submissions/template)."""
+    unit = _unit(actor)
+    data = await file.read()
+    rows, errors, checksum = await runtime.call(read_rows, data, unit, year)
+    outcome = await runtime.call(runtime.bulk.submit_rows, actor, unit, year, title, rows, f"xlsx:{checksum}",
+                                 runtime.now())
+    return _outcome(outcome, errors)
+
+
+@router.get("/template")
+async def spreadsheet_template() -> RawResponse:
+    """The spreadsheet template of a submission, with one example row."""
+    return RawResponse(template(), media_type=XLSX,
+                       headers={"Content-Disposition": 'attachment; filename="mau-danh-sach-de-nghi.xlsx"'})
+
+
+@router.get("/{submission_id}")
+async def get_submission(submission_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
+    """A submission and how far its dossiers have gone (counts per state)."""
+    submission = await runtime.call(runtime.bulk.get, submission_id)
+    check_can_read(actor, submission.unit_code)
+    counts = await runtime.call(runtime.view("dossierview").counts, submission_id=submission_id)
+    return {"submission_id": submission.id, "unit_code": submission.unit_code, "year": submission.year,
+            "title": submission.title, "dossiers": len(submission.dossiers), "by_state": counts}

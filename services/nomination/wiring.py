@@ -1,0 +1,126 @@
+"""The nomination service's modules put together: the catalogue, the eligibility rules and the
+history adapted to the dossier workflow's ports, and the use cases built on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from services.nomination.calendar import WorkingCalendar
+from services.nomination.catalogue.service import CatalogueService
+from services.nomination.council.application import Council
+from services.nomination.documents import FileStore
+from services.nomination.dossiers.bulk import BulkSubmissions
+from services.nomination.dossiers.domainmodel import NotUnderNoticeError
+from services.nomination.dossiers.drafting import Drafting
+from services.nomination.dossiers.ports import AwardInfo, Evaluation, TimeLimits
+from services.nomination.dossiers.review import Review
+from services.nomination.eligibility import RuleLoader, evaluate, summarize
+from services.nomination.eligibility.facts import NomineeFacts
+from services.nomination.history.port import DossierHistory
+from services.nomination.yamlconfig import load
+
+
+class CatalogueAdapter:
+    """The catalogue version in force, as the dossier workflow reads it."""
+
+    def __init__(self, service: CatalogueService) -> None:
+        self.service = service
+
+    @property
+    def version(self) -> str:
+        current = self.service.current()
+        return f"{current.number}:{current.label}"
+
+    def award(self, code: str) -> AwardInfo:
+        catalogue = self.service.current().catalogue
+        award, council = catalogue.award(code), catalogue.council(code)
+        return AwardInfo(
+            code=award.code, name=award.name, category=award.category, level=award.level,
+            subjects=frozenset(award.subjects), province_decides=catalogue.province_decides(code),
+            notice_working_days=catalogue.notice_working_days(code), council_required=council is not None,
+            council_threshold=council.threshold if council else 0.5,
+            council_comparison=council.comparison if council else "at_least",
+            council_base=council.base if council else "all_members",
+            written_votes_allowed=council.written_votes if council else False, posthumous_allowed=award.posthumous,
+        )
+
+    def required_documents(self, code: str, kind: str) -> dict[str, str]:
+        return {d.code: d.name for d in self.service.current().catalogue.required_documents(code, kind)}
+
+    def cash(self, code: str, on: date) -> int | None:
+        amount = self.service.current().catalogue.cash_if_known(code, on)
+        return int(amount) if amount is not None else None
+
+
+class EligibilityAdapter:
+    """The rule set in force (reloaded when its file changes; a broken file keeps the last good
+    one) applied to the facts of the nominee's history and the dossier."""
+
+    def __init__(self, loader: RuleLoader, history: DossierHistory) -> None:
+        self.loader = loader
+        self.history = history
+
+    def evaluate(self, award_code: str, year: int, basis: str, nominee: dict[str, Any],
+                 dossier_facts: dict[str, Any], on: date) -> Evaluation:
+        self.loader.refresh()
+        attestations = [str(a) for a in dossier_facts.get("attestations", [])]
+        flags = {k: bool(v) for k, v in dossier_facts.items() if isinstance(v, bool)}
+        facts = self.history.facts(nominee, attestations, flags) or NomineeFacts(
+            subject_kind=nominee["kind"], attestations=frozenset(attestations), dossier=flags)
+        rule_set = self.loader.current
+        verdicts = evaluate(rule_set, award_code, year, facts, on, basis=basis)
+        summary = summarize(verdicts)
+        return Evaluation(tuple(verdicts), summary.outcome, rule_set.version, text=summary.text,
+                          deciding=summary.deciding, unverified=summary.unverified)
+
+
+class TimeLimitFile(BaseModel):
+    verified: bool
+    source: str
+    days: dict[str, int] = Field(default_factory=dict)
+
+
+def time_limits(path: Path) -> TimeLimits:
+    return TimeLimits(load(path.read_text(encoding="utf-8"), TimeLimitFile, path.name).days)
+
+
+@dataclass
+class UseCases:
+    drafting: Drafting
+    review: Review
+    council: Council
+    bulk: BulkSubmissions
+    store: FileStore
+    calendar: WorkingCalendar
+    history: DossierHistory
+
+
+def build(app: Any, catalogue: CatalogueService, settings: Any, clock: Any) -> UseCases:
+    store = FileStore(settings.documents_dir)
+    calendar = WorkingCalendar.from_file(settings.holidays_file)
+    history = DossierHistory(app, clock)
+    adapted = CatalogueAdapter(catalogue)
+    eligibility = EligibilityAdapter(RuleLoader(settings.rules_file), history)
+    drafting = Drafting(app, adapted, history, store)
+    review = Review(app, adapted, eligibility, history, calendar, time_limits(settings.time_limits_file),
+                    settings.simplified_skips_council)
+    return UseCases(drafting, review, Council(app, adapted, review), BulkSubmissions(app, drafting), store,
+                    calendar, history)
+
+
+def public_notice(review: Review, dossier_id: UUID) -> dict[str, Any]:
+    """What may be published of a dossier under notice: never identification numbers, dates of
+    birth or addresses."""
+    dossier = review.load(dossier_id)
+    if dossier.state.value != "public_notice":
+        raise NotUnderNoticeError()
+    notice = dossier.outcome["notice"]
+    return {"dossier_id": dossier.id, "name": dossier.nominee["name"], "unit_code": dossier.nominee["unit_code"],
+            "award": dossier.award["name"], "year": dossier.year, "summary": dossier.summary,
+            "notice_from": notice["from"], "notice_until": notice["until"], "comments": len(notice["comments"])}

@@ -1,0 +1,133 @@
+"""Dossiers driven through the real nomination service (catalogue, rules, history) on a real
+PostgreSQL and JetStream."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import jsonschema
+import pytest
+
+from contracts.generate import SCHEMAS
+from services.nomination.main import create_app
+from services.nomination.settings import NominationSettings
+from tests.support import Namespace, auth, eventually, read_stream, serve
+
+pytestmark = pytest.mark.integration
+CLERK = auth("unit_clerk", unit="SGDDT", subject="canbo.sgddt")
+APPRAISER = auth("appraiser", unit="SNV", subject="chuyenvien.snv")
+SECRETARY = auth("council_secretary", subject="thuky.hd")
+CHAIR = auth("chair", subject="chutich.ubnd")
+MEMBERS = {f"tv{n}": f"Thành viên {n}" for n in range(1, 6)}
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n"
+
+
+def nomination_app(ns: Namespace, tmp_path, today: datetime = datetime(2026, 3, 2, 2, tzinfo=UTC)):
+    settings = ns.settings(NominationSettings, documents_dir=tmp_path / "documents")
+    return create_app(settings, clock=lambda: today)
+
+
+async def opened(client, award: str = "BKT", **nominee) -> dict:
+    body = {"award_code": award, "year": 2025, "nominee": {"name": "Nông Thị Hoa", "id_number": "004190012345",
+                                                           "date_of_birth": "1990-03-15", "gender": "nu",
+                                                           "position": "Giáo viên", **nominee},
+            "summary": "Giáo viên dạy giỏi cấp tỉnh hai năm liền"}
+    response = await client.post("/dossiers", json=body, headers=CLERK)
+    assert response.status_code == 201, response.text
+    return (await client.get(f"/dossiers/{response.json()['id']}", headers=CLERK)).json()
+
+
+async def record_history(client, ref: str) -> None:
+    facts = [{"kind": "rating", "year": y, "rating": "HTXSNV"} for y in (2024, 2025)]
+    facts += [{"kind": "title", "year": y, "code": "CSTDCS", "decision_ref": f"{y - 2000}/QĐ-SGDĐT"}
+              for y in (2024, 2025)]
+    for fact in facts:
+        response = await client.post(f"/people/{ref}/facts", json=fact, headers=APPRAISER)
+        assert response.status_code == 201, response.text
+
+
+async def to_appraisal(client, dossier: dict) -> str:
+    dossier_id = dossier["dossier_id"]
+    for kind in ("to_trinh", "bao_cao_thanh_tich", "bien_ban_hoi_dong"):
+        attached = await client.post(f"/dossiers/{dossier_id}/documents", headers=CLERK, data={"kind": kind},
+                                     files={"file": (f"{kind}.pdf", PDF, "application/pdf")})
+        assert attached.status_code == 200, attached.text
+    steps = [("unit-council", CLERK, {"meeting_on": "2026-02-20", "agreed": 9, "present": 10,
+                                      "attestations": ["guong_mau_chap_hanh"]}),
+             ("submit", CLERK, None), ("accept", APPRAISER, None)]
+    for step, who, body in steps:
+        response = await client.post(f"/dossiers/{dossier_id}/{step}", headers=who, json=body)
+        assert response.status_code == 200, (step, response.text)
+    return dossier_id
+
+
+async def through_council(client, dossier_id: str, votes: int = 5) -> dict:
+    opened_session = await client.post("/council/sessions", headers=SECRETARY, json={
+        "title": "Phiên họp Hội đồng TĐKT tỉnh tháng 3/2026", "held_on": "2026-03-20", "members": MEMBERS,
+        "quorum": 3, "dossier_ids": [dossier_id]})
+    assert opened_session.status_code == 201, opened_session.text
+    session = opened_session.json()["id"]
+    for n in range(1, 6):
+        await client.post(f"/council/sessions/{session}/attendance", headers=SECRETARY,
+                          json={"member": f"tv{n}", "present": True})
+    for n in range(1, 6):
+        choice = "yes" if n <= votes else "no"
+        cast = await client.post(f"/council/sessions/{session}/ballots", json={"dossier_id": dossier_id,
+                                 "choice": choice}, headers=auth("council_member", subject=f"tv{n}"))
+        assert cast.status_code == 204, cast.text
+    again = await client.post(f"/council/sessions/{session}/ballots", json={"dossier_id": dossier_id,
+                              "choice": "no"}, headers=auth("council_member", subject="tv1"))
+    assert again.status_code == 409 and "đã bỏ phiếu" in again.json()["error"]["message"]
+    closed = await client.post(f"/council/sessions/{session}/close", headers=SECRETARY)
+    assert closed.status_code == 200, closed.text
+    return closed.json()["results"][dossier_id]
+
+
+def schema_valid(message) -> None:
+    name = message.headers["ce-type"].removeprefix("vn.gov.tdkt.") + ".json"
+    jsonschema.validate(json.loads(message.data), json.loads((SCHEMAS / name).read_text(encoding="utf-8")))
+
+
+async def test_a_dossier_from_the_unit_to_the_decision_and_the_nominees_history(ns: Namespace, tmp_path) -> None:
+    async with serve(nomination_app(ns, tmp_path)) as client:
+        dossier = await opened(client)
+        assert dossier["nominee"]["masked_id"] == "004******345"
+        assert dossier["missing_documents"] == ["Tờ trình đề nghị khen thưởng", "Báo cáo thành tích của cá nhân, tập thể",
+                                                "Biên bản xét khen thưởng của Hội đồng Thi đua - Khen thưởng"]
+        await record_history(client, dossier["nominee"]["ref"])
+        dossier_id = await to_appraisal(client, dossier)
+        verdicts = (await client.get(f"/dossiers/{dossier_id}/eligibility", headers=APPRAISER)).json()
+        assert verdicts["overall"] in ("pass", "unknown"), verdicts
+        r9 = next(v for v in verdicts["verdicts"] if v["rule_id"] == "R9")
+        assert r9["outcome"] == "pass", r9
+        appraised = await client.post(f"/dossiers/{dossier_id}/appraise", headers=APPRAISER, json={
+            "confirmed_unknown": "Đã đối chiếu: không có kỷ luật, khiếu nại (xác nhận của Sở GD&ĐT)"})
+        assert appraised.status_code == 200, appraised.text
+        result = await through_council(client, dossier_id)
+        assert (result["yes"], result["base"], result["passed"]) == (5, 5, True)
+        for step, who, body in [("send-for-decision", APPRAISER, None),
+                                ("decide", CHAIR, {"number": "163/QĐ-UBND", "decided_on": "2026-04-02"}),
+                                ("confer", APPRAISER, {"conferred_on": "2026-04-20", "cash_paid": 3510000})]:
+            response = await client.post(f"/dossiers/{dossier_id}/{step}", headers=who, json=body)
+            assert response.status_code == 200, (step, response.text)
+        person = (await client.get(f"/people/{dossier['nominee']['ref']}", headers=APPRAISER)).json()
+        assert "163/QĐ-UBND" in json.dumps(person, ensure_ascii=False)
+
+        async def published():
+            messages = await read_stream(ns, f"{ns.subject_root}.nomination.>")
+            kinds = [m.headers["ce-type"].split(".")[-2] for m in messages]
+            assert kinds[-1] == "AwardConferred", kinds
+            return messages
+
+        messages = await eventually(published)
+        kinds = [m.headers["ce-type"].split(".")[-2] for m in messages]
+        assert kinds == ["NominationCreated", "NominationProgressed", "NominationSubmitted", "NominationProgressed",
+                         "NominationAppraised", "CouncilVoted", "NominationProgressed", "AwardDecided",
+                         "AwardConferred"]
+        for message in messages:
+            schema_valid(message)
+            assert "004190012345" not in message.data.decode() and "1990-03-15" not in message.data.decode()
+        decided = json.loads(messages[7].data)
+        assert (decided["decision_number"], decided["award_level"], decided["nominee"]["kind"]) == (
+            "163/QĐ-UBND", "tinh", "ca_nhan")
