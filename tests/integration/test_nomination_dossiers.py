@@ -93,8 +93,9 @@ async def test_a_dossier_from_the_unit_to_the_decision_and_the_nominees_history(
     async with serve(nomination_app(ns, tmp_path)) as client:
         dossier = await opened(client)
         assert dossier["nominee"]["masked_id"] == "004******345"
-        assert dossier["missing_documents"] == ["Tờ trình đề nghị khen thưởng", "Báo cáo thành tích của cá nhân, tập thể",
-                                                "Biên bản xét khen thưởng của Hội đồng Thi đua - Khen thưởng"]
+        assert dossier["missing_documents"] == [
+            "Tờ trình đề nghị khen thưởng", "Báo cáo thành tích của cá nhân, tập thể",
+            "Biên bản xét khen thưởng của Hội đồng Thi đua - Khen thưởng"]
         await record_history(client, dossier["nominee"]["ref"])
         dossier_id = await to_appraisal(client, dossier)
         verdicts = (await client.get(f"/dossiers/{dossier_id}/eligibility", headers=APPRAISER)).json()

@@ -48,8 +48,8 @@ class UnitCouncil(Body):
     meeting_on: date
     agreed: int = Field(ge=0, le=1000)
     present: int = Field(ge=1, le=1000)
-    attestations: list[str] = Field(default=[], max_length=50,
-                                    description="Tiêu chí định tính Hội đồng đơn vị xác nhận, ví dụ guong_mau_chap_hanh")
+    attestations: list[str] = Field(
+        default=[], max_length=50, description="Tiêu chí định tính Hội đồng đơn vị xác nhận, ví dụ guong_mau_chap_hanh")
 
 
 class Reasons(Body):
