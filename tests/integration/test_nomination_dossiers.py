@@ -49,7 +49,7 @@ async def record_history(client, ref: str) -> None:
 
 async def to_appraisal(client, dossier: dict) -> str:
     dossier_id = dossier["dossier_id"]
-    for kind in ("to_trinh", "bao_cao_thanh_tich", "bien_ban_hoi_dong"):
+    for kind in dossier["required_documents"]:
         attached = await client.post(f"/dossiers/{dossier_id}/documents", headers=CLERK, data={"kind": kind},
                                      files={"file": (f"{kind}.pdf", PDF, "application/pdf")})
         assert attached.status_code == 200, attached.text

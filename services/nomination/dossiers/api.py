@@ -86,9 +86,11 @@ async def list_dossiers(
 async def get_dossier(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, response: Response) -> dict[str, Any]:
     """One dossier: its state, documents, missing documents, history of returns and outcome."""
     dossier = await runtime.call(runtime.drafting.for_reading, dossier_id, actor)
-    missing = await runtime.call(runtime.drafting.missing_documents, dossier)
+    required = await runtime.call(runtime.drafting.required_documents, dossier)
+    missing = [name for code, name in required.items() if code not in dossier.document_kinds()]
     response.headers["ETag"] = f'"{dossier.version}"'
-    return details(dossier, missing_documents=missing, allowed_commands=allowed_in(dossier.state))
+    return details(dossier, required_documents=required, missing_documents=missing,
+                   allowed_commands=allowed_in(dossier.state))
 
 
 @router.patch("/{dossier_id}")

@@ -106,10 +106,12 @@ class Drafting(DossierUseCases):
         dossier.submit(missing_documents=self.missing_documents(dossier), by=actor.subject, at=now)
         return self.save(dossier)
 
+    def required_documents(self, dossier: Dossier) -> dict[str, str]:
+        return self.catalogue.required_documents(dossier.award_code, dossier.nominee["kind"])
+
     def missing_documents(self, dossier: Dossier) -> list[str]:
-        required = self.catalogue.required_documents(dossier.award_code, dossier.nominee["kind"])
         present = dossier.document_kinds()
-        return [name for code, name in required.items() if code not in present]
+        return [name for code, name in self.required_documents(dossier).items() if code not in present]
 
 
 def check_fits(award: AwardInfo, new: NewDossier) -> None:

@@ -1,0 +1,216 @@
+"""The other paths of a dossier, and every bad input, through the real nomination service."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from services.nomination.main import create_app
+from services.nomination.settings import NominationSettings
+from tests.integration.test_nomination_dossiers import (
+    APPRAISER,
+    CHAIR,
+    CLERK,
+    PDF,
+    opened,
+    record_history,
+    through_council,
+    to_appraisal,
+)
+from tests.support import Namespace, auth, eventually, read_stream, serve
+
+pytestmark = pytest.mark.integration
+CONFIRM = {"confirmed_unknown": "Đã đối chiếu hồ sơ gốc; không có kỷ luật, khiếu nại"}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 2, 2, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+async def service(ns: Namespace, tmp_path):
+    clock = Clock()
+    settings = ns.settings(NominationSettings, documents_dir=tmp_path / "documents", document_max_bytes=64 * 1024)
+    async with serve(create_app(settings, clock=clock)) as client:
+        client.clock = clock
+        yield client
+
+
+async def post(client, dossier_id: str, step: str, who: dict, body: dict | None = None, status: int = 200) -> dict:
+    response = await client.post(f"/dossiers/{dossier_id}/{step}", headers=who, json=body)
+    assert response.status_code == status, (step, response.text)
+    return response.json()
+
+
+async def state(client, dossier_id: str) -> str:
+    return (await client.get(f"/dossiers/{dossier_id}", headers=APPRAISER)).json()["state"]
+
+
+async def published(ns: Namespace, dossier_id: str) -> list[str]:
+    messages = await read_stream(ns, f"{ns.subject_root}.nomination.>")
+    return [m.headers["ce-type"].split(".")[-2] for m in messages if json.loads(m.data)["dossier_id"] == dossier_id]
+
+
+async def test_returned_twice_then_on_hold_and_resumed(service, ns: Namespace) -> None:
+    dossier = await opened(service)
+    dossier_id = await to_appraisal(service, dossier)
+    await post(service, dossier_id, "return", APPRAISER, {"reasons": ["Thiếu xác nhận sáng kiến"]})
+    await post(service, dossier_id, "submit", CLERK)
+    await post(service, dossier_id, "return", APPRAISER, {"reasons": ["Báo cáo chưa có xác nhận của cấp trình"]})
+    assert await state(service, dossier_id) == "returned"
+    await post(service, dossier_id, "submit", CLERK)
+    await post(service, dossier_id, "accept", APPRAISER)
+    await post(service, dossier_id, "hold", APPRAISER, {"ground": "complaint", "note": "Đơn khiếu nại ngày 05/3/2026"})
+    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM, status=409)
+    await post(service, dossier_id, "resume", APPRAISER)
+    assert await state(service, dossier_id) == "appraising"
+
+    async def events():
+        kinds = await published(ns, dossier_id)
+        assert kinds.count("NominationReturned") == 2 and kinds[-1] == "NominationProgressed"
+        return kinds
+
+    kinds = await eventually(events)
+    assert "NominationPutOnHold" in kinds and kinds.count("NominationSubmitted") == 3
+
+
+async def test_a_failed_council_vote_ends_with_a_written_rejection(service, ns: Namespace) -> None:
+    dossier = await opened(service)
+    await record_history(service, dossier["nominee"]["ref"])
+    dossier_id = await to_appraisal(service, dossier)
+    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
+    result = await through_council(service, dossier_id, votes=3)
+    assert (result["yes"], result["passed"]) == (3, False)  # 3/5 < 80 %
+    await post(service, dossier_id, "send-for-decision", APPRAISER, status=409)
+    await post(service, dossier_id, "reject", APPRAISER, {"reason": "Hội đồng không thông qua (3/5 phiếu)"})
+    assert await state(service, dossier_id) == "not_awarded"
+
+
+async def test_the_simplified_procedure_and_a_posthumous_award(service) -> None:
+    created = await service.post("/dossiers", headers=CLERK, json={
+        "award_code": "BKT", "year": 2025, "simplified": True, "posthumous": True, "basis": "dot_xuat",
+        "nominee": {"name": "Lục Văn Dũng", "date_of_birth": "1978-05-02", "gender": "nam", "deceased": True},
+        "summary": "Dũng cảm cứu người trong lũ quét tháng 8/2025"})
+    assert created.status_code == 201, created.text
+    dossier = (await service.get(f"/dossiers/{created.json()['id']}", headers=CLERK)).json()
+    dossier_id = dossier["dossier_id"]
+    for kind in dossier["required_documents"]:
+        await service.post(f"/dossiers/{dossier_id}/documents", headers=CLERK, data={"kind": kind},
+                           files={"file": (f"{kind}.pdf", PDF, "application/pdf")})
+    await post(service, dossier_id, "submit", CLERK)  # no unit council: simplified procedure
+    await post(service, dossier_id, "accept", APPRAISER)
+    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
+    assert await state(service, dossier_id) == "awaiting_decision"
+    await post(service, dossier_id, "decide", CHAIR, {"number": "170/QĐ-UBND", "decided_on": "2026-03-10"})
+    await post(service, dossier_id, "confer", APPRAISER, {"conferred_on": "2026-03-20"}, status=422)
+    await post(service, dossier_id, "confer", APPRAISER, {"conferred_on": "2026-03-20",
+                                                          "received_by": "Lục Thị Mai (vợ)"})
+    assert await state(service, dossier_id) == "awarded"
+
+
+async def test_an_order_under_public_notice_is_forwarded_and_decided_centrally(service, ns: Namespace) -> None:
+    dossier = await opened(service, award="HCLD3")
+    dossier_id = await to_appraisal(service, dossier)
+    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
+    notice = (await service.get(f"/public/notices/{dossier_id}")).json()
+    assert (notice["name"], notice["notice_until"]) == ("Nông Thị Hoa", "2026-03-16")  # 10 working days
+    public = json.dumps(notice, ensure_ascii=False)
+    assert "004190012345" not in public and "1990" not in public and "masked_id" not in public
+    await post(service, dossier_id, "notice/comments", APPRAISER, {"author": "Bạn đọc", "content": "Đồng tình"})
+    await post(service, dossier_id, "notice/close", APPRAISER, status=409)  # the window is still open
+    service.clock.now = datetime(2026, 3, 17, 2, tzinfo=UTC)
+    await post(service, dossier_id, "notice/close", APPRAISER)
+    assert (await through_council(service, dossier_id))["passed"] is True
+    await post(service, dossier_id, "send-for-decision", APPRAISER)
+    await post(service, dossier_id, "decide", CHAIR, {"number": "1/QĐ-UBND", "decided_on": "2026-04-01"}, status=409)
+    await post(service, dossier_id, "forward", APPRAISER, {"submission_number": "45/TTr-UBND",
+                                                           "forwarded_on": "2026-04-05"})
+    await post(service, dossier_id, "central-decision", APPRAISER, {"number": "1234/QĐ-CTN", "decided_on": "2026-08-19",
+                                                                    "authority": "Chủ tịch nước"})
+    assert await state(service, dossier_id) == "central_decided"
+
+    async def events():
+        kinds = await published(ns, dossier_id)
+        assert kinds[-1] == "AwardDecided"
+        return kinds
+
+    kinds = await eventually(events)
+    assert {"NominationDisclosed", "NominationForwarded", "CouncilVoted"} <= set(kinds)
+
+
+async def test_a_decided_award_is_revoked_on_a_legal_ground(service, ns: Namespace) -> None:
+    dossier = await opened(service)
+    await record_history(service, dossier["nominee"]["ref"])
+    dossier_id = await to_appraisal(service, dossier)
+    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
+    await through_council(service, dossier_id)
+    await post(service, dossier_id, "send-for-decision", APPRAISER)
+    await post(service, dossier_id, "decide", CHAIR, {"number": "163/QĐ-UBND", "decided_on": "2026-04-02"})
+    refused = await post(service, dossier_id, "revoke", CHAIR, {"ground": "x", "number": "201/QĐ-UBND",
+                                                                "revoked_on": "2026-09-01"}, status=422)
+    assert refused["error"]["code"] == "invalid_input"
+    await post(service, dossier_id, "revoke", CHAIR, {"ground": "a", "number": "201/QĐ-UBND",
+                                                      "revoked_on": "2026-09-01", "note": "Kết luận thanh tra"})
+    person = json.dumps((await service.get(f"/people/{dossier['nominee']['ref']}", headers=APPRAISER)).json(),
+                        ensure_ascii=False)
+    assert "201/QĐ-UBND" in person or "revoked" in person
+
+    async def events():
+        assert (await published(ns, dossier_id))[-1] == "AwardRevoked"
+
+    await eventually(events)
+
+
+async def test_a_step_past_its_time_limit_is_published_once(service, ns: Namespace) -> None:
+    dossier = await opened(service)
+    dossier_id = await to_appraisal(service, dossier)  # appraising: 10 working days
+    service.clock.now = datetime(2026, 3, 30, 2, tzinfo=UTC)
+    admin = auth("admin")
+    assert (await service.post("/admin/check-lateness", headers=admin)).json() == {"marked_late": 1}
+    assert (await service.post("/admin/check-lateness", headers=admin)).json() == {"marked_late": 0}
+    late = (await service.get("/dossiers", params={"late": "true"}, headers=APPRAISER)).json()
+    assert [row["dossier_id"] for row in late] == [dossier_id]
+
+    async def events():
+        assert (await published(ns, dossier_id)).count("NominationLate") == 1
+
+    await eventually(events)
+
+
+async def test_bad_inputs_get_clear_errors_and_change_nothing(service) -> None:
+    dossier = await opened(service)
+    dossier_id = dossier["dossier_id"]
+    wrong_state = await post(service, dossier_id, "decide", CHAIR, {"number": "1/QĐ-UBND",
+                                                                    "decided_on": "2026-04-01"}, status=409)
+    assert wrong_state["error"]["details"]["state"] == "draft"
+    assert "record_unit_council" in wrong_state["error"]["details"]["allowed_commands"]
+    await post(service, dossier_id, "accept", CLERK, status=403)
+    other_unit = await service.get(f"/dossiers/{dossier_id}", headers=auth("unit_clerk", unit="SYT"))
+    assert other_unit.status_code == 403
+    unknown_award = await service.post("/dossiers", headers=CLERK, json={"award_code": "KHONGCO", "year": 2025,
+                                                                         "nominee": {"name": "A"}})
+    assert unknown_award.status_code == 404 and "KHONGCO" in unknown_award.text
+    bad_number = await service.post("/dossiers", headers=CLERK, json={
+        "award_code": "BKT", "year": 2025, "nominee": {"name": "B", "id_number": "004290012345",
+                                                       "date_of_birth": "1990-03-15"}})
+    assert bad_number.status_code == 422 and bad_number.json()["error"]["code"] == "invalid_personal_number"
+    big = await service.post(f"/dossiers/{dossier_id}/documents", headers=CLERK, data={"kind": "to_trinh"},
+                             files={"file": ("to-trinh.pdf", PDF + b"0" * 70_000, "application/pdf")})
+    assert big.status_code in (413, 422), big.text
+    disguised = await service.post(f"/dossiers/{dossier_id}/documents", headers=CLERK, data={"kind": "to_trinh"},
+                                   files={"file": ("to-trinh.pdf", b"MZ\x90\x00program", "application/pdf")})
+    assert disguised.status_code == 422 and disguised.json()["error"]["code"] == "document_rejected"
+    malformed = await service.post(f"/dossiers/{dossier_id}/unit-council", headers={**CLERK,
+                                   "content-type": "application/json"}, content=b'{"agreed": ')
+    assert malformed.status_code == 400
+    stale = await service.patch(f"/dossiers/{dossier_id}", headers={**CLERK, "If-Match": '"0"'},
+                                json={"summary": "sửa"})
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "version_mismatch"
+    after = (await service.get(f"/dossiers/{dossier_id}", headers=CLERK)).json()
+    assert (after["version"], after["documents"], after["summary"]) == (1, [], dossier["summary"])
