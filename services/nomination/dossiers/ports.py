@@ -65,7 +65,8 @@ class Eligibility(Protocol):
 class History(Protocol):
     def resolve(self, kind: str, data: dict[str, Any], by: str) -> tuple[dict[str, Any], list[Aggregate]]:
         """The nominee snapshot a dossier keeps (kind, ref, name, unit_code, masked_id, position,
-        deceased) and any new record to save with the dossier."""
+        deceased) and any new record to save with the dossier. Nominee data it cannot accept
+        raises ValueError (or LookupError for a reference to no record)."""
         ...
 
     def decided(self, nominee: dict[str, Any], award_code: str, year: int, decision_number: str,

@@ -53,7 +53,7 @@ def check_sex(sex: str | None) -> None:
         raise InvalidPersonError("Giới tính phải là 'nam' hoặc 'nu'.")
 
 
-class HistoryError(Exception):
+class HistoryError(ValueError):
     """Base of the history module's rule violations."""
 
 

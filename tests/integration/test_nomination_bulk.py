@@ -1,0 +1,79 @@
+"""A unit's spreadsheet of 5,000 nominees through the real nomination service: every valid row
+becomes a dossier once, every invalid row is named, and every dossier reaches the bus once."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+
+import openpyxl
+import pytest
+
+from services.nomination.dossiers.bulk import COLUMNS
+from tests.integration.test_nomination_dossiers import CLERK, nomination_app
+from tests.support import Namespace, eventually, read_stream, serve
+
+pytestmark = pytest.mark.integration
+ROWS = 5000
+BROKEN = {17: {"Đối tượng": "Con vật"}, 256: {"Ngày sinh": "30/02/1990"}, 1024: {"Mã danh hiệu/hình thức": "KHONGCO"},
+          4097: {"Số định danh cá nhân": "004290012345"}, 4999: {"Họ và tên / Tên tập thể": ""}}
+
+
+FAMILY, MIDDLE, GIVEN = ("Nông", "Hoàng", "Lục", "Đàm", "Bế", "Triệu", "Lãnh", "Ma"), ("Văn", "Thị", "Đức", "Thu"), (
+    "Hoa", "Dũng", "Lan", "Tài", "Mai", "Bình", "Quân", "Hằng", "Sơn", "Yến")
+
+
+def name(n: int) -> str:
+    """A different full name for each row, without digits."""
+    parts = [FAMILY[n % 8], MIDDLE[(n // 8) % 4], GIVEN[(n // 32) % 10]]
+    extra, n = [], n // 320
+    while n:
+        extra.append(GIVEN[n % 10])
+        n //= 10
+    return " ".join(parts + extra)
+
+
+def spreadsheet() -> bytes:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Danh sách đề nghị")
+    sheet.append(COLUMNS)
+    for n in range(1, ROWS + 1):
+        cells = dict(zip(COLUMNS, [n, "LDTT", 2025, "cong_trang", "Cá nhân", name(n), "",
+                                   f"{1 + n % 28:02d}/{1 + n % 12:02d}/{1970 + n % 30}", "Nữ" if n % 2 else "Nam",
+                                   "Giáo viên", "Hoàn thành tốt nhiệm vụ", "", ""], strict=True))
+        cells.update(BROKEN.get(n, {}))
+        sheet.append(list(cells.values()))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+async def test_five_thousand_nominees_become_dossiers_exactly_once(ns: Namespace, tmp_path) -> None:
+    data = spreadsheet()
+    async with serve(nomination_app(ns, tmp_path)) as client:
+        def upload():
+            return client.post("/submissions/spreadsheet", headers=CLERK, data={"title": "Tờ trình 99/TTr-SGDĐT",
+                               "year": "2025"}, files={"file": ("danh-sach.xlsx", data, "application/octet-stream")})
+
+        first = await upload()
+        assert first.status_code == 200, first.text
+        outcome = first.json()
+        assert (outcome["rows"], outcome["created"]) == (ROWS, ROWS - len(BROKEN))
+        assert sorted(e["row"] for e in outcome["errors"]) == sorted(n + 1 for n in BROKEN)  # header is row 1
+        again = (await upload()).json()
+        assert (again["created"], again["already_there"]) == (0, ROWS - len(BROKEN))
+        broken = await client.post("/submissions/spreadsheet", headers=CLERK, data={"title": "Đợt lỗi", "year": "2025"},
+                                   files={"file": ("x.xlsx", data[: len(data) // 2], "application/octet-stream")})
+        assert broken.status_code == 422 and broken.json()["error"]["code"] == "invalid_spreadsheet"
+        progress = (await client.get(f"/submissions/{outcome['submission_id']}", headers=CLERK)).json()
+        assert progress["dossiers"] == ROWS - len(BROKEN)
+
+        async def on_the_bus():
+            messages = await read_stream(ns, f"{ns.subject_root}.nomination.NominationCreated.v1")
+            assert len(messages) >= ROWS - len(BROKEN)
+            return messages
+
+        messages = await eventually(on_the_bus, timeout=120)
+        ids = Counter(json.loads(m.data)["dossier_id"] for m in messages)
+        assert len(ids) == ROWS - len(BROKEN) and set(ids.values()) == {1}
