@@ -43,10 +43,10 @@ class FakeCatalogue:
 class FakeEligibility:
     outcome: str = "pass"
 
-    def evaluate(self, award_code: str, year: int, nominee: dict[str, Any], dossier_facts: dict[str, Any],
-                 on: date) -> Evaluation:
+    def evaluate(self, award_code: str, year: int, basis: str, nominee: dict[str, Any],
+                 dossier_facts: dict[str, Any], on: date) -> Evaluation:
         verdict = Verdict("R9", "Bằng khen", self.outcome, f"kết quả {self.outcome}")  # type: ignore[arg-type]
-        return Evaluation((verdict,), self.outcome, "rules-test")
+        return Evaluation((verdict,), self.outcome, "rules-test", deciding=("R9",))
 
 
 @dataclass
