@@ -6,6 +6,8 @@ from fastapi import FastAPI
 
 from servicekit.runtime import build_service_app, run_service
 from services.notification.api import ERRORS, router
+from services.notification.inbox_api import ERRORS as INBOX_ERRORS
+from services.notification.inbox_api import router as inbox_router
 from services.notification.runtime import NotificationRuntime
 from services.notification.settings import NotificationSettings
 
@@ -15,8 +17,9 @@ def create_app(settings: NotificationSettings | None = None) -> FastAPI:
     return build_service_app(
         NotificationRuntime(settings),
         title="TĐKT — Thông báo (notification service)",
-        description="Webhook cho hệ thống khác: mọi sự kiện TĐKT gửi đi dưới dạng CloudEvents có chữ ký.",
-        errors=ERRORS, routers=[router],
+        description="Webhook cho hệ thống khác: mọi sự kiện TĐKT gửi đi dưới dạng CloudEvents có chữ ký; "
+                    "hộp thư của đơn vị: hồ sơ bị trả lại, có quyết định, không được khen thưởng, quá hạn.",
+        errors={**ERRORS, **INBOX_ERRORS}, routers=[router, inbox_router],
         body_limits={"/subscriptions": settings.subscription_max_bytes},
     )
 

@@ -1,5 +1,5 @@
-"""The running notification service: the bus consumer that turns events into deliveries, and
-the dispatcher that calls the webhooks."""
+"""The running notification service: the bus consumer that turns events into deliveries (and
+into messages in the units' inbox), and the dispatcher that calls the webhooks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from contracts import IntegrationEvent
 from servicekit import bus
 from servicekit.consumer import EventConsumer
 from servicekit.runtime import ServiceRuntime
-from services.notification import store
+from services.notification import inbox, store
+from services.notification.award_names import DEFAULT_FILE, load_award_names
 from services.notification.dispatcher import Dispatcher
 from services.notification.settings import NotificationSettings
 
@@ -25,9 +26,11 @@ class NotificationRuntime(ServiceRuntime):
         self.shutdown_timeout = settings.dispatch_timeout_s + 5
         self.consumer: EventConsumer | None = None
         self.dispatcher: Dispatcher | None = None
+        self.award_names = load_award_names(settings.award_names_file or DEFAULT_FILE)
 
     async def start(self) -> None:
         await store.create_schema(self.pool)
+        await inbox.create_schema(self.pool)
         root = self.settings.subject_root
         consumer = self.consumer = EventConsumer(
             name=CONSUMER, js=self.js, pool=self.pool, stream=self.settings.stream_name,
@@ -38,7 +41,9 @@ class NotificationRuntime(ServiceRuntime):
         self.spawn("dispatcher", dispatcher.run, status=lambda: dispatcher.status.last_error)
 
     async def _enqueue(self, conn: asyncpg.Connection, event: IntegrationEvent) -> None:
+        """Webhook deliveries and the unit's inbox message, in the consumer's one transaction."""
         await store.enqueue(conn, event, self.settings.subject_root)
+        await inbox.record(conn, event, self.award_names)
 
     async def close(self) -> None:
         if self.dispatcher is not None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field
@@ -25,3 +26,6 @@ class NotificationSettings(ServiceSettings):
     dispatch_backoff_s: list[Delay] = Field(default=[1, 5, 30, 120, 600, 1800, 3600], min_length=1)
     dispatch_concurrency: int = Field(default=16, ge=1, le=256)
     dispatch_poll_interval_s: float = Field(default=5.0, gt=0)
+
+    # The units' inbox: names of the forms of award by code (None: data/award_names.yaml).
+    award_names_file: Path | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -59,13 +58,13 @@ async def tasks_by_status(runtime: RuntimeDep, _: PrincipalDep, year: Year) -> d
 
 @admin.get("/consumer")
 async def consumer_status(runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
-    """How far the read model has got: events applied, duplicates skipped, retries, dead letters."""
-    assert runtime.consumer is not None
-    return asdict(runtime.consumer.status)
+    """How far the read models have got: events applied, duplicates skipped, retries, dead letters —
+    in total and for each consumer (`consumers`: reporting-tasks, reporting-dossiers)."""
+    return runtime.consumer_status()
 
 
 @admin.post("/rebuild", status_code=status.HTTP_202_ACCEPTED)
 async def rebuild(runtime: RuntimeDep, _: Annotated[Principal, Depends(require(Role.ADMIN))]) -> dict[str, str]:
-    """Drop the read model and replay every event from the stream's first sequence."""
+    """Drop every read model (tasks, dossiers) and replay every event from the stream's first sequence."""
     await runtime.rebuild()
     return {"status": "rebuilding"}

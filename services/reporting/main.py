@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from servicekit.runtime import build_service_app, run_service
 from services.reporting.api import ERRORS, admin, router
+from services.reporting.dossier_api import router as dossier_router
 from services.reporting.runtime import ReportingRuntime
 from services.reporting.settings import ReportingSettings
 
@@ -15,7 +16,7 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
         ReportingRuntime(settings or ReportingSettings()),
         title="TĐKT — Báo cáo (reporting service)",
         description="Số liệu phục vụ báo cáo quý, 6 tháng, năm; dựng lại được từ luồng sự kiện.",
-        errors=ERRORS, routers=[router, admin],
+        errors=ERRORS, routers=[router, admin, dossier_router],
     )
 
 

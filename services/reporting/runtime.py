@@ -1,45 +1,72 @@
-"""The running reporting service: its read model, the consumer that keeps it, rebuilds."""
+"""The running reporting service: its read models, the consumers that keep them, rebuilds."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import Any
 
-from servicekit.consumer import EventConsumer
+import asyncpg
+
+from servicekit.consumer import EventConsumer, Handler
 from servicekit.runtime import ServiceRuntime
-from services.reporting import projection
+from services.reporting import dossiers, projection
 from services.reporting.settings import ReportingSettings
 
 log = logging.getLogger(__name__)
 CONSUMER = "reporting-tasks"
+DOSSIER_CONSUMER = "reporting-dossiers"
+Clear = Callable[[asyncpg.Connection], Awaitable[None]]
+_COUNTS = ("processed", "duplicates", "retried", "dead_lettered")
 
 
 class ReportingRuntime(ServiceRuntime):
     def __init__(self, settings: ReportingSettings) -> None:
         super().__init__(settings)
-        self.consumer: EventConsumer | None = None
+        self.consumers: dict[str, EventConsumer] = {}
+        self._clears: dict[str, Clear] = {}
         self._rebuild_lock = asyncio.Lock()
 
     async def start(self) -> None:
         await self.pool.execute(projection.SCHEMA)
-        self.consumer = EventConsumer(
-            name=CONSUMER, js=self.js, pool=self.pool, stream=self.settings.stream_name,
-            subject_root=self.settings.subject_root, handlers=projection.HANDLERS,
+        await self.pool.execute(dossiers.SCHEMA)
+        self._add(CONSUMER, projection.HANDLERS, projection.clear)
+        self._add(DOSSIER_CONSUMER, dossiers.DossierProjection(self.zone).handlers, dossiers.clear)
+        for name in self.consumers:
+            self._start_consumer(name)
+
+    def _add(self, name: str, handlers: dict[Any, Handler], clear: Clear) -> None:
+        self.consumers[name] = EventConsumer(
+            name=name, js=self.js, pool=self.pool, stream=self.settings.stream_name,
+            subject_root=self.settings.subject_root, handlers=handlers,
             max_deliver=self.settings.consumer_max_deliver,
         )
-        self._start_consumer()
+        self._clears[name] = clear
 
-    def _start_consumer(self) -> None:
-        assert self.consumer is not None
-        consumer = self.consumer
-        self.spawn(CONSUMER, consumer.run, stop=asyncio.Event(), status=lambda: consumer.status.last_error)
+    def _start_consumer(self, name: str) -> None:
+        consumer = self.consumers[name]
+        self.spawn(name, consumer.run, stop=asyncio.Event(), status=lambda: consumer.status.last_error)
+
+    def consumer_status(self) -> dict[str, Any]:
+        """Totals over the consumers (they read disjoint subjects), and each one's own status."""
+        each = {name: asdict(consumer.status) for name, consumer in self.consumers.items()}
+        errors = [f"{name}: {status['last_error']}" for name, status in each.items() if status["last_error"]]
+        return {**{count: sum(status[count] for status in each.values()) for count in _COUNTS},
+                "last_error": "; ".join(errors) or None, "consumers": each}
 
     async def rebuild(self) -> None:
-        """Drop the read model and replay the stream from sequence 1."""
+        """Drop every read model and replay the stream from sequence 1."""
         async with self._rebuild_lock:
-            assert self.consumer is not None
-            self._stops[CONSUMER].set()
-            await self.join(CONSUMER)
-            await self.consumer.reset(projection.clear)
-            log.info("read model cleared; replaying the stream from the start")
-            self._start_consumer()
+            for name in self.consumers:
+                self._stops[name].set()
+            for name in self.consumers:
+                await self.join(name)
+            try:
+                for name, consumer in self.consumers.items():
+                    await consumer.reset(self._clears[name])
+                log.info("read models cleared; replaying the stream from the start")
+            finally:  # even after a failed reset: a consumer retries until the bus and database are back
+                for name in self.consumers:
+                    self._start_consumer(name)

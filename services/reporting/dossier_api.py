@@ -1,0 +1,66 @@
+"""HTTP API of the dossier and award reports (router appended in `main.py`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role
+from services.reporting import dossier_queries as queries
+from services.reporting.api import RuntimeDep, Year
+from services.reporting.labels import STATES
+
+router = APIRouter(prefix="/reports", tags=["dossier reports"])
+StateCode = Literal[tuple(STATES)]  # type: ignore[valid-type]
+Unit = Annotated[str | None, Query(min_length=1, max_length=64)]
+Award = Annotated[str | None, Query(min_length=1, max_length=64)]
+# People who see every unit's dossiers; anyone else (a unit's clerk) sees only their own unit's.
+_PROVINCE_ROLES = (Role.PLANNER, Role.APPRAISER, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.CHAIR,
+                   Role.AUDITOR)
+
+
+def _visible_unit(who: Principal, unit: str | None) -> str | None:
+    """The unit filter a person may use on lists that name nominees."""
+    if who.has_any(_PROVINCE_ROLES):
+        return unit
+    if who.unit is None:
+        raise ForbiddenError("Tài khoản không gắn với đơn vị nào nên không xem được danh sách hồ sơ.")
+    if unit is not None and unit != who.unit:
+        raise ForbiddenError(f"Chỉ xem được hồ sơ của đơn vị mình ({who.unit}), không xem được của {unit}.")
+    return who.unit
+
+
+@router.get("/dossiers/by-state")
+async def dossiers_by_state(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
+                            unit: Unit = None) -> dict[str, Any]:
+    """How many dossiers are in each state of the workflow, with the state's Vietnamese label."""
+    async with runtime.pool.acquire() as conn:
+        return await queries.by_state(conn, year=year, unit=unit)
+
+
+@router.get("/dossiers/late")
+async def late_dossiers(runtime: RuntimeDep, who: PrincipalDep, year: Year | None = None,
+                        unit: Unit = None) -> list[dict[str, Any]]:
+    """Dossiers whose current step is past its time limit, the longest overdue first."""
+    async with runtime.pool.acquire() as conn:
+        return await queries.late_dossiers(conn, year=year, unit=_visible_unit(who, unit))
+
+
+@router.get("/dossiers")
+async def dossiers(runtime: RuntimeDep, who: PrincipalDep, state: StateCode | None = None, unit: Unit = None,
+                   award: Award = None, year: Year | None = None, late: bool | None = None,
+                   limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+                   offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+    """Dossiers filtered by state, unit, award code, year and late flag."""
+    async with runtime.pool.acquire() as conn:
+        return await queries.dossiers(conn, year=year, unit=_visible_unit(who, unit), state=state, award=award,
+                                      late=late, limit=limit, offset=offset)
+
+
+@router.get("/awards")
+async def awards(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
+                 unit: Unit = None) -> dict[str, Any]:
+    """Decided awards not revoked: per form, level and kind of subject, with the cash; revoked apart."""
+    async with runtime.pool.acquire() as conn:
+        return await queries.awards(conn, year=year, unit=unit)

@@ -1,0 +1,102 @@
+"""The dossiers read model: one row per nomination dossier, from the nomination service's events.
+
+Every event carries the dossier's unit, award, year, nominee, state and version, so each one
+upserts the row; the upsert only moves a dossier forward (`version` guard), so a replay, a
+duplicate or an older event re-sent under a new id changes nothing. Handlers run inside the
+consumer's transaction, beside the event's `processed_events` row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+from contracts import IntegrationEvent
+from contracts import nomination as c
+from servicekit.consumer import Handler
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS report_dossiers (
+    dossier_id uuid PRIMARY KEY, version int NOT NULL, state text NOT NULL,
+    unit_code text NOT NULL, award_code text NOT NULL, year int NOT NULL,
+    nominee_kind text NOT NULL, nominee_ref text NOT NULL, nominee_name text NOT NULL,
+    nominee_masked_id text,
+    late boolean NOT NULL DEFAULT false, late_in_state text, late_due date,
+    created_on date, submitted_on date, times_returned int NOT NULL DEFAULT 0,
+    decision_number text, decided_on date, signed_by text, central boolean NOT NULL DEFAULT false,
+    award_name text, award_category text, award_level text, cash_amount bigint,
+    conferred_on date,
+    revoked boolean NOT NULL DEFAULT false, revoked_on date, revocation_number text,
+    updated_at timestamptz NOT NULL);
+CREATE INDEX IF NOT EXISTS report_dossiers_year_unit ON report_dossiers (year, unit_code);
+CREATE INDEX IF NOT EXISTS report_dossiers_late ON report_dossiers (late_due) WHERE late;
+"""
+
+Fields = dict[str, Any]
+# After any other event, the late flag stays only while the dossier is still in the late state.
+_CLEAR_LATE = {
+    column: f"CASE WHEN report_dossiers.late_in_state = EXCLUDED.state THEN report_dossiers.{column} "
+            f"ELSE {empty} END"
+    for column, empty in (("late", "false"), ("late_in_state", "NULL"), ("late_due", "NULL"))
+}
+
+
+async def clear(conn: asyncpg.Connection) -> None:
+    await conn.execute("TRUNCATE report_dossiers")
+
+
+class DossierProjection:
+    """Dates of the day (submitted on, …) are taken in the province's time zone."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+
+    @property
+    def handlers(self) -> dict[type[IntegrationEvent], Handler]:
+        return {cls: self.apply for cls in c.EVENTS}
+
+    async def apply(self, conn: asyncpg.Connection, e: IntegrationEvent) -> None:
+        assert type(e) in c.EVENTS
+        fields = {**_common(e), **EXTRA.get(type(e), _nothing)(e, self.zone)}
+        computed = {} if isinstance(e, c.NominationLate) else _CLEAR_LATE
+        await conn.execute(_upsert(list(fields), computed), *fields.values())
+
+
+def _upsert(columns: list[str], computed: dict[str, str]) -> str:
+    updates = {**{col: f"EXCLUDED.{col}" for col in columns if col != "dossier_id"}, **computed}
+    return (f"INSERT INTO report_dossiers ({', '.join(columns)}) "
+            f"VALUES ({', '.join(f'${i}' for i in range(1, len(columns) + 1))}) "
+            f"ON CONFLICT (dossier_id) DO UPDATE SET {', '.join(f'{k} = {v}' for k, v in updates.items())} "
+            "WHERE report_dossiers.version < EXCLUDED.version")
+
+
+def _common(e: Any) -> Fields:
+    return {"dossier_id": e.dossier_id, "version": e.dossier_version, "state": e.state, "unit_code": e.unit_code,
+            "award_code": e.award_code, "year": e.year, "nominee_kind": e.nominee.kind,
+            "nominee_ref": e.nominee.ref, "nominee_name": e.nominee.name,
+            "nominee_masked_id": e.nominee.masked_id, "updated_at": e.occurred_at}
+
+
+def _nothing(e: Any, zone: ZoneInfo) -> Fields:
+    return {}
+
+
+def _decided(e: c.AwardDecided, zone: ZoneInfo) -> Fields:
+    return {"decision_number": e.decision_number, "decided_on": e.decided_on, "signed_by": e.signed_by,
+            "central": e.central, "award_name": e.award_name, "award_category": e.award_category,
+            "award_level": e.award_level, "cash_amount": e.cash_amount}
+
+
+EXTRA: dict[type[IntegrationEvent], Callable[[Any, ZoneInfo], Fields]] = {
+    c.NominationCreated: lambda e, zone: {"created_on": e.occurred_at.astimezone(zone).date()},
+    c.NominationSubmitted: lambda e, zone: {"submitted_on": e.occurred_at.astimezone(zone).date()},
+    c.NominationReturned: lambda e, zone: {"times_returned": e.times_returned},
+    c.AwardDecided: _decided,
+    c.AwardConferred: lambda e, zone: {"conferred_on": e.conferred_on},
+    c.AwardRevoked: lambda e, zone: {"revoked": True, "revoked_on": e.revoked_on,
+                                     "revocation_number": e.decision_number},
+    c.NominationLate: lambda e, zone: {"late": True, "late_in_state": e.in_state, "late_due": e.due_date},
+}
