@@ -44,6 +44,8 @@ class _DossierEvent(IntegrationEvent):
     state: str = Field(description="The dossier's state after this event")
     unit_code: str = Field(description="The proposing unit")
     award_code: str = Field(examples=["BKT"])
+    award_name: str | None = Field(default=None, examples=["Bằng khen của Chủ tịch UBND tỉnh"],
+                                   description="As the catalogue named the award when the dossier opened")
     year: int = Field(ge=2000, le=2100, description="Year of the achievement")
     nominee: NomineeRef
 

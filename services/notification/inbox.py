@@ -3,7 +3,6 @@ rejected, late), one message per event, written in the consumer's transaction.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import asyncpg
@@ -40,9 +39,9 @@ async def create_schema(pool: asyncpg.Pool) -> None:
         await conn.execute(SCHEMA)
 
 
-async def record(conn: asyncpg.Connection, event: IntegrationEvent, award_names: Mapping[str, str]) -> bool:
+async def record(conn: asyncpg.Connection, event: IntegrationEvent) -> bool:
     """Write the unit's message about `event`, if it has one (consumer's transaction; once per event)."""
-    message = messages.compose(event, award_names)
+    message = messages.compose(event)
     if message is None:
         return False
     e: Any = event

@@ -5,7 +5,7 @@ Pure: the standard library and the contracts only (no web, no bus, no database).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -35,13 +35,13 @@ class Message:
     link: str
 
 
-def compose(event: IntegrationEvent, award_names: Mapping[str, str]) -> Message | None:
+def compose(event: IntegrationEvent) -> Message | None:
     """The message the proposing unit gets about `event`, or None when it gets none."""
     build = _BUILDERS.get(type(event))
     if build is None:
         return None
     e: Any = event
-    award = getattr(e, "award_name", None) or award_names.get(e.award_code) or UNKNOWN_AWARD.format(code=e.award_code)
+    award = e.award_name or UNKNOWN_AWARD.format(code=e.award_code)
     kind, title, text = build(e, f"Hồ sơ đề nghị {award} cho {e.nominee.name} ({e.year})")
     return Message(kind, title, text, LINK.format(dossier_id=e.dossier_id))
 

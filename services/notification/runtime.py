@@ -10,7 +10,6 @@ from servicekit import bus
 from servicekit.consumer import EventConsumer
 from servicekit.runtime import ServiceRuntime
 from services.notification import inbox, store
-from services.notification.award_names import DEFAULT_FILE, load_award_names
 from services.notification.dispatcher import Dispatcher
 from services.notification.settings import NotificationSettings
 
@@ -26,7 +25,6 @@ class NotificationRuntime(ServiceRuntime):
         self.shutdown_timeout = settings.dispatch_timeout_s + 5
         self.consumer: EventConsumer | None = None
         self.dispatcher: Dispatcher | None = None
-        self.award_names = load_award_names(settings.award_names_file or DEFAULT_FILE)
 
     async def start(self) -> None:
         await store.create_schema(self.pool)
@@ -43,7 +41,7 @@ class NotificationRuntime(ServiceRuntime):
     async def _enqueue(self, conn: asyncpg.Connection, event: IntegrationEvent) -> None:
         """Webhook deliveries and the unit's inbox message, in the consumer's one transaction."""
         await store.enqueue(conn, event, self.settings.subject_root)
-        await inbox.record(conn, event, self.award_names)
+        await inbox.record(conn, event)
 
     async def close(self) -> None:
         if self.dispatcher is not None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field
@@ -27,5 +26,3 @@ class NotificationSettings(ServiceSettings):
     dispatch_concurrency: int = Field(default=16, ge=1, le=256)
     dispatch_poll_interval_s: float = Field(default=5.0, gt=0)
 
-    # The units' inbox: names of the forms of award by code (None: data/award_names.yaml).
-    award_names_file: Path | None = None

@@ -25,7 +25,7 @@ PLANS, TASKS_PER_QUARTER = 10, 60
 def plan_document(index: int) -> bytes:
     lines = [f"Số: {index}/KH-SNV", "Cao Bằng, ngày 05 tháng 02 năm 2026", "KẾ HOẠCH",
              f"Kế hoạch thử nghiệm số {index} năm 2026", "STT\tNội dung công việc\tĐơn vị tham mưu thực hiện"]
-    for quarter, roman in enumerate(ROMAN, start=1):
+    for roman in ROMAN:
         lines.append(f"{roman}\tQUÝ {roman}: ({TASKS_PER_QUARTER:02d} NHIỆM VỤ)\t")
         lines += [f"{n}\tNhiệm vụ {n} quý {roman} của kế hoạch {index}\t- Sở Nội vụ. - Văn phòng UBND tỉnh phối hợp."
                   for n in range(1, TASKS_PER_QUARTER + 1)]

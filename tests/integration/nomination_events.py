@@ -34,6 +34,7 @@ class Dossier:
     name: str
     kind: str = "ca_nhan"
     year: int = 2025
+    award_name: str | None = None
     dossier_id: UUID = field(default_factory=uuid4)
     version: int = 0
 
@@ -43,7 +44,8 @@ class Dossier:
                    "masked_id": None}
         body = {**fixture(name), "event_id": str(uuid4()), "occurred_at": START + timedelta(days=self.version),
                 "dossier_id": str(self.dossier_id), "dossier_version": self.version, "state": state,
-                "unit_code": self.unit, "award_code": self.award, "year": self.year, "nominee": nominee, **fields}
+                "unit_code": self.unit, "award_code": self.award, "year": self.year, "nominee": nominee,
+                **({"award_name": self.award_name} if self.award_name else {}), **fields}
         event: IntegrationEvent = getattr(c, name).model_validate(body)
         return event
 

@@ -29,7 +29,8 @@ def notification(ns: Namespace):
 
 def story() -> tuple[Dossier, Dossier, list[IntegrationEvent]]:
     """Hoa's dossier is returned, resubmitted, late in appraisal and decided; Lan's is rejected."""
-    hoa, lan = Dossier("SGDDT", "BKT", "Nông Thị Hoa"), Dossier("SYT", "BKT", "Đàm Thị Lan")
+    hoa = Dossier("SGDDT", "BKT", "Nông Thị Hoa", award_name="Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh")
+    lan = Dossier("SYT", "BKT", "Đàm Thị Lan", award_name="Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh")
     task = json.loads((FIXTURES / "plan.TaskAssigned.v1.json").read_text(encoding="utf-8"))
     events = [
         hoa.event("NominationCreated", "draft"), hoa.event("NominationSubmitted", "submitted"),
@@ -77,10 +78,10 @@ async def test_the_unit_is_told_of_returns_late_steps_decisions_and_rejections(n
         assert returned["title"] == "Hồ sơ của Nông Thị Hoa bị trả lại để bổ sung"
         assert returned["body"] == f"{ABOUT_HOA} bị trả lại: Thiếu biên bản bình xét của Hội đồng TĐKT đơn vị."
         assert late["body"] == f"{ABOUT_HOA} đã quá thời hạn ở bước thẩm định (hạn 31/03/2026)."
-        assert decided["title"] == "Nông Thị Hoa được tặng Bằng khen của Chủ tịch UBND tỉnh"
+        assert decided["title"] == "Nông Thị Hoa được tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"
         assert decided["body"] == (
-            "Hồ sơ đề nghị Bằng khen của Chủ tịch UBND tỉnh cho Nông Thị Hoa (2025) đã có Quyết định khen thưởng "
-            "số 163/QĐ-UBND ngày 02/04/2026 của Chủ tịch UBND tỉnh. Tiền thưởng: 3.510.000 đồng.")
+            f"{ABOUT_HOA} đã có Quyết định khen thưởng số 163/QĐ-UBND ngày 02/04/2026 của Chủ tịch UBND tỉnh. "
+            "Tiền thưởng: 3.510.000 đồng.")
         # The health department's clerk sees only Lan's rejection.
         [rejected] = await inbox(client, SYT)
         assert (rejected["kind"], rejected["link"]) == ("rejected", f"/dossiers/{lan.dossier_id}")

@@ -37,7 +37,8 @@ def _common(dossier: Dossier, event: Any, event_id: UUID) -> dict[str, Any]:
     nominee = dossier.nominee
     return {"event_id": event_id, "occurred_at": getattr(event, "at", None) or event.created_at,
             "dossier_id": dossier.id, "dossier_version": dossier.version, "state": dossier.state.value,
-            "unit_code": dossier.unit_code, "award_code": dossier.award_code, "year": dossier.year,
+            "unit_code": dossier.unit_code, "award_code": dossier.award_code, "award_name": dossier.award["name"],
+            "year": dossier.year,
             "nominee": c.NomineeRef(kind=nominee["kind"], ref=str(nominee["ref"]), name=nominee["name"],
                                     unit_code=nominee["unit_code"], masked_id=nominee.get("masked_id"))}
 
@@ -50,7 +51,7 @@ def _appraised(common: dict[str, Any], e: Any, d: Dossier) -> c.NominationApprai
 
 
 def _decided(common: dict[str, Any], e: Any, d: Dossier, central: bool = False) -> c.AwardDecided:
-    return c.AwardDecided(**common, award_name=d.award["name"], award_category=d.award["category"],
+    return c.AwardDecided(**common, award_category=d.award["category"],
                           award_level=d.award["level"], decision_number=e.number, decided_on=e.decided_on,
                           signed_by=getattr(e, "signed_by", None) or e.authority, central=central, cash_amount=e.cash)
 

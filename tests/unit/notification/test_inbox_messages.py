@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -11,23 +10,21 @@ from typing import Any
 import pytest
 
 from contracts import nomination as c
-from services.notification.award_names import DEFAULT_FILE, AwardNamesError, load_award_names
 from services.notification.messages import compose
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "contracts" / "fixtures"
-CATALOGUE = ROOT / "services" / "nomination" / "catalogue" / "data" / "awards.yaml"
-NAMES = {"BKT": "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"}
+BKT = "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"
 
 
 def event(name: str, **fields: Any) -> Any:
     body = json.loads((FIXTURES / f"nomination.{name}.v1.json").read_text(encoding="utf-8"))
-    return getattr(c, name).model_validate({**body, **fields})
+    return getattr(c, name).model_validate({**body, "award_name": BKT, **fields})
 
 
 def test_a_return_names_the_award_the_nominee_the_year_and_every_reason() -> None:
     message = compose(event("NominationReturned", reasons=["Thiếu biên bản bình xét", "Thiếu tờ trình."],
-                            times_returned=2), NAMES)
+                            times_returned=2))
     assert message is not None
     assert message.kind == "returned"
     assert message.title == "Hồ sơ của Nông Thị Hoa bị trả lại để bổ sung (lần 2)"
@@ -37,27 +34,27 @@ def test_a_return_names_the_award_the_nominee_the_year_and_every_reason() -> Non
 
 
 def test_a_decision_gives_its_number_date_signer_and_cash() -> None:
-    message = compose(event("AwardDecided"), {})
+    message = compose(event("AwardDecided"))
     assert message is not None and message.kind == "decided"
     assert message.body.endswith("số 163/QĐ-UBND ngày 02/04/2026 của Chủ tịch UBND tỉnh. "
                                  "Tiền thưởng: 3.510.000 đồng.")
-    no_cash = compose(event("AwardDecided", cash_amount=None), {})
+    no_cash = compose(event("AwardDecided", cash_amount=None))
     assert no_cash is not None and no_cash.body.endswith("của Chủ tịch UBND tỉnh.")
 
 
 def test_a_rejection_and_a_late_step_say_why_and_which_step() -> None:
-    rejected = compose(event("NominationRejected"), NAMES)
-    late = compose(event("NominationLate", in_state="council_review", due_date="2026-04-05"), NAMES)
+    rejected = compose(event("NominationRejected"))
+    late = compose(event("NominationLate", in_state="council_review", due_date="2026-04-05"))
     assert rejected is not None and rejected.body.endswith(
         "không được khen thưởng: Không đủ 02 năm liên tục hoàn thành xuất sắc nhiệm vụ.")
     assert late is not None and late.body.endswith(
         "đã quá thời hạn ở bước xét của Hội đồng TĐKT tỉnh (hạn 05/04/2026).")
-    unreasoned = compose(event("NominationRejected", reason="  "), NAMES)
+    unreasoned = compose(event("NominationRejected", reason="  "))
     assert unreasoned is not None and unreasoned.body.endswith("(2025) không được khen thưởng.")
 
 
-def test_an_award_missing_from_the_names_is_shown_by_its_code() -> None:
-    message = compose(event("NominationReturned", award_code="MOI_2027"), NAMES)
+def test_an_event_without_the_awards_name_shows_its_code() -> None:
+    message = compose(event("NominationReturned", award_code="MOI_2027", award_name=None))
     assert message is not None
     assert message.body.startswith("Hồ sơ đề nghị hình thức khen thưởng mã MOI_2027 cho Nông Thị Hoa (2025)")
 
@@ -65,38 +62,13 @@ def test_an_award_missing_from_the_names_is_shown_by_its_code() -> None:
 @pytest.mark.parametrize("name", ["NominationCreated", "NominationSubmitted", "NominationProgressed",
                                   "CouncilVoted", "AwardConferred", "AwardRevoked"])
 def test_other_steps_send_the_unit_no_message(name: str) -> None:
-    assert compose(event(name), NAMES) is None
+    assert compose(event(name)) is None
+
 
 
 def test_every_text_is_unicode_nfc() -> None:
-    names = load_award_names()
     for name in ("NominationReturned", "AwardDecided", "NominationRejected", "NominationLate"):
-        message = compose(event(name), names)
+        message = compose(event(name))
         assert message is not None
         for text in (message.title, message.body):
             assert unicodedata.normalize("NFC", text) == text
-
-
-def test_the_award_names_match_the_nomination_catalogue() -> None:
-    """The inbox's copy of the names must follow the catalogue: edit data/award_names.yaml with it."""
-    catalogue = CATALOGUE.read_text(encoding="utf-8")
-    awards = catalogue[catalogue.index("\nawards:"):]
-    expected = dict(re.findall(r'^  - code: (\S+)\n    name: "(.*)"$', awards, flags=re.MULTILINE))
-    assert len(expected) > 20, "catalogue layout changed: update this test"
-    assert load_award_names(DEFAULT_FILE) == expected
-
-
-@pytest.mark.parametrize(("text", "problem"), [
-    ("BKT: [unclosed", ":1:"),
-    ("- BKT\n- GK\n", "phải là danh sách"),
-    ('BKT: "Bằng khen"\nGK: ""\n', ":2:1: mỗi dòng"),
-    ('BKT: "Bằng khen"\nBKT: "Lặp"\n', ":2:1: mã BKT lặp lại"),
-])
-def test_a_broken_award_names_file_is_refused_with_where_and_why(tmp_path: Path, text: str, problem: str) -> None:
-    path = tmp_path / "names.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(AwardNamesError) as error:
-        load_award_names(path)
-    assert str(path) in str(error.value) and problem in str(error.value)
-    with pytest.raises(AwardNamesError, match="Không đọc được"):
-        load_award_names(tmp_path / "missing.yaml")
