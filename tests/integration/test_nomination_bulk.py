@@ -11,8 +11,10 @@ import openpyxl
 import pytest
 
 from services.nomination.dossiers.bulk import COLUMNS
+from services.reporting.main import create_app as reporting_app
+from services.reporting.settings import ReportingSettings
 from tests.integration.test_nomination_dossiers import CLERK, nomination_app
-from tests.support import Namespace, eventually, read_stream, serve
+from tests.support import Namespace, auth, eventually, read_stream, serve
 
 pytestmark = pytest.mark.integration
 ROWS = 5000
@@ -51,7 +53,9 @@ def spreadsheet() -> bytes:
 
 async def test_five_thousand_nominees_become_dossiers_exactly_once(ns: Namespace, tmp_path) -> None:
     data = spreadsheet()
-    async with serve(nomination_app(ns, tmp_path)) as client:
+    valid = ROWS - len(BROKEN)
+    async with serve(nomination_app(ns, tmp_path)) as client, \
+            serve(reporting_app(ns.settings(ReportingSettings))) as reports:
         def upload():
             return client.post("/submissions/spreadsheet", headers=CLERK, data={"title": "Tờ trình 99/TTr-SGDĐT",
                                "year": "2025"}, files={"file": ("danh-sach.xlsx", data, "application/octet-stream")})
@@ -76,4 +80,17 @@ async def test_five_thousand_nominees_become_dossiers_exactly_once(ns: Namespace
 
         messages = await eventually(on_the_bus, timeout=120)
         ids = Counter(json.loads(m.data)["dossier_id"] for m in messages)
-        assert len(ids) == ROWS - len(BROKEN) and set(ids.values()) == {1}
+        assert len(ids) == valid and set(ids.values()) == {1}
+
+        async def in_the_read_model():
+            consumer = (await reports.get("/admin/consumer", headers=auth("auditor"))).json()
+            dossiers = consumer["consumers"]["reporting-dossiers"]
+            assert dossiers["processed"] == len(messages), dossiers
+            return dossiers
+
+        consumed = await eventually(in_the_read_model, timeout=120)
+        by_state = (await reports.get("/reports/dossiers/by-state", params={"year": 2025, "unit": "SGDDT"},
+                                      headers=auth("auditor"))).json()
+        assert by_state["total"] == valid
+        assert next(s["count"] for s in by_state["states"] if s["state"] == "draft") == valid
+        assert consumed["dead_lettered"] == 0
