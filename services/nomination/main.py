@@ -17,8 +17,8 @@ from services.nomination.history import api as history
 from services.nomination.runtime import NominationRuntime
 from services.nomination.settings import NominationSettings
 
-ROUTERS = [dossiers.router, api_review.router, api_review.public, api_review.admin, api_bulk.router, council.router,
-           catalogue.router, history.router]
+ROUTERS = [dossiers.router, api_review.router, api_review.public, api_review.admin, api_review.rules, api_bulk.router,
+           council.router, catalogue.router, history.router]
 ERRORS = {**catalogue.ERRORS, **history.ERRORS, **council.ERRORS, **DOSSIER_ERRORS}
 
 

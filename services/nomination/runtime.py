@@ -51,9 +51,10 @@ class NominationRuntime(ServiceRuntime):
         env = postgres_env(self.settings)
         self._app = await asyncio.to_thread(Nominations, env)
         self.catalogue = await open_catalogue(self)  # the award catalogue in force (catalogue/service.py)
-        built = await asyncio.to_thread(wiring.build, self.app, self.catalogue, self.settings, self.clock)
+        built = await asyncio.to_thread(wiring.build, self.app, self.catalogue, self.settings, self.clock,
+                                        lambda unit, year: self.view("dossierview").award_counts(unit, year))
         self.drafting, self.review, self.council, self.bulk = built.drafting, built.review, built.council, built.bulk
-        self.store, self.calendar = built.store, built.calendar
+        self.store, self.calendar, self.eligibility = built.store, built.calendar, built.eligibility
         for projection, view in PROJECTIONS:
             runner = ViewRunner(Nominations, projection, view, env)
             await runner.open()

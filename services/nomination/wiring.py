@@ -12,6 +12,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from services.nomination.calendar import WorkingCalendar
+from services.nomination.catalogue.quotas import UnitYearCounts
 from services.nomination.catalogue.service import CatalogueService
 from services.nomination.council.application import Council
 from services.nomination.documents import FileStore
@@ -57,6 +58,12 @@ class CatalogueAdapter:
         amount = self.service.current().catalogue.cash_if_known(code, on)
         return int(amount) if amount is not None else None
 
+    def quota_problems(self, code: str, unit: str, year: int, counts: dict[str, int]) -> list[str]:
+        catalogue = self.service.current().catalogue
+        results = [catalogue.check_quota(q.code, UnitYearCounts(unit, year, counts))
+                   for q in catalogue.quotas_of(code) if q.scope != "tinh" and counts.get(q.base)]
+        return [result.explanation for result in results if not result.ok]
+
 
 class EligibilityAdapter:
     """The rule set in force (reloaded when its file changes; a broken file keeps the last good
@@ -68,7 +75,7 @@ class EligibilityAdapter:
 
     def evaluate(self, award_code: str, year: int, basis: str, nominee: dict[str, Any],
                  dossier_facts: dict[str, Any], on: date) -> Evaluation:
-        self.loader.refresh()
+        self.loader.refresh()  # a broken file keeps the last good set; `status()` says what is wrong
         attestations = [str(a) for a in dossier_facts.get("attestations", [])]
         flags = {k: bool(v) for k, v in dossier_facts.items() if isinstance(v, bool)}
         facts = self.history.facts(nominee, attestations, flags) or NomineeFacts(
@@ -78,6 +85,13 @@ class EligibilityAdapter:
         summary = summarize(verdicts)
         return Evaluation(tuple(verdicts), summary.outcome, rule_set.version, text=summary.text,
                           deciding=summary.deciding, unverified=summary.unverified)
+
+
+    def status(self) -> dict[str, Any]:
+        self.loader.refresh()
+        error = self.loader.last_error
+        return {"version": self.loader.current.version, "file": str(self.loader.path),
+                "problems": error.details if error else []}
 
 
 class TimeLimitFile(BaseModel):
@@ -99,9 +113,10 @@ class UseCases:
     store: FileStore
     calendar: WorkingCalendar
     history: DossierHistory
+    eligibility: EligibilityAdapter
 
 
-def build(app: Any, catalogue: CatalogueService, settings: Any, clock: Any) -> UseCases:
+def build(app: Any, catalogue: CatalogueService, settings: Any, clock: Any, counts: Any = None) -> UseCases:
     store = FileStore(settings.documents_dir)
     calendar = WorkingCalendar.from_file(settings.holidays_file)
     history = DossierHistory(app, clock)
@@ -109,9 +124,9 @@ def build(app: Any, catalogue: CatalogueService, settings: Any, clock: Any) -> U
     eligibility = EligibilityAdapter(RuleLoader(settings.rules_file), history)
     drafting = Drafting(app, adapted, history, store)
     review = Review(app, adapted, eligibility, history, calendar, time_limits(settings.time_limits_file),
-                    settings.simplified_skips_council)
+                    settings.simplified_skips_council, counts)
     return UseCases(drafting, review, Council(app, adapted, review), BulkSubmissions(app, drafting), store,
-                    calendar, history)
+                    calendar, history, eligibility)
 
 
 def public_notice(review: Review, dossier_id: UUID) -> dict[str, Any]:

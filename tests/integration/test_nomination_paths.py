@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 
 import pytest
 
+from services.nomination.eligibility import DEFAULT_RULES
 from services.nomination.main import create_app
 from services.nomination.settings import NominationSettings
 from tests.integration.test_nomination_dossiers import (
@@ -214,3 +216,46 @@ async def test_bad_inputs_get_clear_errors_and_change_nothing(service) -> None:
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "version_mismatch"
     after = (await service.get(f"/dossiers/{dossier_id}", headers=CLERK)).json()
     assert (after["version"], after["documents"], after["summary"]) == (1, [], dossier["summary"])
+
+
+async def test_a_broken_rules_file_is_reported_and_the_last_good_rules_keep_working(ns: Namespace, tmp_path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(DEFAULT_RULES.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = ns.settings(NominationSettings, documents_dir=tmp_path / "documents", rules_file=rules)
+    async with serve(create_app(settings, clock=Clock())) as client:
+        dossier = await opened(client)
+        before = (await client.get(f"/dossiers/{dossier['dossier_id']}/eligibility", headers=APPRAISER)).json()
+        assert (await client.get("/eligibility/rules", headers=APPRAISER)).json()["problems"] == []
+        text = rules.read_text(encoding="utf-8").replace("min: HTXSNV", "min: RAT_TOT", 1)
+        rules.write_text(text, encoding="utf-8")
+        os.utime(rules, (rules.stat().st_atime, rules.stat().st_mtime + 5))
+        status = (await client.get("/eligibility/rules", headers=APPRAISER)).json()
+        assert status["problems"] and status["problems"][0].startswith(f"{rules}:212:")
+        after = (await client.get(f"/dossiers/{dossier['dossier_id']}/eligibility", headers=APPRAISER)).json()
+        assert after == before
+
+
+async def test_an_exceeded_quota_needs_the_appraisers_confirmation(ns: Namespace, tmp_path) -> None:
+    quota = await service_quota(ns, tmp_path)
+    assert quota["problems"] and "CSTĐCS" in quota["problems"][0]
+
+
+async def service_quota(ns: Namespace, tmp_path) -> dict:
+    settings = ns.settings(NominationSettings, documents_dir=tmp_path / "documents")
+    async with serve(create_app(settings, clock=Clock())) as client:
+        people = [("Hoàng Văn Sơn", "LDTT"), ("Hoàng Văn Sơn", "CSTDCS"), ("Bế Thị Yến", "LDTT")]
+        for name, award in people:
+            created = await client.post("/dossiers", headers=CLERK, json={"award_code": award, "year": 2025,
+                                        "nominee": {"name": name, "date_of_birth": "1985-01-01"}})
+            assert created.status_code == 201, created.text
+        quota = (await client.get("/quotas", params={"unit": "SGDDT", "year": 2025, "award": "CSTDCS"},
+                                  headers=APPRAISER)).json()
+        assert quota["counts"] == {"LDTT": 2, "CSTDCS": 1}
+        dossier_id = next(r["dossier_id"] for r in (await client.get("/dossiers", params={"award": "CSTDCS"},
+                                                                       headers=APPRAISER)).json())
+        dossier = (await client.get(f"/dossiers/{dossier_id}", headers=CLERK)).json()
+        await to_appraisal(client, dossier)
+        refused = await post(client, dossier_id, "appraise", APPRAISER, {}, status=409)
+        assert refused["error"]["details"]["quotas"] == quota["problems"]
+        await post(client, dossier_id, "appraise", APPRAISER, CONFIRM)
+        return quota

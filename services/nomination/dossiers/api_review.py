@@ -14,6 +14,7 @@ from services.nomination.dossiers.api import ActorDep, RuntimeDep, VersionDep, v
 router = APIRouter(prefix="/dossiers", tags=["dossiers: review"])
 public = APIRouter(prefix="/public", tags=["public notice"])
 admin = APIRouter(prefix="/admin", tags=["admin"])
+rules = APIRouter(tags=["eligibility"])
 
 
 async def _step(runtime: Any, dossier_id: UUID, version: int | None, actor: Any, command: str,
@@ -179,3 +180,18 @@ async def check_lateness(runtime: RuntimeDep,
     """Mark every dossier whose current step passed its time limit (also runs on a timer)."""
     return {"marked_late": await runtime.check_lateness()}
 
+
+
+@rules.get("/eligibility/rules")
+async def rule_status(runtime: RuntimeDep, _: ActorDep) -> dict[str, Any]:
+    """The rule set in force; when its file was edited into something broken, where it is
+    broken (the last good set keeps being used)."""
+    return await runtime.call(runtime.eligibility.status)
+
+
+@rules.get("/quotas")
+async def quotas(runtime: RuntimeDep, actor: ActorDep, unit: str, year: int, award: str) -> dict[str, Any]:
+    """Whether proposing one more of `award` keeps the unit within its quotas for the year."""
+    counts = await runtime.call(runtime.view("dossierview").award_counts, unit, year)
+    problems = await runtime.call(runtime.review.catalogue.quota_problems, award, unit, year, counts)
+    return {"unit": unit, "year": year, "counts": counts, "problems": problems}

@@ -44,6 +44,16 @@ class Catalogue(Protocol):
 
     def cash(self, code: str, on: date) -> int | None: ...
 
+    def quota_problems(self, code: str, unit: str, year: int, counts: dict[str, int]) -> list[str]:
+        """The quotas of this award the unit's counts for the year exceed, explained in Vietnamese."""
+        ...
+
+
+class AwardCounts(Protocol):
+    def __call__(self, unit: str, year: int) -> dict[str, int]:
+        """Dossiers of the unit for the year by award, not rejected or revoked."""
+        ...
+
 
 @dataclass(frozen=True)
 class Evaluation:

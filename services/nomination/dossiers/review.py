@@ -13,17 +13,28 @@ from eventsourcing.application import Application
 
 from services.nomination.dossiers.base import DossierUseCases
 from services.nomination.dossiers.domainmodel import Dossier, DossierError
-from services.nomination.dossiers.ports import Actor, Calendar, Catalogue, Eligibility, Evaluation, History, TimeLimits
+from services.nomination.dossiers.ports import (
+    Actor,
+    AwardCounts,
+    Calendar,
+    Catalogue,
+    Eligibility,
+    Evaluation,
+    History,
+    TimeLimits,
+)
 from services.nomination.dossiers.states import CLOCK_STOPPED, FINAL
 
 
 class Review(DossierUseCases):
     def __init__(self, app: Application[UUID], catalogue: Catalogue, eligibility: Eligibility, history: History,
-                 calendar: Calendar, limits: TimeLimits, simplified_skips_council: bool) -> None:
+                 calendar: Calendar, limits: TimeLimits, simplified_skips_council: bool,
+                 counts: AwardCounts | None = None) -> None:
         super().__init__(app)
         self.catalogue, self.eligibility, self.history = catalogue, eligibility, history
         self.calendar, self.limits = calendar, limits
         self.simplified_skips_council = simplified_skips_council
+        self.counts = counts
 
     def step(self, dossier_id: UUID, version: int | None, actor: Actor, command: str, now: datetime,
              **arguments: Any) -> int:
@@ -48,17 +59,24 @@ class Review(DossierUseCases):
         appraiser's written confirmation; a rule that fails stops it (reject instead)."""
         dossier = self.for_command(dossier_id, version, actor, "appraise")
         evaluation = self.evaluate(dossier, today, dossier_facts)
-        check_evaluation(evaluation, confirmed_unknown)
+        check_evaluation(evaluation, confirmed_unknown, self.quota_problems(dossier))
         award = self.catalogue.award(dossier.award_code)
         notice = self.calendar.add_working_days(today, award.notice_working_days) if award.notice_working_days \
             else None
         snapshot = {"overall": evaluation.overall, "rules_version": evaluation.rules_version,
                     "catalogue_version": self.catalogue.version, "confirmed_unknown": confirmed_unknown,
+                    "quotas": self.quota_problems(dossier),
                     "verdicts": [asdict(v) for v in evaluation.verdicts]}
         skip = not award.council_required or (dossier.simplified and self.simplified_skips_council)
         dossier.appraise(verdicts=snapshot, notice_until=notice, by=actor.subject, at=now, skip_council=skip,
                          council_required=award.council_required)
         return self.save(dossier)
+
+    def quota_problems(self, dossier: Dossier) -> list[str]:
+        if self.counts is None:
+            return []
+        counts = self.counts(dossier.unit_code, dossier.year)
+        return self.catalogue.quota_problems(dossier.award_code, dossier.unit_code, dossier.year, counts)
 
     def close_notice(self, dossier_id: UUID, version: int | None, actor: Actor, today: date, now: datetime) -> int:
         dossier = self.for_command(dossier_id, version, actor, "close_notice")
@@ -129,16 +147,16 @@ class Review(DossierUseCases):
         return True
 
 
-def check_evaluation(evaluation: Evaluation, confirmed_unknown: str | None) -> None:
-    """A verified failure stops the appraisal; an outcome that cannot be told, or that rests on
-    unverified rules, needs the appraiser's written confirmation."""
+def check_evaluation(evaluation: Evaluation, confirmed_unknown: str | None, quota_problems: list[str]) -> None:
+    """A verified failure stops the appraisal; an outcome that cannot be told, that rests on
+    unverified rules, or that exceeds a quota of the unit needs the appraiser's written confirmation."""
     deciding = [v for v in evaluation.verdicts if v.rule_id in evaluation.deciding] or list(evaluation.verdicts)
     if evaluation.overall == "fail" and not evaluation.unverified:
         raise NotEligibleError([v for v in deciding if v.outcome == "fail"] or deciding)
-    uncertain = evaluation.overall != "pass" or evaluation.unverified
+    uncertain = evaluation.overall != "pass" or evaluation.unverified or quota_problems
     if uncertain and not (confirmed_unknown or "").strip():
         raise ConfirmationRequiredError([v for v in evaluation.verdicts if v.outcome != "pass"
-                                         or v.rule_id in evaluation.unverified])
+                                         or v.rule_id in evaluation.unverified], quota_problems)
 
 
 class NotEligibleError(DossierError):
@@ -149,10 +167,10 @@ class NotEligibleError(DossierError):
 
 
 class ConfirmationRequiredError(DossierError):
-    def __init__(self, unknown: list[Any]) -> None:
+    def __init__(self, unknown: list[Any], quota_problems: list[str] = ()) -> None:  # type: ignore[assignment]
         self.details = {"verdicts": [{"rule_id": v.rule_id, "reason": v.reason, "missing": list(v.missing)}
-                                     for v in unknown]}
-        reasons = "; ".join(f"{v.rule_id}: {v.reason}" for v in unknown)
+                                     for v in unknown], "quotas": list(quota_problems)}
+        reasons = "; ".join([f"{v.rule_id}: {v.reason}" for v in unknown] + list(quota_problems))
         super().__init__(f"Chưa xác định được ({reasons}). Người thẩm định cần ghi xác nhận đã kiểm tra "
                          "(confirmed_unknown) hoặc bổ sung dữ liệu.")
 

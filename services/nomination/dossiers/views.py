@@ -69,6 +69,14 @@ class DossierView(PostgresTrackingRecorder):
             curs.execute(sql, params)  # type: ignore[arg-type]
             return [dict(row) for row in curs.fetchall()]
 
+    def award_counts(self, unit: str, year: int) -> dict[str, int]:
+        """The unit's dossiers of the year by award, leaving out those not awarded or revoked."""
+        sql = ("SELECT award_code, count(*) AS n FROM dossier_index WHERE unit_code = %(u)s AND year = %(y)s "
+               "AND state NOT IN ('not_awarded', 'revoked') GROUP BY award_code")
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(sql, {"u": unit, "y": year})  # type: ignore[arg-type]
+            return {row["award_code"]: row["n"] for row in curs.fetchall()}
+
     def counts(self, *, submission_id: UUID | None = None, unit: str | None = None) -> dict[str, int]:
         sql = ("SELECT state, count(*) AS n FROM dossier_index WHERE (%(s)s::uuid IS NULL OR submission_id = %(s)s) "
                "AND (%(u)s::text IS NULL OR unit_code = %(u)s) GROUP BY state")
