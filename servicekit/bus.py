@@ -7,7 +7,7 @@ import logging
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
-from nats.js.errors import NotFoundError
+from nats.js.errors import BadRequestError, NotFoundError
 
 from servicekit.settings import ServiceSettings
 
@@ -63,5 +63,9 @@ async def ensure_stream(js: JetStreamContext, settings: ServiceSettings) -> None
     try:
         await js.stream_info(settings.stream_name)
     except NotFoundError:
-        await js.add_stream(stream_config(settings))
+        try:
+            await js.add_stream(stream_config(settings))
+        except BadRequestError:  # another service created it between the two calls
+            await js.stream_info(settings.stream_name)
+            return
         log.info("created stream %s over %s.>", settings.stream_name, settings.subject_root)

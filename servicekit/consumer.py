@@ -144,6 +144,7 @@ class EventConsumer:
             try:
                 await self.ensure()
                 subscription = await self.js.pull_subscribe_bind(durable=self.name, stream=self.stream)
+                self.status.last_error = None  # recovered: readiness must not report an old error
                 try:
                     while not stop.is_set():
                         messages = await self._fetch(subscription)

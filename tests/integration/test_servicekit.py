@@ -177,3 +177,33 @@ async def test_infrastructure_failures_are_retried_without_limit_and_never_dead_
         await eventually(done)
         assert failures == {1: 0}
         assert consumer.status.dead_lettered == 0
+
+
+async def test_a_consumer_that_recovers_reports_no_old_error_even_with_nothing_to_consume(ns: Namespace) -> None:
+    settings = ns.settings(PlanSettings, database=f"{ns.db_prefix}recovery")
+    await ensure_database(settings)
+    pool = await open_pool(settings)
+    nc = await nats.connect(ns.nats_url)
+    js = nc.jetstream()
+
+    async def handle(conn, event) -> None:
+        pass
+
+    consumer = EventConsumer(name="late-stream", js=js, pool=pool, stream=ns.stream, subject_root=ns.subject_root,
+                             handlers={TaskAssigned: handle})
+    try:
+        async with running(consumer.run):
+            async def failed():  # the stream does not exist yet
+                assert consumer.status.last_error is not None
+
+            await eventually(failed)
+            await bus.ensure_stream(js, settings)
+
+            async def recovered():
+                assert consumer.status.last_error is None
+
+            await eventually(recovered, timeout=30)
+            assert consumer.status.processed == 0
+    finally:
+        await nc.close()
+        await pool.close()
