@@ -3,12 +3,13 @@ command that caused each event stored beside it (so the relay can continue the t
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import Application, Repository
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import get_topic
@@ -67,6 +68,27 @@ class TracingMapper(Mapper[UUID]):
         return event, carrier
 
 
+class CopyLockedRepository(Repository[UUID]):
+    """The library's repository, with each cached `get()` done under a lock per aggregate.
+
+    eventsourcing 9.5.6 fast-forwards a cached aggregate under a lock but deep-copies it after
+    releasing that lock, so the copy can race with another thread fast-forwarding the same
+    aggregate (a dict growing while it is copied raises). Striped locks keep their number fixed.
+    """
+
+    STRIPES = 64
+
+    def __init__(self, configured: Repository[UUID]) -> None:  # adopts a configured repository
+        self.__dict__.update(configured.__dict__)
+        self._copy_locks = [threading.Lock() for _ in range(self.STRIPES)]
+
+    def get(self, aggregate_id: UUID, *, version: int | None = None, **kwargs: Any) -> Any:
+        if self.cache is None or version is not None:
+            return super().get(aggregate_id, version=version, **kwargs)
+        with self._copy_locks[hash(aggregate_id) % self.STRIPES]:
+            return super().get(aggregate_id, **kwargs)
+
+
 class ServiceApplication(Application[UUID]):
     """Base of every service's Application: tracing mapper, date transcoding, aggregate cache.
 
@@ -86,6 +108,9 @@ class ServiceApplication(Application[UUID]):
         return self.factory.mapper(
             transcoder=self.construct_transcoder(), mapper_class=TracingMapper
         )
+
+    def construct_repository(self) -> Repository[UUID]:
+        return CopyLockedRepository(super().construct_repository())
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

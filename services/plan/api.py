@@ -53,7 +53,7 @@ class UnsupportedMediaError(Exception):
 ERRORS[UnsupportedMediaError] = (415, "unsupported_media_type")
 
 
-def get_runtime(request: Request) -> PlanRuntime:
+async def get_runtime(request: Request) -> PlanRuntime:  # async: no worker-thread hop per request
     return request.app.state.runtime  # type: ignore[no-any-return]
 
 
