@@ -51,6 +51,10 @@ for db in $DATABASES; do
 done
 docker compose exec -T postgres pg_dumpall -U postgres --globals-only > "$DIR/globals.sql"
 
+# 4. The dossiers' documents (content-addressed, never rewritten): an archive of the volume.
+docker run --rm -v "${COMPOSE_PROJECT}_documents:/documents:ro" -v "$DIR:/backup" "$NATS_BOX_IMAGE" \
+  tar -C /documents -czf /backup/documents.tar.gz .
+
 du -sh "$DIR"
 find "$TARGET" -mindepth 1 -maxdepth 1 -type d -mtime "+$KEEP_DAYS" -exec rm -rf {} +
 echo "$(date -Is) backup done"

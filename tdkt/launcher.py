@@ -77,8 +77,9 @@ class System:
             self.say(f"· NATS JetStream (nhúng, sync_interval: always) trên cổng {self.config.nats_port}")
             self.nats = EmbeddedNats(self.config.data_dir / "nats", self.config.nats_port).start()
             nats_url = self.nats.url
-        env = {**os.environ, "TDKT_PG_DSN": pg_dsn, "TDKT_NATS_URL": nats_url,
-               "TDKT_JWT_SECRET": self.config.jwt_secret(), "PYTHONUNBUFFERED": "1"}
+        env = {"TDKT_NOMINATION_DOCUMENTS_DIR": str(self.config.data_dir / "documents"), **os.environ,
+               "TDKT_PG_DSN": pg_dsn, "TDKT_NATS_URL": nats_url, "TDKT_JWT_SECRET": self.config.jwt_secret(),
+               "PYTHONUNBUFFERED": "1"}
         for name in SERVICES:
             env[f"TDKT_{name.upper()}_PORT"] = str(self.config.ports[name])
             env[f"TDKT_{name.upper()}_HOST"] = self.config.host
