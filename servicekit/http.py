@@ -19,11 +19,39 @@ from servicekit.settings import ServiceSettings
 
 ErrorTable = Mapping[type[Exception], tuple[int, str]]
 
+
+class UnsupportedMediaTypeError(Exception):
+    """Raised when an upload comes in a media type the endpoint does not take (HTTP 415)."""
+
+    def __init__(self, content_type: str, what: str) -> None:
+        super().__init__(f"Định dạng '{content_type}' không được hỗ trợ cho {what}.")
+
+
+class MissingFileError(ValueError):
+    """Raised when a multipart upload has no `file` field (HTTP 422)."""
+
+
+async def uploaded_file(request: Request, accepted: set[str], what: str) -> tuple[bytes, str]:
+    """The uploaded file and its name: the multipart field `file`, or a raw body of an accepted
+    media type (the name is then empty)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise MissingFileError(f"Thiếu {what} (trường 'file').")
+        return await upload.read(), upload.filename or ""
+    if content_type in accepted:
+        return await request.body(), ""
+    raise UnsupportedMediaTypeError(content_type, what)
+
 COMMON_ERRORS: dict[type[Exception], tuple[int, str]] = {
     AuthError: (401, "unauthenticated"),
     ForbiddenError: (403, "forbidden"),
     RecordConflictError: (409, "concurrent_update"),
     OperationalError: (503, "database_unavailable"),
+    UnsupportedMediaTypeError: (415, "unsupported_media_type"),
+    MissingFileError: (422, "missing_file"),
 }
 
 _CONFLICT_MESSAGE = "Dữ liệu vừa được người khác cập nhật; hãy tải lại và thử lại."

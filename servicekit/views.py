@@ -9,11 +9,34 @@ import logging
 from typing import Any, Generic, TypeVar
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection, ProjectionRunner
+from psycopg.sql import SQL
 
 log = logging.getLogger(__name__)
 V = TypeVar("V", bound=PostgresTrackingRecorder)
+
+
+class TableView(PostgresTrackingRecorder):
+    """A view's own tables beside its tracking table: `tables` are created with it, `write`
+    applies one event and records its tracking in one transaction, `query` reads."""
+
+    tables: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sql_create_statements.extend(SQL(statement) for statement in self.tables)  # type: ignore[arg-type]
+
+    def write(self, tracking: Tracking, sql: str, params: dict[str, Any]) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(sql, params)  # type: ignore[arg-type]
+            self._insert_tracking(curs, tracking)
+
+    def query(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(sql, params)  # type: ignore[arg-type]
+            return [dict(row) for row in curs.fetchall()]
 
 
 class ViewRunner(Generic[V]):

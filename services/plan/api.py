@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role, require
+from servicekit.http import uploaded_file
 from services.plan.application import (
     PlanExistsError,
     PlanNotFoundError,
@@ -45,12 +46,8 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
 }
 
 
-class UnsupportedMediaError(Exception):
-    def __init__(self, content_type: str) -> None:
-        super().__init__(f"Định dạng '{content_type}' không được hỗ trợ: gửi tệp .txt (UTF-8) hoặc .docx.")
-
-
-ERRORS[UnsupportedMediaError] = (415, "unsupported_media_type")
+DOCUMENT_TYPES = {"", "text/plain", "application/octet-stream",
+                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 async def get_runtime(request: Request) -> PlanRuntime:  # async: no worker-thread hop per request
@@ -167,7 +164,7 @@ async def import_plan(
     strict: Annotated[bool, Query(description="Refuse a document that has warnings")] = False,
 ) -> ImportSummary:
     """Import a plan document (.txt UTF-8 or .docx): the plan and all its tasks at once."""
-    data, filename = await _document_body(request)
+    data, filename = await uploaded_file(request, DOCUMENT_TYPES, "tệp kế hoạch (.txt UTF-8 hoặc .docx)")
     document = await asyncio.to_thread(read_document, data, filename)
     if strict and document.warnings:
         raise PlanDocumentError("Kế hoạch có cảnh báo; chế độ strict không nhập.", list(document.warnings))
@@ -186,19 +183,6 @@ async def import_plan(
         registered_units=result.registered_units,
     )
 
-
-async def _document_body(request: Request) -> tuple[bytes, str]:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "multipart/form-data":
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise PlanDocumentError("Thiếu tệp kế hoạch (trường 'file').")
-        return await upload.read(), upload.filename or ""
-    if content_type in ("", "text/plain", "application/octet-stream",
-                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"):
-        return await request.body(), ""
-    raise UnsupportedMediaError(content_type)
 
 
 @router.get("/plans", tags=["plans"])

@@ -9,11 +9,10 @@ from uuid import UUID
 
 from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection
-from psycopg.sql import SQL
 from psycopg.types.json import Jsonb
 
+from servicekit.views import TableView
 from services.plan.domainmodel import Plan, Task, TaskStatus
 
 TABLES = [
@@ -38,17 +37,10 @@ _COLUMNS = ("task_id, plan_id, plan_number, year, quarter, number, title, lead_u
             "coordinating_units, due_date, status, version, document_ref, completed_on")
 
 
-class PlanView(PostgresTrackingRecorder):
+class PlanView(TableView):
     """Tables `plan_index` and `task_index` beside the tracking table of the projection."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.sql_create_statements.extend(SQL(statement) for statement in TABLES)  # type: ignore[arg-type]
-
-    def write(self, tracking: Tracking, sql: str, params: dict[str, Any]) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(sql, params)  # type: ignore[arg-type]
-            self._insert_tracking(curs, tracking)
+    tables = tuple(TABLES)
 
     def tasks(self, *, plan_id: UUID | None = None, year: int | None = None, quarter: int | None = None,
               unit: str | None = None, role: str | None = None, status: str | None = None,
@@ -68,15 +60,11 @@ class PlanView(PostgresTrackingRecorder):
             where.append("(" + " OR ".join(f"{c} @> %(unit)s" for c in columns) + ")")
         sql = (f"SELECT {_COLUMNS} FROM task_index WHERE {' AND '.join(where)} "
                "ORDER BY year, quarter, number, plan_number LIMIT %(limit)s OFFSET %(offset)s")
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(sql, params)  # type: ignore[arg-type]
-            return [dict(row) for row in curs.fetchall()]
+        return self.query(sql, params)
 
     def plans(self, year: int | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM plan_index" + (" WHERE year = %(year)s" if year else "") + " ORDER BY year, number"
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(sql, {"year": year})  # type: ignore[arg-type]
-            return [dict(row) for row in curs.fetchall()]
+        return self.query(sql, {"year": year})
 
 
 class PlanProjection(Projection[PlanView]):

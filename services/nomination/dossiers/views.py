@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection
-from psycopg.sql import SQL
 
+from servicekit.views import TableView
 from services.nomination.dossiers.domainmodel import Dossier
+from services.nomination.history.names import fold
 
 TABLES = [
     """CREATE TABLE IF NOT EXISTS dossier_index (
@@ -29,21 +28,8 @@ COLUMNS = ("dossier_id, unit_code, award_code, award_name, award_level, year, st
            "nominee_name, submission_id, late_in, version")
 
 
-def searchable(text: str) -> str:
-    """Lower case, without diacritics (đ → d): "Nguyễn Văn A" and "nguyen van a" meet."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower().split())
-
-
-class DossierView(PostgresTrackingRecorder):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.sql_create_statements.extend(SQL(statement) for statement in TABLES)  # type: ignore[arg-type]
-
-    def write(self, tracking: Tracking, sql: str, params: dict[str, Any]) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(sql, params)  # type: ignore[arg-type]
-            self._insert_tracking(curs, tracking)
+class DossierView(TableView):
+    tables = tuple(TABLES)
 
     def dossiers(self, *, unit: str | None = None, state: str | None = None, award: str | None = None,
                  year: int | None = None, late: bool | None = None, name: str | None = None,
@@ -62,27 +48,21 @@ class DossierView(PostgresTrackingRecorder):
             where.append("(late_in = state)" if late else "(late_in IS DISTINCT FROM state)")
         if name:
             where.append("nominee_search LIKE %(name)s")
-            params["name"] = f"%{searchable(name)}%"
+            params["name"] = f"%{fold(name)}%"
         sql = (f"SELECT {COLUMNS} FROM dossier_index WHERE {' AND '.join(where)} "
                "ORDER BY state_since, dossier_id LIMIT %(limit)s OFFSET %(offset)s")
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(sql, params)  # type: ignore[arg-type]
-            return [dict(row) for row in curs.fetchall()]
+        return self.query(sql, params)
 
     def award_counts(self, unit: str, year: int) -> dict[str, int]:
         """The unit's dossiers of the year by award, leaving out those not awarded or revoked."""
         sql = ("SELECT award_code, count(*) AS n FROM dossier_index WHERE unit_code = %(u)s AND year = %(y)s "
                "AND state NOT IN ('not_awarded', 'revoked') GROUP BY award_code")
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(sql, {"u": unit, "y": year})  # type: ignore[arg-type]
-            return {row["award_code"]: row["n"] for row in curs.fetchall()}
+        return {row["award_code"]: row["n"] for row in self.query(sql, {"u": unit, "y": year})}
 
     def counts(self, *, submission_id: UUID | None = None, unit: str | None = None) -> dict[str, int]:
         sql = ("SELECT state, count(*) AS n FROM dossier_index WHERE (%(s)s::uuid IS NULL OR submission_id = %(s)s) "
                "AND (%(u)s::text IS NULL OR unit_code = %(u)s) GROUP BY state")
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(sql, {"s": submission_id, "u": unit})  # type: ignore[arg-type]
-            return {row["state"]: row["n"] for row in curs.fetchall()}
+        return {row["state"]: row["n"] for row in self.query(sql, {"s": submission_id, "u": unit})}
 
 
 class DossierProjection(Projection[DossierView]):
@@ -116,7 +96,7 @@ class DossierProjection(Projection[DossierView]):
             {"id": e.originator_id, "unit": e.unit_code, "award": e.award_code, "name": e.award["name"],
              "level": e.award["level"], "year": e.year, "at": e.created_at, "kind": e.nominee["kind"],
              "nominee": e.nominee["name"], "submission": e.submission_id, "v": e.originator_version,
-             "search": searchable(e.nominee["name"])},
+             "search": fold(e.nominee["name"])},
         )
 
 

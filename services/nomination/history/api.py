@@ -16,6 +16,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role, require
+from servicekit.http import uploaded_file
 from services.nomination.history import factkinds as kinds
 from services.nomination.history.application import FactNotFoundError, History, RecordNotFoundError
 from services.nomination.history.audit import ReadAudit
@@ -37,12 +38,6 @@ from services.nomination.history.schemas import CollectiveCreate, FactIn, MergeR
 from services.nomination.history.template import write_template
 from services.nomination.runtime import NominationRuntime
 
-
-class ImportMediaError(HistoryError):
-    def __init__(self, content_type: str) -> None:
-        super().__init__(f"Định dạng '{content_type}' không được hỗ trợ: gửi tệp .xlsx (multipart, trường 'file').")
-
-
 ERRORS: dict[type[Exception], tuple[int, str]] = {
     RecordNotFoundError: (404, "record_not_found"),
     FactNotFoundError: (404, "fact_not_found"),
@@ -54,7 +49,6 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
     PersonalNumberError: (422, "invalid_personal_number"),
     FactError: (422, "invalid_fact"),
     ImportFileError: (422, "invalid_import_file"),
-    ImportMediaError: (415, "unsupported_media_type"),
     HistoryError: (422, "history_rule_violated"),
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -204,7 +198,7 @@ async def import_history(request: Request, runtime: RuntimeDep, who: Appraiser, 
                          strict: Annotated[bool, Query(description="Save nothing unless every row is valid")] = False,
                          ) -> dict[str, Any]:
     """Import an XLSX list of ratings, titles and awards; counts and every row's errors come back."""
-    data, filename = await _upload(request)
+    data, filename = await uploaded_file(request, {XLSX, "application/octet-stream"}, "tệp danh sách (.xlsx)")
     sheet = await asyncio.to_thread(read_sheet, data, filename, history_config(), runtime.today())
     report = await runtime.call(History(runtime.app).import_sheet, sheet, by=who.subject, now=runtime.now(),
                                 dry_run=dry_run, strict=strict)
@@ -212,18 +206,6 @@ async def import_history(request: Request, runtime: RuntimeDep, who: Appraiser, 
     errors = [{"row": e.row, "column": e.column, "message": str(e)} for e in report.errors]
     return {**{k: v for k, v in vars(report).items() if k != "errors"}, "errors": errors}
 
-
-async def _upload(request: Request) -> tuple[bytes, str]:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "multipart/form-data":
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise ImportFileError("Thiếu tệp danh sách (trường 'file').")
-        return await upload.read(), upload.filename or ""
-    if content_type in (XLSX, "application/octet-stream"):
-        return await request.body(), ""
-    raise ImportMediaError(content_type)
 
 
 @router.get("/history/import/template")

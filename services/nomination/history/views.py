@@ -13,10 +13,9 @@ from uuid import UUID
 
 from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection
-from psycopg.sql import SQL
 
+from servicekit.views import TableView
 from services.nomination.history.domainmodel import Collective, Person, Record
 from services.nomination.history.names import fold
 from services.nomination.history.privacy import mask_number
@@ -38,15 +37,8 @@ TABLES = [
 _COLUMNS = "record_id, kind, name, unit_code, birth_year, masked_number, fact_count"
 
 
-class HistoryView(PostgresTrackingRecorder):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.sql_create_statements.extend(SQL(statement) for statement in TABLES)  # type: ignore[arg-type]
-
-    def write(self, tracking: Tracking, sql: str, params: dict[str, Any]) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(sql, params)  # type: ignore[arg-type]
-            self._insert_tracking(curs, tracking)
+class HistoryView(TableView):
+    tables = tuple(TABLES)
 
     def search(self, *, words: list[str] | None = None, unit: str | None = None, record_id: UUID | None = None,
                kind: str = "person", limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
@@ -65,9 +57,7 @@ class HistoryView(PostgresTrackingRecorder):
             params["record_id"] = record_id
         sql = (f"SELECT {_COLUMNS} FROM history_records WHERE {' AND '.join(where)} "
                "ORDER BY name_key = %(exact)s DESC, name_key, record_id LIMIT %(limit)s OFFSET %(offset)s")
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(sql, params)  # type: ignore[arg-type]
-            return [dict(row) for row in curs.fetchall()]
+        return self.query(sql, params)
 
 
 class HistoryProjection(Projection[HistoryView]):
