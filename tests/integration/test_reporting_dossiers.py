@@ -79,8 +79,9 @@ async def test_dossiers_are_counted_per_state_and_awards_per_form_level_and_subj
     async with serve(reporting(ns)) as reports:
         await publish(ns, events)
 
-        async def settled():
+        async def settled():  # every event consumed, the 2026 dossier's included
             assert await counts(reports, year=2025) == EXPECTED_2025
+            assert await counts(reports) == {**EXPECTED_2025, "decided": 4}
 
         await eventually(settled)
         # Every state of the workflow is listed, in order, with its Vietnamese label.
@@ -167,8 +168,9 @@ async def test_duplicates_and_older_versions_change_no_count(ns: Namespace) -> N
     async with serve(reporting(ns)) as reports:
         await publish(ns, events)
 
-        async def settled():
+        async def settled():  # every event consumed, the 2026 dossier's included
             assert await counts(reports, year=2025) == EXPECTED_2025
+            assert await counts(reports) == {**EXPECTED_2025, "decided": 4}
 
         await eventually(settled)
         awards = await get(reports, "/reports/awards", year=2025)
@@ -238,8 +240,9 @@ async def test_lists_naming_nominees_are_scoped_to_the_clerks_unit_and_bad_filte
     async with serve(reporting(ns)) as reports:
         await publish(ns, events)
 
-        async def settled():
+        async def settled():  # every event consumed, the 2026 dossier's included
             assert await counts(reports, year=2025) == EXPECTED_2025
+            assert await counts(reports) == {**EXPECTED_2025, "decided": 4}
 
         await eventually(settled)
         own = await get(reports, "/reports/dossiers", headers=clerk)
