@@ -3,11 +3,12 @@ mapping of domain errors to statuses in one table, health endpoints, identity.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from eventsourcing.persistence import OperationalError, RecordConflictError
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,6 +19,23 @@ from servicekit.health import router as health_router
 from servicekit.settings import ServiceSettings
 
 ErrorTable = Mapping[type[Exception], tuple[int, str]]
+
+
+class InvalidIfMatchError(ValueError):
+    """Raised when If-Match is not the version of what it names (HTTP 422)."""
+
+
+def expected_version(if_match: Annotated[str | None, Header()] = None) -> int | None:
+    """The version a command expects (`If-Match: "3"`, the ETag the resource was read with)."""
+    if if_match is None:
+        return None
+    match = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', if_match)
+    if not match:
+        raise InvalidIfMatchError('If-Match phải là phiên bản đã đọc (ETag), ví dụ "3".')
+    return int(match.group(1))
+
+
+VersionDep = Annotated[int | None, Depends(expected_version)]
 
 
 class UnsupportedMediaTypeError(Exception):
@@ -52,6 +70,7 @@ COMMON_ERRORS: dict[type[Exception], tuple[int, str]] = {
     OperationalError: (503, "database_unavailable"),
     UnsupportedMediaTypeError: (415, "unsupported_media_type"),
     MissingFileError: (422, "missing_file"),
+    InvalidIfMatchError: (422, "invalid_if_match"),
 }
 
 _CONFLICT_MESSAGE = "Dữ liệu vừa được người khác cập nhật; hãy tải lại và thử lại."

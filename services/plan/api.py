@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role, require
-from servicekit.http import uploaded_file
+from servicekit.http import VersionDep, uploaded_file
 from services.plan.application import (
     PlanExistsError,
     PlanNotFoundError,
@@ -231,16 +230,6 @@ async def get_task(task_id: UUID, runtime: RuntimeDep, _: PrincipalDep, response
     return task
 
 
-def expected_version(if_match: Annotated[str | None, Header()] = None) -> int | None:
-    if if_match is None:
-        return None
-    match = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', if_match)
-    if not match:
-        raise PlanDomainError("If-Match phải là phiên bản của nhiệm vụ, ví dụ \"3\".")
-    return int(match.group(1))
-
-
-VersionDep = Annotated[int | None, Depends(expected_version)]
 
 
 @router.post("/tasks/{task_id}/reassign", tags=["tasks"])

@@ -74,16 +74,22 @@ async def counts(client: httpx.AsyncClient, **params: Any) -> dict[str, int]:
 EXPECTED_2025 = {"decided": 3, "central_decided": 1, "not_awarded": 1, "returned": 1, "appraising": 1}
 
 
+async def story_settled(reports: httpx.AsyncClient) -> None:
+    """Until every event of the story is consumed, the 2026 dossier's included."""
+
+    async def settled() -> None:
+        assert await counts(reports, year=2025) == EXPECTED_2025
+        assert await counts(reports) == {**EXPECTED_2025, "decided": 4}
+
+    await eventually(settled)
+
+
 async def test_dossiers_are_counted_per_state_and_awards_per_form_level_and_subject(ns: Namespace) -> None:
     d, events = province_story()
     async with serve(reporting(ns)) as reports:
         await publish(ns, events)
 
-        async def settled():  # every event consumed, the 2026 dossier's included
-            assert await counts(reports, year=2025) == EXPECTED_2025
-            assert await counts(reports) == {**EXPECTED_2025, "decided": 4}
-
-        await eventually(settled)
+        await story_settled(reports)
         # Every state of the workflow is listed, in order, with its Vietnamese label.
         by_state = await get(reports, "/reports/dossiers/by-state", year=2025)
         assert by_state["states"][0] == {"state": "draft", "label": "đang soạn hồ sơ", "count": 0}
@@ -168,11 +174,7 @@ async def test_duplicates_and_older_versions_change_no_count(ns: Namespace) -> N
     async with serve(reporting(ns)) as reports:
         await publish(ns, events)
 
-        async def settled():  # every event consumed, the 2026 dossier's included
-            assert await counts(reports, year=2025) == EXPECTED_2025
-            assert await counts(reports) == {**EXPECTED_2025, "decided": 4}
-
-        await eventually(settled)
+        await story_settled(reports)
         awards = await get(reports, "/reports/awards", year=2025)
         # The same events again under new message ids (JetStream keeps them), and an event of an
         # older version under a new event id (only the version guard can drop that one).
@@ -185,7 +187,7 @@ async def test_duplicates_and_older_versions_change_no_count(ns: Namespace) -> N
             assert (status["processed"], status["duplicates"]) == (len(events) + 1, len(events))
 
         await eventually(all_seen_again)
-        await settled()
+        await story_settled(reports)
         assert await get(reports, "/reports/awards", year=2025) == awards
         [hoa] = [r for r in await get(reports, "/reports/dossiers", state="decided", unit="SGDDT")
                  if r["nominee"]["name"] == "Nông Thị Hoa"]
@@ -240,11 +242,7 @@ async def test_lists_naming_nominees_are_scoped_to_the_clerks_unit_and_bad_filte
     async with serve(reporting(ns)) as reports:
         await publish(ns, events)
 
-        async def settled():  # every event consumed, the 2026 dossier's included
-            assert await counts(reports, year=2025) == EXPECTED_2025
-            assert await counts(reports) == {**EXPECTED_2025, "decided": 4}
-
-        await eventually(settled)
+        await story_settled(reports)
         own = await get(reports, "/reports/dossiers", headers=clerk)
         assert {r["unit_code"] for r in own} == {"SYT"} and len(own) == 3
         assert [r["nominee"]["name"] for r in await get(reports, "/reports/dossiers/late", headers=clerk)] == [

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
 from fastapi.responses import Response as RawResponse
 
 from servicekit.auth import PrincipalDep
+from servicekit.http import VersionDep
 from services.nomination.dossiers import schemas as s
 from services.nomination.dossiers.base import details
 from services.nomination.dossiers.domainmodel import DossierError
@@ -34,16 +34,6 @@ def actor_of(principal: PrincipalDep) -> Actor:
 ActorDep = Annotated[Actor, Depends(actor_of)]
 
 
-def expected_version(if_match: Annotated[str | None, Header()] = None) -> int | None:
-    if if_match is None:
-        return None
-    match = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', if_match)
-    if not match:
-        raise DossierError('If-Match phải là phiên bản của hồ sơ, ví dụ "3".')
-    return int(match.group(1))
-
-
-VersionDep = Annotated[int | None, Depends(expected_version)]
 
 
 def versioned(response: Response, version: int) -> dict[str, int]:

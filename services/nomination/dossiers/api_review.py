@@ -8,8 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Response
 
 from servicekit.auth import Principal, Role, require
+from servicekit.http import VersionDep
 from services.nomination.dossiers import schemas as s
-from services.nomination.dossiers.api import ActorDep, RuntimeDep, VersionDep, versioned
+from services.nomination.dossiers.api import ActorDep, RuntimeDep, versioned
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers: review"])
 public = APIRouter(prefix="/public", tags=["public notice"])
