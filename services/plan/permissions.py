@@ -29,13 +29,19 @@ def planner_or_own_unit(label: str) -> Allowed:
     return Allowed(label, own_unit=frozenset({Role.UNIT_CLERK}))
 
 
-def check_may(actor: Principal, table: Mapping[str, Allowed], command: str, unit: str | None = None) -> None:
-    """Raise ForbiddenError unless `actor` may run `command` (for `unit`, when it acts for one)."""
+def may(actor: Principal, table: Mapping[str, Allowed], command: str, unit: str | None = None) -> bool:
+    """Whether `actor` may run `command` (for `unit`, when it acts for one)."""
     rule = table[command]
     if actor.has_any(rule.roles):
+        return True
+    return unit is not None and actor.unit == unit and any(role in actor.roles for role in rule.own_unit)
+
+
+def check_may(actor: Principal, table: Mapping[str, Allowed], command: str, unit: str | None = None) -> None:
+    """Raise ForbiddenError unless `actor` may run `command` (for `unit`, when it acts for one)."""
+    if may(actor, table, command, unit):
         return
-    if unit is not None and actor.unit == unit and any(role in actor.roles for role in rule.own_unit):
-        return
+    rule = table[command]
     who = [ROLE_LABELS.get(role, role.value) for role in sorted(rule.roles)]
     if rule.own_unit:
         who.append("cán bộ TĐKT của chính đơn vị đó")

@@ -118,17 +118,17 @@ class Clusters:
                                   by=actor.subject, at=now)
         return self._save(cluster, True, BallotBox(cluster_id=cluster.id, round=vote_round))
 
-    def cast(self, actor: Principal, cluster_id: UUID, *, voter: str, candidate: str | None) -> None:
+    def cast(self, actor: Principal, cluster_id: UUID, *, voter: str, candidate: str | None) -> tuple[int, bool]:
         """One member unit's secret ballot: for a member unit, or blank (None)."""
         check_may(actor, COMMANDS, "cast", unit=voter)
         cluster = self._get(cluster_id)
         vote_round = cluster.cast(voter=voter, candidate=candidate, by=actor.subject)
         box = self.app.load(BallotBox, BallotBox.create_id(cluster.id, vote_round), ClusterNotFoundError)
         box.deposit(candidate)
-        self.app.save(cluster, box)
+        return self._save(cluster, True, box)
 
-    def close_vote(self, actor: Principal, cluster_id: UUID, *, now: datetime) -> tuple[int, bool]:
-        """Count the round; True when it named the leading unit."""
+    def close_vote(self, actor: Principal, cluster_id: UUID, *, now: datetime) -> tuple[int, str | None]:
+        """Count the round; the leading unit it named, or None (inconclusive: open another round)."""
         check_may(actor, COMMANDS, "close_vote")
         cluster = self._get(cluster_id)
         box = self.app.load(BallotBox, BallotBox.create_id(cluster.id, cluster.rounds), ClusterNotFoundError)
@@ -136,7 +136,7 @@ class Clusters:
         elected = cluster.close_vote(tally=tally, blank=blank, by=actor.subject, at=now)
         box.seal()
         self.app.save(cluster, box)
-        return cluster.version, elected is not None
+        return cluster.version, elected
 
     def propose_government_flag(self, actor: Principal, cluster_id: UUID, *, basis: str,
                                 now: datetime) -> tuple[int, bool]:

@@ -17,13 +17,14 @@ from services.plan.exemplary.domainmodel import ExemplaryModel, InvalidExemplary
 from services.plan.movements.application import MovementNotFoundError
 from services.plan.movements.domainmodel import Movement
 from services.plan.movements.rules import Status
-from services.plan.permissions import check_may, planner, planner_or_own_unit
+from services.plan.permissions import check_may, may, planner, planner_or_own_unit
 
 COMMANDS = {
     "recognise": planner_or_own_unit("ghi nhận điển hình tiên tiến do đơn vị phát hiện"),
     "advance": planner("chuyển giai đoạn điển hình"),
     "record_coverage": planner("ghi nhận bài viết, phóng sự về điển hình"),
     "publish": planner("công khai điển hình trên trang tin"),
+    "see_contact": planner_or_own_unit("xem thông tin liên hệ của điển hình"),
 }
 
 
@@ -73,12 +74,14 @@ class ExemplaryModels:
         model.unpublish(reason=reason, by=actor.subject, at=now)
         return self._save(model, True)
 
-    def get(self, model_id: UUID) -> dict[str, Any]:
+    def get(self, actor: Principal, model_id: UUID) -> dict[str, Any]:
+        """A model's record; its contact only for Ban TĐKT and the unit that found it."""
         model = self._get(model_id)
+        contact = model.contact if may(actor, COMMANDS, "see_contact", model.found_by_unit["code"]) else None
         return {"model_id": model.id, "version": model.version, "name": model.name,
                 "subject_kind": model.subject_kind, "unit": model.unit, "field": model.field,
                 "movement": model.movement, "achievement": model.achievement, "found_by_unit": model.found_by_unit,
-                "found_on": model.found_on, "contact": model.contact, "stage": model.stage.value,
+                "found_on": model.found_on, "contact": contact, "stage": model.stage.value,
                 "coverage": model.coverage, "public_summary": model.public_summary, "published": model.published}
 
     def _get(self, model_id: UUID) -> ExemplaryModel:

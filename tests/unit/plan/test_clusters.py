@@ -112,7 +112,7 @@ def test_the_members_vote_names_the_leading_unit_once_each(clusters: Clusters) -
         clusters.cast(clerk(voter), cluster_id, voter=voter, candidate=candidate)
     with pytest.raises(AlreadyVotedError, match="chỉ có một phiếu"):
         clusters.cast(clerk("STC"), cluster_id, voter="STC", candidate="STC")
-    assert clusters.close_vote(PLANNER, cluster_id, now=NOW)[1] is True
+    assert clusters.close_vote(PLANNER, cluster_id, now=NOW)[1] == "STC"
     details = clusters.get(cluster_id)
     tally = dict.fromkeys(sorted(EIGHT), 0) | {"STC": 5, "STP": 1}
     assert details["elected"] == "STC"
@@ -135,14 +135,14 @@ def test_an_even_split_is_inconclusive_and_another_round_opens(clusters: Cluster
     cluster_id = voting(clusters)
     for n, voter in enumerate(EIGHT):
         clusters.cast(clerk(voter), cluster_id, voter=voter, candidate="STC" if n % 2 else "STP")
-    assert clusters.close_vote(PLANNER, cluster_id, now=NOW)[1] is False
+    assert clusters.close_vote(PLANNER, cluster_id, now=NOW)[1] is None
     with pytest.raises(ClusterStepError, match="chưa bầu được"):
         clusters.propose_government_flag(PLANNER, cluster_id, basis="Biên bản họp", now=NOW)
     clusters.open_vote(PLANNER, cluster_id, quorum=Fraction(2, 3), threshold=Fraction(1, 2), strictly_more=True,
                        now=NOW)
     for voter in EIGHT:
         clusters.cast(clerk(voter), cluster_id, voter=voter, candidate="STC")
-    assert clusters.close_vote(PLANNER, cluster_id, now=NOW)[1] is True
+    assert clusters.close_vote(PLANNER, cluster_id, now=NOW)[1] == "STC"
     assert clusters.propose_government_flag(PLANNER, cluster_id, basis="Biên bản họp Hội đồng TĐKT tỉnh",
                                             now=NOW)[1] is True
     assert clusters.get(cluster_id)["government_flag"] == "STC"

@@ -46,9 +46,11 @@ def test_a_unit_enters_the_models_it_found_and_only_those(registry) -> None:
     with pytest.raises(ForbiddenError):
         found(models, movement_id, who=clerk("STC"), finder="X.QUANGLAM")
     model_id = found(models, movement_id, who=clerk("X.QUANGLAM"))
-    details = models.get(model_id)
+    details = models.get(clerk("X.QUANGLAM"), model_id)
     assert (details["stage"], details["movement"]["name"], details["published"]) == ("phat_hien", "Nông thôn mới",
                                                                                     False)
+    assert details["contact"] == "0912 345 678"
+    assert models.get(clerk("STC"), model_id)["contact"] is None  # private to the finder and Ban TĐKT
 
 
 def test_a_model_goes_through_the_four_stages_in_order(registry) -> None:
@@ -76,7 +78,7 @@ def test_coverage_and_the_public_feed(registry) -> None:
         models.unpublish(PLANNER, model_id, reason="x", now=NOW)
     assert models.publish(PLANNER, model_id, public_summary="Liên kết 120 hộ.", now=NOW)[1] is True
     models.unpublish(PLANNER, model_id, reason="Cập nhật nội dung", now=NOW)
-    assert models.get(model_id)["published"] is False
+    assert models.get(PLANNER, model_id)["published"] is False
 
 
 def test_a_model_is_found_only_through_a_launched_movement(registry) -> None:

@@ -1,0 +1,57 @@
+"""What the routes of the plan service share: the running service and its use cases (built once)
+as dependencies, and the answer to a command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Request
+from pydantic import BaseModel, Field
+
+from services.plan.clusters.application import Clusters
+from services.plan.exemplary.application import ExemplaryModels
+from services.plan.movements.application import Movements
+from services.plan.runtime import PlanRuntime
+
+
+async def get_runtime(request: Request) -> PlanRuntime:  # async: no worker-thread hop per request
+    runtime: PlanRuntime = request.app.state.runtime
+    return runtime
+
+
+async def get_movements(request: Request) -> Movements:
+    return (await get_runtime(request)).use_cases.movements
+
+
+async def get_clusters(request: Request) -> Clusters:
+    return (await get_runtime(request)).use_cases.clusters
+
+
+async def get_exemplary(request: Request) -> ExemplaryModels:
+    return (await get_runtime(request)).use_cases.exemplary
+
+
+RuntimeDep = Annotated[PlanRuntime, Depends(get_runtime)]
+MovementsDep = Annotated[Movements, Depends(get_movements)]
+ClustersDep = Annotated[Clusters, Depends(get_clusters)]
+ExemplaryDep = Annotated[ExemplaryModels, Depends(get_exemplary)]
+
+
+class Created(BaseModel):
+    id: UUID
+    created: bool
+
+
+class Changed(BaseModel):
+    id: UUID
+    version: int
+    changed: bool = Field(description="False when the same command had been applied already")
+
+
+async def answer(runtime: PlanRuntime, aggregate_id: UUID, result: tuple[int, bool]) -> Changed:
+    """The answer to a command; the lists show its effect once it is answered."""
+    version, changed = result
+    if changed:
+        await runtime.wait_for_view()
+    return Changed(id=aggregate_id, version=version, changed=changed)
