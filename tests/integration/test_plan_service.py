@@ -89,7 +89,8 @@ async def test_tasks_are_listed_by_quarter_unit_and_status(ns: Namespace) -> Non
         police = (await client.get("/tasks", params={"unit": "CAT", "role": "lead"}, headers=PLANNER)).json()
         assert [(t["quarter"], t["number"]) for t in police] == [(1, 7)]
         checked = await client.post("/admin/check-deadlines", headers=auth("admin"))
-        assert checked.json() == {"marked_overdue": 29, "registrations_closed": 0}  # quarters I–III are past on 25/11/2026
+        # quarters I–III are past on 25/11/2026
+        assert checked.json() == {"marked_overdue": 29, "registrations_closed": 0}
         again = await client.post("/admin/check-deadlines", headers=auth("admin"))
         assert again.json() == {"marked_overdue": 0, "registrations_closed": 0}
         overdue = (await client.get("/tasks", params={"status": "overdue", "limit": 100}, headers=PLANNER)).json()
