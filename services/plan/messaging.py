@@ -25,14 +25,14 @@ from services.plan.clusters import messaging as clusters
 from services.plan.domainmodel import Plan, Task
 from services.plan.exemplary import messaging as exemplary
 from services.plan.movements import messaging as movements
-from services.plan.translate import aggregate_at, to_contract
+from services.plan.translate import aggregate_at, to_contract, translate
 from services.plan.translate import unit_refs as _units
 
 SUB_DOMAINS = (movements, clusters, exemplary)  # imported for the translations they register
 
 
 def translator(app: Application[UUID]) -> Any:
-    return lambda event, event_id: to_contract(event, event_id, app)
+    return lambda event, event_id: translate(event, event_id, app)
 
 
 def _task_fields(task: Task, version: int) -> dict[str, Any]:
