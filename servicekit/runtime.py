@@ -25,7 +25,7 @@ from servicekit.db import ensure_database, open_pool
 from servicekit.health import Check, Readiness
 from servicekit.http import ErrorTable, create_service_app
 from servicekit.logs import configure_logging
-from servicekit.settings import ServiceSettings
+from servicekit.settings import ServiceSettings, load_settings
 from servicekit.telemetry import setup_telemetry
 from servicekit.views import ViewRunner
 
@@ -178,7 +178,9 @@ def build_service_app(runtime: ServiceRuntime, *, title: str, description: str, 
     return app
 
 
-def run_service(app: Callable[[Any], FastAPI], settings: ServiceSettings) -> None:
-    """`python -m services.<name>`: structured logs, then uvicorn on the configured port."""
+def run_service(app: Callable[[Any], FastAPI], settings_class: type[ServiceSettings]) -> None:
+    """`python -m services.<name>`: its settings (a wrong one stops here, saying which), structured
+    logs, then uvicorn on the configured port."""
+    settings = load_settings(settings_class)
     configure_logging(settings.service, settings.log_level, settings.log_format)
     uvicorn.run(app(settings), host=settings.host, port=settings.port, log_config=None)

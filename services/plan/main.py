@@ -25,4 +25,4 @@ def create_app(settings: PlanSettings | None = None, clock: Callable[[], datetim
 
 
 def main() -> None:
-    run_service(create_app, PlanSettings())
+    run_service(create_app, PlanSettings)
