@@ -6,15 +6,18 @@ each service subclasses `ServiceSettings` with its own prefix (`TDKT_PLAN_`) for
 
 from __future__ import annotations
 
-from typing import Literal
+import sys
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+MIN_SECRET_BYTES = 32  # an HS256 key shorter than its hash is guessable offline from one token
 
-def _shared(name: str, **kwargs: object) -> object:
-    return Field(validation_alias=AliasChoices(f"TDKT_{name}"), **kwargs)  # type: ignore[call-overload]
+
+def _shared(name: str, **kwargs: Any) -> Any:
+    return Field(validation_alias=AliasChoices(f"TDKT_{name}"), **kwargs)
 
 
 class ServiceSettings(BaseSettings):
@@ -36,6 +39,8 @@ class ServiceSettings(BaseSettings):
     jwt_jwks_url: str | None = _shared("JWT_JWKS_URL", default=None)
     jwt_issuer: str = _shared("JWT_ISSUER", default="tdkt-local")
     jwt_audience: str = _shared("JWT_AUDIENCE", default="tdkt")
+    jwt_jwks_lifespan_s: float = _shared("JWT_JWKS_LIFESPAN_S", default=300.0, gt=0)
+    jwt_jwks_cooldown_s: float = _shared("JWT_JWKS_COOLDOWN_S", default=30.0, ge=0)
 
     log_level: str = _shared("LOG_LEVEL", default="INFO")
     log_format: Literal["json", "text"] = _shared("LOG_FORMAT", default="json")
@@ -52,7 +57,13 @@ class ServiceSettings(BaseSettings):
     def _identity_configured(self) -> ServiceSettings:
         if self.jwt_secret is None and self.jwt_jwks_url is None:
             raise ValueError(
-                "set TDKT_JWT_SECRET (local signing key) or TDKT_JWT_JWKS_URL (OIDC provider)"
+                "đặt TDKT_JWT_SECRET (khóa ký cục bộ) hoặc TDKT_JWT_JWKS_URL (nhà cung cấp OIDC)"
+            )
+        if self.jwt_secret is not None and len(self.jwt_secret.get_secret_value().encode()) < MIN_SECRET_BYTES:
+            raise ValueError(
+                f"TDKT_JWT_SECRET phải dài ít nhất {MIN_SECRET_BYTES} byte "
+                f"(hiện {len(self.jwt_secret.get_secret_value().encode())}); tạo một khóa mới bằng: "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
         return self
 
@@ -64,3 +75,19 @@ class ServiceSettings(BaseSettings):
         """The server DSN with the database part replaced."""
         parts = urlsplit(self.pg_dsn)
         return urlunsplit(parts._replace(path=f"/{database or self.database_name}"))
+
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def load_settings(cls: type[S]) -> S:
+    """The service's settings from the environment; a wrong value ends the start-up with a
+    message saying which variable and why (not a traceback)."""
+    try:
+        return cls()
+    except ValidationError as error:
+        lines = [f"  - {'.'.join(str(p) for p in e['loc']) or 'cấu hình'}: {e['msg'].removeprefix('Value error, ')}"
+                 for e in error.errors()]
+        print(f"Cấu hình của dịch vụ {cls.model_fields['service'].default} không hợp lệ:", *lines,
+              sep="\n", file=sys.stderr)
+        raise SystemExit(2) from None

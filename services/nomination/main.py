@@ -36,4 +36,4 @@ def create_app(settings: NominationSettings | None = None, clock: Callable[[], d
 
 
 def main() -> None:
-    run_service(create_app, NominationSettings())
+    run_service(create_app, NominationSettings)

@@ -25,4 +25,4 @@ def create_app(settings: NotificationSettings | None = None) -> FastAPI:
 
 
 def main() -> None:
-    run_service(create_app, NotificationSettings())
+    run_service(create_app, NotificationSettings)

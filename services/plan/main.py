@@ -30,4 +30,4 @@ def create_app(settings: PlanSettings | None = None, clock: Callable[[], datetim
 
 
 def main() -> None:
-    run_service(create_app, PlanSettings())
+    run_service(create_app, PlanSettings)

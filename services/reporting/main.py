@@ -21,4 +21,4 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
 
 
 def main() -> None:
-    run_service(create_app, ReportingSettings())
+    run_service(create_app, ReportingSettings)
