@@ -55,3 +55,4 @@ async def answer(runtime: PlanRuntime, aggregate_id: UUID, result: tuple[int, bo
     if changed:
         await runtime.wait_for_view()
     return Changed(id=aggregate_id, version=version, changed=changed)
+

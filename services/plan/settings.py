@@ -15,8 +15,8 @@ class PlanSettings(ServiceSettings):
     import_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     # The members' vote for a cluster's leading unit, unless a vote names its own (UNVERIFIED rules:
     # the province's guidance on clusters and blocks decides; 2/3 present, more than half of all).
-    cluster_vote_quorum: str = Field(default="2/3", pattern=r"^\d{1,3}/\d{1,3}$")
-    cluster_vote_threshold: str = Field(default="1/2", pattern=r"^\d{1,3}/\d{1,3}$")
+    cluster_vote_quorum: str = Field(default="2/3", pattern=r"^[1-9][0-9]{0,2}/[1-9][0-9]{0,2}$")
+    cluster_vote_threshold: str = Field(default="1/2", pattern=r"^[1-9][0-9]{0,2}/[1-9][0-9]{0,2}$")
     cluster_vote_strictly_more: bool = True
     # The public feed of exemplary models (Atom, RSS, JSON Feed): where it is reached from outside.
     public_base_url: str = "http://127.0.0.1:8001"

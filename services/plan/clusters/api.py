@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from servicekit.auth import PrincipalDep
+from servicekit.http import ALREADY_EXISTS
 from services.plan.clusters.schemas import (
     Ballot,
     ClusterCreate,
@@ -30,7 +31,7 @@ from services.plan.routing import Changed, ClustersDep, Created, RuntimeDep, ans
 router = APIRouter(prefix="/clusters", tags=["clusters"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def form_cluster(body: ClusterCreate, clusters: ClustersDep, runtime: RuntimeDep, who: PrincipalDep,
                        response: Response) -> Created:
     """Form a cluster or block for a year (kiện toàn cụm, khối), or record one the province belongs to."""

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from services.plan.clusters.domainmodel import Kind
+from services.plan.inputs import Day, Number
 
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Z0-9][A-Z0-9_.-]*$")]
-Points = Annotated[Decimal, Field(ge=0, le=1000, max_digits=6, decimal_places=2)]
-Share = Annotated[str, Field(pattern=r"^\d{1,3}/\d{1,3}$", examples=["2/3"])]
+Points = Annotated[Number, Field(ge=0, le=1000, max_digits=6, decimal_places=2)]
+Share = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,2}/[1-9][0-9]{0,2}$", examples=["2/3"])]
 
 
 class Request(BaseModel):
@@ -30,30 +30,30 @@ class ClusterCreate(Request):
     code: Code = Field(examples=["KHOI-TH"])
     name: str = Field(min_length=1, max_length=300, examples=["Khối các cơ quan tổng hợp"])
     kind: Kind
-    year: int = Field(ge=2000, le=2100)
+    year: StrictInt = Field(ge=2000, le=2100)
     members: list[MemberIn] = Field(min_length=2, max_length=300)
     leader: Code = Field(description="Cụm trưởng: the member chairing the cluster this year")
     deputy: Code | None = Field(default=None, description="Cụm phó")
     own_member: Code | None = Field(default=None, description="Inter-provincial: the member that is this province")
     decision_ref: str | None = Field(default=None, max_length=64, examples=["35/QĐ-UBND"])
-    formed_on: date
+    formed_on: Day
 
 
 class MemberAdmit(Request):
     member: MemberIn
-    on: date
+    on: Day
     reason: str = Field(min_length=1, max_length=1000)
 
 
 class MemberRelease(Request):
-    on: date
+    on: Day
     reason: str = Field(min_length=1, max_length=1000)
 
 
 class LeadershipChange(Request):
     leader: Code
     deputy: Code | None = None
-    on: date
+    on: Day
     reason: str = Field(min_length=1, max_length=1000)
 
 
@@ -66,7 +66,7 @@ class CriterionIn(Request):
 class CovenantSign(Request):
     criteria: list[CriterionIn] = Field(min_length=1, max_length=100)
     signatories: list[Code] | None = Field(default=None, max_length=300, description="None: every current member")
-    signed_on: date
+    signed_on: Day
     document_ref: str | None = Field(default=None, max_length=64)
 
 
@@ -78,7 +78,7 @@ class PointsIn(Request):
 class VoteOpen(Request):
     quorum: Share | None = Field(default=None, description="Share of the members that must vote (default: setting)")
     threshold: Share | None = Field(default=None, description="Share of the members the leader needs")
-    strictly_more: bool | None = None
+    strictly_more: StrictBool | None = None
 
 
 class Ballot(Request):
@@ -93,12 +93,12 @@ class FlagProposal(Request):
 class OwnResult(Request):
     points: dict[Code, Points] = Field(default={}, max_length=100)
     total: Points | None = Field(default=None, description="When no points per criterion are given")
-    rank: int | None = Field(default=None, ge=1, le=1000)
-    ranked_members: int | None = Field(default=None, ge=1, le=1000)
+    rank: StrictInt | None = Field(default=None, ge=1, le=1000)
+    ranked_members: StrictInt | None = Field(default=None, ge=1, le=1000)
     leading_member: Code | None = None
     title: str | None = Field(default=None, max_length=300, examples=["Cờ thi đua của Chính phủ"])
     document_ref: str | None = Field(default=None, max_length=64)
-    recorded_on: date
+    recorded_on: Day
 
 
 class UnitOut(BaseModel):

@@ -10,6 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, Response, status
 
 from servicekit.auth import PrincipalDep
+from servicekit.http import ALREADY_EXISTS
 from services.plan.exemplary.domainmodel import Stage
 from services.plan.exemplary.feed import Feed, atom_feed, json_feed, public_item, rss_feed
 from services.plan.exemplary.schemas import (
@@ -29,7 +30,7 @@ router = APIRouter(prefix="/exemplary-models", tags=["exemplary models"])
 public = APIRouter(prefix="/public/exemplary-models", tags=["public feed"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def recognise(body: ModelCreate, models: ExemplaryDep, runtime: RuntimeDep, who: PrincipalDep,
                     response: Response) -> Created:
     """Enter an exemplary model found (phát hiện), through a movement or otherwise."""

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.plan.exemplary.domainmodel import Stage
+from services.plan.inputs import Day
 
 Code = Field(min_length=1, max_length=32, pattern=r"^[A-Z0-9][A-Z0-9_.-]*$")
 
@@ -25,13 +26,13 @@ class ModelCreate(Request):
     movement_id: UUID | None = None
     achievement: str = Field(min_length=1, max_length=4000)
     found_by_unit: str = Code
-    found_on: date
+    found_on: Day
     contact: str | None = Field(default=None, max_length=300, description="Private: never published")
 
 
 class StageAdvance(Request):
     to: Stage
-    on: date | None = None
+    on: Day | None = None
     note: str = Field(default="", max_length=2000)
 
 
@@ -39,7 +40,7 @@ class CoverageIn(Request):
     outlet: str = Field(min_length=1, max_length=300, examples=["Báo và Phát thanh, truyền hình Cao Bằng"])
     title: str = Field(min_length=1, max_length=500)
     url: str | None = Field(default=None, max_length=2000)
-    published_on: date
+    published_on: Day
 
 
 class Publication(Request):

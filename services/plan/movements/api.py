@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from servicekit.auth import PrincipalDep
+from servicekit.http import ALREADY_EXISTS
 from services.plan.movements.rules import Kind, Status
 from services.plan.movements.schemas import (
     MovementConclude,
@@ -27,7 +28,7 @@ from services.plan.routing import Changed, Created, MovementsDep, RuntimeDep, an
 router = APIRouter(prefix="/movements", tags=["movements"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def draft_movement(body: MovementCreate, movements: MovementsDep, runtime: RuntimeDep, who: PrincipalDep,
                          response: Response) -> Created:
     """Draft a movement (phong trào thi đua), optionally with the plan task that launches it."""

@@ -6,11 +6,11 @@ from datetime import date
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from services.plan.inputs import Day
 from services.plan.movements.rules import Kind, Scope
 
-DOCUMENT_NUMBER = r"^\s*\d+\s*/\s*[A-Za-zĐđ]+(\s*-\s*[A-Za-zĐđ0-9]+)+\s*$"
 Code = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")
 
 
@@ -30,8 +30,8 @@ class MovementCreate(Request):
     scope: Scope = Scope.TINH
     scope_ref: str | None = Field(default=None, max_length=300, description="Sector name, cluster code or unit code")
     launcher_level: Literal["trung_uong", "tinh", "don_vi"] = "tinh"
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     criteria: list[CriterionIn] = Field(default=[], max_length=100)
     launching_task_id: UUID | None = Field(default=None, description="The plan task that launches the movement")
 
@@ -42,15 +42,15 @@ class TaskLink(Request):
 
 
 class MovementLaunch(Request):
-    decision_number: str = Field(max_length=64, pattern=DOCUMENT_NUMBER, examples=["01/CT-UBND"])
-    signed_on: date
+    decision_number: str = Field(min_length=3, max_length=64, examples=["01/CT-UBND"])
+    signed_on: Day
     authority: str = Field(min_length=1, max_length=300, examples=["Chủ tịch UBND tỉnh"])
-    launched_on: date | None = None
-    complete_tasks: bool = Field(default=True, description="Complete the linked launching tasks with the decision")
+    launched_on: Day | None = None
+    complete_tasks: StrictBool = Field(default=True, description="Complete the linked tasks of this step")
 
 
 class RegistrationOpen(Request):
-    deadline: date
+    deadline: Day
 
 
 class TargetIn(Request):
@@ -64,10 +64,10 @@ class UnitRegistration(Request):
 
 
 class MovementReview(Request):
-    document_ref: str = Field(max_length=64, pattern=DOCUMENT_NUMBER, examples=["120/BC-UBND"])
-    reviewed_on: date | None = None
+    document_ref: str = Field(min_length=3, max_length=64, examples=["120/BC-UBND"])
+    reviewed_on: Day | None = None
     summary: str = Field(min_length=1, max_length=10_000)
-    complete_tasks: bool = True
+    complete_tasks: StrictBool = Field(default=True, description="Complete the linked tasks of this step")
 
 
 class AwardIn(Request):
@@ -78,11 +78,11 @@ class AwardIn(Request):
 
 
 class MovementConclude(Request):
-    document_ref: str = Field(max_length=64, pattern=DOCUMENT_NUMBER, examples=["25/BC-UBND"])
-    concluded_on: date | None = None
+    document_ref: str = Field(min_length=3, max_length=64, examples=["25/BC-UBND"])
+    concluded_on: Day | None = None
     summary: str = Field(min_length=1, max_length=10_000)
     proposed_awards: list[AwardIn] = Field(default=[], max_length=2000)
-    complete_tasks: bool = True
+    complete_tasks: StrictBool = Field(default=True, description="Complete the linked tasks of this step")
 
 
 class UnitOut(BaseModel):
