@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from contracts import unwrap
+from contracts.plan_movements import MovementLaunched, MovementRegistrationClosed
 from tests.integration.plan_stories import (
     PLANNER,
     TWENTY,
@@ -76,9 +77,11 @@ async def test_the_2026_movement_is_launched_from_task_one_and_joined_by_twenty_
             return messages
 
         messages = await eventually(on_bus)
-        launched = next(unwrap(m.headers, m.data) for m in messages if "MovementLaunched" in m.subject)
-        assert launched.launching_task.number == 1 and launched.decision.number == "01/CT-UBND"
-        closed = next(unwrap(m.headers, m.data) for m in messages if "RegistrationClosed" in m.subject)
+        events = [unwrap(m.headers, m.data) for m in messages]
+        launched = next(e for e in events if isinstance(e, MovementLaunched))
+        assert launched.launching_task is not None and launched.launching_task.number == 1
+        assert launched.decision.number == "01/CT-UBND"
+        closed = next(e for e in events if isinstance(e, MovementRegistrationClosed))
         assert sorted(u.code for u in closed.registered_units) == sorted(TWENTY)
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from uuid import UUID
 
 import pytest
 
 from servicekit.auth import ForbiddenError
 from services.plan.application import Plans
-from services.plan.clusters.application import Clusters
-from services.plan.clusters.domainmodel import Kind
+from services.plan.clusters.application import ClusterNotFoundError, Clusters
+from services.plan.clusters.domainmodel import Cluster, Kind
 from services.plan.clusters.rules import (
     AlreadyVotedError,
     CandidateNotInClusterError,
@@ -42,7 +43,7 @@ def points(tc1: float, tc2: float) -> dict[str, Decimal]:
     return {"TC1": Decimal(str(tc1)), "TC2": Decimal(str(tc2))}
 
 
-def formed(clusters: Clusters) -> object:
+def formed(clusters: Clusters) -> UUID:
     cluster_id, created = clusters.form(
         PLANNER, code="KHOI-TH", name="Khối các cơ quan tổng hợp", kind=Kind.KHOI, year=2026,
         members=[{"code": c} for c in EIGHT], leader="STC", deputy="STP", own_member=None,
@@ -51,7 +52,7 @@ def formed(clusters: Clusters) -> object:
     return cluster_id
 
 
-def scored(clusters: Clusters) -> object:
+def scored(clusters: Clusters) -> UUID:
     cluster_id = formed(clusters)
     clusters.sign_covenant(PLANNER, cluster_id, criteria=CRITERIA, signatories=None, signed_on=date(2026, 3, 25),
                            document_ref=None, now=NOW)
@@ -61,7 +62,7 @@ def scored(clusters: Clusters) -> object:
     return cluster_id
 
 
-def voting(clusters: Clusters) -> object:
+def voting(clusters: Clusters) -> UUID:
     cluster_id = scored(clusters)
     clusters.open_vote(PLANNER, cluster_id, quorum=Fraction(2, 3), threshold=Fraction(1, 2), strictly_more=True,
                        now=NOW)
@@ -155,7 +156,7 @@ def test_the_composition_keeps_its_history(clusters: Clusters, plans: Plans) -> 
     clusters.release(PLANNER, cluster_id, code="SKHCN", on=date(2026, 9, 1), reason="Sáp nhập", now=NOW)
     with pytest.raises(ClusterStepError, match="cụm trưởng"):
         clusters.release(PLANNER, cluster_id, code="STC", on=date(2026, 9, 1), reason="x", now=NOW)
-    cluster = plans.repository.get(cluster_id)
+    cluster = plans.load(Cluster, cluster_id, ClusterNotFoundError)
     assert "THUE" not in cluster.members_on(date(2026, 6, 30)) and "THUE" in cluster.members_on(date(2026, 7, 1))
     assert "SKHCN" in cluster.members_on(date(2026, 8, 31)) and "SKHCN" not in cluster.members_on(date(2026, 9, 1))
     assert len(clusters.get(cluster_id)["memberships"]) == 9

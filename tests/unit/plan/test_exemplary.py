@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 import pytest
 
@@ -20,7 +21,7 @@ def registry() -> tuple[ExemplaryModels, Movements]:
     return ExemplaryModels(plans), Movements(plans)
 
 
-def movement(movements: Movements, launched: bool = True) -> object:
+def movement(movements: Movements, launched: bool = True) -> UUID:
     movement_id, _ = movements.draft(PLANNER, name="Nông thôn mới", kind=Kind.CHUYEN_DE, scope=Scope.TINH,
                                      scope_ref=None, launcher_level="tinh", starts_on=date(2026, 1, 1),
                                      ends_on=date(2026, 12, 31), criteria=[], launching_task_id=None, now=NOW)
@@ -31,7 +32,7 @@ def movement(movements: Movements, launched: bool = True) -> object:
     return movement_id
 
 
-def found(models: ExemplaryModels, movement_id: object, who=PLANNER, finder: str = "X.QUANGLAM") -> object:
+def found(models: ExemplaryModels, movement_id: UUID, who=PLANNER, finder: str = "X.QUANGLAM") -> UUID:
     model_id, created = models.recognise(
         who, name="Hợp tác xã Nông nghiệp Quảng Lâm", subject_kind="tap_the", unit_code="X.QUANGLAM",
         field="nông nghiệp", movement_id=movement_id, achievement="Liên kết 120 hộ trồng thạch đen.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 import pytest
 
@@ -35,7 +36,7 @@ def movements(plans: Plans) -> Movements:
     return Movements(plans)
 
 
-def draft(movements: Movements, task_id=None, **changes) -> object:
+def draft(movements: Movements, task_id=None, **changes) -> UUID:
     fields = {"name": "Phong trào thi đua phát triển kinh tế - xã hội năm 2026", "kind": Kind.THUONG_XUYEN,
               "scope": Scope.TINH, "scope_ref": None, "launcher_level": "tinh", "starts_on": date(2026, 1, 1),
               "ends_on": date(2026, 12, 31), "criteria": CRITERIA, "launching_task_id": task_id, **changes}
@@ -44,7 +45,7 @@ def draft(movements: Movements, task_id=None, **changes) -> object:
     return movement_id
 
 
-def launched(movements: Movements, deadline: date = date(2026, 3, 15), **changes) -> object:
+def launched(movements: Movements, deadline: date = date(2026, 3, 15), **changes) -> UUID:
     movement_id = draft(movements, **changes)
     movements.launch(PLANNER, movement_id, decision=DIRECTIVE, launched_on=date(2026, 2, 10), complete_tasks=True,
                      now=NOW)

@@ -12,6 +12,7 @@ from uuid import uuid4
 import jsonschema
 
 from contracts.generate import SCHEMAS, schema_name
+from contracts.plan_clusters import ClusterLeaderElected
 from services.plan.clusters.application import Clusters
 from services.plan.exemplary.application import ExemplaryModels
 from services.plan.exemplary.domainmodel import Stage
@@ -68,8 +69,8 @@ def test_every_published_event_validates_and_ballots_stay_inside() -> None:
     cluster_types = Counter(type(e).__name__ for e in events if type(e).__module__.endswith("plan_clusters"))
     assert cluster_types == {"ClusterFormed": 1, "CovenantSigned": 1, "ClusterScored": 1, "ClusterVoteOpened": 1,
                              "ClusterLeaderElected": 1, "GovernmentFlagProposed": 1}
-    elected = next(e for e in events if e.event_name == "ClusterLeaderElected")
-    assert (elected.leader.code, elected.votes, elected.ballots) == ("STC", 8, 8)  # type: ignore[attr-defined]
+    elected = next(e for e in events if isinstance(e, ClusterLeaderElected))
+    assert (elected.leader.code, elected.votes, elected.ballots) == ("STC", 8, 8)
     # eight ballots and eight registers of voting were stored, none published
     stored = Counter(type(plans.mapper.to_domain_event(n)).__qualname__ for n in notifications)
     assert (stored["Cluster.BallotCast"], stored["BallotBox.Deposited"]) == (8, 8)
