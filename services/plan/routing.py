@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response, status
 from pydantic import BaseModel, Field
 
 from services.plan.clusters.application import Clusters
@@ -56,3 +56,13 @@ async def answer(runtime: PlanRuntime, aggregate_id: UUID, result: tuple[int, bo
         await runtime.wait_for_view()
     return Changed(id=aggregate_id, version=version, changed=changed)
 
+
+
+async def answer_created(runtime: PlanRuntime, response: Response, result: tuple[UUID, bool]) -> Created:
+    """The answer to a create: 201, or 200 when it was there already (a retried request)."""
+    aggregate_id, created = result
+    if created:
+        await runtime.wait_for_view()
+    else:
+        response.status_code = status.HTTP_200_OK
+    return Created(id=aggregate_id, created=created)

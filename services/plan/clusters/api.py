@@ -26,7 +26,7 @@ from services.plan.clusters.schemas import (
     VoteOpen,
 )
 from services.plan.clusters.views import plain
-from services.plan.routing import Changed, ClustersDep, Created, RuntimeDep, answer
+from services.plan.routing import Changed, ClustersDep, Created, RuntimeDep, answer, answer_created
 
 router = APIRouter(prefix="/clusters", tags=["clusters"])
 
@@ -35,15 +35,11 @@ router = APIRouter(prefix="/clusters", tags=["clusters"])
 async def form_cluster(body: ClusterCreate, clusters: ClustersDep, runtime: RuntimeDep, who: PrincipalDep,
                        response: Response) -> Created:
     """Form a cluster or block for a year (kiện toàn cụm, khối), or record one the province belongs to."""
-    cluster_id, created = await runtime.call(
+    result = await runtime.call(
         clusters.form, who, code=body.code, name=body.name, kind=body.kind, year=body.year,
         members=[m.model_dump() for m in body.members], leader=body.leader, deputy=body.deputy,
         own_member=body.own_member, decision_ref=body.decision_ref, formed_on=body.formed_on, now=runtime.now())
-    if created:
-        await runtime.wait_for_view()
-    else:
-        response.status_code = status.HTTP_200_OK
-    return Created(id=cluster_id, created=created)
+    return await answer_created(runtime, response, result)
 
 
 @router.get("")

@@ -23,7 +23,7 @@ from services.plan.exemplary.schemas import (
     StageAdvance,
     Withdrawal,
 )
-from services.plan.routing import Changed, Created, ExemplaryDep, RuntimeDep, answer
+from services.plan.routing import Changed, Created, ExemplaryDep, RuntimeDep, answer, answer_created
 from services.plan.runtime import PlanRuntime
 
 router = APIRouter(prefix="/exemplary-models", tags=["exemplary models"])
@@ -34,15 +34,11 @@ public = APIRouter(prefix="/public/exemplary-models", tags=["public feed"])
 async def recognise(body: ModelCreate, models: ExemplaryDep, runtime: RuntimeDep, who: PrincipalDep,
                     response: Response) -> Created:
     """Enter an exemplary model found (phát hiện), through a movement or otherwise."""
-    model_id, created = await runtime.call(
+    result = await runtime.call(
         models.recognise, who, name=body.name, subject_kind=body.subject_kind, unit_code=body.unit,
         field=body.field, movement_id=body.movement_id, achievement=body.achievement,
         found_by_unit=body.found_by_unit, found_on=body.found_on, contact=body.contact, now=runtime.now())
-    if created:
-        await runtime.wait_for_view()
-    else:
-        response.status_code = status.HTTP_200_OK
-    return Created(id=model_id, created=created)
+    return await answer_created(runtime, response, result)
 
 
 @router.get("")

@@ -23,7 +23,7 @@ from services.plan.movements.schemas import (
     UnitOut,
     UnitRegistration,
 )
-from services.plan.routing import Changed, Created, MovementsDep, RuntimeDep, answer
+from services.plan.routing import Changed, Created, MovementsDep, RuntimeDep, answer, answer_created
 
 router = APIRouter(prefix="/movements", tags=["movements"])
 
@@ -32,15 +32,11 @@ router = APIRouter(prefix="/movements", tags=["movements"])
 async def draft_movement(body: MovementCreate, movements: MovementsDep, runtime: RuntimeDep, who: PrincipalDep,
                          response: Response) -> Created:
     """Draft a movement (phong trào thi đua), optionally with the plan task that launches it."""
-    movement_id, created = await runtime.call(
+    result = await runtime.call(
         movements.draft, who, name=body.name, kind=body.kind, scope=body.scope, scope_ref=body.scope_ref,
         launcher_level=body.launcher_level, starts_on=body.starts_on, ends_on=body.ends_on,
         criteria=[c.model_dump() for c in body.criteria], launching_task_id=body.launching_task_id, now=runtime.now())
-    if created:
-        await runtime.wait_for_view()
-    else:
-        response.status_code = status.HTTP_200_OK
-    return Created(id=movement_id, created=created)
+    return await answer_created(runtime, response, result)
 
 
 @router.get("")
