@@ -71,8 +71,9 @@ class ClusterFormed(_ClusterEvent):
     version: Literal[1] = 1
 
     members: list[UnitRef] = Field(min_length=2)
-    leader: UnitRef
-    deputy: UnitRef | None = None
+    leader: UnitRef = Field(description="Cụm trưởng: the member chairing the cluster this year (rotating), "
+                            "not the leading unit the members' vote names")
+    deputy: UnitRef | None = Field(default=None, description="Cụm phó")
     own_member: UnitRef | None = Field(default=None, description="Inter-provincial: the province itself")
     decision_ref: str | None = Field(default=None, examples=["348/QĐ-UBND"])
     formed_on: date
@@ -97,8 +98,8 @@ class ClusterLeadershipChanged(_ClusterEvent):
 
     version: Literal[1] = 1
 
-    leader: UnitRef
-    deputy: UnitRef | None = None
+    leader: UnitRef = Field(description="Cụm trưởng from now on")
+    deputy: UnitRef | None = Field(default=None, description="Cụm phó from now on")
     previous_leader: UnitRef
     previous_deputy: UnitRef | None = None
     effective_on: date
@@ -163,7 +164,7 @@ class ClusterLeaderElected(_ClusterEvent):
     version: Literal[1] = 1
 
     round: int = Field(ge=1)
-    leader: UnitRef
+    leader: UnitRef = Field(description="Đơn vị dẫn đầu: the unit the members' vote named")
     votes: int = Field(ge=1)
     tally: list[VoteCount]
     ballots: int = Field(ge=1)
