@@ -16,6 +16,7 @@ from starlette.formparsers import MultiPartException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from servicekit.audit import AggregateNotFoundError
 from servicekit.auth import AuthError, ForbiddenError, TokenVerifier
 from servicekit.deadletters import DeadLetterNotFoundError
 from servicekit.guard import describe_guard, guard_request, printable
@@ -78,6 +79,7 @@ COMMON_ERRORS: dict[type[Exception], tuple[int, str]] = {
     InvalidIfMatchError: (422, "invalid_if_match"),
     MultiPartException: (400, "malformed_body"),
     DeadLetterNotFoundError: (404, "dead_letter_not_found"),
+    AggregateNotFoundError: (404, "history_not_found"),
 }
 
 _FIXED_MESSAGES: dict[type[Exception], str] = {  # library errors whose own text says nothing to a person
@@ -136,7 +138,7 @@ def problem(status: int, code: str, message: str, details: Any = None) -> JSONRe
     body: dict[str, Any] = {"error": {"code": code, "message": message}}
     if details is not None:
         body["error"]["details"] = details
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {"Retry-After": "2"} if status == 503 else None
     return JSONResponse(body, status_code=status, headers=headers)
 
 
