@@ -22,6 +22,7 @@ from servicekit.deadletters import DeadLetterNotFoundError
 from servicekit.guard import describe_guard, guard_request, printable
 from servicekit.health import Readiness
 from servicekit.health import router as health_router
+from servicekit.idempotency import COMMANDS, HEADER, IdempotencyMiddleware
 from servicekit.settings import ServiceSettings
 
 ErrorTable = Mapping[type[Exception], tuple[int, str]]
@@ -249,6 +250,7 @@ def create_service_app(
     app.state.verifier = TokenVerifier(settings)
     app.include_router(health_router)
     install_error_handlers(app, errors)
+    app.add_middleware(IdempotencyMiddleware)  # inside the body limit: it reads whole bodies
     app.add_middleware(BodyLimitMiddleware, default=settings.max_body_bytes, limits=body_limits)
     document_conventions(app)
     return app
@@ -266,6 +268,14 @@ PROBLEM_SCHEMA = {
 }
 
 
+IDEMPOTENCY_PARAMETER = {
+    "name": HEADER, "in": "header", "required": False,
+    "description": "Khóa do bên gọi chọn cho một lệnh: gửi lại cùng khóa và cùng nội dung trong 24 giờ thì "
+                   "nhận lại kết quả lần đầu, không tạo thêm gì.",
+    "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,255}$"},
+}
+
+
 def document_conventions(app: FastAPI) -> None:
     """What every route shares, in the OpenAPI document: the error format (for every status a
     route does not describe itself) and the limits of the request guard."""
@@ -277,7 +287,9 @@ def document_conventions(app: FastAPI) -> None:
             schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
             problem_response = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
             for operations in schema.get("paths", {}).values():
-                for operation in operations.values():
+                for method, operation in operations.items():
+                    if method.upper() in COMMANDS:
+                        operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
                     responses = operation.setdefault("responses", {})
                     if "content" in responses.get("201", {}) and "content" not in responses.get("200", {"content": 0}):
                         responses["200"]["content"] = responses["201"]["content"]  # a create sent again

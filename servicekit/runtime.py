@@ -20,7 +20,7 @@ from fastapi import APIRouter, FastAPI
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from servicekit import audit, bus, deadletters
+from servicekit import audit, bus, deadletters, idempotency
 from servicekit.consumer import EventConsumer
 from servicekit.db import ensure_database, open_pool
 from servicekit.health import Check, Readiness
@@ -57,6 +57,11 @@ class ServiceRuntime:
     @property
     def pool(self) -> asyncpg.Pool:
         assert self._pool is not None, f"{self.settings.service} service not started"
+        return self._pool
+
+    @property
+    def opened_pool(self) -> asyncpg.Pool | None:
+        """The pool once the runtime has opened it (for middleware that may run before)."""
         return self._pool
 
     @property
@@ -148,6 +153,7 @@ class ServiceRuntime:
         await ensure_database(self.settings)
         self._pool = await open_pool(self.settings, max_size=self.pool_size)
         await self.dead_letters.open(self._pool)
+        await self._pool.execute(idempotency.SCHEMA)
         self.nats = await bus.connect(self.settings)
         await bus.ensure_stream(self.js, self.settings)
         self.check("database", self._check_database)
