@@ -39,6 +39,8 @@ class ServiceSettings(BaseSettings):
     jwt_jwks_url: str | None = _shared("JWT_JWKS_URL", default=None)
     jwt_issuer: str = _shared("JWT_ISSUER", default="tdkt-local")
     jwt_audience: str = _shared("JWT_AUDIENCE", default="tdkt")
+    audit_key: SecretStr | None = _shared("AUDIT_KEY", default=None)  # the events' hash chain (services with a store)
+    command_budget_s: float = _shared("COMMAND_BUDGET_S", default=10.0, ge=2, le=120)
     jwt_jwks_lifespan_s: float = _shared("JWT_JWKS_LIFESPAN_S", default=300.0, gt=0)
     jwt_jwks_cooldown_s: float = _shared("JWT_JWKS_COOLDOWN_S", default=30.0, ge=0)
 
@@ -59,6 +61,8 @@ class ServiceSettings(BaseSettings):
             raise ValueError(
                 "đặt TDKT_JWT_SECRET (khóa ký cục bộ) hoặc TDKT_JWT_JWKS_URL (nhà cung cấp OIDC)"
             )
+        if self.audit_key is not None and len(self.audit_key.get_secret_value().encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"TDKT_AUDIT_KEY phải dài ít nhất {MIN_SECRET_BYTES} byte")
         if self.jwt_secret is not None and len(self.jwt_secret.get_secret_value().encode()) < MIN_SECRET_BYTES:
             raise ValueError(
                 f"TDKT_JWT_SECRET phải dài ít nhất {MIN_SECRET_BYTES} byte "

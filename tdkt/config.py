@@ -43,3 +43,7 @@ class LauncherConfig:
         if value := os.environ.get("TDKT_JWT_SECRET"):
             return value
         return read_or_create_secret(self.data_dir / "jwt-secret")
+
+    def audit_key(self) -> str:
+        """TDKT_AUDIT_KEY, else the key of the events' hash chain kept in the data folder."""
+        return os.environ.get("TDKT_AUDIT_KEY") or read_or_create_secret(self.data_dir / "audit-key")

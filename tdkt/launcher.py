@@ -80,6 +80,7 @@ class System:
             nats_url = self.nats.url
         env = {"TDKT_NOMINATION_DOCUMENTS_DIR": str(self.config.data_dir / "documents"), **os.environ,
                "TDKT_PG_DSN": pg_dsn, "TDKT_NATS_URL": nats_url, "TDKT_JWT_SECRET": self.config.jwt_secret(),
+               "TDKT_AUDIT_KEY": self.config.audit_key(),
                "PYTHONUNBUFFERED": "1"}
         for name in SERVICES:
             env[f"TDKT_{name.upper()}_PORT"] = str(self.config.ports[name])

@@ -66,7 +66,7 @@ class PlanRuntime(ServiceRuntime):
 
     async def start(self) -> None:
         env = postgres_env(self.settings)
-        self._app = await asyncio.to_thread(Plans, env)
+        self._app = await self.open_store(Plans, env)
         self._use_cases = UseCases(Movements(self._app), Clusters(self._app), ExemplaryModels(self._app))
         self.views = ViewRunner(Plans, PlanProjection, PlanView, env)
         await self.views.open()
