@@ -72,6 +72,20 @@ def integrator_user(integrator: Integrator, *, root: str, stream: str) -> dict[s
 
 
 def accounts(users: Sequence[dict[str, Any]], admin_password: str) -> str:
-    """The `accounts` block of a nats-server configuration (JSON is valid NATS configuration)."""
+    """The `accounts` block of a nats-server configuration. A password written `$NAME` is read
+    by nats-server from its environment (for files kept in git: compose, Kubernetes)."""
     everyone = [*users, {"user": "tdkt_admin", "password": admin_password}]  # operators: no limits
-    return "accounts " + json.dumps({"TDKT": {"jetstream": "enabled", "users": everyone}}, indent=2) + "\n"
+    return "accounts " + to_conf({"TDKT": {"jetstream": "enabled", "users": everyone}}) + "\n"
+
+
+def to_conf(value: Any, indent: str = "") -> str:
+    """NATS configuration syntax: JSON, except that `$VARIABLE` stays a variable reference."""
+    inner = indent + "  "
+    if isinstance(value, dict):
+        items = [f"{inner}{key}: {to_conf(item, inner)}" for key, item in value.items()]
+        return "{\n" + "\n".join(items) + f"\n{indent}}}"
+    if isinstance(value, list):
+        return "[\n" + "\n".join(f"{inner}{to_conf(item, inner)}" for item in value) + f"\n{indent}]"
+    if isinstance(value, str) and value.startswith("$") and value[1:].replace("_", "").isalnum():
+        return value
+    return json.dumps(value, ensure_ascii=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from servicekit.natsauth import BusAccess, Integrator, integrator_user, service_user
+from servicekit.natsauth import accounts as accounts_block
 from servicekit.secretfiles import read_or_create_secret, write_secret
 from tdkt.config import SERVICES, LauncherConfig
 from tdkt.sample import CommandError
@@ -112,3 +113,43 @@ def _apply(config: LauncherConfig) -> None:
     from tdkt.embedded import EmbeddedNats
 
     EmbeddedNats(config.data_dir / "nats", config.nats_port).reload(users(config))
+
+
+ACCOUNTS_FILE = Path(__file__).resolve().parents[1] / "infra" / "nats" / "accounts.conf"
+HEADER = """# NATS users and permissions of TĐKT for compose and Kubernetes: GENERATED from each service's
+# BUS declaration (services/<name>/main.py, servicekit/natsauth.py) by `python -m tdkt.bus`;
+# do not edit by hand (`python -m tdkt.bus --check` fails when it differs from the code).
+#
+# Passwords are read by nats-server from its environment ($TDKT_NATS_<USER>_PASSWORD).
+# `integrator` is an example read-only integrator granted the plan and nomination events;
+# with `tdkt up`, `tdkt integrator add NAME --subjects ...` makes such users.
+"""
+
+
+def template() -> str:
+    """The accounts of a deployment whose passwords come from the server's environment."""
+    root, stream = "tdkt", "TDKT"
+    found = []
+    for service in SERVICES:
+        access: BusAccess = importlib.import_module(f"services.{service}.main").BUS
+        found.append(service_user(service, access, root=root, stream=stream,
+                                  password=f"$TDKT_NATS_{service.upper()}_PASSWORD"))
+    example = Integrator("integrator", ("tdkt.plan.>", "tdkt.nomination.>"), "$TDKT_NATS_INTEGRATOR_PASSWORD")
+    found.append(integrator_user(example, root=root, stream=stream))
+    return HEADER + "\n" + accounts_block(found, "$TDKT_NATS_ADMIN_PASSWORD")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argparse.ArgumentParser(description="infra/nats/accounts.conf from the code").parse_known_args(argv)[1]
+    text = template()
+    if "--check" in args:
+        if not ACCOUNTS_FILE.exists() or ACCOUNTS_FILE.read_text(encoding="utf-8") != text:
+            print(f"{ACCOUNTS_FILE} differs from the code: run python -m tdkt.bus")
+            return 1
+        return 0
+    ACCOUNTS_FILE.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
