@@ -29,7 +29,8 @@ def plan(number: int, title: str) -> dict[str, object]:
 async def stored(ns: Namespace) -> list[bytes]:
     conn = await asyncpg.connect(ns.pg_dsn.rsplit("/", 1)[0] + f"/{ns.db_prefix}plan")
     try:
-        return [bytes(row["state"]) for row in await conn.fetch("SELECT state FROM plans_events ORDER BY notification_id")]
+        rows = await conn.fetch("SELECT state FROM plans_events ORDER BY notification_id")
+        return [bytes(row["state"]) for row in rows]
     finally:
         await conn.close()
 
