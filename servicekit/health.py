@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 from servicekit.auth import PUBLIC
-from fastapi.responses import JSONResponse
 
 Check = Callable[[], Awaitable[str | None]]  # None when healthy, else what is wrong
 
