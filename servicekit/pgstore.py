@@ -189,7 +189,16 @@ class Factory(PostgresFactory):
         prefix = self.env.name.lower() or "stored"
         recorder = ChainedRecorder(self.datastore, events_table_name=f"{prefix}_events", key=key.encode(),
                                    budget_s=float(self.env.get(self.COMMAND_BUDGET_S) or "10"))
-        if self.env_create_table():
+        if self.env_create_table() and self._may_create(recorder.events_table_name):
             recorder.create_table()
         recorder.backfill()
         return recorder
+
+    def _may_create(self, table: str) -> bool:
+        """Whether to create the event tables: not when the migration step made them for another
+        role (the service's own role may only insert there), else yes (a development set-up)."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute("SELECT tableowner = current_user AS mine FROM pg_tables "
+                         "WHERE schemaname = %s AND tablename = %s", (self.datastore.schema, table))
+            row = curs.fetchone()
+        return row is None or bool(row["mine"])

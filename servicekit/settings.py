@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +53,14 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     database: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,62}$")
+    # The service's own PostgreSQL role (made by the migration step), in place of the DSN's user.
+    pg_user: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,62}$")
+    pg_password: SecretStr | None = None
+    # The service's own NATS user (infra/nats, servicekit.natsauth); None: the URL's credentials, if any.
+    # Keys that encrypt the service's events at rest, newest first (servicekit.crypto).
+    cipher_keys: SecretStr | None = None
+    nats_user: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    nats_password: SecretStr | None = None
     consumer_max_deliver: int = Field(default=5, ge=1)
 
     @model_validator(mode="after")
@@ -76,8 +84,12 @@ class ServiceSettings(BaseSettings):
         return self.database or f"{self.db_prefix}{self.service}"
 
     def dsn_for(self, database: str | None = None) -> str:
-        """The server DSN with the database part replaced."""
+        """The server DSN with the database part replaced (and the service's own role, if set)."""
         parts = urlsplit(self.pg_dsn)
+        if self.pg_user is not None:
+            password = quote(self.pg_password.get_secret_value(), safe="") if self.pg_password else ""
+            netloc = f"{self.pg_user}:{password}@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+            parts = parts._replace(netloc=netloc)
         return urlunsplit(parts._replace(path=f"/{database or self.database_name}"))
 
 

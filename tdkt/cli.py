@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from servicekit.auth import Role, issue_token
-from tdkt import audit, deadletters
+from tdkt import audit, bus, deadletters, migrate
 from tdkt.config import LauncherConfig
 from tdkt.embedded import EmbeddedError
 from tdkt.sample import CommandError, format_summary, headers, import_plan
@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("rebuild-reports", help="dựng lại số liệu báo cáo từ luồng sự kiện")
     deadletters.add_parser(commands)
     audit.add_parser(commands)
+    migrate.add_parser(commands)
+    bus.add_parser(commands)
     args = parser.parse_args(argv)
     config = LauncherConfig.from_env()
     try:
@@ -58,6 +60,10 @@ def _run(args: argparse.Namespace, config: LauncherConfig) -> int:
         return deadletters.run(args, config)
     if args.command == "audit":
         return audit.run(args, config)
+    if args.command == "migrate":
+        return migrate.run(args, config)
+    if args.command == "integrator":
+        return bus.run(args, config)
     if args.command == "token":
         roles = [r.strip() for r in args.roles.split(",") if r.strip()]
         unknown = [r for r in roles if r not in {role.value for role in Role}]

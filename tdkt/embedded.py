@@ -21,9 +21,13 @@ import subprocess
 import sysconfig
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+
+from servicekit.natsauth import accounts
+from servicekit.secretfiles import read_or_create_secret, write_secret
 
 
 class EmbeddedError(RuntimeError):
@@ -175,8 +179,14 @@ class EmbeddedPostgres(_Server):
         self.user = _run_user()
 
     @property
+    def password_file(self) -> Path:
+        """The superuser's generated password, beside (not inside) the data folder, owner-only."""
+        return self.data_dir.parent / f"{self.data_dir.name}-superuser-password"
+
+    @property
     def dsn(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        password = quote(read_or_create_secret(self.password_file), safe="")
+        return f"postgresql://postgres:{password}@127.0.0.1:{self.port}/postgres"
 
     def _bin(self, name: str) -> str:
         # Only the binaries the package ships: importing it would run its own server manager.
@@ -205,11 +215,16 @@ class EmbeddedPostgres(_Server):
                 f"user {self.user.pw_name if self.user else '?'} cannot reach {self.data_dir}; "
                 "set TDKT_DATA_DIR to a folder it can reach (for example /var/lib/tdkt)"
             )
-        result = subprocess.run(
-            [self._bin("initdb"), "-D", str(self.data_dir), "-U", "postgres", "--auth=trust",
-             "--encoding=UTF8", "--locale=C", "--no-instructions"],
-            capture_output=True, check=False, **self._as_user(),
-        )
+        password = read_or_create_secret(self.password_file)
+        with tempfile.TemporaryDirectory(dir=self.data_dir.parent) as folder:  # the server user reads it once
+            pwfile = Path(folder) / "pw"
+            write_secret(pwfile, password)
+            _give_to(Path(folder), self.user)
+            result = subprocess.run(
+                [self._bin("initdb"), "-D", str(self.data_dir), "-U", "postgres", "--auth=scram-sha-256",
+                 f"--pwfile={pwfile}", "--encoding=UTF8", "--locale=C", "--no-instructions"],
+                capture_output=True, check=False, **self._as_user(),
+            )
         if result.returncode != 0:
             raise EmbeddedError(f"initdb failed: {result.stderr.decode(errors='replace')}")
 
@@ -234,7 +249,29 @@ class EmbeddedPostgres(_Server):
                                             start_new_session=True, preexec_fn=die_with_parent,
                                             **self._as_user())
         _wait_until(self._accepts_connections, self.process, "PostgreSQL", log)
+        self._require_passwords()
         return self
+
+    def _require_passwords(self) -> None:
+        """A data folder made before passwords were required trusted every local user: give the
+        superuser its password and make every connection prove it (scram-sha-256)."""
+        hba = self.data_dir / "pg_hba.conf"
+        lines = hba.read_text().splitlines()
+        if not any(line.split() and not line.lstrip().startswith("#") and line.split()[-1] == "trust"
+                   for line in lines):
+            return
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(host=str(self.data_dir), port=self.port, user="postgres", dbname="postgres",
+                             autocommit=True) as conn:
+            conn.execute(sql.SQL("ALTER ROLE postgres PASSWORD {}").format(
+                sql.Literal(read_or_create_secret(self.password_file))))
+            hba.write_text("\n".join(
+                " ".join([*line.split()[:-1], "scram-sha-256"])
+                if line.split() and not line.lstrip().startswith("#") and line.split()[-1] == "trust" else line
+                for line in lines) + "\n")
+            conn.execute("SELECT pg_reload_conf()")
 
     def _accepts_connections(self) -> bool:
         if not port_open(self.port):
@@ -255,26 +292,54 @@ def nats_server_binary() -> str:
 
 
 class EmbeddedNats(_Server):
-    def __init__(self, store_dir: Path, port: int, *, sync_always: bool = True) -> None:
+    """nats-server with JetStream, always with authentication: the users given (`users`, NATS
+    user blocks from `servicekit.natsauth`) and an operator, `tdkt_admin`, whose generated
+    password is kept owner-only in the store folder. `reload()` applies changed users at once."""
+
+    def __init__(self, store_dir: Path, port: int, *, sync_always: bool = True,
+                 users: Sequence[dict[str, Any]] = ()) -> None:
         self.store_dir = Path(store_dir).resolve()
         self.port = port
         self.sync_always = sync_always
+        self.users = list(users)
 
     @property
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
 
+    @property
+    def admin_password(self) -> str:
+        return read_or_create_secret(self.store_dir / "admin-password")
+
+    @property
+    def admin_url(self) -> str:
+        return f"nats://tdkt_admin:{quote(self.admin_password, safe='')}@127.0.0.1:{self.port}"
+
     def config(self) -> str:
         sync = "\n  sync_interval: always" if self.sync_always else ""
         return (
             f"host: 127.0.0.1\nport: {self.port}\nmax_payload: 8MB\n"
+            f'pid_file: "{self.store_dir / "nats-server.pid"}"\n'
             f'jetstream {{\n  store_dir: "{self.store_dir / "jetstream"}"{sync}\n}}\n'
+            "include ./accounts.conf\n"
         )
+
+    def write_users(self, users: Sequence[dict[str, Any]] | None = None) -> None:
+        if users is not None:
+            self.users = list(users)
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        write_secret(self.store_dir / "accounts.conf", accounts(self.users, self.admin_password))
+
+    def reload(self, users: Sequence[dict[str, Any]]) -> None:
+        """New users and permissions, taken by the running server (SIGHUP) without a restart."""
+        self.write_users(users)
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
+            os.kill(int((self.store_dir / "nats-server.pid").read_text().strip()), signal.SIGHUP)
 
     def start(self) -> EmbeddedNats:
         if port_open(self.port):
             raise EmbeddedError(f"port {self.port} is taken; set TDKT_EMBEDDED_NATS_PORT to a free port")
-        self.store_dir.mkdir(parents=True, exist_ok=True)
+        self.write_users()
         conf = self.store_dir / "nats-server.conf"
         conf.write_text(self.config())
         log = self.store_dir / "nats-server.log"

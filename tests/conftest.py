@@ -36,7 +36,7 @@ def servers() -> Iterator[tuple[str, str]]:
         if not nats_url:
             server = EmbeddedNats(base / "nats", free_port()).start()
             started.append(server)
-            nats_url = server.url
+            nats_url = server.admin_url  # the tests' own servers ask for credentials too
         yield pg_dsn, nats_url
     finally:
         for server in reversed(started):
@@ -61,6 +61,10 @@ async def _drop(namespace: Namespace) -> None:
                                  namespace.db_prefix + "%")
         for row in names:
             await conn.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
+        roles = await conn.fetch("SELECT rolname FROM pg_roles WHERE rolname LIKE $1 ORDER BY rolname DESC",
+                                 namespace.db_prefix + "%")
+        for row in roles:  # the login roles before their owners ("t…_plan" sorts before "t…_plan_owner")
+            await conn.execute(f'DROP ROLE IF EXISTS "{row["rolname"]}"')
     finally:
         await conn.close()
     nc = await nats.connect(namespace.nats_url)
