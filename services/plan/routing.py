@@ -3,15 +3,18 @@ as dependencies, and the answer to a command."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Request, Response, status
 from pydantic import BaseModel, Field
 
+from servicekit.auth import Policy, Role
 from services.plan.clusters.application import Clusters
 from services.plan.exemplary.application import ExemplaryModels
 from services.plan.movements.application import Movements
+from services.plan.permissions import Allowed
 from services.plan.runtime import PlanRuntime
 
 
@@ -66,3 +69,22 @@ async def answer_created(runtime: PlanRuntime, response: Response, result: tuple
     else:
         response.status_code = status.HTTP_200_OK
     return Created(id=aggregate_id, created=created)
+
+
+def declared(rule: Allowed) -> Any:
+    """A route's dependency declaring its command's policy (`x-tdkt-policy` in the OpenAPI
+    document), read from the sub-domain's command table; the use case checks the caller."""
+
+    async def policy() -> None:
+        """The route's policy, declared; the use case applies it."""
+
+    policy.policy = Policy(rule.roles | rule.own_unit, "own" if rule.own_unit else "any")  # type: ignore[attr-defined]
+    return Depends(policy)
+
+
+def policy(table: Mapping[str, Allowed], command: str) -> list[Any]:
+    """The `dependencies` of a route that runs `command` of a sub-domain's command table."""
+    return [declared(table[command])]
+
+
+SIGNED_IN = [declared(Allowed("xem", roles=frozenset(Role)))]  # reads: any signed-in person

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from servicekit.auth import PrincipalDep
 from servicekit.http import ALREADY_EXISTS
+from services.plan.clusters.application import COMMANDS
 from services.plan.clusters.schemas import (
     Ballot,
     ClusterCreate,
@@ -26,12 +27,12 @@ from services.plan.clusters.schemas import (
     VoteOpen,
 )
 from services.plan.clusters.views import plain
-from services.plan.routing import Changed, ClustersDep, Created, RuntimeDep, answer, answer_created
+from services.plan.routing import SIGNED_IN, Changed, ClustersDep, Created, RuntimeDep, answer, answer_created, policy
 
 router = APIRouter(prefix="/clusters", tags=["clusters"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS, dependencies=policy(COMMANDS, "form"))
 async def form_cluster(body: ClusterCreate, clusters: ClustersDep, runtime: RuntimeDep, who: PrincipalDep,
                        response: Response) -> Created:
     """Form a cluster or block for a year (kiện toàn cụm, khối), or record one the province belongs to."""
@@ -42,7 +43,7 @@ async def form_cluster(body: ClusterCreate, clusters: ClustersDep, runtime: Runt
     return await answer_created(runtime, response, result)
 
 
-@router.get("")
+@router.get("", dependencies=SIGNED_IN)
 async def list_clusters(runtime: RuntimeDep, _: PrincipalDep,
                         year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
                         inter_provincial: bool | None = None) -> list[ClusterSummary]:
@@ -51,7 +52,7 @@ async def list_clusters(runtime: RuntimeDep, _: PrincipalDep,
     return [ClusterSummary(**row) for row in rows]
 
 
-@router.get("/{cluster_id}")
+@router.get("/{cluster_id}", dependencies=SIGNED_IN)
 async def get_cluster(cluster_id: UUID, clusters: ClustersDep, runtime: RuntimeDep, _: PrincipalDep,
                       response: Response) -> ClusterPublic:
     """One cluster: members and their history, covenant, scores, ranking and the vote (who voted, not for whom)."""
@@ -60,7 +61,7 @@ async def get_cluster(cluster_id: UUID, clusters: ClustersDep, runtime: RuntimeD
     return ClusterPublic(**plain(details))
 
 
-@router.post("/{cluster_id}/members")
+@router.post("/{cluster_id}/members", dependencies=policy(COMMANDS, "change_composition"))
 async def admit_member(cluster_id: UUID, body: MemberAdmit, clusters: ClustersDep, runtime: RuntimeDep,
                        who: PrincipalDep) -> Changed:
     """A unit joins the cluster during the year."""
@@ -69,7 +70,7 @@ async def admit_member(cluster_id: UUID, body: MemberAdmit, clusters: ClustersDe
     return await answer(runtime, cluster_id, result)
 
 
-@router.post("/{cluster_id}/members/{code}/release")
+@router.post("/{cluster_id}/members/{code}/release", dependencies=policy(COMMANDS, "change_composition"))
 async def release_member(cluster_id: UUID, code: str, body: MemberRelease, clusters: ClustersDep,
                          runtime: RuntimeDep, who: PrincipalDep) -> Changed:
     """A member leaves the cluster during the year (its membership stays in the history)."""
@@ -78,7 +79,7 @@ async def release_member(cluster_id: UUID, code: str, body: MemberRelease, clust
     return await answer(runtime, cluster_id, result)
 
 
-@router.post("/{cluster_id}/leadership")
+@router.post("/{cluster_id}/leadership", dependencies=policy(COMMANDS, "change_leadership"))
 async def change_leadership(cluster_id: UUID, body: LeadershipChange, clusters: ClustersDep, runtime: RuntimeDep,
                             who: PrincipalDep) -> Changed:
     """Change the leading and deputy units (cụm trưởng, cụm phó)."""
@@ -87,7 +88,7 @@ async def change_leadership(cluster_id: UUID, body: LeadershipChange, clusters: 
     return await answer(runtime, cluster_id, result)
 
 
-@router.post("/{cluster_id}/covenant")
+@router.post("/{cluster_id}/covenant", dependencies=policy(COMMANDS, "sign_covenant"))
 async def sign_covenant(cluster_id: UUID, body: CovenantSign, clusters: ClustersDep, runtime: RuntimeDep,
                         who: PrincipalDep) -> Changed:
     """Record the covenant (giao ước thi đua) signed by members, with its criteria and maximum points."""
@@ -97,7 +98,7 @@ async def sign_covenant(cluster_id: UUID, body: CovenantSign, clusters: Clusters
     return await answer(runtime, cluster_id, result)
 
 
-@router.post("/{cluster_id}/self-assessments")
+@router.post("/{cluster_id}/self-assessments", dependencies=policy(COMMANDS, "self_assess"))
 async def self_assess(cluster_id: UUID, body: PointsIn, clusters: ClustersDep, runtime: RuntimeDep,
                       who: PrincipalDep) -> Changed:
     """A member's own points per criterion (its clerk, or Ban TĐKT)."""
@@ -106,7 +107,7 @@ async def self_assess(cluster_id: UUID, body: PointsIn, clusters: ClustersDep, r
     return await answer(runtime, cluster_id, result)
 
 
-@router.post("/{cluster_id}/scores")
+@router.post("/{cluster_id}/scores", dependencies=policy(COMMANDS, "score"))
 async def score(cluster_id: UUID, body: PointsIn, clusters: ClustersDep, runtime: RuntimeDep,
                 who: PrincipalDep) -> Changed:
     """The cluster's points for one member, per criterion, up to each criterion's maximum."""
@@ -115,14 +116,14 @@ async def score(cluster_id: UUID, body: PointsIn, clusters: ClustersDep, runtime
     return await answer(runtime, cluster_id, result)
 
 
-@router.post("/{cluster_id}/scores/close")
+@router.post("/{cluster_id}/scores/close", dependencies=policy(COMMANDS, "close_scoring"))
 async def close_scoring(cluster_id: UUID, clusters: ClustersDep, runtime: RuntimeDep, who: PrincipalDep) -> Changed:
     """Publish every member's scores and the ranking."""
     result = await runtime.call(clusters.close_scoring, who, cluster_id, now=runtime.now())
     return await answer(runtime, cluster_id, result)
 
 
-@router.post("/{cluster_id}/votes")
+@router.post("/{cluster_id}/votes", dependencies=policy(COMMANDS, "open_vote"))
 async def open_vote(cluster_id: UUID, body: VoteOpen, clusters: ClustersDep, runtime: RuntimeDep,
                     who: PrincipalDep) -> Changed:
     """Open a round of the members' secret vote for the leading unit (quorum and threshold configured)."""
@@ -135,7 +136,7 @@ async def open_vote(cluster_id: UUID, body: VoteOpen, clusters: ClustersDep, run
     return await answer(runtime, cluster_id, result)
 
 
-@router.post("/{cluster_id}/ballots")
+@router.post("/{cluster_id}/ballots", dependencies=policy(COMMANDS, "cast"))
 async def cast_ballot(cluster_id: UUID, body: Ballot, clusters: ClustersDep, runtime: RuntimeDep,
                       who: PrincipalDep) -> Changed:
     """A member unit's secret ballot, cast by its own clerk: one per member and round."""
@@ -143,7 +144,7 @@ async def cast_ballot(cluster_id: UUID, body: Ballot, clusters: ClustersDep, run
     return await answer(runtime, cluster_id, result)
 
 
-@router.post("/{cluster_id}/votes/close")
+@router.post("/{cluster_id}/votes/close", dependencies=policy(COMMANDS, "close_vote"))
 async def close_vote(cluster_id: UUID, clusters: ClustersDep, runtime: RuntimeDep, who: PrincipalDep) -> VoteClosedOut:
     """Count the round: the leading unit it names, or none (another round may be opened)."""
     version, elected = await runtime.call(clusters.close_vote, who, cluster_id, now=runtime.now())
@@ -151,7 +152,7 @@ async def close_vote(cluster_id: UUID, clusters: ClustersDep, runtime: RuntimeDe
     return VoteClosedOut(id=cluster_id, version=version, elected=elected)
 
 
-@router.post("/{cluster_id}/government-flag")
+@router.post("/{cluster_id}/government-flag", dependencies=policy(COMMANDS, "propose_government_flag"))
 async def propose_government_flag(cluster_id: UUID, body: FlagProposal, clusters: ClustersDep, runtime: RuntimeDep,
                                   who: PrincipalDep) -> Changed:
     """Propose the cluster's elected leading unit for the Government's emulation flag."""
@@ -160,7 +161,7 @@ async def propose_government_flag(cluster_id: UUID, body: FlagProposal, clusters
     return await answer(runtime, cluster_id, result)
 
 
-@router.post("/{cluster_id}/own-result")
+@router.post("/{cluster_id}/own-result", dependencies=policy(COMMANDS, "record_own_result"))
 async def record_own_result(cluster_id: UUID, body: OwnResult, clusters: ClustersDep, runtime: RuntimeDep,
                             who: PrincipalDep) -> Changed:
     """Record the province's own result in a cluster it belongs to (inter-provincial)."""

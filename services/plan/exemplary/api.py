@@ -9,8 +9,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from servicekit.auth import PrincipalDep
+from servicekit.auth import PUBLIC, PrincipalDep
 from servicekit.http import ALREADY_EXISTS
+from services.plan.exemplary.application import COMMANDS
 from services.plan.exemplary.domainmodel import Stage
 from services.plan.exemplary.feed import Feed, atom_feed, json_feed, public_item, rss_feed
 from services.plan.exemplary.schemas import (
@@ -23,14 +24,15 @@ from services.plan.exemplary.schemas import (
     StageAdvance,
     Withdrawal,
 )
-from services.plan.routing import Changed, Created, ExemplaryDep, RuntimeDep, answer, answer_created
+from services.plan.routing import SIGNED_IN, Changed, Created, ExemplaryDep, RuntimeDep, answer, answer_created, policy
 from services.plan.runtime import PlanRuntime
 
 router = APIRouter(prefix="/exemplary-models", tags=["exemplary models"])
-public = APIRouter(prefix="/public/exemplary-models", tags=["public feed"])
+public = APIRouter(prefix="/public/exemplary-models", tags=["public feed"], dependencies=[PUBLIC])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS,
+             dependencies=policy(COMMANDS, "recognise"))
 async def recognise(body: ModelCreate, models: ExemplaryDep, runtime: RuntimeDep, who: PrincipalDep,
                     response: Response) -> Created:
     """Enter an exemplary model found (phát hiện), through a movement or otherwise."""
@@ -41,7 +43,7 @@ async def recognise(body: ModelCreate, models: ExemplaryDep, runtime: RuntimeDep
     return await answer_created(runtime, response, result)
 
 
-@router.get("")
+@router.get("", dependencies=SIGNED_IN)
 async def list_models(runtime: RuntimeDep, _: PrincipalDep, stage: Stage | None = None,
                       field: Annotated[str | None, Query(max_length=100)] = None,
                       unit: Annotated[str | None, Query(max_length=32)] = None,
@@ -53,13 +55,13 @@ async def list_models(runtime: RuntimeDep, _: PrincipalDep, stage: Stage | None 
     return [ModelSummary(**row) for row in rows]
 
 
-@router.get("/{model_id}")
+@router.get("/{model_id}", dependencies=SIGNED_IN)
 async def get_model(model_id: UUID, models: ExemplaryDep, runtime: RuntimeDep, who: PrincipalDep) -> ModelPublic:
     """One model with its stage and media coverage."""
     return ModelPublic(**await runtime.call(models.get, who, model_id))
 
 
-@router.post("/{model_id}/stage")
+@router.post("/{model_id}/stage", dependencies=policy(COMMANDS, "advance"))
 async def advance(model_id: UUID, body: StageAdvance, models: ExemplaryDep, runtime: RuntimeDep,
                   who: PrincipalDep) -> Changed:
     """Move the model to its next stage: bồi dưỡng, tổng kết, nhân rộng."""
@@ -68,7 +70,7 @@ async def advance(model_id: UUID, body: StageAdvance, models: ExemplaryDep, runt
     return await answer(runtime, model_id, result)
 
 
-@router.post("/{model_id}/coverage")
+@router.post("/{model_id}/coverage", dependencies=policy(COMMANDS, "record_coverage"))
 async def record_coverage(model_id: UUID, body: CoverageIn, models: ExemplaryDep, runtime: RuntimeDep,
                           who: PrincipalDep) -> Changed:
     """Record an article or broadcast that featured the model."""
@@ -77,7 +79,7 @@ async def record_coverage(model_id: UUID, body: CoverageIn, models: ExemplaryDep
     return await answer(runtime, model_id, result)
 
 
-@router.post("/{model_id}/publication")
+@router.post("/{model_id}/publication", dependencies=policy(COMMANDS, "publish"))
 async def publish(model_id: UUID, body: Publication, models: ExemplaryDep, runtime: RuntimeDep,
                   who: PrincipalDep) -> Changed:
     """Put the model in the public feed with a summary written for the public."""
@@ -85,7 +87,7 @@ async def publish(model_id: UUID, body: Publication, models: ExemplaryDep, runti
     return await answer(runtime, model_id, result)
 
 
-@router.post("/{model_id}/withdrawal")
+@router.post("/{model_id}/withdrawal", dependencies=policy(COMMANDS, "publish"))
 async def unpublish(model_id: UUID, body: Withdrawal, models: ExemplaryDep, runtime: RuntimeDep,
                     who: PrincipalDep) -> Changed:
     """Take the model out of the public feed, with the reason."""

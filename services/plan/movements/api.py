@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from servicekit.auth import PrincipalDep
 from servicekit.http import ALREADY_EXISTS
+from services.plan.movements.application import COMMANDS
 from services.plan.movements.rules import Kind, Status
 from services.plan.movements.schemas import (
     MovementConclude,
@@ -23,12 +24,12 @@ from services.plan.movements.schemas import (
     UnitOut,
     UnitRegistration,
 )
-from services.plan.routing import Changed, Created, MovementsDep, RuntimeDep, answer, answer_created
+from services.plan.routing import SIGNED_IN, Changed, Created, MovementsDep, RuntimeDep, answer, answer_created, policy
 
 router = APIRouter(prefix="/movements", tags=["movements"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS, dependencies=policy(COMMANDS, "draft"))
 async def draft_movement(body: MovementCreate, movements: MovementsDep, runtime: RuntimeDep, who: PrincipalDep,
                          response: Response) -> Created:
     """Draft a movement (phong trào thi đua), optionally with the plan task that launches it."""
@@ -39,7 +40,7 @@ async def draft_movement(body: MovementCreate, movements: MovementsDep, runtime:
     return await answer_created(runtime, response, result)
 
 
-@router.get("")
+@router.get("", dependencies=SIGNED_IN)
 async def list_movements(runtime: RuntimeDep, _: PrincipalDep,
                          year: Annotated[int | None, Query(ge=2000, le=2100)] = None, kind: Kind | None = None,
                          state: Status | None = None,
@@ -51,7 +52,7 @@ async def list_movements(runtime: RuntimeDep, _: PrincipalDep,
     return [MovementSummary(**row) for row in rows]
 
 
-@router.get("/{movement_id}")
+@router.get("/{movement_id}", dependencies=SIGNED_IN)
 async def get_movement(movement_id: UUID, movements: MovementsDep, runtime: RuntimeDep, _: PrincipalDep,
                        response: Response) -> MovementPublic:
     """One movement with its criteria, linked tasks, registrations, reviews and conclusion."""
@@ -60,7 +61,7 @@ async def get_movement(movement_id: UUID, movements: MovementsDep, runtime: Runt
     return MovementPublic(**details)
 
 
-@router.get("/{movement_id}/registrations")
+@router.get("/{movement_id}/registrations", dependencies=SIGNED_IN)
 async def list_registrations(movement_id: UUID, runtime: RuntimeDep, _: PrincipalDep) -> list[RegistrationPublic]:
     """The units registered for a movement, with their targets."""
     rows = await runtime.call(runtime.view.registrations, movement_id)
@@ -68,7 +69,7 @@ async def list_registrations(movement_id: UUID, runtime: RuntimeDep, _: Principa
                                registered_on=r["registered_on"]) for r in rows]
 
 
-@router.post("/{movement_id}/tasks")
+@router.post("/{movement_id}/tasks", dependencies=policy(COMMANDS, "link_task"))
 async def link_task(movement_id: UUID, body: TaskLink, movements: MovementsDep, runtime: RuntimeDep,
                     who: PrincipalDep) -> Changed:
     """Link a plan task to the movement it concerns (launch, review, conclusion, awards)."""
@@ -77,7 +78,7 @@ async def link_task(movement_id: UUID, body: TaskLink, movements: MovementsDep, 
     return await answer(runtime, movement_id, result)
 
 
-@router.post("/{movement_id}/launch")
+@router.post("/{movement_id}/launch", dependencies=policy(COMMANDS, "launch"))
 async def launch(movement_id: UUID, body: MovementLaunch, movements: MovementsDep, runtime: RuntimeDep,
                  who: PrincipalDep) -> Changed:
     """Launch the movement by its decision; its launching plan tasks are completed with it."""
@@ -88,7 +89,7 @@ async def launch(movement_id: UUID, body: MovementLaunch, movements: MovementsDe
     return await answer(runtime, movement_id, result)
 
 
-@router.post("/{movement_id}/registration")
+@router.post("/{movement_id}/registration", dependencies=policy(COMMANDS, "open_registration"))
 async def open_registration(movement_id: UUID, body: RegistrationOpen, movements: MovementsDep,
                             runtime: RuntimeDep, who: PrincipalDep) -> Changed:
     """Open the registration (đăng ký thi đua) until a deadline, or extend it."""
@@ -97,7 +98,7 @@ async def open_registration(movement_id: UUID, body: RegistrationOpen, movements
     return await answer(runtime, movement_id, result)
 
 
-@router.post("/{movement_id}/registrations")
+@router.post("/{movement_id}/registrations", dependencies=policy(COMMANDS, "register"))
 async def register(movement_id: UUID, body: UnitRegistration, movements: MovementsDep, runtime: RuntimeDep,
                    who: PrincipalDep) -> Changed:
     """Register a unit with its own targets (its own clerk, or Ban TĐKT), until the deadline."""
@@ -107,7 +108,7 @@ async def register(movement_id: UUID, body: UnitRegistration, movements: Movemen
     return await answer(runtime, movement_id, result)
 
 
-@router.post("/{movement_id}/reviews")
+@router.post("/{movement_id}/reviews", dependencies=policy(COMMANDS, "review"))
 async def review(movement_id: UUID, body: MovementReview, movements: MovementsDep, runtime: RuntimeDep,
                  who: PrincipalDep) -> Changed:
     """Record an interim review (sơ kết) by its report."""
@@ -117,7 +118,7 @@ async def review(movement_id: UUID, body: MovementReview, movements: MovementsDe
     return await answer(runtime, movement_id, result)
 
 
-@router.post("/{movement_id}/conclusion")
+@router.post("/{movement_id}/conclusion", dependencies=policy(COMMANDS, "conclude"))
 async def conclude(movement_id: UUID, body: MovementConclude, movements: MovementsDep, runtime: RuntimeDep,
                    who: PrincipalDep) -> Changed:
     """Conclude the movement (tổng kết) with its summary and the awards it proposes."""
