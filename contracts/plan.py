@@ -1,4 +1,9 @@
-"""Events published by the plan service (`tdkt.plan.*`): the yearly TĐKT plan and its tasks."""
+"""Events published by the plan service (`tdkt.plan.*`): the yearly TĐKT plan and its tasks.
+
+The plan service's wider domain has a module each beside this one, under the same publisher:
+movements in `contracts.plan_movements`, clusters and blocks in `contracts.plan_clusters`,
+exemplary models in `contracts.plan_exemplary`.
+"""
 
 from __future__ import annotations
 

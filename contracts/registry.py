@@ -6,9 +6,10 @@ from contracts.base import IntegrationEvent
 
 
 def all_events() -> list[type[IntegrationEvent]]:
-    from contracts import nomination, plan
+    from contracts import nomination, plan, plan_clusters, plan_exemplary, plan_movements
 
-    return [*plan.EVENTS, *nomination.EVENTS]
+    return [*plan.EVENTS, *plan_movements.EVENTS, *plan_clusters.EVENTS, *plan_exemplary.EVENTS,
+            *nomination.EVENTS]
 
 
 _BY_TYPE: dict[str, type[IntegrationEvent]] = {}

@@ -19,6 +19,17 @@ from services.plan.application import (
     UnknownUnitNamesError,
     VersionMismatchError,
 )
+from services.plan.clusters.application import ClusterExistsError, ClusterNotFoundError
+from services.plan.clusters.rules import (
+    AlreadyVotedError,
+    CandidateNotInClusterError,
+    ClusterStepError,
+    CovenantMismatchError,
+    NotAMemberError,
+    PointsAboveMaximumError,
+    QuorumNotReachedError,
+)
+from services.plan.clusters.rules import UnknownCriterionError as CovenantCriterionError
 from services.plan.domainmodel import (
     IllegalTransitionError,
     PlanDomainError,
@@ -27,19 +38,51 @@ from services.plan.domainmodel import (
     UnitNameTakenError,
     UnknownUnitError,
 )
+from services.plan.exemplary.api import PublicModelNotFoundError
+from services.plan.exemplary.application import ExemplaryModelNotFoundError
+from services.plan.exemplary.domainmodel import StageOrderError
 from services.plan.importer import PlanDocumentError, read_document
-from services.plan.runtime import PlanRuntime
+from services.plan.movements.application import MovementExistsError, MovementNotFoundError, UnitOutsideScopeError
+from services.plan.movements.rules import (
+    MovementNotLaunchedError,
+    MovementTransitionError,
+    RegistrationClosedError,
+    RegistrationNotOpenError,
+)
+from services.plan.movements.rules import UnknownCriterionError as MovementCriterionError
+from services.plan.routing import Created, RuntimeDep
 
 ERRORS: dict[type[Exception], tuple[int, str]] = {
     PlanNotFoundError: (404, "plan_not_found"),
     TaskNotFoundError: (404, "task_not_found"),
+    MovementNotFoundError: (404, "movement_not_found"),
+    ClusterNotFoundError: (404, "cluster_not_found"),
+    ExemplaryModelNotFoundError: (404, "exemplary_model_not_found"),
+    PublicModelNotFoundError: (404, "exemplary_model_not_found"),
     IllegalTransitionError: (409, "illegal_transition"),
+    MovementTransitionError: (409, "illegal_transition"),
+    MovementNotLaunchedError: (409, "movement_not_launched"),
+    RegistrationNotOpenError: (409, "registration_not_open"),
+    RegistrationClosedError: (409, "registration_closed"),
+    ClusterStepError: (409, "step_not_allowed"),
+    CovenantMismatchError: (409, "covenant_mismatch"),
+    AlreadyVotedError: (409, "already_voted"),
+    QuorumNotReachedError: (409, "quorum_not_reached"),
+    StageOrderError: (409, "stage_order"),
     VersionMismatchError: (409, "version_mismatch"),
     PlanExistsError: (409, "plan_exists"),
+    MovementExistsError: (409, "movement_exists"),
+    ClusterExistsError: (409, "cluster_exists"),
     UnitCodeTakenError: (409, "unit_code_taken"),
     UnitNameTakenError: (409, "unit_name_taken"),
     UnknownUnitError: (422, "unknown_unit"),
     UnknownUnitNamesError: (422, "unknown_unit"),
+    UnitOutsideScopeError: (422, "outside_scope"),
+    NotAMemberError: (422, "not_a_member"),
+    CandidateNotInClusterError: (422, "candidate_not_in_cluster"),
+    MovementCriterionError: (422, "unknown_criterion"),
+    CovenantCriterionError: (422, "unknown_criterion"),
+    PointsAboveMaximumError: (422, "points_above_maximum"),
     PlanDocumentError: (422, "invalid_document"),
     PlanDomainError: (422, "rule_violated"),
 }
@@ -49,11 +92,6 @@ DOCUMENT_TYPES = {"", "text/plain", "application/octet-stream",
                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
-async def get_runtime(request: Request) -> PlanRuntime:  # async: no worker-thread hop per request
-    return request.app.state.runtime  # type: ignore[no-any-return]
-
-
-RuntimeDep = Annotated[PlanRuntime, Depends(get_runtime)]
 Planner = Annotated[Principal, Depends(require(Role.PLANNER))]
 DOCUMENT_NUMBER = r"^\d+/[A-ZĐ]+(-[A-ZĐ0-9]+)+$"
 
@@ -97,11 +135,6 @@ class TaskComplete(BaseModel):
     model_config = ConfigDict(extra="forbid")
     document_ref: str = Field(min_length=3, max_length=64, examples=["45/BC-UBND"])
     completed_on: date | None = None
-
-
-class Created(BaseModel):
-    id: UUID
-    created: bool
 
 
 class QuarterSummary(BaseModel):
@@ -263,5 +296,7 @@ async def complete_task(task_id: UUID, body: TaskComplete, runtime: RuntimeDep, 
 @router.post("/admin/check-deadlines", tags=["admin"])
 async def check_deadlines(runtime: RuntimeDep, _: Annotated[Principal, Depends(require(Role.ADMIN))],
                           today: date | None = None) -> dict[str, int]:
-    """Mark overdue every task whose due date has passed (also runs on a timer)."""
-    return {"marked_overdue": await runtime.check_deadlines(today)}
+    """Mark overdue every task whose due date has passed, close registrations past their deadline
+    (also runs on a timer)."""
+    return {"marked_overdue": await runtime.check_deadlines(today),
+            "registrations_closed": await runtime.close_registrations(today)}

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 
 from servicekit.eventstore import ServiceApplication
 from services.plan.domainmodel import Plan, PlanDomainError, Task, UnitRegistry
 from services.plan.importer import PlanDocument
+
+A = TypeVar("A", bound=Aggregate)
 
 
 class Plans(ServiceApplication):
@@ -19,16 +23,16 @@ class Plans(ServiceApplication):
 
     # -- units --------------------------------------------------------------------------
     def register_unit(self, code: str, name: str, kind: str, aliases: list[str], by: str) -> bool:
-        registry = self._registry()
+        registry = self.registry()
         created = registry.register(code, name, kind, aliases, by)
         if created:
             self.save(registry)
         return created
 
     def list_units(self) -> list[dict[str, Any]]:
-        return sorted(self._registry().units.values(), key=lambda u: u["code"])
+        return sorted(self.registry().units.values(), key=lambda u: u["code"])
 
-    def _registry(self) -> UnitRegistry:
+    def registry(self) -> UnitRegistry:
         try:
             return self.repository.get(UnitRegistry.create_id())
         except AggregateNotFoundError:
@@ -38,7 +42,7 @@ class Plans(ServiceApplication):
     def issue_plan(self, *, number: str, year: int, title: str, issuer: str, issued_on: date | None,
                    signed_by: str | None, by: str, now: datetime) -> tuple[UUID, bool]:
         plan_id = Plan.create_id(issuer, year, number)
-        existing = self._find(Plan, plan_id)
+        existing = self.find(Plan, plan_id)
         if existing is not None:
             if (existing.title, existing.issued_on) != (title, issued_on):
                 raise PlanExistsError(number, year)
@@ -54,12 +58,12 @@ class Plans(ServiceApplication):
         """Create a plan and all its tasks in one transaction; nothing when already imported."""
         plan_id = Plan.create_id(document.issuer, document.year, document.number)
         result = ImportResult(plan_id=plan_id, document=document)
-        existing = self._find(Plan, plan_id)
+        existing = self.find(Plan, plan_id)
         if existing is not None:
             if existing.checksum != document.checksum():
                 raise PlanExistsError(document.number, document.year)
             return result
-        registry = self._registry()
+        registry = self.registry()
         result.registered_units = self._resolve_units(registry, document, register_units, by)
         plan = Plan(number=document.number, year=document.year, title=document.title,
                     issuer=document.issuer, issued_on=document.issued_on, signed_by=document.signed_by,
@@ -94,8 +98,8 @@ class Plans(ServiceApplication):
 
     def add_task(self, plan_id: UUID, *, quarter: int, title: str, lead_units: list[str],
                  coordinating_units: list[str], due_date: date | None, by: str, now: datetime) -> UUID:
-        plan = self._get(Plan, plan_id, PlanNotFoundError)
-        task = self._new_task(plan, self._registry(), quarter, title, lead_units,
+        plan = self.load(Plan, plan_id, PlanNotFoundError)
+        task = self._new_task(plan, self.registry(), quarter, title, lead_units,
                               coordinating_units, due_date, by, now)
         self.save(plan, task)
         return task.id
@@ -112,7 +116,7 @@ class Plans(ServiceApplication):
         return task
 
     def get_plan(self, plan_id: UUID) -> dict[str, Any]:
-        plan = self._get(Plan, plan_id, PlanNotFoundError)
+        plan = self.load(Plan, plan_id, PlanNotFoundError)
         return {"plan_id": plan.id, "version": plan.version, "number": plan.number, "year": plan.year,
                 "title": plan.title, "issuer": plan.issuer, "issued_on": plan.issued_on,
                 "signed_by": plan.signed_by, "warnings": plan.warnings,
@@ -124,7 +128,7 @@ class Plans(ServiceApplication):
                       reason: str, due_date: date | None, expected_version: int | None,
                       by: str, now: datetime) -> int:
         task = self._task(task_id, expected_version)
-        registry = self._registry()
+        registry = self.registry()
         task.reassign(lead_units=registry.refs(lead_units),
                       coordinating_units=registry.refs(coordinating_units),
                       reason=reason, due_date=due_date, by=by, at=now)
@@ -139,33 +143,34 @@ class Plans(ServiceApplication):
         return task.version
 
     def mark_overdue(self, task_id: UUID, *, today: date, now: datetime) -> bool:
-        task = self._get(Task, task_id, TaskNotFoundError)
+        task = self.load(Task, task_id, TaskNotFoundError)
         if not task.mark_overdue(today=today, at=now):
             return False
         self.save(task)
         return True
 
     def get_task(self, task_id: UUID) -> dict[str, Any]:
-        return task_details(self._get(Task, task_id, TaskNotFoundError))
+        return task_details(self.load(Task, task_id, TaskNotFoundError))
 
     def lead_units_of(self, task_id: UUID) -> list[str]:
-        return [u["code"] for u in self._get(Task, task_id, TaskNotFoundError).lead_units]
+        return [u["code"] for u in self.load(Task, task_id, TaskNotFoundError).lead_units]
 
     def _task(self, task_id: UUID, expected_version: int | None) -> Task:
-        task = self._get(Task, task_id, TaskNotFoundError)
+        task = self.load(Task, task_id, TaskNotFoundError)
         if expected_version is not None and task.version != expected_version:
             raise VersionMismatchError(task.version, expected_version)
         return task
 
-    def _find(self, cls: type[Any], aggregate_id: UUID) -> Any:
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        """The aggregate of that class, or None (the not-found error is the caller's to name)."""
         try:
-            found = self.repository.get(aggregate_id)
+            found: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return found if isinstance(found, cls) else None
 
-    def _get(self, cls: type[Any], aggregate_id: UUID, error: type[Exception]) -> Any:
-        found = self._find(cls, aggregate_id)
+    def load(self, cls: type[A], aggregate_id: UUID, error: Callable[[UUID], Exception]) -> A:
+        found = self.find(cls, aggregate_id)
         if found is None:
             raise error(aggregate_id)
         return found

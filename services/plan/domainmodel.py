@@ -78,7 +78,7 @@ class UnitRegistry(Aggregate):
         for key in [normalize_name(name), *map(normalize_name, aliases)]:
             if key in self.index:
                 raise UnitNameTakenError(key, self.index[key])
-        self._registered(code=code, name=name, kind=kind, aliases=wanted["aliases"], by=by)
+        self._registered(code=code, name=name, kind=kind, aliases=sorted(set(aliases)), by=by)
         return True
 
     @event("Registered")
@@ -104,7 +104,26 @@ class Plan(Aggregate):
     def create_id(issuer: str, year: int, number: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"/plans/{normalize_name(issuer)}/{year}/{number.upper()}")
 
-    @event("Issued")
+    class Issued(Aggregate.Created):
+        number: str
+        year: int
+        title: str
+        issuer: str
+        issued_on: date | None
+        signed_by: str | None
+        checksum: str | None
+        announced: dict[str, int]
+        listed: dict[str, int]
+        warnings: list[str]
+        issued_by: str
+        issued_at: datetime
+
+    class TaskAdded(Aggregate.Event):
+        task_id: UUID
+        quarter: int
+        number: int
+
+    @event(Issued)
     def __init__(
         self, *, number: str, year: int, title: str, issuer: str, issued_on: date | None,
         signed_by: str | None, checksum: str | None, announced: dict[str, int],
@@ -133,7 +152,7 @@ class Plan(Aggregate):
             raise TaskNumberError(quarter, number, self.next_number(quarter))
         self._task_added(task_id=task_id, quarter=quarter, number=number)
 
-    @event("TaskAdded")
+    @event(TaskAdded)
     def _task_added(self, task_id: UUID, quarter: int, number: int) -> None:
         self.tasks[str(quarter)].append(str(task_id))
 
@@ -145,7 +164,41 @@ class Task(Aggregate):
     def create_id(plan_id: UUID, quarter: int, number: int) -> UUID:
         return uuid5(NAMESPACE_URL, f"/plans/{plan_id}/tasks/{quarter}/{number}")
 
-    @event("Assigned")
+    class Assigned(Aggregate.Created):
+        plan_id: UUID
+        plan_number: str
+        year: int
+        quarter: int
+        number: int
+        title: str
+        lead_units: list[Unit]
+        coordinating_units: list[Unit]
+        due_date: date
+        assigned_by: str
+        assigned_at: datetime
+
+    class Reassigned(Aggregate.Event):
+        lead_units: list[Unit]
+        coordinating_units: list[Unit]
+        previous_lead_units: list[Unit]
+        previous_coordinating_units: list[Unit]
+        due_date: date
+        reason: str
+        by: str
+        at: datetime
+
+    class Completed(Aggregate.Event):
+        document_ref: str
+        completed_on: date
+        late: bool
+        by: str
+        at: datetime
+
+    class BecameOverdue(Aggregate.Event):
+        due_date: date
+        at: datetime
+
+    @event(Assigned)
     def __init__(
         self, *, plan_id: UUID, plan_number: str, year: int, quarter: int, number: int,
         title: str, lead_units: list[Unit], coordinating_units: list[Unit], due_date: date,
@@ -194,7 +247,7 @@ class Task(Aggregate):
             due_date=due, reason=reason.strip(), by=by, at=at,
         )
 
-    @event("Reassigned")
+    @event(Reassigned)
     def _reassigned(self, lead_units: list[Unit], coordinating_units: list[Unit],
                     previous_lead_units: list[Unit], previous_coordinating_units: list[Unit],
                     due_date: date, reason: str, by: str, at: datetime) -> None:
@@ -214,7 +267,7 @@ class Task(Aggregate):
                         late=completed_on > self.due_date, by=by, at=at)
         return True
 
-    @event("Completed")
+    @event(Completed)
     def _completed(self, document_ref: str, completed_on: date, late: bool, by: str, at: datetime) -> None:
         self.status = TaskStatus.COMPLETED
         self.document_ref = document_ref
@@ -227,7 +280,7 @@ class Task(Aggregate):
         self._became_overdue(due_date=self.due_date, at=at)
         return True
 
-    @event("BecameOverdue")
+    @event(BecameOverdue)
     def _became_overdue(self, due_date: date, at: datetime) -> None:
         self.status = TaskStatus.OVERDUE
 

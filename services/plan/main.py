@@ -11,6 +11,9 @@ from servicekit.migrate import Migration
 from servicekit.natsauth import BusAccess
 from servicekit.runtime import build_service_app, run_service
 from services.plan.api import ERRORS, router
+from services.plan.clusters import api as clusters
+from services.plan.exemplary import api as exemplary
+from services.plan.movements import api as movements
 from services.plan.runtime import PlanRuntime
 from services.plan.settings import PlanSettings
 
@@ -25,8 +28,10 @@ def create_app(settings: PlanSettings | None = None, clock: Callable[[], datetim
     return build_service_app(
         PlanRuntime(settings, clock),
         title="TĐKT — Kế hoạch (plan service)",
-        description="Kế hoạch TĐKT hằng năm, nhiệm vụ theo quý, đơn vị chủ trì và phối hợp.",
-        errors=ERRORS, routers=[router],
+        description="Kế hoạch TĐKT hằng năm, nhiệm vụ theo quý, đơn vị chủ trì và phối hợp; phong trào thi đua; "
+                    "cụm, khối thi đua; điển hình tiên tiến và trang tin công khai.",
+        errors=ERRORS,
+        routers=[router, movements.router, clusters.router, exemplary.router, exemplary.public],
         body_limits={"/plans/import": settings.import_max_bytes},
     )
 

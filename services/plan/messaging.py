@@ -1,18 +1,18 @@
 """What the plan service tells the others: its domain events as public contracts.
 
 A task event after the first is translated with the task's state at that version (read
-from the event store), so every public task event says which task it is about.
+from the event store), so every public task event says which task it is about. Movements,
+clusters and exemplary models register their own translations (`<sub-domain>/messaging.py`)
+on the same `translate.to_contract`.
 """
 
 from __future__ import annotations
 
-from functools import singledispatch
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
 
-from contracts import IntegrationEvent
 from contracts.plan import (
     PlanIssued,
     QuarterCount,
@@ -20,23 +20,19 @@ from contracts.plan import (
     TaskCompleted,
     TaskOverdue,
     TaskReassigned,
-    UnitRef,
 )
+from services.plan.clusters import messaging as clusters
 from services.plan.domainmodel import Plan, Task
+from services.plan.exemplary import messaging as exemplary
+from services.plan.movements import messaging as movements
+from services.plan.translate import aggregate_at, to_contract, translate
+from services.plan.translate import unit_refs as _units
+
+SUB_DOMAINS = (movements, clusters, exemplary)  # imported for the translations they register
 
 
 def translator(app: Application[UUID]) -> Any:
-    return lambda event, event_id: to_contract(event, event_id, app)
-
-
-@singledispatch
-def to_contract(event: Any, event_id: UUID, app: Application[UUID]) -> IntegrationEvent | None:
-    """Internal events (the units registry, a plan's list of tasks) are not published."""
-    return None
-
-
-def _units(units: list[dict[str, str]]) -> list[UnitRef]:
-    return [UnitRef(code=u["code"], name=u["name"]) for u in units]
+    return lambda event, event_id: translate(event, event_id, app)
 
 
 def _task_fields(task: Task, version: int) -> dict[str, Any]:
@@ -45,10 +41,8 @@ def _task_fields(task: Task, version: int) -> dict[str, Any]:
             "task_version": version}
 
 
-def _task_at(app: Application[UUID], event: Any) -> Task:
-    task = app.repository.get(event.originator_id, version=event.originator_version)
-    assert isinstance(task, Task)
-    return task
+def _task_at(app: Application[UUID], event: Task.Event) -> Task:
+    return aggregate_at(app, event, Task)
 
 
 @to_contract.register

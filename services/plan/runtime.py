@@ -1,5 +1,6 @@
-"""The running plan service: the Application, its view, the outbox relay and the deadline
-checker, started and stopped with the HTTP app."""
+"""The running plan service: the Application and the use cases built on it once, its view, the
+outbox relay and the deadline checker (overdue tasks, registrations past their deadline),
+started and stopped with the HTTP app."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from eventsourcing.persistence import RecordConflictError
@@ -16,11 +18,23 @@ from servicekit.outbox import OutboxRelay
 from servicekit.runtime import ServiceRuntime
 from servicekit.views import ViewRunner
 from services.plan.application import Plans
+from services.plan.clusters.application import Clusters
+from services.plan.exemplary.application import ExemplaryModels
 from services.plan.messaging import translator
+from services.plan.movements.application import Movements
 from services.plan.settings import PlanSettings
 from services.plan.views import PlanProjection, PlanView
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class UseCases:
+    """The use-case objects of the sub-domains, built once on the service's Application."""
+
+    movements: Movements
+    clusters: Clusters
+    exemplary: ExemplaryModels
 
 
 class PlanRuntime(ServiceRuntime):
@@ -32,11 +46,18 @@ class PlanRuntime(ServiceRuntime):
         self._app: Plans | None = None
         self.views: ViewRunner[PlanView] | None = None
         self.relay: OutboxRelay | None = None
+        self._use_cases: UseCases | None = None
 
     @property
     def app(self) -> Plans:
         assert self._app is not None, "plan service not started"
         return self._app
+
+    @property
+    def use_cases(self) -> UseCases:
+        assert self._use_cases is not None, "plan service not started"
+        return self._use_cases
+
 
     @property
     def view(self) -> PlanView:
@@ -46,6 +67,7 @@ class PlanRuntime(ServiceRuntime):
     async def start(self) -> None:
         env = postgres_env(self.settings)
         self._app = await self.open_store(Plans, env)
+        self._use_cases = UseCases(Movements(self._app), Clusters(self._app), ExemplaryModels(self._app))
         self.views = ViewRunner(Plans, PlanProjection, PlanView, env)
         await self.views.open()
         relay = self.relay = OutboxRelay(app=self.app, translate=translator(self.app), js=self.js,
@@ -78,10 +100,24 @@ class PlanRuntime(ServiceRuntime):
             await self.wait_for_view()
         return marked
 
+    async def close_registrations(self, today: date | None = None) -> int:
+        """Close every movement registration whose deadline has passed (once each)."""
+        today = today or self.today()
+        due = await self.call(self.view.registrations_past_deadline, today)
+        closed, close = 0, self.use_cases.movements.close_registration
+        for movement_id in due:
+            with contextlib.suppress(RecordConflictError):  # another replica closed it at that moment
+                closed += await self.call(close, movement_id, today=today, now=self.now())
+        if closed:
+            log.info("closed %d movement registrations", closed)
+            await self.wait_for_view()
+        return closed
+
     async def _deadline_loop(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
                 await self.check_deadlines()
+                await self.close_registrations()
             except Exception:
                 log.exception("deadline check failed")
             with contextlib.suppress(asyncio.TimeoutError):

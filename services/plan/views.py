@@ -1,5 +1,7 @@
-"""The plan service's query side: a materialised view of tasks and plans, kept by an
-eventsourcing Projection, each event applied with its tracking record in one transaction."""
+"""The plan service's query side: a materialised view of tasks and plans, movements, clusters and
+exemplary models, kept by one eventsourcing Projection, each event applied with its tracking
+record in one transaction. Each sub-domain brings its tables, queries and `project` function
+(`<sub-domain>/views.py`)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,12 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 from psycopg.types.json import Jsonb
 
-from servicekit.views import TableView
+from services.plan.clusters import views as clusters
 from services.plan.domainmodel import Plan, Task, TaskStatus
+from services.plan.exemplary import views as exemplary
+from services.plan.movements import views as movements
+
+SUB_DOMAINS = (movements, clusters, exemplary)
 
 TABLES = [
     """CREATE TABLE IF NOT EXISTS plan_index (
@@ -37,15 +43,16 @@ _COLUMNS = ("task_id, plan_id, plan_number, year, quarter, number, title, lead_u
             "coordinating_units, due_date, status, version, document_ref, completed_on")
 
 
-class PlanView(TableView):
-    """Tables `plan_index` and `task_index` beside the tracking table of the projection."""
+class PlanView(movements.MovementQueries, clusters.ClusterQueries, exemplary.ExemplaryQueries):
+    """The tables of plans, tasks and the sub-domains beside the tracking table of the projection."""
 
-    tables = tuple(TABLES)
+    tables = tuple(TABLES) + tuple(table for sub in SUB_DOMAINS for table in sub.TABLES)
 
     def tasks(self, *, plan_id: UUID | None = None, year: int | None = None, quarter: int | None = None,
               unit: str | None = None, role: str | None = None, status: str | None = None,
               due_before: date | None = None, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
-        where, params = ["true"], {"limit": limit, "offset": offset}
+        where: list[str] = ["true"]
+        params: dict[str, Any] = {"limit": limit, "offset": offset}
         for column, value in (("plan_id", plan_id), ("year", year), ("quarter", quarter), ("status", status)):
             if value is not None:
                 where.append(f"{column} = %({column})s")
@@ -73,7 +80,9 @@ class PlanProjection(Projection[PlanView]):
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
+        """A sub-domain's event goes to its `project`; events no table shows are only tracked."""
+        if not any(sub.project(domain_event, self.view, tracking) for sub in SUB_DOMAINS):
+            self.view.insert_tracking(tracking)
 
     @process_event.register
     def _(self, e: Plan.Issued, tracking: Tracking) -> None:

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from contracts import unwrap
+from contracts.plan import TaskAssigned
 from services.plan.main import create_app
 from services.plan.settings import PlanSettings
 from tests.support import SAMPLE_PLAN, SAMPLE_UNITS, Namespace, auth, eventually, read_stream, serve
@@ -48,7 +49,7 @@ async def test_imported_plan_reaches_the_bus_as_cloudevents(ns: Namespace) -> No
             return messages
 
         messages = await eventually(all_on_bus)
-        assigned = [unwrap(m.headers, m.data) for m in messages if m.subject.endswith("TaskAssigned.v1")]
+        assigned = [e for m in messages if isinstance(e := unwrap(m.headers, m.data), TaskAssigned)]
         q1_7 = next(e for e in assigned if (e.quarter, e.number) == (1, 7))
         assert [u.code for u in q1_7.lead_units] == ["CAT", "SNV"]
         assert [u.code for u in q1_7.coordinating_units] == ["VPUBND"]
@@ -89,9 +90,10 @@ async def test_tasks_are_listed_by_quarter_unit_and_status(ns: Namespace) -> Non
         police = (await client.get("/tasks", params={"unit": "CAT", "role": "lead"}, headers=PLANNER)).json()
         assert [(t["quarter"], t["number"]) for t in police] == [(1, 7)]
         checked = await client.post("/admin/check-deadlines", headers=auth("admin"))
-        assert checked.json() == {"marked_overdue": 29}  # quarters I–III are past on 25/11/2026
+        # quarters I–III are past on 25/11/2026
+        assert checked.json() == {"marked_overdue": 29, "registrations_closed": 0}
         again = await client.post("/admin/check-deadlines", headers=auth("admin"))
-        assert again.json() == {"marked_overdue": 0}
+        assert again.json() == {"marked_overdue": 0, "registrations_closed": 0}
         overdue = (await client.get("/tasks", params={"status": "overdue", "limit": 100}, headers=PLANNER)).json()
         assert len(overdue) == 29
 

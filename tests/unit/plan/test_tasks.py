@@ -20,6 +20,7 @@ from services.plan.domainmodel import (
     InvalidDocumentRefError,
     NothingToChangeError,
     ReasonRequiredError,
+    Task,
     UnitCodeTakenError,
     UnitInBothRolesError,
     UnknownUnitError,
@@ -56,8 +57,7 @@ def test_an_overdue_task_is_marked_once(plans: Plans, task_id) -> None:
     assert plans.mark_overdue(task_id, today=date(2026, 3, 31), now=NOW) is False  # due today: not late yet
     assert plans.mark_overdue(task_id, today=date(2026, 4, 1), now=NOW) is True
     assert plans.mark_overdue(task_id, today=date(2026, 4, 2), now=NOW) is False
-    events = [e for e in plans.repository.get(task_id).collect_events()]  # nothing pending after save
-    assert events == []
+    assert plans.load(Task, task_id, TaskNotFoundError).collect_events() == []  # nothing pending after save
     assert [type(e).__name__ for e in plans.events.get(task_id)] == ["Assigned", "BecameOverdue"]
 
 
