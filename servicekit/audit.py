@@ -16,7 +16,8 @@ from servicekit.auth import Principal, Role, require
 from servicekit.pgstore import ChainedRecorder
 
 # Fields that identify a person: never shown in the history, whoever asks.
-PERSONAL = ("personal_number", "personal_id", "id_number", "birth_date", "date_of_birth", "dob", "address")
+PERSONAL = ("personal_number", "personal_id", "id_number", "birth_date", "date_of_birth", "dob", "address",
+            "contact", "phone", "email")
 
 
 class ChainStatus(BaseModel):
