@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.auth import AuthError, ForbiddenError, TokenVerifier
+from servicekit.docs import self_hosted_docs
 from servicekit.health import Readiness
 from servicekit.health import router as health_router
 from servicekit.settings import ServiceSettings
@@ -157,7 +158,8 @@ def create_service_app(
     lifespan: Any = None,
     body_limits: Mapping[str, int] | None = None,
 ) -> FastAPI:
-    app = FastAPI(title=title, description=description, version="1.0", lifespan=lifespan)
+    app = FastAPI(title=title, description=description, version="1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
+    self_hosted_docs(app)
     app.state.settings = settings
     app.state.readiness = Readiness()
     app.state.verifier = TokenVerifier(settings)
