@@ -36,7 +36,7 @@ def visible(person: Person, data: dict[str, Any]) -> bool:
     return person.unit is not None and person.unit in units_of(data)
 
 
-@dataclass
+@dataclass(eq=False)  # each open page is its own listener
 class Listener:
     person: Person
     queue: asyncio.Queue[dict[str, Any]] = field(default_factory=lambda: asyncio.Queue(maxsize=100))

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlsplit
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.runtime import build_service_app, run_service
 from services.web.clients.base import ServiceError
@@ -44,7 +44,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         errors={}, routers=ROUTERS, body_limits={"/ho-so": 25 * 1024 * 1024, "/ke-hoach": 11 * 1024 * 1024})
     app.mount("/tai-nguyen", StaticFiles(directory=STATIC), name="static")
     _html_errors(app)
-    app.add_middleware(BaseHTTPMiddleware, dispatch=_headers(settings))
+    app.add_middleware(SecurityHeaders, settings=settings)
     return app
 
 
@@ -75,24 +75,33 @@ def _html_errors(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, service)
 
 
-def _headers(settings: WebSettings):  # type: ignore[no-untyped-def]
-    provider = ""
-    if settings.oidc_issuer:
-        parts = urlsplit(settings.oidc_issuer)
-        provider = f" {parts.scheme}://{parts.netloc}"
-    policy = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-              f"connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-              f"form-action 'self'{provider}")
+class SecurityHeaders:
+    """Content-Security-Policy (only this host's scripts, styles, fonts and images; forms post here or
+    to the OIDC provider) and the usual hardening headers, on every page but the API docs."""
 
-    async def add(request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        if not request.url.path.startswith("/docs"):
-            response.headers.setdefault("Content-Security-Policy", policy)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    def __init__(self, app: ASGIApp, settings: WebSettings) -> None:
+        self.app = app
+        provider = ""
+        if settings.oidc_issuer:
+            parts = urlsplit(settings.oidc_issuer)
+            provider = f" {parts.scheme}://{parts.netloc}"
+        policy = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                  "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                  f"form-action 'self'{provider}")
+        self.headers = [(b"content-security-policy", policy.encode()), (b"x-content-type-options", b"nosniff"),
+                        (b"referrer-policy", b"same-origin")]
 
-    return add
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/docs"):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.headers]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def main() -> None:
