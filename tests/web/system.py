@@ -15,7 +15,7 @@ import yaml
 
 from services.web.accounts import AccountStore
 from tdkt.embedded import free_port
-from tests.support import SAMPLE_UNITS, Namespace, auth
+from tests.support import SAMPLE_PLAN, SAMPLE_UNITS, Namespace, auth
 
 SERVICES = ("plan", "nomination", "notification", "reporting", "web")
 PASSWORD = "mat-khau-thu-nghiem"
@@ -94,6 +94,14 @@ class WebSystem:
 
     def api(self, service: str, *roles: str, unit: str | None = None, subject: str = "tester") -> httpx.Client:
         return httpx.Client(base_url=self.url(service), headers=auth(*roles, unit=unit, subject=subject), timeout=60)
+
+    def ensure_plan(self) -> None:
+        """The sample plan 157/KH-UBND, imported once whichever test needs it first."""
+        with self.api("plan", "planner") as plan:
+            if not plan.get("/plans", params={"year": 2026}).json():
+                response = plan.post("/plans/import", content=SAMPLE_PLAN.read_bytes(),
+                                     headers={"content-type": "text/plain"})
+                assert response.status_code == 201, response.text
 
     def register_units(self) -> None:
         units: list[dict[str, Any]] = yaml.safe_load(SAMPLE_UNITS.read_text(encoding="utf-8"))["units"]

@@ -24,7 +24,8 @@ def test_batch_upload_shows_each_bad_row_by_number(system, open_page, tmp_path) 
     # The template comes from the page; three rows are written into it, two of them wrong.
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải bảng tính mẫu (.xlsx)").click()
-    book = openpyxl.load_workbook(download.value.path())
+    assert download.value.suggested_filename == "mau-danh-sach-de-nghi.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     sheet = book.active
     sheet.delete_rows(2, sheet.max_row)
     sheet.append([1, "LDTT", 2025, "cong_trang", "cá nhân", "Đàm Thị Nhung", None, "1988-07-01", "nữ",
