@@ -10,6 +10,7 @@
 --        -v nomination_password="$(cat nomination.pw)" \
 --        -v notification_password="$(cat notification.pw)" \
 --        -v reporting_password="$(cat reporting.pw)" \
+--        -v web_password="$(cat web.pw)" \
 --        [-v backup_password=...] [-v replication_password=...] \
 --        -f infra/postgres/init-databases.sql
 --
@@ -18,6 +19,7 @@
 --   nomination:    TDKT_PG_DSN=postgresql://tdkt_nomination:<pw>@db.tinh.internal:5432/tdkt_nomination
 --   notification:  TDKT_PG_DSN=postgresql://tdkt_notification:<pw>@...:5432/tdkt_notification
 --   reporting:     TDKT_PG_DSN=postgresql://tdkt_reporting:<pw>@...:5432/tdkt_reporting
+--   web:           TDKT_PG_DSN=postgresql://tdkt_web:<pw>@...:5432/tdkt_web   (sessions only)
 -- (The database part of the DSN does not matter: each service derives its database name
 -- from TDKT_DB_PREFIX + its name, default tdkt_<service>, see servicekit/settings.py.)
 --
@@ -46,16 +48,21 @@
 \else
   DO $$ BEGIN RAISE EXCEPTION 'missing: psql -v reporting_password=...'; END $$;
 \endif
+\if :{?web_password}
+\else
+  DO $$ BEGIN RAISE EXCEPTION 'missing: psql -v web_password=...'; END $$;
+\endif
 
 SET password_encryption = 'scram-sha-256';
 
--- The four services: role name = database name.
+-- The five services: role name = database name.
 CREATE TEMPORARY TABLE tdkt_services (name text PRIMARY KEY, password text NOT NULL);
 INSERT INTO tdkt_services VALUES
   ('tdkt_plan',         :'plan_password'),
   ('tdkt_nomination',   :'nomination_password'),
   ('tdkt_notification', :'notification_password'),
-  ('tdkt_reporting',    :'reporting_password');
+  ('tdkt_reporting',    :'reporting_password'),
+  ('tdkt_web',          :'web_password');
 
 -- Roles: login, nothing else (no superuser, no CREATEDB, no CREATEROLE, no replication).
 SELECT format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION', name)
