@@ -63,8 +63,11 @@ class OidcClient:
         form = {"grant_type": "authorization_code", "code": code, "redirect_uri": self.redirect_uri,
                 "code_verifier": verifier, "client_id": self.settings.oidc_client_id}
         secret = self.settings.oidc_client_secret
-        auth = (self.settings.oidc_client_id, secret.get_secret_value()) if secret else None
-        response = await self.http.post(metadata["token_endpoint"], data=form, auth=auth)
+        if secret:
+            response = await self.http.post(metadata["token_endpoint"], data=form,
+                                            auth=(self.settings.oidc_client_id, secret.get_secret_value()))
+        else:
+            response = await self.http.post(metadata["token_endpoint"], data=form)
         if response.status_code != 200:
             raise OidcError(f"Nhà cung cấp định danh từ chối mã đăng nhập ({response.status_code}).")
         id_token = response.json().get("id_token")
@@ -80,7 +83,7 @@ class OidcClient:
             self._jwks = jwt.PyJWKClient(jwks_uri)
         try:
             key = self._jwks.get_signing_key_from_jwt(id_token)
-            return jwt.decode(id_token, key.key, algorithms=["RS256", "ES256", "PS256", "EdDSA"],  # type: ignore[no-any-return]
+            return jwt.decode(id_token, key.key, algorithms=["RS256", "ES256", "PS256", "EdDSA"],
                               audience=self.settings.oidc_client_id, issuer=self.issuer,
                               options={"require": ["exp", "iat", "sub"]})
         except jwt.PyJWTError as error:

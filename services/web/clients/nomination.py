@@ -22,19 +22,19 @@ class NominationApi(Api):
     service = "hồ sơ khen thưởng"
 
     async def dossiers(self, **filters: Any) -> list[dict[str, Any]]:
-        return await self.get("/dossiers", **filters)  # type: ignore[no-any-return]
+        return await self.get("/dossiers", **filters)
 
     async def dossier(self, dossier_id: str) -> dict[str, Any]:
-        return await self.get(f"/dossiers/{dossier_id}")  # type: ignore[no-any-return]
+        return await self.get(f"/dossiers/{dossier_id}")
 
     async def open(self, body: dict[str, Any]) -> dict[str, Any]:
-        return await self.post("/dossiers", body)  # type: ignore[no-any-return]
+        return await self.post("/dossiers", body)
 
     async def eligibility(self, dossier_id: str) -> dict[str, Any]:
-        return await self.get(f"/dossiers/{dossier_id}/eligibility")  # type: ignore[no-any-return]
+        return await self.get(f"/dossiers/{dossier_id}/eligibility")
 
     async def timeline(self, dossier_id: str) -> list[dict[str, Any]]:
-        return await self.get(f"/dossiers/{dossier_id}/timeline")  # type: ignore[no-any-return]
+        return await self.get(f"/dossiers/{dossier_id}/timeline")
 
     async def attach(self, dossier_id: str, kind: str, filename: str, data: bytes, media_type: str) -> Any:
         return await self.post(f"/dossiers/{dossier_id}/documents", data={"kind": kind},
@@ -48,50 +48,50 @@ class NominationApi(Api):
         return await self.post(f"/dossiers/{dossier_id}/{STEP_ROUTES[command]}", body)
 
     async def quotas(self, unit: str, year: int, award: str) -> dict[str, Any]:
-        return await self.get("/quotas", unit=unit, year=year, award=award)  # type: ignore[no-any-return]
+        return await self.get("/quotas", unit=unit, year=year, award=award)
 
     async def submit_spreadsheet(self, title: str, year: int, filename: str, data: bytes) -> dict[str, Any]:
-        return await self.post("/submissions/spreadsheet", data={"title": title, "year": str(year)},  # type: ignore[no-any-return]
+        return await self.post("/submissions/spreadsheet", data={"title": title, "year": str(year)},
                                files={"file": (filename, data)})
 
     async def template(self) -> bytes:
         return (await self.call("GET", "/submissions/template")).content
 
     async def sessions(self) -> list[dict[str, Any]]:
-        return await self.get("/council/sessions")  # type: ignore[no-any-return]
+        return await self.get("/council/sessions")
 
     async def session(self, session_id: str) -> dict[str, Any]:
-        return await self.get(f"/council/sessions/{session_id}")  # type: ignore[no-any-return]
+        return await self.get(f"/council/sessions/{session_id}")
 
     async def council(self, session_id: str, action: str, body: dict[str, Any] | None = None) -> Any:
         return await self.post(f"/council/sessions/{session_id}/{action}", body)
 
     async def open_session(self, body: dict[str, Any]) -> dict[str, Any]:
-        return await self.post("/council/sessions", body)  # type: ignore[no-any-return]
+        return await self.post("/council/sessions", body)
 
     async def people(self, q: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-        return await self.get("/people", q=q, limit=limit, offset=offset)  # type: ignore[no-any-return]
+        return await self.get("/people", q=q, limit=limit, offset=offset)
 
     async def person(self, record_id: str) -> dict[str, Any]:
-        return await self.get(f"/people/{record_id}", purpose="Tra cứu trên trang TĐKT")  # type: ignore[no-any-return]
+        return await self.get(f"/people/{record_id}", purpose="Tra cứu trên trang TĐKT")
 
     async def collective(self, unit_code: str) -> dict[str, Any]:
-        return await self.get(f"/collectives/{unit_code}")  # type: ignore[no-any-return]
+        return await self.get(f"/collectives/{unit_code}")
 
     async def catalogue(self) -> dict[str, Any]:
-        return await self.get("/catalogue")  # type: ignore[no-any-return]
+        return await self.get("/catalogue")
 
     async def catalogue_versions(self) -> list[dict[str, Any]]:
-        return await self.get("/catalogue/versions")  # type: ignore[no-any-return]
+        return await self.get("/catalogue/versions")
 
     async def catalogue_status(self) -> dict[str, Any]:
-        return await self.get("/catalogue/status")  # type: ignore[no-any-return]
+        return await self.get("/catalogue/status")
 
     async def rules_status(self) -> dict[str, Any]:
-        return await self.get("/eligibility/rules")  # type: ignore[no-any-return]
+        return await self.get("/eligibility/rules")
 
     async def notices(self) -> list[dict[str, Any]]:
-        return await self.get("/public/notices")  # type: ignore[no-any-return]
+        return await self.get("/public/notices")
 
     async def notice(self, dossier_id: str) -> dict[str, Any]:
-        return await self.get(f"/public/notices/{dossier_id}")  # type: ignore[no-any-return]
+        return await self.get(f"/public/notices/{dossier_id}")

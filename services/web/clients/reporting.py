@@ -11,19 +11,19 @@ class ReportingApi(Api):
     service = "báo cáo"
 
     async def tasks_by_quarter(self, year: int) -> list[dict[str, Any]]:
-        return await self.get("/reports/tasks/by-quarter", year=year)  # type: ignore[no-any-return]
+        return await self.get("/reports/tasks/by-quarter", year=year)
 
     async def tasks_by_status(self, year: int) -> dict[str, int]:
-        return await self.get("/reports/tasks/by-status", year=year)  # type: ignore[no-any-return]
+        return await self.get("/reports/tasks/by-status", year=year)
 
     async def tasks_by_unit(self, year: int) -> list[dict[str, Any]]:
-        return await self.get("/reports/tasks/by-unit", year=year)  # type: ignore[no-any-return]
+        return await self.get("/reports/tasks/by-unit", year=year)
 
     async def dossiers_by_state(self, year: int | None = None, unit: str | None = None) -> dict[str, Any]:
-        return await self.get("/reports/dossiers/by-state", year=year, unit=unit)  # type: ignore[no-any-return]
+        return await self.get("/reports/dossiers/by-state", year=year, unit=unit)
 
     async def awards(self, year: int | None = None, unit: str | None = None) -> dict[str, Any]:
-        return await self.get("/reports/awards", year=year, unit=unit)  # type: ignore[no-any-return]
+        return await self.get("/reports/awards", year=year, unit=unit)
 
     async def consumer(self) -> dict[str, Any]:
-        return await self.get("/admin/consumer")  # type: ignore[no-any-return]
+        return await self.get("/admin/consumer")

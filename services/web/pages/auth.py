@@ -37,7 +37,7 @@ def _oidc(request: Request) -> OidcClient | None:
     state = request.app.state
     if getattr(state, "oidc", None) is None:
         state.oidc = OidcClient(settings)
-    return state.oidc  # type: ignore[no-any-return]
+    return state.oidc
 
 
 def _sign_in_page(request: Request, error: str | None = None, status: int = 200) -> HTMLResponse:

@@ -49,7 +49,7 @@ class BadForm(Exception):
 
 
 def runtime_of(request: Request) -> WebRuntime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    return request.app.state.runtime
 
 
 async def person_or_none(request: Request) -> Person | None:
@@ -57,7 +57,7 @@ async def person_or_none(request: Request) -> Person | None:
         token = request.cookies.get(COOKIE)
         runtime = runtime_of(request)
         request.state.person = await runtime.store.person(token, runtime.now()) if token else None
-    return request.state.person  # type: ignore[no-any-return]
+    return request.state.person
 
 
 async def signed_in(request: Request) -> Person:

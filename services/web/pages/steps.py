@@ -8,11 +8,11 @@ from typing import Any
 
 from services.web.sessions import Person
 
-HOLD_GROUNDS = [("discipline", "Đang xem xét kỷ luật"), ("investigation", "Đang bị điều tra, thanh tra, kiểm tra"),
-                ("complaint", "Đang có khiếu nại, tố cáo")]
-REVOKE_GROUNDS = [("a", "a) Khai man thành tích"), ("b", "b) Cung cấp thông tin sai, làm giả hồ sơ"),
-                  ("c", "c) Đề nghị khen thưởng trái pháp luật"), ("d", "d) Có kết luận vi phạm làm mất tiêu chuẩn")]
-AUTHORITIES = [("Chủ tịch nước", "Chủ tịch nước"), ("Thủ tướng Chính phủ", "Thủ tướng Chính phủ")]
+HOLD_GROUNDS = (("discipline", "Đang xem xét kỷ luật"), ("investigation", "Đang bị điều tra, thanh tra, kiểm tra"),
+                ("complaint", "Đang có khiếu nại, tố cáo"))
+REVOKE_GROUNDS = (("a", "a) Khai man thành tích"), ("b", "b) Cung cấp thông tin sai, làm giả hồ sơ"),
+                  ("c", "c) Đề nghị khen thưởng trái pháp luật"), ("d", "d) Có kết luận vi phạm làm mất tiêu chuẩn"))
+AUTHORITIES = (("Chủ tịch nước", "Chủ tịch nước"), ("Thủ tướng Chính phủ", "Thủ tướng Chính phủ"))
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Step:
     danger: bool = False
 
 
-STEPS = [Step(*s) for s in [
+_SPEC: list[tuple[Any, ...]] = [
     ("record_unit_council", "Ghi kết quả bình xét của đơn vị", ("unit_clerk",), (
         Field("meeting_on", "Ngày họp", "date"), Field("present", "Số thành viên có mặt", "number"),
         Field("agreed", "Số thành viên đồng ý", "number"),
@@ -76,7 +76,8 @@ STEPS = [Step(*s) for s in [
     ("revoke", "Hủy quyết định khen thưởng", ("chair", "appraiser"), (
         Field("ground", "Căn cứ", "select", REVOKE_GROUNDS), Field("number", "Số quyết định hủy"),
         Field("revoked_on", "Ngày hủy", "date"), Field("note", "Ghi chú", "area", required=False)), True),
-]]
+]
+STEPS = [Step(*spec) for spec in _SPEC]
 BY_COMMAND = {step.command: step for step in STEPS}
 
 
