@@ -17,7 +17,7 @@ from services.web.clients.nomination import NominationApi
 from services.web.clients.notification import NotificationApi
 from services.web.clients.plan import PlanApi
 from services.web.clients.reporting import ReportingApi
-from services.web.identity import mint
+from services.web.identity import SigningKeyMissingError, mint
 from services.web.sessions import Person, Store
 from services.web.settings import WebSettings
 
@@ -51,6 +51,8 @@ class WebRuntime(ServiceRuntime):
         return self._store
 
     async def start(self) -> None:
+        if self.settings.jwt_secret is None:
+            raise SigningKeyMissingError()
         self._store = Store(self.pool)
         await self.store.migrate()
         limits = httpx.Limits(max_connections=50, max_keepalive_connections=20)
