@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
@@ -14,22 +15,26 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import uvicorn
+from eventsourcing.application import Application
 from fastapi import APIRouter, FastAPI
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from servicekit import bus
+from servicekit import audit, bus, deadletters, idempotency
+from servicekit.consumer import EventConsumer
 from servicekit.db import ensure_database, open_pool
 from servicekit.health import Check, Readiness
 from servicekit.http import ErrorTable, create_service_app
 from servicekit.logs import configure_logging
-from servicekit.settings import ServiceSettings
+from servicekit.settings import ServiceSettings, load_settings
 from servicekit.telemetry import setup_telemetry
 from servicekit.views import ViewRunner
 
 log = logging.getLogger(__name__)
 Worker = Callable[[asyncio.Event], Awaitable[None]]
+Status = Callable[[], str | Awaitable[str | None] | None]
 T = TypeVar("T")
+A = TypeVar("A", bound=Application[Any])
 
 
 class ServiceRuntime:
@@ -44,12 +49,19 @@ class ServiceRuntime:
         self.workers: dict[str, asyncio.Task[Any]] = {}
         self._stops: dict[str, asyncio.Event] = {}
         self.readiness = Readiness()
+        self.dead_letters = deadletters.DeadLetters()
+        self.event_stores: dict[str, Application[Any]] = {}
         self._pool: asyncpg.Pool | None = None
         self.nats: Client | None = None
 
     @property
     def pool(self) -> asyncpg.Pool:
         assert self._pool is not None, f"{self.settings.service} service not started"
+        return self._pool
+
+    @property
+    def opened_pool(self) -> asyncpg.Pool | None:
+        """The pool once the runtime has opened it (for middleware that may run before)."""
         return self._pool
 
     @property
@@ -64,13 +76,35 @@ class ServiceRuntime:
         """The date in the province (Asia/Ho_Chi_Minh by default)."""
         return self.clock().astimezone(self.zone).date()
 
+    async def open_store(self, application_class: type[A], env: dict[str, str]) -> A:
+        """The service's Application on its event store, known to the auditor's routes."""
+        app = await asyncio.to_thread(application_class, env)
+        self.event_stores[app.name] = app
+        return app
+
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a synchronous Application or view call off the event loop."""
         return await asyncio.to_thread(function, *args, **kwargs)
 
     def spawn_view(self, runner: ViewRunner[Any]) -> None:
-        """Supervise a view opened in `start()`; `/readyz` reports it."""
-        self.spawn(f"view:{runner.name}", runner.supervise, status=runner.problem)
+        """Supervise a view opened in `start()`; `/readyz` reports it, degraded by its dead letters."""
+        self.dead_letters.register(runner.name, runner)
+        self.spawn(f"view:{runner.name}", runner.supervise,
+                   status=self._or_dead_letters(runner.name, runner.problem))
+
+    def spawn_consumer(self, consumer: EventConsumer, stop: asyncio.Event | None = None) -> None:
+        """Run a bus consumer; `/readyz` reports its errors, degraded by its dead letters."""
+        self.dead_letters.register(consumer.name, consumer)
+        self.spawn(consumer.name, consumer.run, stop=stop,
+                   status=self._or_dead_letters(consumer.name, lambda: consumer.status.last_error))
+
+    def _or_dead_letters(self, source: str, problem: Callable[[], str | None]) -> Status:
+        degraded = self.dead_letters.status(source)
+
+        async def status() -> str | None:
+            return problem() or await degraded()
+
+        return status
 
     @contextlib.asynccontextmanager
     async def lifespan(self, http: FastAPI) -> AsyncIterator[None]:
@@ -92,17 +126,19 @@ class ServiceRuntime:
         self.readiness.add(name, check)
 
     def spawn(self, name: str, worker: Worker, *, stop: asyncio.Event | None = None,
-              status: Callable[[], str | None] | None = None) -> asyncio.Task[Any]:
+              status: Status | None = None) -> asyncio.Task[Any]:
         """Run a background worker until `stop` (the runtime's own by default) is set."""
         self._stops[name] = stop or self.stop
-        task = asyncio.create_task(worker(self._stops[name]), name=name)
+        task: asyncio.Task[None] = asyncio.ensure_future(worker(self._stops[name]))
+        task.set_name(name)
         self.workers[name] = task
 
         async def alive() -> str | None:
             current = self.workers.get(name)
             if current is None or current.done():
                 return "stopped"
-            return status() if status else None
+            result = status() if status else None
+            return await result if inspect.isawaitable(result) else result
 
         self.check(name, alive)
         return task
@@ -116,6 +152,8 @@ class ServiceRuntime:
     async def _open(self) -> None:
         await ensure_database(self.settings)
         self._pool = await open_pool(self.settings, max_size=self.pool_size)
+        await self.dead_letters.open(self._pool)
+        await self._pool.execute(idempotency.SCHEMA)
         self.nats = await bus.connect(self.settings)
         await bus.ensure_stream(self.js, self.settings)
         self.check("database", self._check_database)
@@ -149,13 +187,15 @@ def build_service_app(runtime: ServiceRuntime, *, title: str, description: str, 
     app = create_service_app(runtime.settings, title=title, description=description, errors=errors,
                              lifespan=runtime.lifespan, body_limits=body_limits)
     app.state.runtime = runtime
-    for router in routers:
+    for router in [*routers, deadletters.router, audit.router]:
         app.include_router(router)
     setup_telemetry(runtime.settings, app)
     return app
 
 
-def run_service(app: Callable[[Any], FastAPI], settings: ServiceSettings) -> None:
-    """`python -m services.<name>`: structured logs, then uvicorn on the configured port."""
+def run_service(app: Callable[[Any], FastAPI], settings_class: type[ServiceSettings]) -> None:
+    """`python -m services.<name>`: its settings (a wrong one stops here, saying which), structured
+    logs, then uvicorn on the configured port."""
+    settings = load_settings(settings_class)
     configure_logging(settings.service, settings.log_level, settings.log_format)
     uvicorn.run(app(settings), host=settings.host, port=settings.port, log_config=None)

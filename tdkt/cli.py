@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from servicekit.auth import Role, issue_token
+from tdkt import audit, deadletters, migrate
 from tdkt.config import LauncherConfig
 from tdkt.embedded import EmbeddedError
 from tdkt.sample import CommandError, format_summary, headers, import_plan
@@ -33,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     tok.add_argument("--unit", default=None, help="mã đơn vị của người dùng (ví dụ SNV)")
     tok.add_argument("--subject", default="dev", help="định danh người dùng")
     commands.add_parser("rebuild-reports", help="dựng lại số liệu báo cáo từ luồng sự kiện")
+    deadletters.add_parser(commands)
+    audit.add_parser(commands)
+    migrate.add_parser(commands)
     user = commands.add_parser("user", help="tài khoản đăng nhập trang web (cục bộ)").add_subparsers(
         dest="user_command", required=True)
     add = user.add_parser("add", help="thêm một tài khoản")
@@ -61,6 +65,12 @@ def _run(args: argparse.Namespace, config: LauncherConfig) -> int:
         return run_up(config, load_sample=not args.no_sample, sample_dir=SAMPLES)
     if args.command == "import-plan":
         return _import(args, config)
+    if args.command == "dead-letters":
+        return deadletters.run(args, config)
+    if args.command == "audit":
+        return audit.run(args, config)
+    if args.command == "migrate":
+        return migrate.run(args, config)
     if args.command == "user":
         return add_user(args, config)
     if args.command == "token":

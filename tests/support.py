@@ -18,6 +18,7 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 from servicekit.auth import issue_token
 
 TEST_SECRET = "test-signing-key-of-the-tdkt-suite"
+TEST_AUDIT_KEY = "test-audit-key-of-the-tdkt-suite-0123"
 SAMPLE_PLAN = Path(__file__).resolve().parents[1] / "services" / "plan" / "samples" / "157-KH-UBND-2026.txt"
 SAMPLE_UNITS = SAMPLE_PLAN.with_name("units-caobang.yaml")
 T = TypeVar("T")
@@ -37,6 +38,7 @@ class Namespace:
         values: dict[str, Any] = {
             "pg_dsn": self.pg_dsn, "nats_url": self.nats_url, "db_prefix": self.db_prefix,
             "subject_root": self.subject_root, "stream_name": self.stream, "jwt_secret": TEST_SECRET,
+            "audit_key": TEST_AUDIT_KEY,
             "deadline_check_interval_s": 3600,
         }
         values.update(overrides)
@@ -45,7 +47,7 @@ class Namespace:
     def env(self) -> dict[str, str]:
         return {"TDKT_PG_DSN": self.pg_dsn, "TDKT_NATS_URL": self.nats_url, "TDKT_DB_PREFIX": self.db_prefix,
                 "TDKT_SUBJECT_ROOT": self.subject_root, "TDKT_STREAM": self.stream,
-                "TDKT_JWT_SECRET": TEST_SECRET}
+                "TDKT_JWT_SECRET": TEST_SECRET, "TDKT_AUDIT_KEY": TEST_AUDIT_KEY}
 
 
 def token(*roles: str, unit: str | None = None, subject: str = "tester") -> str:
@@ -63,6 +65,31 @@ async def serve(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=30) as client:
             yield client
+
+
+@contextlib.asynccontextmanager
+async def serve_on_port(app: FastAPI) -> AsyncIterator[str]:
+    """Run an app with uvicorn on a free port of this machine (for clients outside the process:
+    the CLI, schemathesis, a browser) until it is ready; its base URL."""
+    import uvicorn
+
+    from tdkt.embedded import free_port
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(300):
+                if server.started and (await client.get(f"{url}/readyz")).status_code == 200:
+                    break
+                assert not task.done(), "the service stopped while starting"
+                await asyncio.sleep(0.1)
+        yield url
+    finally:
+        server.should_exit = True
+        await task
 
 
 async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 20.0, interval: float = 0.05) -> T:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from servicekit.migrate import Migration
 from servicekit.runtime import build_service_app, run_service
 from services.notification.api import ERRORS, router
 from services.notification.inbox_api import ERRORS as INBOX_ERRORS
 from services.notification.inbox_api import router as inbox_router
 from services.notification.runtime import NotificationRuntime
 from services.notification.settings import NotificationSettings
+
+# What the migration step makes before the service runs (servicekit.migrate).
+MIGRATION = Migration()
 
 
 def create_app(settings: NotificationSettings | None = None) -> FastAPI:
@@ -25,4 +29,4 @@ def create_app(settings: NotificationSettings | None = None) -> FastAPI:
 
 
 def main() -> None:
-    run_service(create_app, NotificationSettings())
+    run_service(create_app, NotificationSettings)

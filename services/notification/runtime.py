@@ -35,7 +35,7 @@ class NotificationRuntime(ServiceRuntime):
             subject_root=root, handlers={}, subjects=bus.publisher_subjects(root, PUBLISHERS),
             fallback=self._enqueue, max_deliver=self.settings.consumer_max_deliver)
         dispatcher = self.dispatcher = Dispatcher(self.settings, self.pool)
-        self.spawn("consumer", consumer.run, status=lambda: consumer.status.last_error)
+        self.spawn_consumer(consumer)
         self.spawn("dispatcher", dispatcher.run, status=lambda: dispatcher.status.last_error)
 
     async def _enqueue(self, conn: asyncpg.Connection, event: IntegrationEvent) -> None:

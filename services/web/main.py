@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from servicekit.migrate import Migration
 from servicekit.runtime import build_service_app, run_service
 from services.web.clients.base import ServiceError
 from services.web.pages import (
@@ -33,6 +34,7 @@ from services.web.runtime import WebRuntime
 from services.web.settings import WebSettings
 
 STATIC = Path(__file__).resolve().parent / "static"
+MIGRATION = Migration()  # its own database; the tables (sessions, counters) are made by the service
 ROUTERS = [auth.router, home.router, plan.router, batch.router, inbox.router, dossiers.router, review.router,
            council.router, people.router, reports.router, admin.router, public.router, live.router]
 
@@ -110,4 +112,4 @@ class SecurityHeaders:
 
 
 def main() -> None:
-    run_service(create_app, WebSettings())
+    run_service(create_app, WebSettings)
