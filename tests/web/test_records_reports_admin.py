@@ -57,6 +57,7 @@ def test_administrator_adds_an_account_that_signs_in_with_a_one_time_password(sy
     sign_in(page, base, "quantri")
     page.goto(f"{base}/quan-tri")
     assert "sẵn sàng" in page.inner_text("#h-ss + ul")
+    assert "nomination: không có." in page.inner_text("main"), "each service's dead letters are listed"
     admin.look("trang quản trị")
     page.locator("#a-name").fill("canbo.stc")
     page.locator("#a-full").fill("Nông Thị Thảo")

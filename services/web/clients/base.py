@@ -52,6 +52,13 @@ class Api:
         clean = {k: v for k, v in params.items() if v is not None and v != ""}
         return (await self.call("GET", path, params=clean)).json()
 
+    async def dead_letters(self) -> list[dict[str, Any]]:
+        """Events this service could not apply (every service answers this, admins only)."""
+        return await self.get("/admin/dead-letters")  # type: ignore[no-any-return]
+
+    async def replay(self, letter_id: int) -> dict[str, Any]:
+        return await self.post(f"/admin/dead-letters/{letter_id}/replay")  # type: ignore[no-any-return]
+
     async def post(self, path: str, body: Any = None, **kwargs: Any) -> Any:
         response = await self.call("POST", path, json=body, **kwargs) if body is not None or not kwargs \
             else await self.call("POST", path, **kwargs)

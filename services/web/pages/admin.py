@@ -42,14 +42,18 @@ async def overview(request: Request, person: Person = Admin) -> HTMLResponse:
 
 async def _overview(request: Request, person: Person, created: str | None = None) -> HTMLResponse:
     runtime, api = runtime_of(request), apis(request, person)
-    units, subscriptions, versions, catalogue, rules, consumer, *ready = await asyncio.gather(
+    services = {"plan": api.plan, "nomination": api.nomination, "notification": api.notification,
+                "reporting": api.reporting}
+    units, subscriptions, versions, catalogue, rules, consumer, *rest = await asyncio.gather(
         _safe(api.plan.units()), _safe(api.notification.subscriptions()), _safe(api.nomination.catalogue_versions()),
         _safe(api.nomination.catalogue_status()), _safe(api.nomination.rules_status()), _safe(api.reporting.consumer()),
-        *(_readiness(http) for http in runtime.http.values()))
+        *(_readiness(http) for http in runtime.http.values()), *(_safe(s.dead_letters()) for s in services.values()))
+    ready, letters = rest[:len(runtime.http)], rest[len(runtime.http):]
     accounts = await asyncio.to_thread(runtime.accounts.all) if runtime.accounts else None
     return render(request, "admin.html", title="Quản trị", units=units, subscriptions=subscriptions,
                   versions=versions, catalogue=catalogue, rules=rules, consumer=consumer,
                   readiness=dict(zip(runtime.http, ready, strict=True)), accounts=accounts,
+                  letters=dict(zip(services, letters, strict=True)),
                   all_roles=[r.value for r in Role], errors={}, created=created)
 
 
@@ -95,6 +99,19 @@ async def change_account(name: str, request: Request, person: Person = Admin) ->
     except AccountError as error:
         return redirect("/quan-tri#tai-khoan", str(error))
     return redirect("/quan-tri#tai-khoan", f"Đã cập nhật tài khoản {name}.")
+
+
+@router.post("/quan-tri/thu-loi/{service}/{letter_id}")
+async def replay(service: str, letter_id: int, request: Request, person: Person = Admin) -> Response:
+    await checked_form(request, person)
+    api = apis(request, person)
+    target = {"plan": api.plan, "nomination": api.nomination, "notification": api.notification,
+              "reporting": api.reporting}.get(service)
+    if target is None:
+        return redirect("/quan-tri")
+    result = await target.replay(letter_id)
+    message = "Đã áp dụng lại." if result.get("replayed") else f"Vẫn lỗi: {result.get('error') or ''}"
+    return redirect("/quan-tri#thu-loi", message)
 
 
 @router.get("/quan-tri/webhook/{subscription_id}", response_class=HTMLResponse)
