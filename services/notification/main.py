@@ -5,15 +5,18 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from servicekit.migrate import Migration
+from servicekit.natsauth import BusAccess
 from servicekit.runtime import build_service_app, run_service
 from services.notification.api import ERRORS, router
 from services.notification.inbox_api import ERRORS as INBOX_ERRORS
 from services.notification.inbox_api import router as inbox_router
-from services.notification.runtime import NotificationRuntime
+from services.notification.runtime import CONSUMER, NotificationRuntime
 from services.notification.settings import NotificationSettings
 
-# What the migration step makes before the service runs (servicekit.migrate).
+# What the migration step makes before the service runs (servicekit.migrate), and what it
+# may do on the bus (servicekit.natsauth).
 MIGRATION = Migration()
+BUS = BusAccess(consumers=(CONSUMER,))
 
 
 def create_app(settings: NotificationSettings | None = None) -> FastAPI:

@@ -1,5 +1,6 @@
-"""Live updates: the web service follows the bus with an ephemeral consumer (new messages only)
-and hands each event to the open pages allowed to see it, as server-sent events."""
+"""Live updates: the web service follows the bus (a plain NATS subscription to the plan and
+nomination subjects: ephemeral, new messages only, nothing acknowledged or stored) and hands each
+event to the open pages allowed to see it, as server-sent events."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from nats.aio.client import Client
 from nats.errors import TimeoutError as NatsTimeout
-from nats.js import JetStreamContext
-from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from services.web.format import event_line
 from services.web.sessions import Person
@@ -66,14 +66,22 @@ class Hub:
                     listener.queue.put_nowait(update)
 
 
-async def follow(js: JetStreamContext, subject_root: str, hub: Hub, stop: asyncio.Event) -> None:
+FOLLOWS = ("plan.>", "nomination.>")  # below the subject root; the NATS user may read only these
+
+
+async def follow(nc: Client, subject_root: str, hub: Hub, stop: asyncio.Event) -> None:
     """Until `stop`: every new event of the plan and nomination services into the hub."""
-    subscription = await js.subscribe(f"{subject_root}.>", ordered_consumer=True,
-                                      config=ConsumerConfig(deliver_policy=DeliverPolicy.NEW))
+    queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=10_000)
+
+    async def received(message: Any) -> None:
+        with contextlib.suppress(asyncio.QueueFull):
+            queue.put_nowait(message)
+
+    subscriptions = [await nc.subscribe(f"{subject_root}.{subject}", cb=received) for subject in FOLLOWS]
     try:
         while not stop.is_set():
             try:
-                message = await subscription.next_msg(timeout=0.5)
+                message = await asyncio.wait_for(queue.get(), 0.5)
             except (TimeoutError, NatsTimeout):
                 continue
             parts = message.subject.split(".")
@@ -82,5 +90,6 @@ async def follow(js: JetStreamContext, subject_root: str, hub: Hub, stop: asynci
             with contextlib.suppress(ValueError):
                 hub.publish(parts[2], json.loads(message.data))
     finally:
-        with contextlib.suppress(Exception):
-            await subscription.unsubscribe()
+        for subscription in subscriptions:
+            with contextlib.suppress(Exception):
+                await subscription.unsubscribe()

@@ -12,8 +12,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.migrate import Migration
+from servicekit.natsauth import BusAccess
 from servicekit.runtime import build_service_app, run_service
 from services.web.clients.base import ServiceError
+from services.web.live import FOLLOWS
 from services.web.pages import (
     admin,
     auth,
@@ -35,6 +37,7 @@ from services.web.settings import WebSettings
 
 STATIC = Path(__file__).resolve().parent / "static"
 MIGRATION = Migration()  # its own database; the tables (sessions, counters) are made by the service
+BUS = BusAccess(publishes=False, follows=FOLLOWS)  # reads the events its pages show, publishes none
 ROUTERS = [auth.router, home.router, plan.router, batch.router, inbox.router, dossiers.router, review.router,
            council.router, people.router, reports.router, admin.router, public.router, live.router]
 

@@ -75,7 +75,8 @@ class WebRuntime(ServiceRuntime):
     async def _follow(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
-                await live.follow(self.js, self.settings.subject_root, self.hub, stop)
+                assert self.nats is not None
+                await live.follow(self.nats, self.settings.subject_root, self.hub, stop)
             except Exception:
                 log.exception("following the bus failed; again in 1 s")
                 with contextlib.suppress(asyncio.TimeoutError):
