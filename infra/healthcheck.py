@@ -1,7 +1,7 @@
 """Container HEALTHCHECK: GET /healthz of the service this container runs.
 
 The slim image has no curl, so the check is this file run by the image's Python. One image
-runs any of the four services (`python -m services.<name>`); the service is read from the
+runs any of the five services (`python -m services.<name>`); the service is read from the
 command line of PID 1 and its port from `TDKT_<NAME>_PORT` (else the service's default).
 `TDKT_HEALTHCHECK_URL` overrides all of that. Exit 0 = healthy, 1 = unhealthy.
 """
@@ -12,7 +12,7 @@ import os
 import sys
 import urllib.request
 
-DEFAULT_PORTS = {"plan": 8001, "nomination": 8002, "notification": 8003, "reporting": 8004}
+DEFAULT_PORTS = {"web": 8000, "plan": 8001, "nomination": 8002, "notification": 8003, "reporting": 8004}
 
 
 def service_name() -> str | None:

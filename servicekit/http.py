@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from servicekit.audit import AggregateNotFoundError
 from servicekit.auth import AuthError, ForbiddenError, TokenVerifier, policy_of
 from servicekit.deadletters import DeadLetterNotFoundError
+from servicekit.docs import self_hosted_docs
 from servicekit.guard import describe_guard, guard_request, printable
 from servicekit.health import Readiness
 from servicekit.health import router as health_router
@@ -245,7 +246,8 @@ def create_service_app(
     body_limits: Mapping[str, int] | None = None,
 ) -> FastAPI:
     app = FastAPI(title=title, description=description, version="1.0", lifespan=lifespan,
-                  dependencies=[Depends(guard_request)])
+                  dependencies=[Depends(guard_request)], docs_url=None, redoc_url=None)
+    self_hosted_docs(app)
     app.state.settings = settings
     app.state.readiness = Readiness()
     app.state.verifier = TokenVerifier(settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
@@ -37,6 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_parser(commands)
     migrate.add_parser(commands)
     bus.add_parser(commands)
+    user = commands.add_parser("user", help="tài khoản đăng nhập trang web (cục bộ)").add_subparsers(
+        dest="user_command", required=True)
+    add = user.add_parser("add", help="thêm một tài khoản")
+    add.add_argument("name", help="tên đăng nhập (chữ thường không dấu)")
+    add.add_argument("--unit", default=None, help="mã đơn vị (ví dụ SNV)")
+    add.add_argument("--roles", required=True,
+                     help=f"vai trò, cách nhau bởi dấu phẩy: {', '.join(r.value for r in Role)}")
+    add.add_argument("--password", default=None, help="mật khẩu (không ghi: hỏi khi chạy)")
+    add.add_argument("--full-name", default="", help="họ và tên hiển thị")
     args = parser.parse_args(argv)
     config = LauncherConfig.from_env()
     try:
@@ -64,6 +74,8 @@ def _run(args: argparse.Namespace, config: LauncherConfig) -> int:
         return migrate.run(args, config)
     if args.command == "integrator":
         return bus.run(args, config)
+    if args.command == "user":
+        return add_user(args, config)
     if args.command == "token":
         roles = [r.strip() for r in args.roles.split(",") if r.strip()]
         unknown = [r for r in roles if r not in {role.value for role in Role}]
@@ -75,6 +87,24 @@ def _run(args: argparse.Namespace, config: LauncherConfig) -> int:
         response = client.post("/admin/rebuild")
     print("Đang dựng lại số liệu báo cáo từ đầu luồng sự kiện." if response.status_code == 202 else response.text)
     return 0 if response.status_code == 202 else 1
+
+
+def add_user(args: argparse.Namespace, config: LauncherConfig) -> int:
+    from services.web.accounts import AccountError, AccountStore
+
+    password = args.password
+    if password is None:
+        password = getpass.getpass("Mật khẩu: ")
+        if getpass.getpass("Nhập lại mật khẩu: ") != password:
+            raise CommandError("Hai lần nhập mật khẩu không giống nhau.")
+    roles = [r.strip() for r in args.roles.split(",") if r.strip()]
+    try:
+        AccountStore(config.accounts_file).add(args.name, unit=args.unit, roles=roles, password=password,
+                                               full_name=args.full_name)
+    except AccountError as error:
+        raise CommandError(str(error)) from None
+    print(f"Đã thêm tài khoản {args.name} ({', '.join(roles)}{', ' + args.unit if args.unit else ''}).")
+    return 0
 
 
 def _import(args: argparse.Namespace, config: LauncherConfig) -> int:

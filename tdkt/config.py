@@ -8,8 +8,8 @@ from pathlib import Path
 
 from servicekit.secretfiles import read_or_create_secret
 
-SERVICES = ("plan", "nomination", "notification", "reporting")
-DEFAULT_PORTS = {"plan": 8001, "nomination": 8002, "notification": 8003, "reporting": 8004}
+SERVICES = ("web", "plan", "nomination", "notification", "reporting")
+DEFAULT_PORTS = {"web": 8000, "plan": 8001, "nomination": 8002, "notification": 8003, "reporting": 8004}
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,16 @@ class LauncherConfig:
 
     def url(self, service: str) -> str:
         return f"http://{self.host}:{self.ports[service]}"
+
+    @property
+    def accounts_file(self) -> Path:
+        """The local accounts of the web pages (`tdkt user add`)."""
+        return Path(os.environ.get("TDKT_WEB_ACCOUNTS_FILE") or self.data_dir / "accounts.json")
+
+    def web_env(self) -> dict[str, str]:
+        """Where the web service finds the four services and its accounts."""
+        env = {f"TDKT_WEB_{name.upper()}_URL": self.url(name) for name in SERVICES if name != "web"}
+        return {**env, "TDKT_WEB_ACCOUNTS_FILE": str(self.accounts_file), "TDKT_WEB_PUBLIC_URL": self.url("web")}
 
     def jwt_secret(self) -> str:
         """TDKT_JWT_SECRET, else the local signing key kept in the data folder."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -88,7 +89,7 @@ class System:
                **nats_users,
                "TDKT_PG_DSN": pg_dsn, "TDKT_NATS_URL": nats_url, "TDKT_JWT_SECRET": self.config.jwt_secret(),
                "TDKT_AUDIT_KEY": self.config.audit_key(),
-               "PYTHONUNBUFFERED": "1"}
+               "PYTHONUNBUFFERED": "1", **self.config.web_env()}
         for name in SERVICES:
             env[f"TDKT_{name.upper()}_PORT"] = str(self.config.ports[name])
             env[f"TDKT_{name.upper()}_HOST"] = self.config.host
@@ -150,6 +151,7 @@ def run_up(config: LauncherConfig, load_sample: bool, sample_dir: Path) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     print("Khởi động hệ thống TĐKT …", flush=True)
+    first_administrator(config)
     try:
         system.start()
         if load_sample:
@@ -163,9 +165,24 @@ def run_up(config: LauncherConfig, load_sample: bool, sample_dir: Path) -> int:
     return 0
 
 
+def first_administrator(config: LauncherConfig) -> None:
+    """On the first start: an administrator `admin` with a one-time password, printed once."""
+    from services.web.accounts import AccountStore
+
+    store = AccountStore(config.accounts_file)
+    if store.has_admin():
+        return
+    password = secrets.token_urlsafe(12)
+    store.add("admin", unit="SNV", roles=["admin"], password=password, full_name="Quản trị hệ thống",
+              must_change_password=True)
+    print(f"· Tài khoản quản trị đầu tiên: admin / {password}  (mật khẩu dùng một lần, đổi khi đăng nhập)\n"
+          "  Thêm người dùng: tdkt user add TEN --unit SNV --roles appraiser", flush=True)
+
+
 def _print_urls(config: LauncherConfig) -> None:
-    print("\nHệ thống TĐKT đang chạy:")
-    for name in SERVICES:
+    print(f"\nMở {config.url('web')} để làm việc (đăng nhập bằng tài khoản tạo với `tdkt user add`).")
+    print("Hệ thống TĐKT đang chạy:")
+    for name in SERVICES[1:]:
         print(f"  {name:<13} {config.url(name)}/docs")
     print(f"  dữ liệu       {config.data_dir}   (nhật ký: {config.data_dir / 'logs'})")
     print("  mã truy cập:  tdkt token --roles planner,admin")

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
 K8S = INFRA / "k8s"
 
-SERVICES = {"plan": 8001, "nomination": 8002, "notification": 8003, "reporting": 8004}
+SERVICES = {"web": 8000, "plan": 8001, "nomination": 8002, "notification": 8003, "reporting": 8004}
 REQUIRED_SECRETS = ("POSTGRES_PASSWORD", "TDKT_JWT_SECRET")
 
 # ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?message}, ${VAR?message}, ${VAR:+x}
@@ -162,7 +162,7 @@ def uncommented(text: str) -> str:
 # compose.yaml
 # ---------------------------------------------------------------------------------------
 
-def test_compose_runs_the_four_services_with_their_modules(compose: dict[str, Any]) -> None:
+def test_compose_runs_the_five_services_with_their_modules(compose: dict[str, Any]) -> None:
     services = app_services(compose)
     assert set(services) == set(SERVICES)
     for name, spec in services.items():
@@ -498,6 +498,7 @@ def test_consumers_scale_out_and_single_writers_do_not() -> None:
     replicas = {name: d["spec"]["replicas"] for name, d in deployments().items()}
     assert replicas["notification"] >= 2 and replicas["reporting"] >= 2
     assert replicas["plan"] == 1, "plan's in-process projection must run once"
+    assert replicas["web"] >= 2, "sessions live in PostgreSQL: the pages scale out"
 
 
 def test_configmap_sets_three_stream_replicas_and_known_settings() -> None:
@@ -535,7 +536,7 @@ def test_nats_helm_values_three_servers_file_storage_fsync_always() -> None:
     assert jetstream["merge"]["sync_interval"] == "always"
 
 
-def test_cnpg_example_has_one_standby_and_the_four_databases() -> None:
+def test_cnpg_example_has_one_standby_and_the_five_databases() -> None:
     docs = load_yaml_all(K8S / "postgres-cnpg.yaml")
     (cluster,) = [d for d in docs if d["kind"] == "Cluster"]
     assert cluster["spec"]["instances"] == 2
@@ -598,3 +599,19 @@ def test_the_migration_step_runs_before_the_services_everywhere() -> None:
     assert "migrate-job.yaml" in load_yaml(K8S / "kustomization.yaml")["resources"]
     sql = (INFRA / "postgres" / "init-databases.sql").read_text(encoding="utf-8")
     assert "CREATE DATABASE" not in uncommented(sql), "the service databases come from tdkt migrate"
+
+
+def test_the_web_service_finds_the_four_services_in_every_deployment(compose: dict[str, Any]) -> None:
+    """compose and the ConfigMap point the pages at each service by its name and port."""
+    (config,) = [doc for _, doc in k8s_documents()
+                 if doc["kind"] == "ConfigMap" and doc["metadata"]["name"] == "tdkt-config"]
+    web_env = compose["services"]["web"]["environment"]
+    for service, port in SERVICES.items():
+        if service == "web":
+            continue
+        key = f"TDKT_WEB_{service.upper()}_URL"
+        assert web_env[key] == f"http://{service}:{port}", key
+        assert config["data"][key] == f"http://{service}:{port}", key
+    conf = (INFRA / "nats" / "accounts.conf").read_text(encoding="utf-8")
+    web_user = conf.split('user: "web"', 1)[1].split("user:", 1)[0]
+    assert '"tdkt.>"' not in web_user.split("publish", 1)[1].split("subscribe", 1)[0], "the pages publish no event"

@@ -16,7 +16,7 @@ import httpx
 from tdkt.embedded import free_port
 from tests.support import TEST_SECRET
 
-SERVICES = ("plan", "nomination", "notification", "reporting")
+SERVICES = ("web", "plan", "nomination", "notification", "reporting")
 
 
 class TdktUp:

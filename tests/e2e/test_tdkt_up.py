@@ -104,8 +104,11 @@ def test_tdkt_up_loads_the_sample_plan_and_prints_where_each_api_is(tdkt_up) -> 
     system = tdkt_up().start()
     try:
         text = system.text()
+        addresses = text.split("Mở ", 1)[1]
+        assert addresses.startswith(f"{system.url('web')} "), "the pages' address comes first"
+        assert "Tài khoản quản trị đầu tiên: admin / " in text
         for service in ("plan", "nomination", "notification", "reporting"):
-            assert f"{system.url(service)}/docs" in text
+            assert f"{system.url(service)}/docs" in addresses
         assert "Kế hoạch 157/KH-UBND ngày 22/01/2026" in text
         assert "PostgreSQL (nhúng)" in text and "sync_interval: always" in text
     finally:

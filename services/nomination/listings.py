@@ -1,0 +1,74 @@
+"""Reads the web pages need: a dossier's timeline (its stored events, in words) and the list of
+council sessions (so members and the secretary can find theirs)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from services.nomination.council.domainmodel import CouncilSession
+from services.nomination.dossiers.api import ActorDep, RuntimeDep
+
+router = APIRouter(tags=["dossiers"])
+LABELS = {
+    "Created": "Mở hồ sơ", "Edited": "Sửa hồ sơ", "DocumentAttached": "Đính kèm tài liệu",
+    "DocumentRemoved": "Gỡ tài liệu", "UnitCouncilRecorded": "Ghi kết quả bình xét của đơn vị",
+    "Submitted": "Trình hồ sơ", "Returned": "Trả lại để bổ sung", "Accepted": "Tiếp nhận để thẩm định",
+    "ConsultationRequested": "Xin ý kiến hiệp y", "ConsultationRecorded": "Ghi ý kiến hiệp y",
+    "ConsultationFinished": "Kết thúc xin ý kiến", "PutOnHold": "Tạm dừng xét", "Resumed": "Tiếp tục xét",
+    "Appraised": "Kết luận thẩm định", "NoticeStarted": "Bắt đầu công khai", "NoticeCommented": "Nhận ý kiến góp ý",
+    "NoticeClosed": "Kết thúc công khai", "CouncilVoted": "Hội đồng bỏ phiếu", "SentForDecision": "Trình ký quyết định",
+    "Decided": "Quyết định khen thưởng", "Forwarded": "Trình cấp Nhà nước", "CentralDecided": "Cấp Nhà nước quyết định",
+    "Rejected": "Không khen thưởng", "Conferred": "Trao tặng", "Revoked": "Hủy quyết định khen thưởng",
+    "BecameLate": "Quá thời hạn xử lý",
+}
+# What each step's words may show (never the nominee's identifiers).
+DETAILS = ("reasons", "filename", "number", "submission_number", "reason", "agencies", "agency", "ground", "note",
+           "content", "notice_until", "due")
+
+
+def _words(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(_words(v) for v in value)
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def timeline_of(events: Any) -> list[dict[str, Any]]:
+    rows = []
+    for event in events:
+        name = type(event).__name__
+        detail = "; ".join(_words(getattr(event, k)) for k in DETAILS if getattr(event, k, None))
+        if name == "CouncilVoted":
+            detail = "thông qua" if getattr(event, "passed", False) else "không thông qua"
+        rows.append({"event": name, "label": LABELS.get(name, name), "at": getattr(event, "timestamp", None),
+                     "by": getattr(event, "by", None) or getattr(event, "created_by", None), "detail": detail,
+                     "version": event.originator_version})
+    return rows
+
+
+@router.get("/dossiers/{dossier_id}/timeline")
+async def timeline(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> list[dict[str, Any]]:
+    """The dossier's steps in order: when, what, by whom (for its readers)."""
+    await runtime.call(runtime.drafting.for_reading, dossier_id, actor)
+    return await runtime.call(lambda: timeline_of(runtime.app.repository.event_store.get(dossier_id)))
+
+
+@router.get("/council/sessions", tags=["council"])
+async def sessions(runtime: RuntimeDep, actor: ActorDep) -> list[dict[str, Any]]:
+    """Every council session, newest first: title, day, agenda size, closed or not."""
+    def read() -> list[dict[str, Any]]:
+        topic = f"{CouncilSession.__module__}:{CouncilSession.__qualname__}.Opened"
+        opened = runtime.app.recorder.select_notifications(start=None, limit=10_000, topics=[topic])
+        found = [runtime.council.get(n.originator_id) for n in opened]
+        return [{"session_id": s.id, "title": s.title, "held_on": s.held_on, "closed": s.closed,
+                 "dossiers": len(s.agenda), "members": s.members} for s in found]
+
+    rows: list[dict[str, Any]] = await runtime.call(read)
+    return sorted(rows, key=lambda s: (s["held_on"], s["title"]), reverse=True)
+
+

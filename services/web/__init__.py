@@ -1,0 +1,1 @@
+"""The pages where people work: server-rendered, a client of the four services' APIs."""

@@ -1,0 +1,1 @@
+"""One client module per service: every call the pages make to that service's HTTP API."""
