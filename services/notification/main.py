@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from fastapi import FastAPI
 
 from servicekit.runtime import build_service_app, run_service
@@ -10,12 +13,15 @@ from services.notification.inbox_api import ERRORS as INBOX_ERRORS
 from services.notification.inbox_api import router as inbox_router
 from services.notification.runtime import NotificationRuntime
 from services.notification.settings import NotificationSettings
+from services.notification.targets import Resolver
 
 
-def create_app(settings: NotificationSettings | None = None) -> FastAPI:
+def create_app(settings: NotificationSettings | None = None, *, resolver: Resolver | None = None,
+               clock: Callable[[], datetime] | None = None) -> FastAPI:
+    """The service; tests inject the name resolver of webhook targets and the clock."""
     settings = settings or NotificationSettings()
     return build_service_app(
-        NotificationRuntime(settings),
+        NotificationRuntime(settings, resolver=resolver, clock=clock),
         title="TĐKT — Thông báo (notification service)",
         description="Webhook cho hệ thống khác: mọi sự kiện TĐKT gửi đi dưới dạng CloudEvents có chữ ký; "
                     "hộp thư của đơn vị: hồ sơ bị trả lại, có quyết định, không được khen thưởng, quá hạn.",

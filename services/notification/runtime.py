@@ -3,6 +3,9 @@ into messages in the units' inbox), and the dispatcher that calls the webhooks."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 import asyncpg
 
 from contracts import IntegrationEvent
@@ -11,7 +14,9 @@ from servicekit.consumer import EventConsumer
 from servicekit.runtime import ServiceRuntime
 from services.notification import inbox, store
 from services.notification.dispatcher import Dispatcher
+from services.notification.secrets import SecretBox
 from services.notification.settings import NotificationSettings
+from services.notification.targets import Resolver, TargetGuard
 
 CONSUMER = "notification-webhooks"
 PUBLISHERS = ["plan", "nomination"]
@@ -20,21 +25,24 @@ PUBLISHERS = ["plan", "nomination"]
 class NotificationRuntime(ServiceRuntime):
     settings: NotificationSettings
 
-    def __init__(self, settings: NotificationSettings) -> None:
-        super().__init__(settings)
+    def __init__(self, settings: NotificationSettings, *, resolver: Resolver | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__(settings, clock)
         self.shutdown_timeout = settings.dispatch_timeout_s + 5
+        self.guard = TargetGuard(settings, resolver)
+        self.box = SecretBox(settings)
         self.consumer: EventConsumer | None = None
         self.dispatcher: Dispatcher | None = None
 
     async def start(self) -> None:
-        await store.create_schema(self.pool)
+        await store.create_schema(self.pool, self.box)
         await inbox.create_schema(self.pool)
         root = self.settings.subject_root
         consumer = self.consumer = EventConsumer(
             name=CONSUMER, js=self.js, pool=self.pool, stream=self.settings.stream_name,
             subject_root=root, handlers={}, subjects=bus.publisher_subjects(root, PUBLISHERS),
             fallback=self._enqueue, max_deliver=self.settings.consumer_max_deliver)
-        dispatcher = self.dispatcher = Dispatcher(self.settings, self.pool)
+        dispatcher = self.dispatcher = Dispatcher(self.settings, self.pool, self.guard, self.box, self.now)
         self.spawn("consumer", consumer.run, status=lambda: consumer.status.last_error)
         self.spawn("dispatcher", dispatcher.run, status=lambda: dispatcher.status.last_error)
 
