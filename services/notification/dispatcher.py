@@ -120,7 +120,7 @@ class Dispatcher:
             await conn.execute("SELECT pg_advisory_unlock($1)", lock_key(subscription_id))
         for subscription_id, row in rows.items():
             hook = Hook(subscription_id, row["url"], row["content_mode"], row["window"],
-                        [secret for secret, _ in keys.get(subscription_id, [])])
+                        keys.get(subscription_id, []))
             if subscription_id in self.senders:
                 self.senders[subscription_id].sender.hook = hook
             elif await conn.fetchval("SELECT pg_try_advisory_lock($1)", lock_key(subscription_id)):
@@ -132,7 +132,7 @@ class Dispatcher:
         self.senders[hook.id] = served
 
     def _sender(self, hook: Hook) -> Sender:
-        return Sender(hook, self.pool, self.client, self.guard, self.recorder, self.settings)
+        return Sender(hook, self.pool, self.client, self.guard, self.recorder, self.settings, self.clock)
 
     async def _supervise(self, served: Served) -> None:
         """Run a sender until stopped; a database error restarts it from what is recorded."""

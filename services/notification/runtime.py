@@ -3,6 +3,7 @@ into messages in the units' inbox), and the dispatcher that calls the webhooks."
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
@@ -14,11 +15,13 @@ from servicekit.consumer import EventConsumer
 from servicekit.runtime import ServiceRuntime
 from services.notification import inbox, store
 from services.notification.dispatcher import Dispatcher
+from services.notification.leader import run_as_leader
 from services.notification.secrets import SecretBox
 from services.notification.settings import NotificationSettings
 from services.notification.targets import Resolver, TargetGuard
 
 CONSUMER = "notification-webhooks"
+CONSUMER_LOCK = 7_310_006  # one replica consumes at a time, so deliveries keep the bus's order
 PUBLISHERS = ["plan", "nomination"]
 
 
@@ -43,8 +46,13 @@ class NotificationRuntime(ServiceRuntime):
             subject_root=root, handlers={}, subjects=bus.publisher_subjects(root, PUBLISHERS),
             fallback=self._enqueue, max_deliver=self.settings.consumer_max_deliver)
         dispatcher = self.dispatcher = Dispatcher(self.settings, self.pool, self.guard, self.box, self.now)
-        self.spawn("consumer", consumer.run, status=lambda: consumer.status.last_error)
+        self.spawn("consumer", self._consume, status=lambda: consumer.status.last_error)
         self.spawn("dispatcher", dispatcher.run, status=lambda: dispatcher.status.last_error)
+
+    async def _consume(self, stop: asyncio.Event) -> None:
+        assert self.consumer is not None
+        await run_as_leader(self.settings.dsn_for(), CONSUMER_LOCK, self.consumer.run, stop,
+                            self.settings.dispatch_poll_interval_s)
 
     async def _enqueue(self, conn: asyncpg.Connection, event: IntegrationEvent) -> None:
         """Webhook deliveries and the unit's inbox message, in the consumer's one transaction."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import secrets
 from base64 import b64decode, b64encode
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -68,12 +67,12 @@ async def rotate(conn: asyncpg.Connection, box: SecretBox, subscription_id: UUID
 
 
 async def in_force(pool: asyncpg.Pool | asyncpg.Connection, box: SecretBox,
-                   subscription_ids: list[UUID], now: datetime) -> dict[UUID, list[tuple[str, Any]]]:
+                   subscription_ids: list[UUID], now: datetime) -> dict[UUID, list[tuple[str, datetime | None]]]:
     """Each subscription's secrets in force, newest first, with when each retires."""
     rows = await pool.fetch(
         "SELECT subscription_id, sealed, retire_at FROM subscription_secrets WHERE subscription_id = ANY ($1) "
         "AND (retire_at IS NULL OR retire_at > $2) ORDER BY id DESC", subscription_ids, now)
-    found: dict[UUID, list[tuple[str, Any]]] = {}
+    found: dict[UUID, list[tuple[str, datetime | None]]] = {}
     for row in rows:
         sid = row["subscription_id"]
         found.setdefault(sid, []).append((box.open(row["sealed"], sid), row["retire_at"]))

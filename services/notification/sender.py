@@ -9,7 +9,9 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
@@ -31,7 +33,11 @@ class Hook:
     url: str
     mode: str
     window: int
-    secrets: list[str] = field(default_factory=list)
+    secrets: list[tuple[str, datetime | None]] = field(default_factory=list)  # newest first, with retire time
+
+    def signing(self, now: datetime) -> list[str]:
+        """The secrets that sign a call made now: every one not yet retired."""
+        return [secret for secret, retire_at in self.secrets if retire_at is None or retire_at > now]
 
 
 @dataclass
@@ -43,8 +49,9 @@ class SenderCounts:
 
 class Sender:
     def __init__(self, hook: Hook, pool: asyncpg.Pool, client: httpx.AsyncClient, guard: TargetGuard,
-                 recorder: Recorder, settings: NotificationSettings) -> None:
+                 recorder: Recorder, settings: NotificationSettings, clock: Callable[[], datetime]) -> None:
         self.hook = hook
+        self.clock = clock
         self.pool = pool
         self.client = client
         self.guard = guard
@@ -107,7 +114,8 @@ class Sender:
             self._more = True  # the safety net, should a NOTIFY have been missed
 
     async def _call(self, lane: Lane, pending: Pending) -> None:
-        outcome = await webhook.post(self.client, self.guard, self.hook.url, self.hook.secrets, pending.headers,
+        secrets = self.hook.signing(self.clock())
+        outcome = await webhook.post(self.client, self.guard, self.hook.url, secrets, pending.headers,
                                      pending.body, mode=self.hook.mode, time_limit=self.settings.dispatch_timeout_s)
         self._finished(lane, pending, outcome)
 
