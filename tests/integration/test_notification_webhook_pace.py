@@ -107,7 +107,7 @@ async def test_two_replicas_deliver_each_event_once_and_one_takes_over(ns: Names
     async with stack:
         one = await stack.enter_async_context(serve(notification_app(ns)))
         await subscribe(one, receiver.url)
-        async with serve(notification_app(ns)) as two:
+        async with serve(notification_app(ns)):
             await publish(ns, first_batch)
 
             async def first_received():
