@@ -44,7 +44,7 @@ def known_event_types() -> list[str]:
 
 
 def get_runtime(request: Request) -> NotificationRuntime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    return request.app.state.runtime
 
 
 RuntimeDep = Annotated[NotificationRuntime, Depends(get_runtime)]

@@ -21,9 +21,9 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-import httpx
 
 from services.notification import secrets
+from services.notification.http1 import Http1Pool
 from services.notification.recorder import Recorder
 from services.notification.secrets import SecretBox
 from services.notification.sender import Hook, Sender
@@ -59,10 +59,7 @@ class Dispatcher:
         self.guard = guard
         self.box = box
         self.clock = clock
-        self.client = httpx.AsyncClient(
-            follow_redirects=False, timeout=settings.dispatch_timeout_s, trust_env=False,
-            headers={"user-agent": "tdkt-notification/1.0"},
-            limits=httpx.Limits(max_connections=512, max_keepalive_connections=256))
+        self.client = Http1Pool()
         self.recorder = Recorder(pool, batch=settings.dispatch_batch)
         self.status = DispatcherStatus()
         self.senders: dict[UUID, Served] = {}

@@ -11,14 +11,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import asyncpg
 
 log = logging.getLogger(__name__)
+Work = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 
-async def run_as_leader(dsn: str, key: int, work: Callable[[asyncio.Event], Awaitable[None]],
+async def run_as_leader(dsn: str, key: int, work: Work,
                         stop: asyncio.Event, interval_s: float) -> None:
     """Run `work` while this replica holds lock `key`; retry for it every `interval_s`."""
     while not stop.is_set():
@@ -38,7 +40,7 @@ async def run_as_leader(dsn: str, key: int, work: Callable[[asyncio.Event], Awai
                 await conn.close()
 
 
-async def _lead(conn: asyncpg.Connection, work: Callable[[asyncio.Event], Awaitable[None]],
+async def _lead(conn: asyncpg.Connection, work: Work,
                 stop: asyncio.Event, interval_s: float) -> None:
     lost = asyncio.Event()
     conn.add_termination_listener(lambda _: lost.set())

@@ -15,10 +15,10 @@ from datetime import datetime
 from uuid import UUID
 
 import asyncpg
-import httpx
 
 from services.notification import webhook
 from services.notification.circuit import Circuit
+from services.notification.http1 import Http1Pool
 from services.notification.lanes import Lane, Lanes, Pending
 from services.notification.recorder import Recorder
 from services.notification.settings import NotificationSettings
@@ -48,7 +48,7 @@ class SenderCounts:
 
 
 class Sender:
-    def __init__(self, hook: Hook, pool: asyncpg.Pool, client: httpx.AsyncClient, guard: TargetGuard,
+    def __init__(self, hook: Hook, pool: asyncpg.Pool, client: Http1Pool, guard: TargetGuard,
                  recorder: Recorder, settings: NotificationSettings, clock: Callable[[], datetime]) -> None:
         self.hook = hook
         self.clock = clock

@@ -136,18 +136,17 @@ async def enqueue(conn: asyncpg.Connection, event: IntegrationEvent, root: str) 
     envelope = wrap(event, root)
     headers = dict(envelope.headers)
     propagate.inject(headers)  # the consumer's span: the trace goes on to the webhook call
-    rows = await conn.fetch(
-        "WITH turn AS (SELECT pg_advisory_xact_lock($5)) "
+    added = await conn.fetchval(
+        "WITH turn AS (SELECT pg_advisory_xact_lock($5)), added AS ("
         "INSERT INTO deliveries (subscription_id, event_id, ce_type, headers, body, ordering_key) "
         "SELECT s.id, $1, $2, $3::jsonb, $4, CASE WHEN s.ordering = 'subject' THEN $6 ELSE '' END "
         "FROM subscriptions s, turn WHERE s.active "
         "AND (cardinality(s.event_types) = 0 OR $2 = ANY (s.event_types)) "
-        "ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id",
+        "ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id) "
+        "SELECT count(*) FROM added, LATERAL (SELECT pg_notify($7, '') FROM added LIMIT 1) AS told",
         event.event_id, event.ce_type(), json.dumps(headers), envelope.body.decode(), ENQUEUE_LOCK,
-        event.cloudevent_subject())
-    if rows:
-        await conn.execute("SELECT pg_notify($1, '')", CHANNEL)
-    return len(rows)
+        event.cloudevent_subject(), CHANNEL)
+    return int(added)
 
 
 async def list_deliveries(pool: asyncpg.Pool, subscription_id: UUID, *, status: str | None,

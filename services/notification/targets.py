@@ -44,11 +44,11 @@ def internal(address: IP) -> bool:
 
 @dataclass(frozen=True)
 class Target:
-    """Where one call goes: the checked address, and the name the request must carry."""
+    """Where one call goes: the checked address, and the name TLS must verify."""
 
-    url: str  # with the address in place of the name
-    host: str  # the name, for the Host header and the TLS server name
+    host: str  # the name, for the TLS server name
     address: str
+    port: int
 
 
 class TargetGuard:
@@ -71,9 +71,7 @@ class TargetGuard:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        address = await self._address(host, port)
-        netloc = f"[{address}]" if ":" in address else address
-        return Target(parts._replace(netloc=f"{netloc}:{port}").geturl(), host, address)
+        return Target(host, await self._address(host, port), port)
 
     async def _address(self, host: str, port: int) -> str:
         cached = self._cache.get((host, port))

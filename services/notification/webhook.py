@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import httpx
 from opentelemetry import propagate, trace
 
+from services.notification.http1 import Http1Pool
 from services.notification.targets import TargetGuard, TargetRefusedError
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ _TRACE_HEADERS = ("traceparent", "tracestate")
 UNREACHABLE = "không kết nối được"
 REFUSED = "không kết nối được: địa chỉ đích không được phép"
 STRUCTURED_TYPE = "application/cloudevents+json"
+USER_AGENT = "tdkt-notification/1.0"
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def outgoing(headers: dict[str, str], body: bytes, mode: str, secrets: Sequence[
     return signed_headers(plain, headers["ce-id"], secrets, body), body
 
 
-async def post(client: httpx.AsyncClient, guard: TargetGuard, url: str, secrets: Sequence[str],
+async def post(client: Http1Pool, guard: TargetGuard, url: str, secrets: Sequence[str],
                headers: dict[str, str], body: bytes, *, mode: str, time_limit: float) -> Outcome:
     """POST one event; never raises: a failure is an Outcome with an error."""
     started = time.monotonic()
@@ -88,12 +89,10 @@ async def post(client: httpx.AsyncClient, guard: TargetGuard, url: str, secrets:
         try:
             async with asyncio.timeout(time_limit):
                 target = await guard.check(url)
-                netloc = urlsplit(url).netloc.rsplit("@", 1)[-1]
-                request = client.build_request("POST", target.url, content=content,
-                                               headers={**sent, "host": netloc},
-                                               extensions={"sni_hostname": target.host})
-                response = await client.send(request, stream=True)
-                await response.aclose()  # the answer's body is not read: only its status counts
+                parts = urlsplit(url)
+                path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+                code = await client.post(parts.scheme, target.address, target.port, target.host, path,
+                                         {"host": parts.netloc, "user-agent": USER_AGENT, **sent}, content)
         except TargetRefusedError as error:
             log.warning("webhook %s refused at delivery: %s", url, error)
             return Outcome(None, REFUSED, _since(started))
@@ -101,8 +100,7 @@ async def post(client: httpx.AsyncClient, guard: TargetGuard, url: str, secrets:
             span.record_exception(error)
             log.info("webhook %s not reached: %s: %s", url, type(error).__name__, error)
             return Outcome(None, UNREACHABLE, _since(started))
-        span.set_attribute("http.response.status_code", response.status_code)
-    code = response.status_code
+        span.set_attribute("http.response.status_code", code)
     return Outcome(code, None if 200 <= code < 300 else f"HTTP {code}", _since(started))
 
 

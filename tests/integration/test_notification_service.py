@@ -71,7 +71,7 @@ async def test_events_reach_the_webhook_as_signed_cloudevents_in_order(ns: Names
         assert [s["id"] for s in listed] == [sub["id"], narrow["id"], whole["id"]]
         assert all("secret" not in s for s in listed)
 
-        events: list[IntegrationEvent] = [assigned(n) for n in range(1, 6)]
+        events: list[TaskAssigned | TaskCompleted] = [assigned(n) for n in range(1, 6)]
         events.insert(3, completed(9))
         await publish(ns, events)
 
