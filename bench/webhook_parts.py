@@ -73,13 +73,13 @@ class Service:
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[int]:
-        process = subprocess.Popen([sys.executable, "-m", "services.notification"], env=self.env())
+        process = subprocess.Popen([sys.executable, "-m", "services.notification"], env=self.env())  # noqa: ASYNC220
         try:
             await self._ready()
             yield process.pid
         finally:
             process.send_signal(signal.SIGTERM)
-            process.wait(60)
+            await asyncio.to_thread(process.wait, 60)
 
     async def _ready(self) -> None:
         async with httpx.AsyncClient() as client:

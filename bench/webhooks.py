@@ -97,7 +97,8 @@ def table(results: dict[str, Any]) -> Table:
     events = results["config"]["events"]
     t.add("raw limits", "JetStream publish+ack/s (sync_interval: always)", results["publish_per_s"],
           f"{events:,} events of the backlog")
-    t.add("raw limits", "HTTP calls/s to a local receiver", results["raw_http_per_s"], "the webhook client, same window")
+    t.add("raw limits", "HTTP calls/s to a local receiver", results["raw_http_per_s"],
+          "the webhook client, same window")
     t.add("drain", "deliveries/s, all three webhooks", results["deliveries_per_s"],
           f"{3 * events:,} deliveries; goal ≥ 500")
     t.add("drain", "time to drain (s)", results["drain_s"], "service start → last delivery")
