@@ -67,16 +67,17 @@ async def create_schema(pool: asyncpg.Pool) -> None:
         await conn.execute(SCHEMA)
 
 
-async def record(conn: asyncpg.Connection, event: IntegrationEvent) -> int:
+async def record(conn: asyncpg.Connection, event: IntegrationEvent) -> list[int]:
     """Write the messages `event` gives its units (consumer's transaction; once per event and unit)."""
     return await write(conn, event.event_id, event.occurred_at, compose(event))
 
 
 async def write(conn: asyncpg.Connection, source_id: UUID, occurred_at: datetime,
-                messages: Sequence[Message]) -> int:
-    """Write messages from one source (an event, a reminder); a source writes once per unit."""
+                messages: Sequence[Message]) -> list[int]:
+    """Write messages from one source (an event, a reminder); a source writes once per unit.
+    The ids of the messages written (none when the source was seen before)."""
     if not messages:
-        return 0
+        return []
     rows = await conn.fetch(
         "INSERT INTO inbox_messages (event_id, unit_code, kind, topic, ref_id, title, body, link, occurred_at) "
         "SELECT $1, m.unit_code, m.kind, m.topic, m.ref_id, m.title, m.body, m.link, $2 "
@@ -85,7 +86,7 @@ async def write(conn: asyncpg.Connection, source_id: UUID, occurred_at: datetime
         "ON CONFLICT (event_id, unit_code) DO NOTHING RETURNING id",
         source_id, occurred_at, *[[getattr(m, f) for m in messages]
                                   for f in ("unit_code", "kind", "topic", "ref_id", "title", "body", "link")])
-    return len(rows)
+    return [row["id"] for row in rows]
 
 
 async def list_messages(pool: asyncpg.Pool, chosen: Filter, *, limit: int, offset: int) -> list[dict[str, Any]]:

@@ -9,6 +9,8 @@ from fastapi import FastAPI
 
 from servicekit.runtime import build_service_app, run_service
 from services.notification.api import ERRORS, router
+from services.notification.contacts_api import ERRORS as CONTACT_ERRORS
+from services.notification.contacts_api import router as contacts_router
 from services.notification.inbox_api import ERRORS as INBOX_ERRORS
 from services.notification.inbox_api import router as inbox_router
 from services.notification.runtime import NotificationRuntime
@@ -24,8 +26,8 @@ def create_app(settings: NotificationSettings | None = None, *, resolver: Resolv
         NotificationRuntime(settings, resolver=resolver, clock=clock),
         title="TĐKT — Thông báo (notification service)",
         description="Webhook cho hệ thống khác: mọi sự kiện TĐKT gửi đi dưới dạng CloudEvents có chữ ký; "
-                    "hộp thư của đơn vị: hồ sơ bị trả lại, có quyết định, không được khen thưởng, quá hạn.",
-        errors={**ERRORS, **INBOX_ERRORS}, routers=[router, inbox_router],
+                    "hộp thư của đơn vị (nhiệm vụ, hồ sơ, nhắc hạn) và thư điện tử tới các địa chỉ của đơn vị.",
+        errors={**ERRORS, **INBOX_ERRORS, **CONTACT_ERRORS}, routers=[router, inbox_router, contacts_router],
         body_limits={"/subscriptions": settings.subscription_max_bytes},
     )
 

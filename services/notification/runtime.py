@@ -13,9 +13,10 @@ from contracts import IntegrationEvent
 from servicekit import bus
 from servicekit.consumer import EventConsumer
 from servicekit.runtime import ServiceRuntime
-from services.notification import inbox, store
+from services.notification import inbox, mail, reminders, store
 from services.notification.dispatcher import Dispatcher
 from services.notification.leader import run_as_leader
+from services.notification.mailer import Mailer
 from services.notification.secrets import SecretBox
 from services.notification.settings import NotificationSettings
 from services.notification.targets import Resolver, TargetGuard
@@ -40,6 +41,8 @@ class NotificationRuntime(ServiceRuntime):
     async def start(self) -> None:
         await store.create_schema(self.pool, self.box)
         await inbox.create_schema(self.pool)
+        await self.pool.execute(reminders.SCHEMA)
+        await self.pool.execute(mail.SCHEMA)
         root = self.settings.subject_root
         consumer = self.consumer = EventConsumer(
             name=CONSUMER, js=self.js, pool=self.pool, stream=self.settings.stream_name,
@@ -48,16 +51,29 @@ class NotificationRuntime(ServiceRuntime):
         dispatcher = self.dispatcher = Dispatcher(self.settings, self.pool, self.guard, self.box, self.now)
         self.spawn("consumer", self._consume, status=lambda: consumer.status.last_error)
         self.spawn("dispatcher", dispatcher.run, status=lambda: dispatcher.status.last_error)
+        self.spawn("reminders", self._remind)
+        if self.settings.smtp_host:
+            self.spawn("mailer", Mailer(self.settings, self.pool, self.now).run)
 
     async def _consume(self, stop: asyncio.Event) -> None:
         assert self.consumer is not None
         await run_as_leader(self.settings.dsn_for(), CONSUMER_LOCK, self.consumer.run, stop,
                             self.settings.dispatch_poll_interval_s)
 
+    async def _remind(self, stop: asyncio.Event) -> None:
+        await reminders.run(self.pool, self.now, self.settings.reminder_interval_s, self._written, stop)
+
     async def _enqueue(self, conn: asyncpg.Connection, event: IntegrationEvent) -> None:
-        """Webhook deliveries and the unit's inbox message, in the consumer's one transaction."""
+        """Webhook deliveries, the units' inbox messages (and their e-mails) and the reminders
+        the event plans, in the consumer's one transaction."""
         await store.enqueue(conn, event, self.settings.subject_root)
-        await inbox.record(conn, event)
+        await self._written(conn, await inbox.record(conn, event))
+        await reminders.schedule(conn, event, self.settings.task_reminder_days, self.zone)
+
+    async def _written(self, conn: asyncpg.Connection, message_ids: list[int]) -> None:
+        """New inbox messages: their e-mails are queued in the same transaction."""
+        if self.settings.smtp_host:
+            await mail.queue_messages(conn, message_ids, self.settings.mail_link_base)
 
     async def close(self) -> None:
         if self.dispatcher is not None:

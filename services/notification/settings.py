@@ -56,5 +56,8 @@ class NotificationSettings(ServiceSettings):
     smtp_tls: str = Field(default="starttls", pattern="^(starttls|tls|none)$")
     smtp_ca_file: str | None = None
     smtp_sender: str = "TĐKT Cao Bằng <tdkt@caobang.gov.vn>"
+    smtp_timeout_s: float = Field(default=30.0, gt=0)
     digest_hour: int = Field(default=7, ge=0, le=23)
     mail_max_attempts: int = Field(default=8, ge=1)
+    mail_poll_s: float = Field(default=5.0, gt=0)
+    mail_link_base: str = Field(default="", description="Where the links of mails point (the web pages' address)")
