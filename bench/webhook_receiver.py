@@ -65,7 +65,7 @@ async def _read(reader: asyncio.StreamReader) -> tuple[bytes, dict[bytes, bytes]
     return lines[0], headers, body
 
 
-def receiver(counts: Counts):  # type: ignore[no-untyped-def]
+def receiver(counts: Counts):  # type: ignore[no-untyped-def,unused-ignore]
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:

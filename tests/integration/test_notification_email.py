@@ -74,7 +74,13 @@ def mail_app(ns: Namespace, smtp: dict[str, Any], clock: Any = None, **overrides
 
 def received(smtp: dict[str, Any]) -> list[EmailMessage]:
     files = sorted(smtp["inbox"].iterdir(), key=lambda p: p.stat().st_mtime_ns)
-    return [email.message_from_bytes(p.read_bytes(), policy=default) for p in files]  # type: ignore[misc]
+    return [email.message_from_bytes(p.read_bytes(), policy=default) for p in files]  # type: ignore[misc,unused-ignore]
+
+
+def text(message: EmailMessage, kind: str) -> str:
+    part = message.get_body((kind,))
+    assert part is not None
+    return str(part.get_content())
 
 
 async def test_units_get_their_messages_by_mail_one_by_one_or_in_a_daily_digest(ns: Namespace, smtp) -> None:
@@ -99,18 +105,19 @@ async def test_units_get_their_messages_by_mail_one_by_one_or_in_a_daily_digest(
         await eventually(lambda: _count(smtp, 3))
         one_by_one = [m for m in received(smtp) if m["To"] == "vanthu@sgddt.caobang.gov.vn"]
         assert sorted(str(m["Subject"]) for m in one_by_one) == [
-            "[TĐKT] Hồ sơ của Nông Thị Hoa bị trả lại để bổ sung", "[TĐKT] Đã lập hồ sơ đề nghị khen thưởng cho Nông Thị Hoa"]
+            "[TĐKT] Hồ sơ của Nông Thị Hoa bị trả lại để bổ sung",
+            "[TĐKT] Đã lập hồ sơ đề nghị khen thưởng cho Nông Thị Hoa"]
         returned = next(m for m in one_by_one if "trả lại" in str(m["Subject"]))
         assert returned["From"] == "TĐKT Cao Bằng <tdkt@caobang.gov.vn>"
-        plain = returned.get_body(("plain",)).get_content()
-        page = returned.get_body(("html",)).get_content()
+        plain = text(returned, "plain")
+        page = text(returned, "html")
         assert plain.startswith("Kính gửi Văn thư Sở Giáo dục,")
         assert "bị trả lại: Thiếu biên bản bình xét của Hội đồng TĐKT đơn vị." in plain
         assert f"Xem chi tiết: https://tdkt.caobang.gov.vn/dossiers/{hoa.dossier_id}" in plain
         assert f'href="https://tdkt.caobang.gov.vn/dossiers/{hoa.dossier_id}"' in page and 'lang="vi"' in page
         [digest] = [m for m in received(smtp) if m["To"] == "giamdoc@sgddt.caobang.gov.vn"]
         assert str(digest["Subject"]) == "[TĐKT] Tổng hợp thông báo ngày 02/12/2026: 2 thông báo"
-        assert digest.get_body(("plain",)).get_content().startswith("Kính gửi đơn vị SGDDT,")
+        assert text(digest, "plain").startswith("Kính gửi đơn vị SGDDT,")
 
         # A later message: one mail at once, and the next day's digest holds only it.
         await publish(ns, [hoa.event("NominationSubmitted", "submitted")])
