@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from nats.js.errors import NotFoundError
 from opentelemetry import propagate, trace
 
 from contracts import EnvelopeError, IntegrationEvent, unwrap
+from servicekit import deadletters
 from servicekit.bus import dlq_subject
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,10 @@ TRANSIENT = (
     asyncpg.SerializationError,
     asyncpg.DeadlockDetectedError,
 )
+
+# Errors that come back the same on every attempt (a value PostgreSQL cannot store, such as a
+# NUL in a text): dead-lettered at once instead of holding the events behind for minutes.
+DETERMINISTIC = (asyncpg.DataError,)
 
 
 @dataclass
@@ -124,6 +130,7 @@ class EventConsumer:
         """Create the tracking table and the durable consumer (idempotent)."""
         async with self.pool.acquire() as conn:
             await conn.execute(SCHEMA)
+        await deadletters.create_schema(self.pool)
         await self.js.add_consumer(self.stream, self.config())
 
     async def reset(self, clear: Callable[[asyncpg.Connection], Awaitable[None]]) -> None:
@@ -208,7 +215,8 @@ class EventConsumer:
                     applied = await self._apply(conn, message, event)
             except Exception as error:
                 self.status.last_error = f"{type(error).__name__}: {error}"
-                if not isinstance(error, TRANSIENT) and attempt >= self.max_deliver:
+                final = isinstance(error, DETERMINISTIC) or attempt >= self.max_deliver
+                if final and not isinstance(error, TRANSIENT):
                     await self._dead_letter(message, f"{type(error).__name__}: {error}", attempt)
                     return True
                 log.warning("consumer %s: %s failed (attempt %d): %s", self.name, message.subject, attempt, error)
@@ -284,8 +292,23 @@ class EventConsumer:
     def _delay(self, attempt: int) -> float:
         return self.backoff[min(attempt, len(self.backoff)) - 1]
 
+    async def replay(self, row: asyncpg.Record) -> None:
+        """Apply a dead letter again (`servicekit.deadletters`); raises when it still fails."""
+        event = unwrap(json.loads(row["headers"]), bytes(row["payload"]))
+        async with self.pool.acquire() as conn, conn.transaction():
+            inserted = await conn.fetchval(
+                "INSERT INTO processed_events (consumer, event_id, stream_seq) VALUES ($1, $2, $3) "
+                "ON CONFLICT DO NOTHING RETURNING true", self.name, event.event_id, row["position"])
+            handler = self.handlers.get(type(event), self.fallback)
+            if inserted and handler is not None:
+                await handler(conn, event)
+
     async def _dead_letter(self, message: Msg, reason: str, attempts: int = 1) -> None:
         seq = _stream_seq(message)
+        await deadletters.record(
+            self.pool, source=self.name, position=seq or 0, subject=message.subject,
+            event_id=(message.headers or {}).get("ce-id"), reason=reason, attempts=attempts,
+            payload=message.data, headers=dict(message.headers or {}))
         headers = {
             **(message.headers or {}),
             "tdkt-dlq-consumer": self.name,

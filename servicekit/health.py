@@ -10,6 +10,13 @@ from fastapi.responses import JSONResponse
 
 Check = Callable[[], Awaitable[str | None]]  # None when healthy, else what is wrong
 
+
+class Degraded(str):
+    """What a check returns when the service works but needs an operator's look (dead letters):
+    `/readyz` still answers 200, with status "degraded"."""
+
+    __slots__ = ()
+
 router = APIRouter(tags=["health"])
 
 
@@ -26,6 +33,8 @@ class Readiness:
                 problem = await asyncio.wait_for(check(), 3.0)
             except Exception as error:
                 problem = f"{type(error).__name__}: {error}"
+            if isinstance(problem, Degraded):
+                return f"degraded: {problem}"
             return problem or "ok"
 
         results = await asyncio.gather(*(run(c) for c in self.checks.values()))
@@ -40,9 +49,11 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
-    """Readiness: database, bus and background workers are working."""
+    """Readiness: database, bus and background workers are working (or degraded: working, with
+    dead letters an operator should look at)."""
     readiness: Readiness = request.app.state.readiness
     report = await readiness.report()
-    ready = all(value == "ok" for value in report.values())
-    return JSONResponse({"status": "ready" if ready else "unavailable", "checks": report},
-                        status_code=200 if ready else 503)
+    down = [value for value in report.values() if value != "ok" and not value.startswith("degraded: ")]
+    degraded = any(value.startswith("degraded: ") for value in report.values())
+    status = "unavailable" if down else "degraded" if degraded else "ready"
+    return JSONResponse({"status": status, "checks": report}, status_code=503 if down else 200)

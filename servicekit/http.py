@@ -11,9 +11,14 @@ from eventsourcing.persistence import OperationalError, RecordConflictError
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.auth import AuthError, ForbiddenError, TokenVerifier
+from servicekit.deadletters import DeadLetterNotFoundError
+from servicekit.guard import describe_guard, guard_request, printable
 from servicekit.health import Readiness
 from servicekit.health import router as health_router
 from servicekit.settings import ServiceSettings
@@ -71,9 +76,60 @@ COMMON_ERRORS: dict[type[Exception], tuple[int, str]] = {
     UnsupportedMediaTypeError: (415, "unsupported_media_type"),
     MissingFileError: (422, "missing_file"),
     InvalidIfMatchError: (422, "invalid_if_match"),
+    MultiPartException: (400, "malformed_body"),
+    DeadLetterNotFoundError: (404, "dead_letter_not_found"),
 }
 
-_CONFLICT_MESSAGE = "Dữ liệu vừa được người khác cập nhật; hãy tải lại và thử lại."
+_FIXED_MESSAGES: dict[type[Exception], str] = {  # library errors whose own text says nothing to a person
+    RecordConflictError: "Dữ liệu vừa được người khác cập nhật; hãy tải lại và thử lại.",
+    OperationalError: "Cơ sở dữ liệu tạm thời không sẵn sàng; hãy thử lại sau ít phút.",
+    MultiPartException: "Nội dung multipart/form-data không đọc được.",
+}
+
+
+_MESSAGES = {
+    "missing": "Thiếu trường bắt buộc.",
+    "extra_forbidden": "Trường này không được phép.",
+    "string_type": "Phải là một chuỗi ký tự.",
+    "string_too_short": "Quá ngắn (tối thiểu {min_length} ký tự).",
+    "string_too_long": "Quá dài (tối đa {max_length} ký tự).",
+    "string_pattern_mismatch": "Không đúng định dạng (mẫu {pattern}).",
+    "int_type": "Phải là số nguyên.",
+    "int_parsing": "Phải là số nguyên.",
+    "int_from_float": "Phải là số nguyên.",
+    "float_parsing": "Phải là số.",
+    "bool_parsing": "Phải là true hoặc false.",
+    "greater_than": "Phải lớn hơn {gt}.",
+    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
+    "less_than": "Phải nhỏ hơn {lt}.",
+    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
+    "too_short": "Quá ít phần tử (tối thiểu {min_length}).",
+    "too_long": "Quá nhiều phần tử (tối đa {max_length}).",
+    "uuid_parsing": "Phải là một mã UUID.",
+    "uuid_type": "Phải là một mã UUID.",
+    "date_from_datetime_parsing": "Phải là ngày dạng YYYY-MM-DD.",
+    "date_parsing": "Phải là ngày dạng YYYY-MM-DD.",
+    "date_type": "Phải là ngày dạng YYYY-MM-DD.",
+    "datetime_parsing": "Phải là thời điểm ISO 8601.",
+    "datetime_from_date_parsing": "Phải là thời điểm ISO 8601.",
+    "enum": "Phải là một trong: {expected}.",
+    "literal_error": "Phải là một trong: {expected}.",
+    "list_type": "Phải là một danh sách.",
+    "dict_type": "Phải là một đối tượng JSON.",
+    "model_type": "Phải là một đối tượng JSON.",
+    "model_attributes_type": "Phải là một đối tượng JSON.",
+}
+
+
+def vietnamese(error: Mapping[str, Any]) -> str:
+    """The Vietnamese message of a validation error (the guard's own come in Vietnamese already)."""
+    template = _MESSAGES.get(str(error.get("type")))
+    if template is None:
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError, ValueError):
+        return template.split(" ({")[0].split(": {")[0]
 
 
 def problem(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
@@ -88,20 +144,47 @@ def install_error_handlers(app: FastAPI, table: ErrorTable) -> None:
     for exc_type, (status, code) in {**COMMON_ERRORS, **table}.items():
 
         async def handle(_: Request, exc: Exception, status: int = status, code: str = code) -> JSONResponse:
-            message = _CONFLICT_MESSAGE if isinstance(exc, RecordConflictError) else str(exc)
+            fixed = [text for kind, text in _FIXED_MESSAGES.items() if isinstance(exc, kind)]
+            message = fixed[0] if fixed else str(exc)
             return problem(status, code, message, getattr(exc, "details", None))
 
         app.add_exception_handler(exc_type, handle)
 
     async def invalid(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
-                  for e in exc.errors()]
+        errors = [{"loc": [printable(p) if isinstance(p, str) else p for p in e.get("loc", ())],
+                   "msg": printable(vietnamese(e)), "type": e.get("type")} for e in exc.errors()]
         if any(e["type"] == "json_invalid" for e in errors):
             return problem(400, "malformed_json", "Nội dung gửi lên không phải JSON hợp lệ.", errors)
-        return problem(422, "invalid_input", "Dữ liệu không hợp lệ.", errors)
+        first = errors[0] if errors else None
+        where = ".".join(str(part) for part in first["loc"]) if first else ""
+        message = f"Dữ liệu không hợp lệ ({where}): {first['msg']}" if first else "Dữ liệu không hợp lệ."
+        return problem(422, "invalid_input", message, errors)
 
     app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+
+
+_HTTP_MESSAGES = {404: ("not_found", "Không có địa chỉ này."),
+                  405: ("method_not_allowed", "Địa chỉ này không nhận phương thức {method}.")}
+
+
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    """Routing errors (404, 405) in the same format as every other error; a 405 lists in `Allow`
+    every method the path takes, not only those of the first route that matched it."""
+    assert isinstance(exc, StarletteHTTPException)
+    code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
+    response = problem(exc.status_code, code, message.format(method=request.method))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    if exc.status_code == 405:
+        methods: set[str] = set()
+        for route in request.app.router.routes:
+            match, _ = route.matches(request.scope)
+            if match != Match.NONE:
+                methods |= getattr(route, "methods", None) or set()
+        response.headers["Allow"] = ", ".join(sorted(methods))
+    return response
 
 
 class BodyLimitMiddleware:
@@ -157,11 +240,53 @@ def create_service_app(
     lifespan: Any = None,
     body_limits: Mapping[str, int] | None = None,
 ) -> FastAPI:
-    app = FastAPI(title=title, description=description, version="1.0", lifespan=lifespan)
+    app = FastAPI(title=title, description=description, version="1.0", lifespan=lifespan,
+                  dependencies=[Depends(guard_request)])
     app.state.settings = settings
     app.state.readiness = Readiness()
     app.state.verifier = TokenVerifier(settings)
     app.include_router(health_router)
     install_error_handlers(app, errors)
     app.add_middleware(BodyLimitMiddleware, default=settings.max_body_bytes, limits=body_limits)
+    document_conventions(app)
     return app
+
+
+# For a create that answers 200 with the same body when it was sent before (nothing new made).
+ALREADY_EXISTS: dict[int | str, dict[str, Any]] = {200: {"description": "Đã có từ trước; không tạo mới"}}
+
+PROBLEM_SCHEMA = {
+    "type": "object", "title": "Problem", "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+        "code": {"type": "string", "description": "mã lỗi ổn định, ví dụ `invalid_input`"},
+        "message": {"type": "string", "description": "thông điệp tiếng Việt cho người dùng"},
+        "details": {"description": "chi tiết: trường sai (`loc`), dòng lỗi, …"}}}},
+}
+
+
+def document_conventions(app: FastAPI) -> None:
+    """What every route shares, in the OpenAPI document: the error format (for every status a
+    route does not describe itself) and the limits of the request guard."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+            problem_response = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    responses = operation.setdefault("responses", {})
+                    if "content" in responses.get("201", {}) and "content" not in responses.get("200", {"content": 0}):
+                        responses["200"]["content"] = responses["201"]["content"]  # a create sent again
+                    if "422" in responses:
+                        responses["422"] = {"description": "Dữ liệu không hợp lệ", "content": problem_response}
+                    responses.setdefault("default", {"description": "Lỗi (mã, thông điệp tiếng Việt, chi tiết)",
+                                                     "content": problem_response})
+            schema["components"]["schemas"].pop("HTTPValidationError", None)
+            schema["components"]["schemas"].pop("ValidationError", None)
+            describe_guard(schema)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from uuid import UUID, uuid5
 
 import asyncpg
@@ -187,7 +187,7 @@ class OutboxRelay:
         for notification in batch:
             event, carrier = self.mapper.to_domain_event_with_trace(notification)
             public = self.translate(event, integration_event_id(
-                self.service, notification.originator_id, notification.originator_version
+                self.service, cast(UUID, notification.originator_id), notification.originator_version
             ))
             if public is None:
                 continue

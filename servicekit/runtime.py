@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
@@ -18,7 +19,8 @@ from fastapi import APIRouter, FastAPI
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from servicekit import bus
+from servicekit import bus, deadletters
+from servicekit.consumer import EventConsumer
 from servicekit.db import ensure_database, open_pool
 from servicekit.health import Check, Readiness
 from servicekit.http import ErrorTable, create_service_app
@@ -29,6 +31,7 @@ from servicekit.views import ViewRunner
 
 log = logging.getLogger(__name__)
 Worker = Callable[[asyncio.Event], Awaitable[None]]
+Status = Callable[[], str | Awaitable[str | None] | None]
 T = TypeVar("T")
 
 
@@ -44,6 +47,7 @@ class ServiceRuntime:
         self.workers: dict[str, asyncio.Task[Any]] = {}
         self._stops: dict[str, asyncio.Event] = {}
         self.readiness = Readiness()
+        self.dead_letters = deadletters.DeadLetters()
         self._pool: asyncpg.Pool | None = None
         self.nats: Client | None = None
 
@@ -69,8 +73,24 @@ class ServiceRuntime:
         return await asyncio.to_thread(function, *args, **kwargs)
 
     def spawn_view(self, runner: ViewRunner[Any]) -> None:
-        """Supervise a view opened in `start()`; `/readyz` reports it."""
-        self.spawn(f"view:{runner.name}", runner.supervise, status=runner.problem)
+        """Supervise a view opened in `start()`; `/readyz` reports it, degraded by its dead letters."""
+        self.dead_letters.register(runner.name, runner)
+        self.spawn(f"view:{runner.name}", runner.supervise,
+                   status=self._or_dead_letters(runner.name, runner.problem))
+
+    def spawn_consumer(self, consumer: EventConsumer, stop: asyncio.Event | None = None) -> None:
+        """Run a bus consumer; `/readyz` reports its errors, degraded by its dead letters."""
+        self.dead_letters.register(consumer.name, consumer)
+        self.spawn(consumer.name, consumer.run, stop=stop,
+                   status=self._or_dead_letters(consumer.name, lambda: consumer.status.last_error))
+
+    def _or_dead_letters(self, source: str, problem: Callable[[], str | None]) -> Status:
+        degraded = self.dead_letters.status(source)
+
+        async def status() -> str | None:
+            return problem() or await degraded()
+
+        return status
 
     @contextlib.asynccontextmanager
     async def lifespan(self, http: FastAPI) -> AsyncIterator[None]:
@@ -92,17 +112,19 @@ class ServiceRuntime:
         self.readiness.add(name, check)
 
     def spawn(self, name: str, worker: Worker, *, stop: asyncio.Event | None = None,
-              status: Callable[[], str | None] | None = None) -> asyncio.Task[Any]:
+              status: Status | None = None) -> asyncio.Task[Any]:
         """Run a background worker until `stop` (the runtime's own by default) is set."""
         self._stops[name] = stop or self.stop
-        task = asyncio.create_task(worker(self._stops[name]), name=name)
+        task: asyncio.Task[None] = asyncio.ensure_future(worker(self._stops[name]))
+        task.set_name(name)
         self.workers[name] = task
 
         async def alive() -> str | None:
             current = self.workers.get(name)
             if current is None or current.done():
                 return "stopped"
-            return status() if status else None
+            result = status() if status else None
+            return await result if inspect.isawaitable(result) else result
 
         self.check(name, alive)
         return task
@@ -116,6 +138,7 @@ class ServiceRuntime:
     async def _open(self) -> None:
         await ensure_database(self.settings)
         self._pool = await open_pool(self.settings, max_size=self.pool_size)
+        await self.dead_letters.open(self._pool)
         self.nats = await bus.connect(self.settings)
         await bus.ensure_stream(self.js, self.settings)
         self.check("database", self._check_database)
@@ -149,7 +172,7 @@ def build_service_app(runtime: ServiceRuntime, *, title: str, description: str, 
     app = create_service_app(runtime.settings, title=title, description=description, errors=errors,
                              lifespan=runtime.lifespan, body_limits=body_limits)
     app.state.runtime = runtime
-    for router in routers:
+    for router in [*routers, deadletters.router]:
         app.include_router(router)
     setup_telemetry(runtime.settings, app)
     return app

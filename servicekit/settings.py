@@ -6,15 +6,15 @@ each service subclasses `ServiceSettings` with its own prefix (`TDKT_PLAN_`) for
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-def _shared(name: str, **kwargs: object) -> object:
-    return Field(validation_alias=AliasChoices(f"TDKT_{name}"), **kwargs)  # type: ignore[call-overload]
+def _shared(name: str, **kwargs: Any) -> Any:
+    return Field(validation_alias=AliasChoices(f"TDKT_{name}"), **kwargs)
 
 
 class ServiceSettings(BaseSettings):

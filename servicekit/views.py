@@ -1,18 +1,29 @@
 """A service's own materialised view: an eventsourcing Projection over the service's event
-store, run in a thread, restarted when it stops on an error, with a read-your-writes wait."""
+store, run in a thread, restarted when it stops on a database outage, with a read-your-writes
+wait. An event the view cannot apply (a value PostgreSQL refuses, an event of an unknown
+version) becomes a dead letter with its reason, and the view goes on with the next one."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import threading
+import weakref
+from collections.abc import Iterator
 from typing import Any, Generic, TypeVar
 
+import asyncpg
+import psycopg
+import psycopg_pool
 from eventsourcing.application import Application
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import InterfaceError, Notification, OperationalError, Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
-from eventsourcing.projection import Projection, ProjectionRunner
-from psycopg.sql import SQL
+from eventsourcing.projection import ApplicationSubscription, Projection, ProjectionRunner
+from psycopg.sql import SQL, Composed
+
+from servicekit.deadletters import RECORD_NAMED
 
 log = logging.getLogger(__name__)
 V = TypeVar("V", bound=PostgresTrackingRecorder)
@@ -26,34 +37,92 @@ class TableView(PostgresTrackingRecorder):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.sql_create_statements.extend(SQL(statement) for statement in self.tables)  # type: ignore[arg-type]
+        self.sql_create_statements.extend(Composed([SQL(statement)]) for statement in self.tables)
+
+    _replaying = threading.local()
 
     def write(self, tracking: Tracking, sql: str, params: dict[str, Any]) -> None:
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(sql, params)  # type: ignore[arg-type]
+            curs.execute(sql, params)
+            self._insert_tracking(curs, tracking)
+
+    def _insert_tracking(self, curs: Any, tracking: Tracking) -> None:
+        if not getattr(self._replaying, "active", False):  # a replay's tracking came with its dead letter
+            super()._insert_tracking(curs, tracking)
+
+    @contextlib.contextmanager
+    def replaying(self) -> Iterator[None]:
+        self._replaying.active = True
+        try:
+            yield
+        finally:
+            self._replaying.active = False
+
+    def dead_letter(self, view: str, tracking: Tracking, notification: Notification, reason: str) -> None:
+        """Record an event the view cannot apply, with its tracking, so that the view moves on."""
+        params = {"source": view, "position": tracking.notification_id, "subject": notification.topic,
+                  "event_id": str(notification.originator_id), "reason": reason[:4000], "attempts": 1,
+                  "payload": None, "headers": json.dumps({"originator_version": notification.originator_version})}
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(RECORD_NAMED, params)
             self._insert_tracking(curs, tracking)
 
     def query(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(sql, params)  # type: ignore[arg-type]
+            curs.execute(sql, params)
             return [dict(row) for row in curs.fetchall()]
 
 
-class ViewRunner(Generic[V]):
-    def __init__(self, application_class: type[Application[Any]], projection_class: type[Projection[V]],
-                 view_class: type[V], env: dict[str, str]) -> None:
+# A database that does not answer: the view stops and its supervisor restarts it later.
+TRANSIENT = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError,
+             psycopg_pool.PoolTimeout)
+
+
+class _Runner(ProjectionRunner[Any, V]):
+    """eventsourcing's runner, with each event applied on its own: an event that fails for a
+    reason other than the database being away is recorded as a dead letter, and the next one
+    follows. (Overrides the library's loop, `BaseProjectionRunner._process_events_loop`,
+    eventsourcing 9.5.6; `tests/integration/test_dead_letters.py` catches a change.)"""
+
+    @staticmethod
+    def _process_events_loop(subscription: ApplicationSubscription[Any], projection: Any,
+                             is_stopping: threading.Event, runner: weakref.ReferenceType[Any]) -> None:
+        try:
+            for notification in subscription.subscription:
+                tracking = Tracking(subscription.name, notification.id)
+                try:
+                    projection.process_event(subscription.mapper.to_domain_event(notification), tracking)
+                except TRANSIENT:
+                    raise
+                except Exception as error:
+                    log.error("view %s: event %d dead-lettered: %s", projection.name, notification.id, error)
+                    projection.view.dead_letter(projection.name, tracking, notification,
+                                                f"{type(error).__name__}: {error}")
+        except BaseException as error:
+            if (current := runner()) is not None:
+                current._thread_error = error
+        finally:
+            is_stopping.set()
+
+
+W = TypeVar("W", bound=TableView)
+
+
+class ViewRunner(Generic[W]):
+    def __init__(self, application_class: type[Application[Any]], projection_class: type[Projection[W]],
+                 view_class: type[W], env: dict[str, str]) -> None:
         self.application_class = application_class
         self.projection_class = projection_class
         self.view_class = view_class
         self.env = {**env, "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "4"}
-        self._runner: ProjectionRunner[Any, V] | None = None
+        self._runner: ProjectionRunner[Any, W] | None = None
 
     @property
     def name(self) -> str:
         return self.projection_class.name
 
     @property
-    def view(self) -> V:
+    def view(self) -> W:
         assert self._runner is not None, f"view {self.name} not started"
         return self._runner.view
 
@@ -64,9 +133,9 @@ class ViewRunner(Generic[V]):
     async def open(self) -> None:
         self._runner = await asyncio.to_thread(self._start)
 
-    def _start(self) -> ProjectionRunner[Any, V]:
-        runner = ProjectionRunner(application_class=self.application_class, projection_class=self.projection_class,
-                                  view_class=self.view_class, env=self.env)
+    def _start(self) -> ProjectionRunner[Any, W]:
+        runner = _Runner(application_class=self.application_class, projection_class=self.projection_class,
+                         view_class=self.view_class, env=self.env)
         runner.__enter__()
         return runner
 
@@ -86,6 +155,20 @@ class ViewRunner(Generic[V]):
                 await self.close()
                 with contextlib.suppress(Exception):
                     await self.open()
+
+    async def replay(self, row: asyncpg.Record) -> None:
+        """Apply a dead-lettered event again (`servicekit.deadletters`); raises when it still fails."""
+        await asyncio.to_thread(self._replay, int(row["position"]))
+
+    def _replay(self, notification_id: int) -> None:
+        runner = self._runner
+        assert runner is not None, f"view {self.name} not started"
+        notifications = runner.app.recorder.select_notifications(start=notification_id, limit=1)
+        if not notifications or notifications[0].id != notification_id:
+            raise LookupError(f"sự kiện {notification_id} không còn trong kho sự kiện")
+        event = runner.app.mapper.to_domain_event(notifications[0])
+        with self.view.replaying():
+            runner.projection.process_event(event, Tracking(runner.app_name, notification_id))
 
     async def wait(self, notification_id: int | None, timeout: float = 5.0) -> None:
         """Until the view has applied `notification_id` (best effort: returns on timeout)."""

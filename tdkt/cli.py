@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 
 from servicekit.auth import Role, issue_token
+from tdkt import deadletters
 from tdkt.config import LauncherConfig
 from tdkt.embedded import EmbeddedError
 from tdkt.sample import CommandError, format_summary, headers, import_plan
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     tok.add_argument("--unit", default=None, help="mã đơn vị của người dùng (ví dụ SNV)")
     tok.add_argument("--subject", default="dev", help="định danh người dùng")
     commands.add_parser("rebuild-reports", help="dựng lại số liệu báo cáo từ luồng sự kiện")
+    deadletters.add_parser(commands)
     args = parser.parse_args(argv)
     config = LauncherConfig.from_env()
     try:
@@ -51,6 +53,8 @@ def _run(args: argparse.Namespace, config: LauncherConfig) -> int:
         return run_up(config, load_sample=not args.no_sample, sample_dir=SAMPLES)
     if args.command == "import-plan":
         return _import(args, config)
+    if args.command == "dead-letters":
+        return deadletters.run(args, config)
     if args.command == "token":
         roles = [r.strip() for r in args.roles.split(",") if r.strip()]
         unknown = [r for r in roles if r not in {role.value for role in Role}]

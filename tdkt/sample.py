@@ -55,7 +55,8 @@ def import_plan(client: httpx.Client, data: bytes, params: dict[str, str]) -> di
             details = details.get("unknown_units", [details])
         lines = [f"  - {_detail(d)}" for d in details]
         raise CommandError("\n".join([f"Không nhập được kế hoạch: {error.get('message')}", *lines]))
-    return response.json()  # type: ignore[no-any-return]
+    summary: dict[str, Any] = response.json()
+    return summary
 
 
 def _detail(detail: object) -> str:

@@ -65,6 +65,31 @@ async def serve(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
             yield client
 
 
+@contextlib.asynccontextmanager
+async def serve_on_port(app: FastAPI) -> AsyncIterator[str]:
+    """Run an app with uvicorn on a free port of this machine (for clients outside the process:
+    the CLI, schemathesis, a browser) until it is ready; its base URL."""
+    import uvicorn
+
+    from tdkt.embedded import free_port
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(300):
+                if server.started and (await client.get(f"{url}/readyz")).status_code == 200:
+                    break
+                assert not task.done(), "the service stopped while starting"
+                await asyncio.sleep(0.1)
+        yield url
+    finally:
+        server.should_exit = True
+        await task
+
+
 async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 20.0, interval: float = 0.05) -> T:
     """Poll until `check` returns without AssertionError; re-raise its last failure."""
     deadline = time.monotonic() + timeout

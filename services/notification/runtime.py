@@ -49,7 +49,9 @@ class NotificationRuntime(ServiceRuntime):
             subject_root=root, handlers={}, subjects=bus.publisher_subjects(root, PUBLISHERS),
             fallback=self._enqueue, max_deliver=self.settings.consumer_max_deliver)
         dispatcher = self.dispatcher = Dispatcher(self.settings, self.pool, self.guard, self.box, self.now)
-        self.spawn("consumer", self._consume, status=lambda: consumer.status.last_error)
+        self.dead_letters.register(consumer.name, consumer)  # as spawn_consumer, but run by the elected replica
+        self.spawn(consumer.name, self._consume,
+                   status=self._or_dead_letters(consumer.name, lambda: consumer.status.last_error))
         self.spawn("dispatcher", dispatcher.run, status=lambda: dispatcher.status.last_error)
         self.spawn("reminders", self._remind)
         if self.settings.smtp_host:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role, require
-from servicekit.http import VersionDep, uploaded_file
+from servicekit.http import ALREADY_EXISTS, VersionDep, uploaded_file
 from services.plan.application import (
     PlanExistsError,
     PlanNotFoundError,
@@ -129,7 +129,7 @@ class ImportSummary(BaseModel):
 router = APIRouter()
 
 
-@router.post("/units", status_code=status.HTTP_201_CREATED, tags=["units"])
+@router.post("/units", status_code=status.HTTP_201_CREATED, tags=["units"], responses=ALREADY_EXISTS)
 async def register_unit(body: UnitCreate, runtime: RuntimeDep, who: Planner, response: Response) -> dict[str, Any]:
     """Register a unit (cơ quan, xã, doanh nghiệp…) that tasks can be assigned to."""
     created = await runtime.call(runtime.app.register_unit, body.code, body.name, body.kind,
@@ -145,7 +145,7 @@ async def list_units(runtime: RuntimeDep, _: PrincipalDep) -> list[dict[str, Any
     return await runtime.call(runtime.app.list_units)
 
 
-@router.post("/plans", status_code=status.HTTP_201_CREATED, tags=["plans"])
+@router.post("/plans", status_code=status.HTTP_201_CREATED, tags=["plans"], responses=ALREADY_EXISTS)
 async def create_plan(body: PlanCreate, runtime: RuntimeDep, who: Planner, response: Response) -> Created:
     """Create a plan by hand (tasks are then added one by one)."""
     plan_id, created = await runtime.call(
@@ -156,7 +156,7 @@ async def create_plan(body: PlanCreate, runtime: RuntimeDep, who: Planner, respo
     return Created(id=plan_id, created=created)
 
 
-@router.post("/plans/import", status_code=status.HTTP_201_CREATED, tags=["plans"])
+@router.post("/plans/import", status_code=status.HTTP_201_CREATED, tags=["plans"], responses=ALREADY_EXISTS)
 async def import_plan(
     request: Request, runtime: RuntimeDep, who: Planner, response: Response,
     register_units: bool = False, dry_run: bool = False,
@@ -190,7 +190,7 @@ async def list_plans(runtime: RuntimeDep, _: PrincipalDep, year: int | None = No
     return await runtime.call(runtime.view.plans, year)
 
 
-@router.get("/plans/{plan_id}", tags=["plans"])
+@router.get("/plans/{plan_id:uuid}", tags=["plans"])
 async def get_plan(plan_id: UUID, runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
     """A plan with its tasks grouped by quarter."""
     plan = await runtime.call(runtime.app.get_plan, plan_id)
@@ -200,7 +200,7 @@ async def get_plan(plan_id: UUID, runtime: RuntimeDep, _: PrincipalDep) -> dict[
     return plan
 
 
-@router.post("/plans/{plan_id}/tasks", status_code=status.HTTP_201_CREATED, tags=["tasks"])
+@router.post("/plans/{plan_id:uuid}/tasks", status_code=status.HTTP_201_CREATED, tags=["tasks"])
 async def add_task(plan_id: UUID, body: TaskCreate, runtime: RuntimeDep, who: Planner) -> Created:
     """Add a task to a quarter of a plan (numbered after the quarter's last task)."""
     task_id = await runtime.call(

@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from servicekit.guard import text_problem
+
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -139,9 +141,12 @@ def read_document(data: bytes, filename: str = "") -> PlanDocument:
             raise PlanDocumentError(
                 f"Không đọc được tệp {filename or ''}: chỉ nhận văn bản UTF-8 (.txt) hoặc Word (.docx)."
             ) from None
-    if "\x00" in text:
-        raise PlanDocumentError("Tệp không phải văn bản: có ký tự nhị phân.")
-    return parse_lines(text.splitlines())
+    lines = text.splitlines()
+    problems = [f"dòng {number}: {problem}" for number, line in enumerate(lines, start=1)
+                if (problem := text_problem(line)) is not None]
+    if problems:
+        raise PlanDocumentError("Tệp không phải văn bản thuần: có ký tự điều khiển.", problems[:20])
+    return parse_lines(lines)
 
 
 def docx_lines(data: bytes) -> list[str]:

@@ -46,8 +46,7 @@ class ReportingRuntime(ServiceRuntime):
         self._clears[name] = clear
 
     def _start_consumer(self, name: str) -> None:
-        consumer = self.consumers[name]
-        self.spawn(name, consumer.run, stop=asyncio.Event(), status=lambda: consumer.status.last_error)
+        self.spawn_consumer(self.consumers[name], stop=asyncio.Event())
 
     def consumer_status(self) -> dict[str, Any]:
         """Totals over the consumers (they read disjoint subjects), and each one's own status."""

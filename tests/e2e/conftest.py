@@ -18,8 +18,10 @@ def tdkt_up() -> Iterator[Callable[..., TdktUp]]:
     base.chmod(0o755)
     systems: list[TdktUp] = []
 
-    def make(*args: str, env: dict[str, str] | None = None) -> TdktUp:
-        system = TdktUp(base / f"system-{len(systems)}", env, *args)
+    def make(*args: str, env: dict[str, str] | None = None, data_dir: Path | None = None,
+             python: str | None = None) -> TdktUp:
+        folder = data_dir or base / f"system-{len(systems)}"
+        system = TdktUp(folder, env, *args, **({"python": python} if python else {}))
         systems.append(system)
         return system
 

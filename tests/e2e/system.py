@@ -18,8 +18,10 @@ SERVICES = ("plan", "nomination", "notification", "reporting")
 
 
 class TdktUp:
-    def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None, *args: str) -> None:
+    def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None, *args: str,
+                 python: str = sys.executable) -> None:
         self.data_dir = data_dir
+        self.python = python
         self.ports = {name: free_port() for name in SERVICES}
         self.env = {**os.environ, "TDKT_DATA_DIR": str(data_dir), "TDKT_JWT_SECRET": TEST_SECRET,
                     "TDKT_EMBEDDED_PG_PORT": str(free_port()), "TDKT_EMBEDDED_NATS_PORT": str(free_port()),
@@ -40,7 +42,7 @@ class TdktUp:
         self.starts += 1
         self.output = self.data_dir / f"tdkt-up-{self.starts}.out"
         with self.output.open("ab") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "tdkt.cli", "up", *self.args], env=self.env,
+            self.process = subprocess.Popen([self.python, "-m", "tdkt.cli", "up", *self.args], env=self.env,
                                             stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while "Nhấn Ctrl-C để dừng" not in self.text():
@@ -53,7 +55,7 @@ class TdktUp:
         return self.output.read_text(encoding="utf-8", errors="replace") if self.output.exists() else ""
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "tdkt.cli", *args], env=self.env, capture_output=True,
+        return subprocess.run([self.python, "-m", "tdkt.cli", *args], env=self.env, capture_output=True,
                               text=True, timeout=120, check=False)
 
     def descendants(self) -> list[int]:

@@ -112,7 +112,7 @@ async def test_events_reach_the_webhook_as_signed_cloudevents_in_order(ns: Names
         assert [r.headers["ce-type"] for r in only_completed.requests] == [COMPLETED]
         ready = await client.get("/readyz")
         assert ready.status_code == 200, ready.text
-        assert set(ready.json()["checks"]) == {"database", "nats", "consumer", "dispatcher"}
+        assert set(ready.json()["checks"]) == {"database", "nats", "notification-webhooks", "dispatcher", "reminders"}
 
 
 async def test_a_failing_webhook_gets_the_event_on_a_later_attempt(ns: Namespace, receivers) -> None:

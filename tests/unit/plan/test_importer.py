@@ -114,3 +114,13 @@ def test_same_plan_twice_gives_the_same_checksum_and_a_changed_one_does_not(plan
     assert read_document(SAMPLE_PLAN.read_bytes()).checksum() == plan.checksum()
     changed = read_document(TEXT.replace("Tập huấn nghiệp vụ", "Bồi dưỡng nghiệp vụ").encode())
     assert changed.checksum() != plan.checksum()
+
+
+def test_refuses_control_characters_naming_each_line() -> None:
+    lines = TEXT.splitlines()
+    lines[2] = lines[2] + "\x00"
+    lines[4] = "\x1b[31m" + lines[4]
+    with pytest.raises(PlanDocumentError, match="ký tự điều khiển") as error:
+        read_document("\n".join(lines).encode())
+    assert [d.split(":")[0] for d in error.value.details] == ["dòng 3", "dòng 5"]
+    assert "U+0000" in error.value.details[0] and "U+001B" in error.value.details[1]
