@@ -52,7 +52,12 @@ class ForbiddenError(Exception):
 class TokenVerifier:
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
-        self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+        # Keys rotate without a restart: a token signed with a key not seen yet makes the client
+        # fetch the provider's key set again (at most once per cooldown), and the set expires.
+        self._jwks = jwt.PyJWKClient(
+            settings.jwt_jwks_url, lifespan=settings.jwt_jwks_lifespan_s,
+            cooldown_duration=settings.jwt_jwks_cooldown_s, timeout=10,
+        ) if settings.jwt_jwks_url else None
 
     @property
     def fetches_keys(self) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import asyncpg
 
 from servicekit.settings import ServiceSettings
@@ -16,8 +14,13 @@ async def ensure_database(settings: ServiceSettings) -> None:
     try:
         exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
         if not exists:
-            with contextlib.suppress(asyncpg.DuplicateDatabaseError):  # another replica was first
+            try:
                 await conn.execute(f'CREATE DATABASE "{name}"')
+            except asyncpg.DuplicateDatabaseError:  # another replica was first
+                pass
+            except asyncpg.InsufficientPrivilegeError:
+                raise RuntimeError(f"Cơ sở dữ liệu {name} chưa có và vai trò của dịch vụ không được tạo: "
+                                   "hãy chạy bước migrate (tdkt migrate) bằng tài khoản quản trị.") from None
     finally:
         await conn.close()
 

@@ -118,10 +118,16 @@ class ServiceApplication(Application[UUID]):
 
 
 def postgres_env(settings: ServiceSettings, *, pool_size: int = 10) -> dict[str, str]:
-    """eventsourcing's environment for the service's own database."""
+    """eventsourcing's environment for the service's own database (`servicekit.pgstore`: the
+    hash chain and the time budget of a command)."""
+    if settings.audit_key is None:
+        raise ValueError("TDKT_AUDIT_KEY chưa đặt: chuỗi băm của kho sự kiện cần khóa này")
     parts = urlsplit(settings.dsn_for())
+    budget = settings.command_budget_s
     return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": "servicekit.pgstore:Factory",
+        "AUDIT_KEY": settings.audit_key.get_secret_value(),
+        "COMMAND_BUDGET_S": str(budget),
         "POSTGRES_DBNAME": settings.database_name,
         "POSTGRES_HOST": parts.hostname or "127.0.0.1",
         "POSTGRES_PORT": str(parts.port or 5432),
@@ -129,8 +135,8 @@ def postgres_env(settings: ServiceSettings, *, pool_size: int = 10) -> dict[str,
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         "POSTGRES_POOL_SIZE": str(pool_size),
         "POSTGRES_MAX_OVERFLOW": str(pool_size),
-        "POSTGRES_CONNECT_TIMEOUT": "10",
-        "POSTGRES_LOCK_TIMEOUT": "10",
+        "POSTGRES_CONNECT_TIMEOUT": str(max(1, round(budget * 0.3))),  # also the wait for a pooled connection
+        "POSTGRES_LOCK_TIMEOUT": str(max(1, round(budget * 0.3))),
     }
 
 

@@ -16,11 +16,13 @@ from starlette.formparsers import MultiPartException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from servicekit.audit import AggregateNotFoundError
 from servicekit.auth import AuthError, ForbiddenError, TokenVerifier
 from servicekit.deadletters import DeadLetterNotFoundError
 from servicekit.guard import describe_guard, guard_request, printable
 from servicekit.health import Readiness
 from servicekit.health import router as health_router
+from servicekit.idempotency import COMMANDS, HEADER, IdempotencyMiddleware
 from servicekit.settings import ServiceSettings
 
 ErrorTable = Mapping[type[Exception], tuple[int, str]]
@@ -78,6 +80,7 @@ COMMON_ERRORS: dict[type[Exception], tuple[int, str]] = {
     InvalidIfMatchError: (422, "invalid_if_match"),
     MultiPartException: (400, "malformed_body"),
     DeadLetterNotFoundError: (404, "dead_letter_not_found"),
+    AggregateNotFoundError: (404, "history_not_found"),
 }
 
 _FIXED_MESSAGES: dict[type[Exception], str] = {  # library errors whose own text says nothing to a person
@@ -136,7 +139,7 @@ def problem(status: int, code: str, message: str, details: Any = None) -> JSONRe
     body: dict[str, Any] = {"error": {"code": code, "message": message}}
     if details is not None:
         body["error"]["details"] = details
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {"Retry-After": "2"} if status == 503 else None
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -247,6 +250,7 @@ def create_service_app(
     app.state.verifier = TokenVerifier(settings)
     app.include_router(health_router)
     install_error_handlers(app, errors)
+    app.add_middleware(IdempotencyMiddleware)  # inside the body limit: it reads whole bodies
     app.add_middleware(BodyLimitMiddleware, default=settings.max_body_bytes, limits=body_limits)
     document_conventions(app)
     return app
@@ -264,6 +268,14 @@ PROBLEM_SCHEMA = {
 }
 
 
+IDEMPOTENCY_PARAMETER = {
+    "name": HEADER, "in": "header", "required": False,
+    "description": "Khóa do bên gọi chọn cho một lệnh: gửi lại cùng khóa và cùng nội dung trong 24 giờ thì "
+                   "nhận lại kết quả lần đầu, không tạo thêm gì.",
+    "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,255}$"},
+}
+
+
 def document_conventions(app: FastAPI) -> None:
     """What every route shares, in the OpenAPI document: the error format (for every status a
     route does not describe itself) and the limits of the request guard."""
@@ -275,7 +287,9 @@ def document_conventions(app: FastAPI) -> None:
             schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
             problem_response = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
             for operations in schema.get("paths", {}).values():
-                for operation in operations.values():
+                for method, operation in operations.items():
+                    if method.upper() in COMMANDS:
+                        operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
                     responses = operation.setdefault("responses", {})
                     if "content" in responses.get("201", {}) and "content" not in responses.get("200", {"content": 0}):
                         responses["200"]["content"] = responses["201"]["content"]  # a create sent again

@@ -15,17 +15,18 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import uvicorn
+from eventsourcing.application import Application
 from fastapi import APIRouter, FastAPI
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from servicekit import bus, deadletters
+from servicekit import audit, bus, deadletters, idempotency
 from servicekit.consumer import EventConsumer
 from servicekit.db import ensure_database, open_pool
 from servicekit.health import Check, Readiness
 from servicekit.http import ErrorTable, create_service_app
 from servicekit.logs import configure_logging
-from servicekit.settings import ServiceSettings
+from servicekit.settings import ServiceSettings, load_settings
 from servicekit.telemetry import setup_telemetry
 from servicekit.views import ViewRunner
 
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 Worker = Callable[[asyncio.Event], Awaitable[None]]
 Status = Callable[[], str | Awaitable[str | None] | None]
 T = TypeVar("T")
+A = TypeVar("A", bound=Application[Any])
 
 
 class ServiceRuntime:
@@ -48,12 +50,18 @@ class ServiceRuntime:
         self._stops: dict[str, asyncio.Event] = {}
         self.readiness = Readiness()
         self.dead_letters = deadletters.DeadLetters()
+        self.event_stores: dict[str, Application[Any]] = {}
         self._pool: asyncpg.Pool | None = None
         self.nats: Client | None = None
 
     @property
     def pool(self) -> asyncpg.Pool:
         assert self._pool is not None, f"{self.settings.service} service not started"
+        return self._pool
+
+    @property
+    def opened_pool(self) -> asyncpg.Pool | None:
+        """The pool once the runtime has opened it (for middleware that may run before)."""
         return self._pool
 
     @property
@@ -67,6 +75,12 @@ class ServiceRuntime:
     def today(self) -> date:
         """The date in the province (Asia/Ho_Chi_Minh by default)."""
         return self.clock().astimezone(self.zone).date()
+
+    async def open_store(self, application_class: type[A], env: dict[str, str]) -> A:
+        """The service's Application on its event store, known to the auditor's routes."""
+        app = await asyncio.to_thread(application_class, env)
+        self.event_stores[app.name] = app
+        return app
 
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a synchronous Application or view call off the event loop."""
@@ -139,6 +153,7 @@ class ServiceRuntime:
         await ensure_database(self.settings)
         self._pool = await open_pool(self.settings, max_size=self.pool_size)
         await self.dead_letters.open(self._pool)
+        await self._pool.execute(idempotency.SCHEMA)
         self.nats = await bus.connect(self.settings)
         await bus.ensure_stream(self.js, self.settings)
         self.check("database", self._check_database)
@@ -172,13 +187,15 @@ def build_service_app(runtime: ServiceRuntime, *, title: str, description: str, 
     app = create_service_app(runtime.settings, title=title, description=description, errors=errors,
                              lifespan=runtime.lifespan, body_limits=body_limits)
     app.state.runtime = runtime
-    for router in [*routers, deadletters.router]:
+    for router in [*routers, deadletters.router, audit.router]:
         app.include_router(router)
     setup_telemetry(runtime.settings, app)
     return app
 
 
-def run_service(app: Callable[[Any], FastAPI], settings: ServiceSettings) -> None:
-    """`python -m services.<name>`: structured logs, then uvicorn on the configured port."""
+def run_service(app: Callable[[Any], FastAPI], settings_class: type[ServiceSettings]) -> None:
+    """`python -m services.<name>`: its settings (a wrong one stops here, saying which), structured
+    logs, then uvicorn on the configured port."""
+    settings = load_settings(settings_class)
     configure_logging(settings.service, settings.log_level, settings.log_format)
     uvicorn.run(app(settings), host=settings.host, port=settings.port, log_config=None)

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from servicekit.auth import Role, issue_token
-from tdkt import deadletters
+from tdkt import audit, deadletters, migrate
 from tdkt.config import LauncherConfig
 from tdkt.embedded import EmbeddedError
 from tdkt.sample import CommandError, format_summary, headers, import_plan
@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     tok.add_argument("--subject", default="dev", help="định danh người dùng")
     commands.add_parser("rebuild-reports", help="dựng lại số liệu báo cáo từ luồng sự kiện")
     deadletters.add_parser(commands)
+    audit.add_parser(commands)
+    migrate.add_parser(commands)
     args = parser.parse_args(argv)
     config = LauncherConfig.from_env()
     try:
@@ -55,6 +57,10 @@ def _run(args: argparse.Namespace, config: LauncherConfig) -> int:
         return _import(args, config)
     if args.command == "dead-letters":
         return deadletters.run(args, config)
+    if args.command == "audit":
+        return audit.run(args, config)
+    if args.command == "migrate":
+        return migrate.run(args, config)
     if args.command == "token":
         roles = [r.strip() for r in args.roles.split(",") if r.strip()]
         unknown = [r for r in roles if r not in {role.value for role in Role}]

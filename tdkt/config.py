@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from servicekit.secretfiles import read_or_create_secret
 
 SERVICES = ("plan", "nomination", "notification", "reporting")
 DEFAULT_PORTS = {"plan": 8001, "nomination": 8002, "notification": 8003, "reporting": 8004}
@@ -41,9 +42,8 @@ class LauncherConfig:
         """TDKT_JWT_SECRET, else the local signing key kept in the data folder."""
         if value := os.environ.get("TDKT_JWT_SECRET"):
             return value
-        path = self.data_dir / "jwt-secret"
-        if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        return read_or_create_secret(self.data_dir / "jwt-secret")
+
+    def audit_key(self) -> str:
+        """TDKT_AUDIT_KEY, else the key of the events' hash chain kept in the data folder."""
+        return os.environ.get("TDKT_AUDIT_KEY") or read_or_create_secret(self.data_dir / "audit-key")

@@ -24,6 +24,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+
+from servicekit.secretfiles import read_or_create_secret, write_secret
 
 
 class EmbeddedError(RuntimeError):
@@ -175,8 +178,14 @@ class EmbeddedPostgres(_Server):
         self.user = _run_user()
 
     @property
+    def password_file(self) -> Path:
+        """The superuser's generated password, beside (not inside) the data folder, owner-only."""
+        return self.data_dir.parent / f"{self.data_dir.name}-superuser-password"
+
+    @property
     def dsn(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        password = quote(read_or_create_secret(self.password_file), safe="")
+        return f"postgresql://postgres:{password}@127.0.0.1:{self.port}/postgres"
 
     def _bin(self, name: str) -> str:
         # Only the binaries the package ships: importing it would run its own server manager.
@@ -205,11 +214,16 @@ class EmbeddedPostgres(_Server):
                 f"user {self.user.pw_name if self.user else '?'} cannot reach {self.data_dir}; "
                 "set TDKT_DATA_DIR to a folder it can reach (for example /var/lib/tdkt)"
             )
-        result = subprocess.run(
-            [self._bin("initdb"), "-D", str(self.data_dir), "-U", "postgres", "--auth=trust",
-             "--encoding=UTF8", "--locale=C", "--no-instructions"],
-            capture_output=True, check=False, **self._as_user(),
-        )
+        password = read_or_create_secret(self.password_file)
+        with tempfile.TemporaryDirectory(dir=self.data_dir.parent) as folder:  # the server user reads it once
+            pwfile = Path(folder) / "pw"
+            write_secret(pwfile, password)
+            _give_to(Path(folder), self.user)
+            result = subprocess.run(
+                [self._bin("initdb"), "-D", str(self.data_dir), "-U", "postgres", "--auth=scram-sha-256",
+                 f"--pwfile={pwfile}", "--encoding=UTF8", "--locale=C", "--no-instructions"],
+                capture_output=True, check=False, **self._as_user(),
+            )
         if result.returncode != 0:
             raise EmbeddedError(f"initdb failed: {result.stderr.decode(errors='replace')}")
 
@@ -234,7 +248,29 @@ class EmbeddedPostgres(_Server):
                                             start_new_session=True, preexec_fn=die_with_parent,
                                             **self._as_user())
         _wait_until(self._accepts_connections, self.process, "PostgreSQL", log)
+        self._require_passwords()
         return self
+
+    def _require_passwords(self) -> None:
+        """A data folder made before passwords were required trusted every local user: give the
+        superuser its password and make every connection prove it (scram-sha-256)."""
+        hba = self.data_dir / "pg_hba.conf"
+        lines = hba.read_text().splitlines()
+        if not any(line.split() and not line.lstrip().startswith("#") and line.split()[-1] == "trust"
+                   for line in lines):
+            return
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(host=str(self.data_dir), port=self.port, user="postgres", dbname="postgres",
+                             autocommit=True) as conn:
+            conn.execute(sql.SQL("ALTER ROLE postgres PASSWORD {}").format(
+                sql.Literal(read_or_create_secret(self.password_file))))
+            hba.write_text("\n".join(
+                " ".join([*line.split()[:-1], "scram-sha-256"])
+                if line.split() and not line.lstrip().startswith("#") and line.split()[-1] == "trust" else line
+                for line in lines) + "\n")
+            conn.execute("SELECT pg_reload_conf()")
 
     def _accepts_connections(self) -> bool:
         if not port_open(self.port):

@@ -16,6 +16,7 @@ import httpx
 
 from tdkt.config import SERVICES, LauncherConfig
 from tdkt.embedded import EmbeddedNats, EmbeddedPostgres, die_with_parent, reachable_data_dir
+from tdkt.migrate import migrate_all
 
 
 class ServiceProcess:
@@ -78,8 +79,11 @@ class System:
             self.say(f"· NATS JetStream (nhúng, sync_interval: always) trên cổng {self.config.nats_port}")
             self.nats = EmbeddedNats(self.config.data_dir / "nats", self.config.nats_port).start()
             nats_url = self.nats.url
-        env = {"TDKT_NOMINATION_DOCUMENTS_DIR": str(self.config.data_dir / "documents"), **os.environ,
+        self.say("· Tạo vai trò và bảng cho từng dịch vụ (quyền tối thiểu)")
+        roles = migrate_all(self.config, pg_dsn)
+        env = {"TDKT_NOMINATION_DOCUMENTS_DIR": str(self.config.data_dir / "documents"), **os.environ, **roles,
                "TDKT_PG_DSN": pg_dsn, "TDKT_NATS_URL": nats_url, "TDKT_JWT_SECRET": self.config.jwt_secret(),
+               "TDKT_AUDIT_KEY": self.config.audit_key(),
                "PYTHONUNBUFFERED": "1"}
         for name in SERVICES:
             env[f"TDKT_{name.upper()}_PORT"] = str(self.config.ports[name])

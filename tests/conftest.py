@@ -61,6 +61,10 @@ async def _drop(namespace: Namespace) -> None:
                                  namespace.db_prefix + "%")
         for row in names:
             await conn.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
+        roles = await conn.fetch("SELECT rolname FROM pg_roles WHERE rolname LIKE $1 ORDER BY rolname DESC",
+                                 namespace.db_prefix + "%")
+        for row in roles:  # the login roles before their owners ("t…_plan" sorts before "t…_plan_owner")
+            await conn.execute(f'DROP ROLE IF EXISTS "{row["rolname"]}"')
     finally:
         await conn.close()
     nc = await nats.connect(namespace.nats_url)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
+from servicekit.migrate import Migration
 from servicekit.runtime import build_service_app, run_service
 from services.nomination.catalogue import api as catalogue
 from services.nomination.council import api as council
@@ -20,6 +21,10 @@ from services.nomination.settings import NominationSettings
 ROUTERS = [dossiers.router, api_review.router, api_review.public, api_review.admin, api_review.rules, api_bulk.router,
            council.router, catalogue.router, history.router]
 ERRORS = {**catalogue.ERRORS, **history.ERRORS, **council.ERRORS, **DOSSIER_ERRORS}
+
+
+# What the migration step makes before the service runs (servicekit.migrate).
+MIGRATION = Migration(event_store="Nominations")
 
 
 def create_app(settings: NominationSettings | None = None, clock: Callable[[], datetime] | None = None) -> FastAPI:
@@ -36,4 +41,4 @@ def create_app(settings: NominationSettings | None = None, clock: Callable[[], d
 
 
 def main() -> None:
-    run_service(create_app, NominationSettings())
+    run_service(create_app, NominationSettings)

@@ -49,7 +49,7 @@ class NominationRuntime(ServiceRuntime):
 
     async def start(self) -> None:
         env = postgres_env(self.settings)
-        self._app = await asyncio.to_thread(Nominations, env)
+        self._app = await self.open_store(Nominations, env)
         self.catalogue = await open_catalogue(self)  # the award catalogue in force (catalogue/service.py)
         built = await asyncio.to_thread(wiring.build, self.app, self.catalogue, self.settings, self.clock,
                                         lambda unit, year: self.view("dossierview").award_counts(unit, year))

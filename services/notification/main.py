@@ -7,6 +7,7 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
+from servicekit.migrate import Migration
 from servicekit.runtime import build_service_app, run_service
 from services.notification.api import ERRORS, router
 from services.notification.contacts_api import ERRORS as CONTACT_ERRORS
@@ -16,6 +17,9 @@ from services.notification.inbox_api import router as inbox_router
 from services.notification.runtime import NotificationRuntime
 from services.notification.settings import NotificationSettings
 from services.notification.targets import Resolver
+
+# What the migration step makes before the service runs (servicekit.migrate).
+MIGRATION = Migration()
 
 
 def create_app(settings: NotificationSettings | None = None, *, resolver: Resolver | None = None,
@@ -33,4 +37,4 @@ def create_app(settings: NotificationSettings | None = None, *, resolver: Resolv
 
 
 def main() -> None:
-    run_service(create_app, NotificationSettings())
+    run_service(create_app, NotificationSettings)

@@ -7,10 +7,14 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
+from servicekit.migrate import Migration
 from servicekit.runtime import build_service_app, run_service
 from services.plan.api import ERRORS, router
 from services.plan.runtime import PlanRuntime
 from services.plan.settings import PlanSettings
+
+# What the migration step makes before the service runs (servicekit.migrate).
+MIGRATION = Migration(event_store="Plans")
 
 
 def create_app(settings: PlanSettings | None = None, clock: Callable[[], datetime] | None = None) -> FastAPI:
@@ -25,4 +29,4 @@ def create_app(settings: PlanSettings | None = None, clock: Callable[[], datetim
 
 
 def main() -> None:
-    run_service(create_app, PlanSettings())
+    run_service(create_app, PlanSettings)

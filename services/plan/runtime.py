@@ -45,7 +45,7 @@ class PlanRuntime(ServiceRuntime):
 
     async def start(self) -> None:
         env = postgres_env(self.settings)
-        self._app = await asyncio.to_thread(Plans, env)
+        self._app = await self.open_store(Plans, env)
         self.views = ViewRunner(Plans, PlanProjection, PlanView, env)
         await self.views.open()
         relay = self.relay = OutboxRelay(app=self.app, translate=translator(self.app), js=self.js,

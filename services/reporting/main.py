@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from servicekit.migrate import Migration
 from servicekit.runtime import build_service_app, run_service
 from services.reporting.api import ERRORS, admin, router
 from services.reporting.dossier_api import router as dossier_router
 from services.reporting.runtime import ReportingRuntime
 from services.reporting.settings import ReportingSettings
+
+# What the migration step makes before the service runs (servicekit.migrate).
+MIGRATION = Migration()
 
 
 def create_app(settings: ReportingSettings | None = None) -> FastAPI:
@@ -21,4 +25,4 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
 
 
 def main() -> None:
-    run_service(create_app, ReportingSettings())
+    run_service(create_app, ReportingSettings)

@@ -19,9 +19,9 @@ def tdkt_up() -> Iterator[Callable[..., TdktUp]]:
     systems: list[TdktUp] = []
 
     def make(*args: str, env: dict[str, str] | None = None, data_dir: Path | None = None,
-             python: str | None = None) -> TdktUp:
+             python: str | None = None, user: str | None = None) -> TdktUp:
         folder = data_dir or base / f"system-{len(systems)}"
-        system = TdktUp(folder, env, *args, **({"python": python} if python else {}))
+        system = TdktUp(folder, env, *args, **({"python": python} if python else {}), user=user)
         systems.append(system)
         return system
 

@@ -19,9 +19,10 @@ SERVICES = ("plan", "nomination", "notification", "reporting")
 
 class TdktUp:
     def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None, *args: str,
-                 python: str = sys.executable) -> None:
+                 python: str = sys.executable, user: str | None = None) -> None:
         self.data_dir = data_dir
         self.python = python
+        self.user = user
         self.ports = {name: free_port() for name in SERVICES}
         self.env = {**os.environ, "TDKT_DATA_DIR": str(data_dir), "TDKT_JWT_SECRET": TEST_SECRET,
                     "TDKT_EMBEDDED_PG_PORT": str(free_port()), "TDKT_EMBEDDED_NATS_PORT": str(free_port()),
@@ -43,7 +44,8 @@ class TdktUp:
         self.output = self.data_dir / f"tdkt-up-{self.starts}.out"
         with self.output.open("ab") as out:
             self.process = subprocess.Popen([self.python, "-m", "tdkt.cli", "up", *self.args], env=self.env,
-                                            stdout=out, stderr=subprocess.STDOUT)
+                                            stdout=out, stderr=subprocess.STDOUT, user=self.user,
+                                            cwd=self.data_dir)
         deadline = time.monotonic() + timeout
         while "Nhấn Ctrl-C để dừng" not in self.text():
             assert self.process.poll() is None, self.text()

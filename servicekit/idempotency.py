@@ -1,0 +1,171 @@
+"""Commands that are safe to retry: `Idempotency-Key`.
+
+A command (POST, PUT, PATCH, DELETE) sent with an `Idempotency-Key` header is recorded with a
+fingerprint of its request. Sent again by the same person within 24 hours with the same key
+and body, it is not executed again: the first answer is replayed (`Idempotent-Replayed: true`).
+The same key with another body is refused (422); while the first is still being executed, a
+retry is told to wait (409, Retry-After). Answers of 500 and above are not kept, so a retry
+after a failure executes the command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import random
+import re
+from typing import Any
+
+import asyncpg
+from starlette.requests import Request
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from servicekit.auth import AuthError, TokenVerifier
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    scope text NOT NULL,
+    key text NOT NULL,
+    fingerprint bytea NOT NULL,
+    status int,
+    headers jsonb,
+    body bytea,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (scope, key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_age ON idempotency_keys (created_at);
+"""
+HEADER = "Idempotency-Key"
+KEY = re.compile(r"[\x21-\x7e]{1,255}")
+COMMANDS = {"POST", "PUT", "PATCH", "DELETE"}
+KEPT_HEADERS = ("content-type", "etag", "location")
+TTL = "24 hours"
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        key = request.headers.get(HEADER)
+        runtime = getattr(scope["app"].state, "runtime", None)
+        pool: asyncpg.Pool | None = runtime.opened_pool if runtime is not None else None
+        if key is None or request.method not in COMMANDS or pool is None or not _routed(scope):
+            await self.app(scope, receive, send)
+            return
+        if not KEY.fullmatch(key):
+            await _answer(send, 422, {"error": {"code": "invalid_idempotency_key", "message":
+                          f"{HEADER} phải gồm 1–255 ký tự ASCII nhìn thấy được (không dấu cách)."}})
+            return
+        owner = await _owner(scope["app"].state.verifier, request)
+        if owner is None:  # no valid token: the route answers 401 itself
+            await self.app(scope, receive, send)
+            return
+        body = await _read(receive)
+        fingerprint = hashlib.sha256(b"\0".join([request.method.encode(), scope["path"].encode(),
+                                                 scope.get("query_string", b""), body])).digest()
+        claim = await _claim(pool, owner, key, fingerprint)
+        if claim is not None:
+            await _answer_for(send, claim, fingerprint)
+            return
+        await self._execute(scope, body, send, pool, owner, key)
+
+    async def _execute(self, scope: Scope, body: bytes, send: Send, pool: asyncpg.Pool, owner: str,
+                       key: str) -> None:
+        sent: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
+
+        async def replay_body() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                sent["status"], sent["headers"] = message["status"], message.get("headers", [])
+            elif message["type"] == "http.response.body":
+                sent["body"] += message.get("body", b"")
+            await send(message)
+
+        try:
+            await self.app(scope, replay_body, capture)
+        finally:
+            await asyncio.shield(_settle(pool, owner, key, sent))
+
+
+def _routed(scope: Scope) -> bool:
+    """Whether a route takes this method at this path (else the router answers 404 or 405)."""
+    return any(route.matches(scope)[0] == Match.FULL for route in scope["app"].router.routes)
+
+
+async def _owner(verifier: TokenVerifier, request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    try:
+        principal = await asyncio.to_thread(verifier.verify, token.strip()) if verifier.fetches_keys \
+            else verifier.verify(token.strip())
+    except AuthError:
+        return None
+    return principal.subject
+
+
+async def _read(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _claim(pool: asyncpg.Pool, owner: str, key: str, fingerprint: bytes) -> asyncpg.Record | None:
+    """None when this request is the first with the key (now recorded as in progress), else the row."""
+    async with pool.acquire() as conn:
+        if random.random() < 0.01:  # now and then, forget keys older than a day
+            await conn.execute(f"DELETE FROM idempotency_keys WHERE created_at < now() - interval '{TTL}'")
+        await conn.execute(f"DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 "
+                           f"AND created_at < now() - interval '{TTL}'", owner, key)
+        inserted = await conn.fetchval(
+            "INSERT INTO idempotency_keys (scope, key, fingerprint) VALUES ($1, $2, $3) "
+            "ON CONFLICT DO NOTHING RETURNING true", owner, key, fingerprint)
+        if inserted:
+            return None
+        return await conn.fetchrow("SELECT * FROM idempotency_keys WHERE scope = $1 AND key = $2", owner, key)
+
+
+async def _settle(pool: asyncpg.Pool, owner: str, key: str, sent: dict[str, Any]) -> None:
+    if sent["status"] >= 500:
+        await pool.execute("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2", owner, key)
+        return
+    headers = {name.decode(): value.decode() for name, value in sent["headers"]
+               if name.decode().lower() in KEPT_HEADERS}
+    await pool.execute("UPDATE idempotency_keys SET status = $3, headers = $4::jsonb, body = $5 "
+                       "WHERE scope = $1 AND key = $2", owner, key, sent["status"], json.dumps(headers), sent["body"])
+
+
+async def _answer_for(send: Send, row: asyncpg.Record, fingerprint: bytes) -> None:
+    if bytes(row["fingerprint"]) != fingerprint:
+        await _answer(send, 422, {"error": {"code": "idempotency_key_reused", "message":
+                      f"{HEADER} này đã dùng cho một yêu cầu khác; mỗi lệnh mới cần một khóa mới."}})
+    elif row["status"] is None:
+        await _answer(send, 409, {"error": {"code": "idempotency_in_progress", "message":
+                      "Lệnh với khóa này đang được thực hiện; hãy thử lại sau giây lát."}}, {"retry-after": "1"})
+    else:
+        headers = {**json.loads(row["headers"]), "idempotent-replayed": "true"}
+        await _raw(send, row["status"], headers, bytes(row["body"]))
+
+
+async def _answer(send: Send, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+    content = json.dumps(body, ensure_ascii=False).encode()
+    await _raw(send, status, {"content-type": "application/json", **(headers or {})}, content)
+
+
+async def _raw(send: Send, status: int, headers: dict[str, str], body: bytes) -> None:
+    raw = [(name.encode(), value.encode()) for name, value in headers.items()]
+    raw.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})

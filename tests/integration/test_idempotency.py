@@ -1,0 +1,73 @@
+"""A command retried with the same Idempotency-Key creates nothing new: the first answer comes
+back; the same key with another body is refused; a retry while the first still runs waits."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+
+from services.plan.main import create_app as plan_app
+from services.plan.settings import PlanSettings
+from tests.integration.test_plan_service import load_units
+from tests.support import Namespace, auth, eventually, serve
+
+pytestmark = pytest.mark.integration
+PLANNER = auth("planner", subject="planner-1")
+OTHER = auth("planner", subject="planner-2")
+PLAN = {"number": "12/KH-SNV", "year": 2026, "title": "Kế hoạch thử", "issuer": "Sở Nội vụ tỉnh Cao Bằng"}
+TASK = {"quarter": 2, "title": "Tổng kết phong trào", "lead_units": ["SNV"]}
+
+
+def clock() -> datetime:
+    return datetime(2026, 3, 2, 3, tzinfo=UTC)
+
+
+async def test_a_retried_command_creates_one_task(ns: Namespace) -> None:
+    async with serve(plan_app(ns.settings(PlanSettings), clock)) as client:
+        await load_units(client)
+        plan_id = (await client.post("/plans", headers=PLANNER, json=PLAN)).json()["id"]
+        first = await client.post(f"/plans/{plan_id}/tasks", json=TASK,
+                                  headers={**PLANNER, "Idempotency-Key": "task-2026-q2-01"})
+        again = await client.post(f"/plans/{plan_id}/tasks", json=TASK,
+                                  headers={**PLANNER, "Idempotency-Key": "task-2026-q2-01"})
+        assert first.status_code == again.status_code == 201
+        assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+        assert "idempotent-replayed" not in first.headers
+
+        changed = await client.post(f"/plans/{plan_id}/tasks", json={**TASK, "quarter": 3},
+                                    headers={**PLANNER, "Idempotency-Key": "task-2026-q2-01"})
+        assert changed.status_code == 422 and changed.json()["error"]["code"] == "idempotency_key_reused"
+        # the same key is another person's own key
+        theirs = await client.post(f"/plans/{plan_id}/tasks", json=TASK,
+                                   headers={**OTHER, "Idempotency-Key": "task-2026-q2-01"})
+        assert theirs.status_code == 201 and theirs.json()["id"] != first.json()["id"]
+        unkeyed = await client.post(f"/plans/{plan_id}/tasks", json=TASK, headers=PLANNER)
+        assert unkeyed.status_code == 201
+
+        async def three_tasks():
+            tasks = (await client.get("/tasks", params={"plan_id": plan_id}, headers=PLANNER)).json()
+            assert len(tasks) == 3
+
+        await eventually(three_tasks)
+
+
+async def test_bad_keys_and_a_retry_while_the_first_runs(ns: Namespace) -> None:
+    async with serve(plan_app(ns.settings(PlanSettings), clock)) as client:
+        spaced = await client.post("/plans", json=PLAN, headers={**PLANNER, "Idempotency-Key": "has a space"})
+        assert spaced.status_code == 422 and spaced.json()["error"]["code"] == "invalid_idempotency_key"
+        conn = await asyncpg.connect(ns.pg_dsn.rsplit("/", 1)[0] + f"/{ns.db_prefix}plan")
+        try:  # the first request with this key is still being executed elsewhere
+            body = (await client.build_request("POST", "/plans", json=PLAN).aread())
+            fingerprint = hashlib.sha256(b"\0".join([b"POST", b"/plans", b"", body])).digest()
+            await conn.execute("INSERT INTO idempotency_keys (scope, key, fingerprint) VALUES ($1, $2, $3)",
+                               "planner-1", "k-running", fingerprint)
+        finally:
+            await conn.close()
+        running = await client.post("/plans", json=PLAN, headers={**PLANNER, "Idempotency-Key": "k-running"})
+        assert running.status_code == 409 and running.headers["retry-after"] == "1"
+        assert (await client.get("/plans", headers=PLANNER)).json() == []
+        no_token = await client.post("/plans", json=PLAN, headers={"Idempotency-Key": "k1"})
+        assert no_token.status_code == 401
