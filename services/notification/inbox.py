@@ -12,6 +12,8 @@ from uuid import UUID
 import asyncpg
 
 from contracts import IntegrationEvent
+from services.notification import intake
+from services.notification.intake import Part
 from services.notification.messages import Message, compose
 
 _SCHEMA_LOCK = 7_310_004
@@ -67,26 +69,30 @@ async def create_schema(pool: asyncpg.Pool) -> None:
         await conn.execute(SCHEMA)
 
 
-async def record(conn: asyncpg.Connection, event: IntegrationEvent) -> list[int]:
-    """Write the messages `event` gives its units (consumer's transaction; once per event and unit)."""
-    return await write(conn, event.event_id, event.occurred_at, compose(event))
+def messages(event: IntegrationEvent) -> Part:
+    """The messages `event` gives its units (consumer's transaction; once per event and unit);
+    returns the ids of those written."""
+    return _insert(event.event_id, event.occurred_at, compose(event))
 
 
 async def write(conn: asyncpg.Connection, source_id: UUID, occurred_at: datetime,
                 messages: Sequence[Message]) -> list[int]:
     """Write messages from one source (an event, a reminder); a source writes once per unit.
     The ids of the messages written (none when the source was seen before)."""
-    if not messages:
-        return []
-    rows = await conn.fetch(
-        "INSERT INTO inbox_messages (event_id, unit_code, kind, topic, ref_id, title, body, link, occurred_at) "
-        "SELECT $1, m.unit_code, m.kind, m.topic, m.ref_id, m.title, m.body, m.link, $2 "
-        "FROM unnest($3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[]) "
-        "AS m(unit_code, kind, topic, ref_id, title, body, link) "
-        "ON CONFLICT (event_id, unit_code) DO NOTHING RETURNING id",
-        source_id, occurred_at, *[[getattr(m, f) for m in messages]
-                                  for f in ("unit_code", "kind", "topic", "ref_id", "title", "body", "link")])
-    return [row["id"] for row in rows]
+    row = await intake.write(conn, [_insert(source_id, occurred_at, messages)])
+    return list(row[0])
+
+
+def _insert(source_id: UUID, occurred_at: datetime, messages: Sequence[Message]) -> Part:
+    columns = [[getattr(m, f) for m in messages] for f in ("unit_code", "kind", "topic", "ref_id", "title", "body",
+                                                          "link")]
+    return Part(
+        ["written AS (INSERT INTO inbox_messages (event_id, unit_code, kind, topic, ref_id, title, body, link, "
+         "occurred_at) SELECT {0}, m.unit_code, m.kind, m.topic, m.ref_id, m.title, m.body, m.link, {1} "
+         "FROM unnest({2}::text[], {3}::text[], {4}::text[], {5}::uuid[], {6}::text[], {7}::text[], {8}::text[]) "
+         "AS m(unit_code, kind, topic, ref_id, title, body, link) "
+         "ON CONFLICT (event_id, unit_code) DO NOTHING RETURNING id)"],
+        "ARRAY(SELECT id FROM written ORDER BY id)", [source_id, occurred_at, *columns])
 
 
 async def list_messages(pool: asyncpg.Pool, chosen: Filter, *, limit: int, offset: int) -> list[dict[str, Any]]:

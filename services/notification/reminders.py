@@ -23,6 +23,7 @@ import asyncpg
 from contracts import IntegrationEvent
 from contracts import plan as p
 from services.notification import inbox, task_texts
+from services.notification.intake import Part
 
 log = logging.getLogger(__name__)
 REMIND_AT = time(8, 0)
@@ -41,15 +42,15 @@ CREATE TABLE IF NOT EXISTS reminders (
 );
 CREATE INDEX IF NOT EXISTS reminders_due ON reminders (fire_at) WHERE status = 'scheduled';
 """
-PLAN = """
-WITH moved AS (UPDATE reminders SET status = 'cancelled' WHERE target_id = $1 AND status = 'scheduled' AND due_on <> $2)
-INSERT INTO reminders (id, target_id, kind, days_before, due_on, fire_at, payload)
-SELECT r.id, $1, 'task_due_soon', r.days, $2, r.at, $3::jsonb FROM unnest($4::uuid[], $5::int[], $6::timestamptz[])
-    AS r(id, days, at)
-ON CONFLICT (target_id, kind, days_before, due_on) DO UPDATE SET payload = EXCLUDED.payload
-WHERE reminders.status = 'scheduled'
-"""
-CANCEL = "UPDATE reminders SET status = 'cancelled' WHERE target_id = $1 AND status = 'scheduled' AND due_on <> $2"
+PLAN = [
+    "moved AS (UPDATE reminders SET status = 'cancelled' WHERE target_id = {0} AND status = 'scheduled' "
+    "AND due_on <> {1})",
+    "planned AS (INSERT INTO reminders (id, target_id, kind, days_before, due_on, fire_at, payload) "
+    "SELECT r.id, {0}, 'task_due_soon', r.days, {1}, r.at, {2}::jsonb "
+    "FROM unnest({3}::uuid[], {4}::int[], {5}::timestamptz[]) AS r(id, days, at) "
+    "ON CONFLICT (target_id, kind, days_before, due_on) DO UPDATE SET payload = EXCLUDED.payload "
+    "WHERE reminders.status = 'scheduled' RETURNING id)",
+]
 DUE = """
 SELECT id, days_before, due_on, payload FROM reminders WHERE status = 'scheduled' AND fire_at <= $1
 ORDER BY fire_at LIMIT 100 FOR UPDATE SKIP LOCKED
@@ -61,17 +62,19 @@ def fire_at(due: date, days: int, zone: ZoneInfo) -> datetime:
     return datetime.combine(due - timedelta(days=days), REMIND_AT, tzinfo=zone)
 
 
-async def schedule(conn: asyncpg.Connection, event: IntegrationEvent, days: list[int], zone: ZoneInfo) -> None:
-    """Plan the reminders of a task when it is assigned or reassigned; drop them when it is done."""
+def schedule(event: IntegrationEvent, days: list[int], zone: ZoneInfo) -> Part | None:
+    """Plan the reminders of a task when it is assigned or reassigned (those of an earlier due
+    date are dropped); drop them all when it is done."""
     if isinstance(event, p.TaskAssigned | p.TaskReassigned):
         due = event.due_date
         ahead = [(before, fire_at(due, before, zone)) for before in days]
         ahead = [(before, at) for before, at in ahead if at > event.occurred_at]
-        await conn.execute(PLAN, event.task_id, due, event.model_dump_json(),
-                           [reminder_id(event.task_id, before, due) for before, _ in ahead],
-                           [before for before, _ in ahead], [at for _, at in ahead])
-    elif isinstance(event, p.TaskCompleted | p.TaskOverdue):
-        await conn.execute(CANCEL, event.task_id, date.min)
+        return Part(PLAN, "(SELECT count(*) FROM planned)", [
+            event.task_id, due, event.model_dump_json(), [reminder_id(event.task_id, b, due) for b, _ in ahead],
+            [before for before, _ in ahead], [at for _, at in ahead]])
+    if isinstance(event, p.TaskCompleted | p.TaskOverdue):
+        return Part(PLAN[:1], "0", [event.task_id, date.min])
+    return None
 
 
 async def fire_due(pool: asyncpg.Pool, now: datetime, written: Written) -> int:

@@ -13,7 +13,7 @@ from contracts import IntegrationEvent
 from servicekit import bus
 from servicekit.consumer import EventConsumer
 from servicekit.runtime import ServiceRuntime
-from services.notification import inbox, mail, reminders, store
+from services.notification import inbox, intake, mail, reminders, store
 from services.notification.dispatcher import Dispatcher
 from services.notification.leader import run_as_leader
 from services.notification.mailer import Mailer
@@ -68,9 +68,10 @@ class NotificationRuntime(ServiceRuntime):
     async def _enqueue(self, conn: asyncpg.Connection, event: IntegrationEvent) -> None:
         """Webhook deliveries, the units' inbox messages (and their e-mails) and the reminders
         the event plans, in the consumer's one transaction."""
-        await store.enqueue(conn, event, self.settings.subject_root)
-        await self._written(conn, await inbox.record(conn, event))
-        await reminders.schedule(conn, event, self.settings.task_reminder_days, self.zone)
+        parts = [store.deliveries(event, self.settings.subject_root), inbox.messages(event)]
+        planned = reminders.schedule(event, self.settings.task_reminder_days, self.zone)
+        row = await intake.write(conn, [*parts, *([planned] if planned else [])])
+        await self._written(conn, list(row[1]))
 
     async def _written(self, conn: asyncpg.Connection, message_ids: list[int]) -> None:
         """New inbox messages: their e-mails are queued in the same transaction."""

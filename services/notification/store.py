@@ -11,6 +11,7 @@ from opentelemetry import propagate
 
 from contracts import IntegrationEvent, wrap
 from services.notification import secrets
+from services.notification.intake import Part
 from services.notification.secrets import SecretBox
 
 CHANNEL = "tdkt_notification_deliveries"  # NOTIFY'd at commit: '' new deliveries, 'subscriptions' a change
@@ -131,22 +132,22 @@ async def deactivate(pool: asyncpg.Pool, subscription_id: UUID) -> None:
         await conn.execute("SELECT pg_notify($1, 'subscriptions')", CHANNEL)
 
 
-async def enqueue(conn: asyncpg.Connection, event: IntegrationEvent, root: str) -> int:
-    """One pending delivery per active subscription that wants the event (consumer's tx)."""
+def deliveries(event: IntegrationEvent, root: str) -> Part:
+    """One pending delivery per active subscription that wants the event (consumer's tx); the
+    dispatcher is told at commit. Returns how many."""
     envelope = wrap(event, root)
     headers = dict(envelope.headers)
     propagate.inject(headers)  # the consumer's span: the trace goes on to the webhook call
-    added = await conn.fetchval(
-        "WITH turn AS (SELECT pg_advisory_xact_lock($5)), added AS ("
-        "INSERT INTO deliveries (subscription_id, event_id, ce_type, headers, body, ordering_key) "
-        "SELECT s.id, $1, $2, $3::jsonb, $4, CASE WHEN s.ordering = 'subject' THEN $6 ELSE '' END "
-        "FROM subscriptions s, turn WHERE s.active "
-        "AND (cardinality(s.event_types) = 0 OR $2 = ANY (s.event_types)) "
-        "ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id) "
-        "SELECT count(*) FROM added, LATERAL (SELECT pg_notify($7, '') FROM added LIMIT 1) AS told",
-        event.event_id, event.ce_type(), json.dumps(headers), envelope.body.decode(), ENQUEUE_LOCK,
-        event.cloudevent_subject(), CHANNEL)
-    return int(added)
+    return Part(
+        ["turn AS (SELECT pg_advisory_xact_lock({4}))",
+         "added AS (INSERT INTO deliveries (subscription_id, event_id, ce_type, headers, body, ordering_key) "
+         "SELECT s.id, {0}, {1}, {2}::jsonb, {3}, CASE WHEN s.ordering = 'subject' THEN {5} ELSE '' END "
+         "FROM subscriptions s, turn WHERE s.active AND (cardinality(s.event_types) = 0 OR {1} = ANY (s.event_types)) "
+         "ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id)",
+         "told AS (SELECT pg_notify({6}, '') FROM added LIMIT 1)"],
+        "(SELECT count(*) FROM added) + (SELECT count(*) FROM told) * 0",
+        [event.event_id, event.ce_type(), json.dumps(headers), envelope.body.decode(), ENQUEUE_LOCK,
+         event.cloudevent_subject(), CHANNEL])
 
 
 async def list_deliveries(pool: asyncpg.Pool, subscription_id: UUID, *, status: str | None,
