@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 import jwt
 from fastapi import Depends, Request
@@ -111,8 +112,26 @@ async def current_principal(request: Request) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
-    """A dependency that lets through only people holding one of `roles` (or admin)."""
+Scope = Literal["any", "own"]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Who may call a route: the roles (an administrator always may), and whether a person of a
+    unit acts only on the data of that unit (`unit="own"`: the service filters or refuses the
+    rest). Declared on every route; the OpenAPI document says it (`x-tdkt-policy`)."""
+
+    roles: frozenset[Role] = frozenset()
+    unit: Scope = "any"
+    public: bool = False
+
+    def document(self) -> dict[str, object]:
+        return {"public": self.public, "roles": sorted(role.value for role in self.roles), "unit": self.unit}
+
+
+def require(*roles: Role, unit: Scope = "any") -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that lets through only people holding one of `roles` (or admin); its policy
+    is the route's (`unit="own"`: the route serves a unit's own data only)."""
 
     async def check(principal: PrincipalDep) -> Principal:
         if not principal.has_any(roles):
@@ -120,4 +139,24 @@ def require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
             raise ForbiddenError(f"Cần một trong các vai trò: {names}")
         return principal
 
+    check.policy = Policy(frozenset(roles), unit)  # type: ignore[attr-defined]
     return check
+
+
+async def public() -> None:
+    """The dependency of a route anyone may call, signed in or not (its declared policy)."""
+
+
+public.policy = Policy(public=True)  # type: ignore[attr-defined]
+PUBLIC = Depends(public)
+
+
+def policy_of(dependant: Any) -> Policy | None:
+    """The policy a route declares through its dependencies, if any."""
+    found = getattr(dependant.call, "policy", None)
+    if isinstance(found, Policy):
+        return found
+    for sub in dependant.dependencies:
+        if (inner := policy_of(sub)) is not None:
+            return inner
+    return None

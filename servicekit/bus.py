@@ -9,6 +9,7 @@ from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError, NotFoundError
 
+from servicekit.natsauth import inbox_prefix
 from servicekit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,13 @@ async def connect(settings: ServiceSettings, *, name: str | None = None) -> Clie
         if not (client.is_closed or client.is_draining):
             log.warning("nats disconnected; reconnecting")
 
+    credentials: dict[str, str] = {}
+    if settings.nats_user:
+        credentials = {"user": settings.nats_user, "inbox_prefix": inbox_prefix(settings.nats_user),
+                       "password": settings.nats_password.get_secret_value() if settings.nats_password else ""}
     await client.connect(
         servers=[url.strip() for url in settings.nats_url.split(",") if url.strip()],
+        **credentials,  # type: ignore[arg-type]
         name=name or f"tdkt-{settings.service}",
         max_reconnect_attempts=-1,
         reconnect_time_wait=1,

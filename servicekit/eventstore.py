@@ -124,7 +124,10 @@ def postgres_env(settings: ServiceSettings, *, pool_size: int = 10) -> dict[str,
         raise ValueError("TDKT_AUDIT_KEY chưa đặt: chuỗi băm của kho sự kiện cần khóa này")
     parts = urlsplit(settings.dsn_for())
     budget = settings.command_budget_s
+    encryption = {"CIPHER_TOPIC": "servicekit.crypto:RotatingCipher",
+                  "CIPHER_KEYS": settings.cipher_keys.get_secret_value()} if settings.cipher_keys else {}
     return {
+        **encryption,
         "PERSISTENCE_MODULE": "servicekit.pgstore:Factory",
         "AUDIT_KEY": settings.audit_key.get_secret_value(),
         "COMMAND_BUDGET_S": str(budget),

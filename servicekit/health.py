@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from servicekit.auth import PUBLIC
+
 Check = Callable[[], Awaitable[str | None]]  # None when healthy, else what is wrong
 
 
@@ -17,7 +19,7 @@ class Degraded(str):
 
     __slots__ = ()
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], dependencies=[PUBLIC])  # probes and load balancers sign in as no one
 
 
 class Readiness:

@@ -11,13 +11,14 @@ from eventsourcing.persistence import OperationalError, RecordConflictError
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.audit import AggregateNotFoundError
-from servicekit.auth import AuthError, ForbiddenError, TokenVerifier
+from servicekit.auth import AuthError, ForbiddenError, TokenVerifier, policy_of
 from servicekit.deadletters import DeadLetterNotFoundError
 from servicekit.guard import describe_guard, guard_request, printable
 from servicekit.health import Readiness
@@ -286,8 +287,14 @@ def document_conventions(app: FastAPI) -> None:
             schema = generate()
             schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
             problem_response = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-            for operations in schema.get("paths", {}).values():
+            policies = {(method, route.path_format): policy for route in iter_route_contexts(app.routes)
+                        if isinstance(route.original_route, APIRoute)
+                        and (policy := policy_of(route.dependant)) is not None for method in route.methods or ()}
+            for path, operations in schema.get("paths", {}).items():
                 for method, operation in operations.items():
+                    declared = policies.get((method.upper(), path))
+                    if declared is not None:
+                        operation["x-tdkt-policy"] = declared.document()
                     if method.upper() in COMMANDS:
                         operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
                     responses = operation.setdefault("responses", {})

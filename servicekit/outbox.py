@@ -36,6 +36,7 @@ from opentelemetry import propagate, trace
 
 from contracts import IntegrationEvent, wrap
 from servicekit.eventstore import TracingMapper
+from servicekit.health import Degraded
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -63,6 +64,7 @@ class RelayStatus:
     position: int = 0
     published: int = 0
     duplicates: int = 0
+    squatted: int = 0  # acknowledged as duplicates of messages someone else published first
     is_leader: bool = False
     last_error: str | None = None
     last_batch_at: float = field(default_factory=time.monotonic)
@@ -142,6 +144,20 @@ class OutboxRelay:
             self.status.is_leader = False
             await conn.close()
 
+    async def _check_duplicate(self, ack: Any, subject: str, body: bytes, headers: dict[str, str]) -> None:
+        """A duplicate is expected when this relay re-sends after a crash: then the stream holds this
+        very event. If it holds another message under our id, someone squatted the id (publishing on
+        our subjects should be impossible, see servicekit.natsauth): say so, and publish the event
+        under a new id so that it still reaches every consumer (they de-duplicate by event id)."""
+        stored = await self.js.get_msg(ack.stream, seq=ack.seq)
+        if (stored.headers or {}).get("ce-id") == headers.get("ce-id") and stored.subject == subject:
+            return
+        self.status.squatted += 1
+        log.error("outbox %s: message id %s was taken by another message (stream seq %s); publishing the "
+                  "event again under a new id", self.service, headers["Nats-Msg-Id"], ack.seq)
+        await self.js.publish(subject, body, headers={**headers, "Nats-Msg-Id": f"{headers['Nats-Msg-Id']}:"
+                                                                                 f"{headers['ce-id']}"})
+
     def _channel(self) -> str:
         return getattr(self.app.recorder, "channel_name", f"{self.app.name.lower()}_events")
 
@@ -182,8 +198,18 @@ class OutboxRelay:
             self.status.last_batch_at = time.monotonic()
         return position
 
+    def problem(self) -> str | None:
+        """For readiness: an error, or (degraded) events whose message id someone squatted."""
+        if self.status.last_error:
+            return self.status.last_error
+        if self.status.squatted:
+            return Degraded(f"{self.status.squatted} sự kiện bị một bên khác chiếm mã Nats-Msg-Id trước; "
+                            "đã phát lại với mã mới")
+        return None
+
     async def _publish(self, batch: Sequence[Notification]) -> None:
         acks: list[asyncio.Future[Any]] = []
+        sent: list[tuple[str, bytes, dict[str, str]]] = []
         for notification in batch:
             event, carrier = self.mapper.to_domain_event_with_trace(notification)
             public = self.translate(event, integration_event_id(
@@ -199,6 +225,7 @@ class OutboxRelay:
             ):
                 propagate.inject(headers)
                 acks.append(await self.js.publish_async(envelope.subject, envelope.body, headers=headers))
+                sent.append((envelope.subject, envelope.body, headers))
         if not acks:
             return
         try:
@@ -207,7 +234,11 @@ class OutboxRelay:
             for ack in acks:  # frees nats-py's in-flight slots of unanswered publishes
                 ack.cancel()
             raise
-        duplicates = sum(1 for result in results if result.duplicate)
+        duplicates = 0
+        for result, message in zip(results, sent, strict=True):
+            if result.duplicate:
+                duplicates += 1
+                await self._check_duplicate(result, *message)
         self.status.published += len(results) - duplicates
         self.status.duplicates += duplicates
         log.debug("relayed %d events up to notification %d", len(results), batch[-1].id)

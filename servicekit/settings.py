@@ -56,6 +56,11 @@ class ServiceSettings(BaseSettings):
     # The service's own PostgreSQL role (made by the migration step), in place of the DSN's user.
     pg_user: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,62}$")
     pg_password: SecretStr | None = None
+    # The service's own NATS user (infra/nats, servicekit.natsauth); None: the URL's credentials, if any.
+    # Keys that encrypt the service's events at rest, newest first (servicekit.crypto).
+    cipher_keys: SecretStr | None = None
+    nats_user: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    nats_password: SecretStr | None = None
     consumer_max_deliver: int = Field(default=5, ge=1)
 
     @model_validator(mode="after")

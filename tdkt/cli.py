@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from servicekit.auth import Role, issue_token
-from tdkt import audit, deadletters, migrate
+from tdkt import audit, bus, deadletters, migrate
 from tdkt.config import LauncherConfig
 from tdkt.embedded import EmbeddedError
 from tdkt.sample import CommandError, format_summary, headers, import_plan
@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     deadletters.add_parser(commands)
     audit.add_parser(commands)
     migrate.add_parser(commands)
+    bus.add_parser(commands)
     args = parser.parse_args(argv)
     config = LauncherConfig.from_env()
     try:
@@ -61,6 +62,8 @@ def _run(args: argparse.Namespace, config: LauncherConfig) -> int:
         return audit.run(args, config)
     if args.command == "migrate":
         return migrate.run(args, config)
+    if args.command == "integrator":
+        return bus.run(args, config)
     if args.command == "token":
         roles = [r.strip() for r in args.roles.split(",") if r.strip()]
         unknown = [r for r in roles if r not in {role.value for role in Role}]

@@ -21,11 +21,12 @@ import subprocess
 import sysconfig
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from servicekit.natsauth import accounts
 from servicekit.secretfiles import read_or_create_secret, write_secret
 
 
@@ -291,26 +292,54 @@ def nats_server_binary() -> str:
 
 
 class EmbeddedNats(_Server):
-    def __init__(self, store_dir: Path, port: int, *, sync_always: bool = True) -> None:
+    """nats-server with JetStream, always with authentication: the users given (`users`, NATS
+    user blocks from `servicekit.natsauth`) and an operator, `tdkt_admin`, whose generated
+    password is kept owner-only in the store folder. `reload()` applies changed users at once."""
+
+    def __init__(self, store_dir: Path, port: int, *, sync_always: bool = True,
+                 users: Sequence[dict[str, Any]] = ()) -> None:
         self.store_dir = Path(store_dir).resolve()
         self.port = port
         self.sync_always = sync_always
+        self.users = list(users)
 
     @property
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
 
+    @property
+    def admin_password(self) -> str:
+        return read_or_create_secret(self.store_dir / "admin-password")
+
+    @property
+    def admin_url(self) -> str:
+        return f"nats://tdkt_admin:{quote(self.admin_password, safe='')}@127.0.0.1:{self.port}"
+
     def config(self) -> str:
         sync = "\n  sync_interval: always" if self.sync_always else ""
         return (
             f"host: 127.0.0.1\nport: {self.port}\nmax_payload: 8MB\n"
+            f'pid_file: "{self.store_dir / "nats-server.pid"}"\n'
             f'jetstream {{\n  store_dir: "{self.store_dir / "jetstream"}"{sync}\n}}\n'
+            "include ./accounts.conf\n"
         )
+
+    def write_users(self, users: Sequence[dict[str, Any]] | None = None) -> None:
+        if users is not None:
+            self.users = list(users)
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        write_secret(self.store_dir / "accounts.conf", accounts(self.users, self.admin_password))
+
+    def reload(self, users: Sequence[dict[str, Any]]) -> None:
+        """New users and permissions, taken by the running server (SIGHUP) without a restart."""
+        self.write_users(users)
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
+            os.kill(int((self.store_dir / "nats-server.pid").read_text().strip()), signal.SIGHUP)
 
     def start(self) -> EmbeddedNats:
         if port_open(self.port):
             raise EmbeddedError(f"port {self.port} is taken; set TDKT_EMBEDDED_NATS_PORT to a free port")
-        self.store_dir.mkdir(parents=True, exist_ok=True)
+        self.write_users()
         conf = self.store_dir / "nats-server.conf"
         conf.write_text(self.config())
         log = self.store_dir / "nats-server.log"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from tdkt import bus
 from tdkt.config import SERVICES, LauncherConfig
 from tdkt.embedded import EmbeddedNats, EmbeddedPostgres, die_with_parent, reachable_data_dir
 from tdkt.migrate import migrate_all
@@ -77,11 +78,14 @@ class System:
             pg_dsn = self.postgres.dsn
         if nats_url is None:
             self.say(f"· NATS JetStream (nhúng, sync_interval: always) trên cổng {self.config.nats_port}")
-            self.nats = EmbeddedNats(self.config.data_dir / "nats", self.config.nats_port).start()
+            self.nats = EmbeddedNats(self.config.data_dir / "nats", self.config.nats_port,
+                                     users=bus.users(self.config)).start()
             nats_url = self.nats.url
         self.say("· Tạo vai trò và bảng cho từng dịch vụ (quyền tối thiểu)")
         roles = migrate_all(self.config, pg_dsn)
+        nats_users = bus.service_env(self.config) if self.nats is not None else {}
         env = {"TDKT_NOMINATION_DOCUMENTS_DIR": str(self.config.data_dir / "documents"), **os.environ, **roles,
+               **nats_users,
                "TDKT_PG_DSN": pg_dsn, "TDKT_NATS_URL": nats_url, "TDKT_JWT_SECRET": self.config.jwt_secret(),
                "TDKT_AUDIT_KEY": self.config.audit_key(),
                "PYTHONUNBUFFERED": "1"}

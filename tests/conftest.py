@@ -36,7 +36,7 @@ def servers() -> Iterator[tuple[str, str]]:
         if not nats_url:
             server = EmbeddedNats(base / "nats", free_port()).start()
             started.append(server)
-            nats_url = server.url
+            nats_url = server.admin_url  # the tests' own servers ask for credentials too
         yield pg_dsn, nats_url
     finally:
         for server in reversed(started):

@@ -8,6 +8,7 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from servicekit.migrate import Migration
+from servicekit.natsauth import BusAccess
 from servicekit.runtime import build_service_app, run_service
 from services.nomination.catalogue import api as catalogue
 from services.nomination.council import api as council
@@ -23,8 +24,10 @@ ROUTERS = [dossiers.router, api_review.router, api_review.public, api_review.adm
 ERRORS = {**catalogue.ERRORS, **history.ERRORS, **council.ERRORS, **DOSSIER_ERRORS}
 
 
-# What the migration step makes before the service runs (servicekit.migrate).
+# What the migration step makes before the service runs (servicekit.migrate), and what it
+# may do on the bus (servicekit.natsauth).
 MIGRATION = Migration(event_store="Nominations")
+BUS = BusAccess()
 
 
 def create_app(settings: NominationSettings | None = None, clock: Callable[[], datetime] | None = None) -> FastAPI:

@@ -63,7 +63,7 @@ class NominationRuntime(ServiceRuntime):
         relay = self.relay = OutboxRelay(app=self.app, translate=translator(self.app), js=self.js,
                                          dsn=self.settings.dsn_for(), service=self.settings.service,
                                          subject_root=self.settings.subject_root)
-        self.spawn("outbox", relay.run, status=lambda: relay.status.last_error)
+        self.spawn("outbox", relay.run, status=relay.problem)
         self.spawn("lateness", self._lateness_loop)
 
     async def close(self) -> None:

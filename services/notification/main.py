@@ -8,18 +8,21 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from servicekit.migrate import Migration
+from servicekit.natsauth import BusAccess
 from servicekit.runtime import build_service_app, run_service
 from services.notification.api import ERRORS, router
 from services.notification.contacts_api import ERRORS as CONTACT_ERRORS
 from services.notification.contacts_api import router as contacts_router
 from services.notification.inbox_api import ERRORS as INBOX_ERRORS
 from services.notification.inbox_api import router as inbox_router
-from services.notification.runtime import NotificationRuntime
+from services.notification.runtime import CONSUMER, NotificationRuntime
 from services.notification.settings import NotificationSettings
 from services.notification.targets import Resolver
 
-# What the migration step makes before the service runs (servicekit.migrate).
+# What the migration step makes before the service runs (servicekit.migrate), and what it
+# may do on the bus (servicekit.natsauth).
 MIGRATION = Migration()
+BUS = BusAccess(consumers=(CONSUMER,))
 
 
 def create_app(settings: NotificationSettings | None = None, *, resolver: Resolver | None = None,

@@ -8,13 +8,16 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from servicekit.migrate import Migration
+from servicekit.natsauth import BusAccess
 from servicekit.runtime import build_service_app, run_service
 from services.plan.api import ERRORS, router
 from services.plan.runtime import PlanRuntime
 from services.plan.settings import PlanSettings
 
-# What the migration step makes before the service runs (servicekit.migrate).
+# What the migration step makes before the service runs (servicekit.migrate), and what it
+# may do on the bus (servicekit.natsauth).
 MIGRATION = Migration(event_store="Plans")
+BUS = BusAccess()
 
 
 def create_app(settings: PlanSettings | None = None, clock: Callable[[], datetime] | None = None) -> FastAPI:

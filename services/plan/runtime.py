@@ -51,7 +51,7 @@ class PlanRuntime(ServiceRuntime):
         relay = self.relay = OutboxRelay(app=self.app, translate=translator(self.app), js=self.js,
                                          dsn=self.settings.dsn_for(), service=self.settings.service,
                                          subject_root=self.settings.subject_root)
-        self.spawn("outbox", relay.run, status=lambda: relay.status.last_error)
+        self.spawn("outbox", relay.run, status=relay.problem)
         self.spawn("deadline-checker", self._deadline_loop)
         self.spawn_view(self.views)
 

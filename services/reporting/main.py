@@ -5,14 +5,17 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from servicekit.migrate import Migration
+from servicekit.natsauth import BusAccess
 from servicekit.runtime import build_service_app, run_service
 from services.reporting.api import ERRORS, admin, router
 from services.reporting.dossier_api import router as dossier_router
-from services.reporting.runtime import ReportingRuntime
+from services.reporting.runtime import CONSUMER, DOSSIER_CONSUMER, ReportingRuntime
 from services.reporting.settings import ReportingSettings
 
-# What the migration step makes before the service runs (servicekit.migrate).
+# What the migration step makes before the service runs (servicekit.migrate), and what it
+# may do on the bus (servicekit.natsauth).
 MIGRATION = Migration()
+BUS = BusAccess(consumers=(CONSUMER, DOSSIER_CONSUMER))
 
 
 def create_app(settings: ReportingSettings | None = None) -> FastAPI:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -178,8 +180,13 @@ def test_compose_command_names_an_existing_module(compose: dict[str, Any], servi
     assert (path / "__main__.py").is_file(), f"{module}: no {path.relative_to(ROOT)}/__main__.py"
 
 
+ONE_SHOT = {"migrate"}  # steps that run to completion before the services start
+
+
 def test_every_compose_service_has_a_healthcheck(compose: dict[str, Any]) -> None:
     for name, spec in compose["services"].items():
+        if name in ONE_SHOT:
+            continue
         check = spec.get("healthcheck")
         assert check, f"{name}: no healthcheck"
         if check.get("disable"):
@@ -205,14 +212,23 @@ def test_app_services_wait_for_healthy_dependencies(compose: dict[str, Any]) -> 
     for name, spec in app_services(compose).items():
         depends = spec.get("depends_on")
         assert isinstance(depends, dict), f"{name}: depends_on must be the long form with conditions"
-        assert {"postgres", "nats"} <= set(depends), name
+        assert {"migrate", "nats"} <= set(depends), name
         for dependency, condition in depends.items():
+            if dependency in ONE_SHOT:
+                assert condition.get("condition") == "service_completed_successfully", f"{name} -> {dependency}"
+                continue
             assert condition.get("condition") == "service_healthy", f"{name} -> {dependency}"
             assert compose["services"][dependency].get("healthcheck"), dependency
+    migrate = compose["services"]["migrate"]
+    assert migrate["command"] == ["tdkt.cli", "migrate"]
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
 def test_long_running_services_restart(compose: dict[str, Any]) -> None:
     for name, spec in compose["services"].items():
+        if name in ONE_SHOT:
+            assert spec.get("restart") == "no", name
+            continue
         assert spec.get("restart") in {"always", "unless-stopped", "on-failure"}, name
 
 
@@ -230,9 +246,14 @@ def test_app_services_listen_everywhere_on_their_published_port(compose: dict[st
 def test_app_services_share_the_database_bus_and_identity(compose: dict[str, Any]) -> None:
     for name, spec in app_services(compose).items():
         env = spec["environment"]
-        assert env["TDKT_PG_DSN"] == (
-            "postgresql://postgres:${POSTGRES_PASSWORD:?Variable not set}@postgres:5432/postgres"), name
+        up = name.upper()
+        assert env["TDKT_PG_DSN"] == "postgresql://postgres:5432/postgres", f"{name}: no superuser at run time"
+        assert env[f"TDKT_{up}_PG_USER"] == f"tdkt_{name}", name
+        assert env[f"TDKT_{up}_PG_PASSWORD"] == f"${{TDKT_{up}_PG_PASSWORD:?Variable not set}}", name
         assert env["TDKT_NATS_URL"] == "nats://nats:4222", name
+        assert env[f"TDKT_{up}_NATS_USER"] == name, name
+        assert env[f"TDKT_{up}_NATS_PASSWORD"] == f"${{TDKT_NATS_{up}_PASSWORD:?Variable not set}}", name
+        assert env["TDKT_AUDIT_KEY"] == "${TDKT_AUDIT_KEY:?Variable not set}", name
         assert env["TDKT_JWT_SECRET"] == "${TDKT_JWT_SECRET:?Variable not set}", name
         assert str(env["TDKT_STREAM_REPLICAS"]) == "1", f"{name}: one NATS server in compose"
 
@@ -548,10 +569,19 @@ def durable_consumers() -> dict[str, str]:
     return found
 
 
+def test_nats_accounts_are_generated_from_the_code_and_included_everywhere() -> None:
+    checked = subprocess.run([sys.executable, "-m", "tdkt.bus", "--check"], cwd=ROOT, capture_output=True,
+                             text=True, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "\ninclude ./accounts.conf" in (INFRA / "nats" / "nats-server.conf").read_text(encoding="utf-8")
+    assert "\ninclude ../accounts.conf" in (INFRA / "nats" / "cluster" / "nats-server.conf").read_text(
+        encoding="utf-8")
+
+
 def test_nats_accounts_match_the_services_subjects_and_consumers() -> None:
     conf = (INFRA / "nats" / "accounts.conf").read_text(encoding="utf-8")
     for user in (*SERVICES, "integrator"):
-        assert re.search(rf"user:\s*{user}\b", conf), f"no NATS user {user}"
+        assert re.search(rf'user:\s*"{user}"', conf), f"no NATS user {user}"
     assert '"tdkt.plan.>"' in conf and '"tdkt.nomination.>"' in conf
     consumers = durable_consumers()
     assert {"notification", "reporting"} <= set(consumers), "consumer names not found in the code"
@@ -561,10 +591,10 @@ def test_nats_accounts_match_the_services_subjects_and_consumers() -> None:
             assert subject in conf, f"{service}: accounts.conf lacks {subject}"
 
 
-def test_postgres_init_creates_one_database_and_role_per_service() -> None:
+def test_the_migration_step_runs_before_the_services_everywhere() -> None:
+    job = next(doc for doc in load_yaml_all(K8S / "migrate-job.yaml") if doc["kind"] == "Job")
+    [container] = job["spec"]["template"]["spec"]["containers"]
+    assert container["args"] == ["tdkt.cli", "migrate"]
+    assert "migrate-job.yaml" in load_yaml(K8S / "kustomization.yaml")["resources"]
     sql = (INFRA / "postgres" / "init-databases.sql").read_text(encoding="utf-8")
-    for service in SERVICES:
-        assert f"('tdkt_{service}'," in sql, service
-        assert f"{service}_password" in sql, service
-    assert "GRANT CONNECT ON DATABASE postgres" in sql, "ensure_database() connects to `postgres`"
-    assert "REVOKE ALL ON DATABASE" in sql
+    assert "CREATE DATABASE" not in uncommented(sql), "the service databases come from tdkt migrate"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -59,6 +61,20 @@ class TdktUp:
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([self.python, "-m", "tdkt.cli", *args], env=self.env, capture_output=True,
                               text=True, timeout=120, check=False)
+
+    def nats_url(self, user: str | None = None, password: str | None = None) -> str:
+        """The embedded NATS; as its operator when no user is given."""
+        if user is None:
+            user, password = "tdkt_admin", (self.data_dir / "nats" / "admin-password").read_text().strip()
+        return f"nats://{user}:{quote(password or '', safe='')}@127.0.0.1:{self.env['TDKT_EMBEDDED_NATS_PORT']}"
+
+    def integrator(self, name: str, *subjects: str) -> tuple[str, str]:
+        """An outside integrator's NATS credentials, made as operators make them."""
+        made = self.cli("integrator", "add", name, *(f"--subjects={s}" for s in subjects))
+        assert made.returncode == 0, made.stdout + made.stderr
+        password = re.search(r"mật khẩu: (\S+)", made.stdout)
+        assert password, made.stdout
+        return name, password.group(1)
 
     def descendants(self) -> list[int]:
         assert self.process is not None

@@ -98,7 +98,7 @@ def test_killing_the_plan_service_during_imports_loses_and_duplicates_nothing(td
     assert set(answers) <= {200, 201}
 
     tasks = PLANS * 4 * TASKS_PER_QUARTER
-    nats_url = f"nats://127.0.0.1:{system.env['TDKT_EMBEDDED_NATS_PORT']}"
+    nats_url = system.nats_url()
     deadline = time.monotonic() + 120
     while (seen := asyncio.run(bus_contents(nats_url))).get("TaskAssigned", (0, 0))[0] < tasks \
             and time.monotonic() < deadline:

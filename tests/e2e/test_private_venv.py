@@ -48,8 +48,8 @@ def test_tdkt_up_as_root_from_a_private_venv_loads_the_sample_plan(tdkt_up) -> N
         venv = private_venv(home)
         system = tdkt_up(data_dir=home / "data", python=str(venv / "bin" / "python")).start(timeout=240)
         assert "Tổng: 34 nhiệm vụ" in system.text(), system.text()
-        nats_url = f"nats://127.0.0.1:{system.env['TDKT_EMBEDDED_NATS_PORT']}"
-        messages = asyncio.run(outside_subscriber(nats_url, 35))
+        user, password = system.integrator("portal", "tdkt.plan.>")
+        messages = asyncio.run(outside_subscriber(system.nats_url(user, password), 35, user))
         types = [m.headers["ce-type"] for m in messages]
         assert types.count("vn.gov.tdkt.plan.TaskAssigned.v1") == 34, system.text()
         assert system.stop() == 0

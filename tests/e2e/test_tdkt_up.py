@@ -24,19 +24,23 @@ from tests.support import SAMPLE_PLAN, auth
 pytestmark = pytest.mark.e2e
 
 
-async def outside_subscriber(nats_url: str, expected: int) -> list:
-    """What an integrator outside the project sees: plain nats-py, no code of ours."""
-    nc = await nats.connect(nats_url)
+async def outside_subscriber(nats_url: str, expected: int, user: str) -> list:
+    """What an integrator outside the project sees with the credentials `tdkt integrator add`
+    gave it: plain nats-py, its own inbox prefix, a pull consumer named after it over its grant."""
+    nc = await nats.connect(nats_url, inbox_prefix=f"_INBOX_{user}")
     js = nc.jetstream()
-    sub = await js.subscribe("tdkt.>", stream="TDKT", config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL))
-    seen = []
+    sub = await js.pull_subscribe("tdkt.plan.>", durable=user, stream="TDKT",
+                                  config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL))
+    seen: list = []
     deadline = time.monotonic() + 30
     while len(seen) < expected and time.monotonic() < deadline:
         try:
-            message = await sub.next_msg(timeout=1)
+            batch = await sub.fetch(expected - len(seen), timeout=1)
         except TimeoutError:
             continue
-        seen.append(message)
+        for message in batch:
+            await message.ack()
+        seen.extend(batch)
     await nc.close()
     return seen
 
@@ -52,7 +56,8 @@ def test_tdkt_up_runs_the_system_that_outsiders_can_follow(tdkt_up) -> None:
     # The receiver is on this machine: a local e-office reached over http, allowed by name.
     system = tdkt_up("--no-sample", env={"TDKT_NOTIFICATION_WEBHOOK_ALLOW_HTTP": "true",
                                          "TDKT_NOTIFICATION_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]'}).start()
-    nats_url = f"nats://127.0.0.1:{system.env['TDKT_EMBEDDED_NATS_PORT']}"
+    user, password = system.integrator("eoffice", "tdkt.plan.>")
+    nats_url = system.nats_url(user, password)
     with Receiver() as receiver:
         # an integrator registers a webhook before the plan is imported
         registered = httpx.post(f"{system.url('notification')}/subscriptions", headers=auth("integrator"),
@@ -65,7 +70,7 @@ def test_tdkt_up_runs_the_system_that_outsiders_can_follow(tdkt_up) -> None:
         assert re.search(r"Quý III +5 nhiệm vụ \(văn bản ghi 04\)  ⚠", imported.stdout), imported.stdout
         assert "Tổng: 34 nhiệm vụ — đã nhập mới" in imported.stdout
 
-        messages = asyncio.run(outside_subscriber(nats_url, 35))
+        messages = asyncio.run(outside_subscriber(nats_url, 35, user))
         types = [m.headers["ce-type"] for m in messages]
         assert types.count("vn.gov.tdkt.plan.TaskAssigned.v1") == 34
         assert types.count("vn.gov.tdkt.plan.PlanIssued.v1") == 1
