@@ -100,9 +100,9 @@ async def test_units_get_their_messages_by_mail_one_by_one_or_in_a_daily_digest(
         assert bad.status_code == 422
         await publish(ns, [hoa.event("NominationCreated", "draft"), hoa.event("NominationReturned", "returned")])
 
-        await eventually(lambda: _count(smtp, 2))  # one by one; the digest waits for 07:00
+        await eventually(lambda: _count(smtp, 2), timeout=60)  # one by one; the digest waits for 07:00
         now[0] += timedelta(hours=2)
-        await eventually(lambda: _count(smtp, 3))
+        await eventually(lambda: _count(smtp, 3), timeout=60)
         one_by_one = [m for m in received(smtp) if m["To"] == "vanthu@sgddt.caobang.gov.vn"]
         assert sorted(str(m["Subject"]) for m in one_by_one) == [
             "[TĐKT] Hồ sơ của Nông Thị Hoa bị trả lại để bổ sung",
@@ -121,9 +121,9 @@ async def test_units_get_their_messages_by_mail_one_by_one_or_in_a_daily_digest(
 
         # A later message: one mail at once, and the next day's digest holds only it.
         await publish(ns, [hoa.event("NominationSubmitted", "submitted")])
-        await eventually(lambda: _count(smtp, 4))
+        await eventually(lambda: _count(smtp, 4), timeout=60)
         now[0] += timedelta(days=1)
-        await eventually(lambda: _count(smtp, 5))
+        await eventually(lambda: _count(smtp, 5), timeout=60)
         latest = [m for m in received(smtp) if m["To"] == "giamdoc@sgddt.caobang.gov.vn"][-1]
         assert str(latest["Subject"]) == "[TĐKT] Tổng hợp thông báo ngày 03/12/2026: 1 thông báo"
         mails = (await client.get("/mails", headers=auth("admin"))).json()
@@ -142,7 +142,7 @@ async def test_a_mail_server_that_cannot_be_reached_is_retried_then_given_up(ns:
             mails = (await client.get("/mails", params={"status": "failed"}, headers=auth("auditor"))).json()
             assert [(m["attempts"], m["last_error"]) for m in mails] == [(2, "không kết nối được máy chủ thư")]
 
-        await eventually(given_up)
+        await eventually(given_up, timeout=60)
         assert received(smtp) == []
 
 
