@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from contracts import all_events
 from servicekit.auth import Principal, Role, require
-from services.notification import store
+from services.notification import secrets, store
 from services.notification.runtime import NotificationRuntime
+from services.notification.targets import TargetRefusedError
 
 MAX_URL_LENGTH = 2048
 
@@ -34,6 +35,7 @@ class UnknownEventTypeError(Exception):
 ERRORS: dict[type[Exception], tuple[int, str]] = {
     SubscriptionNotFoundError: (404, "subscription_not_found"),
     UnknownEventTypeError: (422, "unknown_event_type"),
+    TargetRefusedError: (422, "target_refused"),
 }
 
 
@@ -42,7 +44,7 @@ def known_event_types() -> list[str]:
 
 
 def get_runtime(request: Request) -> NotificationRuntime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    return request.app.state.runtime
 
 
 RuntimeDep = Annotated[NotificationRuntime, Depends(get_runtime)]
@@ -56,13 +58,19 @@ class SubscriptionCreate(BaseModel):
                                    examples=[["vn.gov.tdkt.plan.TaskAssigned.v1"]],
                                    description="CloudEvents types to receive; empty: every type")
     description: str = Field(default="", max_length=500)
+    content_mode: Literal["binary", "structured"] = Field(
+        default="binary", description="CloudEvents over HTTP: attributes in headers (binary) or in the JSON body")
+    ordering: Literal["subscriber", "subject"] = Field(
+        default="subscriber", description="Keep the bus's order for the whole webhook (one call at a time) or "
+                                          "per CloudEvents subject (calls for different subjects at once)")
+    window: int = Field(default=8, ge=1, le=256, description="Calls at once (ordering 'subject')")
 
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         value = value.strip()
         parts = urlsplit(value)
-        if (parts.scheme not in ("http", "https") or not parts.hostname
+        if (parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc
                 or any(c.isspace() or not c.isprintable() for c in value) or not _sendable(value)):
             raise ValueError(
                 "URL webhook phải là địa chỉ http:// hoặc https:// đầy đủ (có tên máy chủ).")
@@ -85,10 +93,26 @@ class Subscription(BaseModel):
     active: bool
     created_at: datetime
     deactivated_at: datetime | None = None
+    content_mode: str
+    ordering: str
+    window: int
+    circuit_open_until: datetime | None = Field(
+        default=None, description="Khi webhook lỗi liên tiếp: không gọi tới trước thời điểm này")
 
 
 class CreatedSubscription(Subscription):
     secret: str = Field(description="Khóa ký HMAC (Standard Webhooks); chỉ trả về một lần này.")
+
+
+class RotateSecret(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    overlap_s: float | None = Field(default=None, ge=0, le=30 * 24 * 3600,
+                                    description="How long the secrets in force stay valid (default: setting)")
+
+
+class RotatedSecret(BaseModel):
+    secret: str = Field(description="Khóa ký mới; chỉ trả về một lần này.")
+    previous_valid_until: datetime = Field(description="Khóa cũ còn được dùng để ký tới thời điểm này")
 
 
 router = APIRouter(tags=["subscriptions"])
@@ -107,9 +131,24 @@ async def subscribe(body: SubscriptionCreate, runtime: RuntimeDep,
     unknown = [t for t in types if t not in known_event_types()]
     if unknown:
         raise UnknownEventTypeError(unknown)
-    row = await store.add_subscription(runtime.pool, url=body.url, event_types=types,
-                                       description=body.description, owner=who.subject)
+    await runtime.guard.check(body.url)
+    window = 1 if body.ordering == "subscriber" else min(body.window, runtime.settings.window_max)
+    row = await store.add_subscription(runtime.pool, runtime.box, url=body.url, event_types=types,
+                                       description=body.description, owner=who.subject,
+                                       content_mode=body.content_mode, ordering=body.ordering, window=window)
     return CreatedSubscription(**row)
+
+
+@router.post("/subscriptions/{subscription_id}/rotate-secret")
+async def rotate_secret(subscription_id: UUID, runtime: RuntimeDep, who: Integrator,
+                        body: RotateSecret | None = None) -> RotatedSecret:
+    """A new signing secret; the previous one still signs (beside it) until the overlap ends."""
+    await _subscription(runtime, subscription_id, who)
+    overlap = body.overlap_s if body and body.overlap_s is not None else runtime.settings.secret_overlap_s
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        secret, until = await secrets.rotate(conn, runtime.box, subscription_id, runtime.now(), overlap)
+        await conn.execute("SELECT pg_notify($1, 'subscriptions')", store.CHANNEL)
+    return RotatedSecret(secret=secret, previous_valid_until=until)
 
 
 @router.get("/subscriptions")

@@ -1,186 +1,173 @@
-"""The dispatcher: sends pending deliveries to their webhooks and retries with back-off.
+"""The dispatcher: one sender per active webhook, each webhook served by one replica at a time.
 
-- Claim: `FOR UPDATE SKIP LOCKED` over due deliveries that are the oldest pending one of
-  their subscription, so one subscription gets its events in order, one at a time, while
-  different subscriptions are served concurrently. A claim leases the row (moves
-  `next_attempt_at` past the call's timeout); a replica that dies mid-call leaves the lease
-  to expire and the delivery is sent again (at least once; `webhook-id` tells repeats).
-- Wake-up: LISTEN on the channel the consumer NOTIFYs at commit, and on finished calls;
-  otherwise sleep until the next retry is due, at most the poll interval.
+- Ownership: a replica serves a webhook while it holds the webhook's PostgreSQL advisory lock
+  on its own connection; when the replica dies the connection closes, the lock is free and
+  another replica takes the webhook over at its next look (at most the poll interval), from
+  what the database says is still pending.
+- Wake-up: LISTEN on the channel the consumer NOTIFYs at commit ('' new deliveries,
+  'subscriptions' a webhook added, changed or removed); otherwise every poll interval.
+- Attempts are written by one recorder, many per transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
-import httpx
 
-from services.notification import webhook
+from services.notification import secrets
+from services.notification.http1 import Http1Pool
+from services.notification.recorder import Recorder
+from services.notification.secrets import SecretBox
+from services.notification.sender import Hook, Sender
 from services.notification.settings import NotificationSettings
 from services.notification.store import CHANNEL
+from services.notification.targets import TargetGuard
 
 log = logging.getLogger(__name__)
+HOOKS = 'SELECT id, url, content_mode, "window" FROM subscriptions WHERE active ORDER BY created_at'
 
-_HEADS = """
-    d.status = 'pending' AND s.active AND NOT EXISTS (
-        SELECT 1 FROM deliveries e WHERE e.subscription_id = d.subscription_id
-        AND e.status = 'pending' AND e.id < d.id)
-"""
-CLAIM = f"""
-WITH due AS (
-    SELECT d.id FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
-    WHERE d.next_attempt_at <= now() AND {_HEADS}
-    ORDER BY d.id LIMIT $1 FOR UPDATE OF d SKIP LOCKED
-)
-UPDATE deliveries d SET next_attempt_at = now() + make_interval(secs => $2)
-FROM due, subscriptions s WHERE d.id = due.id AND s.id = d.subscription_id
-RETURNING d.id, s.url, s.secret, d.headers, d.body
-"""
-NEXT_DUE = f"""
-SELECT extract(epoch FROM min(d.next_attempt_at) - now())
-FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id WHERE {_HEADS}
-"""
+
+@dataclass
+class Served:
+    sender: Sender
+    stop: asyncio.Event
+    task: asyncio.Task[None] | None = None
 
 
 @dataclass
 class DispatcherStatus:
-    delivered: int = 0
-    retried: int = 0
-    failed: int = 0
     last_error: str | None = None  # of the dispatcher itself, not of the webhooks
 
 
+def lock_key(subscription_id: UUID) -> int:
+    return int.from_bytes(subscription_id.bytes[:8], "big", signed=True)
+
+
 class Dispatcher:
-    def __init__(self, settings: NotificationSettings, pool: asyncpg.Pool) -> None:
+    def __init__(self, settings: NotificationSettings, pool: asyncpg.Pool, guard: TargetGuard, box: SecretBox,
+                 clock: Callable[[], datetime]) -> None:
         self.settings = settings
         self.pool = pool
-        self.client = httpx.AsyncClient(follow_redirects=False, timeout=settings.dispatch_timeout_s,
-                                        headers={"user-agent": "tdkt-notification/1.0"})
-        self.lease_s = 2 * settings.dispatch_timeout_s + 10
+        self.guard = guard
+        self.box = box
+        self.clock = clock
+        self.client = Http1Pool()
+        self.recorder = Recorder(pool, batch=settings.dispatch_batch)
         self.status = DispatcherStatus()
-        self._wake = asyncio.Event()
-        self._in_flight: set[asyncio.Task[None]] = set()
+        self.senders: dict[UUID, Served] = {}
+        self._refresh = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Dispatch until `stop` is set; survives database outages."""
+        recorder_stop = asyncio.Event()
+        recording = asyncio.create_task(self.recorder.run(recorder_stop))
         delay = 0.2
-        while not stop.is_set():
-            try:
-                await self._listen_and_dispatch(stop)
-            except Exception as error:
-                delay = 0.2 if self.status.last_error is None else min(delay * 2, 10.0)
-                self.status.last_error = f"{type(error).__name__}: {error}"
-                log.warning("dispatcher interrupted: %s; retrying in %.1fs", error, delay)
-                await _wait(stop, delay)
-        await self._finish_in_flight()
+        try:
+            while not stop.is_set():
+                try:
+                    await self._own_and_dispatch(stop)
+                except Exception as error:
+                    delay = 0.2 if self.status.last_error is None else min(delay * 2, 10.0)
+                    self.status.last_error = f"{type(error).__name__}: {error}"
+                    log.warning("dispatcher interrupted: %s; retrying in %.1fs", error, delay)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), delay)
+        finally:
+            recorder_stop.set()
+            await recording
 
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    async def _listen_and_dispatch(self, stop: asyncio.Event) -> None:
+    async def _own_and_dispatch(self, stop: asyncio.Event) -> None:
         conn: asyncpg.Connection = await asyncpg.connect(self.settings.dsn_for())
         try:
             await conn.add_listener(CHANNEL, self._on_notify)
             while not stop.is_set():
-                self._wake.clear()  # before claiming, so a NOTIFY meanwhile is not lost
-                room = await self._claim_available()
+                self._refresh.clear()
+                await self._adopt(conn)
                 self.status.last_error = None
-                poll = self.settings.dispatch_poll_interval_s
-                wait = await self._next_wait(conn) if room else poll
-                await _wait_any(self._wake, stop, wait)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(_first(self._refresh, stop), self.settings.dispatch_poll_interval_s)
         finally:
+            await self._stop_all()
             with contextlib.suppress(Exception):
-                await conn.close()
+                await conn.close()  # releases the webhooks' locks
 
-    def _on_notify(self, *_: Any) -> None:
-        self._wake.set()
+    def _on_notify(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        if payload == "subscriptions":
+            self._refresh.set()
+        for served in self.senders.values():
+            served.sender.poke()
 
-    async def _claim_available(self) -> int:
-        """Start a call for every due delivery there is room for; the room left after."""
-        room = self.settings.dispatch_concurrency - len(self._in_flight)
-        if room <= 0:
-            return 0
-        rows = await self.pool.fetch(CLAIM, room, self.lease_s)
-        for row in sorted(rows, key=lambda r: r["id"]):
-            task = asyncio.create_task(self._deliver(dict(row)), name=f"delivery-{row['id']}")
-            self._in_flight.add(task)
-            task.add_done_callback(self._finished)
-        return room - len(rows)
+    async def _adopt(self, conn: asyncpg.Connection) -> None:
+        """Serve the active webhooks this replica can lock; let go of the others."""
+        rows = {row["id"]: row for row in await conn.fetch(HOOKS)}
+        keys = await secrets.in_force(conn, self.box, list(rows), self.clock())
+        for subscription_id in [s for s in self.senders if s not in rows]:
+            await self._stop(subscription_id)
+            await conn.execute("SELECT pg_advisory_unlock($1)", lock_key(subscription_id))
+        for subscription_id, row in rows.items():
+            hook = Hook(subscription_id, row["url"], row["content_mode"], row["window"],
+                        keys.get(subscription_id, []))
+            if subscription_id in self.senders:
+                self.senders[subscription_id].sender.hook = hook
+            elif await conn.fetchval("SELECT pg_try_advisory_lock($1)", lock_key(subscription_id)):
+                self._start(hook)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._in_flight.discard(task)
-        self._wake.set()
+    def _start(self, hook: Hook) -> None:
+        served = Served(self._sender(hook), asyncio.Event())
+        served.task = asyncio.create_task(self._supervise(served), name=f"webhook-{hook.id}")
+        self.senders[hook.id] = served
 
-    async def _next_wait(self, conn: asyncpg.Connection) -> float:
-        seconds = await conn.fetchval(NEXT_DUE)
-        poll = self.settings.dispatch_poll_interval_s
-        return poll if seconds is None else min(max(float(seconds), 0.05), poll)
+    def _sender(self, hook: Hook) -> Sender:
+        return Sender(hook, self.pool, self.client, self.guard, self.recorder, self.settings, self.clock)
 
-    async def _deliver(self, row: dict[str, Any]) -> None:
-        outcome = await webhook.post(self.client, row["url"], row["secret"],
-                                     json.loads(row["headers"]), row["body"].encode(),
-                                     self.settings.dispatch_timeout_s)
-        try:
-            await self._record(row["id"], outcome)
-        except Exception:  # the lease expires and the delivery is sent again
-            log.exception("could not record the attempt of delivery %s", row["id"])
+    async def _supervise(self, served: Served) -> None:
+        """Run a sender until stopped; a database error restarts it from what is recorded."""
+        while not served.stop.is_set():
+            try:
+                await served.sender.run(served.stop)
+            except Exception as error:
+                self.status.last_error = f"{type(error).__name__}: {error}"
+                log.warning("webhook %s sender interrupted: %s", served.sender.hook.id, error)
+                await self.recorder.flush()
+                served.sender = self._sender(served.sender.hook)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(served.stop.wait(), 1.0)
 
-    async def _record(self, delivery_id: int, outcome: webhook.Outcome) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(
-                "UPDATE deliveries SET attempts = attempts + 1 WHERE id = $1 "
-                "RETURNING attempts, status", delivery_id)
-            await conn.execute(
-                "INSERT INTO delivery_attempts (delivery_id, attempt, status_code, error, "
-                "duration_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                delivery_id, row["attempts"], outcome.status_code, outcome.error,
-                outcome.duration_ms)
-            if row["status"] != "pending":  # cancelled meanwhile
-                return
-            status, delay = self._next_state(outcome, row["attempts"])
-            if status == "failed":
-                log.warning("delivery %s given up after %d attempts: %s", delivery_id,
-                            row["attempts"], outcome.error)
-            await conn.execute(
-                "UPDATE deliveries SET status = $2, last_error = $3, "
-                "next_attempt_at = now() + make_interval(secs => $4), "
-                "finished_at = CASE WHEN $2 = 'pending' THEN NULL ELSE now() END WHERE id = $1",
-                delivery_id, status, outcome.error, delay)
+    async def _stop(self, subscription_id: UUID) -> None:
+        served = self.senders.pop(subscription_id)
+        served.stop.set()
+        if served.task is not None:
+            with contextlib.suppress(Exception):
+                await served.task
 
-    def _next_state(self, outcome: webhook.Outcome, attempts: int) -> tuple[str, float]:
-        if outcome.ok:
-            self.status.delivered += 1
-            return "delivered", 0.0
-        if attempts >= self.settings.dispatch_max_attempts:
-            self.status.failed += 1
-            return "failed", 0.0
-        self.status.retried += 1
-        backoff = self.settings.dispatch_backoff_s
-        return "pending", backoff[min(attempts, len(backoff)) - 1]
+    async def _stop_all(self) -> None:
+        for subscription_id in list(self.senders):
+            await self._stop(subscription_id)
+        await self.recorder.flush()
 
-    async def _finish_in_flight(self) -> None:
-        if not self._in_flight:
-            return
-        grace = self.settings.dispatch_timeout_s + 1
-        _, pending = await asyncio.wait(self._in_flight, timeout=grace)
-        for task in pending:  # their leases expire and they are sent again after a restart
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+    def counts(self) -> dict[str, int]:
+        totals = {"delivered": 0, "retried": 0, "failed": 0}
+        for served in self.senders.values():
+            for name in totals:
+                totals[name] += getattr(served.sender.counts, name)
+        return totals
 
 
-async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
-
-
-async def _wait_any(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:
-    waiters = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stop.wait())]
-    await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    for waiter in waiters:
-        waiter.cancel()
+async def _first(*events: asyncio.Event) -> None:
+    waiters = [asyncio.ensure_future(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()

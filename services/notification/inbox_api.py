@@ -4,11 +4,11 @@ an auditor (or admin) may read any unit's."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from servicekit.auth import Principal, Role, require
 from services.notification import inbox
@@ -53,8 +53,11 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
 class InboxMessage(BaseModel):
     id: int
     unit_code: str
-    kind: str
-    dossier_id: UUID
+    kind: str = Field(examples=["task_due_soon", "returned", "council_failed"])
+    topic: Literal["task", "dossier", "movement", "cluster"]
+    ref_id: UUID = Field(description="The task or dossier the message is about")
+    dossier_id: UUID | None = None
+    task_id: UUID | None = None
     title: str
     body: str
     link: str
@@ -66,6 +69,29 @@ class InboxMessage(BaseModel):
 class UnreadCount(BaseModel):
     unit: str | None
     unread: int
+
+
+class KindCount(BaseModel):
+    kind: str
+    topic: str
+    total: int
+    unread: int
+
+
+class InboxCounts(BaseModel):
+    unit: str | None
+    total: int
+    unread: int
+    kinds: list[KindCount]
+
+
+def public(row: dict[str, Any]) -> InboxMessage:
+    refs = {f"{row['topic']}_id": row["ref_id"]} if row["topic"] in ("task", "dossier") else {}
+    return InboxMessage(**row, **refs)
+
+
+Kinds = Annotated[list[str], Query(max_length=20, description="Chỉ các loại thông báo này")]
+Topic = Annotated[Literal["task", "dossier", "movement", "cluster"] | None, Query()]
 
 
 router = APIRouter(prefix="/inbox", tags=["inbox"])
@@ -84,11 +110,23 @@ def _unit(who: Principal, asked: str | None) -> str | None:
 
 @router.get("")
 async def list_inbox(runtime: RuntimeDep, who: Reader, unit: Unit = None, unread: bool = False,
+                     kind: Kinds = [], topic: Topic = None, ref: UUID | None = None,  # noqa: B006
                      limit: Annotated[int, Query(ge=1, le=200)] = 50,
                      offset: Annotated[int, Query(ge=0)] = 0) -> list[InboxMessage]:
-    """The unit's messages about its dossiers, newest first (only unread ones with ?unread=true)."""
-    rows = await inbox.list_messages(runtime.pool, _unit(who, unit), unread=unread, limit=limit, offset=offset)
-    return [InboxMessage(**row) for row in rows]
+    """The unit's messages about its tasks and dossiers, newest first; filters by kind, topic,
+    task or dossier (`ref`) and unread."""
+    chosen = inbox.Filter(_unit(who, unit), kind, topic, ref, unread)
+    rows = await inbox.list_messages(runtime.pool, chosen, limit=limit, offset=offset)
+    return [public(row) for row in rows]
+
+
+@router.get("/counts")
+async def counts(runtime: RuntimeDep, who: Reader, unit: Unit = None, topic: Topic = None) -> InboxCounts:
+    """How many messages of each kind the unit has, and how many are unread."""
+    chosen = _unit(who, unit)
+    kinds = [KindCount(**row) for row in await inbox.counts(runtime.pool, inbox.Filter(chosen, topic=topic))]
+    return InboxCounts(unit=chosen, total=sum(k.total for k in kinds), unread=sum(k.unread for k in kinds),
+                       kinds=kinds)
 
 
 @router.get("/unread-count")
@@ -106,4 +144,4 @@ async def mark_read(message_id: MessageId, runtime: RuntimeDep, who: Clerk) -> I
         raise MessageNotFoundError(message_id)
     if row["unit_code"] != who.unit:
         raise NotYourMessageError(message_id, who.unit)
-    return InboxMessage(**await inbox.mark_read(runtime.pool, message_id))
+    return public(await inbox.mark_read(runtime.pool, message_id))

@@ -3,45 +3,80 @@ into messages in the units' inbox), and the dispatcher that calls the webhooks."
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+
 import asyncpg
 
 from contracts import IntegrationEvent
 from servicekit import bus
 from servicekit.consumer import EventConsumer
 from servicekit.runtime import ServiceRuntime
-from services.notification import inbox, store
+from services.notification import inbox, intake, mail, reminders, store
 from services.notification.dispatcher import Dispatcher
+from services.notification.leader import run_as_leader
+from services.notification.mailer import Mailer
+from services.notification.secrets import SecretBox
 from services.notification.settings import NotificationSettings
+from services.notification.targets import Resolver, TargetGuard
 
 CONSUMER = "notification-webhooks"
+CONSUMER_LOCK = 7_310_006  # one replica consumes at a time, so deliveries keep the bus's order
 PUBLISHERS = ["plan", "nomination"]
 
 
 class NotificationRuntime(ServiceRuntime):
     settings: NotificationSettings
 
-    def __init__(self, settings: NotificationSettings) -> None:
-        super().__init__(settings)
+    def __init__(self, settings: NotificationSettings, *, resolver: Resolver | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__(settings, clock)
         self.shutdown_timeout = settings.dispatch_timeout_s + 5
+        self.guard = TargetGuard(settings, resolver)
+        self.box = SecretBox(settings)
         self.consumer: EventConsumer | None = None
         self.dispatcher: Dispatcher | None = None
 
     async def start(self) -> None:
-        await store.create_schema(self.pool)
+        await store.create_schema(self.pool, self.box)
         await inbox.create_schema(self.pool)
+        await self.pool.execute(reminders.SCHEMA)
+        await self.pool.execute(mail.SCHEMA)
         root = self.settings.subject_root
         consumer = self.consumer = EventConsumer(
             name=CONSUMER, js=self.js, pool=self.pool, stream=self.settings.stream_name,
             subject_root=root, handlers={}, subjects=bus.publisher_subjects(root, PUBLISHERS),
             fallback=self._enqueue, max_deliver=self.settings.consumer_max_deliver)
-        dispatcher = self.dispatcher = Dispatcher(self.settings, self.pool)
-        self.spawn_consumer(consumer)
+        dispatcher = self.dispatcher = Dispatcher(self.settings, self.pool, self.guard, self.box, self.now)
+        self.dead_letters.register(consumer.name, consumer)  # as spawn_consumer, but run by the elected replica
+        self.spawn(consumer.name, self._consume,
+                   status=self._or_dead_letters(consumer.name, lambda: consumer.status.last_error))
         self.spawn("dispatcher", dispatcher.run, status=lambda: dispatcher.status.last_error)
+        self.spawn("reminders", self._remind)
+        if self.settings.smtp_host:
+            self.spawn("mailer", Mailer(self.settings, self.pool, self.now).run)
+
+    async def _consume(self, stop: asyncio.Event) -> None:
+        assert self.consumer is not None
+        await run_as_leader(self.settings.dsn_for(), CONSUMER_LOCK, self.consumer.run, stop,
+                            self.settings.dispatch_poll_interval_s)
+
+    async def _remind(self, stop: asyncio.Event) -> None:
+        await reminders.run(self.pool, self.now, self.settings.reminder_interval_s, self._written, stop)
 
     async def _enqueue(self, conn: asyncpg.Connection, event: IntegrationEvent) -> None:
-        """Webhook deliveries and the unit's inbox message, in the consumer's one transaction."""
-        await store.enqueue(conn, event, self.settings.subject_root)
-        await inbox.record(conn, event)
+        """Webhook deliveries, the units' inbox messages (and their e-mails) and the reminders
+        the event plans, in the consumer's one transaction."""
+        parts = [store.deliveries(event, self.settings.subject_root), inbox.messages(event)]
+        planned = reminders.schedule(event, self.settings.task_reminder_days, self.zone)
+        row = await intake.write(conn, [*parts, *([planned] if planned else [])])
+        await self._written(conn, list(row[1]))
+
+    async def _written(self, conn: asyncpg.Connection, message_ids: list[int]) -> None:
+        """New inbox messages: their e-mails are queued in the same transaction."""
+        if self.settings.smtp_host:
+            await mail.queue_messages(conn, message_ids, self.settings.mail_link_base)
 
     async def close(self) -> None:
         if self.dispatcher is not None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.settings import ServiceSettings
@@ -23,6 +23,41 @@ class NotificationSettings(ServiceSettings):
     dispatch_max_attempts: int = Field(default=8, ge=1)
     # Delay after the 1st, 2nd, … failed attempt; the last value repeats.
     dispatch_backoff_s: list[Delay] = Field(default=[1, 5, 30, 120, 600, 1800, 3600], min_length=1)
-    dispatch_concurrency: int = Field(default=16, ge=1, le=256)
     dispatch_poll_interval_s: float = Field(default=5.0, gt=0)
+    # Deliveries of one webhook held in memory at once (the rest wait in the database).
+    dispatch_buffer: int = Field(default=4000, ge=10)
+    dispatch_batch: int = Field(default=500, ge=1)
+    # A webhook that fails this many calls in a row is not called for a while (circuit open).
+    circuit_failures: int = Field(default=5, ge=1)
+    circuit_open_s: list[Delay] = Field(default=[5, 30, 120, 600], min_length=1)
 
+    # Safe targets: https only unless allowed; internal addresses only for the listed hosts.
+    webhook_allow_http: bool = False
+    webhook_allowed_hosts: list[str] = Field(default=[], description="Hosts (as written in the URL) that may "
+                                                                      "resolve to internal addresses")
+    dns_cache_s: float = Field(default=10.0, ge=0)
+    window_max: int = Field(default=64, ge=1, le=256)
+
+    # Signing secrets: encrypted at rest with this key (32 bytes, base64); derived from the
+    # JWT signing key when unset.
+    secrets_key: SecretStr | None = None
+    secret_overlap_s: float = Field(default=24 * 3600, ge=0, le=30 * 24 * 3600)
+
+    # Reminders before deadlines, in days before the due date.
+    task_reminder_days: list[int] = Field(default=[14, 7, 1], min_length=0)
+    dossier_reminder_days: list[int] = Field(default=[3, 1])
+    reminder_interval_s: float = Field(default=60.0, gt=0)
+
+    # E-mail (SMTP with STARTTLS or implicit TLS, and authentication).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: str = Field(default="starttls", pattern="^(starttls|tls|none)$")
+    smtp_ca_file: str | None = None
+    smtp_sender: str = "TĐKT Cao Bằng <tdkt@caobang.gov.vn>"
+    smtp_timeout_s: float = Field(default=30.0, gt=0)
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    mail_max_attempts: int = Field(default=8, ge=1)
+    mail_poll_s: float = Field(default=5.0, gt=0)
+    mail_link_base: str = Field(default="", description="Where the links of mails point (the web pages' address)")

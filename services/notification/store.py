@@ -1,10 +1,8 @@
-"""The notification database: webhook subscriptions, their deliveries and every attempt."""
+"""The notification database: webhook subscriptions, their secrets, deliveries and every attempt."""
 
 from __future__ import annotations
 
 import json
-import secrets
-from base64 import b64encode
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -12,9 +10,13 @@ import asyncpg
 from opentelemetry import propagate
 
 from contracts import IntegrationEvent, wrap
+from services.notification import secrets
+from services.notification.intake import Part
+from services.notification.secrets import SecretBox
 
-CHANNEL = "tdkt_notification_deliveries"  # NOTIFY'd, at commit, when deliveries are added
+CHANNEL = "tdkt_notification_deliveries"  # NOTIFY'd at commit: '' new deliveries, 'subscriptions' a change
 _SCHEMA_LOCK = 7_310_003
+ENQUEUE_LOCK = 7_310_005  # deliveries get their ids in commit order, so readers can follow the ids
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS subscriptions (
@@ -22,11 +24,21 @@ CREATE TABLE IF NOT EXISTS subscriptions (
     url text NOT NULL,
     event_types text[] NOT NULL DEFAULT '{}',
     description text NOT NULL DEFAULT '',
-    secret text NOT NULL,
     owner text NOT NULL,
     active boolean NOT NULL DEFAULT true,
     created_at timestamptz NOT NULL DEFAULT now(),
     deactivated_at timestamptz
+);
+ALTER TABLE subscriptions ADD COLUMN IF NOT EXISTS content_mode text NOT NULL DEFAULT 'binary';
+ALTER TABLE subscriptions ADD COLUMN IF NOT EXISTS ordering text NOT NULL DEFAULT 'subscriber';
+ALTER TABLE subscriptions ADD COLUMN IF NOT EXISTS "window" integer NOT NULL DEFAULT 1;
+ALTER TABLE subscriptions ADD COLUMN IF NOT EXISTS circuit_open_until timestamptz;
+CREATE TABLE IF NOT EXISTS subscription_secrets (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    subscription_id uuid NOT NULL REFERENCES subscriptions (id),
+    sealed bytea NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    retire_at timestamptz
 );
 CREATE TABLE IF NOT EXISTS deliveries (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -44,7 +56,9 @@ CREATE TABLE IF NOT EXISTS deliveries (
     finished_at timestamptz,
     UNIQUE (subscription_id, event_id)
 );
-CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (subscription_id, id)
+ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS ordering_key text NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (subscription_id, id) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_lane ON deliveries (subscription_id, ordering_key, id)
     WHERE status = 'pending';
 CREATE TABLE IF NOT EXISTS delivery_attempts (
     delivery_id bigint NOT NULL REFERENCES deliveries (id),
@@ -57,35 +71,42 @@ CREATE TABLE IF NOT EXISTS delivery_attempts (
 );
 """
 
-_PUBLIC = "id, url, event_types, description, active, created_at, deactivated_at"
+PUBLIC = ("id, url, event_types, description, active, created_at, deactivated_at, content_mode, ordering, "
+          '"window", circuit_open_until')
 
 
-async def create_schema(pool: asyncpg.Pool) -> None:
-    """Create the tables (idempotent; replicas starting together take turns)."""
+async def create_schema(pool: asyncpg.Pool, box: SecretBox) -> None:
+    """Create the tables (idempotent; replicas starting together take turns); secrets kept
+    in clear by an older version are sealed."""
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
         await conn.execute(SCHEMA)
+        clear = await conn.fetchval("SELECT count(*) FROM information_schema.columns "
+                                    "WHERE table_name = 'subscriptions' AND column_name = 'secret'")
+        if clear:
+            for row in await conn.fetch("SELECT id, secret FROM subscriptions"):
+                await conn.execute("INSERT INTO subscription_secrets (subscription_id, sealed) VALUES ($1, $2)",
+                                   row["id"], box.seal(row["secret"], row["id"]))
+            await conn.execute("ALTER TABLE subscriptions DROP COLUMN secret")
 
 
-def new_secret() -> str:
-    """A Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64."""
-    return "whsec_" + b64encode(secrets.token_bytes(32)).decode()
-
-
-async def add_subscription(pool: asyncpg.Pool, *, url: str, event_types: list[str],
-                           description: str, owner: str) -> dict[str, Any]:
-    secret = new_secret()
-    row = await pool.fetchrow(
-        f"INSERT INTO subscriptions (id, url, event_types, description, secret, owner) "
-        f"VALUES ($1, $2, $3, $4, $5, $6) RETURNING {_PUBLIC}",
-        uuid4(), url, event_types, description, secret, owner)
+async def add_subscription(pool: asyncpg.Pool, box: SecretBox, *, url: str, event_types: list[str],
+                           description: str, owner: str, content_mode: str, ordering: str,
+                           window: int) -> dict[str, Any]:
+    async with pool.acquire() as conn, conn.transaction():
+        row = await conn.fetchrow(
+            "INSERT INTO subscriptions (id, url, event_types, description, owner, content_mode, ordering, "
+            f'"window") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {PUBLIC}',
+            uuid4(), url, event_types, description, owner, content_mode, ordering, window)
+        secret = await secrets.add(conn, box, row["id"])
+        await conn.execute("SELECT pg_notify($1, 'subscriptions')", CHANNEL)
     return {**dict(row), "secret": secret}
 
 
 async def list_subscriptions(pool: asyncpg.Pool, owner: str | None) -> list[dict[str, Any]]:
     """Every subscription (owner None) or the ones `owner` registered; never the secrets."""
     rows = await pool.fetch(
-        f"SELECT {_PUBLIC} FROM subscriptions WHERE $1::text IS NULL OR owner = $1 "
+        f"SELECT {PUBLIC} FROM subscriptions WHERE $1::text IS NULL OR owner = $1 "
         "ORDER BY created_at, id", owner)
     return [dict(row) for row in rows]
 
@@ -93,7 +114,7 @@ async def list_subscriptions(pool: asyncpg.Pool, owner: str | None) -> list[dict
 async def find_subscription(pool: asyncpg.Pool, subscription_id: UUID,
                             owner: str | None) -> dict[str, Any] | None:
     row = await pool.fetchrow(
-        f"SELECT {_PUBLIC} FROM subscriptions WHERE id = $1 AND ($2::text IS NULL OR owner = $2)",
+        f"SELECT {PUBLIC} FROM subscriptions WHERE id = $1 AND ($2::text IS NULL OR owner = $2)",
         subscription_id, owner)
     return dict(row) if row else None
 
@@ -106,24 +127,27 @@ async def deactivate(pool: asyncpg.Pool, subscription_id: UUID) -> None:
             "WHERE id = $1 AND active", subscription_id)
         await conn.execute(
             "UPDATE deliveries SET status = 'cancelled', finished_at = now(), "
-            "last_error = 'subscription deactivated' WHERE subscription_id = $1 "
+            "last_error = 'đăng ký đã bị hủy' WHERE subscription_id = $1 "
             "AND status = 'pending'", subscription_id)
+        await conn.execute("SELECT pg_notify($1, 'subscriptions')", CHANNEL)
 
 
-async def enqueue(conn: asyncpg.Connection, event: IntegrationEvent, root: str) -> int:
-    """One pending delivery per active subscription that wants the event (consumer's tx)."""
+def deliveries(event: IntegrationEvent, root: str) -> Part:
+    """One pending delivery per active subscription that wants the event (consumer's tx); the
+    dispatcher is told at commit. Returns how many."""
     envelope = wrap(event, root)
     headers = dict(envelope.headers)
     propagate.inject(headers)  # the consumer's span: the trace goes on to the webhook call
-    rows = await conn.fetch(
-        "INSERT INTO deliveries (subscription_id, event_id, ce_type, headers, body) "
-        "SELECT id, $1, $2, $3::jsonb, $4 FROM subscriptions WHERE active "
-        "AND (cardinality(event_types) = 0 OR $2 = ANY (event_types)) "
-        "ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id",
-        event.event_id, event.ce_type(), json.dumps(headers), envelope.body.decode())
-    if rows:
-        await conn.execute("SELECT pg_notify($1, '')", CHANNEL)
-    return len(rows)
+    return Part(
+        ["turn AS (SELECT pg_advisory_xact_lock({4}))",
+         "added AS (INSERT INTO deliveries (subscription_id, event_id, ce_type, headers, body, ordering_key) "
+         "SELECT s.id, {0}, {1}, {2}::jsonb, {3}, CASE WHEN s.ordering = 'subject' THEN {5} ELSE '' END "
+         "FROM subscriptions s, turn WHERE s.active AND (cardinality(s.event_types) = 0 OR {1} = ANY (s.event_types)) "
+         "ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id)",
+         "told AS (SELECT pg_notify({6}, '') FROM added LIMIT 1)"],
+        "(SELECT count(*) FROM added) + (SELECT count(*) FROM told) * 0",
+        [event.event_id, event.ce_type(), json.dumps(headers), envelope.body.decode(), ENQUEUE_LOCK,
+         event.cloudevent_subject(), CHANNEL])
 
 
 async def list_deliveries(pool: asyncpg.Pool, subscription_id: UUID, *, status: str | None,
@@ -144,3 +168,4 @@ async def list_deliveries(pool: asyncpg.Pool, subscription_id: UUID, *, status: 
             {k: v for k, v in attempt.items() if k != "delivery_id"})
     return [{**{k: v for k, v in row.items() if k != "body"}, "event": json.loads(row["body"]),
              "attempt_log": by_delivery.get(row["id"], [])} for row in rows]
+

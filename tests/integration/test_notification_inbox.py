@@ -59,22 +59,27 @@ async def unread(client: httpx.AsyncClient, headers: dict[str, str], **params: A
     return response.json()["unread"]
 
 
-async def test_the_unit_is_told_of_returns_late_steps_decisions_and_rejections(ns: Namespace) -> None:
+HOA_KINDS = ["decided", "progressed", "council_passed", "appraised", "late", "progressed", "submitted", "returned",
+             "submitted", "created"]
+TOLD = ["decided", "late", "returned"]
+
+
+async def test_the_unit_is_told_of_every_step_of_its_dossiers_and_of_its_tasks(ns: Namespace) -> None:
     hoa, lan, events = story()
     async with serve(notification(ns)) as client:
         await publish(ns, events)
 
         async def all_written():
-            assert len(await inbox(client, AUDITOR)) == 4
+            assert len(await inbox(client, AUDITOR)) == 16
 
         await eventually(all_written)
-        # The education department's clerk: three messages about Hoa, newest first.
+        # The education department's clerk: every step of Hoa's dossier, newest first.
         messages = await inbox(client, SGDDT)
-        assert [m["kind"] for m in messages] == ["decided", "late", "returned"]
-        assert {(m["unit_code"], m["link"], m["dossier_id"]) for m in messages} == {
-            ("SGDDT", f"/dossiers/{hoa.dossier_id}", str(hoa.dossier_id))}
+        assert [m["kind"] for m in messages] == HOA_KINDS
+        assert {(m["unit_code"], m["link"], m["dossier_id"], m["topic"]) for m in messages} == {
+            ("SGDDT", f"/dossiers/{hoa.dossier_id}", str(hoa.dossier_id), "dossier")}
         assert all(m["read_at"] is None for m in messages)
-        decided, late, returned = messages
+        decided, late, returned = await inbox(client, SGDDT, kind=TOLD)
         assert returned["title"] == "Hồ sơ của Nông Thị Hoa bị trả lại để bổ sung"
         assert returned["body"] == f"{ABOUT_HOA} bị trả lại: Thiếu biên bản bình xét của Hội đồng TĐKT đơn vị."
         assert late["body"] == f"{ABOUT_HOA} đã quá thời hạn ở bước thẩm định (hạn 31/03/2026)."
@@ -82,14 +87,25 @@ async def test_the_unit_is_told_of_returns_late_steps_decisions_and_rejections(n
         assert decided["body"] == (
             f"{ABOUT_HOA} đã có Quyết định khen thưởng số 163/QĐ-UBND ngày 02/04/2026 của Chủ tịch UBND tỉnh. "
             "Tiền thưởng: 3.510.000 đồng.")
-        # The health department's clerk sees only Lan's rejection.
-        [rejected] = await inbox(client, SYT)
+        # The health department's clerk sees only Lan's dossier, rejected in the end.
+        assert [m["kind"] for m in await inbox(client, SYT)] == ["rejected", "submitted", "created"]
+        [rejected] = await inbox(client, SYT, kind="rejected")
         assert (rejected["kind"], rejected["link"]) == ("rejected", f"/dossiers/{lan.dossier_id}")
         assert rejected["body"] == ("Hồ sơ đề nghị Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho Đàm Thị Lan "
                                     "(2025) không được khen thưởng: Không đủ 02 năm liên tục hoàn thành xuất sắc "
                                     "nhiệm vụ.")
+        # The task goes to its lead units and its coordinating unit.
+        tasks = await inbox(client, AUDITOR, topic="task")
+        assert sorted(m["unit_code"] for m in tasks) == ["CAT", "SNV", "VPUBND"]
+        assert {m["kind"] for m in tasks} == {"task_assigned"} and all(m["dossier_id"] is None for m in tasks)
+        assert len(await inbox(client, AUDITOR, ref=str(lan.dossier_id))) == 3
+        counts = await client.get("/inbox/counts", headers=SGDDT)
+        assert counts.status_code == 200, counts.text
+        assert (counts.json()["total"], counts.json()["unread"]) == (10, 10)
+        by_kind = {k["kind"]: (k["total"], k["unread"]) for k in counts.json()["kinds"]}
+        assert by_kind["submitted"] == (2, 2) and by_kind["late"] == (1, 1) and len(by_kind) == 8
         # Auditors and admins choose the unit; no one else reads another unit's inbox.
-        assert len(await inbox(client, AUDITOR, unit="SYT")) == 1
+        assert len(await inbox(client, AUDITOR, unit="SYT")) == 3
         assert [m["id"] for m in await inbox(client, auth("admin"), unit="SGDDT")] == [m["id"] for m in messages]
         refused = await client.get("/inbox", params={"unit": "SGDDT"}, headers=SYT)
         assert (refused.status_code, refused.json()["error"]["code"]) == (403, "other_unit")
@@ -97,6 +113,7 @@ async def test_the_unit_is_told_of_returns_late_steps_decisions_and_rejections(n
         assert (no_unit.status_code, no_unit.json()["error"]["code"]) == (403, "no_unit")
         assert (await client.get("/inbox", headers=auth("planner"))).status_code == 403
         assert (await client.get("/inbox/unread-count")).status_code == 401
+        assert (await client.get("/inbox", params={"topic": "weather"}, headers=SGDDT)).status_code == 422
 
 
 async def test_only_the_owner_unit_marks_its_messages_read(ns: Namespace) -> None:
@@ -105,31 +122,32 @@ async def test_only_the_owner_unit_marks_its_messages_read(ns: Namespace) -> Non
         await publish(ns, events)
 
         async def all_written():
-            assert await unread(client, AUDITOR) == 4
+            assert await unread(client, AUDITOR) == 16
 
         await eventually(all_written)
-        decided, late, returned = await inbox(client, SGDDT)
+        decided, late, returned = await inbox(client, SGDDT, kind=TOLD)
         for headers in (SYT, auth("admin"), auth("unit_clerk")):
             refused = await client.post(f"/inbox/{returned['id']}/read", headers=headers)
             assert (refused.status_code, refused.json()["error"]["code"]) == (403, "not_your_message")
         assert (await client.post(f"/inbox/{returned['id']}/read", headers=AUDITOR)).status_code == 403
-        assert await unread(client, SGDDT) == 3
+        assert await unread(client, SGDDT) == 10
         # The owner marks it read; marking it again keeps the first time.
         marked = await client.post(f"/inbox/{returned['id']}/read", headers=SGDDT)
         assert marked.status_code == 200, marked.text
         assert marked.json()["read_at"] is not None
         again = await client.post(f"/inbox/{returned['id']}/read", headers=SGDDT)
         assert again.json()["read_at"] == marked.json()["read_at"]
-        assert (await unread(client, SGDDT), await unread(client, SYT), await unread(client, AUDITOR)) == (2, 1, 3)
-        assert [m["id"] for m in await inbox(client, SGDDT, unread="true")] == [decided["id"], late["id"]]
-        assert [m["id"] for m in await inbox(client, SGDDT, limit=1, offset=1)] == [late["id"]]
+        assert (await unread(client, SGDDT), await unread(client, SYT), await unread(client, AUDITOR)) == (9, 3, 15)
+        unread_told = await inbox(client, SGDDT, unread="true", kind=TOLD)
+        assert [m["id"] for m in unread_told] == [decided["id"], late["id"]]
+        assert [m["id"] for m in await inbox(client, SGDDT, kind=TOLD, limit=1, offset=1)] == [late["id"]]
         missing = await client.post("/inbox/999999/read", headers=SGDDT)
         assert (missing.status_code, missing.json()["error"]["code"]) == (404, "inbox_message_not_found")
         for bad in ("abc", "0"):
             assert (await client.post(f"/inbox/{bad}/read", headers=SGDDT)).status_code == 422
-        for params in ({"limit": 0}, {"limit": 201}, {"offset": -1}, {"unread": "maybe"}):
+        for params in ({"limit": 0}, {"limit": 201}, {"offset": -1}, {"unread": "maybe"}, {"ref": "x"}):
             assert (await client.get("/inbox", params=params, headers=SGDDT)).status_code == 422, params
-        assert await unread(client, SGDDT) == 2
+        assert await unread(client, SGDDT) == 9
 
 
 async def test_a_duplicated_event_gives_no_second_message(ns: Namespace) -> None:
@@ -142,9 +160,9 @@ async def test_a_duplicated_event_gives_no_second_message(ns: Namespace) -> None
         await publish(ns, [marker.event("NominationRejected", "not_awarded")])
 
         async def marker_written():
-            assert len(await inbox(client, AUDITOR, unit="SNV")) == 1
+            assert len(await inbox(client, AUDITOR, unit="SNV", topic="dossier")) == 1
 
         await eventually(marker_written)
-        assert [m["kind"] for m in await inbox(client, SGDDT)] == ["decided", "late", "returned"]
-        assert len(await inbox(client, SYT)) == 1
-        assert await unread(client, AUDITOR) == 5
+        assert [m["kind"] for m in await inbox(client, SGDDT)] == HOA_KINDS
+        assert len(await inbox(client, SYT)) == 3
+        assert await unread(client, AUDITOR) == 17
