@@ -33,7 +33,7 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 from services.nomination.eligibility.conditions.base import Code, as_list
 from services.nomination.eligibility.conditions.collective import Level
@@ -198,6 +198,35 @@ class Case(Strict):
     @property
     def on(self) -> date:
         return self.evaluated_on or date(self.year + 1, 1, 15)
+
+
+class CheckRequest(Strict):
+    """One case to check on its own (`POST /eligibility/check`): a nominee written as in a case
+    table, or a reference to a nominee's record with what only a dossier would add (attested
+    criteria, dossier facts). `expect`, when given, is compared as in a case table."""
+
+    award: Code
+    year: int = Field(ge=1990, le=2100)
+    evaluated_on: date | None = None  # a case: 15/01 of the next year; a reference: today
+    basis: AwardBasis = "cong_trang"
+    name: str | None = Field(default=None, max_length=300)
+    nominee: Nominee | None = None
+    nominee_ref: str | None = Field(default=None, min_length=1, max_length=64,
+                                    description="A record id, a 12-digit personal number or a unit code")
+    attested: list[Annotated[str, Field(max_length=64)]] = Field(default=[], max_length=100)
+    not_attested: list[Annotated[str, Field(max_length=64)]] = Field(default=[], max_length=100)
+    dossier: dict[Annotated[str, Field(max_length=64)], bool] = Field(default={}, max_length=100)
+    expect: dict[Annotated[str, AfterValidator(_known_rule)], Annotated[Expect, BeforeValidator(_outcome_only)]] = {}
+
+    @model_validator(mode="after")
+    def _one_nominee(self) -> CheckRequest:
+        if (self.nominee is None) == (self.nominee_ref is None):
+            raise ValueError("cần đúng một trong hai: nominee (lịch sử viết như bảng ca) hoặc nominee_ref "
+                             "(mã hồ sơ, số định danh cá nhân hoặc mã đơn vị)")
+        if self.nominee is not None and (self.attested or self.not_attested or self.dossier):
+            raise ValueError("attested, not_attested và dossier đi cùng nominee_ref; với nominee hãy ghi chúng "
+                             "trong nominee")
+        return self
 
 
 class CaseFile(Strict):
