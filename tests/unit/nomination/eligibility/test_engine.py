@@ -77,8 +77,12 @@ def test_rule_versions_are_chosen_by_the_evaluation_date(rules: RuleSet) -> None
 
 def test_rules_are_filtered_by_subject_and_basis(rules: RuleSet) -> None:
     on = date(2026, 1, 15)
-    assert [r.id for r in rules.for_award("BKT", on, subject="ca_nhan")] == ["G1", "G3", "R9", "R9-ABC"]
-    assert [r.id for r in rules.for_award("BKT", on, basis="dot_xuat", subject="ca_nhan")] == ["G1", "G3", "R9-ABC"]
+    # Điều 74 khoản 1 (d computed; a–c and đ judged by the appraiser) and khoản 2, alternatives of group R9
+    assert [r.id for r in rules.for_award("BKT", on, subject="ca_nhan")] == \
+        ["G1", "G3", "R9", "R9-ABC", "R9-DD", "R9-K2"]
+    assert [r.id for r in rules.for_award("BKT", on, basis="dot_xuat", subject="ca_nhan")] == \
+        ["G1", "G3", "R9-ABC", "R9-K2"]
+    assert [r.id for r in rules.for_award("BKT", on, subject="doanh_nghiep")] == ["G1", "G3", "R10"]
     assert [r.id for r in rules.for_award("HCLD1", on, basis="cong_hien", subject="ca_nhan")] == ["G1", "G3", "R14"]
 
 
