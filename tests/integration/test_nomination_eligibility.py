@@ -204,3 +204,38 @@ async def test_who_may_check_and_what_a_reference_must_find(ns: Namespace, tmp_p
         operation = schema["paths"]["/eligibility/check"]["post"]
         assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("CheckPublic")
         assert "unit_clerk" in operation["x-tdkt-policy"]["roles"]
+
+
+async def test_the_appraisers_judgement_under_dieu_74_decides_a_bang_khen_in_the_dossier(ns: Namespace,
+                                                                                        tmp_path) -> None:
+    async with serve(nomination_app(ns, tmp_path)) as client:
+        # a clean record that misses Điều 74 khoản 1 (d): one year HTXSNV, no CSTĐCS, no innovation
+        dossier = await opened(client)
+        ref = dossier["nominee"]["ref"]
+        facts = [{"kind": "rating", "year": 2024, "rating": "HTTNV"},
+                 {"kind": "rating", "year": 2025, "rating": "HTXSNV"},
+                 {"kind": "no_pending", "as_of": "2026-02-25", "confirmed_by": "Giám đốc Sở Giáo dục và Đào tạo",
+                  "document": "46/XN-SGDĐT"}]
+        for fact in facts:
+            response = await client.post(f"/people/{ref}/facts", json=fact, headers=APPRAISER)
+            assert response.status_code == 201, response.text
+        dossier_id = await to_appraisal(client, dossier)
+        evaluation = (await client.get(f"/dossiers/{dossier_id}/eligibility", headers=APPRAISER)).json()
+        assert evaluation["overall"] == "fail", evaluation
+
+        # without a judgement under (a)–(c) or (đ) the appraisal stops, naming the rules
+        refused = await client.post(f"/dossiers/{dossier_id}/appraise", headers=APPRAISER, json={})
+        assert refused.status_code == 409 and "R9" in refused.json()["error"]["message"], refused.text
+
+        # the appraiser records (a): an outstanding record in a movement the province launched
+        appraised = await client.post(f"/dossiers/{dossier_id}/appraise", headers=APPRAISER,
+                                      json={"dossier_facts": {"bk_tieu_chi_a": True}})
+        assert appraised.status_code == 200, appraised.text
+        recorded = (await client.get(f"/dossiers/{dossier_id}", headers=APPRAISER)).text
+        assert "Thẩm định ghi nhận: Tiêu chí a" in recorded
+
+        # the standalone check of the same record answers the same with the same judgement
+        body = {"award": "BKT", "year": 2025, "nominee_ref": ref, "attested": ["guong_mau_chap_hanh"],
+                "dossier": {"bk_tieu_chi_a": True}}
+        result = await checked(client, body)
+        assert (result["overall"]["outcome"], by_rule(result)["R9-ABC"]["outcome"]) == ("pass", "pass")
