@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from services.nomination.eligibility import evaluate
+from services.nomination.eligibility.api import PURPOSE
 from services.nomination.eligibility.cases import SHIPPED_CASES, case_files, load_cases
 from services.nomination.eligibility.rules import DEFAULT_RULES
 from services.nomination.eligibility.ruleset import load_rules
@@ -121,6 +122,9 @@ async def test_a_nominee_record_is_checked_by_reference_and_a_dossier_still_open
         assert by_rule(earlier)["G1"]["outcome"] == "unknown"
         record = (await client.get(f"/people/{ref}", headers=APPRAISER)).json()
         assert any(f["kind"] == "no_pending" and f["document"] == "45/XN-SGDĐT" for f in record["facts"])
+        # every check of a person's record is in the read audit, as every read of it is
+        reads = (await client.get(f"/people/{ref}/reads", headers=auth("auditor"))).json()
+        assert sum(r["purpose"] == PURPOSE for r in reads) == 4
 
         # the check took no slot: the unit's clerk opens the dossier for the same award and year,
         # and its appraisal gives the same verdicts, with no unknown left to confirm

@@ -1,5 +1,6 @@
 """HTTP API of eligibility on its own: `POST /eligibility/check` answers every rule for one case
-or one nominee's record, without opening a dossier."""
+or one nominee's record, without opening a dossier. Reading a person's record this way is
+recorded in the history's read audit, as every read of a person's record is."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ from services.nomination.eligibility.application import COMMANDS, CheckInputErro
 from services.nomination.eligibility.casefile import CheckRequest
 from services.nomination.eligibility.engine import Summary
 from services.nomination.eligibility.facts import Outcome, Verdict
+from services.nomination.history.api import AuditDep, RuntimeDep
+from services.nomination.history.application import ref_id
 
 ERRORS: dict[type[Exception], tuple[int, str]] = {CheckInputError: (422, "invalid_input")}
+PURPOSE = "Kiểm tra điều kiện khen thưởng (POST /eligibility/check)"
 
 
 async def get_checks(request: Request) -> EligibilityChecks:
@@ -88,6 +92,15 @@ class CheckPublic(BaseModel):
 
 
 @router.post("/check")
-async def check(body: CheckRequest, checks: ChecksDep, actor: Checker) -> CheckPublic:
+async def check(body: CheckRequest, checks: ChecksDep, actor: Checker, request: Request, runtime: RuntimeDep,
+                audit: AuditDep) -> CheckPublic:
     """Every rule's verdict, reason and facts used for one case or one nominee's record; opens no dossier."""
-    return CheckPublic.of(await asyncio.to_thread(checks.check, body, actor))
+    result = await asyncio.to_thread(checks.check, body, actor)
+    if body.nominee_ref is not None and result.subject_kind == "ca_nhan":  # a person's history was read
+        record_id = ref_id(body.nominee_ref)
+        await audit.record(record_id=record_id, requested_id=record_id, read_by=actor.subject,
+                           read_by_name=actor.name, roles=[r.value for r in actor.roles], unit=actor.unit,
+                           unmasked=False, address=request.client.host if request.client else None,
+                           forwarded_for=request.headers.get("x-forwarded-for"), purpose=PURPOSE,
+                           read_at=runtime.now())
+    return CheckPublic.of(result)
