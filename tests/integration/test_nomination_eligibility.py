@@ -108,7 +108,7 @@ async def test_a_nominee_record_is_checked_by_reference_and_a_dossier_still_open
         assert by_rule(await checked(client, body))["G1"]["outcome"] == "unknown"
 
         # stated: nothing pending as of 20/02/2026, by whom, on what document
-        stated = {"kind": "no_pending", "as_of": "2026-02-20", "confirmed_by": "Giám đốc Sở Giáo dục và Đào tạo",
+        stated = {"kind": "standing", "as_of": "2026-02-20", "confirmed_by": "Giám đốc Sở Giáo dục và Đào tạo",
                   "document": "45/XN-SGDĐT"}
         response = await client.post(f"/people/{ref}/facts", json=stated, headers=APPRAISER)
         assert response.status_code == 201 and response.json()["recorded"] is True, response.text
@@ -121,7 +121,7 @@ async def test_a_nominee_record_is_checked_by_reference_and_a_dossier_still_open
         earlier = await checked(client, {**body, "evaluated_on": "2026-02-10"})
         assert by_rule(earlier)["G1"]["outcome"] == "unknown"
         record = (await client.get(f"/people/{ref}", headers=APPRAISER)).json()
-        assert any(f["kind"] == "no_pending" and f["document"] == "45/XN-SGDĐT" for f in record["facts"])
+        assert any(f["kind"] == "standing" and f["document"] == "45/XN-SGDĐT" for f in record["facts"])
         # every check of a person's record is in the read audit, as every read of it is
         reads = (await client.get(f"/people/{ref}/reads", headers=auth("auditor"))).json()
         assert sum(r["purpose"] == PURPOSE for r in reads) == 4
@@ -145,7 +145,7 @@ async def test_a_collective_passes_g5_only_when_stated_not_dissolved(ns: Namespa
         facts = [{"kind": "rating", "year": 2025, "rating": "HTXSNV"},
                  {"kind": "members", "year": 2025, "members": 20, "at_least": {"HTNV": 20},
                   "titles": {"LDTT": 15, "CSTDCS": 1}},
-                 {"kind": "no_pending", "as_of": "2026-02-25", "confirmed_by": "Sở Giáo dục và Đào tạo",
+                 {"kind": "standing", "as_of": "2026-02-25", "confirmed_by": "Sở Giáo dục và Đào tạo",
                   "document": "50/XN-SGDĐT"}]
         for fact in facts:
             response = await client.post("/collectives/THPT01/facts", json=fact, headers=APPRAISER)
@@ -154,8 +154,8 @@ async def test_a_collective_passes_g5_only_when_stated_not_dissolved(ns: Namespa
         result = await checked(client, body)
         assert (by_rule(result)["G1"]["outcome"], by_rule(result)["R6"]["outcome"]) == ("pass", "pass")
         assert (by_rule(result)["G5"]["outcome"], result["overall"]["outcome"]) == ("unknown", "unknown")
-        stated = {"kind": "not_dissolved", "as_of": "2026-02-25", "confirmed_by": "Sở Nội vụ",
-                  "document": "51/XN-SNV"}
+        stated = {"kind": "standing", "as_of": "2026-02-25", "confirmed_by": "Sở Nội vụ",
+                  "document": "51/XN-SNV", "case_kinds": [], "not_dissolved": True}
         response = await client.post("/collectives/THPT01/facts", json=stated, headers=APPRAISER)
         assert response.status_code == 201, response.text
         result = await checked(client, body)
@@ -218,7 +218,7 @@ async def test_the_appraisers_judgement_under_dieu_74_decides_a_bang_khen_in_the
         ref = dossier["nominee"]["ref"]
         facts = [{"kind": "rating", "year": 2024, "rating": "HTTNV"},
                  {"kind": "rating", "year": 2025, "rating": "HTXSNV"},
-                 {"kind": "no_pending", "as_of": "2026-02-25", "confirmed_by": "Giám đốc Sở Giáo dục và Đào tạo",
+                 {"kind": "standing", "as_of": "2026-02-25", "confirmed_by": "Giám đốc Sở Giáo dục và Đào tạo",
                   "document": "46/XN-SGDĐT"}]
         for fact in facts:
             response = await client.post(f"/people/{ref}/facts", json=fact, headers=APPRAISER)
