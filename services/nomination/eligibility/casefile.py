@@ -205,9 +205,19 @@ class CheckRequest(Strict):
     table, or a reference to a nominee's record with what only a dossier would add (attested
     criteria, dossier facts). `expect`, when given, is compared as in a case table."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={"examples": [
+        {"award": "CSTDCS", "year": 2025, "nominee": {
+            "years": {"2025": "HTXSNV LDTT"},
+            "standing": {"no_pending": {"as_of": "2026-01-05", "confirmed_by": "Trưởng phòng Tổ chức cán bộ",
+                                        "document": "12/XN-SNV"}}}},
+        {"award": "BKT", "year": 2025, "nominee_ref": "004190012345", "attested": ["guong_mau_chap_hanh"],
+         "dossier": {"bk_tieu_chi_a": True}},
+    ]})
+
     award: Code
     year: int = Field(ge=1990, le=2100)
-    evaluated_on: date | None = None  # a case: 15/01 of the next year; a reference: today
+    evaluated_on: date | None = Field(default=None, description="Default: 15/01 of the next year for a nominee "
+                                      "written out, the province's today for a nominee_ref")
     basis: AwardBasis = "cong_trang"
     name: str | None = Field(default=None, max_length=300)
     nominee: Nominee | None = None

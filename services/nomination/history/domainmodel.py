@@ -12,7 +12,7 @@ pure helpers. Ids and the checks of a person's details are in `identity.py`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -60,6 +60,7 @@ class Record(Aggregate):
         """Record a fact; False when the record already holds it (from any source)."""
         check_open(self)
         check_kind_allowed(self, fact)
+        check_not_ahead(fact, at)
         key, result = self.outcome(fact)
         old = self.facts[key] if key is not None else None
         if result == "same":
@@ -265,6 +266,14 @@ def check_open(record: Record) -> None:
 def check_kind_allowed(record: Record, fact: Fact) -> None:
     if isinstance(record, Person) and (fact["kind"] in COLLECTIVE_ONLY or fact.get("not_dissolved")):
         raise FactNotForSubjectError("Số liệu thành viên, giải thể và xác nhận không giải thể chỉ ghi cho tập thể.")
+
+
+def check_not_ahead(fact: Fact, at: datetime) -> None:
+    """A confirmation speaks of a day that has come: at the latest the day it is recorded (in any
+    time zone, hence one day past the UTC date)."""
+    if fact["kind"] == "standing" and fact["as_of"] > (at + timedelta(days=1)).date():
+        raise kinds.FactError(f"Ngày xác nhận {fact['as_of']:%d/%m/%Y} chưa tới: xác nhận chỉ nói về hôm nay "
+                              "hoặc một ngày đã qua.")
 
 
 def check_mergeable(kept: Record, duplicate: Record) -> None:

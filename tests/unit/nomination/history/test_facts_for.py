@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -123,6 +123,8 @@ def test_a_confirmation_needs_who_and_the_document(rules: PidRules) -> None:
         kinds.standing(date(2026, 1, 5), "Thủ trưởng đơn vị", "12/XN-SNV", ["ky_luat", "tham_nhung"])
     with pytest.raises(kinds.FactError, match="ít nhất một điều"):
         kinds.standing(date(2026, 1, 5), "Thủ trưởng đơn vị", "12/XN-SNV", [])
+    with pytest.raises(kinds.FactError, match="chưa tới"):  # a confirmation speaks of a day that has come
+        record(person(rules), kinds.standing(NOW.date() + timedelta(days=2), "Thủ trưởng đơn vị", "12/XN-SNV"))
 
 
 def test_only_a_collective_is_confirmed_not_dissolved(rules: PidRules) -> None:
