@@ -31,6 +31,7 @@ import httpx
 import nats
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
+from pydantic import SecretStr
 
 from bench.procstat import CpuMeter, peak_rss_mb
 from bench.servers import Servers
@@ -440,7 +441,7 @@ def _write_direct(pg_dsn: str, ns: Namespace, plan_ids: list[str], total: int, t
     from services.plan.application import Plans
     from services.plan.settings import PlanSettings
 
-    settings = PlanSettings(pg_dsn=pg_dsn, db_prefix=ns.prefix, jwt_secret=SECRET)  # type: ignore[call-arg]
+    settings = PlanSettings(pg_dsn=pg_dsn, db_prefix=ns.prefix, jwt_secret=SecretStr(SECRET))
     app = Plans(postgres_env(settings))
     now = datetime.now(UTC)
     share = [total // len(plan_ids) + (1 if i < total % len(plan_ids) else 0) for i in range(len(plan_ids))]

@@ -17,7 +17,8 @@ admin = APIRouter(prefix="/admin", tags=["admin"])
 
 
 def get_runtime(request: Request) -> ReportingRuntime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    runtime: ReportingRuntime = request.app.state.runtime
+    return runtime
 
 
 RuntimeDep = Annotated[ReportingRuntime, Depends(get_runtime)]
