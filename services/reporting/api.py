@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from servicekit.auth import Principal, PrincipalDep, Role, require
+from servicekit.auth import SIGNED_IN, Principal, PrincipalDep, Role, require
 from services.reporting import queries
 from services.reporting.runtime import ReportingRuntime
 
@@ -25,7 +25,7 @@ RuntimeDep = Annotated[ReportingRuntime, Depends(get_runtime)]
 Year = Annotated[int, Query(ge=2000, le=2100)]
 
 
-@router.get("/tasks")
+@router.get("/tasks", dependencies=SIGNED_IN)
 async def tasks(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
                 quarter: Annotated[int | None, Query(ge=1, le=4)] = None,
                 status: Literal["assigned", "completed", "overdue"] | None = None,
@@ -35,7 +35,7 @@ async def tasks(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
         return await queries.tasks(conn, year=year, quarter=quarter, status=status, plan_id=plan_id, unit=unit)
 
 
-@router.get("/tasks/by-quarter")
+@router.get("/tasks/by-quarter", dependencies=SIGNED_IN)
 async def tasks_by_quarter(runtime: RuntimeDep, _: PrincipalDep, year: Year,
                            plan_id: UUID | None = None) -> list[dict[str, Any]]:
     """Each quarter's tasks as the plan lists them, with counts per status."""
@@ -43,14 +43,14 @@ async def tasks_by_quarter(runtime: RuntimeDep, _: PrincipalDep, year: Year,
         return await queries.by_quarter(conn, year, plan_id)
 
 
-@router.get("/tasks/by-unit")
+@router.get("/tasks/by-unit", dependencies=SIGNED_IN)
 async def tasks_by_unit(runtime: RuntimeDep, _: PrincipalDep, year: Year) -> list[dict[str, Any]]:
     """For each unit: tasks it leads or coordinates, and how many of those it leads are done or late."""
     async with runtime.pool.acquire() as conn:
         return await queries.by_unit(conn, year)
 
 
-@router.get("/tasks/by-status")
+@router.get("/tasks/by-status", dependencies=SIGNED_IN)
 async def tasks_by_status(runtime: RuntimeDep, _: PrincipalDep, year: Year) -> dict[str, int]:
     """How many tasks of the year are assigned, completed and overdue."""
     async with runtime.pool.acquire() as conn:
@@ -58,7 +58,8 @@ async def tasks_by_status(runtime: RuntimeDep, _: PrincipalDep, year: Year) -> d
 
 
 @admin.get("/consumer")
-async def consumer_status(runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
+async def consumer_status(runtime: RuntimeDep,
+                          _: Annotated[Principal, Depends(require(Role.AUDITOR))]) -> dict[str, Any]:
     """How far the read models have got: events applied, duplicates skipped, retries, dead letters —
     in total and for each consumer (`consumers`: reporting-tasks, reporting-dossiers)."""
     return runtime.consumer_status()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role
+from servicekit.auth import SIGNED_IN, ForbiddenError, Principal, PrincipalDep, Role, require
 from services.reporting import dossier_queries as queries
 from services.reporting.api import RuntimeDep, Year
 from services.reporting.labels import STATES
@@ -21,6 +21,7 @@ Award = Annotated[str | None, Query(min_length=1, max_length=64)]
 # People who see every unit's dossiers; anyone else (a unit's clerk) sees only their own unit's.
 _PROVINCE_ROLES = (Role.PLANNER, Role.APPRAISER, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.CHAIR,
                    Role.AUDITOR)
+_OWN_UNIT = Depends(require(*_PROVINCE_ROLES, Role.UNIT_CLERK, unit="own"))
 
 
 def _visible_unit(who: Principal, unit: str | None) -> str | None:
@@ -34,7 +35,7 @@ def _visible_unit(who: Principal, unit: str | None) -> str | None:
     return who.unit
 
 
-@router.get("/dossiers/by-state")
+@router.get("/dossiers/by-state", dependencies=SIGNED_IN)
 async def dossiers_by_state(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
                             unit: Unit = None) -> dict[str, Any]:
     """How many dossiers are in each state of the workflow, with the state's Vietnamese label."""
@@ -42,7 +43,7 @@ async def dossiers_by_state(runtime: RuntimeDep, _: PrincipalDep, year: Year | N
         return await queries.by_state(conn, year=year, unit=unit)
 
 
-@router.get("/dossiers/late")
+@router.get("/dossiers/late", dependencies=[_OWN_UNIT])
 async def late_dossiers(runtime: RuntimeDep, who: PrincipalDep, year: Year | None = None,
                         unit: Unit = None) -> list[dict[str, Any]]:
     """Dossiers whose current step is past its time limit, the longest overdue first."""
@@ -50,7 +51,7 @@ async def late_dossiers(runtime: RuntimeDep, who: PrincipalDep, year: Year | Non
         return await queries.late_dossiers(conn, year=year, unit=_visible_unit(who, unit))
 
 
-@router.get("/dossiers")
+@router.get("/dossiers", dependencies=[_OWN_UNIT])
 async def dossiers(runtime: RuntimeDep, who: PrincipalDep, state: StateCode | None = None, unit: Unit = None,
                    award: Award = None, year: Year | None = None, late: bool | None = None,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
@@ -61,7 +62,7 @@ async def dossiers(runtime: RuntimeDep, who: PrincipalDep, state: StateCode | No
                                       late=late, limit=limit, offset=offset)
 
 
-@router.get("/awards")
+@router.get("/awards", dependencies=SIGNED_IN)
 async def awards(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
                  unit: Unit = None) -> dict[str, Any]:
     """Decided awards not revoked: per form, level and kind of subject, with the cash; revoked apart."""
