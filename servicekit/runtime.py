@@ -22,7 +22,7 @@ from nats.js import JetStreamContext
 
 from servicekit import audit, bus, deadletters, idempotency
 from servicekit.consumer import EventConsumer
-from servicekit.db import ensure_database, open_pool
+from servicekit.db import create_schema, ensure_database, open_pool
 from servicekit.health import Check, Readiness
 from servicekit.http import ErrorTable, create_service_app
 from servicekit.logs import configure_logging
@@ -153,7 +153,7 @@ class ServiceRuntime:
         await ensure_database(self.settings)
         self._pool = await open_pool(self.settings, max_size=self.pool_size)
         await self.dead_letters.open(self._pool)
-        await self._pool.execute(idempotency.SCHEMA)
+        await create_schema(self._pool, idempotency.SCHEMA)
         self.nats = await bus.connect(self.settings)
         await bus.ensure_stream(self.js, self.settings)
         self.check("database", self._check_database)

@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from servicekit.consumer import EventConsumer, Handler
+from servicekit.db import create_schema
 from servicekit.runtime import ServiceRuntime
 from services.reporting import dossiers, projection
 from services.reporting.settings import ReportingSettings
@@ -30,8 +31,7 @@ class ReportingRuntime(ServiceRuntime):
         self._rebuild_lock = asyncio.Lock()
 
     async def start(self) -> None:
-        await self.pool.execute(projection.SCHEMA)
-        await self.pool.execute(dossiers.SCHEMA)
+        await create_schema(self.pool, projection.SCHEMA, dossiers.SCHEMA)
         self._add(CONSUMER, projection.HANDLERS, projection.clear)
         self._add(DOSSIER_CONSUMER, dossiers.DossierProjection(self.zone).handlers, dossiers.clear)
         for name in self.consumers:
