@@ -176,8 +176,12 @@ async def test_a_step_past_its_time_limit_is_published_once(service, ns: Namespa
     admin = auth("admin")
     assert (await service.post("/admin/check-lateness", headers=admin)).json() == {"marked_late": 1}
     assert (await service.post("/admin/check-lateness", headers=admin)).json() == {"marked_late": 0}
-    late = (await service.get("/dossiers", params={"late": "true"}, headers=APPRAISER)).json()
-    assert [row["dossier_id"] for row in late] == [dossier_id]
+
+    async def listed_late():
+        late = (await service.get("/dossiers", params={"late": "true"}, headers=APPRAISER)).json()
+        assert [row["dossier_id"] for row in late] == [dossier_id]
+
+    await eventually(listed_late)
 
     async def events():
         assert (await published(ns, dossier_id)).count("NominationLate") == 1
