@@ -45,7 +45,7 @@ class CatalogueAdapter:
             code=award.code, name=award.name, category=award.category, level=award.level,
             subjects=frozenset(award.subjects), province_decides=catalogue.province_decides(code),
             notice_working_days=catalogue.notice_working_days(code), council_required=council is not None,
-            council_threshold=council.threshold if council else 0.5,
+            council_threshold=float(council.threshold) if council else 0.5,
             council_comparison=council.comparison if council else "at_least",
             council_base=council.base if council else "all_members",
             written_votes_allowed=council.written_votes if council else False, posthumous_allowed=award.posthumous,

@@ -36,11 +36,14 @@ class Clock:
 
 
 @pytest.fixture
-async def service(ns: Namespace, tmp_path):
-    clock = Clock()
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def service(ns: Namespace, tmp_path, clock: Clock):
     settings = ns.settings(NominationSettings, documents_dir=tmp_path / "documents", document_max_bytes=64 * 1024)
     async with serve(create_app(settings, clock=clock)) as client:
-        client.clock = clock
         yield client
 
 
@@ -116,7 +119,8 @@ async def test_the_simplified_procedure_and_a_posthumous_award(service) -> None:
     assert await state(service, dossier_id) == "awarded"
 
 
-async def test_an_order_under_public_notice_is_forwarded_and_decided_centrally(service, ns: Namespace) -> None:
+async def test_an_order_under_public_notice_is_forwarded_and_decided_centrally(service, ns: Namespace,
+                                                                              clock: Clock) -> None:
     dossier = await opened(service, award="HCLD3")
     dossier_id = await to_appraisal(service, dossier)
     await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
@@ -126,7 +130,7 @@ async def test_an_order_under_public_notice_is_forwarded_and_decided_centrally(s
     assert "004190012345" not in public and "1990" not in public and "masked_id" not in public
     await post(service, dossier_id, "notice/comments", APPRAISER, {"author": "Bạn đọc", "content": "Đồng tình"})
     await post(service, dossier_id, "notice/close", APPRAISER, status=409)  # the window is still open
-    service.clock.now = datetime(2026, 3, 17, 2, tzinfo=UTC)
+    clock.now = datetime(2026, 3, 17, 2, tzinfo=UTC)
     await post(service, dossier_id, "notice/close", APPRAISER)
     assert (await through_council(service, dossier_id))["passed"] is True
     await post(service, dossier_id, "send-for-decision", APPRAISER)
@@ -169,10 +173,10 @@ async def test_a_decided_award_is_revoked_on_a_legal_ground(service, ns: Namespa
     await eventually(events)
 
 
-async def test_a_step_past_its_time_limit_is_published_once(service, ns: Namespace) -> None:
+async def test_a_step_past_its_time_limit_is_published_once(service, ns: Namespace, clock: Clock) -> None:
     dossier = await opened(service)
     dossier_id = await to_appraisal(service, dossier)  # appraising: 10 working days
-    service.clock.now = datetime(2026, 3, 30, 2, tzinfo=UTC)
+    clock.now = datetime(2026, 3, 30, 2, tzinfo=UTC)
     admin = auth("admin")
     assert (await service.post("/admin/check-lateness", headers=admin)).json() == {"marked_late": 1}
     assert (await service.post("/admin/check-lateness", headers=admin)).json() == {"marked_late": 0}

@@ -38,7 +38,7 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
 
 
 async def get_runtime(request: Request) -> NominationRuntime:  # async: no worker-thread hop per request
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    return request.app.state.runtime
 
 
 RuntimeDep = Annotated[NominationRuntime, Depends(get_runtime)]

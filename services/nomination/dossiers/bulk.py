@@ -105,7 +105,7 @@ class BulkSubmissions:
 
     def get(self, submission_id: UUID) -> Submission:
         try:
-            found = self.app.repository.get(submission_id)
+            found: object = self.app.repository.get(submission_id)
         except AggregateNotFoundError:
             raise SubmissionNotFoundError(submission_id) from None
         if not isinstance(found, Submission):

@@ -36,7 +36,21 @@ class Dossier(Aggregate):
     def id_for(unit_code: str, year: int, award_code: str, nominee_ref: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"/dossiers/{unit_code}/{year}/{award_code}/{nominee_ref}")
 
-    @event("Created")
+    class Created(Aggregate.Created):
+        unit_code: str
+        award_code: str
+        award: dict[str, str]
+        year: int
+        basis: str
+        nominee: Nominee
+        summary: str
+        simplified: bool
+        posthumous: bool
+        submission_id: UUID | None
+        created_by: str
+        created_at: datetime
+
+    @event(Created)
     def __init__(self, *, unit_code: str, award_code: str, award: dict[str, str], year: int, basis: str,
                  nominee: Nominee,
                  summary: str, simplified: bool, posthumous: bool, submission_id: UUID | None,
@@ -46,7 +60,8 @@ class Dossier(Aggregate):
         self.nominee, self.summary = nominee, summary
         self.simplified, self.posthumous = simplified, posthumous
         self.submission_id = submission_id
-        self.state, self.state_since, self.late_in = State.DRAFT, created_at, None
+        self.state, self.state_since = State.DRAFT, created_at
+        self.late_in: str | None = None  # the state whose time limit has passed, while in it
         self.documents: dict[str, dict[str, Any]] = {}  # "kind/sha256" -> kind, filename, media_type, size
         self.returns: list[dict[str, Any]] = []
         self.outcome: dict[str, Any] = {}  # decision, forwarding, council result, conferral, revocation …

@@ -3,6 +3,7 @@ council's vote, submit it (and again after a return)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -95,7 +96,7 @@ class Drafting(DossierUseCases):
         return self.save(dossier)
 
     def record_unit_council(self, dossier_id: UUID, version: int | None, actor: Actor, *, meeting_on: date,
-                            agreed: int, present: int, now: datetime, attestations: list[str] = ()) -> int:
+                            agreed: int, present: int, now: datetime, attestations: Sequence[str] = ()) -> int:
         dossier = self.for_command(dossier_id, version, actor, "record_unit_council")
         dossier.record_unit_council(meeting_on=meeting_on, agreed=agreed, present=present,
                                     attestations=list(attestations), by=actor.subject, at=now)

@@ -34,7 +34,8 @@ class AwardInfo:
 
 
 class Catalogue(Protocol):
-    version: str
+    @property
+    def version(self) -> str: ...
 
     def award(self, code: str) -> AwardInfo: ...
 

@@ -4,6 +4,7 @@ the submission upward, rejection, conferral, revocation, and time limits."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
@@ -167,7 +168,7 @@ class NotEligibleError(DossierError):
 
 
 class ConfirmationRequiredError(DossierError):
-    def __init__(self, unknown: list[Any], quota_problems: list[str] = ()) -> None:  # type: ignore[assignment]
+    def __init__(self, unknown: list[Any], quota_problems: Sequence[str] = ()) -> None:
         self.details = {"verdicts": [{"rule_id": v.rule_id, "reason": v.reason, "missing": list(v.missing)}
                                      for v in unknown], "quotas": list(quota_problems)}
         reasons = "; ".join([f"{v.rule_id}: {v.reason}" for v in unknown] + list(quota_problems))

@@ -55,14 +55,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def get_runtime(request: Request) -> NominationRuntime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    return request.app.state.runtime
 
 
 async def get_audit(request: Request) -> ReadAudit:
     state = request.app.state
     if getattr(state, "history_audit", None) is None:
         state.history_audit = ReadAudit(state.runtime.pool)
-    return state.history_audit  # type: ignore[no-any-return]
+    return state.history_audit
 
 
 RuntimeDep = Annotated[NominationRuntime, Depends(get_runtime)]

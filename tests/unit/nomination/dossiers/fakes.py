@@ -9,7 +9,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
 from services.nomination.dossiers.ports import AwardInfo, Evaluation
-from services.nomination.eligibility.facts import Verdict
+from services.nomination.eligibility.facts import Outcome, Verdict
 
 DOCS = {"to_trinh": "Tờ trình", "bao_cao_thanh_tich": "Báo cáo thành tích", "bien_ban": "Biên bản bình xét"}
 AWARDS = {
@@ -28,6 +28,7 @@ AWARDS = {
 @dataclass
 class FakeCatalogue:
     version: str = "test-1"
+    quotas: dict[str, int] = field(default_factory=dict)  # award -> most dossiers a unit may send a year
 
     def award(self, code: str) -> AwardInfo:
         return AWARDS[code]
@@ -38,14 +39,20 @@ class FakeCatalogue:
     def cash(self, code: str, on: date) -> int | None:
         return 3_510_000 if code == "BKT" else None
 
+    def quota_problems(self, code: str, unit: str, year: int, counts: dict[str, int]) -> list[str]:
+        limit = self.quotas.get(code)
+        if limit is None or counts.get(code, 0) <= limit:
+            return []
+        return [f"{unit} đề nghị {counts[code]} {AWARDS[code].name} năm {year}, vượt chỉ tiêu {limit}."]
+
 
 @dataclass
 class FakeEligibility:
-    outcome: str = "pass"
+    outcome: Outcome = "pass"
 
     def evaluate(self, award_code: str, year: int, basis: str, nominee: dict[str, Any],
                  dossier_facts: dict[str, Any], on: date) -> Evaluation:
-        verdict = Verdict("R9", "Bằng khen", self.outcome, f"kết quả {self.outcome}")  # type: ignore[arg-type]
+        verdict = Verdict("R9", "Bằng khen", self.outcome, f"kết quả {self.outcome}")
         return Evaluation((verdict,), self.outcome, "rules-test", deciding=("R9",))
 
 
