@@ -22,7 +22,7 @@ from services.nomination.dossiers.drafting import Drafting
 from services.nomination.dossiers.ports import AwardInfo, Evaluation, TimeLimits
 from services.nomination.dossiers.review import Review
 from services.nomination.eligibility import RuleLoader, evaluate, summarize
-from services.nomination.eligibility.facts import NomineeFacts
+from services.nomination.eligibility.facts import NomineeFacts, SubjectKind
 from services.nomination.history.port import DossierHistory
 from services.nomination.yamlconfig import load
 
@@ -54,8 +54,8 @@ class CatalogueAdapter:
     def required_documents(self, code: str, kind: str) -> dict[str, str]:
         return {d.code: d.name for d in self.service.current().catalogue.required_documents(code, kind)}
 
-    def cash(self, code: str, on: date) -> int | None:
-        amount = self.service.current().catalogue.cash_if_known(code, on)
+    def cash(self, code: str, subject: SubjectKind, on: date) -> int | None:
+        amount = self.service.current().catalogue.cash_if_known(code, on, subject)
         return int(amount) if amount is not None else None
 
     def quota_problems(self, code: str, unit: str, year: int, counts: dict[str, int]) -> list[str]:

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from services.nomination.eligibility.facts import Verdict
+from services.nomination.eligibility.facts import SubjectKind, Verdict
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ class Catalogue(Protocol):
         """The documents a dossier for this award and this kind of nominee needs: code -> name."""
         ...
 
-    def cash(self, code: str, on: date) -> int | None: ...
+    def cash(self, code: str, subject: SubjectKind, on: date) -> int | None:
+        """The cash amount (đồng) for this kind of nominee decided on `on`; None: no multiplier known."""
+        ...
 
     def quota_problems(self, code: str, unit: str, year: int, counts: dict[str, int]) -> list[str]:
         """The quotas of this award the unit's counts for the year exceed, explained in Vietnamese."""

@@ -98,7 +98,8 @@ class Review(DossierUseCases):
         if not award.province_decides:
             raise ForwardInsteadError(award.name)
         dossier.decide(number=number, decided_on=decided_on, signed_by=signed_by,
-                       cash=self.catalogue.cash(award.code, decided_on), by=actor.subject, at=now)
+                       cash=self.catalogue.cash(award.code, dossier.nominee["kind"], decided_on), by=actor.subject,
+                       at=now)
         records = self.history.decided(dossier.nominee, award.code, dossier.year, number, decided_on, dossier.basis)
         return self.save(dossier, *records)
 
@@ -114,8 +115,8 @@ class Review(DossierUseCases):
     def record_central_decision(self, dossier_id: UUID, version: int | None, actor: Actor, *, number: str,
                                 decided_on: date, authority: str, now: datetime) -> int:
         dossier = self.for_command(dossier_id, version, actor, "record_central_decision")
-        dossier.record_central_decision(number=number, decided_on=decided_on, authority=authority,
-                                        cash=self.catalogue.cash(dossier.award_code, decided_on),
+        cash = self.catalogue.cash(dossier.award_code, dossier.nominee["kind"], decided_on)
+        dossier.record_central_decision(number=number, decided_on=decided_on, authority=authority, cash=cash,
                                         by=actor.subject, at=now)
         records = self.history.decided(dossier.nominee, dossier.award_code, dossier.year, number, decided_on,
                                        dossier.basis)

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
 from services.nomination.dossiers.ports import AwardInfo, Evaluation
-from services.nomination.eligibility.facts import Outcome, Verdict
+from services.nomination.eligibility.facts import Outcome, SubjectKind, Verdict
 
 DOCS = {"to_trinh": "Tờ trình", "bao_cao_thanh_tich": "Báo cáo thành tích", "bien_ban": "Biên bản bình xét"}
 AWARDS = {
@@ -36,7 +36,7 @@ class FakeCatalogue:
     def required_documents(self, code: str, kind: str) -> dict[str, str]:
         return DOCS
 
-    def cash(self, code: str, on: date) -> int | None:
+    def cash(self, code: str, subject: SubjectKind, on: date) -> int | None:
         return 3_510_000 if code == "BKT" else None
 
     def quota_problems(self, code: str, unit: str, year: int, counts: dict[str, int]) -> list[str]:
