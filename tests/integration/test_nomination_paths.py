@@ -263,3 +263,41 @@ async def service_quota(ns: Namespace, tmp_path) -> dict:
         assert refused["error"]["details"]["quotas"] == quota["problems"]
         await post(client, dossier_id, "appraise", APPRAISER, CONFIRM)
         return quota
+
+
+async def test_the_prime_ministers_path_takes_the_numbers_as_the_gazette_writes_them(service) -> None:
+    dossier = await opened(service, award="BKTTG")
+    dossier_id = await to_appraisal(service, dossier)
+    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
+    assert (await through_council(service, dossier_id))["passed"] is True
+    await post(service, dossier_id, "send-for-decision", APPRAISER)
+    for wrong in ("45/TT-UBND", "TTr-UBND", "45/TTr-", "45 TTr UBND"):
+        refused = await post(service, dossier_id, "forward", APPRAISER, {"submission_number": wrong,
+                                                                         "forwarded_on": "2026-04-05"}, status=422)
+        assert refused["error"]["message"] == (f"Dữ liệu không hợp lệ (body.submission_number): Số tờ trình '{wrong}' "
+                                               "không đúng dạng (ví dụ 45/TTr-UBND, 12/TTr-SGDĐT).")
+    await post(service, dossier_id, "forward", APPRAISER, {"submission_number": "45/TTr-UBND",
+                                                           "forwarded_on": "2026-04-05"})
+    for wrong in ("1234/QD-TTg", "1234/QĐ", "QĐ-TTg", "1234/QĐ-TTg/", "1234/NQ-CP"):
+        refused = await post(service, dossier_id, "central-decision", APPRAISER, {
+            "number": wrong, "decided_on": "2026-08-19", "authority": "Thủ tướng Chính phủ"}, status=422)
+        assert refused["error"]["message"].startswith(f"Dữ liệu không hợp lệ (body.number): Số quyết định '{wrong}' "
+                                                      "không đúng dạng (ví dụ 163/QĐ-UBND, 1234/QĐ-TTg")
+    assert await state(service, dossier_id) == "forwarded_central"  # nothing changed by the refusals
+    await post(service, dossier_id, "central-decision", APPRAISER, {"number": "1234/QĐ-TTg", "decided_on": "2026-08-19",
+                                                                    "authority": "Thủ tướng Chính phủ"})
+    decided = (await service.get(f"/dossiers/{dossier_id}", headers=APPRAISER)).json()
+    assert decided["state"] == "central_decided"
+    assert "1234/QĐ-TTg" in json.dumps(decided, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("number", ["12/QĐ-UBND", "56/qđ-ubnd", "7/Qđ-SGDĐT", "163/2026/QĐ-UBND"])
+async def test_the_province_decides_with_its_own_numbers_in_any_letter_case(service, number: str) -> None:
+    dossier = await opened(service)
+    dossier_id = await to_appraisal(service, dossier)
+    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
+    assert (await through_council(service, dossier_id))["passed"] is True
+    await post(service, dossier_id, "send-for-decision", APPRAISER)
+    await post(service, dossier_id, "decide", CHAIR, {"number": number, "decided_on": "2026-04-02"})
+    decided = (await service.get(f"/dossiers/{dossier_id}", headers=APPRAISER)).json()
+    assert decided["state"] == "decided" and number in json.dumps(decided, ensure_ascii=False)
