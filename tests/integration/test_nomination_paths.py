@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from datetime import UTC, datetime
@@ -301,3 +302,32 @@ async def test_the_province_decides_with_its_own_numbers_in_any_letter_case(serv
     await post(service, dossier_id, "decide", CHAIR, {"number": number, "decided_on": "2026-04-02"})
     decided = (await service.get(f"/dossiers/{dossier_id}", headers=APPRAISER)).json()
     assert decided["state"] == "decided" and number in json.dumps(decided, ensure_ascii=False)
+
+
+async def test_the_unit_council_first_and_the_documents_afterwards_reaches_a_decision(service) -> None:
+    dossier = await opened(service)
+    dossier_id = dossier["dossier_id"]
+    await post(service, dossier_id, "unit-council", CLERK, {"meeting_on": "2026-02-20", "agreed": 9, "present": 10})
+    await post(service, dossier_id, "submit", CLERK, status=409)  # documents missing, named in the refusal
+    hashes = {}
+    for kind in dossier["required_documents"]:
+        attached = await service.post(f"/dossiers/{dossier_id}/documents", headers=CLERK, data={"kind": kind},
+                                      files={"file": (f"{kind}.pdf", PDF + kind.encode(), "application/pdf")})
+        assert attached.status_code == 200, attached.text
+        hashes[kind] = hashlib.sha256(PDF + kind.encode()).hexdigest()
+    replaced = await service.post(f"/dossiers/{dossier_id}/documents", headers=CLERK,
+                                  data={"kind": "to_trinh", "replaces": hashes["to_trinh"]},
+                                  files={"file": ("to_trinh_ky.pdf", PDF + b"signed", "application/pdf")})
+    assert replaced.status_code == 200, replaced.text
+    documents = (await service.get(f"/dossiers/{dossier_id}", headers=CLERK)).json()["documents"]
+    assert hashes["to_trinh"] not in json.dumps(documents) and len(documents) == len(hashes)
+    await post(service, dossier_id, "submit", CLERK)
+    await post(service, dossier_id, "accept", APPRAISER)
+    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
+    assert (await through_council(service, dossier_id))["passed"] is True
+    await post(service, dossier_id, "send-for-decision", APPRAISER)
+    await post(service, dossier_id, "decide", CHAIR, {"number": "163/QĐ-UBND", "decided_on": "2026-04-02"})
+    assert await state(service, dossier_id) == "decided"
+    late = await service.post(f"/dossiers/{dossier_id}/documents", headers=CLERK, data={"kind": "to_trinh"},
+                              files={"file": ("x.pdf", PDF + b"late", "application/pdf")})
+    assert late.status_code == 409  # submitted: the unit no longer changes it

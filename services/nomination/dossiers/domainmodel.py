@@ -120,7 +120,8 @@ class Dossier(Aggregate):
     def record_unit_council(self, *, meeting_on: date, agreed: int, present: int, attestations: list[str],
                             by: str, at: datetime) -> None:
         """The unit council's minutes: who was present, how many agreed, and the qualitative
-        criteria (e.g. "gương mẫu chấp hành …") it attests for the nominee."""
+        criteria (e.g. "gương mẫu chấp hành …") it attests for the nominee. Recorded again
+        before submission, the new minutes replace the old."""
         self.check("record_unit_council")
         if not 0 <= agreed <= present or present < 1:
             raise InvalidCouncilCountError(agreed, present)
@@ -136,7 +137,7 @@ class Dossier(Aggregate):
 
     def submit(self, *, missing_documents: list[str], by: str, at: datetime) -> None:
         self.check("submit")
-        if self.state is State.DRAFT and not self.simplified:
+        if "unit_council" not in self.outcome and not self.simplified:
             raise UnitCouncilRequiredError()
         if missing_documents:
             raise MissingDocumentsError(missing_documents)
