@@ -118,7 +118,7 @@ class UseCases:
 
 def build(app: Any, catalogue: CatalogueService, settings: Any, clock: Any, counts: Any = None) -> UseCases:
     store = FileStore(settings.documents_dir)
-    calendar = WorkingCalendar.from_file(settings.holidays_file)
+    calendar = WorkingCalendar.from_file(settings.holidays_file, settings.timezone)
     history = DossierHistory(app, clock)
     adapted = CatalogueAdapter(catalogue)
     eligibility = EligibilityAdapter(RuleLoader(settings.rules_file), history)

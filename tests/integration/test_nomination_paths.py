@@ -331,3 +331,35 @@ async def test_the_unit_council_first_and_the_documents_afterwards_reaches_a_dec
     late = await service.post(f"/dossiers/{dossier_id}/documents", headers=CLERK, data={"kind": "to_trinh"},
                               files={"file": ("x.pdf", PDF + b"late", "application/pdf")})
     assert late.status_code == 409  # submitted: the unit no longer changes it
+
+
+async def test_the_notice_window_counts_the_provinces_days_over_tet_not_utc_dates(service, clock: Clock) -> None:
+    clock.now = datetime(2026, 2, 12, 17, 30, tzinfo=UTC)  # 00:30 on Friday 13/2 in the province, 12/2 in UTC
+    dossier = await opened(service, award="HCLD3")
+    dossier_id = await to_appraisal(service, dossier)
+    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
+    notice = (await service.get(f"/public/notices/{dossier_id}")).json()
+    # ten working days from 13/2: Tết 16–20/2 and the weekends are not counted
+    assert (notice["notice_from"], notice["notice_until"]) == ("2026-02-13", "2026-03-06")
+    clock.now = datetime(2026, 3, 6, 16, 59, tzinfo=UTC)  # 23:59 on 6/3: the last day of the window
+    await post(service, dossier_id, "notice/close", APPRAISER, status=409)
+    clock.now = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)  # midnight: 7/3 in the province, still 6/3 in UTC
+    await post(service, dossier_id, "notice/close", APPRAISER)
+    assert await state(service, dossier_id) == "council_review"
+
+
+async def test_a_time_limit_runs_from_the_provinces_day_the_step_began(service, clock: Clock) -> None:
+    clock.now = datetime(2026, 2, 12, 17, 30, tzinfo=UTC)  # accepted at 00:30 on 13/2 in the province
+    dossier = await opened(service)
+    dossier_id = await to_appraisal(service, dossier)  # appraising: 10 working days, due on 6/3
+    admin = auth("admin")
+    clock.now = datetime(2026, 3, 5, 17, 30, tzinfo=UTC)  # 00:30 on 6/3: the last day, not late
+    assert (await service.post("/admin/check-lateness", headers=admin)).json() == {"marked_late": 0}
+    clock.now = datetime(2026, 3, 6, 17, 30, tzinfo=UTC)  # 00:30 on 7/3 (a Saturday; 6/3 in UTC)
+    assert (await service.post("/admin/check-lateness", headers=admin)).json() == {"marked_late": 1}
+
+    async def listed_late() -> None:
+        late = (await service.get("/dossiers", params={"late": "true"}, headers=APPRAISER)).json()
+        assert [row["dossier_id"] for row in late] == [dossier_id]
+
+    await eventually(listed_late)

@@ -214,10 +214,11 @@ class Dossier(Aggregate):
         self.outcome.pop("hold", None)
         self._enter(State.APPRAISING, at)  # domain.md §3: resume → appraising
 
-    def appraise(self, *, verdicts: dict[str, Any], notice_until: date | None, skip_council: bool,
+    def appraise(self, *, verdicts: dict[str, Any], today: date, notice_until: date | None, skip_council: bool,
                  council_required: bool, by: str, at: datetime) -> None:
-        """Appraisal concluded the nominee qualifies; the next step is public notice, the
-        council, or (simplified procedure, or an award without a council step) the decision."""
+        """Appraisal concluded the nominee qualifies; the next step is public notice (from
+        `today`, the province's calendar day), the council, or (simplified procedure, or an
+        award without a council step) the decision."""
         self.check("appraise")
         if skip_council and council_required and not self.simplified:
             raise CouncilRequiredError()
@@ -225,7 +226,7 @@ class Dossier(Aggregate):
             State.AWAITING_DECISION if skip_council else State.COUNCIL_REVIEW)
         self._appraised(verdicts=verdicts, next_state=nxt.value, by=by, at=at)
         if notice_until:
-            self._notice_started(notice_from=at.date(), notice_until=notice_until, at=at)
+            self._notice_started(notice_from=today, notice_until=notice_until, at=at)
 
     @event("Appraised")
     def _appraised(self, verdicts: dict[str, Any], next_state: str, by: str, at: datetime) -> None:

@@ -5,7 +5,7 @@ and the document store. `services/nomination/wiring.py` adapts the real modules 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -93,6 +93,10 @@ class History(Protocol):
 
 class Calendar(Protocol):
     def add_working_days(self, start: date, days: int) -> date: ...
+
+    def day_of(self, moment: datetime) -> date:
+        """The province's calendar day of an instant (not its UTC date)."""
+        ...
 
 
 class DocumentStore(Protocol):

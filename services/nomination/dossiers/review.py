@@ -69,8 +69,8 @@ class Review(DossierUseCases):
                     "quotas": self.quota_problems(dossier),
                     "verdicts": [asdict(v) for v in evaluation.verdicts]}
         skip = not award.council_required or (dossier.simplified and self.simplified_skips_council)
-        dossier.appraise(verdicts=snapshot, notice_until=notice, by=actor.subject, at=now, skip_council=skip,
-                         council_required=award.council_required)
+        dossier.appraise(verdicts=snapshot, today=today, notice_until=notice, by=actor.subject, at=now,
+                         skip_council=skip, council_required=award.council_required)
         return self.save(dossier)
 
     def quota_problems(self, dossier: Dossier) -> list[str]:
@@ -142,7 +142,7 @@ class Review(DossierUseCases):
         dossier = self.load(dossier_id)
         if dossier.state in CLOCK_STOPPED or dossier.state in FINAL:
             return False
-        due = self.limits.due(dossier.state.value, dossier.state_since.date(), self.calendar)
+        due = self.limits.due(dossier.state.value, self.calendar.day_of(dossier.state_since), self.calendar)
         if due is None or not dossier.mark_late(due=due, today=today, at=now):
             return False
         self.save(dossier)

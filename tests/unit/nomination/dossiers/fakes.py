@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
+from zoneinfo import ZoneInfo
 
 from services.nomination.dossiers.ports import AwardInfo, Evaluation
 from services.nomination.eligibility.facts import Outcome, SubjectKind, Verdict
 
+PROVINCE = ZoneInfo("Asia/Ho_Chi_Minh")
 DOCS = {"to_trinh": "Tờ trình", "bao_cao_thanh_tich": "Báo cáo thành tích", "bien_ban": "Biên bản bình xét"}
 AWARDS = {
     "BKT": AwardInfo("BKT", "Bằng khen của Chủ tịch UBND tỉnh", "bang_khen", "tinh", frozenset({"ca_nhan", "tap_the"}),
@@ -78,6 +80,9 @@ class FakeHistory:
 
 
 class WeekdayCalendar:
+    def day_of(self, moment: datetime) -> date:
+        return moment.astimezone(PROVINCE).date()
+
     def add_working_days(self, start: date, days: int) -> date:
         current = start
         while days:
