@@ -104,8 +104,9 @@ def test_the_template_carries_the_title_and_the_year_the_upload_needs() -> None:
     assert labels == {"Tên đợt đề nghị (số, ký hiệu tờ trình)": None, "Năm đề nghị": 2026}
     assert [c.value for c in book[SHEET][1]] == COLUMNS
     assert [r[0].value for r in book[HELP_SHEET].iter_rows(min_row=2, max_row=len(COLUMNS) + 1)] == COLUMNS
-    sheet = read_rows(filled(template(2026), [row(1, **{"Năm thành tích": None})], title="Tờ trình 5/TTr-SGDĐT"),
-                      "SGDDT")
+    no_year = row(1)
+    no_year[COLUMNS.index("Năm thành tích")] = None
+    sheet = read_rows(filled(template(2026), [no_year], title="Tờ trình 5/TTr-SGDĐT"), "SGDDT")
     assert (sheet.title, sheet.year, sheet.errors) == ("Tờ trình 5/TTr-SGDĐT", 2026, [])
     assert [new.year for _, new in sheet.rows] == [2026]  # an empty achievement year is the submission's
     chosen = read_rows(filled(template(2026), [row(1)], title="Tờ trình 5/TTr-SGDĐT"), "SGDDT", 2025, "Đợt khác")
