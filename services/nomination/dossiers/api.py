@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 from fastapi.responses import Response as RawResponse
 
 from servicekit.auth import PrincipalDep
-from servicekit.http import VersionDep
+from servicekit.http import ALREADY_EXISTS, VersionDep
 from services.nomination.dossiers import schemas as s
 from services.nomination.dossiers.base import details
 from services.nomination.dossiers.domainmodel import DossierError
@@ -41,7 +41,7 @@ def versioned(response: Response, version: int) -> dict[str, int]:
     return {"version": version}
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def open_dossier(body: s.DossierCreate, runtime: RuntimeDep, actor: ActorDep,
                        response: Response) -> dict[str, Any]:
     """Open a dossier for one nominee (the same unit, year, award and nominee finds the existing one)."""

@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response as RawResponse
 from pydantic import Field
 
+from servicekit.http import XLSX, file_response
 from services.nomination.dossiers.api import ActorDep, RuntimeDep
 from services.nomination.dossiers.base import check_can_read
 from services.nomination.dossiers.bulk import read_rows, template
@@ -17,7 +18,6 @@ from services.nomination.dossiers.drafting import NewDossier
 from services.nomination.dossiers.schemas import Body, DossierCreate
 
 router = APIRouter(prefix="/submissions", tags=["submissions"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class SubmissionIn(Body):
@@ -65,7 +65,8 @@ async def submit_spreadsheet(runtime: RuntimeDep, actor: ActorDep, file: Annotat
     return _outcome(outcome, sheet.errors)
 
 
-@router.get("/template")
+@router.get("/template", response_class=RawResponse,
+            responses=file_response(XLSX, "Mẫu danh sách đề nghị (XLSX)"))
 async def spreadsheet_template(runtime: RuntimeDep, year: Annotated[int | None, Query(
         ge=2000, le=2100, description="Năm đề nghị ghi sẵn trong mẫu (mặc định: năm nay)")] = None) -> RawResponse:
     """The spreadsheet template of a submission: the list to fill in, the submission's title and
@@ -74,7 +75,7 @@ async def spreadsheet_template(runtime: RuntimeDep, year: Annotated[int | None, 
                        headers={"Content-Disposition": 'attachment; filename="mau-danh-sach-de-nghi.xlsx"'})
 
 
-@router.get("/{submission_id}")
+@router.get("/{submission_id:uuid}")
 async def get_submission(submission_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
     """A submission and how far its dossiers have gone (counts per state)."""
     submission = await runtime.call(runtime.bulk.get, submission_id)
