@@ -124,7 +124,7 @@ async def get_person(record_id: UUID, request: Request, runtime: RuntimeDep, aud
     return {**record, "birth_year": record["born_on"].year if record["born_on"] else None, "masked": False}
 
 
-@router.post("/people/{record_id}/facts", status_code=status.HTTP_201_CREATED)
+@router.post("/people/{record_id}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def record_person_fact(record_id: UUID, body: FactIn, runtime: RuntimeDep, who: PrincipalDep,
                              response: Response) -> dict[str, Any]:
     """Record a rating, title, award, innovation or case; the same fact again changes nothing."""
@@ -168,7 +168,7 @@ async def get_collective(unit_code: str, runtime: RuntimeDep, _: PrincipalDep) -
     return await runtime.call(History(runtime.app).details, _collective_ref(unit_code))
 
 
-@router.post("/collectives/{unit_code}/facts", status_code=status.HTTP_201_CREATED)
+@router.post("/collectives/{unit_code}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def record_collective_fact(unit_code: str, body: FactIn, runtime: RuntimeDep, who: PrincipalDep,
                                  response: Response) -> dict[str, Any]:
     """Record a fact of a collective, including its members' yearly counts."""
