@@ -90,7 +90,7 @@ class NominationRuntime(ServiceRuntime):
         rows = await self.call(self.view("dossierview").dossiers, states=CLOCK_RUNNING, late=False, limit=1_000_000)
         limits, calendar = self.review.limits, self.calendar
         due = [r["dossier_id"] for r in rows
-               if (d := limits.due(r["state"], r["state_since"].astimezone(self.zone).date(), calendar)) and today > d]
+               if (d := limits.due(r["state"], calendar.day_of(r["state_since"]), calendar)) and today > d]
         marked = 0
         for dossier_id in due:
             marked += await self.call(self.review.mark_late, dossier_id, today, self.now())
