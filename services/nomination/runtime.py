@@ -21,6 +21,7 @@ from services.nomination.catalogue.service import open_catalogue
 from services.nomination.documents import check_upload
 from services.nomination.dossiers.messaging import translator
 from services.nomination.dossiers.states import CLOCK_STOPPED, FINAL, State
+from services.nomination.eligibility.application import EligibilityChecks
 from services.nomination.projections import PROJECTIONS
 from services.nomination.settings import NominationSettings
 
@@ -55,6 +56,7 @@ class NominationRuntime(ServiceRuntime):
                                         lambda unit, year: self.view("dossierview").award_counts(unit, year))
         self.drafting, self.review, self.council, self.bulk = built.drafting, built.review, built.council, built.bulk
         self.store, self.calendar, self.eligibility = built.store, built.calendar, built.eligibility
+        self.checks = EligibilityChecks(built.eligibility.loader, built.history.history.nominee_facts, self.today)
         for projection, view in PROJECTIONS:
             runner = ViewRunner(Nominations, projection, view, env)
             await runner.open()

@@ -111,7 +111,8 @@ async def test_the_simplified_procedure_and_a_posthumous_award(service) -> None:
                            files={"file": (f"{kind}.pdf", PDF, "application/pdf")})
     await post(service, dossier_id, "submit", CLERK)  # no unit council: simplified procedure
     await post(service, dossier_id, "accept", APPRAISER)
-    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
+    # Luật Điều 74 khoản 1 điểm b (đột xuất) is the appraiser's judgement, recorded at appraisal
+    await post(service, dossier_id, "appraise", APPRAISER, {**CONFIRM, "dossier_facts": {"bk_tieu_chi_b": True}})
     assert await state(service, dossier_id) == "awaiting_decision"
     await post(service, dossier_id, "decide", CHAIR, {"number": "170/QĐ-UBND", "decided_on": "2026-03-10"})
     await post(service, dossier_id, "confer", APPRAISER, {"conferred_on": "2026-03-20"}, status=422)
@@ -239,7 +240,8 @@ async def test_a_broken_rules_file_is_reported_and_the_last_good_rules_keep_work
         rules.write_text(text, encoding="utf-8")
         os.utime(rules, (rules.stat().st_atime, rules.stat().st_mtime + 5))
         status = (await client.get("/eligibility/rules", headers=APPRAISER)).json()
-        assert status["problems"] and status["problems"][0].startswith(f"{rules}:212:")
+        line = text.count("\n", 0, text.index("min: RAT_TOT")) + 1
+        assert status["problems"] and status["problems"][0].startswith(f"{rules}:{line}:")
         after = (await client.get(f"/dossiers/{dossier['dossier_id']}/eligibility", headers=APPRAISER)).json()
         assert after == before
 

@@ -116,6 +116,12 @@ class Record(Aggregate):
     class Dissolved(FactEvent):
         pass
 
+    class NothingPendingConfirmed(FactEvent):
+        """Stated: no discipline review, investigation or complaint pending as of a date (G1)."""
+
+    class NotDissolvedConfirmed(FactEvent):
+        """Stated: the unit neither dissolved nor merged as of a date (G5)."""
+
     def absorb(self, duplicate: Record, *, by: str, at: datetime) -> None:
         """Fold a duplicate record into this one; the duplicate then points here."""
         check_mergeable(self, duplicate)
@@ -273,10 +279,11 @@ class Collective(Record):
                    subject_kind=subject_kind, by=by, at=at)
 
 
-COLLECTIVE_ONLY = {"members", "dissolved"}
+COLLECTIVE_ONLY = {"members", "dissolved", "not_dissolved"}
 EVENTS = {"rating": Record.RatingRecorded, "title": Record.TitleRecorded, "award": Record.AwardRecorded,
           "innovation": Record.InnovationRecognised, "case": Record.CaseOpened, "members": Record.MembersCounted,
-          "dissolved": Record.Dissolved}
+          "dissolved": Record.Dissolved, "no_pending": Record.NothingPendingConfirmed,
+          "not_dissolved": Record.NotDissolvedConfirmed}
 
 
 def event_class(old: Fact | None, new: Fact) -> type[Record.FactEvent]:
@@ -294,7 +301,7 @@ def check_open(record: Record) -> None:
 
 def check_kind_allowed(record: Record, fact: Fact) -> None:
     if isinstance(record, Person) and fact["kind"] in COLLECTIVE_ONLY:
-        raise FactNotForSubjectError("Số liệu thành viên và giải thể chỉ ghi cho tập thể.")
+        raise FactNotForSubjectError("Số liệu thành viên, giải thể và xác nhận không giải thể chỉ ghi cho tập thể.")
 
 
 def check_mergeable(kept: Record, duplicate: Record) -> None:
