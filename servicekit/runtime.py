@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -25,6 +26,7 @@ from servicekit.consumer import EventConsumer
 from servicekit.db import ensure_database, open_pool
 from servicekit.health import Check, Readiness
 from servicekit.http import ErrorTable, create_service_app
+from servicekit.leader import Leadership
 from servicekit.logs import configure_logging
 from servicekit.settings import ServiceSettings, load_settings
 from servicekit.telemetry import setup_telemetry
@@ -51,6 +53,7 @@ class ServiceRuntime:
         self.readiness = Readiness()
         self.dead_letters = deadletters.DeadLetters()
         self.event_stores: dict[str, Application[Any]] = {}
+        self.leaderships: dict[str, Leadership] = {}
         self._pool: asyncpg.Pool | None = None
         self.nats: Client | None = None
 
@@ -86,19 +89,41 @@ class ServiceRuntime:
         """Run a synchronous Application or view call off the event loop."""
         return await asyncio.to_thread(function, *args, **kwargs)
 
-    def spawn_view(self, runner: ViewRunner[Any]) -> None:
-        """Supervise a view opened in `start()`; `/readyz` reports it, degraded by its dead letters."""
-        self.dead_letters.register(runner.name, runner)
-        self.spawn(f"view:{runner.name}", runner.supervise,
-                   status=self._or_dead_letters(runner.name, runner.problem))
+    async def spawn_views(self, runners: Sequence[ViewRunner[Any]]) -> None:
+        """Open the views for reading on this replica; run their projections on the one replica
+        elected among the service's replicas (`servicekit.leader`). `/readyz` reports each view,
+        degraded by its dead letters, and this replica's role."""
+        for runner in runners:
+            await runner.open_reader()
+            self.dead_letters.register(runner.name, runner)
+            self.check(f"view:{runner.name}", self._or_dead_letters(runner.name, runner.problem))
+
+        async def work(stop: asyncio.Event) -> None:
+            await asyncio.gather(*(runner.lead(stop) for runner in runners))
+
+        self.spawn_elected("views", work)
+
+    def spawn_elected(self, name: str, work: Worker, *, stop: asyncio.Event | None = None,
+                      status: Status | None = None) -> Leadership:
+        """Run `work` on one replica at a time (lock `<service>:<name>`); the others stand by."""
+        leadership = self.leaderships[name] = Leadership(
+            self.settings.dsn_for(), f"{self.settings.service}:{name}", self.settings.leader_interval_s)
+        self.spawn(name, functools.partial(leadership.run, work), stop=stop, status=status)
+        return leadership
 
     def spawn_consumer(self, consumer: EventConsumer, stop: asyncio.Event | None = None) -> None:
-        """Run a bus consumer; `/readyz` reports its errors, degraded by its dead letters."""
+        """Run a bus consumer on one replica at a time (replicas competing for one durable consumer
+        would apply a subject's events out of order; the service's consumers spread over the
+        replicas instead); `/readyz` reports its errors, degraded by its dead letters."""
         self.dead_letters.register(consumer.name, consumer)
-        self.spawn(consumer.name, consumer.run, stop=stop,
-                   status=self._or_dead_letters(consumer.name, lambda: consumer.status.last_error))
+        self.spawn_elected(consumer.name, consumer.run, stop=stop,
+                           status=self._or_dead_letters(consumer.name, lambda: consumer.status.last_error))
 
-    def _or_dead_letters(self, source: str, problem: Callable[[], str | None]) -> Status:
+    def roles(self) -> dict[str, str]:
+        """What this replica leads and what it stands by for."""
+        return {name: leadership.role for name, leadership in self.leaderships.items()}
+
+    def _or_dead_letters(self, source: str, problem: Callable[[], str | None]) -> Check:
         degraded = self.dead_letters.status(source)
 
         async def status() -> str | None:
@@ -109,6 +134,7 @@ class ServiceRuntime:
     @contextlib.asynccontextmanager
     async def lifespan(self, http: FastAPI) -> AsyncIterator[None]:
         self.readiness = http.state.readiness
+        self.readiness.roles = self.roles
         try:
             await self._open()
             await self.start()

@@ -57,9 +57,8 @@ class NominationRuntime(ServiceRuntime):
         self.store, self.calendar, self.eligibility = built.store, built.calendar, built.eligibility
         for projection, view in PROJECTIONS:
             runner = ViewRunner(Nominations, projection, view, env)
-            await runner.open()
             self.views[runner.name] = runner
-            self.spawn_view(runner)
+        await self.spawn_views(list(self.views.values()))  # the projections run on the elected replica
         relay = self.relay = OutboxRelay(app=self.app, translate=translator(self.app), js=self.js,
                                          dsn=self.settings.dsn_for(), service=self.settings.service,
                                          subject_root=self.settings.subject_root)
