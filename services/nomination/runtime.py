@@ -55,6 +55,8 @@ class NominationRuntime(ServiceRuntime):
                                         lambda unit, year: self.view("dossierview").award_counts(unit, year))
         self.drafting, self.review, self.council, self.bulk = built.drafting, built.review, built.council, built.bulk
         self.store, self.calendar, self.eligibility = built.store, built.calendar, built.eligibility
+        verdicts = self.metrics.counter("tdkt_eligibility_verdicts", "Eligibility evaluations by award and outcome")
+        self.eligibility.counted = lambda award, outcome: verdicts.add(1, {"award": award, "outcome": outcome})
         for projection, view in PROJECTIONS:
             runner = ViewRunner(Nominations, projection, view, env)
             self.views[runner.name] = runner
@@ -62,7 +64,7 @@ class NominationRuntime(ServiceRuntime):
         relay = self.relay = OutboxRelay(app=self.app, translate=translator(self.app), js=self.js,
                                          dsn=self.settings.dsn_for(), service=self.settings.service,
                                          subject_root=self.settings.subject_root)
-        self.spawn("outbox", relay.run, status=relay.problem)
+        self.spawn_relay(relay)
         self.spawn("lateness", self._lateness_loop)
 
     async def close(self) -> None:

@@ -49,9 +49,23 @@ class NotificationRuntime(ServiceRuntime):
         dispatcher = self.dispatcher = Dispatcher(self.settings, self.pool, self.guard, self.box, self.now)
         self.spawn_consumer(consumer)  # one replica consumes at a time: deliveries keep the bus's order
         self.spawn("dispatcher", dispatcher.run, status=lambda: dispatcher.status.last_error)
+        self._observe(dispatcher)
         self.spawn("reminders", self._remind)
         if self.settings.smtp_host:
             self.spawn("mailer", Mailer(self.settings, self.pool, self.now).run)
+
+    def _observe(self, dispatcher: Dispatcher) -> None:
+        """`/metrics`: webhook deliveries by outcome on this replica, e-mails by status."""
+        self.metrics.observe("tdkt_webhook_deliveries", "Webhook deliveries by outcome (failed: given up)",
+                             lambda: [({"outcome": k}, v) for k, v in dispatcher.counts().items()], monotonic=True)
+
+        async def mails() -> None:
+            rows = await self.pool.fetch("SELECT status, count(*) AS n FROM mails GROUP BY status")
+            for status in ("pending", "sent", "failed"):
+                self.set_gauge("mails", {"status": status}, next((r["n"] for r in rows if r["status"] == status), 0))
+
+        self.metrics.refresh(mails)
+        self.metrics.observe("tdkt_mails", "E-mails by status (failed: given up)", self.gauge_reader("mails"))
 
     async def _remind(self, stop: asyncio.Event) -> None:
         await reminders.run(self.pool, self.now, self.settings.reminder_interval_s, self._written, stop)

@@ -73,7 +73,7 @@ class PlanRuntime(ServiceRuntime):
         relay = self.relay = OutboxRelay(app=self.app, translate=translator(self.app), js=self.js,
                                          dsn=self.settings.dsn_for(), service=self.settings.service,
                                          subject_root=self.settings.subject_root)
-        self.spawn("outbox", relay.run, status=relay.problem)
+        self.spawn_relay(relay)
         self.spawn("deadline-checker", self._deadline_loop)
 
     async def close(self) -> None:
