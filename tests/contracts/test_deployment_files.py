@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -494,11 +495,29 @@ def test_deployment_runs_its_module_with_probes_resources_and_config(service: st
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
 
 
-def test_consumers_scale_out_and_single_writers_do_not() -> None:
+def test_every_service_runs_two_replicas_and_drains_one_at_a_time() -> None:
+    """Views and consumers run on the replica elected by an advisory lock (servicekit.leader):
+    every service scales out, upgrades roll, and a node drain takes one pod at a time."""
     replicas = {name: d["spec"]["replicas"] for name, d in deployments().items()}
-    assert replicas["notification"] >= 2 and replicas["reporting"] >= 2
-    assert replicas["plan"] == 1, "plan's in-process projection must run once"
-    assert replicas["web"] >= 2, "sessions live in PostgreSQL: the pages scale out"
+    assert replicas == dict.fromkeys(SERVICES, 2)
+    for name, deployment in deployments().items():
+        strategy = deployment["spec"]["strategy"]
+        assert strategy["type"] == "RollingUpdate", name
+        assert strategy["rollingUpdate"]["maxUnavailable"] == 0, name
+    budgets = {doc["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"]: doc["spec"]
+               for _, doc in k8s_documents() if doc["kind"] == "PodDisruptionBudget"}
+    assert {f"tdkt-{name}" for name in SERVICES} <= set(budgets)
+    assert all(budget["maxUnavailable"] == 1 for budget in budgets.values())
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
+def test_kustomize_renders_two_replicas_of_every_service() -> None:
+    rendered = subprocess.run(["kubectl", "kustomize", str(K8S)], capture_output=True, text=True,
+                              timeout=120, check=True).stdout
+    docs = [doc for doc in yaml.safe_load_all(rendered) if doc]
+    replicas = {doc["metadata"]["name"]: doc["spec"]["replicas"] for doc in docs if doc["kind"] == "Deployment"}
+    assert replicas == dict.fromkeys(SERVICES, 2)
+    assert all(doc["metadata"]["namespace"] == "tdkt" for doc in docs if doc["kind"] == "Deployment")
 
 
 def test_configmap_sets_three_stream_replicas_and_known_settings() -> None:
