@@ -634,3 +634,24 @@ def test_the_web_service_finds_the_four_services_in_every_deployment(compose: di
     conf = (INFRA / "nats" / "accounts.conf").read_text(encoding="utf-8")
     web_user = conf.split('user: "web"', 1)[1].split("user:", 1)[0]
     assert '"tdkt.>"' not in web_user.split("publish", 1)[1].split("subscribe", 1)[0], "the pages publish no event"
+
+
+def test_monitoring_is_an_optional_profile_scraping_every_service(compose: dict[str, Any]) -> None:
+    for name in ("prometheus", "grafana"):
+        assert compose["services"][name]["profiles"] == ["monitoring"]
+    config = load_yaml(INFRA / "prometheus" / "prometheus.yml")
+    (job,) = config["scrape_configs"]
+    assert job["metrics_path"] == "/metrics"
+    assert set(job["static_configs"][0]["targets"]) == {f"{name}:{port}" for name, port in SERVICES.items()}
+
+
+def test_the_dashboard_shows_only_metrics_the_services_export() -> None:
+    dashboard = json.loads((INFRA / "grafana" / "tdkt-dashboard.json").read_text(encoding="utf-8"))
+    exported = re.findall(r'"(tdkt_[a-z_]+)"', "".join(
+        (ROOT / path).read_text(encoding="utf-8") for path in (
+            "servicekit/metrics.py", "servicekit/runtime.py", "services/notification/runtime.py",
+            "services/nomination/runtime.py")))
+    names = set(exported) | {f"{n}_total" for n in exported} | {f"{n}_bucket" for n in exported}
+    used = {name for panel in dashboard["panels"] for target in panel["targets"]
+            for name in re.findall(r"\btdkt_[a-z_]+", target["expr"])}
+    assert used and used <= names, used - names
