@@ -21,7 +21,7 @@ from fastapi import APIRouter, FastAPI
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from servicekit import audit, bus, deadletters, idempotency, metrics
+from servicekit import audit, bus, deadletters, idempotency, metrics, reconcile
 from servicekit.consumer import EventConsumer
 from servicekit.db import ensure_database, open_pool
 from servicekit.health import Check, Readiness
@@ -59,6 +59,8 @@ class ServiceRuntime:
         self.metrics = Metrics(settings.service)
         self._gauges: dict[str, dict[tuple[tuple[str, str], ...], float]] = {}
         self._observed: dict[str, EventConsumer] = {}
+        self.relay_running: OutboxRelay | None = None  # for the reconciliation (servicekit.reconcile)
+        self.view_runners: list[ViewRunner[Any]] = []
         self._observe_consumers()
         self._pool: asyncpg.Pool | None = None
         self.nats: Client | None = None
@@ -99,6 +101,7 @@ class ServiceRuntime:
         """Open the views for reading on this replica; run their projections on the one replica
         elected among the service's replicas (`servicekit.leader`). `/readyz` reports each view,
         degraded by its dead letters, and this replica's role."""
+        self.view_runners.extend(runners)
         for runner in runners:
             await runner.open_reader()
             self.dead_letters.register(runner.name, runner)
@@ -129,6 +132,7 @@ class ServiceRuntime:
     def spawn_relay(self, relay: OutboxRelay) -> None:
         """Run the outbox relay (elected by its own lock); count what it publishes and how far
         the bus is behind the store (`/metrics`)."""
+        self.relay_running = relay
         self.spawn("outbox", relay.run, status=relay.problem)
         self.metrics.observe("tdkt_events_published", "Events this replica's outbox relay put on the bus",
                              lambda: [({"service": self.settings.service}, relay.status.published)], monotonic=True)
@@ -180,6 +184,10 @@ class ServiceRuntime:
         self.metrics.refresh(count)
         self.metrics.observe("tdkt_dead_letters", "Dead letters waiting for an operator, by source",
                              self.gauge_reader("dead_letters"))
+
+    @property
+    def consumers_observed(self) -> list[EventConsumer]:
+        return list(self._observed.values())
 
     def roles(self) -> dict[str, str]:
         """What this replica leads and what it stands by for."""
@@ -278,7 +286,7 @@ def build_service_app(runtime: ServiceRuntime, *, title: str, description: str, 
     app.state.runtime = runtime
     app.state.metrics = runtime.metrics
     app.add_middleware(MetricsMiddleware, metrics=runtime.metrics)
-    for router in [*routers, deadletters.router, audit.router, metrics.router]:
+    for router in [*routers, deadletters.router, audit.router, metrics.router, reconcile.router]:
         app.include_router(router)
     setup_telemetry(runtime.settings, app)
     return app
