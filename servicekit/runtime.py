@@ -23,7 +23,7 @@ from nats.js import JetStreamContext
 
 from servicekit import audit, bus, deadletters, idempotency, metrics, reconcile
 from servicekit.consumer import EventConsumer
-from servicekit.db import ensure_database, open_pool
+from servicekit.db import ensure_database, open_pool, replicas_one_at_a_time
 from servicekit.health import Check, Readiness
 from servicekit.http import ErrorTable, create_service_app
 from servicekit.leader import Leadership
@@ -206,8 +206,9 @@ class ServiceRuntime:
         self.readiness = http.state.readiness
         self.readiness.roles = self.roles
         try:
-            await self._open()
-            await self.start()
+            async with replicas_one_at_a_time(self.settings, "start-up"):
+                await self._open()
+                await self.start()
             yield
         finally:
             await self._shutdown()

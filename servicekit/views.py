@@ -137,6 +137,9 @@ class ViewRunner(Generic[W]):
         self._runner: ProjectionRunner[Any, W] | None = None
         self._reader: W | None = None
         self._replayer: tuple[Application[Any], Projection[W]] | None = None
+        # The tables exist by then (the service's start-up and `open_reader`, one replica at a
+        # time): a projection starting on one replica must not re-create them while another starts.
+        self._existing_tables_env = {**self.env, "CREATE_TABLE": "no"}
 
     @property
     def name(self) -> str:
@@ -178,7 +181,7 @@ class ViewRunner(Generic[W]):
 
     def _start(self) -> ProjectionRunner[Any, W]:
         runner = _Runner(application_class=self.application_class, projection_class=self.projection_class,
-                         view_class=self.view_class, env=self.env)
+                         view_class=self.view_class, env=self._existing_tables_env)
         runner.__enter__()
         return runner
 
@@ -227,7 +230,7 @@ class ViewRunner(Generic[W]):
             app, projection = self._runner.app, self._runner.projection
         else:  # a follower replays with its own reader of the event store
             if self._replayer is None:
-                app = self.application_class(self.env)
+                app = self.application_class(self._existing_tables_env)
                 self._replayer = app, self.projection_class(view=self.view)
             app, projection = self._replayer
         notifications = app.recorder.select_notifications(start=notification_id, limit=1)
