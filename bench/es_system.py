@@ -28,7 +28,6 @@ from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.system import MultiThreadedRunner, ProcessApplication, Runner, SingleThreadedRunner, System
 from eventsourcing.utils import get_topic
 from psycopg.sql import SQL, Composed
-from pydantic import SecretStr
 
 from bench.services_path import TITLE, UNITS, YEAR
 from bench.stats import summary
@@ -121,7 +120,8 @@ async def drop_database(dsn: str, name: str) -> None:
 
 
 def _env(pg_dsn: str, database: str) -> dict[str, str]:
-    settings = PlanSettings(pg_dsn=pg_dsn, database=database, jwt_secret=SecretStr("unused"))
+    settings = PlanSettings.model_validate({"pg_dsn": pg_dsn, "database": database, "jwt_secret": "unused",
+                                            "audit_key": "bench-audit-key-of-the-es-system-run-0123"})
     return {**postgres_env(settings), "TASKREPORTS_PROCESS_RECORDER_TOPIC": get_topic(ReportRecorder)}
 
 

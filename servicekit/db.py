@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import asyncpg
 
+from servicekit.leader import lock_key
 from servicekit.settings import ServiceSettings
 
 _SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('tdkt:schema'))"
@@ -18,13 +22,27 @@ async def ensure_database(settings: ServiceSettings) -> None:
         if not exists:
             try:
                 await conn.execute(f'CREATE DATABASE "{name}"')
-            except asyncpg.DuplicateDatabaseError:  # another replica was first
+            except (asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):  # another replica was first
                 pass
             except asyncpg.InsufficientPrivilegeError:
                 raise RuntimeError(f"Cơ sở dữ liệu {name} chưa có và vai trò của dịch vụ không được tạo: "
                                    "hãy chạy bước migrate (tdkt migrate) bằng tài khoản quản trị.") from None
     finally:
         await conn.close()
+
+
+@contextlib.asynccontextmanager
+async def replicas_one_at_a_time(settings: ServiceSettings, what: str) -> AsyncIterator[None]:
+    """Hold a session advisory lock (taken in the maintenance database, which exists before the
+    service's own) while one replica does `what`: replicas starting together create their
+    database and tables one after the other instead of tripping over each other's
+    `CREATE ... IF NOT EXISTS`."""
+    conn = await asyncpg.connect(settings.dsn_for("postgres"))
+    try:
+        await conn.execute("SELECT pg_advisory_lock($1)", lock_key(f"{settings.database_name}:{what}"))
+        yield
+    finally:
+        await conn.close()  # frees the lock
 
 
 async def open_pool(settings: ServiceSettings, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:

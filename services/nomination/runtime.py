@@ -57,15 +57,16 @@ class NominationRuntime(ServiceRuntime):
         self.drafting, self.review, self.council, self.bulk = built.drafting, built.review, built.council, built.bulk
         self.store, self.calendar, self.eligibility = built.store, built.calendar, built.eligibility
         self.checks = EligibilityChecks(built.eligibility.loader, built.history.history.nominee_facts, self.today)
+        verdicts = self.metrics.counter("tdkt_eligibility_verdicts", "Eligibility evaluations by award and outcome")
+        self.eligibility.counted = lambda award, outcome: verdicts.add(1, {"award": award, "outcome": outcome})
         for projection, view in PROJECTIONS:
             runner = ViewRunner(Nominations, projection, view, env)
-            await runner.open()
             self.views[runner.name] = runner
-            self.spawn_view(runner)
+        await self.spawn_views(list(self.views.values()))  # the projections run on the elected replica
         relay = self.relay = OutboxRelay(app=self.app, translate=translator(self.app), js=self.js,
                                          dsn=self.settings.dsn_for(), service=self.settings.service,
                                          subject_root=self.settings.subject_root)
-        self.spawn("outbox", relay.run, status=relay.problem)
+        self.spawn_relay(relay)
         self.spawn("lateness", self._lateness_loop)
 
     async def close(self) -> None:

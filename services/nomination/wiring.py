@@ -3,6 +3,7 @@ history adapted to the dossier workflow's ports, and the use cases built on them
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -72,6 +73,7 @@ class EligibilityAdapter:
     def __init__(self, loader: RuleLoader, history: DossierHistory) -> None:
         self.loader = loader
         self.history = history
+        self.counted: Callable[[str, str], None] = lambda award, outcome: None  # metrics (runtime)
 
     def evaluate(self, award_code: str, year: int, basis: str, nominee: dict[str, Any],
                  dossier_facts: dict[str, Any], on: date) -> Evaluation:
@@ -83,6 +85,7 @@ class EligibilityAdapter:
         rule_set = self.loader.current
         verdicts = evaluate(rule_set, award_code, year, facts, on, basis=basis)
         summary = summarize(verdicts)
+        self.counted(award_code, str(getattr(summary.outcome, "value", summary.outcome)))
         return Evaluation(tuple(verdicts), summary.outcome, rule_set.version, text=summary.text,
                           deciding=summary.deciding, unverified=summary.unverified)
 
