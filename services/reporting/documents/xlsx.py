@@ -1,0 +1,37 @@
+"""Tables as an XLSX workbook: one sheet per table, Vietnamese headers, numbers as numbers."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from services.reporting.documents.tables import Table
+
+
+def workbook(title: str, subtitle: str, tables: list[Table]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables:
+        sheet = book.create_sheet(table.sheet[:31])
+        sheet.append([title])
+        sheet.append([f"{table.title} — {subtitle}"])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet["A2"].font = Font(italic=True)
+        sheet.append([])
+        sheet.append(table.headers)
+        for cell in sheet[4]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        for row in table.rows:
+            sheet.append(row)
+        for index in range(1, len(table.headers)):
+            for r in range(5, 5 + len(table.rows)):
+                sheet.cell(row=r, column=index + 1).number_format = "#,##0"
+        sheet.column_dimensions["A"].width = 48
+        for letter in "BCDEFG":
+            sheet.column_dimensions[letter].width = 18
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
