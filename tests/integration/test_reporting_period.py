@@ -14,6 +14,7 @@ from services.reporting.main import create_app
 from services.reporting.periods import parse
 from services.reporting.settings import ReportingSettings
 from tests.integration.nomination_events import publish
+from tests.integration.rendering import docx_pages, pdf_pages, save
 from tests.integration.report_story import Story, expected, story
 from tests.support import Namespace, auth, eventually, serve
 
@@ -170,6 +171,33 @@ async def test_documents_carry_the_same_numbers(ns: Namespace) -> None:
                 in content.replace("\n", " ")
             fonts = {f for page in reader.pages for f in _fonts(page)}
             assert fonts and all(embedded for _, embedded in fonts), fonts
+
+
+async def test_documents_and_charts_are_rendered_for_people_to_look_at(ns: Namespace) -> None:
+    from services.reporting.documents import charts
+
+    published = story()
+    async with serve(create_app(ns.settings(ReportingSettings))) as reports:
+        await publish(ns, published.events)
+        await settled(reports, published)
+        body = await period(reports, "2026")
+        for chart in charts.charts(body):
+            svg = save(f"{chart.name}.svg", charts.svg(chart))
+            assert svg.read_text(encoding="utf-8").startswith("<svg") and chart.title in svg.read_text("utf-8")
+            png = save(f"{chart.name}.png", charts.png(chart))
+            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        skipped = []
+        for code in ("2026-H1", "2026"):
+            files = {fmt: save(f"bao-cao-{code}.{fmt}", (await period(
+                reports, code, format=fmt, number="12/BC-SNV", signed_on="2027-02-05")).content)
+                for fmt in ("docx", "xlsx", "pdf")}
+            for pages in (pdf_pages(files["pdf"]), docx_pages(files["docx"])):
+                if isinstance(pages, str):
+                    skipped.append(pages)
+                else:
+                    assert pages and all(p.stat().st_size > 1000 for p in pages)
+        if skipped:
+            pytest.skip("; ".join(sorted(set(skipped))) + " (files saved under tests/artefacts/reports)")
 
 
 def _fonts(page: Any) -> set[tuple[str, bool]]:

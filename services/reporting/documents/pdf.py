@@ -29,20 +29,20 @@ def _document(title: str) -> FPDF:
 
 
 def _heading(pdf: FPDF, head: Heading) -> None:
-    left, right, y = 70.0, 105.0, pdf.get_y()
-    pdf.set_font(FAMILY, "", 12)
+    left, right, y = 78.0, 97.0, pdf.get_y()
+    pdf.set_font(FAMILY, "", 11)
     pdf.cell(left, 6, head.issuer_parent.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FAMILY, "B", 12)
+    pdf.set_font(FAMILY, "B", 11)
     pdf.cell(left, 6, head.issuer.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FAMILY, "", 12)
+    pdf.set_font(FAMILY, "", 11)
     pdf.cell(left, 8, f"Số: {head.number}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_xy(20 + left, y)
-    pdf.set_font(FAMILY, "B", 12)
+    pdf.set_font(FAMILY, "B", 11)
     pdf.cell(right, 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C")
     pdf.set_xy(20 + left, y + 6)
     pdf.cell(right, 6, "Độc lập - Tự do - Hạnh phúc", align="C")
     pdf.set_xy(20 + left, y + 14)
-    pdf.set_font(FAMILY, "I", 12)
+    pdf.set_font(FAMILY, "I", 11)
     pdf.cell(right, 6, head.place_date, align="C")
     pdf.set_y(y + 26)
 
