@@ -107,7 +107,8 @@ def _movements(story: Story) -> None:
         if done:
             story.events.append(mv.MovementConcluded.model_validate({
                 **concluded, "event_id": str(uuid4()), "movement_id": movement_id, "movement_version": 9,
-                "name": f"Phong trào số {index + 1}", "kind": kind, "scope": scope, "concluded_on": done.isoformat()}))
+                "name": f"Phong trào số {index + 1}", "kind": kind, "scope": scope, "concluded_on": done.isoformat(),
+                "starts_on": launched["starts_on"], "ends_on": launched["ends_on"]}))
         story.movements.append({"kind": kind, "scope": scope, "launched": day, "concluded": done})
 
 

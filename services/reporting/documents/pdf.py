@@ -4,6 +4,7 @@ layout, title, summary lines, the tables, recipients and the signature block."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -15,8 +16,8 @@ from services.reporting.documents.tables import Table
 FAMILY = "TdktSerif"
 
 
-def _document(title: str) -> FPDF:
-    pdf = FPDF(format="A4")
+def _document(title: str, orientation: str = "portrait") -> FPDF:
+    pdf = FPDF(orientation=orientation, format="A4")
     pdf.set_margins(20, 20, 15)
     pdf.set_auto_page_break(True, 20)
     pdf.add_font(FAMILY, "", str(font("regular")))
@@ -47,11 +48,12 @@ def _heading(pdf: FPDF, head: Heading) -> None:
     pdf.set_y(y + 26)
 
 
-def _table(pdf: FPDF, table: Table) -> None:
-    pdf.set_font(FAMILY, "B", 12)
-    pdf.multi_cell(0, 7, table.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+def _table(pdf: FPDF, table: Table, width: float = 175) -> None:
+    if table.title:
+        pdf.set_font(FAMILY, "B", 12)
+        pdf.multi_cell(0, 7, table.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FAMILY, "", 10)
-    first = 175 - 26 * (len(table.headers) - 1)
+    first = max(width - 26 * (len(table.headers) - 1), 50)
     widths = (first, *([26] * (len(table.headers) - 1)))
     with pdf.table(col_widths=widths, text_align=("LEFT", *("RIGHT",) * (len(widths) - 1)),
                    headings_style=FontFace(emphasis="BOLD"), line_height=5.5) as grid:
@@ -100,4 +102,43 @@ def render(head: Heading, title: str, subtitle: str, lines: Sequence[str], table
     for table in tables:
         _table(pdf, table)
     _signature(pdf, head)
+    return bytes(pdf.output())
+
+
+def statistical_form(form: dict[str, Any], table: Table, place_date: str) -> bytes:
+    """A statistical form: its symbol and circular at the left, title and year in the middle, the
+    reporting and receiving units at the right, the table, then preparer and head of the unit."""
+    pdf = _document(f"Biểu {form['symbol']} năm {form['year']}", "landscape")
+    y, head = pdf.get_y(), form["header"]
+    pdf.set_font(FAMILY, "", 10)
+    for line in (f"Biểu số: {form['symbol']}", f"Ban hành kèm theo {form['basis']}",
+                 f"Ngày nhận báo cáo: {form['due']}"):
+        pdf.cell(80, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_xy(100, y)
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.multi_cell(97, 6, form["title"], align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "I", 11)
+    pdf.cell(97, 6, f"Năm {form['year']}", align="C")
+    pdf.set_font(FAMILY, "", 10)
+    pdf.set_xy(200, y)
+    for line in (f"Đơn vị báo cáo: {head['reporting_unit']}", f"Đơn vị nhận báo cáo: {head['receiving_unit']}",
+                 f"Đơn vị tính: {form['unit_of_measure']}"):
+        pdf.multi_cell(80, 5, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_y(max(pdf.get_y(), y + 20) + 4)
+    _table(pdf, table, width=255)
+    y = pdf.get_y() + 4
+    pdf.set_xy(20, y + 6)
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.cell(100, 6, head["preparer"], align="C")
+    pdf.set_xy(160, y)
+    pdf.set_font(FAMILY, "I", 11)
+    pdf.cell(110, 6, place_date, align="C")
+    pdf.set_xy(160, y + 6)
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.cell(110, 6, head["head"], align="C")
+    pdf.set_font(FAMILY, "I", 10)
+    pdf.set_xy(20, y + 12)
+    pdf.cell(100, 6, head["preparer_note"], align="C")
+    pdf.set_xy(160, y + 12)
+    pdf.cell(110, 6, head["head_note"], align="C")
     return bytes(pdf.output())
