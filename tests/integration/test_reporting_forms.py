@@ -62,7 +62,7 @@ async def test_forms_0601_to_0603_count_the_years_movements_and_awards(ns: Names
         from openpyxl import load_workbook
         from pypdf import PdfReader
 
-        params = {"year": 2026, "signed_on": "2026-12-10"}
+        params: dict[str, Any] = {"year": 2026, "signed_on": "2026-12-10"}
         xlsx = await reports.get("/reports/forms/0603", params={**params, "format": "xlsx"}, headers=READER)
         sheet = load_workbook(io.BytesIO(xlsx.content))["Biểu 0603"]
         values = list(sheet.iter_rows(values_only=True))
