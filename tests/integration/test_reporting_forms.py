@@ -4,6 +4,7 @@ equal to counts made here; the same numbers in XLSX, PDF and DOCX."""
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from tests.integration.nomination_events import publish
 from tests.integration.rendering import pdf_pages, save
 from tests.integration.report_story import story
 from tests.integration.test_reporting_period import settled
-from tests.support import Namespace, auth, serve
+from tests.support import Namespace, auth, eventually, serve
 
 pytestmark = pytest.mark.integration
 READER = auth("auditor")
@@ -117,3 +118,39 @@ async def test_forms_0604_and_0605_add_up_what_each_unit_entered(ns: Namespace) 
         missing = await reports.get("/reports/forms/0999", params={"year": 2026}, headers=READER)
         assert missing.status_code == 404 and "0603" in missing.json()["error"]["message"]
         assert (await reports.get("/reports/forms/0603", params={"year": 1999}, headers=READER)).status_code == 422
+
+
+async def test_the_cli_writes_reports_and_forms_to_files(ns: Namespace, monkeypatch, capsys, tmp_path) -> None:
+    import asyncio
+
+    from openpyxl import load_workbook
+
+    from tdkt.cli import main as cli
+    from tests.support import TEST_SECRET, serve_on_port
+
+    published = story()
+    async with serve_on_port(create_app(ns.settings(ReportingSettings))) as url:
+        monkeypatch.setenv("TDKT_HOST", "127.0.0.1")
+        monkeypatch.setenv("TDKT_REPORTING_PORT", url.rsplit(":", 1)[1])
+        monkeypatch.setenv("TDKT_JWT_SECRET", TEST_SECRET)
+        await publish(ns, published.events)
+        out = tmp_path / "h1.json"
+
+        async def written() -> None:
+            assert await asyncio.to_thread(cli, ["report", "half", "2026-H1", "-o", str(out)]) == 0
+            assert json.loads(out.read_text("utf-8"))["position"]["complete_through"] == len(published.events)
+
+        await eventually(written, timeout=60)
+        body = json.loads(out.read_text("utf-8"))
+        assert body["period"]["label"] == "6 tháng đầu năm 2026"
+        xlsx = tmp_path / "bieu.xlsx"
+        assert await asyncio.to_thread(cli, ["form", "0603", "2026", "-o", str(xlsx)]) == 0
+        assert "Biểu 0603" in load_workbook(xlsx).sheetnames
+        docx = tmp_path / "nam.docx"
+        assert await asyncio.to_thread(cli, ["report", "year", "2026", "--format", "docx", "-o", str(docx)]) == 0
+        assert docx.read_bytes()[:2] == b"PK"
+        capsys.readouterr()
+        assert await asyncio.to_thread(cli, ["report", "quarter", "2026-H1"]) == 2
+        assert "không phải một kỳ loại quarter" in capsys.readouterr().err
+        assert await asyncio.to_thread(cli, ["form", "0999", "2026"]) == 2
+        assert "Không có biểu mẫu 0999" in capsys.readouterr().err
