@@ -16,6 +16,7 @@ from services.reporting.documents.report import MEDIA_TYPES
 from services.reporting.forms import compute, layout, render
 from services.reporting.models import Position
 from services.reporting.period_api import Reader
+from services.reporting.runtime import ReportingRuntime
 
 router = APIRouter(prefix="/reports/forms", tags=["statutory forms"])
 FormCode = Annotated[str, Path(pattern=r"^\d{4}$", examples=["0603"])]
@@ -100,16 +101,21 @@ async def form(runtime: RuntimeDep, _: Reader, code: FormCode, year: FormYear,
                format: Literal["json", "docx", "xlsx", "pdf"] = "json",
                signed_on: Annotated[date | None, Query()] = None) -> Any:
     """A form filled for `year`: awards by decision date, movements by launch date, or the units' entries."""
-    spec = layout.form(code)
-    position = await runtime.position()
-    async with runtime.pool.acquire() as conn:
-        body = {**await compute.fill(conn, spec, year), "position": position}
+    body = await filled(runtime, code, year)
     if format == "json":
         return body
     content = render.render(body, format, signed_on or runtime.today())
     return Response(content, media_type=MEDIA_TYPES[format], headers={
         "Content-Disposition": f'attachment; filename="bieu-{code}-{year}.{format}"',
-        "X-TDKT-Stream-Position": str(position["complete_through"])})
+        "X-TDKT-Stream-Position": str(body["position"]["complete_through"])})
+
+
+async def filled(runtime: ReportingRuntime, code: str, year: int) -> dict[str, Any]:
+    """A form filled for a year, with the stream position read before its figures."""
+    spec = layout.form(code)
+    position = await runtime.position()
+    async with runtime.pool.acquire() as conn:
+        return {**await compute.fill(conn, spec, year), "position": position}
 
 
 @router.put("/{code}/entries/{year}/{unit}")

@@ -12,6 +12,8 @@ from services.reporting.dossier_api import router as dossier_router
 from services.reporting.form_api import FORM_ERRORS
 from services.reporting.form_api import router as form_router
 from services.reporting.period_api import router as period_router
+from services.reporting.publication_api import PUBLICATION_ERRORS
+from services.reporting.publication_api import router as publication_router
 from services.reporting.runtime import CONSUMER, DOSSIER_CONSUMER, WIDER_CONSUMER, ReportingRuntime
 from services.reporting.settings import ReportingSettings
 
@@ -26,7 +28,8 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
         ReportingRuntime(settings or ReportingSettings()),
         title="TĐKT — Báo cáo (reporting service)",
         description="Số liệu phục vụ báo cáo quý, 6 tháng, năm; dựng lại được từ luồng sự kiện.",
-        errors={**ERRORS, **FORM_ERRORS}, routers=[router, admin, dossier_router, period_router, form_router],
+        errors={**ERRORS, **FORM_ERRORS, **PUBLICATION_ERRORS},
+        routers=[router, admin, dossier_router, period_router, form_router, publication_router],
     )
 
 

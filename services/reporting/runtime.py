@@ -13,7 +13,7 @@ from nats.js.errors import NotFoundError
 
 from servicekit.consumer import EventConsumer, Handler
 from servicekit.runtime import ServiceRuntime
-from services.reporting import dossiers, projection, store, wider
+from services.reporting import dossiers, projection, publications, store, wider
 from services.reporting.settings import ReportingSettings
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class ReportingRuntime(ServiceRuntime):
         self._add(WIDER_CONSUMER, wider.HANDLERS, wider.clear)
         for name in self.consumers:
             self._start_consumer(name)
+        self.spawn("reporting-publications", lambda stop: publications.announce_pending(self, stop))
 
     def _add(self, name: str, handlers: dict[Any, Handler], clear: Clear) -> None:
         self.consumers[name] = EventConsumer(
