@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from servicekit.auth import Principal, Role, require
 from services.reporting import figures
 from services.reporting.api import RuntimeDep
+from services.reporting.documents import charts
 from services.reporting.documents import report as documents
 from services.reporting.documents.heading import heading
 from services.reporting.filters import MovementFilter
@@ -88,3 +89,18 @@ async def movement_list(runtime: RuntimeDep, _: Reader, launched_from: Day = Non
     async with runtime.pool.acquire() as conn:
         records = await conn.fetch(f"SELECT * FROM report_movements WHERE {where} ORDER BY launched_on, name", *args)
     return [dict(r) for r in records]
+
+
+ChartName = Literal["nhiem-vu-theo-quy", "khen-thuong-theo-hinh-thuc", "khen-thuong-theo-don-vi"]
+
+
+@router.get("/charts/{name}", response_class=Response, responses={200: {"content": {
+    "image/svg+xml": {}, "image/png": {}}}})
+async def chart(runtime: RuntimeDep, _: Reader, name: ChartName, period: PeriodDep,
+                format: Literal["svg", "png"] = "svg") -> Response:
+    """A chart of a period: tasks done per quarter, awards per form or per unit (SVG for pages, PNG)."""
+    body = await build(runtime, period)
+    [found] = [c for c in charts.charts(body) if c.name == name]
+    if format == "png":
+        return Response(charts.png(found), media_type="image/png")
+    return Response(charts.svg(found), media_type="image/svg+xml")

@@ -186,6 +186,16 @@ async def test_documents_and_charts_are_rendered_for_people_to_look_at(ns: Names
             assert svg.read_text(encoding="utf-8").startswith("<svg") and chart.title in svg.read_text("utf-8")
             png = save(f"{chart.name}.png", charts.png(chart))
             assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        served = await reports.get("/reports/charts/khen-thuong-theo-hinh-thuc", params={"period": "2026"},
+                                   headers=READER)
+        assert served.headers["content-type"] == "image/svg+xml"
+        for form in body["awards"]["by_form"]:
+            assert f"{form['label']}</text>" in served.text and f">{form['count']}</text>" in served.text
+        png = await reports.get("/reports/charts/nhiem-vu-theo-quy", params={"period": "2026", "format": "png"},
+                                headers=READER)
+        assert png.headers["content-type"] == "image/png" and png.content[:4] == b"\x89PNG"
+        assert (await reports.get("/reports/charts/nope", params={"period": "2026"}, headers=READER)).status_code \
+            == 422
         skipped = []
         for code in ("2026-H1", "2026"):
             files = {fmt: save(f"bao-cao-{code}.{fmt}", (await period(
