@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 
 from servicekit.auth import SIGNED_IN, Principal, PrincipalDep, Role, require
 from services.reporting import queries
+from services.reporting.filters import TaskFilter, TaskOutcome
 from services.reporting.runtime import ReportingRuntime
 
 ERRORS: dict[type[Exception], tuple[int, str]] = {}
@@ -25,14 +27,22 @@ RuntimeDep = Annotated[ReportingRuntime, Depends(get_runtime)]
 Year = Annotated[int, Query(ge=2000, le=2100)]
 
 
-@router.get("/tasks", dependencies=SIGNED_IN)
+UnitCode = Annotated[str | None, Query(min_length=1, max_length=64)]
+Day = Annotated[date | None, Query()]
+
+
+@router.get("/tasks")
 async def tasks(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
                 quarter: Annotated[int | None, Query(ge=1, le=4)] = None,
                 status: Literal["assigned", "completed", "overdue"] | None = None,
-                plan_id: UUID | None = None, unit: str | None = None) -> list[dict[str, Any]]:
-    """Tasks of the plans, filtered by year, quarter, status, plan and unit."""
+                plan_id: UUID | None = None, unit: UnitCode = None, due_from: Day = None, due_to: Day = None,
+                outcome: TaskOutcome | None = None, lead_unit: UnitCode = None) -> list[dict[str, Any]]:
+    """Tasks of the plans, filtered by year, quarter, status, plan, unit, due dates, outcome (on time,
+    late, overdue, open) and leading unit (the lists behind a period's figures)."""
+    flt = TaskFilter(due_from=due_from, due_to=due_to, year=year, quarter=quarter, outcome=outcome,
+                     lead_unit=lead_unit, status=status, plan_id=plan_id, unit=unit)
     async with runtime.pool.acquire() as conn:
-        return await queries.tasks(conn, year=year, quarter=quarter, status=status, plan_id=plan_id, unit=unit)
+        return await queries.tasks(conn, flt)
 
 
 @router.get("/tasks/by-quarter", dependencies=SIGNED_IN)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -9,7 +10,8 @@ from fastapi import APIRouter, Depends, Query
 from servicekit.auth import SIGNED_IN, ForbiddenError, Principal, PrincipalDep, Role, require
 from services.reporting import dossier_queries as queries
 from services.reporting.api import RuntimeDep, Year
-from services.reporting.labels import STATES
+from services.reporting.filters import AwardFilter
+from services.reporting.labels import STATES, SUBJECTS
 
 router = APIRouter(prefix="/reports", tags=["dossier reports"])
 if TYPE_CHECKING:
@@ -51,15 +53,31 @@ async def late_dossiers(runtime: RuntimeDep, who: PrincipalDep, year: Year | Non
         return await queries.late_dossiers(conn, year=year, unit=_visible_unit(who, unit))
 
 
+Code = Annotated[str | None, Query(min_length=1, max_length=64)]
+Day = Annotated[date | None, Query()]
+
+
+def award_filter(state: StateCode | None = None, unit: Unit = None, award: Award = None, year: Year | None = None,
+                 late: bool | None = None, awarded: bool | None = None, decided_from: Day = None,
+                 decided_to: Day = None, forwarded_from: Day = None, forwarded_to: Day = None,
+                 revoked_from: Day = None, revoked_to: Day = None, category: Code = None, level: Code = None,
+                 kind: Annotated[Literal[tuple(SUBJECTS)] | None, Query()] = None,  # type: ignore[valid-type]
+                 central: bool | None = None, cluster: Code = None) -> AwardFilter:
+    """The filters of the dossiers list; a period report's figures link here with theirs."""
+    return AwardFilter(awarded=awarded, decided_from=decided_from, decided_to=decided_to,
+                       forwarded_from=forwarded_from, forwarded_to=forwarded_to, revoked_from=revoked_from,
+                       revoked_to=revoked_to, award=award, category=category, level=level, kind=kind,
+                       central=central, unit=unit, cluster=cluster, year=year, state=state, late=late)
+
+
 @router.get("/dossiers", dependencies=[_OWN_UNIT])
-async def dossiers(runtime: RuntimeDep, who: PrincipalDep, state: StateCode | None = None, unit: Unit = None,
-                   award: Award = None, year: Year | None = None, late: bool | None = None,
+async def dossiers(runtime: RuntimeDep, who: PrincipalDep, flt: Annotated[AwardFilter, Depends(award_filter)],
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
                    offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
-    """Dossiers filtered by state, unit, award code, year and late flag."""
+    """Dossiers filtered by state, unit, award, year, late flag, decision/forwarding/revocation dates,
+    form, level, kind of subject, deciding level and cluster (the lists behind a period's figures)."""
     async with runtime.pool.acquire() as conn:
-        return await queries.dossiers(conn, year=year, unit=_visible_unit(who, unit), state=state, award=award,
-                                      late=late, limit=limit, offset=offset)
+        return await queries.dossiers(conn, flt.but(unit=_visible_unit(who, flt.unit)), limit=limit, offset=offset)
 
 
 @router.get("/awards", dependencies=SIGNED_IN)
