@@ -141,7 +141,19 @@ class Record(Aggregate):
     def _fill(self, duplicate: Record) -> dict[str, Any]:
         return {}
 
-    @event("Absorbed")
+    class Absorbed(Aggregate.Event):
+        duplicate_id: UUID
+        facts: list[dict[str, Any]]
+        details: dict[str, Any]
+        by: str
+        at: datetime
+
+    class MergedInto(Aggregate.Event):
+        into: UUID
+        by: str
+        at: datetime
+
+    @event(Absorbed)
     def _absorbed(self, duplicate_id: UUID, facts: list[dict[str, Any]], details: dict[str, Any], by: str,
                   at: datetime) -> None:
         for item in facts:
@@ -151,7 +163,7 @@ class Record(Aggregate):
         self.__dict__.update(details)
         self.merged_from.append(duplicate_id)
 
-    @event("MergedInto")
+    @event(MergedInto)
     def _merged(self, into: UUID, by: str, at: datetime) -> None:
         self.merged_into = into
 
@@ -164,7 +176,22 @@ class Person(Record):
         assert born_on is not None, "a person without number is identified by name, birth date and unit"
         return key_id(full_name, born_on, unit_code)
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        personal_number: str | None
+        full_name: str
+        born_on: date | None
+        sex: str | None
+        unit_code: str
+        by: str
+        at: datetime
+
+    class DetailsCompleted(Aggregate.Event):
+        born_on: date | None
+        sex: str | None
+        by: str
+        at: datetime
+
+    @event(Registered)
     def __init__(self, *, personal_number: str | None, full_name: str, born_on: date | None, sex: str | None,
                  unit_code: str, by: str, at: datetime) -> None:
         self._open()
@@ -204,7 +231,7 @@ class Person(Record):
         self._completed(born_on=born_on, sex=sex, by=by, at=at)
         return True
 
-    @event("DetailsCompleted")
+    @event(DetailsCompleted)
     def _completed(self, born_on: date | None, sex: str | None, by: str, at: datetime) -> None:
         self.born_on = born_on or self.born_on
         self.sex = sex or self.sex
@@ -232,7 +259,14 @@ class Collective(Record):
     def create_id(unit_code: str) -> UUID:
         return collective_id(unit_code)
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        unit_code: str
+        name: str
+        subject_kind: str
+        by: str
+        at: datetime
+
+    @event(Registered)
     def __init__(self, *, unit_code: str, name: str, subject_kind: str, by: str, at: datetime) -> None:
         self._open()
         self.unit_code, self.name, self.subject_kind = unit_code, name, subject_kind

@@ -118,8 +118,9 @@ class MembersIn(_Fact):
                                      "buoc_thoi_viec"], int] = {}
 
     def build(self) -> Fact:
-        return kinds.members(self.year, self.members, {str(k): n for k, n in self.at_least.items()}, self.titles,
-                             self.disciplined, {str(k): n for k, n in self.disciplined_levels.items()})
+        at_least = {str(rating): count for rating, count in self.at_least.items()}
+        levels = {str(level): count for level, count in self.disciplined_levels.items()}
+        return kinds.members(self.year, self.members, at_least, self.titles, self.disciplined, levels)
 
 
 class DissolvedIn(_Fact):
