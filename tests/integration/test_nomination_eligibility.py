@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ from tests.support import Namespace, auth, serve
 pytestmark = pytest.mark.integration
 TODAY = datetime(2026, 3, 2, 2, tzinfo=UTC)  # 09:00 in Cao Bằng
 NUMBER = "004190012345"  # the nominee of the dossier helpers
-CLEAN_CASE = {
+CLEAN_CASE: dict[str, Any] = {
     "award": "LDTT", "year": 2025,
     "nominee": {"years": {"2025": "HTTNV"}, "attested": ["tu_luc_doan_ket"],
                 "standing": {"no_pending": {"as_of": "2026-01-05", "confirmed_by": "Trưởng phòng Tổ chức cán bộ",
