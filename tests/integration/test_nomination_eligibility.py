@@ -184,6 +184,9 @@ async def test_a_collective_passes_g5_only_when_stated_not_dissolved(ns: Namespa
     ({**CLEAN_CASE, "nominee": {"standing": {"no_pending": {"as_of": "2026-01-05"}}}},
      "body.nominee.standing", "Thiếu trường bắt buộc"),
     ({**CLEAN_CASE, "name": "Ca\x00thử"}, "body.name", "ký tự điều khiển"),
+    ({**CLEAN_CASE, "evaluated_on": "2024-12-31"}, "body", "trước năm thành tích 2025"),
+    ({**CLEAN_CASE, "nominee": {"kind": "tap_the", "members": {"2025": {"members": 10, "titles": {"LDTT": 11}}}}},
+     "body.nominee.members.2025", "từ 0 đến tổng số thành viên (10)"),
     ({**CLEAN_CASE, "surprise": 1}, "body.surprise", "không được phép"),
 ])
 async def test_bad_input_is_refused_in_vietnamese_with_the_field_named(ns: Namespace, tmp_path, body: dict,

@@ -79,6 +79,13 @@ class CaseMembers(Strict):
     disciplined: int = 0
     disciplined_levels: dict[Level, int] = {}
 
+    @model_validator(mode="after")
+    def _counts_within_members(self) -> CaseMembers:
+        counts = [*self.at_least.values(), *self.titles.values(), *self.disciplined_levels.values(), self.disciplined]
+        if any(not 0 <= n <= self.members for n in counts):
+            raise ValueError(f"mỗi số thành viên phải từ 0 đến tổng số thành viên ({self.members})")
+        return self
+
 
 class CaseInnovation(Strict):
     year: int
@@ -148,7 +155,7 @@ class Nominee(Strict):
     attested: list[str] = []
     not_attested: list[str] = []
     dossier: dict[str, bool] = {}
-    positions: dict[str, float] = {}
+    positions: dict[str, Annotated[float, Field(ge=0, le=80)]] = {}
 
     def facts(self) -> NomineeFacts:
         standing = CLEAR if self.standing == "clear" else \
@@ -233,6 +240,8 @@ class CheckRequest(Strict):
         if (self.nominee is None) == (self.nominee_ref is None):
             raise ValueError("cần đúng một trong hai: nominee (lịch sử viết như bảng ca) hoặc nominee_ref "
                              "(mã hồ sơ, số định danh cá nhân hoặc mã đơn vị)")
+        if self.evaluated_on is not None and self.evaluated_on.year < self.year:
+            raise ValueError(f"ngày xét {self.evaluated_on:%d/%m/%Y} trước năm thành tích {self.year}")
         if self.nominee is not None and (self.attested or self.not_attested or self.dossier):
             raise ValueError("attested, not_attested và dossier đi cùng nominee_ref; với nominee hãy ghi chúng "
                              "trong nominee")
