@@ -16,8 +16,8 @@ from services.nomination.eligibility.casefile import CheckRequest
 from services.nomination.eligibility.facts import Confirmation, Rating
 
 CLERK = Principal(subject="canbo", unit="SGDDT", roles=frozenset({Role.UNIT_CLERK}))
-CASE: dict[str, Any] = {"award": "LDTT", "year": 2025, "nominee": {"years": {2025: "HTTNV"}, "attested": ["tu_luc_doan_ket"],
-                                                     "standing": "clear"}}
+CASE: dict[str, Any] = {"award": "LDTT", "year": 2025,
+                        "nominee": {"years": {2025: "HTTNV"}, "attested": ["tu_luc_doan_ket"], "standing": "clear"}}
 
 
 def record(ref: str, attested: Iterable[str], dossier: Mapping[str, bool]) -> NomineeFacts:
