@@ -221,7 +221,7 @@ class CheckRequest(Strict):
          "dossier": {"bk_tieu_chi_a": True}},
     ]})
 
-    award: Code
+    award: Annotated[Code, Field(min_length=1, max_length=32)]
     year: int = Field(ge=1990, le=2100)
     evaluated_on: date | None = Field(default=None, description="Default: 15/01 of the next year for a nominee "
                                       "written out, the province's today for a nominee_ref")
