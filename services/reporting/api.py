@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from servicekit.auth import Principal, PrincipalDep, Role, require
+from servicekit.auth import Principal, Role, require
 from services.reporting import queries
 from services.reporting.filters import TaskFilter, TaskOutcome
+from services.reporting.list_models import ConsumersStatus, QuarterPublic, StatusCounts, TaskPublic, UnitTaskCounts
 from services.reporting.runtime import ReportingRuntime
 
 ERRORS: dict[type[Exception], tuple[int, str]] = {}
@@ -24,6 +25,8 @@ def get_runtime(request: Request) -> ReportingRuntime:
 
 
 RuntimeDep = Annotated[ReportingRuntime, Depends(get_runtime)]
+# Counts of tasks and dossiers: anyone signed in with a role (the web pages show them to everyone).
+SignedIn = Annotated[Principal, Depends(require(*Role))]
 Year = Annotated[int, Query(ge=2000, le=2100)]
 
 
@@ -32,46 +35,46 @@ Day = Annotated[date | None, Query()]
 
 
 @router.get("/tasks")
-async def tasks(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
+async def tasks(runtime: RuntimeDep, _: SignedIn, year: Year | None = None,
                 quarter: Annotated[int | None, Query(ge=1, le=4)] = None,
                 status: Literal["assigned", "completed", "overdue"] | None = None,
                 plan_id: UUID | None = None, unit: UnitCode = None, due_from: Day = None, due_to: Day = None,
-                outcome: TaskOutcome | None = None, lead_unit: UnitCode = None) -> list[dict[str, Any]]:
+                outcome: TaskOutcome | None = None, lead_unit: UnitCode = None) -> list[TaskPublic]:
     """Tasks of the plans, filtered by year, quarter, status, plan, unit, due dates, outcome (on time,
     late, overdue, open) and leading unit (the lists behind a period's figures)."""
     flt = TaskFilter(due_from=due_from, due_to=due_to, year=year, quarter=quarter, outcome=outcome,
                      lead_unit=lead_unit, status=status, plan_id=plan_id, unit=unit)
     async with runtime.pool.acquire() as conn:
-        return await queries.tasks(conn, flt)
+        return [TaskPublic(**row) for row in await queries.tasks(conn, flt)]
 
 
 @router.get("/tasks/by-quarter")
-async def tasks_by_quarter(runtime: RuntimeDep, _: PrincipalDep, year: Year,
-                           plan_id: UUID | None = None) -> list[dict[str, Any]]:
+async def tasks_by_quarter(runtime: RuntimeDep, _: SignedIn, year: Year,
+                           plan_id: UUID | None = None) -> list[QuarterPublic]:
     """Each quarter's tasks as the plan lists them, with counts per status."""
     async with runtime.pool.acquire() as conn:
-        return await queries.by_quarter(conn, year, plan_id)
+        return [QuarterPublic(**row) for row in await queries.by_quarter(conn, year, plan_id)]
 
 
 @router.get("/tasks/by-unit")
-async def tasks_by_unit(runtime: RuntimeDep, _: PrincipalDep, year: Year) -> list[dict[str, Any]]:
+async def tasks_by_unit(runtime: RuntimeDep, _: SignedIn, year: Year) -> list[UnitTaskCounts]:
     """For each unit: tasks it leads or coordinates, and how many of those it leads are done or late."""
     async with runtime.pool.acquire() as conn:
-        return await queries.by_unit(conn, year)
+        return [UnitTaskCounts(**row) for row in await queries.by_unit(conn, year)]
 
 
 @router.get("/tasks/by-status")
-async def tasks_by_status(runtime: RuntimeDep, _: PrincipalDep, year: Year) -> dict[str, int]:
+async def tasks_by_status(runtime: RuntimeDep, _: SignedIn, year: Year) -> StatusCounts:
     """How many tasks of the year are assigned, completed and overdue."""
     async with runtime.pool.acquire() as conn:
-        return await queries.by_status(conn, year)
+        return StatusCounts(**await queries.by_status(conn, year))
 
 
 @admin.get("/consumer")
-async def consumer_status(runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
+async def consumer_status(runtime: RuntimeDep, _: SignedIn) -> ConsumersStatus:
     """How far the read models have got: events applied, duplicates skipped, retries, dead letters —
     in total and for each consumer (`consumers`: reporting-tasks, reporting-dossiers)."""
-    return runtime.consumer_status()
+    return ConsumersStatus(**runtime.consumer_status())
 
 
 @admin.post("/rebuild", status_code=status.HTTP_202_ACCEPTED)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role
+from servicekit.auth import ForbiddenError, Principal, Role, require
 from services.reporting import dossier_queries as queries
-from services.reporting.api import RuntimeDep, Year
+from services.reporting.api import RuntimeDep, SignedIn, Year
 from services.reporting.filters import AwardFilter
 from services.reporting.labels import STATES, SUBJECTS
+from services.reporting.list_models import AwardsSummary, DossierPublic, DossierStates
 
 router = APIRouter(prefix="/reports", tags=["dossier reports"])
 StateCode = Literal[tuple(STATES)]  # type: ignore[valid-type]
@@ -20,6 +21,10 @@ Award = Annotated[str | None, Query(min_length=1, max_length=64)]
 # People who see every unit's dossiers; anyone else (a unit's clerk) sees only their own unit's.
 _PROVINCE_ROLES = (Role.PLANNER, Role.APPRAISER, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.CHAIR,
                    Role.AUDITOR)
+
+
+# Lists that name nominees: a unit's clerk sees only the unit's own (see `_visible_unit`).
+OwnUnit = Annotated[Principal, Depends(require(*Role, unit="own"))]
 
 
 def _visible_unit(who: Principal, unit: str | None) -> str | None:
@@ -34,19 +39,20 @@ def _visible_unit(who: Principal, unit: str | None) -> str | None:
 
 
 @router.get("/dossiers/by-state")
-async def dossiers_by_state(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
-                            unit: Unit = None) -> dict[str, Any]:
+async def dossiers_by_state(runtime: RuntimeDep, _: SignedIn, year: Year | None = None,
+                            unit: Unit = None) -> DossierStates:
     """How many dossiers are in each state of the workflow, with the state's Vietnamese label."""
     async with runtime.pool.acquire() as conn:
-        return await queries.by_state(conn, year=year, unit=unit)
+        return DossierStates(**await queries.by_state(conn, year=year, unit=unit))
 
 
 @router.get("/dossiers/late")
-async def late_dossiers(runtime: RuntimeDep, who: PrincipalDep, year: Year | None = None,
-                        unit: Unit = None) -> list[dict[str, Any]]:
+async def late_dossiers(runtime: RuntimeDep, who: OwnUnit, year: Year | None = None,
+                        unit: Unit = None) -> list[DossierPublic]:
     """Dossiers whose current step is past its time limit, the longest overdue first."""
     async with runtime.pool.acquire() as conn:
-        return await queries.late_dossiers(conn, year=year, unit=_visible_unit(who, unit))
+        return [DossierPublic(**row) for row in await queries.late_dossiers(conn, year=year,
+                                                                             unit=_visible_unit(who, unit))]
 
 
 Code = Annotated[str | None, Query(min_length=1, max_length=64)]
@@ -68,18 +74,19 @@ def award_filter(state: StateCode | None = None,  # type: ignore[valid-type]
 
 
 @router.get("/dossiers")
-async def dossiers(runtime: RuntimeDep, who: PrincipalDep, flt: Annotated[AwardFilter, Depends(award_filter)],
+async def dossiers(runtime: RuntimeDep, who: OwnUnit, flt: Annotated[AwardFilter, Depends(award_filter)],
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+                   offset: Annotated[int, Query(ge=0)] = 0) -> list[DossierPublic]:
     """Dossiers filtered by state, unit, award, year, late flag, decision/forwarding/revocation dates,
     form, level, kind of subject, deciding level and cluster (the lists behind a period's figures)."""
     async with runtime.pool.acquire() as conn:
-        return await queries.dossiers(conn, flt.but(unit=_visible_unit(who, flt.unit)), limit=limit, offset=offset)
+        rows = await queries.dossiers(conn, flt.but(unit=_visible_unit(who, flt.unit)), limit=limit, offset=offset)
+    return [DossierPublic(**row) for row in rows]
 
 
 @router.get("/awards")
-async def awards(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
-                 unit: Unit = None) -> dict[str, Any]:
+async def awards(runtime: RuntimeDep, _: SignedIn, year: Year | None = None,
+                 unit: Unit = None) -> AwardsSummary:
     """Decided awards not revoked: per form, level and kind of subject, with the cash; revoked apart."""
     async with runtime.pool.acquire() as conn:
-        return await queries.awards(conn, year=year, unit=unit)
+        return AwardsSummary(**await queries.awards(conn, year=year, unit=unit))

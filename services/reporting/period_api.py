@@ -17,6 +17,7 @@ from services.reporting.documents import report as documents
 from services.reporting.documents.heading import heading
 from services.reporting.filters import MovementFilter
 from services.reporting.labels import LAUNCHERS, MOVEMENT_KINDS, SCOPES
+from services.reporting.list_models import MovementPublic
 from services.reporting.models import PeriodReport
 from services.reporting.periods import PATTERN, Period, PeriodError, parse
 from services.reporting.runtime import ReportingRuntime
@@ -81,14 +82,14 @@ async def movement_list(runtime: RuntimeDep, _: Reader, launched_from: Day = Non
                         kind: Literal[tuple(MOVEMENT_KINDS)] | None = None,  # type: ignore[valid-type]
                         scope: Literal[tuple(SCOPES)] | None = None,  # type: ignore[valid-type]
                         launcher_level: Literal[tuple(LAUNCHERS)] | None = None,  # type: ignore[valid-type]
-                        ) -> list[dict[str, Any]]:
+                        ) -> list[MovementPublic]:
     """Movements by launch or conclusion date, kind, scope and launching level (the lists behind the figures)."""
     flt = MovementFilter(launched_from=launched_from, launched_to=launched_to, concluded_from=concluded_from,
                          concluded_to=concluded_to, kind=kind, scope=scope, launcher_level=launcher_level)
     where, args = flt.where()
     async with runtime.pool.acquire() as conn:
         records = await conn.fetch(f"SELECT * FROM report_movements WHERE {where} ORDER BY launched_on, name", *args)
-    return [dict(r) for r in records]
+    return [MovementPublic(**r) for r in records]
 
 
 ChartName = Literal["nhiem-vu-theo-quy", "khen-thuong-theo-hinh-thuc", "khen-thuong-theo-don-vi"]
