@@ -191,9 +191,9 @@ async def test_documents_and_charts_are_rendered_for_people_to_look_at(ns: Names
         assert served.headers["content-type"] == "image/svg+xml"
         for form in body["awards"]["by_form"]:
             assert f"{form['label']}</text>" in served.text and f">{form['count']}</text>" in served.text
-        png = await reports.get("/reports/charts/nhiem-vu-theo-quy", params={"period": "2026", "format": "png"},
-                                headers=READER)
-        assert png.headers["content-type"] == "image/png" and png.content[:4] == b"\x89PNG"
+        drawn = await reports.get("/reports/charts/nhiem-vu-theo-quy", params={"period": "2026", "format": "png"},
+                                  headers=READER)
+        assert drawn.headers["content-type"] == "image/png" and drawn.content[:4] == b"\x89PNG"
         assert (await reports.get("/reports/charts/nope", params={"period": "2026"}, headers=READER)).status_code \
             == 422
         skipped = []

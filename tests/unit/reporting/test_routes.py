@@ -8,7 +8,7 @@ from tests.support import TEST_SECRET
 
 
 def test_every_route_declares_its_policy_and_its_response() -> None:
-    document = create_app(ReportingSettings(jwt_secret=TEST_SECRET)).openapi()
+    document = create_app(ReportingSettings.model_validate({"jwt_secret": TEST_SECRET})).openapi()
     operations = {(method.upper(), path): operation for path, items in document["paths"].items()
                   for method, operation in items.items()}
     assert all(op.get("x-tdkt-policy") for op in operations.values())
