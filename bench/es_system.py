@@ -27,7 +27,7 @@ from eventsourcing.persistence import JSONTranscoder, Mapper
 from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.system import MultiThreadedRunner, ProcessApplication, Runner, SingleThreadedRunner, System
 from eventsourcing.utils import get_topic
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Composed
 
 from bench.services_path import TITLE, UNITS, YEAR
 from bench.stats import summary
@@ -56,7 +56,7 @@ class ReportRecorder(PostgresProcessRecorder):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.sql_create_statements.extend(SQL(statement) for statement in TABLES)  # type: ignore[arg-type]
+        self.sql_create_statements.extend(Composed([SQL(statement)]) for statement in TABLES)
 
     def _insert_events(self, curs: Any, stored_events: Any, **kwargs: Any) -> None:
         row = kwargs.get("report_row")
@@ -120,7 +120,8 @@ async def drop_database(dsn: str, name: str) -> None:
 
 
 def _env(pg_dsn: str, database: str) -> dict[str, str]:
-    settings = PlanSettings(pg_dsn=pg_dsn, database=database, jwt_secret="unused")  # type: ignore[call-arg]
+    settings = PlanSettings.model_validate({"pg_dsn": pg_dsn, "database": database, "jwt_secret": "unused",
+                                            "audit_key": "bench-audit-key-of-the-es-system-run-0123"})
     return {**postgres_env(settings), "TASKREPORTS_PROCESS_RECORDER_TOPIC": get_topic(ReportRecorder)}
 
 

@@ -115,7 +115,7 @@ async def jetstream_limits(url: str, seconds: float, say: Callable[[str], None],
         say("raw JetStream (default sync) on a second, temporary nats-server")
         server = EmbeddedNats(default_sync_dir, free_port(), sync_always=False).start()
         try:
-            default = await _js_rates(server.url, seconds)
+            default = await _js_rates(server.admin_url, seconds)
         finally:
             with contextlib.suppress(Exception):
                 server.stop()

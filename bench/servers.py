@@ -80,7 +80,7 @@ def servers(say: Callable[[str], None]) -> Iterator[Servers]:
         if not found.nats_url:
             say("starting embedded nats-server (JetStream sync_interval: always)")
             found.nats = EmbeddedNats(workdir / "nats", free_port(), sync_always=True).start()
-            found.nats_url = found.nats.url
+            found.nats_url = found.nats.admin_url  # the embedded server asks for credentials
         else:
             say(f"using NATS at TDKT_NATS_URL={found.nats_url}")
         yield found

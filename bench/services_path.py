@@ -39,6 +39,7 @@ from servicekit.auth import issue_token
 from tdkt.embedded import die_with_parent, free_port
 
 SECRET = "bench-signing-key-of-the-tdkt-pipeline"
+AUDIT_KEY = "bench-audit-key-of-the-tdkt-pipeline-0123"  # the event stores' hash chain
 ISSUER = "Ủy ban nhân dân tỉnh Thử nghiệm"
 UNITS = [("SNV", "Sở Nội vụ"), ("STC", "Sở Tài chính"), ("SGDDT", "Sở Giáo dục và Đào tạo")]
 TASK_ASSIGNED_TOPIC = "services.plan.domainmodel:Task.Assigned"
@@ -293,7 +294,7 @@ async def run(servers: Servers, *, events: int, concurrency: int, warmup: int,
     ports = {"plan": free_port(), "reporting": free_port()}
     env = {**os.environ, "TDKT_PG_DSN": servers.pg_dsn, "TDKT_NATS_URL": servers.nats_url,
            "TDKT_DB_PREFIX": ns.prefix, "TDKT_SUBJECT_ROOT": ns.root, "TDKT_STREAM": ns.stream,
-           "TDKT_JWT_SECRET": SECRET, "TDKT_PLAN_PORT": str(ports["plan"]),
+           "TDKT_JWT_SECRET": SECRET, "TDKT_AUDIT_KEY": AUDIT_KEY, "TDKT_PLAN_PORT": str(ports["plan"]),
            "TDKT_REPORTING_PORT": str(ports["reporting"]), "TDKT_PLAN_DEADLINE_CHECK_INTERVAL_S": "3600",
            "TDKT_LOG_LEVEL": os.environ.get("TDKT_LOG_LEVEL", "INFO"), "PYTHONUNBUFFERED": "1",
            **(extra_env or {})}
@@ -440,7 +441,8 @@ def _write_direct(pg_dsn: str, ns: Namespace, plan_ids: list[str], total: int, t
     from services.plan.application import Plans
     from services.plan.settings import PlanSettings
 
-    settings = PlanSettings(pg_dsn=pg_dsn, db_prefix=ns.prefix, jwt_secret=SECRET)  # type: ignore[call-arg]
+    settings = PlanSettings.model_validate({"pg_dsn": pg_dsn, "db_prefix": ns.prefix, "jwt_secret": SECRET,
+                                            "audit_key": AUDIT_KEY})
     app = Plans(postgres_env(settings))
     now = datetime.now(UTC)
     share = [total // len(plan_ids) + (1 if i < total % len(plan_ids) else 0) for i in range(len(plan_ids))]

@@ -25,6 +25,7 @@ router = APIRouter(tags=["health"], dependencies=[PUBLIC])  # probes and load ba
 class Readiness:
     def __init__(self) -> None:
         self.checks: dict[str, Check] = {}
+        self.roles: Callable[[], dict[str, str]] = dict  # what this replica leads (servicekit.leader)
 
     def add(self, name: str, check: Check) -> None:
         self.checks[name] = check
@@ -52,10 +53,14 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
     """Readiness: database, bus and background workers are working (or degraded: working, with
-    dead letters an operator should look at)."""
+    dead letters an operator should look at). A replica that stands by for another's views and
+    consumers is ready too: `role` says "follower", `roles` what it leads or stands by for."""
     readiness: Readiness = request.app.state.readiness
     report = await readiness.report()
     down = [value for value in report.values() if value != "ok" and not value.startswith("degraded: ")]
     degraded = any(value.startswith("degraded: ") for value in report.values())
     status = "unavailable" if down else "degraded" if degraded else "ready"
-    return JSONResponse({"status": status, "checks": report}, status_code=503 if down else 200)
+    roles = readiness.roles()
+    role = "leader" if "leader" in roles.values() else "follower" if roles else "replica"
+    return JSONResponse({"status": status, "role": role, "roles": roles, "checks": report},
+                        status_code=503 if down else 200)

@@ -57,6 +57,8 @@ def service_user(service: str, access: BusAccess, *, root: str, stream: str, pas
         publish += [f"{root}.{service}.>", f"$JS.API.STREAM.MSG.GET.{stream}"]
     for consumer in access.consumers:
         publish += [f"{root}.dlq.{consumer}", *_consumer_api(stream, consumer, None)]
+    if access.publishes or access.consumers:  # `tdkt reconcile` reads the stream's headers with it
+        publish += _consumer_api(stream, f"reconcile-{service}", None)
     subscribe = [f"{inbox_prefix(service)}.>", *(f"{root}.{subject}" for subject in access.follows)]
     return {"user": service, "password": password,
             "permissions": {"publish": {"allow": publish}, "subscribe": {"allow": subscribe}}}

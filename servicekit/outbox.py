@@ -35,6 +35,7 @@ from nats.js import JetStreamContext
 from opentelemetry import propagate, trace
 
 from contracts import IntegrationEvent, wrap
+from servicekit.db import create_schema
 from servicekit.eventstore import TracingMapper
 from servicekit.health import Degraded
 
@@ -57,6 +58,17 @@ EVENT_ID_NAMESPACE = UUID("6f1c7d3e-5b0a-4c61-9a43-2f8e0b7d1c55")
 def integration_event_id(service: str, originator_id: UUID, version: int) -> UUID:
     """A stable id for the integration event of one stored domain event."""
     return uuid5(EVENT_ID_NAMESPACE, f"{service}:{originator_id}:{version}")
+
+
+def msg_id(service: str, notification_id: int) -> str:
+    """The `Nats-Msg-Id` of a stored event's message: JetStream drops a re-send within its window."""
+    return f"{service}:{notification_id}"
+
+
+def notification_of(msg_id: str, service: str) -> int | None:
+    """The notification id a message of `service` carries (also under a re-publish suffix)."""
+    parts = msg_id.split(":")
+    return int(parts[1]) if len(parts) >= 2 and parts[0] == service and parts[1].isdigit() else None
 
 
 @dataclass
@@ -123,7 +135,7 @@ class OutboxRelay:
     async def _run_as_leader(self, stop: asyncio.Event) -> None:
         conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
         try:
-            await conn.execute(SCHEMA)
+            await create_schema(conn, SCHEMA)
             while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key):
                 self.status.is_leader = False
                 with contextlib.suppress(asyncio.TimeoutError):
@@ -207,25 +219,35 @@ class OutboxRelay:
                             "đã phát lại với mã mới")
         return None
 
+    def message(self, notification: Notification) -> tuple[str, bytes, dict[str, str], dict[str, str]] | None:
+        """The bus message of a stored event (subject, body, headers with `Nats-Msg-Id:
+        <service>:<notification id>`, and the trace it was stored in), or None for an event that
+        stays inside the service. `tdkt reconcile` republishes with it."""
+        event, carrier = self.mapper.to_domain_event_with_trace(notification)
+        public = self.translate(event, integration_event_id(
+            self.service, cast(UUID, notification.originator_id), notification.originator_version
+        ))
+        if public is None:
+            return None
+        envelope = wrap(public, self.subject_root)
+        headers = {**envelope.headers, "Nats-Msg-Id": msg_id(self.service, notification.id)}
+        return envelope.subject, envelope.body, headers, carrier
+
     async def _publish(self, batch: Sequence[Notification]) -> None:
         acks: list[asyncio.Future[Any]] = []
         sent: list[tuple[str, bytes, dict[str, str]]] = []
         for notification in batch:
-            event, carrier = self.mapper.to_domain_event_with_trace(notification)
-            public = self.translate(event, integration_event_id(
-                self.service, cast(UUID, notification.originator_id), notification.originator_version
-            ))
-            if public is None:
+            message = self.message(notification)
+            if message is None:
                 continue
-            envelope = wrap(public, self.subject_root)
-            headers = {**envelope.headers, "Nats-Msg-Id": f"{self.service}:{notification.id}"}
+            subject, body, headers, carrier = message
             parent = propagate.extract(carrier)
             with tracer.start_as_current_span(
-                f"{envelope.subject} publish", context=parent, kind=trace.SpanKind.PRODUCER
+                f"{subject} publish", context=parent, kind=trace.SpanKind.PRODUCER
             ):
                 propagate.inject(headers)
-                acks.append(await self.js.publish_async(envelope.subject, envelope.body, headers=headers))
-                sent.append((envelope.subject, envelope.body, headers))
+                acks.append(await self.js.publish_async(subject, body, headers=headers))
+                sent.append((subject, body, headers))
         if not acks:
             return
         try:
@@ -235,10 +257,10 @@ class OutboxRelay:
                 ack.cancel()
             raise
         duplicates = 0
-        for result, message in zip(results, sent, strict=True):
+        for result, (subject, body, headers) in zip(results, sent, strict=True):
             if result.duplicate:
                 duplicates += 1
-                await self._check_duplicate(result, *message)
+                await self._check_duplicate(result, subject, body, headers)
         self.status.published += len(results) - duplicates
         self.status.duplicates += duplicates
         log.debug("relayed %d events up to notification %d", len(results), batch[-1].id)

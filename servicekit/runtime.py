@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -20,12 +21,15 @@ from fastapi import APIRouter, FastAPI
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from servicekit import audit, bus, deadletters, idempotency
+from servicekit import audit, bus, deadletters, idempotency, metrics, reconcile
 from servicekit.consumer import EventConsumer
-from servicekit.db import ensure_database, open_pool
+from servicekit.db import create_schema, ensure_database, open_pool, replicas_one_at_a_time
 from servicekit.health import Check, Readiness
 from servicekit.http import ErrorTable, create_service_app
+from servicekit.leader import Leadership
 from servicekit.logs import configure_logging
+from servicekit.metrics import Metrics, MetricsMiddleware
+from servicekit.outbox import OutboxRelay
 from servicekit.settings import ServiceSettings, load_settings
 from servicekit.telemetry import setup_telemetry
 from servicekit.views import ViewRunner
@@ -51,6 +55,13 @@ class ServiceRuntime:
         self.readiness = Readiness()
         self.dead_letters = deadletters.DeadLetters()
         self.event_stores: dict[str, Application[Any]] = {}
+        self.leaderships: dict[str, Leadership] = {}
+        self.metrics = Metrics(settings.service)
+        self._gauges: dict[str, dict[tuple[tuple[str, str], ...], float]] = {}
+        self._observed: dict[str, EventConsumer] = {}
+        self.relay_running: OutboxRelay | None = None  # for the reconciliation (servicekit.reconcile)
+        self.view_runners: list[ViewRunner[Any]] = []
+        self._observe_consumers()
         self._pool: asyncpg.Pool | None = None
         self.nats: Client | None = None
 
@@ -86,19 +97,103 @@ class ServiceRuntime:
         """Run a synchronous Application or view call off the event loop."""
         return await asyncio.to_thread(function, *args, **kwargs)
 
-    def spawn_view(self, runner: ViewRunner[Any]) -> None:
-        """Supervise a view opened in `start()`; `/readyz` reports it, degraded by its dead letters."""
-        self.dead_letters.register(runner.name, runner)
-        self.spawn(f"view:{runner.name}", runner.supervise,
-                   status=self._or_dead_letters(runner.name, runner.problem))
+    async def spawn_views(self, runners: Sequence[ViewRunner[Any]]) -> None:
+        """Open the views for reading on this replica; run their projections on the one replica
+        elected among the service's replicas (`servicekit.leader`). `/readyz` reports each view,
+        degraded by its dead letters, and this replica's role."""
+        self.view_runners.extend(runners)
+        for runner in runners:
+            await runner.open_reader()
+            self.dead_letters.register(runner.name, runner)
+            self.check(f"view:{runner.name}", self._or_dead_letters(runner.name, runner.problem))
+
+        async def work(stop: asyncio.Event) -> None:
+            await asyncio.gather(*(runner.lead(stop) for runner in runners))
+
+        self.spawn_elected("views", work)
+
+    def spawn_elected(self, name: str, work: Worker, *, stop: asyncio.Event | None = None,
+                      status: Status | None = None) -> Leadership:
+        """Run `work` on one replica at a time (lock `<service>:<name>`); the others stand by."""
+        leadership = self.leaderships[name] = Leadership(
+            self.settings.dsn_for(), f"{self.settings.service}:{name}", self.settings.leader_interval_s)
+        self.spawn(name, functools.partial(leadership.run, work), stop=stop, status=status)
+        return leadership
 
     def spawn_consumer(self, consumer: EventConsumer, stop: asyncio.Event | None = None) -> None:
-        """Run a bus consumer; `/readyz` reports its errors, degraded by its dead letters."""
+        """Run a bus consumer on one replica at a time (replicas competing for one durable consumer
+        would apply a subject's events out of order; the service's consumers spread over the
+        replicas instead); `/readyz` reports its errors, degraded by its dead letters."""
         self.dead_letters.register(consumer.name, consumer)
-        self.spawn(consumer.name, consumer.run, stop=stop,
-                   status=self._or_dead_letters(consumer.name, lambda: consumer.status.last_error))
+        self._observed[consumer.name] = consumer
+        self.spawn_elected(consumer.name, consumer.run, stop=stop,
+                           status=self._or_dead_letters(consumer.name, lambda: consumer.status.last_error))
 
-    def _or_dead_letters(self, source: str, problem: Callable[[], str | None]) -> Status:
+    def spawn_relay(self, relay: OutboxRelay) -> None:
+        """Run the outbox relay (elected by its own lock); count what it publishes and how far
+        the bus is behind the store (`/metrics`)."""
+        self.relay_running = relay
+        self.spawn("outbox", relay.run, status=relay.problem)
+        self.metrics.observe("tdkt_events_published", "Events this replica's outbox relay put on the bus",
+                             lambda: [({"service": self.settings.service}, relay.status.published)], monotonic=True)
+
+        async def lag() -> None:
+            position = await self.pool.fetchval(
+                "SELECT notification_id FROM outbox_position WHERE relay = $1", relay.service) if (
+                await self.pool.fetchval("SELECT to_regclass('outbox_position') IS NOT NULL")) else 0
+            stored = await self.call(relay.app.recorder.max_notification_id) or 0
+            self.set_gauge("relay_lag", {"store": relay.app.name}, stored - int(position or 0))
+
+        self.metrics.refresh(lag)
+        self.metrics.observe("tdkt_relay_lag_events", "Events stored and not yet published on the bus",
+                             self.gauge_reader("relay_lag"))
+
+    def _observe_consumers(self) -> None:
+        consumers = self._observed
+
+        def counts() -> list[tuple[dict[str, str], float]]:
+            return [({"consumer": c.name, "outcome": outcome}, value)
+                    for c in consumers.values() for outcome, value in (
+                        ("processed", c.status.processed), ("duplicate", c.status.duplicates),
+                        ("retried", c.status.retried), ("dead_lettered", c.status.dead_lettered))]
+
+        async def lag() -> None:
+            for consumer in list(consumers.values()):
+                info = await self.js.consumer_info(consumer.stream, consumer.name)
+                self.set_gauge("consumer_lag", {"consumer": consumer.name},
+                            (info.num_pending or 0) + (info.num_ack_pending or 0))
+
+        self.metrics.observe("tdkt_consumer_events", "Events each durable consumer took from the bus on this "
+                             "replica, by outcome", counts, monotonic=True)
+        self.metrics.refresh(lag)
+        self.metrics.observe("tdkt_consumer_lag_messages", "Messages a durable consumer has not acknowledged yet",
+                             self.gauge_reader("consumer_lag"))
+
+    def set_gauge(self, family: str, labels: dict[str, str], value: float) -> None:
+        self._gauges.setdefault(family, {})[tuple(sorted(labels.items()))] = value
+
+    def gauge_reader(self, family: str) -> Callable[[], list[tuple[dict[str, str], float]]]:
+        return lambda: [(dict(key), value) for key, value in self._gauges.get(family, {}).items()]
+
+    def _observe_dead_letters(self) -> None:
+        async def count() -> None:
+            rows = await self.pool.fetch("SELECT source, count(*) AS n FROM dead_letters "
+                                         "WHERE replayed_at IS NULL GROUP BY source")
+            self._gauges["dead_letters"] = {(("source", r["source"]),): float(r["n"]) for r in rows}
+
+        self.metrics.refresh(count)
+        self.metrics.observe("tdkt_dead_letters", "Dead letters waiting for an operator, by source",
+                             self.gauge_reader("dead_letters"))
+
+    @property
+    def consumers_observed(self) -> list[EventConsumer]:
+        return list(self._observed.values())
+
+    def roles(self) -> dict[str, str]:
+        """What this replica leads and what it stands by for."""
+        return {name: leadership.role for name, leadership in self.leaderships.items()}
+
+    def _or_dead_letters(self, source: str, problem: Callable[[], str | None]) -> Check:
         degraded = self.dead_letters.status(source)
 
         async def status() -> str | None:
@@ -109,9 +204,11 @@ class ServiceRuntime:
     @contextlib.asynccontextmanager
     async def lifespan(self, http: FastAPI) -> AsyncIterator[None]:
         self.readiness = http.state.readiness
+        self.readiness.roles = self.roles
         try:
-            await self._open()
-            await self.start()
+            async with replicas_one_at_a_time(self.settings, "start-up"):
+                await self._open()
+                await self.start()
             yield
         finally:
             await self._shutdown()
@@ -153,7 +250,8 @@ class ServiceRuntime:
         await ensure_database(self.settings)
         self._pool = await open_pool(self.settings, max_size=self.pool_size)
         await self.dead_letters.open(self._pool)
-        await self._pool.execute(idempotency.SCHEMA)
+        self._observe_dead_letters()
+        await create_schema(self._pool, idempotency.SCHEMA)
         self.nats = await bus.connect(self.settings)
         await bus.ensure_stream(self.js, self.settings)
         self.check("database", self._check_database)
@@ -187,7 +285,9 @@ def build_service_app(runtime: ServiceRuntime, *, title: str, description: str, 
     app = create_service_app(runtime.settings, title=title, description=description, errors=errors,
                              lifespan=runtime.lifespan, body_limits=body_limits)
     app.state.runtime = runtime
-    for router in [*routers, deadletters.router, audit.router]:
+    app.state.metrics = runtime.metrics
+    app.add_middleware(MetricsMiddleware, metrics=runtime.metrics)
+    for router in [*routers, deadletters.router, audit.router, metrics.router, reconcile.router]:
         app.include_router(router)
     setup_telemetry(runtime.settings, app)
     return app

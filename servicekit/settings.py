@@ -34,6 +34,8 @@ class ServiceSettings(BaseSettings):
     stream_name: str = _shared("STREAM", default="TDKT", pattern=r"^[A-Za-z0-9_-]+$")
     stream_replicas: int = _shared("STREAM_REPLICAS", default=1, ge=1, le=5)
     duplicate_window_s: float = _shared("DUPLICATE_WINDOW_S", default=600.0, gt=0)
+    # How often a standby replica tries for the lock of work one replica does (servicekit.leader).
+    leader_interval_s: float = _shared("LEADER_INTERVAL_S", default=2.0, gt=0, le=60)
 
     jwt_secret: SecretStr | None = _shared("JWT_SECRET", default=None)
     jwt_jwks_url: str | None = _shared("JWT_JWKS_URL", default=None)

@@ -18,7 +18,15 @@ import asyncpg
 import psycopg
 import psycopg_pool
 from eventsourcing.application import Application
-from eventsourcing.persistence import InterfaceError, Notification, OperationalError, Tracking
+from eventsourcing.persistence import (
+    InfrastructureFactory,
+    IntegrityError,
+    InterfaceError,
+    Notification,
+    OperationalError,
+    Tracking,
+    WaitInterruptedError,
+)
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import ApplicationSubscription, Projection, ProjectionRunner
 from psycopg.sql import SQL, Composed
@@ -95,6 +103,8 @@ class _Runner(ProjectionRunner[Any, V]):
                 except TRANSIENT:
                     raise
                 except Exception as error:
+                    if _applied_elsewhere(error, projection.view, tracking):
+                        continue  # by the replica that led before this one (a short overlap on hand-over)
                     log.error("view %s: event %d dead-lettered: %s", projection.name, notification.id, error)
                     projection.view.dead_letter(projection.name, tracking, notification,
                                                 f"{type(error).__name__}: {error}")
@@ -105,10 +115,19 @@ class _Runner(ProjectionRunner[Any, V]):
             is_stopping.set()
 
 
+def _applied_elsewhere(error: Exception, view: PostgresTrackingRecorder, tracking: Tracking) -> bool:
+    return isinstance(error, IntegrityError | psycopg.IntegrityError) and view.has_tracking_id(
+        tracking.application_name, tracking.notification_id)
+
+
 W = TypeVar("W", bound=TableView)
 
 
 class ViewRunner(Generic[W]):
+    """One view of a service. Every replica opens its reader (`open_reader`: the view's tables,
+    for queries and read-your-writes waits); only the elected replica runs the projection
+    (`open`/`supervise`/`stop_projection`, see `ServiceRuntime.spawn_views`)."""
+
     def __init__(self, application_class: type[Application[Any]], projection_class: type[Projection[W]],
                  view_class: type[W], env: dict[str, str]) -> None:
         self.application_class = application_class
@@ -116,34 +135,72 @@ class ViewRunner(Generic[W]):
         self.view_class = view_class
         self.env = {**env, "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "4"}
         self._runner: ProjectionRunner[Any, W] | None = None
+        self._reader: W | None = None
+        self._replayer: tuple[Application[Any], Projection[W]] | None = None
+        # The tables exist by then (the service's start-up and `open_reader`, one replica at a
+        # time): a projection starting on one replica must not re-create them while another starts.
+        self._existing_tables_env = {**self.env, "CREATE_TABLE": "no"}
 
     @property
     def name(self) -> str:
         return self.projection_class.name
 
     @property
+    def app_name(self) -> str:
+        return self.application_class.name
+
+    @property
     def view(self) -> W:
-        assert self._runner is not None, f"view {self.name} not started"
-        return self._runner.view
+        if self._runner is not None:
+            return self._runner.view
+        assert self._reader is not None, f"view {self.name} not started"
+        return self._reader
+
+    @property
+    def is_running(self) -> bool:
+        """Whether this replica runs the projection."""
+        return self._runner is not None
 
     def problem(self) -> str | None:
         runner = self._runner
-        return "projection stopped" if runner is None or runner.is_interrupted.is_set() else None
+        if runner is None:
+            return None if self._reader is not None else "projection stopped"
+        return "projection stopped" if runner.is_interrupted.is_set() else None
+
+    async def open_reader(self) -> None:
+        """The view's tables for reading, without running its projection."""
+        self._reader = await asyncio.to_thread(self._construct_view)
+
+    def _construct_view(self) -> W:
+        env = ProjectionRunner._construct_env(name=self.projection_class.name, env=self.env)
+        return InfrastructureFactory[W].construct(env=env).tracking_recorder(self.view_class)
 
     async def open(self) -> None:
+        """Run the projection on this replica."""
         self._runner = await asyncio.to_thread(self._start)
 
     def _start(self) -> ProjectionRunner[Any, W]:
         runner = _Runner(application_class=self.application_class, projection_class=self.projection_class,
-                         view_class=self.view_class, env=self.env)
+                         view_class=self.view_class, env=self._existing_tables_env)
         runner.__enter__()
         return runner
 
-    async def close(self) -> None:
+    async def stop_projection(self) -> None:
         runner, self._runner = self._runner, None
         if runner is not None:
             with contextlib.suppress(Exception):
                 await asyncio.to_thread(runner.__exit__, None, None, None)
+
+    async def close(self) -> None:
+        await self.stop_projection()
+        replayer, self._replayer = self._replayer, None
+        if replayer is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(replayer[0].close)
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(reader.datastore.close)
 
     async def supervise(self, stop: asyncio.Event) -> None:
         """Restart the projection when its thread stopped on an error (e.g. a database restart)."""
@@ -152,27 +209,45 @@ class ViewRunner(Generic[W]):
                 await asyncio.wait_for(stop.wait(), 1.0)
             if self._runner is not None and self._runner.is_interrupted.is_set() and not stop.is_set():
                 log.error("view %s stopped; restarting", self.name)
-                await self.close()
+                await self.stop_projection()
                 with contextlib.suppress(Exception):
                     await self.open()
+
+    async def lead(self, stop: asyncio.Event) -> None:
+        """Run and supervise the projection until `stop` (this replica was elected)."""
+        try:
+            await self.open()
+            await self.supervise(stop)
+        finally:
+            await self.stop_projection()
 
     async def replay(self, row: asyncpg.Record) -> None:
         """Apply a dead-lettered event again (`servicekit.deadletters`); raises when it still fails."""
         await asyncio.to_thread(self._replay, int(row["position"]))
 
     def _replay(self, notification_id: int) -> None:
-        runner = self._runner
-        assert runner is not None, f"view {self.name} not started"
-        notifications = runner.app.recorder.select_notifications(start=notification_id, limit=1)
+        if self._runner is not None:
+            app, projection = self._runner.app, self._runner.projection
+        else:  # a follower replays with its own reader of the event store
+            if self._replayer is None:
+                app = self.application_class(self._existing_tables_env)
+                self._replayer = app, self.projection_class(view=self.view)
+            app, projection = self._replayer
+        notifications = app.recorder.select_notifications(start=notification_id, limit=1)
         if not notifications or notifications[0].id != notification_id:
             raise LookupError(f"sự kiện {notification_id} không còn trong kho sự kiện")
-        event = runner.app.mapper.to_domain_event(notifications[0])
+        event = app.mapper.to_domain_event(notifications[0])
         with self.view.replaying():
-            runner.projection.process_event(event, Tracking(runner.app_name, notification_id))
+            projection.process_event(event, Tracking(self.app_name, notification_id))
 
     async def wait(self, notification_id: int | None, timeout: float = 5.0) -> None:
-        """Until the view has applied `notification_id` (best effort: returns on timeout)."""
-        if self._runner is None or notification_id is None:
+        """Until the view has applied `notification_id` (best effort: returns on timeout), whichever
+        replica runs the projection."""
+        if notification_id is None:
             return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.to_thread(self._runner.wait, notification_id, timeout)
+        runner = self._runner
+        with contextlib.suppress(TimeoutError, WaitInterruptedError):
+            if runner is not None:
+                await asyncio.to_thread(runner.wait, notification_id, timeout)
+            elif self._reader is not None:
+                await asyncio.to_thread(self._reader.wait, self.app_name, notification_id, timeout)

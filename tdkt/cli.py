@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from servicekit.auth import Role, issue_token
-from tdkt import audit, bus, deadletters, migrate, reports
+from tdkt import audit, bus, deadletters, migrate, reconcile, reports
 from tdkt.config import LauncherConfig
 from tdkt.embedded import EmbeddedError
 from tdkt.sample import CommandError, format_summary, headers, import_plan
@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     tok.add_argument("--subject", default="dev", help="định danh người dùng")
     commands.add_parser("rebuild-reports", help="dựng lại số liệu báo cáo từ luồng sự kiện")
     deadletters.add_parser(commands)
+    reconcile.add_parser(commands)
     audit.add_parser(commands)
     migrate.add_parser(commands)
     bus.add_parser(commands)
@@ -69,6 +70,8 @@ def _run(args: argparse.Namespace, config: LauncherConfig) -> int:
         return _import(args, config)
     if args.command == "dead-letters":
         return deadletters.run(args, config)
+    if args.command == "reconcile":
+        return reconcile.run(args, config)
     if args.command == "audit":
         return audit.run(args, config)
     if args.command == "migrate":

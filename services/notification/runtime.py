@@ -12,17 +12,16 @@ import asyncpg
 from contracts import IntegrationEvent
 from servicekit import bus
 from servicekit.consumer import EventConsumer
+from servicekit.db import create_schema
 from servicekit.runtime import ServiceRuntime
 from services.notification import inbox, intake, mail, reminders, store
 from services.notification.dispatcher import Dispatcher
-from services.notification.leader import run_as_leader
 from services.notification.mailer import Mailer
 from services.notification.secrets import SecretBox
 from services.notification.settings import NotificationSettings
 from services.notification.targets import Resolver, TargetGuard
 
 CONSUMER = "notification-webhooks"
-CONSUMER_LOCK = 7_310_006  # one replica consumes at a time, so deliveries keep the bus's order
 PUBLISHERS = ["plan", "nomination"]
 
 
@@ -41,26 +40,32 @@ class NotificationRuntime(ServiceRuntime):
     async def start(self) -> None:
         await store.create_schema(self.pool, self.box)
         await inbox.create_schema(self.pool)
-        await self.pool.execute(reminders.SCHEMA)
-        await self.pool.execute(mail.SCHEMA)
+        await create_schema(self.pool, reminders.SCHEMA, mail.SCHEMA)
         root = self.settings.subject_root
         consumer = self.consumer = EventConsumer(
             name=CONSUMER, js=self.js, pool=self.pool, stream=self.settings.stream_name,
             subject_root=root, handlers={}, subjects=bus.publisher_subjects(root, PUBLISHERS),
             fallback=self._enqueue, max_deliver=self.settings.consumer_max_deliver)
         dispatcher = self.dispatcher = Dispatcher(self.settings, self.pool, self.guard, self.box, self.now)
-        self.dead_letters.register(consumer.name, consumer)  # as spawn_consumer, but run by the elected replica
-        self.spawn(consumer.name, self._consume,
-                   status=self._or_dead_letters(consumer.name, lambda: consumer.status.last_error))
+        self.spawn_consumer(consumer)  # one replica consumes at a time: deliveries keep the bus's order
         self.spawn("dispatcher", dispatcher.run, status=lambda: dispatcher.status.last_error)
+        self._observe(dispatcher)
         self.spawn("reminders", self._remind)
         if self.settings.smtp_host:
             self.spawn("mailer", Mailer(self.settings, self.pool, self.now).run)
 
-    async def _consume(self, stop: asyncio.Event) -> None:
-        assert self.consumer is not None
-        await run_as_leader(self.settings.dsn_for(), CONSUMER_LOCK, self.consumer.run, stop,
-                            self.settings.dispatch_poll_interval_s)
+    def _observe(self, dispatcher: Dispatcher) -> None:
+        """`/metrics`: webhook deliveries by outcome on this replica, e-mails by status."""
+        self.metrics.observe("tdkt_webhook_deliveries", "Webhook deliveries by outcome (failed: given up)",
+                             lambda: [({"outcome": k}, v) for k, v in dispatcher.counts().items()], monotonic=True)
+
+        async def mails() -> None:
+            rows = await self.pool.fetch("SELECT status, count(*) AS n FROM mails GROUP BY status")
+            for status in ("pending", "sent", "failed"):
+                self.set_gauge("mails", {"status": status}, next((r["n"] for r in rows if r["status"] == status), 0))
+
+        self.metrics.refresh(mails)
+        self.metrics.observe("tdkt_mails", "E-mails by status (failed: given up)", self.gauge_reader("mails"))
 
     async def _remind(self, stop: asyncio.Event) -> None:
         await reminders.run(self.pool, self.now, self.settings.reminder_interval_s, self._written, stop)

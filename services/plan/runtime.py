@@ -69,13 +69,12 @@ class PlanRuntime(ServiceRuntime):
         self._app = await self.open_store(Plans, env)
         self._use_cases = UseCases(Movements(self._app), Clusters(self._app), ExemplaryModels(self._app))
         self.views = ViewRunner(Plans, PlanProjection, PlanView, env)
-        await self.views.open()
+        await self.spawn_views([self.views])  # the projection runs on the elected replica
         relay = self.relay = OutboxRelay(app=self.app, translate=translator(self.app), js=self.js,
                                          dsn=self.settings.dsn_for(), service=self.settings.service,
                                          subject_root=self.settings.subject_root)
-        self.spawn("outbox", relay.run, status=relay.problem)
+        self.spawn_relay(relay)
         self.spawn("deadline-checker", self._deadline_loop)
-        self.spawn_view(self.views)
 
     async def close(self) -> None:
         if self.views is not None:

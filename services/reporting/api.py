@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from servicekit.auth import Principal, Role, require
+from servicekit.auth import SIGNED_IN, Principal, PrincipalDep, Role, require
 from services.reporting import queries
 from services.reporting.filters import TaskFilter, TaskOutcome
 from services.reporting.list_models import ConsumersStatus, QuarterPublic, StatusCounts, TaskPublic, UnitTaskCounts
@@ -25,8 +25,6 @@ def get_runtime(request: Request) -> ReportingRuntime:
 
 
 RuntimeDep = Annotated[ReportingRuntime, Depends(get_runtime)]
-# Counts of tasks and dossiers: anyone signed in with a role (the web pages show them to everyone).
-SignedIn = Annotated[Principal, Depends(require(*Role))]
 Year = Annotated[int, Query(ge=2000, le=2100)]
 
 
@@ -34,8 +32,8 @@ UnitCode = Annotated[str | None, Query(min_length=1, max_length=64)]
 Day = Annotated[date | None, Query()]
 
 
-@router.get("/tasks")
-async def tasks(runtime: RuntimeDep, _: SignedIn, year: Year | None = None,
+@router.get("/tasks", dependencies=SIGNED_IN)
+async def tasks(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
                 quarter: Annotated[int | None, Query(ge=1, le=4)] = None,
                 status: Literal["assigned", "completed", "overdue"] | None = None,
                 plan_id: UUID | None = None, unit: UnitCode = None, due_from: Day = None, due_to: Day = None,
@@ -48,30 +46,31 @@ async def tasks(runtime: RuntimeDep, _: SignedIn, year: Year | None = None,
         return [TaskPublic(**row) for row in await queries.tasks(conn, flt)]
 
 
-@router.get("/tasks/by-quarter")
-async def tasks_by_quarter(runtime: RuntimeDep, _: SignedIn, year: Year,
+@router.get("/tasks/by-quarter", dependencies=SIGNED_IN)
+async def tasks_by_quarter(runtime: RuntimeDep, _: PrincipalDep, year: Year,
                            plan_id: UUID | None = None) -> list[QuarterPublic]:
     """Each quarter's tasks as the plan lists them, with counts per status."""
     async with runtime.pool.acquire() as conn:
         return [QuarterPublic(**row) for row in await queries.by_quarter(conn, year, plan_id)]
 
 
-@router.get("/tasks/by-unit")
-async def tasks_by_unit(runtime: RuntimeDep, _: SignedIn, year: Year) -> list[UnitTaskCounts]:
+@router.get("/tasks/by-unit", dependencies=SIGNED_IN)
+async def tasks_by_unit(runtime: RuntimeDep, _: PrincipalDep, year: Year) -> list[UnitTaskCounts]:
     """For each unit: tasks it leads or coordinates, and how many of those it leads are done or late."""
     async with runtime.pool.acquire() as conn:
         return [UnitTaskCounts(**row) for row in await queries.by_unit(conn, year)]
 
 
-@router.get("/tasks/by-status")
-async def tasks_by_status(runtime: RuntimeDep, _: SignedIn, year: Year) -> StatusCounts:
+@router.get("/tasks/by-status", dependencies=SIGNED_IN)
+async def tasks_by_status(runtime: RuntimeDep, _: PrincipalDep, year: Year) -> StatusCounts:
     """How many tasks of the year are assigned, completed and overdue."""
     async with runtime.pool.acquire() as conn:
         return StatusCounts(**await queries.by_status(conn, year))
 
 
 @admin.get("/consumer")
-async def consumer_status(runtime: RuntimeDep, _: SignedIn) -> ConsumersStatus:
+async def consumer_status(runtime: RuntimeDep,
+                          _: Annotated[Principal, Depends(require(Role.AUDITOR))]) -> ConsumersStatus:
     """How far the read models have got: events applied, duplicates skipped, retries, dead letters —
     in total and for each consumer (`consumers`: reporting-tasks, reporting-dossiers)."""
     return ConsumersStatus(**runtime.consumer_status())

@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from servicekit.auth import ForbiddenError, Principal, Role, require
+from servicekit.auth import SIGNED_IN, ForbiddenError, Principal, PrincipalDep, Role, require
 from services.reporting import dossier_queries as queries
-from services.reporting.api import RuntimeDep, SignedIn, Year
+from services.reporting.api import RuntimeDep, Year
 from services.reporting.filters import AwardFilter
 from services.reporting.labels import STATES, SUBJECTS
 from services.reporting.list_models import AwardsSummary, DossierPublic, DossierStates
 
 router = APIRouter(prefix="/reports", tags=["dossier reports"])
-StateCode = Literal[tuple(STATES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    StateCode = str
+else:  # the states the read model knows, listed in the OpenAPI document
+    StateCode = Literal[tuple(STATES)]
 Unit = Annotated[str | None, Query(min_length=1, max_length=64)]
 Award = Annotated[str | None, Query(min_length=1, max_length=64)]
 # People who see every unit's dossiers; anyone else (a unit's clerk) sees only their own unit's.
 _PROVINCE_ROLES = (Role.PLANNER, Role.APPRAISER, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.CHAIR,
                    Role.AUDITOR)
-
-
-# Lists that name nominees: a unit's clerk sees only the unit's own (see `_visible_unit`).
-OwnUnit = Annotated[Principal, Depends(require(*Role, unit="own"))]
+_OWN_UNIT = Depends(require(*_PROVINCE_ROLES, Role.UNIT_CLERK, unit="own"))
 
 
 def _visible_unit(who: Principal, unit: str | None) -> str | None:
@@ -38,16 +38,16 @@ def _visible_unit(who: Principal, unit: str | None) -> str | None:
     return who.unit
 
 
-@router.get("/dossiers/by-state")
-async def dossiers_by_state(runtime: RuntimeDep, _: SignedIn, year: Year | None = None,
+@router.get("/dossiers/by-state", dependencies=SIGNED_IN)
+async def dossiers_by_state(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
                             unit: Unit = None) -> DossierStates:
     """How many dossiers are in each state of the workflow, with the state's Vietnamese label."""
     async with runtime.pool.acquire() as conn:
         return DossierStates(**await queries.by_state(conn, year=year, unit=unit))
 
 
-@router.get("/dossiers/late")
-async def late_dossiers(runtime: RuntimeDep, who: OwnUnit, year: Year | None = None,
+@router.get("/dossiers/late", dependencies=[_OWN_UNIT])
+async def late_dossiers(runtime: RuntimeDep, who: PrincipalDep, year: Year | None = None,
                         unit: Unit = None) -> list[DossierPublic]:
     """Dossiers whose current step is past its time limit, the longest overdue first."""
     async with runtime.pool.acquire() as conn:
@@ -59,8 +59,7 @@ Code = Annotated[str | None, Query(min_length=1, max_length=64)]
 Day = Annotated[date | None, Query()]
 
 
-def award_filter(state: StateCode | None = None,  # type: ignore[valid-type]
-                  unit: Unit = None, award: Award = None, year: Year | None = None,
+def award_filter(state: StateCode | None = None, unit: Unit = None, award: Award = None, year: Year | None = None,
                  late: bool | None = None, awarded: bool | None = None, decided_from: Day = None,
                  decided_to: Day = None, forwarded_from: Day = None, forwarded_to: Day = None,
                  revoked_from: Day = None, revoked_to: Day = None, category: Code = None, level: Code = None,
@@ -73,8 +72,8 @@ def award_filter(state: StateCode | None = None,  # type: ignore[valid-type]
                        central=central, unit=unit, cluster=cluster, year=year, state=state, late=late)
 
 
-@router.get("/dossiers")
-async def dossiers(runtime: RuntimeDep, who: OwnUnit, flt: Annotated[AwardFilter, Depends(award_filter)],
+@router.get("/dossiers", dependencies=[_OWN_UNIT])
+async def dossiers(runtime: RuntimeDep, who: PrincipalDep, flt: Annotated[AwardFilter, Depends(award_filter)],
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
                    offset: Annotated[int, Query(ge=0)] = 0) -> list[DossierPublic]:
     """Dossiers filtered by state, unit, award, year, late flag, decision/forwarding/revocation dates,
@@ -84,8 +83,8 @@ async def dossiers(runtime: RuntimeDep, who: OwnUnit, flt: Annotated[AwardFilter
     return [DossierPublic(**row) for row in rows]
 
 
-@router.get("/awards")
-async def awards(runtime: RuntimeDep, _: SignedIn, year: Year | None = None,
+@router.get("/awards", dependencies=SIGNED_IN)
+async def awards(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
                  unit: Unit = None) -> AwardsSummary:
     """Decided awards not revoked: per form, level and kind of subject, with the cash; revoked apart."""
     async with runtime.pool.acquire() as conn:

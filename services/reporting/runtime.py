@@ -12,6 +12,7 @@ import asyncpg
 from nats.js.errors import NotFoundError
 
 from servicekit.consumer import EventConsumer, Handler
+from servicekit.db import create_schema
 from servicekit.runtime import ServiceRuntime
 from services.reporting import dossiers, projection, publications, store, wider
 from services.reporting.settings import ReportingSettings
@@ -32,10 +33,7 @@ class ReportingRuntime(ServiceRuntime):
         self._rebuild_lock = asyncio.Lock()
 
     async def start(self) -> None:
-        await self.pool.execute(projection.SCHEMA)
-        await self.pool.execute(dossiers.SCHEMA)
-        await self.pool.execute(wider.SCHEMA)
-        await self.pool.execute(store.SCHEMA)
+        await create_schema(self.pool, projection.SCHEMA, dossiers.SCHEMA, wider.SCHEMA, store.SCHEMA)
         self._add(CONSUMER, projection.HANDLERS, projection.clear)
         self._add(DOSSIER_CONSUMER, dossiers.DossierProjection(self.zone).handlers, dossiers.clear)
         self._add(WIDER_CONSUMER, wider.HANDLERS, wider.clear)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -142,7 +143,7 @@ def dockerignored(path: str, patterns: list[str]) -> bool:
 
 
 def k8s_documents() -> list[tuple[Path, dict[str, Any]]]:
-    docs = []
+    docs: list[tuple[Path, dict[str, Any]]] = []
     for path in sorted(K8S.glob("*.yaml")):
         if path.name in {"kustomization.yaml", "nats-values.yaml"}:
             continue
@@ -494,11 +495,29 @@ def test_deployment_runs_its_module_with_probes_resources_and_config(service: st
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
 
 
-def test_consumers_scale_out_and_single_writers_do_not() -> None:
+def test_every_service_runs_two_replicas_and_drains_one_at_a_time() -> None:
+    """Views and consumers run on the replica elected by an advisory lock (servicekit.leader):
+    every service scales out, upgrades roll, and a node drain takes one pod at a time."""
     replicas = {name: d["spec"]["replicas"] for name, d in deployments().items()}
-    assert replicas["notification"] >= 2 and replicas["reporting"] >= 2
-    assert replicas["plan"] == 1, "plan's in-process projection must run once"
-    assert replicas["web"] >= 2, "sessions live in PostgreSQL: the pages scale out"
+    assert replicas == dict.fromkeys(SERVICES, 2)
+    for name, deployment in deployments().items():
+        strategy = deployment["spec"]["strategy"]
+        assert strategy["type"] == "RollingUpdate", name
+        assert strategy["rollingUpdate"]["maxUnavailable"] == 0, name
+    budgets = {doc["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"]: doc["spec"]
+               for _, doc in k8s_documents() if doc["kind"] == "PodDisruptionBudget"}
+    assert {f"tdkt-{name}" for name in SERVICES} <= set(budgets)
+    assert all(budget["maxUnavailable"] == 1 for budget in budgets.values())
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
+def test_kustomize_renders_two_replicas_of_every_service() -> None:
+    rendered = subprocess.run(["kubectl", "kustomize", str(K8S)], capture_output=True, text=True,
+                              timeout=120, check=True).stdout
+    docs = [doc for doc in yaml.safe_load_all(rendered) if doc]
+    replicas = {doc["metadata"]["name"]: doc["spec"]["replicas"] for doc in docs if doc["kind"] == "Deployment"}
+    assert replicas == dict.fromkeys(SERVICES, 2)
+    assert all(doc["metadata"]["namespace"] == "tdkt" for doc in docs if doc["kind"] == "Deployment")
 
 
 def test_configmap_sets_three_stream_replicas_and_known_settings() -> None:
@@ -615,3 +634,24 @@ def test_the_web_service_finds_the_four_services_in_every_deployment(compose: di
     conf = (INFRA / "nats" / "accounts.conf").read_text(encoding="utf-8")
     web_user = conf.split('user: "web"', 1)[1].split("user:", 1)[0]
     assert '"tdkt.>"' not in web_user.split("publish", 1)[1].split("subscribe", 1)[0], "the pages publish no event"
+
+
+def test_monitoring_is_an_optional_profile_scraping_every_service(compose: dict[str, Any]) -> None:
+    for name in ("prometheus", "grafana"):
+        assert compose["services"][name]["profiles"] == ["monitoring"]
+    config = load_yaml(INFRA / "prometheus" / "prometheus.yml")
+    (job,) = config["scrape_configs"]
+    assert job["metrics_path"] == "/metrics"
+    assert set(job["static_configs"][0]["targets"]) == {f"{name}:{port}" for name, port in SERVICES.items()}
+
+
+def test_the_dashboard_shows_only_metrics_the_services_export() -> None:
+    dashboard = json.loads((INFRA / "grafana" / "tdkt-dashboard.json").read_text(encoding="utf-8"))
+    exported = re.findall(r'"(tdkt_[a-z_]+)"', "".join(
+        (ROOT / path).read_text(encoding="utf-8") for path in (
+            "servicekit/metrics.py", "servicekit/runtime.py", "services/notification/runtime.py",
+            "services/nomination/runtime.py")))
+    names = set(exported) | {f"{n}_total" for n in exported} | {f"{n}_bucket" for n in exported}
+    used = {name for panel in dashboard["panels"] for target in panel["targets"]
+            for name in re.findall(r"\btdkt_[a-z_]+", target["expr"])}
+    assert used and used <= names, used - names

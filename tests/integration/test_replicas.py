@@ -1,0 +1,126 @@
+"""Two replicas of a service against one database and one bus: one runs the in-process view, the
+other answers ready as its follower; when the leader's connection dies, or the leader itself,
+the other takes over and every event reaches the view exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import pytest
+
+from services.plan.main import create_app as plan_app
+from services.plan.settings import PlanSettings
+from services.reporting.main import create_app as reporting_app
+from services.reporting.settings import ReportingSettings
+from tests.support import Namespace, auth, eventually, serve
+
+pytestmark = pytest.mark.integration
+PLANNER = auth("planner")
+
+
+def clock() -> datetime:
+    return datetime(2026, 3, 2, 3, tzinfo=UTC)
+
+
+def plan(number: int) -> dict[str, Any]:
+    return {"number": f"{number}/KH-SNV", "year": 2026, "title": f"Kế hoạch {number}",
+            "issuer": "Sở Nội vụ tỉnh Cao Bằng"}
+
+
+def runtime_of(client: Any) -> Any:
+    return client._transport.app.state.runtime
+
+
+async def test_two_plan_replicas_share_one_view_and_fail_over_exactly_once(ns: Namespace) -> None:
+    settings = ns.settings(PlanSettings, leader_interval_s=0.3)
+    async with contextlib.AsyncExitStack() as stack:
+        first = await stack.enter_async_context(serve(plan_app(settings, clock)))
+        second_stack = contextlib.AsyncExitStack()
+        second = await second_stack.enter_async_context(serve(plan_app(settings, clock)))
+        replicas = {"first": first, "second": second}
+
+        async def roles() -> dict[str, str]:
+            answers = {name: await client.get("/readyz") for name, client in replicas.items()}
+            assert all(a.status_code == 200 and a.json()["status"] == "ready" for a in answers.values()), answers
+            found = {name: a.json()["role"] for name, a in answers.items()}
+            assert sorted(found.values()) == ["follower", "leader"], found
+            return found
+
+        before = await eventually(roles)
+        leader_name = next(name for name, role in before.items() if role == "leader")
+        sent = 0
+        for client in (first, second, first, second):  # commands through both replicas
+            sent += 1
+            assert (await client.post("/plans", headers=PLANNER, json=plan(sent))).status_code == 201
+
+        # The leader's lock connection dies (a network cut, a server-side kill): it steps down, a
+        # replica takes over; commands keep coming meanwhile.
+        leadership = runtime_of(replicas[leader_name]).leaderships["views"]
+        elections = {name: runtime_of(c).leaderships["views"].elections for name, c in replicas.items()}
+        admin = await asyncpg.connect(settings.pg_dsn)
+        try:
+            assert await admin.fetchval("SELECT pg_terminate_backend($1)", leadership.pid)
+        finally:
+            await admin.close()
+        for client in (second, first, second):
+            sent += 1
+            assert (await client.post("/plans", headers=PLANNER, json=plan(sent))).status_code == 201
+
+        async def re_elected() -> None:
+            now = {name: runtime_of(c).leaderships["views"].elections for name, c in replicas.items()}
+            assert sum(now.values()) == sum(elections.values()) + 1, (elections, now)
+            await roles()
+
+        await eventually(re_elected, timeout=10)
+
+        # Then the leader replica goes away altogether; the survivor leads and its view follows.
+        current = next(name for name, role in (await roles()).items() if role == "leader")
+        if current == "second":
+            await second_stack.aclose()
+            survivor = first
+        else:
+            await stack.aclose()
+            survivor = second
+        replicas = {"survivor": survivor}
+
+        async def survivor_leads() -> None:
+            ready = (await survivor.get("/readyz")).json()
+            assert ready["role"] == "leader", ready
+
+        await eventually(survivor_leads, timeout=10)
+        for _ in range(3):
+            sent += 1
+            assert (await survivor.post("/plans", headers=PLANNER, json=plan(sent))).status_code == 201
+
+        view = runtime_of(survivor).view
+
+        async def every_event_once() -> None:
+            rows = await asyncio.to_thread(view.query, "SELECT number FROM plan_index ORDER BY year, number", {})
+            assert sorted(r["number"] for r in rows) == sorted(f"{n}/KH-SNV" for n in range(1, sent + 1))
+            last = await runtime_of(survivor).call(runtime_of(survivor).app.recorder.max_notification_id)
+            assert await asyncio.to_thread(view.max_tracking_id, "Plans") == last
+            ready = (await survivor.get("/readyz")).json()
+            assert ready["status"] == "ready", ready  # no event dead-lettered on the hand-overs
+
+        await eventually(every_event_once, timeout=15)
+        listed = (await survivor.get("/plans", headers=PLANNER)).json()
+        assert len(listed) == sent
+        await second_stack.aclose()
+
+
+async def test_two_reporting_replicas_each_consumer_runs_on_one_of_them(ns: Namespace) -> None:
+    settings = ns.settings(ReportingSettings, leader_interval_s=0.3)
+    async with serve(reporting_app(settings)) as first, serve(reporting_app(settings)) as second:
+        async def each_consumer_led_once() -> None:
+            held = [runtime_of(c).roles() for c in (first, second)]
+            assert held[0].keys() == held[1].keys() and held[0], held
+            for name in held[0]:
+                assert sorted([held[0][name], held[1][name]]) == ["follower", "leader"], held
+            for client in (first, second):
+                assert (await client.get("/readyz")).status_code == 200
+
+        await eventually(each_consumer_led_once, timeout=10)
