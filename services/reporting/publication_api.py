@@ -82,6 +82,26 @@ async def publication(runtime: RuntimeDep, _: Reader, publication_id: UUID) -> P
     return PublicationPublic(**await publications.one(runtime.pool, publication_id))
 
 
+class Difference(BaseModel):
+    path: str = Field(examples=["awards.by_form[BKT]"], description="Where the figure stands in the report")
+    label: str
+    published: int
+    now: int
+
+
+class Changes(BaseModel):
+    publication_id: UUID
+    published_position: int
+    position: int
+    differences: list[Difference]
+
+
+@router.get("/{publication_id}/changes")
+async def publication_changes(runtime: RuntimeDep, _: Reader, publication_id: UUID) -> Changes:
+    """How the same report built now differs from the published one, figure by figure."""
+    return Changes(**await publications.changes(runtime, publication_id))
+
+
 @router.get("/{publication_id}/file", response_class=Response,
             responses={200: {"content": {"application/octet-stream": {}}}})
 async def publication_file(runtime: RuntimeDep, _: Reader, publication_id: UUID) -> Response:
