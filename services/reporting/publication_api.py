@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from servicekit.auth import Principal, Role, require
 from services.reporting import publications
 from services.reporting.api import RuntimeDep
+from services.reporting.documents.report import MEDIA_TYPES
 from services.reporting.period_api import Reader
 from services.reporting.periods import PATTERN, PeriodError, parse
 
@@ -103,7 +104,7 @@ async def publication_changes(runtime: RuntimeDep, _: Reader, publication_id: UU
 
 
 @router.get("/{publication_id}/file", response_class=Response,
-            responses={200: {"content": {"application/octet-stream": {}}}})
+            responses={200: {"content": {media: {} for media in MEDIA_TYPES.values()}}})
 async def publication_file(runtime: RuntimeDep, _: Reader, publication_id: UUID) -> Response:
     """The published file, byte for byte as it was frozen."""
     data, media_type, sha256 = await publications.file(runtime.pool, publication_id)
