@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from servicekit.auth import Principal, Role, require
 from services.reporting import figures
 from services.reporting.api import RuntimeDep
-from services.reporting.documents import charts
+from services.reporting.documents import charts, word
 from services.reporting.documents import report as documents
 from services.reporting.documents.heading import heading
 from services.reporting.filters import MovementFilter
@@ -57,7 +57,8 @@ def document(body: dict[str, Any], fmt: Format, *, number: str | None, signed_on
     name = f"bao-cao-tdkt-{body['period']['code']}.{fmt}"
     return Response(content, media_type=documents.MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "X-TDKT-Stream-Position": str(body["position"]["complete_through"])})
+                             "X-TDKT-Stream-Position": str(body["position"]["complete_through"]),
+                             **({"X-TDKT-Template": word.template()[0].name} if fmt == "docx" else {})})
 
 
 @router.get("/period", response_model=PeriodReport, responses={200: {"content": {
