@@ -143,7 +143,7 @@ def dockerignored(path: str, patterns: list[str]) -> bool:
 
 
 def k8s_documents() -> list[tuple[Path, dict[str, Any]]]:
-    docs = []
+    docs: list[tuple[Path, dict[str, Any]]] = []
     for path in sorted(K8S.glob("*.yaml")):
         if path.name in {"kustomization.yaml", "nats-values.yaml"}:
             continue

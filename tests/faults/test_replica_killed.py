@@ -1,9 +1,12 @@
 """Faults under load, bounded (about a minute): two replicas each of the plan and reporting
-services run as processes against one PostgreSQL and one NATS; while plans are being created
-through both plan replicas, the replica that runs the plan view and the reporting replica that
-runs the task consumer are killed with SIGKILL, then started again. The reconciliation of each
-service then finds nothing lost and nothing duplicated, and the view lists every accepted plan
-exactly once.
+services run as processes against one PostgreSQL and one NATS while plans are being created
+through both plan replicas, and
+- the replica that runs the plan view and the reporting replica that runs the task consumer
+  are killed with SIGKILL, then started again;
+- every connection to the plan and reporting databases is cut (mid-transaction for the
+  consumers and views), and poison messages are published on the plan's subjects.
+Each run ends with the reconciliation of both services: nothing lost, nothing duplicated,
+nothing pending; the view lists every accepted plan exactly once; the poison is dead-lettered.
 
     .venv/bin/python -m pytest tests/faults -m faults
 """
@@ -15,10 +18,13 @@ import contextlib
 import itertools
 import os
 import signal
+import uuid
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
+import nats
 import pytest
 
 from bench.services_path import Service, wait_ready
@@ -79,31 +85,65 @@ class Replicas:
             service.stop()
 
 
-async def test_killing_the_leading_replicas_under_load_loses_and_duplicates_nothing(
-        ns: Namespace, tmp_path: Path) -> None:
-    replicas = Replicas(ns, tmp_path / "logs")
-    accepted: set[int] = set()
-    stop = asyncio.Event()
-    numbers = itertools.count(1)
+class Load:
+    """Plans created through both plan replicas in turn by a few clients; a plan a replica drops
+    is sent to the other (a plan number is created once: a second attempt answers 200)."""
 
-    async def load(http: httpx.AsyncClient) -> None:
-        """Plans through both plan replicas in turn; one a replica drops is sent to the other."""
+    def __init__(self, replicas: Replicas, http: httpx.AsyncClient, clients: int = 4) -> None:
+        self.replicas, self.http = replicas, http
+        self.accepted: set[int] = set()
+        self.stop = asyncio.Event()
+        self.numbers = itertools.count(1)
+        self.tasks = [asyncio.create_task(self._client()) for _ in range(clients)]
+
+    async def _client(self) -> None:
         for name in itertools.cycle(("plan-a", "plan-b")):
-            if stop.is_set():
+            if self.stop.is_set():
                 return
-            number = next(numbers)
+            number = next(self.numbers)
             for target in (name, "plan-b" if name == "plan-a" else "plan-a"):
                 with contextlib.suppress(httpx.HTTPError):
-                    response = await http.post(f"{replicas.url(target)}/plans", headers=PLANNER, json=plan(number))
-                    if response.status_code in (200, 201):  # 200: the first attempt had stored it
-                        accepted.add(number)
+                    response = await self.http.post(f"{self.replicas.url(target)}/plans", headers=PLANNER,
+                                                    json=plan(number))
+                    if response.status_code in (200, 201):
+                        self.accepted.add(number)
                         break
             await asyncio.sleep(0.01)
 
+    async def finish(self) -> set[int]:
+        self.stop.set()
+        await asyncio.gather(*self.tasks)
+        return self.accepted
+
+
+async def reconciled_clean(replicas: Replicas, http: httpx.AsyncClient, accepted: set[int]) -> str:
+    """Both services reconciled: nothing lost, duplicated or pending; every accepted plan listed once."""
+    async def reconciled(service: str) -> list[dict[str, Any]]:
+        response = await http.post(f"{replicas.url(service)}/admin/reconcile", headers=ADMIN)
+        findings = response.json()["findings"]
+        for finding in findings:
+            assert (finding["lost"], finding["duplicated"], finding["pending"]) == (0, 0, 0), findings
+        return findings
+
+    publisher = next(f for f in await eventually(lambda: reconciled("plan-a"), timeout=60, interval=1)
+                     if f["kind"] == "publisher")
+    assert publisher["found"] == publisher["expected"] >= len(accepted)
+    tasks = next(f for f in await eventually(lambda: reconciled("reporting-b"), timeout=60, interval=1)
+                 if f["name"] == "reporting-tasks")
+    assert tasks["found"] == tasks["expected"] >= len(accepted)
+    listed = (await http.get(f"{replicas.url('plan-b')}/plans", headers=PLANNER, params={"year": 2026})).json()
+    assert sorted(int(p["number"].split("/")[0]) for p in listed) == sorted(accepted)  # each once
+    return (f"plan: stored {publisher['expected']}, on the stream {publisher['found']}; reporting-tasks: "
+            f"{tasks['found']} of {tasks['expected']} applied; lost 0, duplicated 0")
+
+
+async def test_killing_the_leading_replicas_under_load_loses_and_duplicates_nothing(
+        ns: Namespace, tmp_path: Path) -> None:
+    replicas = Replicas(ns, tmp_path / "logs")
     try:
         await replicas.start(*REPLICAS)
         async with httpx.AsyncClient(timeout=10) as http:
-            loaders = [asyncio.create_task(load(http)) for _ in range(4)]
+            load = Load(replicas, http)
             await asyncio.sleep(3)
             view_leader = await replicas.leader(http, ("plan-a", "plan-b"), "views")
             consumer_leader = await replicas.leader(http, ("reporting-a", "reporting-b"), "reporting-tasks")
@@ -114,31 +154,56 @@ async def test_killing_the_leading_replicas_under_load_loses_and_duplicates_noth
             assert await replicas.leader(http, ("plan-a", "plan-b"), "views") == survivor
             await replicas.start(view_leader, consumer_leader)
             await asyncio.sleep(3)
-            stop.set()
-            await asyncio.gather(*loaders)
+            accepted = await load.finish()
             assert len(accepted) > 50, len(accepted)
-
-            async def reconciled(service: str) -> list[dict[str, Any]]:
-                response = await http.post(f"{replicas.url(service)}/admin/reconcile", headers=ADMIN)
-                findings = response.json()["findings"]
-                for finding in findings:
-                    assert (finding["lost"], finding["duplicated"], finding["pending"]) == (0, 0, 0), findings
-                return findings
-
-            plan_findings = await eventually(lambda: reconciled("plan-a"), timeout=60, interval=1)
-            publisher = next(f for f in plan_findings if f["kind"] == "publisher")
-            assert publisher["found"] == publisher["expected"] >= len(accepted)
-            report_findings = await eventually(lambda: reconciled("reporting-b"), timeout=60, interval=1)
-            tasks = next(f for f in report_findings if f["name"] == "reporting-tasks")
-            assert tasks["found"] == tasks["expected"] >= len(accepted)
-
-            listed = (await http.get(f"{replicas.url('plan-b')}/plans", headers=PLANNER,
-                                     params={"year": 2026})).json()
-            numbers_listed = [int(p["number"].split("/")[0]) for p in listed]
-            assert sorted(numbers_listed) == sorted(accepted)  # every accepted plan, once
-            print(f"faults: {len(accepted)} plans accepted across SIGKILL of {view_leader} and {consumer_leader}; "
-                  f"plan: stored {publisher['expected']}, on the stream {publisher['found']}, lost 0, duplicated 0; "
-                  f"reporting-tasks: {tasks['found']} of {tasks['expected']} applied, lost 0, duplicated 0")
+            summary = await reconciled_clean(replicas, http, accepted)
+            print(f"faults: SIGKILL of {view_leader} and {consumer_leader} under load, {len(accepted)} plans "
+                  f"accepted; {summary}")
     finally:
-        stop.set()
+        replicas.stop()
+
+
+async def test_cut_database_connections_and_poison_messages_lose_and_duplicate_nothing(
+        ns: Namespace, tmp_path: Path) -> None:
+    replicas = Replicas(ns, tmp_path / "logs")
+    try:
+        await replicas.start(*REPLICAS)
+        async with httpx.AsyncClient(timeout=10) as http:
+            load = Load(replicas, http)
+            await asyncio.sleep(2)
+            # Every connection to the reporting and plan databases is cut, consumers and views
+            # mid-transaction among them (a database fail-over, a network cut).
+            admin = await asyncpg.connect(ns.pg_dsn)
+            try:
+                cut = await admin.fetchval(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = ANY($1)",
+                    [f"{ns.db_prefix}plan", f"{ns.db_prefix}reporting"])
+            finally:
+                await admin.close()
+            assert cut > 0
+            # Poison on the plan's subjects: not JSON, no CloudEvent headers, an unknown version.
+            nc = await nats.connect(ns.nats_url)
+            try:
+                js = nc.jetstream()
+                root = ns.subject_root
+                await js.publish(f"{root}.plan.PlanIssued.v1", b"{not json", headers={"Nats-Msg-Id": "poison-1"})
+                await js.publish(f"{root}.plan.TaskAssigned.v1", b"{}", headers={"Nats-Msg-Id": "poison-2"})
+                await js.publish(f"{root}.plan.PlanIssued.v1", b"{}", headers={
+                    "Nats-Msg-Id": "poison-3", "ce-id": str(uuid.uuid4()), "ce-type": "vn.gov.tdkt.plan.PlanIssued.v9",
+                    "ce-specversion": "1.0", "ce-source": "/tdkt/plan"})
+            finally:
+                await nc.close()
+            await asyncio.sleep(3)
+            accepted = await load.finish()
+            assert len(accepted) > 50, len(accepted)
+            summary = await reconciled_clean(replicas, http, accepted)
+
+            async def poison_set_aside() -> None:
+                letters = (await http.get(f"{replicas.url('reporting-a')}/admin/dead-letters", headers=ADMIN)).json()
+                assert sorted(letter["source"] for letter in letters) == ["reporting-tasks"] * 3, letters
+
+            await eventually(poison_set_aside, timeout=30)
+            print(f"faults: {cut} database connections cut and 3 poison messages under load, {len(accepted)} "
+                  f"plans accepted; {summary}; the poison dead-lettered")
+    finally:
         replicas.stop()
