@@ -4,7 +4,8 @@ through both plan replicas, and
 - the replica that runs the plan view and the reporting replica that runs the task consumer
   are killed with SIGKILL, then started again;
 - every connection to the plan and reporting databases is cut (mid-transaction for the
-  consumers and views), and poison messages are published on the plan's subjects.
+  consumers and views), and poison messages are published on the plan's subjects;
+- one nats-server of a three-server cluster (stream replicas 3) is killed and started again.
 Each run ends with the reconciliation of both services: nothing lost, nothing duplicated,
 nothing pending; the view lists every accepted plan exactly once; the poison is dead-lettered.
 
@@ -29,12 +30,33 @@ import nats
 import pytest
 
 from bench.services_path import Service, wait_ready
-from tdkt.embedded import free_port
+from tdkt.embedded import EmbeddedNats, free_port
 from tests.support import TEST_AUDIT_KEY, TEST_SECRET, Namespace, auth, eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.faults]
 PLANNER, ADMIN = auth("planner"), auth("admin")
 REPLICAS = ("plan-a", "plan-b", "reporting-a", "reporting-b")
+
+
+class ClusterNode(EmbeddedNats):
+    """One nats-server of a three-server cluster on loopback (JetStream replicated)."""
+
+    def __init__(self, store_dir: Path, port: int, name: str, cluster_ports: list[int], index: int) -> None:
+        super().__init__(store_dir, port)
+        self.name, self.cluster_ports, self.index = name, cluster_ports, index
+
+    def config(self) -> str:
+        routes = ", ".join(f"nats-route://127.0.0.1:{p}" for i, p in enumerate(self.cluster_ports) if i != self.index)
+        return super().config() + (
+            f"server_name: {self.name}\n"
+            f"cluster {{\n  name: tdkt-faults\n  listen: 127.0.0.1:{self.cluster_ports[self.index]}\n"
+            f"  routes: [{routes}]\n}}\n")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+        self.process = None
 
 
 def plan(number: int) -> dict[str, Any]:
@@ -43,9 +65,10 @@ def plan(number: int) -> dict[str, Any]:
 
 
 class Replicas:
-    def __init__(self, ns: Namespace, logs: Path) -> None:
+    def __init__(self, ns: Namespace, logs: Path, nats_url: str | None = None, **env: str) -> None:
         self.ports = {name: free_port() for name in REPLICAS}
-        base = {**os.environ, "TDKT_PG_DSN": ns.pg_dsn, "TDKT_NATS_URL": ns.nats_url, "TDKT_DB_PREFIX": ns.db_prefix,
+        base = {**os.environ, **env, "TDKT_PG_DSN": ns.pg_dsn, "TDKT_NATS_URL": nats_url or ns.nats_url,
+                "TDKT_DB_PREFIX": ns.db_prefix,
                 "TDKT_SUBJECT_ROOT": ns.subject_root, "TDKT_STREAM": ns.stream, "TDKT_JWT_SECRET": TEST_SECRET,
                 "TDKT_AUDIT_KEY": TEST_AUDIT_KEY, "TDKT_LEADER_INTERVAL_S": "0.5", "TDKT_LOG_LEVEL": "WARNING",
                 "TDKT_PLAN_DEADLINE_CHECK_INTERVAL_S": "3600", "PYTHONUNBUFFERED": "1"}
@@ -148,8 +171,9 @@ async def reconciled_clean(replicas: Replicas, http: httpx.AsyncClient, accepted
 
 
 @contextlib.asynccontextmanager
-async def under_load(ns: Namespace, tmp_path: Path) -> AsyncIterator[tuple[Replicas, httpx.AsyncClient, Load]]:
-    replicas = Replicas(ns, tmp_path / "logs")
+async def under_load(ns: Namespace, tmp_path: Path, nats_url: str | None = None,
+                     **env: str) -> AsyncIterator[tuple[Replicas, httpx.AsyncClient, Load]]:
+    replicas = Replicas(ns, tmp_path / "logs", nats_url, **env)
     try:
         await replicas.start(*REPLICAS)
         async with httpx.AsyncClient(timeout=10) as http:
@@ -218,3 +242,45 @@ async def test_cut_database_connections_and_poison_messages_lose_and_duplicate_n
         await eventually(poison_set_aside, timeout=30)
         print(f"faults: {cut} database connections cut and 3 poison messages under load, {accepted} plans "
               f"accepted; {summary}; the poison dead-lettered")
+
+
+async def test_one_nats_server_of_three_down_and_back_loses_and_duplicates_nothing(
+        ns: Namespace, tmp_path: Path) -> None:
+    cluster_ports = [free_port() for _ in range(3)]
+    nodes = [ClusterNode(tmp_path / f"nats-{i}", free_port(), f"n{i}", cluster_ports, i) for i in range(3)]
+    for node in nodes[1:]:  # one operator account over the cluster
+        node.store_dir.mkdir(parents=True)
+        (node.store_dir / "admin-password").write_text(nodes[0].admin_password)
+        (node.store_dir / "admin-password").chmod(0o600)
+    try:
+        for node in nodes:
+            node.start()
+        urls = ",".join(node.admin_url for node in nodes)
+
+        async def jetstream_clustered() -> None:  # a meta leader elected: streams can be made
+            nc = await nats.connect(nodes[0].admin_url)
+            try:
+                info = await nc.jetstream().account_info()
+                assert info is not None
+            except Exception as error:
+                raise AssertionError(error) from error
+            finally:
+                await nc.close()
+
+        await eventually(jetstream_clustered, timeout=30, interval=0.5)
+        async with under_load(ns, tmp_path, urls, TDKT_STREAM_REPLICAS="3") as (replicas, http, load):
+            await asyncio.sleep(3)
+            nodes[1].kill()  # one server of three, SIGKILL, stream replicas on it included
+            await asyncio.sleep(5)
+            nodes[1].start()
+            accepted, summary = await settled(replicas, http, load)
+        nc = await nats.connect(nodes[2].admin_url)
+        try:
+            stream = await nc.jetstream().stream_info(ns.stream)
+            assert stream.config.num_replicas == 3
+        finally:
+            await nc.close()
+        print(f"faults: nats-server n1 of 3 killed and restarted under load, {accepted} plans accepted; {summary}")
+    finally:
+        for node in nodes:
+            node.stop()
