@@ -6,10 +6,10 @@ from contracts.base import IntegrationEvent
 
 
 def all_events() -> list[type[IntegrationEvent]]:
-    from contracts import nomination, plan, plan_clusters, plan_exemplary, plan_movements
+    from contracts import nomination, plan, plan_clusters, plan_exemplary, plan_movements, reporting
 
     return [*plan.EVENTS, *plan_movements.EVENTS, *plan_clusters.EVENTS, *plan_exemplary.EVENTS,
-            *nomination.EVENTS]
+            *nomination.EVENTS, *reporting.EVENTS]
 
 
 _BY_TYPE: dict[str, type[IntegrationEvent]] = {}

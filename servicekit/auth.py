@@ -143,6 +143,17 @@ def require(*roles: Role, unit: Scope = "any") -> Callable[[Principal], Awaitabl
     return check
 
 
+async def signed_in(principal: PrincipalDep) -> Principal:
+    """Any person or system holding at least one role: a token without roles reads nothing."""
+    if not principal.roles:
+        raise ForbiddenError("Tài khoản chưa được giao vai trò nào")
+    return principal
+
+
+signed_in.policy = Policy(frozenset(Role))  # type: ignore[attr-defined]
+SIGNED_IN = [Depends(signed_in)]  # the `dependencies` of a read any signed-in person may make
+
+
 async def public() -> None:
     """The dependency of a route anyone may call, signed in or not (its declared policy)."""
 

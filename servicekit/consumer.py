@@ -35,6 +35,7 @@ from opentelemetry import propagate, trace
 from contracts import EnvelopeError, IntegrationEvent, unwrap
 from servicekit import deadletters
 from servicekit.bus import dlq_subject
+from servicekit.db import create_schema
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -128,9 +129,7 @@ class EventConsumer:
 
     async def ensure(self) -> None:
         """Create the tracking table and the durable consumer (idempotent)."""
-        async with self.pool.acquire() as conn:
-            await conn.execute(SCHEMA)
-        await deadletters.create_schema(self.pool)
+        await create_schema(self.pool, SCHEMA, deadletters.SCHEMA)
         await self.js.add_consumer(self.stream, self.config())
 
     async def reset(self, clear: Callable[[asyncpg.Connection], Awaitable[None]]) -> None:

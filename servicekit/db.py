@@ -1,4 +1,4 @@
-"""PostgreSQL helpers shared by services: create a service's database, open a pool."""
+"""PostgreSQL helpers shared by services: create a service's database and its tables, open a pool."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import asyncpg
 
 from servicekit.leader import lock_key
 from servicekit.settings import ServiceSettings
+
+_SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('tdkt:schema'))"
 
 
 async def ensure_database(settings: ServiceSettings) -> None:
@@ -49,3 +51,22 @@ async def open_pool(settings: ServiceSettings, *, min_size: int = 1, max_size: i
     )
     assert pool is not None
     return pool
+
+
+async def lock_schema(conn: asyncpg.Connection) -> None:
+    """Take the database's schema lock until the end of the current transaction."""
+    await conn.execute(_SCHEMA_LOCK)
+
+
+async def create_schema(db: asyncpg.Pool | asyncpg.Connection, *statements: str) -> None:
+    """Run a module's CREATE … IF NOT EXISTS statements in one transaction under one lock per
+    database: PostgreSQL does not make them atomic, so two consumers or two replicas starting
+    together would otherwise fail on each other's half-created table."""
+    if isinstance(db, asyncpg.Pool):
+        async with db.acquire() as conn:
+            await create_schema(conn, *statements)
+        return
+    async with db.transaction():
+        await lock_schema(db)
+        for statement in statements:
+            await db.execute(statement)

@@ -17,6 +17,7 @@ import asyncpg
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel
 
+from servicekit import db
 from servicekit.auth import Principal, Role, require
 from servicekit.health import Degraded
 
@@ -138,13 +139,8 @@ class DeadLetters:
 
 
 async def create_schema(pool: asyncpg.Pool) -> None:
-    """The table, once (a lock keeps concurrent starts from racing on CREATE TABLE)."""
-    async with pool.acquire() as conn:
-        await conn.execute("SELECT pg_advisory_lock(hashtext('tdkt:dead_letters:schema'))")
-        try:
-            await conn.execute(SCHEMA)
-        finally:
-            await conn.execute("SELECT pg_advisory_unlock(hashtext('tdkt:dead_letters:schema'))")
+    """The table, once."""
+    await db.create_schema(pool, SCHEMA)
 
 
 async def record(conn: asyncpg.Connection | asyncpg.Pool, *, source: str, position: int, subject: str,

@@ -261,6 +261,13 @@ def create_service_app(
 
 # For a create that answers 200 with the same body when it was sent before (nothing new made).
 ALREADY_EXISTS: dict[int | str, dict[str, Any]] = {200: {"description": "Đã có từ trước; không tạo mới"}}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_response(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 response of a route that answers a file (declare it with `response_class=Response`)."""
+    return {200: {"description": description,
+                  "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}}
 
 PROBLEM_SCHEMA = {
     "type": "object", "title": "Problem", "required": ["error"],

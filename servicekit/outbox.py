@@ -35,6 +35,7 @@ from nats.js import JetStreamContext
 from opentelemetry import propagate, trace
 
 from contracts import IntegrationEvent, wrap
+from servicekit.db import create_schema
 from servicekit.eventstore import TracingMapper
 from servicekit.health import Degraded
 
@@ -134,7 +135,7 @@ class OutboxRelay:
     async def _run_as_leader(self, stop: asyncio.Event) -> None:
         conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
         try:
-            await conn.execute(SCHEMA)
+            await create_schema(conn, SCHEMA)
             while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key):
                 self.status.is_leader = False
                 with contextlib.suppress(asyncio.TimeoutError):

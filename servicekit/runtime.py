@@ -23,7 +23,7 @@ from nats.js import JetStreamContext
 
 from servicekit import audit, bus, deadletters, idempotency, metrics, reconcile
 from servicekit.consumer import EventConsumer
-from servicekit.db import ensure_database, open_pool, replicas_one_at_a_time
+from servicekit.db import create_schema, ensure_database, open_pool, replicas_one_at_a_time
 from servicekit.health import Check, Readiness
 from servicekit.http import ErrorTable, create_service_app
 from servicekit.leader import Leadership
@@ -251,7 +251,7 @@ class ServiceRuntime:
         self._pool = await open_pool(self.settings, max_size=self.pool_size)
         await self.dead_letters.open(self._pool)
         self._observe_dead_letters()
-        await self._pool.execute(idempotency.SCHEMA)
+        await create_schema(self._pool, idempotency.SCHEMA)
         self.nats = await bus.connect(self.settings)
         await bus.ensure_stream(self.js, self.settings)
         self.check("database", self._check_database)

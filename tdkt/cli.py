@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from servicekit.auth import Role, issue_token
-from tdkt import audit, bus, deadletters, migrate, reconcile
+from tdkt import audit, bus, deadletters, migrate, reconcile, reports
 from tdkt.config import LauncherConfig
 from tdkt.embedded import EmbeddedError
 from tdkt.sample import CommandError, format_summary, headers, import_plan
@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_parser(commands)
     migrate.add_parser(commands)
     bus.add_parser(commands)
+    reports.add_parser(commands)
     user = commands.add_parser("user", help="tài khoản đăng nhập trang web (cục bộ)").add_subparsers(
         dest="user_command", required=True)
     add = user.add_parser("add", help="thêm một tài khoản")
@@ -77,6 +78,8 @@ def _run(args: argparse.Namespace, config: LauncherConfig) -> int:
         return migrate.run(args, config)
     if args.command == "integrator":
         return bus.run(args, config)
+    if args.command in ("report", "form"):
+        return reports.run(args, config)
     if args.command == "user":
         return add_user(args, config)
     if args.command == "token":

@@ -34,9 +34,9 @@ def servers() -> Iterator[tuple[str, str]]:
             started.append(postgres)
             pg_dsn = postgres.dsn
         if not nats_url:
-            server = EmbeddedNats(base / "nats", free_port()).start()
-            started.append(server)
-            nats_url = server.admin_url  # the tests' own servers ask for credentials too
+            nats = EmbeddedNats(base / "nats", free_port()).start()
+            started.append(nats)
+            nats_url = nats.admin_url  # the tests' own servers ask for credentials too
         yield pg_dsn, nats_url
     finally:
         for server in reversed(started):

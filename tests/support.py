@@ -92,7 +92,7 @@ async def serve_on_port(app: FastAPI) -> AsyncIterator[str]:
         await task
 
 
-async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 20.0, interval: float = 0.05) -> T:
+async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 60.0, interval: float = 0.05) -> T:
     """Poll until `check` returns without AssertionError; re-raise its last failure."""
     deadline = time.monotonic() + timeout
     while True:

@@ -21,6 +21,7 @@ from services.nomination.catalogue.service import open_catalogue
 from services.nomination.documents import check_upload
 from services.nomination.dossiers.messaging import translator
 from services.nomination.dossiers.states import CLOCK_STOPPED, FINAL, State
+from services.nomination.eligibility.application import EligibilityChecks
 from services.nomination.projections import PROJECTIONS
 from services.nomination.settings import NominationSettings
 
@@ -55,6 +56,7 @@ class NominationRuntime(ServiceRuntime):
                                         lambda unit, year: self.view("dossierview").award_counts(unit, year))
         self.drafting, self.review, self.council, self.bulk = built.drafting, built.review, built.council, built.bulk
         self.store, self.calendar, self.eligibility = built.store, built.calendar, built.eligibility
+        self.checks = EligibilityChecks(built.eligibility.loader, built.history.history.nominee_facts, self.today)
         verdicts = self.metrics.counter("tdkt_eligibility_verdicts", "Eligibility evaluations by award and outcome")
         self.eligibility.counted = lambda award, outcome: verdicts.add(1, {"award": award, "outcome": outcome})
         for projection, view in PROJECTIONS:
@@ -91,7 +93,7 @@ class NominationRuntime(ServiceRuntime):
         rows = await self.call(self.view("dossierview").dossiers, states=CLOCK_RUNNING, late=False, limit=1_000_000)
         limits, calendar = self.review.limits, self.calendar
         due = [r["dossier_id"] for r in rows
-               if (d := limits.due(r["state"], r["state_since"].astimezone(self.zone).date(), calendar)) and today > d]
+               if (d := limits.due(r["state"], calendar.day_of(r["state_since"]), calendar)) and today > d]
         marked = 0
         for dossier_id in due:
             marked += await self.call(self.review.mark_late, dossier_id, today, self.now())

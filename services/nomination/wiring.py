@@ -23,7 +23,7 @@ from services.nomination.dossiers.drafting import Drafting
 from services.nomination.dossiers.ports import AwardInfo, Evaluation, TimeLimits
 from services.nomination.dossiers.review import Review
 from services.nomination.eligibility import RuleLoader, evaluate, summarize
-from services.nomination.eligibility.facts import NomineeFacts
+from services.nomination.eligibility.facts import NomineeFacts, SubjectKind
 from services.nomination.history.port import DossierHistory
 from services.nomination.yamlconfig import load
 
@@ -46,7 +46,7 @@ class CatalogueAdapter:
             code=award.code, name=award.name, category=award.category, level=award.level,
             subjects=frozenset(award.subjects), province_decides=catalogue.province_decides(code),
             notice_working_days=catalogue.notice_working_days(code), council_required=council is not None,
-            council_threshold=council.threshold if council else 0.5,
+            council_threshold=float(council.threshold) if council else 0.5,
             council_comparison=council.comparison if council else "at_least",
             council_base=council.base if council else "all_members",
             written_votes_allowed=council.written_votes if council else False, posthumous_allowed=award.posthumous,
@@ -55,8 +55,8 @@ class CatalogueAdapter:
     def required_documents(self, code: str, kind: str) -> dict[str, str]:
         return {d.code: d.name for d in self.service.current().catalogue.required_documents(code, kind)}
 
-    def cash(self, code: str, on: date) -> int | None:
-        amount = self.service.current().catalogue.cash_if_known(code, on)
+    def cash(self, code: str, subject: SubjectKind, on: date) -> int | None:
+        amount = self.service.current().catalogue.cash_if_known(code, on, subject)
         return int(amount) if amount is not None else None
 
     def quota_problems(self, code: str, unit: str, year: int, counts: dict[str, int]) -> list[str]:
@@ -121,7 +121,7 @@ class UseCases:
 
 def build(app: Any, catalogue: CatalogueService, settings: Any, clock: Any, counts: Any = None) -> UseCases:
     store = FileStore(settings.documents_dir)
-    calendar = WorkingCalendar.from_file(settings.holidays_file)
+    calendar = WorkingCalendar.from_file(settings.holidays_file, settings.timezone)
     history = DossierHistory(app, clock)
     adapted = CatalogueAdapter(catalogue)
     eligibility = EligibilityAdapter(RuleLoader(settings.rules_file), history)

@@ -12,11 +12,10 @@ from uuid import UUID
 import asyncpg
 
 from contracts import IntegrationEvent
+from servicekit import db
 from services.notification import intake
 from services.notification.intake import Part
 from services.notification.messages import Message, compose
-
-_SCHEMA_LOCK = 7_310_004
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbox_messages (
@@ -64,9 +63,7 @@ class Filter:
 
 
 async def create_schema(pool: asyncpg.Pool) -> None:
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
-        await conn.execute(SCHEMA)
+    await db.create_schema(pool, SCHEMA)
 
 
 def messages(event: IntegrationEvent) -> Part:

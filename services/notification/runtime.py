@@ -12,6 +12,7 @@ import asyncpg
 from contracts import IntegrationEvent
 from servicekit import bus
 from servicekit.consumer import EventConsumer
+from servicekit.db import create_schema
 from servicekit.runtime import ServiceRuntime
 from services.notification import inbox, intake, mail, reminders, store
 from services.notification.dispatcher import Dispatcher
@@ -39,8 +40,7 @@ class NotificationRuntime(ServiceRuntime):
     async def start(self) -> None:
         await store.create_schema(self.pool, self.box)
         await inbox.create_schema(self.pool)
-        await self.pool.execute(reminders.SCHEMA)
-        await self.pool.execute(mail.SCHEMA)
+        await create_schema(self.pool, reminders.SCHEMA, mail.SCHEMA)
         root = self.settings.subject_root
         consumer = self.consumer = EventConsumer(
             name=CONSUMER, js=self.js, pool=self.pool, stream=self.settings.stream_name,

@@ -10,12 +10,12 @@ import asyncpg
 from opentelemetry import propagate
 
 from contracts import IntegrationEvent, wrap
+from servicekit.db import lock_schema
 from services.notification import secrets
 from services.notification.intake import Part
 from services.notification.secrets import SecretBox
 
 CHANNEL = "tdkt_notification_deliveries"  # NOTIFY'd at commit: '' new deliveries, 'subscriptions' a change
-_SCHEMA_LOCK = 7_310_003
 ENQUEUE_LOCK = 7_310_005  # deliveries get their ids in commit order, so readers can follow the ids
 
 SCHEMA = """
@@ -79,7 +79,7 @@ async def create_schema(pool: asyncpg.Pool, box: SecretBox) -> None:
     """Create the tables (idempotent; replicas starting together take turns); secrets kept
     in clear by an older version are sealed."""
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
+        await lock_schema(conn)
         await conn.execute(SCHEMA)
         clear = await conn.fetchval("SELECT count(*) FROM information_schema.columns "
                                     "WHERE table_name = 'subscriptions' AND column_name = 'secret'")

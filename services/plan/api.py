@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role, require
+from servicekit.auth import SIGNED_IN, ForbiddenError, Principal, PrincipalDep, Role, require
 from servicekit.http import ALREADY_EXISTS, VersionDep, uploaded_file
 from services.plan.application import (
     PlanExistsError,
@@ -172,7 +172,7 @@ async def register_unit(body: UnitCreate, runtime: RuntimeDep, who: Planner, res
     return {"code": body.code, "created": created}
 
 
-@router.get("/units", tags=["units"])
+@router.get("/units", tags=["units"], dependencies=SIGNED_IN)
 async def list_units(runtime: RuntimeDep, _: PrincipalDep) -> list[dict[str, Any]]:
     """List the registry of units."""
     return await runtime.call(runtime.app.list_units)
@@ -217,13 +217,13 @@ async def import_plan(
 
 
 
-@router.get("/plans", tags=["plans"])
+@router.get("/plans", tags=["plans"], dependencies=SIGNED_IN)
 async def list_plans(runtime: RuntimeDep, _: PrincipalDep, year: int | None = None) -> list[dict[str, Any]]:
     """List plans, optionally of one year."""
     return await runtime.call(runtime.view.plans, year)
 
 
-@router.get("/plans/{plan_id:uuid}", tags=["plans"])
+@router.get("/plans/{plan_id:uuid}", tags=["plans"], dependencies=SIGNED_IN)
 async def get_plan(plan_id: UUID, runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
     """A plan with its tasks grouped by quarter."""
     plan = await runtime.call(runtime.app.get_plan, plan_id)
@@ -242,7 +242,7 @@ async def add_task(plan_id: UUID, body: TaskCreate, runtime: RuntimeDep, who: Pl
     return Created(id=task_id, created=True)
 
 
-@router.get("/tasks", tags=["tasks"])
+@router.get("/tasks", tags=["tasks"], dependencies=SIGNED_IN)
 async def list_tasks(
     runtime: RuntimeDep, _: PrincipalDep, plan_id: UUID | None = None,
     year: int | None = None, quarter: Annotated[int | None, Query(ge=1, le=4)] = None,
@@ -255,7 +255,7 @@ async def list_tasks(
                               role=role, status=status.value if status else None, limit=limit, offset=offset)
 
 
-@router.get("/tasks/{task_id}", tags=["tasks"])
+@router.get("/tasks/{task_id}", tags=["tasks"], dependencies=SIGNED_IN)
 async def get_task(task_id: UUID, runtime: RuntimeDep, _: PrincipalDep, response: Response) -> dict[str, Any]:
     """One task; its ETag is its version, for If-Match on later commands."""
     task = await runtime.call(runtime.app.get_task, task_id)
@@ -277,7 +277,8 @@ async def reassign_task(task_id: UUID, body: TaskReassign, runtime: RuntimeDep, 
     return {"task_id": task_id, "version": new_version}
 
 
-@router.post("/tasks/{task_id}/complete", tags=["tasks"])
+@router.post("/tasks/{task_id}/complete", tags=["tasks"],
+             dependencies=[Depends(require(Role.PLANNER, Role.UNIT_CLERK, unit="own"))])
 async def complete_task(task_id: UUID, body: TaskComplete, runtime: RuntimeDep, who: PrincipalDep,
                         version: VersionDep, response: Response) -> dict[str, Any]:
     """Complete a task with the document that fulfils it (planner, or a clerk of a lead unit)."""

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import Depends, Request, Response, status
 from pydantic import BaseModel, Field
 
-from servicekit.auth import Policy, Role
+from servicekit.auth import require
 from services.plan.clusters.application import Clusters
 from services.plan.exemplary.application import ExemplaryModels
 from services.plan.movements.application import Movements
@@ -73,18 +73,12 @@ async def answer_created(runtime: PlanRuntime, response: Response, result: tuple
 
 def declared(rule: Allowed) -> Any:
     """A route's dependency declaring its command's policy (`x-tdkt-policy` in the OpenAPI
-    document), read from the sub-domain's command table; the use case checks the caller."""
-
-    async def policy() -> None:
-        """The route's policy, declared; the use case applies it."""
-
-    policy.policy = Policy(rule.roles | rule.own_unit, "own" if rule.own_unit else "any")  # type: ignore[attr-defined]
-    return Depends(policy)
+    document), read from the sub-domain's command table: the route lets through only the roles
+    the table names, and the use case checks the rest (the unit, the state)."""
+    return Depends(require(*(rule.roles | rule.own_unit), unit="own" if rule.own_unit else "any"))
 
 
 def policy(table: Mapping[str, Allowed], command: str) -> list[Any]:
     """The `dependencies` of a route that runs `command` of a sub-domain's command table."""
     return [declared(table[command])]
 
-
-SIGNED_IN = [declared(Allowed("xem", roles=frozenset(Role)))]  # reads: any signed-in person

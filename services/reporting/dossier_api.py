@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role
+from servicekit.auth import SIGNED_IN, ForbiddenError, Principal, PrincipalDep, Role, require
 from services.reporting import dossier_queries as queries
 from services.reporting.api import RuntimeDep, Year
-from services.reporting.labels import STATES
+from services.reporting.filters import AwardFilter
+from services.reporting.labels import STATES, SUBJECTS
 
 router = APIRouter(prefix="/reports", tags=["dossier reports"])
-StateCode = Literal[tuple(STATES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    StateCode = str
+else:  # the states the read model knows, listed in the OpenAPI document
+    StateCode = Literal[tuple(STATES)]
 Unit = Annotated[str | None, Query(min_length=1, max_length=64)]
 Award = Annotated[str | None, Query(min_length=1, max_length=64)]
 # People who see every unit's dossiers; anyone else (a unit's clerk) sees only their own unit's.
 _PROVINCE_ROLES = (Role.PLANNER, Role.APPRAISER, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.CHAIR,
                    Role.AUDITOR)
+_OWN_UNIT = Depends(require(*_PROVINCE_ROLES, Role.UNIT_CLERK, unit="own"))
 
 
 def _visible_unit(who: Principal, unit: str | None) -> str | None:
@@ -31,7 +37,7 @@ def _visible_unit(who: Principal, unit: str | None) -> str | None:
     return who.unit
 
 
-@router.get("/dossiers/by-state")
+@router.get("/dossiers/by-state", dependencies=SIGNED_IN)
 async def dossiers_by_state(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
                             unit: Unit = None) -> dict[str, Any]:
     """How many dossiers are in each state of the workflow, with the state's Vietnamese label."""
@@ -39,7 +45,7 @@ async def dossiers_by_state(runtime: RuntimeDep, _: PrincipalDep, year: Year | N
         return await queries.by_state(conn, year=year, unit=unit)
 
 
-@router.get("/dossiers/late")
+@router.get("/dossiers/late", dependencies=[_OWN_UNIT])
 async def late_dossiers(runtime: RuntimeDep, who: PrincipalDep, year: Year | None = None,
                         unit: Unit = None) -> list[dict[str, Any]]:
     """Dossiers whose current step is past its time limit, the longest overdue first."""
@@ -47,18 +53,34 @@ async def late_dossiers(runtime: RuntimeDep, who: PrincipalDep, year: Year | Non
         return await queries.late_dossiers(conn, year=year, unit=_visible_unit(who, unit))
 
 
-@router.get("/dossiers")
-async def dossiers(runtime: RuntimeDep, who: PrincipalDep, state: StateCode | None = None, unit: Unit = None,
-                   award: Award = None, year: Year | None = None, late: bool | None = None,
+Code = Annotated[str | None, Query(min_length=1, max_length=64)]
+Day = Annotated[date | None, Query()]
+
+
+def award_filter(state: StateCode | None = None, unit: Unit = None, award: Award = None, year: Year | None = None,
+                 late: bool | None = None, awarded: bool | None = None, decided_from: Day = None,
+                 decided_to: Day = None, forwarded_from: Day = None, forwarded_to: Day = None,
+                 revoked_from: Day = None, revoked_to: Day = None, category: Code = None, level: Code = None,
+                 kind: Annotated[Literal[tuple(SUBJECTS)] | None, Query()] = None,  # type: ignore[valid-type]
+                 central: bool | None = None, cluster: Code = None) -> AwardFilter:
+    """The filters of the dossiers list; a period report's figures link here with theirs."""
+    return AwardFilter(awarded=awarded, decided_from=decided_from, decided_to=decided_to,
+                       forwarded_from=forwarded_from, forwarded_to=forwarded_to, revoked_from=revoked_from,
+                       revoked_to=revoked_to, award=award, category=category, level=level, kind=kind,
+                       central=central, unit=unit, cluster=cluster, year=year, state=state, late=late)
+
+
+@router.get("/dossiers", dependencies=[_OWN_UNIT])
+async def dossiers(runtime: RuntimeDep, who: PrincipalDep, flt: Annotated[AwardFilter, Depends(award_filter)],
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
                    offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
-    """Dossiers filtered by state, unit, award code, year and late flag."""
+    """Dossiers filtered by state, unit, award, year, late flag, decision/forwarding/revocation dates,
+    form, level, kind of subject, deciding level and cluster (the lists behind a period's figures)."""
     async with runtime.pool.acquire() as conn:
-        return await queries.dossiers(conn, year=year, unit=_visible_unit(who, unit), state=state, award=award,
-                                      late=late, limit=limit, offset=offset)
+        return await queries.dossiers(conn, flt.but(unit=_visible_unit(who, flt.unit)), limit=limit, offset=offset)
 
 
-@router.get("/awards")
+@router.get("/awards", dependencies=SIGNED_IN)
 async def awards(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
                  unit: Unit = None) -> dict[str, Any]:
     """Decided awards not revoked: per form, level and kind of subject, with the cash; revoked apart."""

@@ -10,16 +10,18 @@ from typing import Any
 
 import asyncpg
 
+from services.reporting.filters import AwardFilter
 from services.reporting.labels import STATES, SUBJECTS, state_label
 
 _SCOPE = "($1::int IS NULL OR year = $1) AND ($2::text IS NULL OR unit_code = $2)"
 _AWARDED = f"{_SCOPE} AND decision_number IS NOT NULL AND NOT revoked"
-_ROWS = f"""
+_COLUMNS = """
 SELECT dossier_id, version, state, unit_code, award_code, year, nominee_kind, nominee_ref, nominee_name,
        nominee_masked_id, late, late_in_state, late_due, created_on, submitted_on, times_returned,
        decision_number, decided_on, signed_by, central, award_name, award_category, award_level, cash_amount,
-       conferred_on, revoked, revoked_on, revocation_number, updated_at
-FROM report_dossiers
+       conferred_on, revoked, revoked_on, revocation_number, forwarded_on, submission_number, updated_at
+FROM report_dossiers"""
+_ROWS = f"""{_COLUMNS}
 WHERE {_SCOPE} AND ($3::text IS NULL OR state = $3) AND ($4::text IS NULL OR award_code = $4)
   AND ($5::boolean IS NULL OR late = $5)
 """
@@ -34,11 +36,12 @@ async def by_state(conn: asyncpg.Connection, *, year: int | None, unit: str | No
             "states": [{"state": s, "label": state_label(s), "count": counts.get(s, 0)} for s in states]}
 
 
-async def dossiers(conn: asyncpg.Connection, *, year: int | None = None, unit: str | None = None,
-                   state: str | None = None, award: str | None = None, late: bool | None = None,
-                   limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
-    records = await conn.fetch(_ROWS + " ORDER BY year, unit_code, award_code, nominee_name, dossier_id "
-                               "LIMIT $6 OFFSET $7", year, unit, state, award, late, limit, offset)
+async def dossiers(conn: asyncpg.Connection, flt: AwardFilter, *, limit: int = 200,
+                   offset: int = 0) -> list[dict[str, Any]]:
+    where, args = flt.where()
+    records = await conn.fetch(
+        f"{_COLUMNS} WHERE {where} ORDER BY year, unit_code, award_code, nominee_name, dossier_id "
+        f"LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}", *args, limit, offset)
     return [_row(r) for r in records]
 
 

@@ -33,6 +33,9 @@ CREATE TABLE IF NOT EXISTS report_dossiers (
     updated_at timestamptz NOT NULL);
 CREATE INDEX IF NOT EXISTS report_dossiers_year_unit ON report_dossiers (year, unit_code);
 CREATE INDEX IF NOT EXISTS report_dossiers_late ON report_dossiers (late_due) WHERE late;
+ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS forwarded_on date;
+ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS submission_number text;
+CREATE INDEX IF NOT EXISTS report_dossiers_decided ON report_dossiers (decided_on) WHERE decided_on IS NOT NULL;
 """
 
 Fields = dict[str, Any]
@@ -95,6 +98,7 @@ EXTRA: dict[type[IntegrationEvent], Callable[[Any, ZoneInfo], Fields]] = {
     c.NominationSubmitted: lambda e, zone: {"submitted_on": e.occurred_at.astimezone(zone).date()},
     c.NominationReturned: lambda e, zone: {"times_returned": e.times_returned},
     c.AwardDecided: _decided,
+    c.NominationForwarded: lambda e, zone: {"forwarded_on": e.forwarded_on, "submission_number": e.submission_number},
     c.AwardConferred: lambda e, zone: {"conferred_on": e.conferred_on},
     c.AwardRevoked: lambda e, zone: {"revoked": True, "revoked_on": e.revoked_on,
                                      "revocation_number": e.decision_number},

@@ -39,3 +39,25 @@ SUBJECTS = {
 
 def state_label(state: str | None) -> str | None:
     return None if state is None else STATES.get(state, state)
+
+# Forms of award (`award_category`) and levels (`award_level`) as the catalogue codes them.
+CATEGORIES = {
+    "huan_chuong": "Huân chương",
+    "huy_chuong": "Huy chương",
+    "danh_hieu_vinh_du": "Danh hiệu vinh dự Nhà nước",
+    "giai_thuong": "Giải thưởng",
+    "danh_hieu_thi_dua": "Danh hiệu thi đua",
+    "co_thi_dua": "Cờ thi đua",
+    "bang_khen": "Bằng khen",
+    "giay_khen": "Giấy khen",
+    "ky_niem_chuong": "Kỷ niệm chương",
+}
+LEVELS = {"nha_nuoc": "cấp Nhà nước", "chinh_phu": "cấp Chính phủ", "bo_nganh": "cấp bộ, ngành",
+          "tinh": "cấp tỉnh", "co_so": "cấp cơ sở"}
+DECIDING_LEVELS = {False: "Tỉnh quyết định", True: "Cấp Nhà nước quyết định (tỉnh trình)"}
+TASK_OUTCOMES = {"on_time": "hoàn thành đúng hạn", "late": "hoàn thành chậm", "overdue": "quá hạn chưa hoàn thành",
+                 "open": "đang thực hiện"}
+QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
+MOVEMENT_KINDS = {"thuong_xuyen": "thường xuyên", "chuyen_de": "chuyên đề", "dot_xuat": "đột xuất"}
+SCOPES = {"tinh": "toàn tỉnh", "nganh": "ngành, lĩnh vực", "cum_khoi": "cụm, khối thi đua", "don_vi": "cơ quan, đơn vị"}
+LAUNCHERS = {"trung_uong": "Trung ương phát động", "tinh": "tỉnh phát động", "don_vi": "đơn vị phát động"}

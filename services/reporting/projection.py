@@ -12,6 +12,7 @@ import asyncpg
 
 from contracts import IntegrationEvent
 from contracts.plan import PlanIssued, TaskAssigned, TaskCompleted, TaskOverdue, TaskReassigned, UnitRef
+from servicekit.consumer import Handler
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS report_plans (
@@ -102,7 +103,7 @@ async def _insert_units(conn: asyncpg.Connection, task_id: object, lead: list[Un
     )
 
 
-HANDLERS = {
+HANDLERS: dict[type[IntegrationEvent], Handler] = {
     PlanIssued: plan_issued,
     TaskAssigned: task_assigned,
     TaskReassigned: task_reassigned,

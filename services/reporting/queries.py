@@ -8,6 +8,8 @@ from uuid import UUID
 
 import asyncpg
 
+from services.reporting.filters import TaskFilter
+
 _TASK = """
 SELECT t.task_id, t.plan_id, t.plan_number, t.year, t.quarter, t.number, t.title, t.due_date, t.status,
        t.document_ref, t.completed_on, t.late,
@@ -16,10 +18,7 @@ SELECT t.task_id, t.plan_id, t.plan_number, t.year, t.quarter, t.number, t.title
        coalesce(jsonb_agg(jsonb_build_object('code', u.unit_code, 'name', u.unit_name) ORDER BY u.position)
                 FILTER (WHERE u.role = 'coordinating'), '[]') AS coordinating_units
 FROM report_tasks t LEFT JOIN report_task_units u USING (task_id)
-WHERE ($1::int IS NULL OR t.year = $1) AND ($2::smallint IS NULL OR t.quarter = $2)
-  AND ($3::text IS NULL OR t.status = $3) AND ($4::uuid IS NULL OR t.plan_id = $4)
-  AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM report_task_units x
-                                   WHERE x.task_id = t.task_id AND x.unit_code = $5))
+WHERE {where}
 GROUP BY t.task_id ORDER BY t.year, t.plan_number, t.quarter, t.number
 """
 
@@ -31,14 +30,13 @@ def _row(record: asyncpg.Record) -> dict[str, Any]:
     return row
 
 
-async def tasks(conn: asyncpg.Connection, *, year: int | None = None, quarter: int | None = None,
-                status: str | None = None, plan_id: UUID | None = None,
-                unit: str | None = None) -> list[dict[str, Any]]:
-    return [_row(r) for r in await conn.fetch(_TASK, year, quarter, status, plan_id, unit)]
+async def tasks(conn: asyncpg.Connection, flt: TaskFilter) -> list[dict[str, Any]]:
+    where, args = flt.where()
+    return [_row(r) for r in await conn.fetch(_TASK.format(where=where), *args)]
 
 
 async def by_quarter(conn: asyncpg.Connection, year: int, plan_id: UUID | None = None) -> list[dict[str, Any]]:
-    rows = await tasks(conn, year=year, plan_id=plan_id)
+    rows = await tasks(conn, TaskFilter(year=year, plan_id=plan_id))
     announced = await _announced(conn, year, plan_id)
     quarters = []
     for quarter in range(1, 5):

@@ -9,15 +9,18 @@ from dataclasses import asdict
 from typing import Any
 
 import asyncpg
+from nats.js.errors import NotFoundError
 
 from servicekit.consumer import EventConsumer, Handler
+from servicekit.db import create_schema
 from servicekit.runtime import ServiceRuntime
-from services.reporting import dossiers, projection
+from services.reporting import dossiers, projection, publications, store, wider
 from services.reporting.settings import ReportingSettings
 
 log = logging.getLogger(__name__)
 CONSUMER = "reporting-tasks"
 DOSSIER_CONSUMER = "reporting-dossiers"
+WIDER_CONSUMER = "reporting-wider"
 Clear = Callable[[asyncpg.Connection], Awaitable[None]]
 _COUNTS = ("processed", "duplicates", "retried", "dead_lettered")
 
@@ -30,12 +33,13 @@ class ReportingRuntime(ServiceRuntime):
         self._rebuild_lock = asyncio.Lock()
 
     async def start(self) -> None:
-        await self.pool.execute(projection.SCHEMA)
-        await self.pool.execute(dossiers.SCHEMA)
+        await create_schema(self.pool, projection.SCHEMA, dossiers.SCHEMA, wider.SCHEMA, store.SCHEMA)
         self._add(CONSUMER, projection.HANDLERS, projection.clear)
         self._add(DOSSIER_CONSUMER, dossiers.DossierProjection(self.zone).handlers, dossiers.clear)
+        self._add(WIDER_CONSUMER, wider.HANDLERS, wider.clear)
         for name in self.consumers:
             self._start_consumer(name)
+        self.spawn("reporting-publications", lambda stop: publications.announce_pending(self, stop))
 
     def _add(self, name: str, handlers: dict[Any, Handler], clear: Clear) -> None:
         self.consumers[name] = EventConsumer(
@@ -54,6 +58,25 @@ class ReportingRuntime(ServiceRuntime):
         errors = [f"{name}: {status['last_error']}" for name, status in each.items() if status["last_error"]]
         return {**{count: sum(status[count] for status in each.values()) for count in _COUNTS},
                 "last_error": "; ".join(errors) or None, "consumers": each}
+
+    async def position(self) -> dict[str, Any]:
+        """Up to which stream sequence every read model is complete: the stream's last sequence
+        when each consumer has nothing pending, else the lowest sequence a lagging consumer has
+        acknowledged (every event of its subjects up to there is applied)."""
+        try:
+            last = (await self.js.stream_info(self.settings.stream_name)).state.last_seq
+        except NotFoundError:
+            return {"complete_through": 0, "stream_last": 0, "consumers": dict.fromkeys(self.consumers, 0)}
+        each = {}
+        for name in self.consumers:
+            try:
+                info = await self.js.consumer_info(self.settings.stream_name, name)
+            except NotFoundError:  # not created yet: nothing applied
+                each[name] = 0
+                continue
+            caught_up = not info.num_pending and not info.num_ack_pending
+            each[name] = last if caught_up else (info.ack_floor.stream_seq if info.ack_floor else 0) or 0
+        return {"complete_through": min(each.values(), default=last), "stream_last": last, "consumers": each}
 
     async def rebuild(self) -> None:
         """Drop every read model and replay the stream from sequence 1."""

@@ -11,6 +11,8 @@ from typing import Any
 
 import asyncpg
 
+from servicekit.db import create_schema
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS web_sessions (
     token_hash text PRIMARY KEY, subject text NOT NULL, name text NOT NULL, unit text,
@@ -54,7 +56,7 @@ class Store:
         self.pool = pool
 
     async def migrate(self) -> None:
-        await self.pool.execute(SCHEMA)
+        await create_schema(self.pool, SCHEMA)
 
     async def open_session(self, person: Person, now: datetime, hours: float) -> str:
         """A new session; the returned token goes into the cookie, only its hash is stored."""

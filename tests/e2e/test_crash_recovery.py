@@ -63,6 +63,7 @@ async def bus_contents(nats_url: str) -> dict[str, tuple[int, int]]:
         except TimeoutError:
             break
         for message in batch:
+            assert message.headers is not None
             ids.setdefault(message.subject.split(".")[2], []).append(message.headers["ce-id"])
     await nc.close()
     return {kind: (len(found), len(set(found))) for kind, found in ids.items()}

@@ -61,7 +61,7 @@ async def test_reading_a_cached_aggregate_while_another_thread_fast_forwards_it(
         def read() -> None:
             while not done.is_set():
                 try:
-                    registry = reader.repository.get(UnitRegistry.create_id())
+                    registry: UnitRegistry = reader.repository.get(UnitRegistry.create_id())
                     assert len(registry.index) == len(registry.units)
                 except BaseException as error:  # collected and asserted below
                     errors.append(error)
@@ -76,10 +76,17 @@ async def test_reading_a_cached_aggregate_while_another_thread_fast_forwards_it(
         interval = sys.getswitchinterval()
         sys.setswitchinterval(1e-6)  # switch threads as often as possible, to meet the race if it is there
         try:
-            await asyncio.to_thread(lambda: ([t.start() for t in threads], [t.join(120) for t in threads]))
+            await asyncio.to_thread(_run_all, threads)
         finally:
             sys.setswitchinterval(interval)
         assert errors == []
     finally:
         reader.close()
         writer.close()
+
+
+def _run_all(threads: list[threading.Thread]) -> None:
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)

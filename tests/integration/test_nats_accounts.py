@@ -77,7 +77,7 @@ async def test_services_publish_their_own_events_and_integrators_only_read_what_
         sub = await js.pull_subscribe(f"{ns.subject_root}.plan.>", durable="eoffice", stream=ns.stream,
                                       config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL))
         [message] = await sub.fetch(1, timeout=5)
-        assert (message.headers or {})["ce-type"] == "vn.gov.tdkt.plan.PlanIssued.v1"
+        assert message.headers is not None and message.headers["ce-type"] == "vn.gov.tdkt.plan.PlanIssued.v1"
         # …and nothing else: another filter, another name, a service's consumer, no name at all
         for subject, name in ((f"{ns.subject_root}.nomination.>", "eoffice"),
                               (f"{ns.subject_root}.>", "eoffice"),

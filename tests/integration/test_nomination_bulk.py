@@ -94,3 +94,25 @@ async def test_five_thousand_nominees_become_dossiers_exactly_once(ns: Namespace
         assert by_state["total"] == valid
         assert next(s["count"] for s in by_state["states"] if s["state"] == "draft") == valid
         assert consumed["dead_lettered"] == 0
+
+
+async def test_the_downloaded_template_uploads_as_it_is_filled_in(ns: Namespace, tmp_path) -> None:
+    async with serve(nomination_app(ns, tmp_path)) as client:
+        downloaded = await client.get("/submissions/template", params={"year": 2025}, headers=CLERK)
+        assert downloaded.status_code == 200
+        untouched = await client.post("/submissions/spreadsheet", headers=CLERK, data={"title": "Đợt trống"},
+                                      files={"file": ("mau.xlsx", downloaded.content, "application/octet-stream")})
+        assert untouched.status_code == 200, untouched.text
+        assert (untouched.json()["created"], untouched.json()["errors"]) == (0, [])  # the example is not a nominee
+        book = openpyxl.load_workbook(io.BytesIO(downloaded.content))
+        book["Đợt đề nghị"]["B1"] = "Tờ trình 7/TTr-SGDĐT"
+        book["Danh sách đề nghị"].append([1, "LDTT", None, "cong_trang", "Cá nhân", "Ma Thị Lan", "", "02/09/1988",
+                                          "Nữ", "Giáo viên", "Dạy giỏi", "", ""])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        filled = await client.post("/submissions/spreadsheet", headers=CLERK,
+                                   files={"file": ("danh-sach.xlsx", buffer.getvalue(), "application/octet-stream")})
+        assert filled.status_code == 200, filled.text
+        assert (filled.json()["created"], filled.json()["errors"]) == (1, [])
+        progress = (await client.get(f"/submissions/{filled.json()['submission_id']}", headers=CLERK)).json()
+        assert (progress["title"], progress["year"], progress["dossiers"]) == ("Tờ trình 7/TTr-SGDĐT", 2025, 1)

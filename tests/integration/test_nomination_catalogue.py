@@ -62,14 +62,28 @@ async def test_money_and_quotas_are_served_with_their_status(ns: Namespace, fold
         before = await client.get("/catalogue/awards/LDTT/cash", params={"decided_on": "2024-06-30"}, headers=CLERK)
         after = await client.get("/catalogue/awards/LDTT/cash", params={"decided_on": "2024-07-01"}, headers=CLERK)
         assert (before.json()["amount"], after.json()["amount"]) == (540000, 710000)
-        assert after.json()["multiplier"] == "0.3" and after.json()["verified"] is False
-        no_multiplier = await client.get("/catalogue/awards/BKT/cash", params={"decided_on": "2026-01-05"},
+        assert after.json()["multiplier"] == "0.3" and after.json()["verified"] is True
+        march, august = [(await client.get("/catalogue/awards/LDTT/cash", params={"decided_on": day},
+                                           headers=CLERK)).json() for day in ("2026-03-01", "2026-08-01")]
+        assert (march["amount"], march["base_salary"], march["exact"]) == (710000, 2340000, "702000.0")
+        assert (august["amount"], august["base_salary"], august["subject"]) == (760000, 2530000, "ca_nhan")
+        household = (await client.get("/catalogue/awards/GK/cash", headers=CLERK,
+                                      params={"decided_on": "2026-08-01", "subject": "ho_gia_dinh"})).json()
+        assert (household["multiplier"], household["amount"], household["verified"]) == ("0.45", 1140000, False)
+        both = (await client.get("/catalogue/cash", headers=CLERK,
+                                 params={"decided_on": "2026-08-01", "award": ["LDTT", "CSTDCS"]})).json()
+        assert (both["amount"], both["paid"]["award"], [a["award"] for a in both["not_paid"]]) == (
+            2530000, "CSTDCS", ["LDTT"])
+        not_given = await client.get("/catalogue/awards/LDTT/cash", headers=CLERK,
+                                     params={"decided_on": "2026-08-01", "subject": "tap_the"})
+        assert not_given.status_code == 422 and "không tặng cho tập thể" in not_given.json()["error"]["message"]
+        no_multiplier = await client.get("/catalogue/awards/CSTT/cash", params={"decided_on": "2026-01-05"},
                                          headers=CLERK)
         assert no_multiplier.status_code == 422
         assert no_multiplier.json()["error"]["code"] == "cash_not_configured"
         salary = (await client.get("/catalogue/salary", params={"on": "2024-07-01"}, headers=CLERK)).json()
         assert salary["in_force"]["amount"] == 2340000
-        assert [e["valid_to"] for e in salary["table"]] == ["2023-06-30", "2024-06-30", None]
+        assert [e["valid_to"] for e in salary["table"]] == ["2023-06-30", "2024-06-30", "2026-06-30", None]
         too_early = await client.get("/catalogue/salary", params={"on": "2019-06-30"}, headers=CLERK)
         assert too_early.status_code == 404
         quotas = (await client.get("/catalogue/quotas", headers=CLERK)).json()["quotas"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from datetime import UTC, datetime
@@ -36,11 +37,14 @@ class Clock:
 
 
 @pytest.fixture
-async def service(ns: Namespace, tmp_path):
-    clock = Clock()
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def service(ns: Namespace, tmp_path, clock: Clock):
     settings = ns.settings(NominationSettings, documents_dir=tmp_path / "documents", document_max_bytes=64 * 1024)
     async with serve(create_app(settings, clock=clock)) as client:
-        client.clock = clock
         yield client
 
 
@@ -107,7 +111,8 @@ async def test_the_simplified_procedure_and_a_posthumous_award(service) -> None:
                            files={"file": (f"{kind}.pdf", PDF, "application/pdf")})
     await post(service, dossier_id, "submit", CLERK)  # no unit council: simplified procedure
     await post(service, dossier_id, "accept", APPRAISER)
-    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
+    # Luật Điều 74 khoản 1 điểm b (đột xuất) is the appraiser's judgement, recorded at appraisal
+    await post(service, dossier_id, "appraise", APPRAISER, {**CONFIRM, "dossier_facts": {"bk_tieu_chi_b": True}})
     assert await state(service, dossier_id) == "awaiting_decision"
     await post(service, dossier_id, "decide", CHAIR, {"number": "170/QĐ-UBND", "decided_on": "2026-03-10"})
     await post(service, dossier_id, "confer", APPRAISER, {"conferred_on": "2026-03-20"}, status=422)
@@ -116,7 +121,8 @@ async def test_the_simplified_procedure_and_a_posthumous_award(service) -> None:
     assert await state(service, dossier_id) == "awarded"
 
 
-async def test_an_order_under_public_notice_is_forwarded_and_decided_centrally(service, ns: Namespace) -> None:
+async def test_an_order_under_public_notice_is_forwarded_and_decided_centrally(service, ns: Namespace,
+                                                                              clock: Clock) -> None:
     dossier = await opened(service, award="HCLD3")
     dossier_id = await to_appraisal(service, dossier)
     await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
@@ -126,7 +132,7 @@ async def test_an_order_under_public_notice_is_forwarded_and_decided_centrally(s
     assert "004190012345" not in public and "1990" not in public and "masked_id" not in public
     await post(service, dossier_id, "notice/comments", APPRAISER, {"author": "Bạn đọc", "content": "Đồng tình"})
     await post(service, dossier_id, "notice/close", APPRAISER, status=409)  # the window is still open
-    service.clock.now = datetime(2026, 3, 17, 2, tzinfo=UTC)
+    clock.now = datetime(2026, 3, 17, 2, tzinfo=UTC)
     await post(service, dossier_id, "notice/close", APPRAISER)
     assert (await through_council(service, dossier_id))["passed"] is True
     await post(service, dossier_id, "send-for-decision", APPRAISER)
@@ -169,15 +175,19 @@ async def test_a_decided_award_is_revoked_on_a_legal_ground(service, ns: Namespa
     await eventually(events)
 
 
-async def test_a_step_past_its_time_limit_is_published_once(service, ns: Namespace) -> None:
+async def test_a_step_past_its_time_limit_is_published_once(service, ns: Namespace, clock: Clock) -> None:
     dossier = await opened(service)
     dossier_id = await to_appraisal(service, dossier)  # appraising: 10 working days
-    service.clock.now = datetime(2026, 3, 30, 2, tzinfo=UTC)
+    clock.now = datetime(2026, 3, 30, 2, tzinfo=UTC)
     admin = auth("admin")
     assert (await service.post("/admin/check-lateness", headers=admin)).json() == {"marked_late": 1}
     assert (await service.post("/admin/check-lateness", headers=admin)).json() == {"marked_late": 0}
-    late = (await service.get("/dossiers", params={"late": "true"}, headers=APPRAISER)).json()
-    assert [row["dossier_id"] for row in late] == [dossier_id]
+
+    async def listed_late():
+        late = (await service.get("/dossiers", params={"late": "true"}, headers=APPRAISER)).json()
+        assert [row["dossier_id"] for row in late] == [dossier_id]
+
+    await eventually(listed_late)
 
     async def events():
         assert (await published(ns, dossier_id)).count("NominationLate") == 1
@@ -230,7 +240,8 @@ async def test_a_broken_rules_file_is_reported_and_the_last_good_rules_keep_work
         rules.write_text(text, encoding="utf-8")
         os.utime(rules, (rules.stat().st_atime, rules.stat().st_mtime + 5))
         status = (await client.get("/eligibility/rules", headers=APPRAISER)).json()
-        assert status["problems"] and status["problems"][0].startswith(f"{rules}:212:")
+        line = text.count("\n", 0, text.index("min: RAT_TOT")) + 1
+        assert status["problems"] and status["problems"][0].startswith(f"{rules}:{line}:")
         after = (await client.get(f"/dossiers/{dossier['dossier_id']}/eligibility", headers=APPRAISER)).json()
         assert after == before
 
@@ -259,3 +270,102 @@ async def service_quota(ns: Namespace, tmp_path) -> dict:
         assert refused["error"]["details"]["quotas"] == quota["problems"]
         await post(client, dossier_id, "appraise", APPRAISER, CONFIRM)
         return quota
+
+
+async def test_the_prime_ministers_path_takes_the_numbers_as_the_gazette_writes_them(service) -> None:
+    dossier = await opened(service, award="BKTTG")
+    dossier_id = await to_appraisal(service, dossier)
+    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
+    assert (await through_council(service, dossier_id))["passed"] is True
+    await post(service, dossier_id, "send-for-decision", APPRAISER)
+    for wrong in ("45/TT-UBND", "TTr-UBND", "45/TTr-", "45 TTr UBND"):
+        refused = await post(service, dossier_id, "forward", APPRAISER, {"submission_number": wrong,
+                                                                         "forwarded_on": "2026-04-05"}, status=422)
+        assert refused["error"]["message"] == (f"Dữ liệu không hợp lệ (body.submission_number): Số tờ trình '{wrong}' "
+                                               "không đúng dạng (ví dụ 45/TTr-UBND, 12/TTr-SGDĐT).")
+    await post(service, dossier_id, "forward", APPRAISER, {"submission_number": "45/TTr-UBND",
+                                                           "forwarded_on": "2026-04-05"})
+    for wrong in ("1234/QD-TTg", "1234/QĐ", "QĐ-TTg", "1234/QĐ-TTg/", "1234/NQ-CP"):
+        refused = await post(service, dossier_id, "central-decision", APPRAISER, {
+            "number": wrong, "decided_on": "2026-08-19", "authority": "Thủ tướng Chính phủ"}, status=422)
+        assert refused["error"]["message"].startswith(f"Dữ liệu không hợp lệ (body.number): Số quyết định '{wrong}' "
+                                                      "không đúng dạng (ví dụ 163/QĐ-UBND, 1234/QĐ-TTg")
+    assert await state(service, dossier_id) == "forwarded_central"  # nothing changed by the refusals
+    await post(service, dossier_id, "central-decision", APPRAISER, {"number": "1234/QĐ-TTg", "decided_on": "2026-08-19",
+                                                                    "authority": "Thủ tướng Chính phủ"})
+    decided = (await service.get(f"/dossiers/{dossier_id}", headers=APPRAISER)).json()
+    assert decided["state"] == "central_decided"
+    assert "1234/QĐ-TTg" in json.dumps(decided, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("number", ["12/QĐ-UBND", "56/qđ-ubnd", "7/Qđ-SGDĐT", "163/2026/QĐ-UBND"])
+async def test_the_province_decides_with_its_own_numbers_in_any_letter_case(service, number: str) -> None:
+    dossier = await opened(service)
+    dossier_id = await to_appraisal(service, dossier)
+    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
+    assert (await through_council(service, dossier_id))["passed"] is True
+    await post(service, dossier_id, "send-for-decision", APPRAISER)
+    await post(service, dossier_id, "decide", CHAIR, {"number": number, "decided_on": "2026-04-02"})
+    decided = (await service.get(f"/dossiers/{dossier_id}", headers=APPRAISER)).json()
+    assert decided["state"] == "decided" and number in json.dumps(decided, ensure_ascii=False)
+
+
+async def test_the_unit_council_first_and_the_documents_afterwards_reaches_a_decision(service) -> None:
+    dossier = await opened(service)
+    dossier_id = dossier["dossier_id"]
+    await post(service, dossier_id, "unit-council", CLERK, {"meeting_on": "2026-02-20", "agreed": 9, "present": 10})
+    await post(service, dossier_id, "submit", CLERK, status=409)  # documents missing, named in the refusal
+    hashes = {}
+    for kind in dossier["required_documents"]:
+        attached = await service.post(f"/dossiers/{dossier_id}/documents", headers=CLERK, data={"kind": kind},
+                                      files={"file": (f"{kind}.pdf", PDF + kind.encode(), "application/pdf")})
+        assert attached.status_code == 200, attached.text
+        hashes[kind] = hashlib.sha256(PDF + kind.encode()).hexdigest()
+    replaced = await service.post(f"/dossiers/{dossier_id}/documents", headers=CLERK,
+                                  data={"kind": "to_trinh", "replaces": hashes["to_trinh"]},
+                                  files={"file": ("to_trinh_ky.pdf", PDF + b"signed", "application/pdf")})
+    assert replaced.status_code == 200, replaced.text
+    documents = (await service.get(f"/dossiers/{dossier_id}", headers=CLERK)).json()["documents"]
+    assert hashes["to_trinh"] not in json.dumps(documents) and len(documents) == len(hashes)
+    await post(service, dossier_id, "submit", CLERK)
+    await post(service, dossier_id, "accept", APPRAISER)
+    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
+    assert (await through_council(service, dossier_id))["passed"] is True
+    await post(service, dossier_id, "send-for-decision", APPRAISER)
+    await post(service, dossier_id, "decide", CHAIR, {"number": "163/QĐ-UBND", "decided_on": "2026-04-02"})
+    assert await state(service, dossier_id) == "decided"
+    late = await service.post(f"/dossiers/{dossier_id}/documents", headers=CLERK, data={"kind": "to_trinh"},
+                              files={"file": ("x.pdf", PDF + b"late", "application/pdf")})
+    assert late.status_code == 409  # submitted: the unit no longer changes it
+
+
+async def test_the_notice_window_counts_the_provinces_days_over_tet_not_utc_dates(service, clock: Clock) -> None:
+    clock.now = datetime(2026, 2, 12, 17, 30, tzinfo=UTC)  # 00:30 on Friday 13/2 in the province, 12/2 in UTC
+    dossier = await opened(service, award="HCLD3")
+    dossier_id = await to_appraisal(service, dossier)
+    await post(service, dossier_id, "appraise", APPRAISER, CONFIRM)
+    notice = (await service.get(f"/public/notices/{dossier_id}")).json()
+    # ten working days from 13/2: Tết 16–20/2 and the weekends are not counted
+    assert (notice["notice_from"], notice["notice_until"]) == ("2026-02-13", "2026-03-06")
+    clock.now = datetime(2026, 3, 6, 16, 59, tzinfo=UTC)  # 23:59 on 6/3: the last day of the window
+    await post(service, dossier_id, "notice/close", APPRAISER, status=409)
+    clock.now = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)  # midnight: 7/3 in the province, still 6/3 in UTC
+    await post(service, dossier_id, "notice/close", APPRAISER)
+    assert await state(service, dossier_id) == "council_review"
+
+
+async def test_a_time_limit_runs_from_the_provinces_day_the_step_began(service, clock: Clock) -> None:
+    clock.now = datetime(2026, 2, 12, 17, 30, tzinfo=UTC)  # accepted at 00:30 on 13/2 in the province
+    dossier = await opened(service)
+    dossier_id = await to_appraisal(service, dossier)  # appraising: 10 working days, due on 6/3
+    admin = auth("admin")
+    clock.now = datetime(2026, 3, 5, 17, 30, tzinfo=UTC)  # 00:30 on 6/3: the last day, not late
+    assert (await service.post("/admin/check-lateness", headers=admin)).json() == {"marked_late": 0}
+    clock.now = datetime(2026, 3, 6, 17, 30, tzinfo=UTC)  # 00:30 on 7/3 (a Saturday; 6/3 in UTC)
+    assert (await service.post("/admin/check-lateness", headers=admin)).json() == {"marked_late": 1}
+
+    async def listed_late() -> None:
+        late = (await service.get("/dossiers", params={"late": "true"}, headers=APPRAISER)).json()
+        assert [row["dossier_id"] for row in late] == [dossier_id]
+
+    await eventually(listed_late)

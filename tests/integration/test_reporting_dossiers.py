@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from contracts import IntegrationEvent
+from contracts import nomination as c
 from contracts.plan import TaskAssigned, TaskCompleted
 from services.reporting.main import create_app
 from services.reporting.settings import ReportingSettings
@@ -178,7 +179,8 @@ async def test_duplicates_and_older_versions_change_no_count(ns: Namespace) -> N
         awards = await get(reports, "/reports/awards", year=2025)
         # The same events again under new message ids (JetStream keeps them), and an event of an
         # older version under a new event id (only the version guard can drop that one).
-        submitted = next(e for e in events if e.dossier_id == d["hoa"].dossier_id and e.state == "submitted")
+        submitted = next(e for e in events if isinstance(e, c.NominationSubmitted)
+                         and e.dossier_id == d["hoa"].dossier_id and e.state == "submitted")
         await publish(ns, events, prefix="again")
         await publish(ns, [submitted.model_copy(update={"event_id": uuid4()})])
 

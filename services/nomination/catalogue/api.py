@@ -12,7 +12,8 @@ from services.nomination.catalogue import render
 from services.nomination.catalogue.application import CatalogueVersion, NoCatalogueError
 from services.nomination.catalogue.bundle import FILES, UnknownAwardError, UnknownQuotaError
 from services.nomination.catalogue.domainmodel import NoVersionAtError, UnknownVersionError
-from services.nomination.catalogue.money import NoMultiplierError, NoSalaryError, salary_on
+from services.nomination.catalogue.money import NoMultiplierError, NoSalaryError, SubjectNotAwardedError, salary_on
+from services.nomination.eligibility.facts import SubjectKind
 from services.nomination.runtime import NominationRuntime
 from services.nomination.yamlconfig import ConfigError, Problem
 
@@ -32,13 +33,14 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
     NoVersionAtError: (404, "catalogue_version_not_found"),
     NoSalaryError: (404, "salary_not_found"),
     NoMultiplierError: (422, "cash_not_configured"),
+    SubjectNotAwardedError: (422, "subject_not_awarded"),
     NoCatalogueError: (503, "catalogue_unavailable"),
     UnsupportedCatalogueMediaError: (415, "unsupported_media_type"),
 }
 
 
 async def get_runtime(request: Request) -> NominationRuntime:  # async: no worker-thread hop per request
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    return request.app.state.runtime
 
 
 RuntimeDep = Annotated[NominationRuntime, Depends(get_runtime)]
@@ -85,13 +87,27 @@ async def get_award(runtime: RuntimeDep, code: str, _: PrincipalDep,
     return render.award(await version_on(runtime, on), code)
 
 
+Subject = Annotated[SubjectKind | None, Query(description="Đối tượng: cá nhân (mặc định nếu hình thức có), tập thể, "
+                                                          "hộ gia đình (1,5 lần mức cá nhân), doanh nghiệp")]
+
+
 @router.get("/awards/{code}/cash")
 async def get_cash(runtime: RuntimeDep, code: str, decided_on: date, _: PrincipalDep,
-                   on: OnDate = None) -> dict[str, Any]:
-    """The cash amount for a decision dated `decided_on`: the base salary of that date, the
-    multiplier of the current catalogue (or of the version in force on `on`)."""
+                   on: OnDate = None, subject: Subject = None) -> dict[str, Any]:
+    """The cash amount for a decision dated `decided_on`: the base salary of that date × the
+    multiplier of the current catalogue (or of the version in force on `on`), rounded up to
+    the next 10,000 đ."""
     version = await version_on(runtime, on)
-    return render.cash(version, version.catalogue.cash(code, decided_on))
+    return render.cash(version, version.catalogue.cash(code, decided_on, subject))
+
+
+@router.get("/cash")
+async def get_cash_for_one_period(runtime: RuntimeDep, decided_on: date, _: PrincipalDep,
+                                  award: Annotated[list[str], Query(min_length=1, max_length=20)],
+                                  on: OnDate = None, subject: Subject = None) -> dict[str, Any]:
+    """Several titles of one nominee for the same period: only the highest amount is paid."""
+    version = await version_on(runtime, on)
+    return render.payable(version, version.catalogue.cash_for_one_period(award, decided_on, subject))
 
 
 @router.get("/salary")

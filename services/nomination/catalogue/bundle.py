@@ -26,8 +26,9 @@ from services.nomination.catalogue.model import (
     Route,
     SalaryFile,
 )
-from services.nomination.catalogue.money import CashAmount, NoMultiplierError, cash
+from services.nomination.catalogue.money import CashAmount, NoMultiplierError, Payable, cash, highest_only
 from services.nomination.catalogue.quotas import QuotaResult, UnitYearCounts, check_quota
+from services.nomination.eligibility.facts import SubjectKind
 
 FILES = ("awards.yaml", "salary.yaml", "quotas.yaml")
 
@@ -89,18 +90,22 @@ class Catalogue:
         notice = self.award(code).public_notice
         return notice.working_days if notice.required else None
 
-    def cash(self, code: str, decided_on: date) -> CashAmount:
-        return cash(self.award(code), decided_on, self.salary)
+    def cash(self, code: str, decided_on: date, subject: SubjectKind | None = None) -> CashAmount:
+        return cash(self.award(code), decided_on, self.salary, subject)
 
-    def cash_amount(self, code: str, decided_on: date) -> Decimal:
-        return self.cash(code, decided_on).amount
+    def cash_amount(self, code: str, decided_on: date, subject: SubjectKind | None = None) -> Decimal:
+        return self.cash(code, decided_on, subject).amount
 
-    def cash_if_known(self, code: str, decided_on: date) -> Decimal | None:
+    def cash_if_known(self, code: str, decided_on: date, subject: SubjectKind | None = None) -> Decimal | None:
         """None when the catalogue gives no multiplier; a missing salary entry still raises."""
         try:
-            return self.cash_amount(code, decided_on)
+            return self.cash_amount(code, decided_on, subject)
         except NoMultiplierError:
             return None
+
+    def cash_for_one_period(self, codes: list[str], decided_on: date, subject: SubjectKind | None = None) -> Payable:
+        """Several titles of the same period: only the highest amount is paid."""
+        return highest_only([self.cash(code, decided_on, subject) for code in codes])
 
     @property
     def quotas(self) -> list[Quota]:

@@ -51,6 +51,7 @@ class LegalBasis(Strict):
     valid_from: date | None = None
     valid_to: date | None = None
     verified: bool
+    confidence: Literal["high", "medium", "low"] | None = None  # how sure the reading of the text is
     note: str = Field(default="", max_length=2000)
 
     @model_validator(mode="after")
@@ -123,16 +124,50 @@ class PublicNotice(Strict):
         return all_verified(self.legal_basis)
 
 
-class Cash(Strict):
-    """Tiền thưởng = multiplier × mức lương cơ sở; multiplier null when not known."""
+Multiplier = Annotated[Decimal, Field(gt=0, le=1000)]
 
-    multiplier: Decimal | None = Field(default=None, gt=0, le=1000)
+
+class SubjectCash(Strict):
+    """The multiplier for one kind of nominee when it differs from an individual's: its own
+    (`multiplier`), or `times_individual` × the individual's (a household: 1.5 ×)."""
+
+    multiplier: Multiplier | None = None
+    times_individual: Annotated[Decimal, Field(gt=0, le=10)] | None = None
     legal_basis: Bases
     note: str = ""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Self:
+        if (self.multiplier is None) == (self.times_individual is None):
+            raise fail("cần đúng một trong hai: multiplier (hệ số riêng) hoặc times_individual (số lần mức cá nhân)")
+        return self
+
+
+class Cash(Strict):
+    """Tiền thưởng = multiplier × mức lương cơ sở; multiplier null when not known. `multiplier`
+    is an individual's (or the only one); `subjects` gives collectives, households and
+    enterprises their own where the law does."""
+
+    multiplier: Multiplier | None = None
+    legal_basis: Bases
+    note: str = ""
+    subjects: dict[SubjectKind, SubjectCash] = Field(default={})
 
     @property
     def verified(self) -> bool:
         return self.multiplier is not None and all_verified(self.legal_basis)
+
+    def for_subject(self, subject: SubjectKind) -> tuple[Decimal | None, bool]:
+        """The multiplier for this kind of nominee (None: not known) and whether it is verified."""
+        own = self.subjects.get(subject)
+        if own is None:
+            return self.multiplier, self.verified
+        own_verified = all_verified(own.legal_basis)
+        if own.multiplier is not None:
+            return own.multiplier, own_verified
+        if self.multiplier is None or own.times_individual is None:
+            return None, False
+        return own.times_individual * self.multiplier, own_verified and self.verified
 
 
 class DocumentRequirement(Strict):

@@ -11,6 +11,10 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from services.nomination.catalogue.model import Award, Rounding, SalaryEntry, SalaryFile
+from services.nomination.eligibility.facts import SubjectKind
+
+SUBJECT_LABELS = {"ca_nhan": "cá nhân", "tap_the": "tập thể", "ho_gia_dinh": "hộ gia đình",
+                  "doanh_nghiep": "doanh nghiệp"}
 
 _MODES = {"up": ROUND_CEILING, "half_up": ROUND_HALF_UP, "down": ROUND_FLOOR}
 _MODE_LABELS = {"up": "làm tròn lên", "half_up": "làm tròn", "down": "làm tròn xuống"}
@@ -19,6 +23,7 @@ _MODE_LABELS = {"up": "làm tròn lên", "half_up": "làm tròn", "down": "làm 
 @dataclass(frozen=True)
 class CashAmount:
     award: str
+    subject: SubjectKind
     decided_on: date
     multiplier: Decimal
     base_salary: Decimal
@@ -57,30 +62,55 @@ def rounded(value: Decimal, rounding: Rounding) -> Decimal:
     return (value / step).to_integral_value(rounding=_MODES[rounding.mode]) * step
 
 
-def cash(award: Award, decided_on: date, salary: SalaryFile) -> CashAmount:
-    multiplier = check_multiplier(award)
+def default_subject(award: Award) -> SubjectKind:
+    """An individual where the award has individuals, else the award's first kind of nominee."""
+    return "ca_nhan" if "ca_nhan" in award.subjects else award.subjects[0]
+
+
+def cash(award: Award, decided_on: date, salary: SalaryFile, subject: SubjectKind | None = None) -> CashAmount:
+    """Multiplier × the base salary in force on the decision date, rounded (NĐ 152/2025 Đ49)."""
+    subject = subject or default_subject(award)
+    if subject not in award.subjects:
+        raise SubjectNotAwardedError(award.name, SUBJECT_LABELS[subject])
+    multiplier, multiplier_verified = award.cash.for_subject(subject)
+    if multiplier is None:
+        raise NoMultiplierError(award.code, award.name, SUBJECT_LABELS[subject])
     entry = salary_on(salary, decided_on)
     exact = multiplier * entry.amount
-    verified = award.cash.verified and entry.verified and bool(salary.rounding.legal_basis) and all(
+    verified = multiplier_verified and entry.verified and bool(salary.rounding.legal_basis) and all(
         basis.verified for basis in salary.rounding.legal_basis)
-    return CashAmount(award=award.code, decided_on=decided_on, multiplier=multiplier, base_salary=entry.amount,
-                      salary_from=entry.valid_from, exact=exact, amount=rounded(exact, salary.rounding),
-                      verified=verified)
+    return CashAmount(award=award.code, subject=subject, decided_on=decided_on, multiplier=multiplier,
+                      base_salary=entry.amount, salary_from=entry.valid_from, exact=exact,
+                      amount=rounded(exact, salary.rounding), verified=verified)
 
 
-def cash_amount(award: Award, decided_on: date, salary: SalaryFile) -> Decimal:
+def cash_amount(award: Award, decided_on: date, salary: SalaryFile, subject: SubjectKind | None = None) -> Decimal:
     """The cash amount in đồng of `award` decided on `decided_on`."""
-    return cash(award, decided_on, salary).amount
+    return cash(award, decided_on, salary, subject).amount
+
+
+@dataclass(frozen=True)
+class Payable:
+    """What is paid for several titles of one period: only the highest amount (NĐ 152/2025 Đ49)."""
+
+    paid: CashAmount
+    not_paid: tuple[CashAmount, ...]
+
+    @property
+    def amount(self) -> Decimal:
+        return self.paid.amount
+
+
+def highest_only(amounts: list[CashAmount]) -> Payable:
+    """Of the amounts for titles of the same period, the one paid (the highest; on a tie the first)."""
+    if not amounts:
+        raise ValueError("cần ít nhất một khoản tiền thưởng")
+    paid = max(amounts, key=lambda amount: amount.amount)
+    return Payable(paid=paid, not_paid=tuple(a for a in amounts if a is not paid))
 
 
 def rounding_label(rounding: Rounding) -> str:
     return f"{_MODE_LABELS[rounding.mode]} đến bội số của {number(Decimal(rounding.step))} đ"
-
-
-def check_multiplier(award: Award) -> Decimal:
-    if award.cash.multiplier is None:
-        raise NoMultiplierError(award.code, award.name)
-    return award.cash.multiplier
 
 
 class NoSalaryError(LookupError):
@@ -91,9 +121,16 @@ class NoSalaryError(LookupError):
                          f"bắt đầu từ {earliest:%d/%m/%Y}.")
 
 
+class SubjectNotAwardedError(ValueError):
+    """Raised when the cash asked for is for a kind of nominee the award is not given to."""
+
+    def __init__(self, name: str, subject: str) -> None:
+        super().__init__(f"'{name}' không tặng cho {subject}: không có mức tiền thưởng.")
+
+
 class NoMultiplierError(LookupError):
     """Raised when the catalogue gives no cash multiplier for the award."""
 
-    def __init__(self, code: str, name: str) -> None:
-        super().__init__(f"Danh mục chưa có hệ số tiền thưởng của '{name}' ({code}): bổ sung cash.multiplier "
-                         f"trong awards.yaml kèm căn cứ pháp lý.")
+    def __init__(self, code: str, name: str, subject: str = "cá nhân") -> None:
+        super().__init__(f"Danh mục chưa có hệ số tiền thưởng của '{name}' ({code}) cho {subject}: bổ sung "
+                         f"cash.multiplier (hoặc cash.subjects) trong awards.yaml kèm căn cứ pháp lý.")

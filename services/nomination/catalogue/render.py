@@ -10,7 +10,7 @@ from fastapi.responses import PlainTextResponse
 
 from services.nomination.catalogue.application import Adoption, CatalogueVersion
 from services.nomination.catalogue.model import ROUTE_LABELS, SalaryEntry
-from services.nomination.catalogue.money import CashAmount, rounding_label, valid_to
+from services.nomination.catalogue.money import CashAmount, Payable, rounding_label, valid_to
 
 
 class YamlResponse(PlainTextResponse):
@@ -43,11 +43,22 @@ def award(found: CatalogueVersion, code: str) -> dict[str, Any]:
 
 
 def cash(found: CatalogueVersion, amount: CashAmount) -> dict[str, Any]:
-    return {"version": found.summary(), "award": amount.award, "decided_on": amount.decided_on,
+    return {"version": found.summary(), **_amount(found, amount)}
+
+
+def _amount(found: CatalogueVersion, amount: CashAmount) -> dict[str, Any]:
+    return {"award": amount.award, "subject": amount.subject, "decided_on": amount.decided_on,
             "multiplier": str(amount.multiplier), "base_salary": int(amount.base_salary),
             "salary_from": amount.salary_from, "exact": str(amount.exact), "amount": int(amount.amount),
             "rounding": rounding_label(found.catalogue.salary.rounding), "verified": amount.verified,
             "explanation": amount.explanation}
+
+
+def payable(found: CatalogueVersion, payable: Payable) -> dict[str, Any]:
+    return {"version": found.summary(), "amount": int(payable.amount), "paid": _amount(found, payable.paid),
+            "not_paid": [_amount(found, a) for a in payable.not_paid],
+            "rule": "Nhiều danh hiệu thi đua cùng một thời điểm: chỉ nhận tiền thưởng của danh hiệu cao nhất "
+                    "(Nghị định 152/2025/NĐ-CP Điều 49)."}
 
 
 def salary(found: CatalogueVersion, on: date | None, in_force: SalaryEntry | None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response, status
 from pydantic import Field
 
+from servicekit.http import ALREADY_EXISTS
 from services.nomination.council.application import summary
 from services.nomination.council.domainmodel import CouncilError, SessionClosedError
 from services.nomination.dossiers.api import ActorDep, RuntimeDep
@@ -50,7 +51,7 @@ class Invalidation(Body):
     reason: str = Field(min_length=3, max_length=1000)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def open_session(body: SessionOpen, runtime: RuntimeDep, actor: ActorDep, response: Response) -> dict[str, Any]:
     """Open a session with its members, quorum and agenda of dossiers ready for the council."""
     session_id, created = await runtime.call(

@@ -101,7 +101,7 @@ class Council:
 
     def _find(self, session_id: UUID) -> CouncilSession | None:
         try:
-            found = self.app.repository.get(session_id)
+            found: object = self.app.repository.get(session_id)
         except AggregateNotFoundError:
             return None
         return found if isinstance(found, CouncilSession) else None

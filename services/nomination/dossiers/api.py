@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 from fastapi.responses import Response as RawResponse
 
 from servicekit.auth import PrincipalDep
-from servicekit.http import VersionDep
+from servicekit.http import ALREADY_EXISTS, VersionDep
 from services.nomination.dossiers import schemas as s
 from services.nomination.dossiers.base import details
 from services.nomination.dossiers.domainmodel import DossierError
@@ -41,7 +41,7 @@ def versioned(response: Response, version: int) -> dict[str, int]:
     return {"version": version}
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def open_dossier(body: s.DossierCreate, runtime: RuntimeDep, actor: ActorDep,
                        response: Response) -> dict[str, Any]:
     """Open a dossier for one nominee (the same unit, year, award and nominee finds the existing one)."""
@@ -94,12 +94,18 @@ async def edit(dossier_id: UUID, body: s.DossierEdit, runtime: RuntimeDep, actor
 
 @router.post("/{dossier_id}/documents")
 async def attach(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version: VersionDep, response: Response,
-                 kind: Annotated[str, Form(max_length=64)], file: Annotated[UploadFile, File()]) -> dict[str, int]:
-    """Attach a document (PDF, DOCX, PNG, JPEG; checked by its content) of a kind the award requires."""
+                 kind: Annotated[str, Form(max_length=64)], file: Annotated[UploadFile, File()],
+                 replaces: Annotated[str | None, Form(max_length=64, pattern="^[0-9a-f]{64}$",
+                                                      description="sha256 của tài liệu được thay thế")] = None,
+                 ) -> dict[str, int]:
+    """Attach a document (PDF, DOCX, PNG, JPEG; checked by its content) of a kind the award requires,
+    before or after the unit council, until the dossier is submitted; `replaces` removes the file
+    it replaces in the same change."""
     data = await file.read(runtime.settings.document_max_bytes + 1)
     media_type = runtime.check_upload(data, file.filename or "", file.content_type)
     new_version = await runtime.call(runtime.drafting.attach, dossier_id, version, actor, kind=kind, data=data,
-                                     filename=file.filename or "", media_type=media_type, now=runtime.now())
+                                     filename=file.filename or "", media_type=media_type, now=runtime.now(),
+                                     replaces=replaces)
     return versioned(response, new_version)
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response as RawResponse
 from pydantic import Field
 
+from servicekit.http import XLSX, file_response
 from services.nomination.dossiers.api import ActorDep, RuntimeDep
 from services.nomination.dossiers.base import check_can_read
 from services.nomination.dossiers.bulk import read_rows, template
@@ -17,7 +18,6 @@ from services.nomination.dossiers.drafting import NewDossier
 from services.nomination.dossiers.schemas import Body, DossierCreate
 
 router = APIRouter(prefix="/submissions", tags=["submissions"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class SubmissionIn(Body):
@@ -52,26 +52,30 @@ async def submit_json(body: SubmissionIn, runtime: RuntimeDep, actor: ActorDep) 
 
 
 @router.post("/spreadsheet")
-async def submit_spreadsheet(runtime: RuntimeDep, actor: ActorDep, title: Annotated[str, Form(min_length=3)],
-                             year: Annotated[int, Form(ge=2000, le=2100)],
-                             file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    """Propose the nominees of a spreadsheet (template: GET /submissions/template)."""
+async def submit_spreadsheet(runtime: RuntimeDep, actor: ActorDep, file: Annotated[UploadFile, File()],
+                             title: Annotated[str | None, Form(min_length=3, max_length=300)] = None,
+                             year: Annotated[int | None, Form(ge=2000, le=2100)] = None) -> dict[str, Any]:
+    """Propose the nominees of a spreadsheet (template: GET /submissions/template). The title
+    and year, when not sent, are read from the file's 'Đợt đề nghị' sheet."""
     unit = _unit(actor)
     data = await file.read()
-    rows, errors, checksum = await runtime.call(read_rows, data, unit, year)
-    outcome = await runtime.call(runtime.bulk.submit_rows, actor, unit, year, title, rows, f"xlsx:{checksum}",
-                                 runtime.now())
-    return _outcome(outcome, errors)
+    sheet = await runtime.call(read_rows, data, unit, year, title)
+    outcome = await runtime.call(runtime.bulk.submit_rows, actor, unit, sheet.year, sheet.title, sheet.rows,
+                                 f"xlsx:{sheet.checksum}", runtime.now())
+    return _outcome(outcome, sheet.errors)
 
 
-@router.get("/template")
-async def spreadsheet_template() -> RawResponse:
-    """The spreadsheet template of a submission, with one example row."""
-    return RawResponse(template(), media_type=XLSX,
+@router.get("/template", response_class=RawResponse,
+            responses=file_response(XLSX, "Mẫu danh sách đề nghị (XLSX)"))
+async def spreadsheet_template(runtime: RuntimeDep, year: Annotated[int | None, Query(
+        ge=2000, le=2100, description="Năm đề nghị ghi sẵn trong mẫu (mặc định: năm nay)")] = None) -> RawResponse:
+    """The spreadsheet template of a submission: the list to fill in, the submission's title and
+    year, an example on a sheet of its own (never imported) and what each column takes."""
+    return RawResponse(template(year or runtime.today().year), media_type=XLSX,
                        headers={"Content-Disposition": 'attachment; filename="mau-danh-sach-de-nghi.xlsx"'})
 
 
-@router.get("/{submission_id}")
+@router.get("/{submission_id:uuid}")
 async def get_submission(submission_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
     """A submission and how far its dossiers have gone (counts per state)."""
     submission = await runtime.call(runtime.bulk.get, submission_id)

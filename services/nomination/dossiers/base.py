@@ -25,7 +25,7 @@ class DossierUseCases:
 
     def load(self, dossier_id: UUID) -> Dossier:
         try:
-            found = self.app.repository.get(dossier_id)
+            found: object = self.app.repository.get(dossier_id)
         except AggregateNotFoundError:
             raise DossierNotFoundError(dossier_id) from None
         if not isinstance(found, Dossier):

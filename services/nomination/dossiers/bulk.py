@@ -27,6 +27,25 @@ COLUMNS = ["STT", "Mã danh hiệu/hình thức", "Năm thành tích", "Loại h
 KINDS = {"cá nhân": "ca_nhan", "tập thể": "tap_the", "hộ gia đình": "ho_gia_dinh", "doanh nghiệp": "doanh_nghiep"}
 YES = {"có", "x", "1", "true", "yes"}
 BATCH = 500
+SHEET, SUBMISSION_SHEET, EXAMPLE_SHEET, HELP_SHEET = "Danh sách đề nghị", "Đợt đề nghị", "Ví dụ", "Hướng dẫn"
+TITLE_LABEL, YEAR_LABEL = "Tên đợt đề nghị (số, ký hiệu tờ trình)", "Năm đề nghị"
+EXAMPLE = [1, "LDTT", 2025, "cong_trang", "Cá nhân", "Nông Thị Hoa", "004190012345", "15/03/1990", "Nữ",
+           "Giáo viên, Trường THPT Cao Bình", "Hoàn thành tốt nhiệm vụ năm học 2024-2025", "", ""]
+HELP = {
+    "STT": "Số thứ tự (không bắt buộc).",
+    "Mã danh hiệu/hình thức": "Bắt buộc. Mã trong danh mục khen thưởng, ví dụ LDTT, CSTDCS, BKT.",
+    "Năm thành tích": "Năm đạt thành tích; để trống: lấy năm đề nghị (trang 'Đợt đề nghị').",
+    "Loại hình": "cong_trang (mặc định), chuyen_de, dot_xuat, cong_hien, nien_han, doi_ngoai.",
+    "Đối tượng": "Bắt buộc. Cá nhân, Tập thể, Hộ gia đình hoặc Doanh nghiệp.",
+    "Họ và tên / Tên tập thể": "Bắt buộc. Có dấu.",
+    "Số định danh cá nhân": "12 chữ số, nhập dạng văn bản (cá nhân).",
+    "Ngày sinh": "dd/mm/yyyy (cá nhân không có số định danh: bắt buộc).",
+    "Giới tính": "Nam hoặc Nữ.",
+    "Chức vụ, đơn vị công tác": "Không bắt buộc.",
+    "Tóm tắt thành tích": "Không bắt buộc.",
+    "Thủ tục đơn giản": "Có hoặc để trống.",
+    "Truy tặng": "Có hoặc để trống.",
+}
 
 
 class Submission(Aggregate):
@@ -105,7 +124,7 @@ class BulkSubmissions:
 
     def get(self, submission_id: UUID) -> Submission:
         try:
-            found = self.app.repository.get(submission_id)
+            found: object = self.app.repository.get(submission_id)
         except AggregateNotFoundError:
             raise SubmissionNotFoundError(submission_id) from None
         if not isinstance(found, Submission):
@@ -113,16 +132,34 @@ class BulkSubmissions:
         return found
 
 
-def read_rows(data: bytes, unit_code: str, year: int) -> tuple[list[tuple[int, NewDossier]], list[dict[str, Any]], str]:
+@dataclass(frozen=True)
+class Sheet:
+    """A submission spreadsheet as read: its title and year, the rows, and the rows' errors."""
+
+    title: str
+    year: int
+    rows: list[tuple[int, NewDossier]]
+    errors: list[dict[str, Any]]
+    checksum: str  # SHA-256 of the file
+
+
+def read_rows(data: bytes, unit_code: str, year: int | None = None, title: str | None = None) -> Sheet:
     """The rows of a submission spreadsheet, the errors of the rows that cannot be read, and
-    the file's SHA-256; SpreadsheetError when the file itself cannot be read."""
+    the file's SHA-256; SpreadsheetError when the file itself cannot be read. The title and
+    year come from the upload's form or else from the file's 'Đợt đề nghị' sheet."""
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise SpreadsheetError(f"Không đọc được tệp Excel (.xlsx): {error}") from None
-    sheet = book.worksheets[0]
+    written = _submission_cells(book)
+    title = (title or "").strip() or written.get(TITLE_LABEL, "")
+    if len(title) < 3:
+        raise SpreadsheetError(f"Thiếu tên đợt đề nghị: ghi ở trang '{SUBMISSION_SHEET}' ({TITLE_LABEL}) "
+                               "hoặc gửi kèm trường title.")
+    year = year or _submission_year(written.get(YEAR_LABEL, ""))
+    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
     lines = sheet.iter_rows(values_only=True)
     header = [str(c).strip() if c is not None else "" for c in next(lines, ())]
     if header[: len(COLUMNS)] != COLUMNS:
@@ -131,11 +168,39 @@ def read_rows(data: bytes, unit_code: str, year: int) -> tuple[list[tuple[int, N
     for number, values in enumerate(lines, start=2):
         if not any(v not in (None, "") for v in values):
             continue
+        if _cells(values) == _cells(EXAMPLE):
+            errors.append({"row": number, "column": None,
+                           "error": "dòng ví dụ của mẫu (Nông Thị Hoa): không nhập; xóa dòng này"})
+            continue
         try:
             rows.append((number, _row(dict(zip(COLUMNS, values, strict=False)), unit_code, year)))
         except RowError as error:
             errors.append({"row": number, "column": error.column, "error": str(error)})
-    return rows, errors, hashlib.sha256(data).hexdigest()
+    return Sheet(title, year, rows, errors, hashlib.sha256(data).hexdigest())
+
+
+def _cells(values: Any) -> list[str]:
+    texts = ["" if v is None else str(v).strip() for v in list(values)[: len(COLUMNS)]]
+    return texts[1:] + [""] * (len(COLUMNS) - len(texts))  # the row number (STT) aside
+
+
+def _submission_cells(book: Any) -> dict[str, str]:
+    if SUBMISSION_SHEET not in book.sheetnames:
+        return {}
+    found = {}
+    for values in book[SUBMISSION_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
+        if values and values[0] is not None:
+            found[str(values[0]).strip()] = "" if len(values) < 2 or values[1] is None else str(values[1]).strip()
+    return found
+
+
+def _submission_year(value: str) -> int:
+    if not value:
+        raise SpreadsheetError(f"Thiếu năm đề nghị: ghi ở trang '{SUBMISSION_SHEET}' ({YEAR_LABEL}) "
+                               "hoặc gửi kèm trường year.")
+    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+        raise SpreadsheetError(f"Năm đề nghị '{value}' không hợp lệ (từ 2000 đến 2100).")
+    return int(value)
 
 
 def _row(cells: dict[str, Any], unit_code: str, year: int) -> NewDossier:
@@ -178,16 +243,46 @@ def _date(value: str) -> date | None:
             raise RowError("Ngày sinh", f"ngày '{value}' không đúng dạng dd/mm/yyyy") from None
 
 
-def template() -> bytes:
-    """An empty submission spreadsheet with its header and one example row."""
+def template(year: int) -> bytes:
+    """The submission spreadsheet: an empty list to fill in (header and checked choices), the
+    submission's title and year, an example on its own sheet and what each column takes."""
     import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = openpyxl.Workbook()
+    book.properties.created = book.properties.modified = datetime(2026, 1, 1)
     sheet = book.active
-    sheet.title = "Danh sách đề nghị"
-    sheet.append(COLUMNS)
-    sheet.append([1, "LDTT", 2025, "cong_trang", "Cá nhân", "Nông Thị Hoa", "004190012345", "15/03/1990", "Nữ",
-                  "Giáo viên, Trường THPT Cao Bình", "Hoàn thành tốt nhiệm vụ năm học 2024-2025", "", ""])
+    assert sheet is not None
+    sheet.title = SHEET
+    for target in (sheet, book.create_sheet(EXAMPLE_SHEET)):
+        target.append(COLUMNS)
+        for index, name in enumerate(COLUMNS, start=1):
+            cell = target.cell(row=1, column=index)
+            cell.font = Font(bold=True)
+            target.column_dimensions[cell.column_letter].width = max(12, len(name) + 4)
+            if name in ("Số định danh cá nhân", "Ngày sinh"):  # typed numbers keep their leading zeros
+                target.column_dimensions[cell.column_letter].number_format = "@"
+    book[EXAMPLE_SHEET].append(EXAMPLE)
+    for column, values in (("Đối tượng", ["Cá nhân", "Tập thể", "Hộ gia đình", "Doanh nghiệp"]),
+                           ("Giới tính", ["Nam", "Nữ"]), ("Thủ tục đơn giản", ["Có"]), ("Truy tặng", ["Có"])):
+        letter = chr(ord("A") + COLUMNS.index(column))
+        check = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+        check.add(f"{letter}2:{letter}100000")
+        sheet.add_data_validation(check)
+    submission = book.create_sheet(SUBMISSION_SHEET, 1)
+    submission.append([TITLE_LABEL, ""])
+    submission.append([YEAR_LABEL, year])
+    submission.column_dimensions["A"].width = len(TITLE_LABEL) + 4
+    submission.column_dimensions["B"].width = 40
+    guide = book.create_sheet(HELP_SHEET)
+    guide.append(["Cột", "Cách ghi"])
+    for name in COLUMNS:
+        guide.append([name, HELP[name]])
+    guide.append([])
+    guide.append([f"Ghi danh sách ở trang '{SHEET}' (trang '{EXAMPLE_SHEET}' không được nhập), tên đợt và năm ở "
+                  f"trang '{SUBMISSION_SHEET}'. Gửi lại cùng tệp không tạo hồ sơ trùng; dòng lỗi được báo kèm số "
+                  "dòng."])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -36,7 +36,21 @@ class Dossier(Aggregate):
     def id_for(unit_code: str, year: int, award_code: str, nominee_ref: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"/dossiers/{unit_code}/{year}/{award_code}/{nominee_ref}")
 
-    @event("Created")
+    class Created(Aggregate.Created):
+        unit_code: str
+        award_code: str
+        award: dict[str, str]
+        year: int
+        basis: str
+        nominee: Nominee
+        summary: str
+        simplified: bool
+        posthumous: bool
+        submission_id: UUID | None
+        created_by: str
+        created_at: datetime
+
+    @event(Created)
     def __init__(self, *, unit_code: str, award_code: str, award: dict[str, str], year: int, basis: str,
                  nominee: Nominee,
                  summary: str, simplified: bool, posthumous: bool, submission_id: UUID | None,
@@ -46,7 +60,8 @@ class Dossier(Aggregate):
         self.nominee, self.summary = nominee, summary
         self.simplified, self.posthumous = simplified, posthumous
         self.submission_id = submission_id
-        self.state, self.state_since, self.late_in = State.DRAFT, created_at, None
+        self.state, self.state_since = State.DRAFT, created_at
+        self.late_in: str | None = None  # the state whose time limit has passed, while in it
         self.documents: dict[str, dict[str, Any]] = {}  # "kind/sha256" -> kind, filename, media_type, size
         self.returns: list[dict[str, Any]] = []
         self.outcome: dict[str, Any] = {}  # decision, forwarding, council result, conferral, revocation …
@@ -105,7 +120,8 @@ class Dossier(Aggregate):
     def record_unit_council(self, *, meeting_on: date, agreed: int, present: int, attestations: list[str],
                             by: str, at: datetime) -> None:
         """The unit council's minutes: who was present, how many agreed, and the qualitative
-        criteria (e.g. "gương mẫu chấp hành …") it attests for the nominee."""
+        criteria (e.g. "gương mẫu chấp hành …") it attests for the nominee. Recorded again
+        before submission, the new minutes replace the old."""
         self.check("record_unit_council")
         if not 0 <= agreed <= present or present < 1:
             raise InvalidCouncilCountError(agreed, present)
@@ -121,7 +137,7 @@ class Dossier(Aggregate):
 
     def submit(self, *, missing_documents: list[str], by: str, at: datetime) -> None:
         self.check("submit")
-        if self.state is State.DRAFT and not self.simplified:
+        if "unit_council" not in self.outcome and not self.simplified:
             raise UnitCouncilRequiredError()
         if missing_documents:
             raise MissingDocumentsError(missing_documents)
@@ -198,10 +214,11 @@ class Dossier(Aggregate):
         self.outcome.pop("hold", None)
         self._enter(State.APPRAISING, at)  # domain.md §3: resume → appraising
 
-    def appraise(self, *, verdicts: dict[str, Any], notice_until: date | None, skip_council: bool,
+    def appraise(self, *, verdicts: dict[str, Any], today: date, notice_until: date | None, skip_council: bool,
                  council_required: bool, by: str, at: datetime) -> None:
-        """Appraisal concluded the nominee qualifies; the next step is public notice, the
-        council, or (simplified procedure, or an award without a council step) the decision."""
+        """Appraisal concluded the nominee qualifies; the next step is public notice (from
+        `today`, the province's calendar day), the council, or (simplified procedure, or an
+        award without a council step) the decision."""
         self.check("appraise")
         if skip_council and council_required and not self.simplified:
             raise CouncilRequiredError()
@@ -209,7 +226,7 @@ class Dossier(Aggregate):
             State.AWAITING_DECISION if skip_council else State.COUNCIL_REVIEW)
         self._appraised(verdicts=verdicts, next_state=nxt.value, by=by, at=at)
         if notice_until:
-            self._notice_started(notice_from=at.date(), notice_until=notice_until, at=at)
+            self._notice_started(notice_from=today, notice_until=notice_until, at=at)
 
     @event("Appraised")
     def _appraised(self, verdicts: dict[str, Any], next_state: str, by: str, at: datetime) -> None:

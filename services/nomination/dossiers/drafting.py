@@ -3,6 +3,7 @@ council's vote, submit it (and again after a return)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -11,7 +12,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 
 from services.nomination.dossiers.base import DossierUseCases, authorize
-from services.nomination.dossiers.domainmodel import Dossier, DossierError
+from services.nomination.dossiers.domainmodel import DocumentNotAttachedError, Dossier, DossierError
 from services.nomination.dossiers.ports import Actor, AwardInfo, Catalogue, DocumentStore, History
 
 BASES = {"cong_trang": "công trạng, thành tích thường xuyên", "chuyen_de": "theo chuyên đề, theo đợt",
@@ -78,14 +79,21 @@ class Drafting(DossierUseCases):
         return self.save(dossier)
 
     def attach(self, dossier_id: UUID, version: int | None, actor: Actor, *, kind: str, data: bytes,
-               filename: str, media_type: str, now: datetime) -> int:
+               filename: str, media_type: str, now: datetime, replaces: str | None = None) -> int:
+        """Attach a file; with `replaces`, the file it replaces is removed in the same change."""
         dossier = self.for_command(dossier_id, version, actor, "attach_document")
         kinds = self.catalogue.required_documents(dossier.award_code, dossier.nominee["kind"])
         if kind not in kinds and kind != "khac":
             raise UnknownDocumentKindError(kind, self.catalogue.award(dossier.award_code).name, kinds)
+        if replaces is not None and dossier.document(replaces) is None:
+            raise DocumentNotAttachedError(replaces)
         sha256 = self.store.put(data)
-        if dossier.attach_document(kind=kind, sha256=sha256, filename=filename, media_type=media_type,
-                                   size=len(data), by=actor.subject, at=now):
+        changed = dossier.attach_document(kind=kind, sha256=sha256, filename=filename, media_type=media_type,
+                                          size=len(data), by=actor.subject, at=now)
+        if replaces is not None and replaces != sha256:
+            dossier.remove_document(sha256=replaces, by=actor.subject, at=now)
+            changed = True
+        if changed:
             self.save(dossier)
         return dossier.version
 
@@ -95,7 +103,7 @@ class Drafting(DossierUseCases):
         return self.save(dossier)
 
     def record_unit_council(self, dossier_id: UUID, version: int | None, actor: Actor, *, meeting_on: date,
-                            agreed: int, present: int, now: datetime, attestations: list[str] = ()) -> int:
+                            agreed: int, present: int, now: datetime, attestations: Sequence[str] = ()) -> int:
         dossier = self.for_command(dossier_id, version, actor, "record_unit_council")
         dossier.record_unit_council(meeting_on=meeting_on, agreed=agreed, present=present,
                                     attestations=list(attestations), by=actor.subject, at=now)

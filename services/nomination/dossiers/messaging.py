@@ -26,7 +26,7 @@ def to_contract(event: Any, event_id: UUID, app: Application[UUID]) -> Integrati
     name = type(event).__name__
     if not isinstance(event, Dossier.Event) or (name not in BUILDERS and name not in STEPS):
         return None  # documents, edits, comments: not public
-    dossier = app.repository.get(event.originator_id, version=event.originator_version)
+    dossier: Dossier = app.repository.get(event.originator_id, version=event.originator_version)
     common = _common(dossier, event, event_id)
     if name in STEPS:
         return c.NominationProgressed(**common, step=STEPS[name])

@@ -5,13 +5,13 @@ and the document store. `services/nomination/wiring.py` adapts the real modules 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from services.nomination.eligibility.facts import Verdict
+from services.nomination.eligibility.facts import SubjectKind, Verdict
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,8 @@ class AwardInfo:
 
 
 class Catalogue(Protocol):
-    version: str
+    @property
+    def version(self) -> str: ...
 
     def award(self, code: str) -> AwardInfo: ...
 
@@ -42,7 +43,9 @@ class Catalogue(Protocol):
         """The documents a dossier for this award and this kind of nominee needs: code -> name."""
         ...
 
-    def cash(self, code: str, on: date) -> int | None: ...
+    def cash(self, code: str, subject: SubjectKind, on: date) -> int | None:
+        """The cash amount (đồng) for this kind of nominee decided on `on`; None: no multiplier known."""
+        ...
 
     def quota_problems(self, code: str, unit: str, year: int, counts: dict[str, int]) -> list[str]:
         """The quotas of this award the unit's counts for the year exceed, explained in Vietnamese."""
@@ -90,6 +93,10 @@ class History(Protocol):
 
 class Calendar(Protocol):
     def add_working_days(self, start: date, days: int) -> date: ...
+
+    def day_of(self, moment: datetime) -> date:
+        """The province's calendar day of an instant (not its UTC date)."""
+        ...
 
 
 class DocumentStore(Protocol):

@@ -4,6 +4,7 @@ the submission upward, rejection, conferral, revocation, and time limits."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
@@ -68,8 +69,8 @@ class Review(DossierUseCases):
                     "quotas": self.quota_problems(dossier),
                     "verdicts": [asdict(v) for v in evaluation.verdicts]}
         skip = not award.council_required or (dossier.simplified and self.simplified_skips_council)
-        dossier.appraise(verdicts=snapshot, notice_until=notice, by=actor.subject, at=now, skip_council=skip,
-                         council_required=award.council_required)
+        dossier.appraise(verdicts=snapshot, today=today, notice_until=notice, by=actor.subject, at=now,
+                         skip_council=skip, council_required=award.council_required)
         return self.save(dossier)
 
     def quota_problems(self, dossier: Dossier) -> list[str]:
@@ -97,7 +98,8 @@ class Review(DossierUseCases):
         if not award.province_decides:
             raise ForwardInsteadError(award.name)
         dossier.decide(number=number, decided_on=decided_on, signed_by=signed_by,
-                       cash=self.catalogue.cash(award.code, decided_on), by=actor.subject, at=now)
+                       cash=self.catalogue.cash(award.code, dossier.nominee["kind"], decided_on), by=actor.subject,
+                       at=now)
         records = self.history.decided(dossier.nominee, award.code, dossier.year, number, decided_on, dossier.basis)
         return self.save(dossier, *records)
 
@@ -113,8 +115,8 @@ class Review(DossierUseCases):
     def record_central_decision(self, dossier_id: UUID, version: int | None, actor: Actor, *, number: str,
                                 decided_on: date, authority: str, now: datetime) -> int:
         dossier = self.for_command(dossier_id, version, actor, "record_central_decision")
-        dossier.record_central_decision(number=number, decided_on=decided_on, authority=authority,
-                                        cash=self.catalogue.cash(dossier.award_code, decided_on),
+        cash = self.catalogue.cash(dossier.award_code, dossier.nominee["kind"], decided_on)
+        dossier.record_central_decision(number=number, decided_on=decided_on, authority=authority, cash=cash,
                                         by=actor.subject, at=now)
         records = self.history.decided(dossier.nominee, dossier.award_code, dossier.year, number, decided_on,
                                        dossier.basis)
@@ -140,7 +142,7 @@ class Review(DossierUseCases):
         dossier = self.load(dossier_id)
         if dossier.state in CLOCK_STOPPED or dossier.state in FINAL:
             return False
-        due = self.limits.due(dossier.state.value, dossier.state_since.date(), self.calendar)
+        due = self.limits.due(dossier.state.value, self.calendar.day_of(dossier.state_since), self.calendar)
         if due is None or not dossier.mark_late(due=due, today=today, at=now):
             return False
         self.save(dossier)
@@ -167,7 +169,7 @@ class NotEligibleError(DossierError):
 
 
 class ConfirmationRequiredError(DossierError):
-    def __init__(self, unknown: list[Any], quota_problems: list[str] = ()) -> None:  # type: ignore[assignment]
+    def __init__(self, unknown: list[Any], quota_problems: Sequence[str] = ()) -> None:
         self.details = {"verdicts": [{"rule_id": v.rule_id, "reason": v.reason, "missing": list(v.missing)}
                                      for v in unknown], "quotas": list(quota_problems)}
         reasons = "; ".join([f"{v.rule_id}: {v.reason}" for v in unknown] + list(quota_problems))

@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-DECISION = r"^\d+/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$"
-SUBMISSION = r"^\d+/TTr-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*$"
+_ISSUER = r"[A-Za-zĐđ0-9]+(-[A-Za-zĐđ0-9]+)*"
+DECISION = rf"^[0-9]+(/[0-9]{{4}})?/[Qq][Đđ]-{_ISSUER}$"
+SUBMISSION = rf"^[0-9]+(/[0-9]{{4}})?/[Tt][Tt][Rr]-{_ISSUER}$"
+
+
+def _numbered(kind: str, pattern: str, examples: str) -> AfterValidator:
+    """A document number as written by its issuer, letter case kept ("1234/QĐ-TTg", "56/QĐ-CTN")."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        text = unicodedata.normalize("NFC", value)
+        if not compiled.fullmatch(text):
+            raise ValueError(f"Số {kind} '{value}' không đúng dạng ({examples}).")
+        return text
+
+    return AfterValidator(check)
+
+
+DecisionNumber = Annotated[str, Field(max_length=64, json_schema_extra={"pattern": DECISION},
+                                      examples=["163/QĐ-UBND", "1234/QĐ-TTg", "56/QĐ-CTN"]),
+                           _numbered("quyết định", DECISION, "ví dụ 163/QĐ-UBND, 1234/QĐ-TTg, 56/QĐ-CTN")]
+SubmissionNumber = Annotated[str, Field(max_length=64, json_schema_extra={"pattern": SUBMISSION},
+                                        examples=["45/TTr-UBND", "12/TTr-SGDĐT"]),
+                             _numbered("tờ trình", SUBMISSION, "ví dụ 45/TTr-UBND, 12/TTr-SGDĐT")]
 
 
 class Body(BaseModel):
@@ -87,18 +111,18 @@ class Comment(Body):
 
 
 class Decision(Body):
-    number: str = Field(pattern=DECISION, examples=["163/QĐ-UBND"])
+    number: DecisionNumber
     decided_on: date
     signed_by: str = Field(default="Chủ tịch UBND tỉnh", max_length=200)
 
 
 class Forwarding(Body):
-    submission_number: str = Field(pattern=SUBMISSION, examples=["45/TTr-UBND"])
+    submission_number: SubmissionNumber
     forwarded_on: date
 
 
 class CentralDecision(Body):
-    number: str = Field(pattern=DECISION, examples=["1234/QĐ-CTN"])
+    number: DecisionNumber
     decided_on: date
     authority: Literal["Chủ tịch nước", "Thủ tướng Chính phủ"]
 
@@ -111,6 +135,6 @@ class Conferral(Body):
 
 class Revocation(Body):
     ground: Literal["a", "b", "c", "d"]
-    number: str = Field(pattern=DECISION)
+    number: DecisionNumber
     revoked_on: date
     note: str = Field(default="", max_length=2000)

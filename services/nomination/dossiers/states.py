@@ -67,7 +67,8 @@ def _command(name: str, label: str, sources: set[State], *actors: str) -> Comman
     return Command(name, label, frozenset(sources), frozenset(actors))
 
 
-_EDITABLE = {State.DRAFT, State.RETURNED}
+# The unit prepares the dossier in any order (documents before or after its council) until it submits it.
+_EDITABLE = {State.DRAFT, State.UNIT_COUNCIL_DONE, State.RETURNED}
 _UNDER_REVIEW = {State.APPRAISING, State.CONSULTING, State.PUBLIC_NOTICE, State.COUNCIL_REVIEW}
 _REJECTABLE = {State.SUBMITTED, State.APPRAISING, State.CONSULTING, State.ON_HOLD, State.PUBLIC_NOTICE,
                State.COUNCIL_REVIEW, State.COUNCIL_FAILED, State.AWAITING_DECISION}
@@ -77,7 +78,7 @@ COMMANDS = {c.name: c for c in [
     _command("attach_document", "đính kèm tài liệu", _EDITABLE, UNIT),
     _command("remove_document", "gỡ tài liệu", _EDITABLE, UNIT),
     _command("record_unit_council", "ghi kết quả bình xét của đơn vị", _EDITABLE, UNIT),
-    _command("submit", "trình hồ sơ", {State.DRAFT, State.UNIT_COUNCIL_DONE, State.RETURNED}, UNIT),
+    _command("submit", "trình hồ sơ", _EDITABLE, UNIT),
     _command("return", "trả lại để bổ sung", {State.SUBMITTED, State.APPRAISING}, APPRAISER),
     _command("accept", "tiếp nhận để thẩm định", {State.SUBMITTED}, APPRAISER),
     _command("request_consultation", "xin ý kiến hiệp y", {State.APPRAISING}, APPRAISER),

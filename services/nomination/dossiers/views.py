@@ -35,7 +35,8 @@ class DossierView(TableView):
                  year: int | None = None, late: bool | None = None, name: str | None = None,
                  submission_id: UUID | None = None, states: list[str] | None = None,
                  limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        where, params = ["true"], {"limit": limit, "offset": offset}
+        where = ["true"]
+        params: dict[str, Any] = {"limit": limit, "offset": offset}
         for column, value in (("unit_code", unit), ("state", state), ("award_code", award), ("year", year),
                               ("submission_id", submission_id)):
             if value is not None:

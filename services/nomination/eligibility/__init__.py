@@ -31,8 +31,10 @@ Condition vocabulary (closed; written `{kind: {...}}` in the rule file):
     award_held {codes, before_years | within_years}   award_chain {codes, times, period_years}
     members_share {title | rating, min_percent, year}  members_with_title {title, min, year}
     members_disciplined {level, max, year}
-    attested {key, text}                       dossier_fact {key, text, if_absent}
-    no_pending {matters}   discipline_over {}  not_already_awarded {}   service_years {table}
+    attested {key, text}                       dossier_fact {key, text, if_absent, by: dossier | appraiser}
+    no_pending {matters, confirmed_within_days}   discipline_over {}  not_already_awarded {}   service_years {table}
+`no_pending` passes only on what is stated: a record saying the matter is not the case, or a
+`Confirmation` of its absence dated on or before the evaluation day (who, on what document).
 `year` offsets are ≤ 0 (0 = the nomination year); streaks end at the nomination year and `id`
 names the longest run so that a later count can use "the same span".
 

@@ -12,7 +12,10 @@ expected outcome of each rule (and of the summary, key `overall`).
           innovations: [{year: 2025, scope: tinh, recognised_by: Chủ tịch UBND tỉnh}]
           awards: [{code: BKTTG, year: 2018, basis: chuyen_de}]
           members: {2025: {members: 20, at_least: {HTNV: 20}, titles: {LDTT: 14}}}
-          standing: {complaint_pending: null}   # omitted: nothing pending; `unknown`: all unknown
+          standing:               # omitted or `unknown`: not known (G1, G5 cannot tell); `clear`: nothing pending
+            no_pending: {as_of: 2026-01-10, confirmed_by: Trưởng phòng Tổ chức, document: 15/XN-SNV}
+            not_dissolved: {as_of: 2026-01-10, confirmed_by: Sở Nội vụ, document: 16/XN-SNV}  # collectives
+            complaint_pending: true   # or a value the record holds: true (pending), false, null
           attested: [noi_bo_doan_ket]
           dossier: {dan_dau_cum_khoi: true}
         expect:
@@ -30,16 +33,19 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 from services.nomination.eligibility.conditions.base import Code, as_list
 from services.nomination.eligibility.conditions.collective import Level
 from services.nomination.eligibility.facts import (
+    PENDING_MATTERS,
     AwardBasis,
     AwardRecord,
+    Confirmation,
     Innovation,
     MembersYear,
     NomineeFacts,
+    PendingMatter,
     Rating,
     Scope,
     Standing,
@@ -90,12 +96,44 @@ class CaseAward(Strict):
     decision_ref: str | None = None
 
 
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
+
+
+class CaseConfirmation(Strict):
+    """A stated standing: nothing pending (or the unit neither dissolved nor merged) as of a date."""
+
+    as_of: date
+    confirmed_by: str = Field(min_length=2, max_length=300)
+    document: str | None = Field(default=None, max_length=200)
+
+
+class CaseNoPending(CaseConfirmation):
+    matters: list[PendingMatter] = Field(default=list(PENDING_MATTERS), min_length=1)
+
+
 class CaseStanding(Strict):
-    discipline_pending: bool | None = False
-    investigation_pending: bool | None = False
-    complaint_pending: bool | None = False
+    """A value left out is not known (never "nothing pending" by default); `no_pending` and
+    `not_dissolved` state the absence of the matters as of a date, by whom, on what document."""
+
+    discipline_pending: bool | None = None
+    investigation_pending: bool | None = None
+    complaint_pending: bool | None = None
     discipline_ended_on: date | None = None
-    unit_dissolved: bool | None = False
+    unit_dissolved: bool | None = None
+    no_pending: Annotated[list[CaseNoPending], BeforeValidator(_one_or_many)] = []
+    not_dissolved: Annotated[list[CaseConfirmation], BeforeValidator(_one_or_many)] = []
+
+    def standing(self) -> Standing:
+        confirmations = [Confirmation(c.as_of, c.confirmed_by, c.document, frozenset(c.matters))
+                         for c in self.no_pending]
+        confirmations += [Confirmation(c.as_of, c.confirmed_by, c.document, frozenset({"unit_dissolved"}))
+                          for c in self.not_dissolved]
+        values = self.model_dump(exclude={"no_pending", "not_dissolved"})
+        return Standing(**values, confirmations=tuple(confirmations))
+
+
+CLEAR = Standing(discipline_pending=False, investigation_pending=False, complaint_pending=False, unit_dissolved=False)
 
 
 class Nominee(Strict):
@@ -105,14 +143,16 @@ class Nominee(Strict):
     awards: list[CaseAward] = []
     awards_known_from: int | None = None
     members: dict[int, CaseMembers] = {}
-    standing: CaseStanding | Literal["unknown"] = CaseStanding()
+    # `clear`: the case states nothing pending and the unit not dissolved; `unknown` (or left out): not known
+    standing: CaseStanding | Literal["unknown", "clear"] = "unknown"
     attested: list[str] = []
     not_attested: list[str] = []
     dossier: dict[str, bool] = {}
     positions: dict[str, float] = {}
 
     def facts(self) -> NomineeFacts:
-        standing = Standing() if self.standing == "unknown" else Standing(**self.standing.model_dump())
+        standing = CLEAR if self.standing == "clear" else \
+            self.standing.standing() if isinstance(self.standing, CaseStanding) else Standing()
         return NomineeFacts(
             subject_kind=self.kind,
             years={y: YearRecord(y, r.rating, frozenset(r.titles)) for y, r in self.years.items()},
@@ -158,6 +198,35 @@ class Case(Strict):
     @property
     def on(self) -> date:
         return self.evaluated_on or date(self.year + 1, 1, 15)
+
+
+class CheckRequest(Strict):
+    """One case to check on its own (`POST /eligibility/check`): a nominee written as in a case
+    table, or a reference to a nominee's record with what only a dossier would add (attested
+    criteria, dossier facts). `expect`, when given, is compared as in a case table."""
+
+    award: Code
+    year: int = Field(ge=1990, le=2100)
+    evaluated_on: date | None = None  # a case: 15/01 of the next year; a reference: today
+    basis: AwardBasis = "cong_trang"
+    name: str | None = Field(default=None, max_length=300)
+    nominee: Nominee | None = None
+    nominee_ref: str | None = Field(default=None, min_length=1, max_length=64,
+                                    description="A record id, a 12-digit personal number or a unit code")
+    attested: list[Annotated[str, Field(max_length=64)]] = Field(default=[], max_length=100)
+    not_attested: list[Annotated[str, Field(max_length=64)]] = Field(default=[], max_length=100)
+    dossier: dict[Annotated[str, Field(max_length=64)], bool] = Field(default={}, max_length=100)
+    expect: dict[Annotated[str, AfterValidator(_known_rule)], Annotated[Expect, BeforeValidator(_outcome_only)]] = {}
+
+    @model_validator(mode="after")
+    def _one_nominee(self) -> CheckRequest:
+        if (self.nominee is None) == (self.nominee_ref is None):
+            raise ValueError("cần đúng một trong hai: nominee (lịch sử viết như bảng ca) hoặc nominee_ref "
+                             "(mã hồ sơ, số định danh cá nhân hoặc mã đơn vị)")
+        if self.nominee is not None and (self.attested or self.not_attested or self.dossier):
+            raise ValueError("attested, not_attested và dossier đi cùng nominee_ref; với nominee hãy ghi chúng "
+                             "trong nominee")
+        return self
 
 
 class CaseFile(Strict):

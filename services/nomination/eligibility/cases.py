@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,13 +45,21 @@ def run_file(path: Path, rule_set: RuleSet) -> list[CaseResult]:
 
 def run_case(case: Case, rule_set: RuleSet, source: str = "") -> CaseResult:
     verdicts = evaluate(rule_set, case.award, case.year, case.nominee.facts(), case.on, basis=case.basis)
-    by_id = {v.rule_id: v for v in verdicts}
     result = CaseResult(source, case)
-    for key, expect in case.expect.items():
-        got = summarize(verdicts) if key == "overall" else by_id.get(key)
-        result.lines.append(_describe(key, got))
-        result.mismatches += [f"{key}: {problem}" for problem in _compare(expect, got)]
+    result.lines, result.mismatches = compare(case.expect, verdicts)
     return result
+
+
+def compare(expected: Mapping[str, Expect], verdicts: list[Verdict]) -> tuple[list[str], list[str]]:
+    """What came out for each expectation (one line each), and what does not match."""
+    by_id = {v.rule_id: v for v in verdicts}
+    lines: list[str] = []
+    mismatches: list[str] = []
+    for key, expect in expected.items():
+        got = summarize(verdicts) if key == "overall" else by_id.get(key)
+        lines.append(_describe(key, got))
+        mismatches += [f"{key}: {problem}" for problem in _compare(expect, got)]
+    return lines, mismatches
 
 
 def _describe(key: str, got: Verdict | Summary | None) -> str:

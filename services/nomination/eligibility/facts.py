@@ -89,15 +89,39 @@ class MembersYear:
     disciplined_levels: dict[str, int] = field(default_factory=dict)
 
 
+PendingMatter = Literal["discipline_pending", "investigation_pending", "complaint_pending"]
+Matter = PendingMatter | Literal["unit_dissolved"]
+PENDING_MATTERS: tuple[PendingMatter, ...] = ("discipline_pending", "investigation_pending", "complaint_pending")
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """A stated standing: none of `matters` is the case as of `as_of` (nothing pending; the unit
+    neither dissolved nor merged), confirmed by someone on a document."""
+
+    as_of: date
+    confirmed_by: str
+    document: str | None = None
+    matters: frozenset[Matter] = frozenset(PENDING_MATTERS)
+
+
 @dataclass(frozen=True)
 class Standing:
-    """Guards G1 and G5: None means not known."""
+    """Guards G1 and G5: True/False when a record says so (an open case, a dissolution), None when
+    not known. A `Confirmation` states the absence of a matter as of its date; the guards decide
+    whether it covers the evaluation date."""
 
     discipline_pending: bool | None = None
     investigation_pending: bool | None = None
     complaint_pending: bool | None = None
     discipline_ended_on: date | None = None  # None: no discipline; else achievements count from the next year
     unit_dissolved: bool | None = None
+    confirmations: tuple[Confirmation, ...] = ()
+
+    def confirmation(self, matter: Matter, on: date) -> Confirmation | None:
+        """The latest confirmation of `matter`'s absence dated on or before `on`."""
+        dated = [c for c in self.confirmations if matter in c.matters and c.as_of <= on]
+        return max(dated, key=lambda c: c.as_of, default=None)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ DEFAULT_RULES = Path(__file__).parent / "data" / "rules.yaml"
 RuleId = Annotated[str, Field(pattern=r"^[A-Z][A-Za-z0-9-]*$")]
 ALL_SUBJECTS: list[SubjectKind] = list(get_args(SubjectKind))
 ALL_BASES: list[AwardBasis] = list(get_args(AwardBasis))
+CONFIDENCE = {"high": "cao", "medium": "trung bình", "low": "thấp"}
 
 
 class Strict(BaseModel):
@@ -32,6 +33,7 @@ class Legal(Strict):
     valid_from: date | None = None
     valid_to: date | None = None
     verified: bool
+    confidence: Literal["high", "medium", "low"] | None = None  # how sure the reading of the text is
     note: str = ""
 
     @model_validator(mode="after")
@@ -48,6 +50,7 @@ class Legal(Strict):
         until = f" đến {self.valid_to:%d/%m/%Y}" if self.valid_to else ""
         where = ", ".join(p for p in (self.document, self.article) if p)
         status = "" if self.verified else " — CHƯA KIỂM CHỨNG"
+        status += f" (độ tin cậy: {CONFIDENCE[self.confidence]})" if self.confidence else ""
         note = f": {self.note}" if self.note else ""
         return f"{where} (áp dụng{since}{until}){status}{note}" if since or until else f"{where}{status}{note}"
 

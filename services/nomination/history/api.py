@@ -16,7 +16,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role, require
-from servicekit.http import uploaded_file
+from servicekit.http import ALREADY_EXISTS, XLSX, file_response, uploaded_file
 from services.nomination.history import factkinds as kinds
 from services.nomination.history.application import FactNotFoundError, History, RecordNotFoundError
 from services.nomination.history.audit import ReadAudit
@@ -51,18 +51,17 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
     ImportFileError: (422, "invalid_import_file"),
     HistoryError: (422, "history_rule_violated"),
 }
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def get_runtime(request: Request) -> NominationRuntime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    return request.app.state.runtime
 
 
 async def get_audit(request: Request) -> ReadAudit:
     state = request.app.state
     if getattr(state, "history_audit", None) is None:
         state.history_audit = ReadAudit(state.runtime.pool)
-    return state.history_audit  # type: ignore[no-any-return]
+    return state.history_audit
 
 
 RuntimeDep = Annotated[NominationRuntime, Depends(get_runtime)]
@@ -78,7 +77,7 @@ def check_may_write(who: Principal, unit_code: str) -> None:
     raise ForbiddenError("Chỉ chuyên viên Ban TĐKT hoặc cán bộ TĐKT của chính đơn vị được ghi hồ sơ này.")
 
 
-@router.post("/people", status_code=status.HTTP_201_CREATED)
+@router.post("/people", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def create_person(body: PersonCreate, runtime: RuntimeDep, who: PrincipalDep,
                         response: Response) -> dict[str, Any]:
     """Find a person by number (or name + date of birth + unit), or create the record."""
@@ -125,7 +124,7 @@ async def get_person(record_id: UUID, request: Request, runtime: RuntimeDep, aud
     return {**record, "birth_year": record["born_on"].year if record["born_on"] else None, "masked": False}
 
 
-@router.post("/people/{record_id}/facts", status_code=status.HTTP_201_CREATED)
+@router.post("/people/{record_id}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def record_person_fact(record_id: UUID, body: FactIn, runtime: RuntimeDep, who: PrincipalDep,
                              response: Response) -> dict[str, Any]:
     """Record a rating, title, award, innovation or case; the same fact again changes nothing."""
@@ -150,7 +149,7 @@ async def person_reads(record_id: UUID, runtime: RuntimeDep, audit: AuditDep, _:
     return await audit.trail(record.id, limit, offset)
 
 
-@router.post("/collectives", status_code=status.HTTP_201_CREATED)
+@router.post("/collectives", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def create_collective(body: CollectiveCreate, runtime: RuntimeDep, who: PrincipalDep,
                             response: Response) -> dict[str, Any]:
     """Find or create a collective's record by its unit code."""
@@ -169,7 +168,7 @@ async def get_collective(unit_code: str, runtime: RuntimeDep, _: PrincipalDep) -
     return await runtime.call(History(runtime.app).details, _collective_ref(unit_code))
 
 
-@router.post("/collectives/{unit_code}/facts", status_code=status.HTTP_201_CREATED)
+@router.post("/collectives/{unit_code}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def record_collective_fact(unit_code: str, body: FactIn, runtime: RuntimeDep, who: PrincipalDep,
                                  response: Response) -> dict[str, Any]:
     """Record a fact of a collective, including its members' yearly counts."""
@@ -208,7 +207,8 @@ async def import_history(request: Request, runtime: RuntimeDep, who: Appraiser, 
 
 
 
-@router.get("/history/import/template")
+@router.get("/history/import/template", response_class=Response,
+            responses=file_response(XLSX, "Mẫu nhập (XLSX) kèm hướng dẫn và bảng mã"))
 async def import_template(_: PrincipalDep) -> Response:
     """The XLSX template of the import, with instructions and the codes."""
     data = await asyncio.to_thread(write_template)

@@ -110,7 +110,7 @@ class Cells:
             self.error(name, f"Giá trị '{text}' không hợp lệ.")
         return table.get(fold(text), default)
 
-    def date(self, name: str) -> date | None:
+    def day(self, name: str) -> date | None:
         value = self.values.get(name)
         if isinstance(value, datetime):
             return value.date()
@@ -150,7 +150,7 @@ class RowParser:
             "row": number, "subject": subject, "full_name": self._name(cells, subject == "ca_nhan"),
             **self._identity(cells, subject == "ca_nhan"), "unit_code": self._unit(cells),
             "year": cells.year("year", self.today), "rating": cells.choice("rating", RATING_NAMES, None),
-            "award_code": self._award(cells), "decided_on": cells.date("decided_on"),
+            "award_code": self._award(cells), "decided_on": cells.day("decided_on"),
             "decision_ref": cells.check("decision_ref", kinds.clean_ref, cells.text("decision_ref")),
             "basis": cells.choice("basis", BASIS_NAMES, "cong_trang"),
         }
@@ -161,7 +161,7 @@ class RowParser:
     def _identity(self, cells: Cells, person: bool) -> dict[str, Any]:
         if not person:
             return {"personal_number": None, "born_on": None, "sex": None}
-        born_on, sex = cells.date("born_on"), cells.choice("sex", SEXES, None)
+        born_on, sex = cells.day("born_on"), cells.choice("sex", SEXES, None)
         if born_on is not None and not date(1900, 1, 1) <= born_on <= self.today:
             cells.error("born_on", "Ngày sinh phải từ năm 1900 đến hôm nay.")
         number = _digits(cells.values.get("personal_number"))

@@ -116,6 +116,12 @@ class Record(Aggregate):
     class Dissolved(FactEvent):
         pass
 
+    class NothingPendingConfirmed(FactEvent):
+        """Stated: no discipline review, investigation or complaint pending as of a date (G1)."""
+
+    class NotDissolvedConfirmed(FactEvent):
+        """Stated: the unit neither dissolved nor merged as of a date (G5)."""
+
     def absorb(self, duplicate: Record, *, by: str, at: datetime) -> None:
         """Fold a duplicate record into this one; the duplicate then points here."""
         check_mergeable(self, duplicate)
@@ -136,7 +142,19 @@ class Record(Aggregate):
     def _fill(self, duplicate: Record) -> dict[str, Any]:
         return {}
 
-    @event("Absorbed")
+    class Absorbed(Aggregate.Event):
+        duplicate_id: UUID
+        facts: list[dict[str, Any]]
+        details: dict[str, Any]
+        by: str
+        at: datetime
+
+    class MergedInto(Aggregate.Event):
+        into: UUID
+        by: str
+        at: datetime
+
+    @event(Absorbed)
     def _absorbed(self, duplicate_id: UUID, facts: list[dict[str, Any]], details: dict[str, Any], by: str,
                   at: datetime) -> None:
         for item in facts:
@@ -146,7 +164,7 @@ class Record(Aggregate):
         self.__dict__.update(details)
         self.merged_from.append(duplicate_id)
 
-    @event("MergedInto")
+    @event(MergedInto)
     def _merged(self, into: UUID, by: str, at: datetime) -> None:
         self.merged_into = into
 
@@ -159,7 +177,22 @@ class Person(Record):
         assert born_on is not None, "a person without number is identified by name, birth date and unit"
         return key_id(full_name, born_on, unit_code)
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        personal_number: str | None
+        full_name: str
+        born_on: date | None
+        sex: str | None
+        unit_code: str
+        by: str
+        at: datetime
+
+    class DetailsCompleted(Aggregate.Event):
+        born_on: date | None
+        sex: str | None
+        by: str
+        at: datetime
+
+    @event(Registered)
     def __init__(self, *, personal_number: str | None, full_name: str, born_on: date | None, sex: str | None,
                  unit_code: str, by: str, at: datetime) -> None:
         self._open()
@@ -199,7 +232,7 @@ class Person(Record):
         self._completed(born_on=born_on, sex=sex, by=by, at=at)
         return True
 
-    @event("DetailsCompleted")
+    @event(DetailsCompleted)
     def _completed(self, born_on: date | None, sex: str | None, by: str, at: datetime) -> None:
         self.born_on = born_on or self.born_on
         self.sex = sex or self.sex
@@ -227,7 +260,14 @@ class Collective(Record):
     def create_id(unit_code: str) -> UUID:
         return collective_id(unit_code)
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        unit_code: str
+        name: str
+        subject_kind: str
+        by: str
+        at: datetime
+
+    @event(Registered)
     def __init__(self, *, unit_code: str, name: str, subject_kind: str, by: str, at: datetime) -> None:
         self._open()
         self.unit_code, self.name, self.subject_kind = unit_code, name, subject_kind
@@ -239,10 +279,11 @@ class Collective(Record):
                    subject_kind=subject_kind, by=by, at=at)
 
 
-COLLECTIVE_ONLY = {"members", "dissolved"}
+COLLECTIVE_ONLY = {"members", "dissolved", "not_dissolved"}
 EVENTS = {"rating": Record.RatingRecorded, "title": Record.TitleRecorded, "award": Record.AwardRecorded,
           "innovation": Record.InnovationRecognised, "case": Record.CaseOpened, "members": Record.MembersCounted,
-          "dissolved": Record.Dissolved}
+          "dissolved": Record.Dissolved, "no_pending": Record.NothingPendingConfirmed,
+          "not_dissolved": Record.NotDissolvedConfirmed}
 
 
 def event_class(old: Fact | None, new: Fact) -> type[Record.FactEvent]:
@@ -260,7 +301,7 @@ def check_open(record: Record) -> None:
 
 def check_kind_allowed(record: Record, fact: Fact) -> None:
     if isinstance(record, Person) and fact["kind"] in COLLECTIVE_ONLY:
-        raise FactNotForSubjectError("Số liệu thành viên và giải thể chỉ ghi cho tập thể.")
+        raise FactNotForSubjectError("Số liệu thành viên, giải thể và xác nhận không giải thể chỉ ghi cho tập thể.")
 
 
 def check_mergeable(kept: Record, duplicate: Record) -> None:

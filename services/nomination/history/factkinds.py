@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, Literal
 
@@ -93,6 +93,27 @@ def members(year: int, count: int, at_least: Mapping[str, int], titles: Mapping[
 def dissolved(on: date, reference: str) -> Fact:
     """The unit was dissolved (guard G5)."""
     return _fact("dissolved", "dissolved", on=on, reference=check_text(reference, "Văn bản giải thể", 100))
+
+
+def no_pending(as_of: date, confirmed_by: str, document: str, case_kinds: Iterable[str] = tuple(CASE_KINDS)) -> Fact:
+    """Guard G1 stated: no case of `case_kinds` (discipline review, investigation, complaint) pending
+    against the person or collective as of a date, confirmed by someone on a document."""
+    chosen = sorted({check_choice(k, CASE_KINDS, "Loại vụ việc") for k in case_kinds})
+    if not chosen:
+        raise FactError("Cần nêu ít nhất một loại vụ việc được xác nhận là không có.")
+    return _fact("no_pending", f"no_pending/{as_of.isoformat()}/{'+'.join(chosen)}", as_of=as_of,
+                 case_kinds=chosen, **_confirmation(confirmed_by, document))
+
+
+def not_dissolved(as_of: date, confirmed_by: str, document: str) -> Fact:
+    """Guard G5 stated: the unit neither dissolved nor merged as of a date, confirmed on a document."""
+    return _fact("not_dissolved", f"not_dissolved/{as_of.isoformat()}", as_of=as_of,
+                 **_confirmation(confirmed_by, document))
+
+
+def _confirmation(confirmed_by: str, document: str) -> dict[str, str]:
+    return {"confirmed_by": check_text(confirmed_by, "Người, cơ quan xác nhận", 300),
+            "document": check_text(document, "Văn bản xác nhận", 200)}
 
 
 def revoked(fact: Fact, on: date, reference: str | None) -> Fact:

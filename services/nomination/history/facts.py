@@ -3,19 +3,22 @@
 Pure: no web, no bus, no database. Revoked titles and awards are left out. A year is known
 (has a `YearRecord`) when the record holds a rating or a title for it. Awards are known from
 the first year the record holds anything for (earlier years: unknown), unless the caller
-says otherwise. Guard G1: a kind of case with an open case is pending, with only closed ones
-is not, and with none is unknown (None); the end of the last discipline period is when
+says otherwise. Guards G1 and G5: an open case is pending; that nothing is pending (and that a
+unit is neither dissolved nor merged) is known only from a confirmation recorded as of a date,
+by whom, on what document (see `standing`); the end of the last discipline period is when
 achievements count again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from services.nomination.eligibility.facts import (
     AwardRecord,
+    Confirmation,
     Innovation,
+    Matter,
     MembersYear,
     NomineeFacts,
     Rating,
@@ -83,18 +86,35 @@ def members(facts: list[Fact]) -> dict[int, MembersYear]:
             for f in sorted(_of(facts, "members"), key=lambda f: f["year"])}
 
 
+PENDING = {"ky_luat": "discipline_pending", "dieu_tra": "investigation_pending", "khieu_nai": "complaint_pending"}
+
+
 def standing(record: Record, facts: list[Fact]) -> Standing:
+    """An open case is pending (True); closed cases alone say nothing of today (None), only a
+    confirmation of "nothing pending as of DATE" states that; likewise a dissolution (True) and
+    "not dissolved or merged as of DATE" for a collective."""
     cases = _of(facts, "case")
     ends = [f["discipline_until"] for f in cases if f["case_kind"] == "ky_luat" and f["discipline_until"]]
+    collective = isinstance(record, Collective)
     dissolved = True if _of(facts, "dissolved") else None
     return Standing(discipline_pending=_pending(cases, "ky_luat"), investigation_pending=_pending(cases, "dieu_tra"),
                     complaint_pending=_pending(cases, "khieu_nai"), discipline_ended_on=max(ends, default=None),
-                    unit_dissolved=dissolved if isinstance(record, Collective) else None)
+                    unit_dissolved=dissolved if collective else None,
+                    confirmations=confirmations(facts, collective))
+
+
+def confirmations(facts: list[Fact], collective: bool) -> tuple[Confirmation, ...]:
+    stated = [Confirmation(f["as_of"], f["confirmed_by"], f["document"],
+                           frozenset(cast(Matter, PENDING[k]) for k in f["case_kinds"]))
+              for f in _of(facts, "no_pending")]
+    if collective:
+        stated += [Confirmation(f["as_of"], f["confirmed_by"], f["document"], frozenset({"unit_dissolved"}))
+                   for f in _of(facts, "not_dissolved")]
+    return tuple(sorted(stated, key=lambda c: (c.as_of, sorted(c.matters))))
 
 
 def _pending(cases: list[Fact], kind: str) -> bool | None:
-    of_kind = [f for f in cases if f["case_kind"] == kind]
-    return any(f["closed_on"] is None for f in of_kind) if of_kind else None
+    return True if any(f["case_kind"] == kind and f["closed_on"] is None for f in cases) else None
 
 
 def _of(facts: list[Fact], *kinds: str) -> list[Fact]:

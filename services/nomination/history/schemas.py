@@ -118,8 +118,9 @@ class MembersIn(_Fact):
                                      "buoc_thoi_viec"], int] = {}
 
     def build(self) -> Fact:
-        return kinds.members(self.year, self.members, dict(self.at_least), self.titles, self.disciplined,
-                             dict(self.disciplined_levels))
+        at_least = {str(rating): count for rating, count in self.at_least.items()}
+        levels = {str(level): count for level, count in self.disciplined_levels.items()}
+        return kinds.members(self.year, self.members, at_least, self.titles, self.disciplined, levels)
 
 
 class DissolvedIn(_Fact):
@@ -131,5 +132,33 @@ class DissolvedIn(_Fact):
         return kinds.dissolved(self.on, self.reference)
 
 
-FactIn = Annotated[RatingIn | TitleIn | AwardIn | InnovationIn | CaseIn | MembersIn | DissolvedIn,
-                   Field(discriminator="kind")]
+class NoPendingIn(_Fact):
+    """Guard G1 stated: nothing pending against the person or collective as of a date."""
+
+    kind: Literal["no_pending"]
+    as_of: date = Field(description="The day the confirmation speaks of")
+    confirmed_by: str = Field(min_length=2, max_length=300, examples=["Trưởng phòng Tổ chức cán bộ, Sở Y tế"])
+    document: str = Field(min_length=1, max_length=200, examples=["15/XN-SYT"],
+                          description="The document the confirmation is written in")
+    case_kinds: list[Literal["ky_luat", "dieu_tra", "khieu_nai"]] = Field(
+        default=["ky_luat", "dieu_tra", "khieu_nai"], min_length=1,
+        description="What is confirmed absent: discipline review, investigation, complaint or denunciation")
+
+    def build(self) -> Fact:
+        return kinds.no_pending(self.as_of, self.confirmed_by, self.document, self.case_kinds)
+
+
+class NotDissolvedIn(_Fact):
+    """Guard G5 stated: the unit neither dissolved nor merged as of a date (collectives)."""
+
+    kind: Literal["not_dissolved"]
+    as_of: date
+    confirmed_by: str = Field(min_length=2, max_length=300, examples=["Giám đốc Sở Nội vụ"])
+    document: str = Field(min_length=1, max_length=200, examples=["20/XN-SNV"])
+
+    def build(self) -> Fact:
+        return kinds.not_dissolved(self.as_of, self.confirmed_by, self.document)
+
+
+FactIn = Annotated[RatingIn | TitleIn | AwardIn | InnovationIn | CaseIn | MembersIn | DissolvedIn | NoPendingIn
+                   | NotDissolvedIn, Field(discriminator="kind")]

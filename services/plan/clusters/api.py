@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from servicekit.auth import PrincipalDep
+from servicekit.auth import SIGNED_IN, PrincipalDep
 from servicekit.http import ALREADY_EXISTS
 from services.plan.clusters.application import COMMANDS
 from services.plan.clusters.schemas import (
@@ -27,7 +27,7 @@ from services.plan.clusters.schemas import (
     VoteOpen,
 )
 from services.plan.clusters.views import plain
-from services.plan.routing import SIGNED_IN, Changed, ClustersDep, Created, RuntimeDep, answer, answer_created, policy
+from services.plan.routing import Changed, ClustersDep, Created, RuntimeDep, answer, answer_created, policy
 
 router = APIRouter(prefix="/clusters", tags=["clusters"])
 

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from servicekit.auth import PUBLIC, PrincipalDep
+from servicekit.auth import PUBLIC, SIGNED_IN, PrincipalDep
 from servicekit.http import ALREADY_EXISTS
 from services.plan.exemplary.application import COMMANDS
 from services.plan.exemplary.domainmodel import Stage
@@ -24,7 +24,7 @@ from services.plan.exemplary.schemas import (
     StageAdvance,
     Withdrawal,
 )
-from services.plan.routing import SIGNED_IN, Changed, Created, ExemplaryDep, RuntimeDep, answer, answer_created, policy
+from services.plan.routing import Changed, Created, ExemplaryDep, RuntimeDep, answer, answer_created, policy
 from services.plan.runtime import PlanRuntime
 
 router = APIRouter(prefix="/exemplary-models", tags=["exemplary models"])

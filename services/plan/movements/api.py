@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from servicekit.auth import PrincipalDep
+from servicekit.auth import SIGNED_IN, PrincipalDep
 from servicekit.http import ALREADY_EXISTS
 from services.plan.movements.application import COMMANDS
 from services.plan.movements.rules import Kind, Status
@@ -24,7 +24,7 @@ from services.plan.movements.schemas import (
     UnitOut,
     UnitRegistration,
 )
-from services.plan.routing import SIGNED_IN, Changed, Created, MovementsDep, RuntimeDep, answer, answer_created, policy
+from services.plan.routing import Changed, Created, MovementsDep, RuntimeDep, answer, answer_created, policy
 
 router = APIRouter(prefix="/movements", tags=["movements"])
 

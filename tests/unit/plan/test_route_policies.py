@@ -3,6 +3,8 @@ the sub-domain's command table that the use case checks; only the feed is public
 
 from __future__ import annotations
 
+from pydantic import SecretStr
+
 from services.plan.clusters.application import COMMANDS as CLUSTERS
 from services.plan.main import create_app
 from services.plan.settings import PlanSettings
@@ -12,7 +14,7 @@ WIDER = ("/movements", "/clusters", "/exemplary-models", "/public/")
 
 
 def test_every_route_of_the_wider_domain_declares_its_policy() -> None:
-    document = create_app(PlanSettings(jwt_secret=TEST_SECRET)).openapi()
+    document = create_app(PlanSettings(jwt_secret=SecretStr(TEST_SECRET))).openapi()
     policies = {(method.upper(), path): operation.get("x-tdkt-policy")
                 for path, operations in document["paths"].items() if path.startswith(WIDER)
                 for method, operation in operations.items()}

@@ -30,19 +30,27 @@ class Attested(Condition):
 
 
 class DossierFact(Condition):
-    """A yes/no fact of the dossier; `if_absent: fail` for a criterion the dossier must claim."""
+    """A yes/no fact of the dossier; `if_absent: fail` for a criterion the dossier must claim.
+    `by: appraiser`: a judgement the appraiser records at appraisal (never computed)."""
 
     kind: Literal["dossier_fact"] = "dossier_fact"
     key: Key
     text: str = Field(min_length=3)
     if_absent: Literal["unknown", "fail"] = "unknown"
+    by: Literal["dossier", "appraiser"] = "dossier"
 
     def evaluate(self, ctx: Context) -> Result:
         value = ctx.facts.dossier.get(self.key)
+        who = "Hồ sơ" if self.by == "dossier" else "Thẩm định"
         if value is True:
-            return pass_(f"Hồ sơ xác định: {self.text}", [f"Hồ sơ: {self.key} = có"])
+            said = "Hồ sơ xác định" if self.by == "dossier" else "Thẩm định ghi nhận"
+            return pass_(f"{said}: {self.text}", [f"{who}: {self.key} = có"])
         if value is False:
-            return fail(f"Không đáp ứng: {self.text}", [f"Hồ sơ: {self.key} = không"])
+            said = "Không đáp ứng" if self.by == "dossier" else "Thẩm định đánh giá không đạt"
+            return fail(f"{said}: {self.text}", [f"{who}: {self.key} = không"])
         if self.if_absent == "fail":
-            return fail(f"Hồ sơ không nêu: {self.text}")
+            said = "Hồ sơ không nêu" if self.by == "dossier" else "Thẩm định không ghi nhận"
+            return fail(f"{said}: {self.text}")
+        if self.by == "appraiser":
+            return unknown(f"Chờ đánh giá của thẩm định: {self.text}", [f"đánh giá của thẩm định: {self.text}"])
         return unknown(f"Hồ sơ chưa xác định: {self.text}", [f"dữ kiện hồ sơ: {self.text}"])

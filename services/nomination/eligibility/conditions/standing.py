@@ -10,10 +10,10 @@ from pydantic import Field
 
 from services.nomination.eligibility import wording
 from services.nomination.eligibility.conditions.base import Condition
-from services.nomination.eligibility.context import Context, Result, fail, pass_, unknown
+from services.nomination.eligibility.context import Context, Result, fail, pass_, unique, unknown
+from services.nomination.eligibility.facts import Confirmation, Matter
 
-Matter = Literal["discipline_pending", "investigation_pending", "complaint_pending", "unit_dissolved"]
-MATTER_LABELS = {
+MATTER_LABELS: dict[Matter, str] = {
     "discipline_pending": "đang bị cơ quan có thẩm quyền xem xét kỷ luật",
     "investigation_pending": "đang bị điều tra, thanh tra, kiểm tra có dấu hiệu vi phạm",
     "complaint_pending": "có đơn thư khiếu nại, tố cáo đang được xem xét, giải quyết",
@@ -22,21 +22,53 @@ MATTER_LABELS = {
 
 
 class NoPending(Condition):
-    """Each listed matter of `Standing` must be known to be false."""
+    """Each listed matter must be known not to be the case on the evaluation date: a record that
+    says so (an open case: fail), or a confirmation of its absence dated on or before that day,
+    not older than `confirmed_within_days` (None: any age). Without either it cannot tell."""
 
     kind: Literal["no_pending"] = "no_pending"
     matters: list[Matter] = Field(min_length=1)
+    confirmed_within_days: int | None = Field(default=None, ge=1, le=3660)
 
     def evaluate(self, ctx: Context) -> Result:
-        values = {m: getattr(ctx.facts.standing, m) for m in self.matters}
-        facts = [f"{MATTER_LABELS[m]}: {_yes_no(v)}" for m, v in values.items()]
-        true = [MATTER_LABELS[m] for m, v in values.items() if v is True]
+        answers = {m: self._answer(ctx, m) for m in self.matters}
+        facts = [fact for _, fact in answers.values()]
+        true = [MATTER_LABELS[m] for m, (v, _) in answers.items() if v is True]
         if true:
             return fail(f"Không xét khen thưởng: {'; '.join(true)}", facts)
-        open_ = [MATTER_LABELS[m] for m, v in values.items() if v is None]
+        open_ = [m for m, (v, _) in answers.items() if v is None]
         if open_:
-            return unknown(f"Chưa xác định được: {'; '.join(open_)}", [f"tình trạng: {m}" for m in open_], facts)
-        return pass_(f"Không thuộc trường hợp: {'; '.join(MATTER_LABELS[m] for m in values)}", facts)
+            labels = "; ".join(MATTER_LABELS[m] for m in open_)
+            return unknown(f"Chưa xác định được: {labels} (cần xác nhận không thuộc trường hợp này tính đến ngày "
+                           f"xét {wording.dmy(ctx.on)}: ai xác nhận, theo văn bản nào)",
+                           [f"tình trạng: {MATTER_LABELS[m]}" for m in open_], facts)
+        used = unique(said for m in answers if (said := self._confirmed(ctx, m)))
+        basis = f" (theo {'; '.join(used)})" if used else ""
+        return pass_(f"Không thuộc trường hợp: {'; '.join(MATTER_LABELS[m] for m in answers)}{basis}", facts)
+
+    def _answer(self, ctx: Context, matter: Matter) -> tuple[bool | None, str]:
+        value: bool | None = getattr(ctx.facts.standing, matter)
+        label = MATTER_LABELS[matter]
+        if value is not None:
+            return value, f"{label}: {_yes_no(value)}"
+        confirmation = ctx.facts.standing.confirmation(matter, ctx.on)
+        if confirmation is None:
+            return None, f"{label}: chưa rõ (chưa có xác nhận đến ngày xét)"
+        said = _said(confirmation)
+        if not self._fresh(ctx, confirmation):
+            return None, f"{label}: chưa rõ ({said}: đã quá {self.confirmed_within_days} ngày trước ngày xét)"
+        return False, f"{label}: không ({said})"
+
+    def _confirmed(self, ctx: Context, matter: Matter) -> str | None:
+        """What states the matter's absence, when the record itself says nothing of it."""
+        confirmation = ctx.facts.standing.confirmation(matter, ctx.on)
+        if getattr(ctx.facts.standing, matter) is not None or confirmation is None:
+            return None
+        return _said(confirmation) if self._fresh(ctx, confirmation) else None
+
+    def _fresh(self, ctx: Context, confirmation: Confirmation) -> bool:
+        limit = self.confirmed_within_days
+        return limit is None or (ctx.on - confirmation.as_of).days <= limit
 
 
 class DisciplineOver(Condition):
@@ -71,6 +103,11 @@ class NotAlreadyAwarded(Condition):
         if not ctx.awards_known(ctx.year):
             return unknown(f"Không rõ khen thưởng năm {ctx.year} (chưa có dữ liệu)", [f"khen thưởng năm {ctx.year}"])
         return pass_(f"Chưa được tặng {name} cho thành tích năm {ctx.year}")
+
+
+def _said(confirmation: Confirmation) -> str:
+    document = f", văn bản {confirmation.document}" if confirmation.document else ""
+    return f"xác nhận của {confirmation.confirmed_by} tính đến ngày {wording.dmy(confirmation.as_of)}{document}"
 
 
 def _yes_no(value: bool | None) -> str:

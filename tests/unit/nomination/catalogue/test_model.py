@@ -20,8 +20,15 @@ CODES = ["LDTT", "CSTT", "CSTDCS", "CSTDT", "CSTDTQ", "TTLDTT", "DVTT", "TTLDXS"
          "HCHN", "HCQKQT", "HCVANTQ", "HCCSVV1", "HCCSVV2", "HCCSVV3", "HUYCHUONG_HN", "TINH_AH", "BMVNAH",
          "AHLLVTND", "AHLD", "NGND", "NGUT", "TTND", "TTUT", "NSND", "NSUT", "NNND", "NNUT", "GTHCM", "GTNN",
          "KNC", "KNC_TINH", "BKTTG", "BKT", "GK", "HCTNXPVV"]
+# domain.md §7: titles (NĐ 152 Đ50) ...
 MULTIPLIERS = {"CSTDTQ": "4.5", "CSTDT": "3.0", "CSTDCS": "1.0", "LDTT": "0.3", "TTLDXS": "1.5", "TTLDTT": "0.8",
                "XA_TIEU_BIEU": "2.0", "THON_VH": "1.5", "CTDCP": "12.0", "CTDT": "8.0"}
+# ... and orders and forms for collectives (Đ51–54)
+COLLECTIVE_MULTIPLIERS = {
+    "HCSV": "92.0", "HCHCM": "61.0", "HCDL1": "30.0", "HCQC1": "30.0", "HCDL2": "25.0", "HCQC2": "25.0",
+    "HCLD1": "18.0", "HCCC1": "18.0", "HCBVTQ1": "18.0", "HCLD2": "15.0", "HCCC2": "15.0", "HCBVTQ2": "15.0",
+    "HCLD3": "9.0", "HCCC3": "9.0", "HCBVTQ3": "9.0", "AHLLVTND": "31.0", "AHLD": "31.0",
+    "BKTTG": "7.0", "BKT": "3.0", "GK": "0.6"}
 
 
 def refused(texts: dict[str, str]) -> list[str]:
@@ -38,8 +45,14 @@ def with_awards(old: str, new: str) -> dict[str, str]:
 def test_the_shipped_catalogue_has_every_award_of_the_law_with_the_known_multipliers() -> None:
     catalogue = shipped_catalogue()
     assert sorted(a.code for a in catalogue.awards) == sorted(CODES)
-    known = {a.code: str(a.cash.multiplier) for a in catalogue.awards if a.cash.multiplier is not None}
-    assert known == MULTIPLIERS
+    titles = {a.code: str(a.cash.multiplier) for a in catalogue.awards
+              if a.category == "danh_hieu_thi_dua" and a.cash.multiplier is not None}
+    assert titles == MULTIPLIERS
+    assert all(catalogue.award(code).cash.verified for code in MULTIPLIERS)
+    collectives = {a.code: str(a.cash.for_subject("tap_the")[0]) for a in catalogue.awards
+                   if a.code in COLLECTIVE_MULTIPLIERS}
+    assert collectives == COLLECTIVE_MULTIPLIERS
+    assert all(catalogue.award(code).cash.for_subject("tap_the")[1] for code in COLLECTIVE_MULTIPLIERS)
     names = [a.name for a in catalogue.awards] + [d.name for d in catalogue.awards_file.documents]
     assert all(unicodedata.is_normalized("NFC", name) for name in names)
 
@@ -50,7 +63,10 @@ def test_what_the_sources_do_not_confirm_is_marked_unverified() -> None:
     assert not catalogue.award("HCTNXPVV").verified
     assert not catalogue.quota("CSTDCS_LDTT").verified
     assert not any(rule.verified for rule in catalogue.awards_file.councils)
-    assert not any(entry.verified for entry in catalogue.salary.base_salary)
+    assert [(entry.amount, entry.verified) for entry in catalogue.salary.base_salary] == [
+        (1490000, False), (1800000, False), (2340000, True), (2530000, True)]
+    assert catalogue.salary.base_salary[-1].legal_basis[0].confidence == "medium"  # one copy of NĐ 161/2026
+    assert not catalogue.award("BKT").cash.verified  # an individual's amount of a Bằng khen: UNVERIFIED
     assert catalogue.award("LDTT").verified  # Luật Điều 24 khoản 1, read in the sources
     assert catalogue.award("HCLD3").public_notice.working_days == 10
 

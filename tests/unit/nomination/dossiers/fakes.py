@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
+from zoneinfo import ZoneInfo
 
 from services.nomination.dossiers.ports import AwardInfo, Evaluation
-from services.nomination.eligibility.facts import Verdict
+from services.nomination.eligibility.facts import Outcome, SubjectKind, Verdict
 
+PROVINCE = ZoneInfo("Asia/Ho_Chi_Minh")
 DOCS = {"to_trinh": "Tờ trình", "bao_cao_thanh_tich": "Báo cáo thành tích", "bien_ban": "Biên bản bình xét"}
 AWARDS = {
     "BKT": AwardInfo("BKT", "Bằng khen của Chủ tịch UBND tỉnh", "bang_khen", "tinh", frozenset({"ca_nhan", "tap_the"}),
@@ -28,6 +30,7 @@ AWARDS = {
 @dataclass
 class FakeCatalogue:
     version: str = "test-1"
+    quotas: dict[str, int] = field(default_factory=dict)  # award -> most dossiers a unit may send a year
 
     def award(self, code: str) -> AwardInfo:
         return AWARDS[code]
@@ -35,17 +38,23 @@ class FakeCatalogue:
     def required_documents(self, code: str, kind: str) -> dict[str, str]:
         return DOCS
 
-    def cash(self, code: str, on: date) -> int | None:
+    def cash(self, code: str, subject: SubjectKind, on: date) -> int | None:
         return 3_510_000 if code == "BKT" else None
+
+    def quota_problems(self, code: str, unit: str, year: int, counts: dict[str, int]) -> list[str]:
+        limit = self.quotas.get(code)
+        if limit is None or counts.get(code, 0) <= limit:
+            return []
+        return [f"{unit} đề nghị {counts[code]} {AWARDS[code].name} năm {year}, vượt chỉ tiêu {limit}."]
 
 
 @dataclass
 class FakeEligibility:
-    outcome: str = "pass"
+    outcome: Outcome = "pass"
 
     def evaluate(self, award_code: str, year: int, basis: str, nominee: dict[str, Any],
                  dossier_facts: dict[str, Any], on: date) -> Evaluation:
-        verdict = Verdict("R9", "Bằng khen", self.outcome, f"kết quả {self.outcome}")  # type: ignore[arg-type]
+        verdict = Verdict("R9", "Bằng khen", self.outcome, f"kết quả {self.outcome}")
         return Evaluation((verdict,), self.outcome, "rules-test", deciding=("R9",))
 
 
@@ -71,6 +80,9 @@ class FakeHistory:
 
 
 class WeekdayCalendar:
+    def day_of(self, moment: datetime) -> date:
+        return moment.astimezone(PROVINCE).date()
+
     def add_working_days(self, start: date, days: int) -> date:
         current = start
         while days:

@@ -7,7 +7,17 @@ import io
 import openpyxl
 import pytest
 
-from services.nomination.dossiers.bulk import COLUMNS, BulkSubmissions, SpreadsheetError, read_rows, template
+from services.nomination.dossiers.bulk import (
+    COLUMNS,
+    EXAMPLE_SHEET,
+    HELP_SHEET,
+    SHEET,
+    SUBMISSION_SHEET,
+    BulkSubmissions,
+    SpreadsheetError,
+    read_rows,
+    template,
+)
 from tests.unit.nomination.dossiers.test_paths import CLERK, NOW, World
 
 
@@ -34,8 +44,9 @@ def test_every_valid_row_becomes_a_dossier_and_every_invalid_row_is_named() -> N
     bulk = BulkSubmissions(world.app, world.drafting)
     data = spreadsheet([row(1), row(2), row(3, kind="Con vật"), row(4, award="KHONGCO"),
                         row(5, **{"Ngày sinh": "31/02/1990"}), row(6, award="HCLD3", kind="Tập thể"), row(7)])
-    rows, errors, _ = read_rows(data, "SGDDT", 2025)
-    outcome = bulk.submit_rows(CLERK, "SGDDT", 2025, "Tờ trình 12/TTr-SGDĐT", rows, "xlsx", NOW)
+    sheet = read_rows(data, "SGDDT", 2025, "Tờ trình 12/TTr-SGDĐT")
+    rows, errors = sheet.rows, sheet.errors
+    outcome = bulk.submit_rows(CLERK, "SGDDT", 2025, sheet.title, rows, "xlsx", NOW)
     assert outcome.created == 3
     problems = sorted([(e["row"], e.get("column")) for e in errors] + [(e["row"], None) for e in outcome.errors])
     assert problems == [(4, "Đối tượng"), (5, None), (6, "Ngày sinh"), (7, None)]  # header is row 1
@@ -45,7 +56,7 @@ def test_every_valid_row_becomes_a_dossier_and_every_invalid_row_is_named() -> N
 def test_the_same_file_twice_adds_nothing() -> None:
     world = World()
     bulk = BulkSubmissions(world.app, world.drafting)
-    rows, _, _ = read_rows(spreadsheet([row(n) for n in range(1, 51)]), "SGDDT", 2025)
+    rows = read_rows(spreadsheet([row(n) for n in range(1, 51)]), "SGDDT", 2025, "Đợt 1").rows
     first = bulk.submit_rows(CLERK, "SGDDT", 2025, "Đợt 1", rows, "xlsx", NOW)
     before = world.app.recorder.max_notification_id()
     second = bulk.submit_rows(CLERK, "SGDDT", 2025, "Đợt 1", rows, "xlsx", NOW)
@@ -60,9 +71,50 @@ def test_the_same_file_twice_adds_nothing() -> None:
 ])
 def test_a_broken_file_is_refused_whole(data: bytes, message: str) -> None:
     with pytest.raises(SpreadsheetError, match=message):
-        read_rows(data, "SGDDT", 2025)
+        read_rows(data, "SGDDT", 2025, "Đợt 1")
 
 
-def test_the_template_reads_back_without_errors() -> None:
-    rows, errors, _ = read_rows(template(), "SGDDT", 2025)
-    assert errors == [] and [new.award_code for _, new in rows] == ["LDTT"]
+def filled(template_data: bytes, rows: list[list[object]], title: str | None = None) -> bytes:
+    """The template as a clerk fills it in: rows on the list sheet, the title on its own sheet."""
+    book = openpyxl.load_workbook(io.BytesIO(template_data))
+    for values in rows:
+        book[SHEET].append(values)
+    if title is not None:
+        book[SUBMISSION_SHEET]["B1"] = title
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_template_never_imports_its_own_example() -> None:
+    empty = read_rows(template(2026), "SGDDT", title="Đợt 1")
+    assert (empty.rows, empty.errors) == ([], [])
+    book = openpyxl.load_workbook(io.BytesIO(template(2026)))
+    assert book.sheetnames == [SHEET, SUBMISSION_SHEET, EXAMPLE_SHEET, HELP_SHEET]
+    example = [c.value for c in book[EXAMPLE_SHEET][2]]
+    assert example[:2] == [1, "LDTT"] and book[SHEET].max_row == 1  # the example is only on its own sheet
+    copied = read_rows(filled(template(2026), [example, row(2)]), "SGDDT", title="Đợt 1")
+    assert [n for n, _ in copied.rows] == [3]  # the example copied into the list is reported, not imported
+    assert copied.errors[0]["row"] == 2 and "dòng ví dụ" in copied.errors[0]["error"]
+
+
+def test_the_template_carries_the_title_and_the_year_the_upload_needs() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(template(2026)))
+    labels = {r[0].value: r[1].value for r in book[SUBMISSION_SHEET].iter_rows(max_col=2)}
+    assert labels == {"Tên đợt đề nghị (số, ký hiệu tờ trình)": None, "Năm đề nghị": 2026}
+    assert [c.value for c in book[SHEET][1]] == COLUMNS
+    assert [r[0].value for r in book[HELP_SHEET].iter_rows(min_row=2, max_row=len(COLUMNS) + 1)] == COLUMNS
+    no_year = row(1)
+    no_year[COLUMNS.index("Năm thành tích")] = None
+    sheet = read_rows(filled(template(2026), [no_year], title="Tờ trình 5/TTr-SGDĐT"), "SGDDT")
+    assert (sheet.title, sheet.year, sheet.errors) == ("Tờ trình 5/TTr-SGDĐT", 2026, [])
+    assert [new.year for _, new in sheet.rows] == [2026]  # an empty achievement year is the submission's
+    chosen = read_rows(filled(template(2026), [row(1)], title="Tờ trình 5/TTr-SGDĐT"), "SGDDT", 2025, "Đợt khác")
+    assert (chosen.title, chosen.year) == ("Đợt khác", 2025)  # the form, when sent, prevails
+
+
+def test_a_template_without_its_title_is_refused_whole() -> None:
+    with pytest.raises(SpreadsheetError, match="Thiếu tên đợt đề nghị"):
+        read_rows(filled(template(2026), [row(1)]), "SGDDT")
+    with pytest.raises(SpreadsheetError, match="Thiếu năm đề nghị"):
+        read_rows(spreadsheet([row(1)]), "SGDDT", title="Đợt 1")

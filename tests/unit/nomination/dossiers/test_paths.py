@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
 
 import pytest
 
+from contracts.nomination import NominationDisclosed
 from servicekit.eventstore import memory_env
 from services.nomination.application import Nominations
 from services.nomination.dossiers.base import NotAllowedError, VersionMismatchError
 from services.nomination.dossiers.domainmodel import (
+    Dossier,
     IllegalTransitionError,
     MissingDocumentsError,
     NoticeStillOpenError,
@@ -23,6 +27,7 @@ from services.nomination.dossiers.review import (
     NotEligibleError,
     Review,
 )
+from services.nomination.eligibility.facts import Outcome
 from tests.unit.nomination.dossiers.fakes import (
     FakeCatalogue,
     FakeEligibility,
@@ -39,7 +44,7 @@ CHAIR = Actor("chu-tich", None, frozenset({"chair"}))
 
 
 class World:
-    def __init__(self, eligibility: str = "pass", simplified_skips_council: bool = True) -> None:
+    def __init__(self, eligibility: Outcome = "pass", simplified_skips_council: bool = True) -> None:
         self.app = Nominations(env=memory_env())
         self.history = FakeHistory()
         self.eligibility = FakeEligibility(eligibility)
@@ -48,7 +53,7 @@ class World:
         self.review = Review(self.app, catalogue, self.eligibility, self.history, WeekdayCalendar(),
                              TimeLimits({"submitted": 5, "appraising": 15}), simplified_skips_council)
 
-    def open(self, award: str = "BKT", **options) -> object:
+    def open(self, award: str = "BKT", **options: Any) -> UUID:
         new = NewDossier(unit_code="SGDDT", award_code=award, year=2025, basis="cong_trang", nominee_kind="ca_nhan",
                          nominee={"name": "Nông Thị Hoa", "position": "Giáo viên"}, summary="Giáo viên dạy giỏi",
                          **options)
@@ -56,7 +61,7 @@ class World:
         assert created
         return dossier_id
 
-    def complete(self, dossier_id, council: bool = True) -> None:
+    def complete(self, dossier_id: UUID, council: bool = True) -> None:
         for kind in ("to_trinh", "bao_cao_thanh_tich", "bien_ban"):
             self.drafting.attach(dossier_id, None, CLERK, kind=kind, data=f"%PDF-1.7 {kind}".encode(),
                                  filename=f"{kind}.pdf", media_type="application/pdf", now=NOW)
@@ -64,18 +69,18 @@ class World:
             self.drafting.record_unit_council(dossier_id, None, CLERK, meeting_on=date(2026, 2, 20), agreed=9,
                                               present=10, now=NOW)
 
-    def to_council(self, dossier_id) -> None:
+    def to_council(self, dossier_id: UUID) -> None:
         self.complete(dossier_id)
         self.drafting.submit(dossier_id, None, CLERK, NOW)
         self.review.step(dossier_id, None, APPRAISER, "accept", NOW)
         self.review.appraise(dossier_id, None, APPRAISER, dossier_facts={}, confirmed_unknown=None,
                              today=NOW.date(), now=NOW)
 
-    def council(self, dossier_id, passed: bool) -> None:
+    def council(self, dossier_id: UUID, passed: bool) -> None:
         dossier = self.review.record_council_result(dossier_id, dossier_id, {"yes": 9, "no": 1}, passed, NOW)
         self.app.save(dossier)
 
-    def state(self, dossier_id) -> str:
+    def state(self, dossier_id: UUID) -> str:
         return self.review.load(dossier_id).state.value
 
 
@@ -218,7 +223,8 @@ def test_a_revoked_award_names_its_legal_ground_and_leaves_the_history() -> None
 
 
 def test_the_rules_must_pass_and_unknowns_need_a_written_confirmation() -> None:
-    for outcome, error in (("fail", NotEligibleError), ("unknown", ConfirmationRequiredError)):
+    cases: list[tuple[Outcome, type[Exception]]] = [("fail", NotEligibleError), ("unknown", ConfirmationRequiredError)]
+    for outcome, error in cases:
         world = World(eligibility=outcome)
         dossier_id = world.open()
         world.complete(dossier_id)
@@ -288,13 +294,14 @@ def test_every_public_step_becomes_a_contract_event_with_the_state_after_it() ->
     dossier_id = world.open(award="HCLD3")
     world.to_council(dossier_id)
     translate = translator(world.app)
-    published = [translate(world.app.mapper.to_domain_event(n), n.originator_id)
-                 for n in world.app.recorder.select_notifications(start=1, limit=1000)]
-    names = [(type(e).__name__, e.state) for e in published if e is not None]
+    translated = [translate(world.app.mapper.to_domain_event(n), UUID(str(n.originator_id)))
+                  for n in world.app.recorder.select_notifications(start=1, limit=1000)]
+    published = [e for e in translated if e is not None]
+    names = [(type(e).__name__, e.model_dump()["state"]) for e in published]
     assert names == [("NominationCreated", "draft"), ("NominationProgressed", "unit_council_done"),
                      ("NominationSubmitted", "submitted"), ("NominationProgressed", "appraising"),
                      ("NominationAppraised", "public_notice"), ("NominationDisclosed", "public_notice")]
-    disclosed = next(e for e in published if type(e).__name__ == "NominationDisclosed")
+    disclosed = next(e for e in published if isinstance(e, NominationDisclosed))
     assert disclosed.summary == "Giáo viên dạy giỏi" and disclosed.nominee.masked_id is None
 
 
@@ -318,8 +325,8 @@ def test_the_list_view_follows_the_dossier_state_through_every_path() -> None:
         state = None
         for event in world.app.events.get(dossier_id):
             state = _state_after(event) or ("draft" if type(event).__name__ == "Created" else state)
-            expected = world.app.repository.get(dossier_id, version=event.originator_version).state.value
-            assert state == expected, type(event).__name__
+            expected: Dossier = world.app.repository.get(dossier_id, version=event.originator_version)
+            assert state == expected.state.value, type(event).__name__
             checked += 1
     assert checked > 20
 

@@ -65,15 +65,24 @@ def test_rule_versions_are_chosen_by_the_evaluation_date(rules: RuleSet) -> None
     assert (old.legal.document, old.verified) == ("Nghị định 91/2017/NĐ-CP", True)
     assert (new.legal.article, new.verified) == ("Điều 71", False)
     assert "CHƯA KIỂM CHỨNG" in new.legal.text()
-    assert [r.id for r in rules.for_award("LDTT", date(2025, 6, 30))] == ["G3", "R1"]
+    # G1 stood in the earlier decrees too: a version for every evaluation date, each citing its decree
+    assert [r.id for r in rules.for_award("LDTT", date(2025, 6, 30))] == ["G1", "G3", "R1"]
+    g1 = [rules.rule("G1", date(y, 6, 30)) for y in (2023, 2025, 2026)]
+    assert [g.legal.document for g in g1 if g] == ["Nghị định 91/2017/NĐ-CP", "Nghị định 98/2023/NĐ-CP",
+                                                   "Nghị định 152/2025/NĐ-CP"]
+    assert g1[0] is not None and "độ tin cậy: thấp" in g1[0].legal.text()
     assert [r.id for r in rules.for_award("LDTT", date(2025, 7, 1))] == ["G1", "G3", "R1"]
     assert [r.id for r in rules.for_award("TTLDXS", date(2025, 9, 1))] == ["G1", "G3", "G5", "R6"]
 
 
 def test_rules_are_filtered_by_subject_and_basis(rules: RuleSet) -> None:
     on = date(2026, 1, 15)
-    assert [r.id for r in rules.for_award("BKT", on, subject="ca_nhan")] == ["G1", "G3", "R9", "R9-ABC"]
-    assert [r.id for r in rules.for_award("BKT", on, basis="dot_xuat", subject="ca_nhan")] == ["G1", "G3", "R9-ABC"]
+    # Điều 74 khoản 1 (d computed; a–c and đ judged by the appraiser) and khoản 2, alternatives of group R9
+    assert [r.id for r in rules.for_award("BKT", on, subject="ca_nhan")] == \
+        ["G1", "G3", "R9", "R9-ABC", "R9-DD", "R9-K2"]
+    assert [r.id for r in rules.for_award("BKT", on, basis="dot_xuat", subject="ca_nhan")] == \
+        ["G1", "G3", "R9-ABC", "R9-K2"]
+    assert [r.id for r in rules.for_award("BKT", on, subject="doanh_nghiep")] == ["G1", "G3", "R10"]
     assert [r.id for r in rules.for_award("HCLD1", on, basis="cong_hien", subject="ca_nhan")] == ["G1", "G3", "R14"]
 
 

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from services.nomination.eligibility import DEFAULT_RULES, ConfigError, RuleLoader, load_rules
 from tests.unit.nomination.eligibility.support import rule, rules_text
+
+
+def versioned(version: str) -> str:
+    """The shipped rules under another version label."""
+    return re.sub(r'^version: .*$', f'version: "{version}"', DEFAULT_RULES.read_text(encoding="utf-8"), count=1,
+                  flags=re.M)
 
 
 def errors_of(text: str) -> list[str]:
@@ -66,7 +73,7 @@ def test_reload_of_a_broken_file_keeps_the_last_good_set(tmp_path: Path) -> None
         loader.reload()
     assert error.value.details[0].startswith(f"{path}:")
     assert loader.current is good and loader.last_error is error.value
-    path.write_text(DEFAULT_RULES.read_text(encoding="utf-8").replace('"2026.1"', '"2026.3"'), encoding="utf-8")
+    path.write_text(versioned("2026.3"), encoding="utf-8")
     assert loader.reload().version == "2026.3" and loader.last_error is None
 
 
@@ -78,7 +85,7 @@ def test_refresh_reloads_a_changed_file_and_never_drops_the_good_set(tmp_path: P
     path.write_text("version: [", encoding="utf-8")
     _touch_later(path, good_mtime=path.stat().st_mtime)
     assert loader.refresh() is good and loader.last_error is not None
-    path.write_text(DEFAULT_RULES.read_text(encoding="utf-8").replace('"2026.1"', '"2026.9"'), encoding="utf-8")
+    path.write_text(versioned("2026.9"), encoding="utf-8")
     _touch_later(path, good_mtime=path.stat().st_mtime)
     assert loader.refresh().version == "2026.9"
 

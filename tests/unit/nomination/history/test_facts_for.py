@@ -8,6 +8,7 @@ import pytest
 
 from services.nomination.eligibility.facts import (
     AwardRecord,
+    Confirmation,
     Innovation,
     MembersYear,
     Rating,
@@ -16,7 +17,7 @@ from services.nomination.eligibility.facts import (
 )
 from services.nomination.history import factkinds as kinds
 from services.nomination.history.application import History
-from services.nomination.history.domainmodel import Collective, Person, RecordMergedError
+from services.nomination.history.domainmodel import Collective, FactNotForSubjectError, Person, RecordMergedError
 from services.nomination.history.facts import facts_for
 from services.nomination.history.pid import PidRules
 from tests.unit.nomination.history.support import NOW
@@ -92,7 +93,46 @@ def test_a_closed_discipline_gives_the_date_achievements_count_from(rules: PidRu
            kinds.case("ky_luat", "KL-01/2024", closed_on=date(2024, 3, 1), outcome="Khiển trách",
                       discipline_until=date(2024, 9, 1)))
     standing = facts_for(nominee).standing
-    assert (standing.discipline_pending, standing.discipline_ended_on) == (False, date(2024, 9, 1))
+    # a closed case says nothing of today: only a confirmation states that nothing is pending
+    assert (standing.discipline_pending, standing.discipline_ended_on) == (None, date(2024, 9, 1))
+
+
+def test_a_confirmation_states_that_nothing_is_pending_as_of_its_date(rules: PidRules) -> None:
+    nominee = person(rules)
+    record(nominee, kinds.no_pending(date(2026, 1, 5), "Trưởng phòng Tổ chức cán bộ", "12/XN-SNV"),
+           kinds.no_pending(date(2025, 6, 1), "Thủ trưởng đơn vị", "3/XN-SNV", ["khieu_nai"]))
+    standing = facts_for(nominee).standing
+    assert standing.discipline_pending is None  # stated by the confirmation, not by a case
+    assert standing.confirmations == (
+        Confirmation(date(2025, 6, 1), "Thủ trưởng đơn vị", "3/XN-SNV", frozenset({"complaint_pending"})),
+        Confirmation(date(2026, 1, 5), "Trưởng phòng Tổ chức cán bộ", "12/XN-SNV",
+                     frozenset({"discipline_pending", "investigation_pending", "complaint_pending"})),
+    )
+    # the latest confirmation dated on or before the evaluation date is the one that counts
+    assert standing.confirmation("complaint_pending", date(2025, 12, 1)).document == "3/XN-SNV"
+    assert standing.confirmation("discipline_pending", date(2025, 12, 1)) is None
+    assert standing.confirmation("discipline_pending", date(2026, 1, 15)).document == "12/XN-SNV"
+
+
+def test_a_confirmation_needs_who_and_the_document(rules: PidRules) -> None:
+    with pytest.raises(kinds.FactError, match="Văn bản xác nhận"):
+        kinds.no_pending(date(2026, 1, 5), "Thủ trưởng đơn vị", " ")
+    with pytest.raises(kinds.FactError, match="Người, cơ quan xác nhận"):
+        kinds.not_dissolved(date(2026, 1, 5), "", "12/XN-SNV")
+    with pytest.raises(kinds.FactError, match="Loại vụ việc"):
+        kinds.no_pending(date(2026, 1, 5), "Thủ trưởng đơn vị", "12/XN-SNV", ["ky_luat", "tham_nhung"])
+
+
+def test_only_a_collective_is_confirmed_not_dissolved(rules: PidRules) -> None:
+    with pytest.raises(FactNotForSubjectError):
+        record(person(rules), kinds.not_dissolved(date(2026, 1, 5), "Sở Nội vụ", "20/XN-SNV"))
+    unit = Collective.register(unit_code="SYT", name="Sở Y tế", subject_kind="tap_the", by="c", at=NOW)
+    assert facts_for(unit).standing.unit_dissolved is None
+    record(unit, kinds.not_dissolved(date(2026, 1, 5), "Sở Nội vụ", "20/XN-SNV"))
+    standing = facts_for(unit).standing
+    assert standing.unit_dissolved is None
+    assert standing.confirmation("unit_dissolved", date(2026, 1, 15)) == \
+        Confirmation(date(2026, 1, 5), "Sở Nội vụ", "20/XN-SNV", frozenset({"unit_dissolved"}))
 
 
 def test_a_collective_brings_its_members_and_dissolution() -> None:

@@ -19,15 +19,16 @@ from services.nomination.history.domainmodel import (
     MergeConflictError,
     MergeRefusedError,
     Person,
+    PersonAlias,
     RecordMergedError,
 )
 from services.nomination.history.identity import IdentityRequiredError, key_id, number_id
 from tests.unit.nomination.history.support import NOW
 
-A = {"personal_number": "004085000123", "full_name": "Nguyễn Văn A", "born_on": date(1985, 3, 5), "sex": "nam",
-     "unit_code": "SNV"}
-B = {"personal_number": None, "full_name": "Hoàng Thị Bích", "born_on": date(1990, 11, 20), "sex": "nu",
-     "unit_code": "SNV"}
+A: dict[str, Any] = {"personal_number": "004085000123", "full_name": "Nguyễn Văn A", "born_on": date(1985, 3, 5),
+                     "sex": "nam", "unit_code": "SNV"}
+B: dict[str, Any] = {"personal_number": None, "full_name": "Hoàng Thị Bích", "born_on": date(1990, 11, 20),
+                     "sex": "nu", "unit_code": "SNV"}
 
 
 def create(history: History, details: dict[str, Any]) -> UUID:
@@ -186,7 +187,7 @@ class TestMerge:
     def test_the_merged_aggregate_itself_refuses_new_facts(self, history: History, app: Nominations) -> None:
         kept, duplicate = self.given_two_records_of_one_person(history)
         history.merge(kept, duplicate, by="appraiser", now=NOW)
-        stale = app.repository.get(duplicate)
+        stale: Person = app.repository.get(duplicate)
         with pytest.raises(RecordMergedError):
             stale.record(kinds.rating(2024, "HTTNV"), source=kinds.manual_source(), by="c", at=NOW)
 
@@ -224,7 +225,7 @@ def test_a_record_without_number_is_folded_into_the_person_when_the_number_becom
 
 def test_a_registered_person_answers_to_its_key_through_an_alias(history: History, app: Nominations) -> None:
     numbered = create(history, A)
-    alias = app.repository.get(key_id(A["full_name"], A["born_on"], "SNV"))
+    alias: PersonAlias = app.repository.get(key_id(A["full_name"], A["born_on"], "SNV"))
     assert alias.target == numbered
     assert isinstance(history.get(alias.id), Person)
 
@@ -233,4 +234,5 @@ def test_a_date_of_birth_learnt_later_is_completed(history: History) -> None:
     a_id = create(history, {**A, "born_on": None, "sex": None})
     assert create(history, A) == a_id
     person = history.get(a_id)
+    assert isinstance(person, Person)
     assert (person.born_on, person.sex) == (date(1985, 3, 5), "nam")

@@ -1,0 +1,208 @@
+"""How fast the reports are built from a long history, beside raw limits measured in the same run.
+
+    .venv/bin/python -m bench.reports                      # 20,000 awards over 10 years, 500 units
+    .venv/bin/python -m bench.reports --awards 2000 --units 100 --rounds 5   # a quick look
+
+It starts its own PostgreSQL and nats-server (bench/servers.py) or uses TDKT_PG_DSN/TDKT_NATS_URL,
+runs the reporting service as a process, and loads a synthetic history **through the events**:
+each award is a NominationCreated and an AwardDecided on the bus, as the nomination service
+publishes them, decided over `--years` years for `--units` units; plus a year of plan tasks.
+Then it prints: JetStream publish rate of that history (raw limit: publish+ack, 256 in flight),
+rebuild rate (events applied per second after POST /admin/rebuild, from sequence 1), the period
+report's JSON p50/p99 for a year beside the raw limit of one grouped SQL count over the same
+year, and the time to make the annual report's DOCX, XLSX and PDF and form 0603.
+Goal of the issue on a 2-core machine: JSON p99 ≤ 200 ms, each annual document ≤ 2 s. Nothing
+passes or fails; figures move between runs on a shared machine: compare ratios of one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import asyncpg
+import httpx
+import nats
+
+from bench.raw import postgres_limits
+from bench.servers import servers
+from bench.services_path import Namespace, Service, wait_ready
+from bench.stats import Table, fmt, latency_text, summary
+from contracts import IntegrationEvent, wrap
+from contracts import nomination as c
+from contracts import plan as p
+from servicekit.auth import issue_token
+from tdkt.embedded import free_port
+
+SECRET = "bench-signing-key-of-at-least-32-bytes!"
+AWARDS = [("BKT", "Bằng khen của Chủ tịch UBND tỉnh", "bang_khen", "tinh", 7_590_000),
+          ("CSTDT", "Chiến sĩ thi đua cấp tỉnh", "danh_hieu_thi_dua", "tinh", 7_590_000),
+          ("CSTDCS", "Chiến sĩ thi đua cơ sở", "danh_hieu_thi_dua", "co_so", 2_530_000),
+          ("LDTT", "Lao động tiên tiến", "danh_hieu_thi_dua", "co_so", 760_000),
+          ("GK", "Giấy khen", "giay_khen", "co_so", 1_520_000),
+          ("HCLD3", "Huân chương Lao động hạng Ba", "huan_chuong", "nha_nuoc", None)]
+KINDS = ["ca_nhan", "ca_nhan", "ca_nhan", "tap_the", "ho_gia_dinh", "doanh_nghiep"]
+
+
+def _award(rng: random.Random, index: int, units: int, first_year: int, years: int) -> list[IntegrationEvent]:
+    code, name, category, level, cash = AWARDS[rng.randrange(len(AWARDS))]
+    unit = f"DV{rng.randrange(units):04d}"
+    decided = date(first_year, 1, 1) + timedelta(days=rng.randrange(365 * years))
+    common: dict[str, Any] = {
+        "dossier_id": uuid4(), "unit_code": unit, "award_code": code, "award_name": name,
+        "year": max(first_year, decided.year - 1),
+        "nominee": {"kind": rng.choice(KINDS), "ref": f"r{index}", "name": f"Đối tượng {index}", "unit_code": unit}}
+    at = datetime(decided.year, decided.month, decided.day, 2, tzinfo=UTC)
+    created = c.NominationCreated(event_id=uuid4(), occurred_at=at - timedelta(days=30), dossier_version=1,
+                                  state="draft", basis="cong_trang", simplified=False, posthumous=False, **common)
+    decision = c.AwardDecided(event_id=uuid4(), occurred_at=at, dossier_version=2, state="decided",
+                              award_category=category, award_level=level, decision_number=f"{index}/QĐ-UBND",
+                              decided_on=decided, signed_by="Chủ tịch UBND tỉnh", central=level == "nha_nuoc",
+                              cash_amount=cash, **{**common, "award_name": name})
+    return [created, decision]
+
+
+def _tasks(rng: random.Random, year: int, units: int) -> list[IntegrationEvent]:
+    plan_id = uuid4()
+    events: list[IntegrationEvent] = []
+    for number in range(1, 121):
+        quarter = (number - 1) // 30 + 1
+        due = date(year, 3 * quarter, 28)
+        lead = [{"code": f"DV{rng.randrange(units):04d}", "name": "Đơn vị"}]
+        common: dict[str, Any] = {"task_id": uuid4(), "plan_id": plan_id, "plan_number": "157/KH-UBND", "year": year,
+                                  "quarter": quarter, "number": number, "title": f"Nhiệm vụ {number}",
+                                  "due_date": due, "lead_units": lead, "coordinating_units": []}
+        at = datetime(year, 1, 5, 2, tzinfo=UTC)
+        events.append(p.TaskAssigned(event_id=uuid4(), occurred_at=at, task_version=1, assigned_by="bench",
+                                     **common))
+        if number % 3:
+            events.append(p.TaskCompleted(
+                event_id=uuid4(), occurred_at=at, task_version=2, document_ref="1/BC-UBND", completed_on=due,
+                late=number % 3 == 2, completed_by="bench",
+                **{k: v for k, v in common.items() if k not in ("due_date", "coordinating_units")}))
+    return events
+
+
+async def _publish(url: str, root: str, events: list[IntegrationEvent]) -> float:
+    nc = await nats.connect(url)
+    try:
+        js = nc.jetstream(publish_async_max_pending=256)
+        acks: list[asyncio.Future[Any]] = []
+        started = time.perf_counter()
+        for event in events:
+            envelope = wrap(event, root)
+            acks.append(await js.publish_async(envelope.subject, envelope.body, headers={
+                **envelope.headers, "Nats-Msg-Id": f"bench:{event.event_id}"}))
+        await asyncio.gather(*acks)
+        return len(events) / (time.perf_counter() - started)
+    finally:
+        await nc.close()
+
+
+def _wait_complete(http: httpx.Client, base: str, last: int, timeout: float = 3600) -> float:
+    started, deadline = time.perf_counter(), time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = http.get(f"{base}/reports/period", params={"period": "2000-01-01..2000-01-01"}).json()
+        if body["position"]["complete_through"] >= last:
+            return time.perf_counter() - started
+        time.sleep(0.2)
+    raise TimeoutError("the read models did not catch up")
+
+
+def _timed(http: httpx.Client, url: str, params: dict[str, Any], rounds: int) -> list[float]:
+    found = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        response = http.get(url, params=params)
+        assert response.status_code == 200, response.text[:300]
+        found.append((time.perf_counter() - started) * 1000)
+    return found
+
+
+async def _raw_query(dsn: str, year: int, rounds: int) -> list[float]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        found = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            await conn.fetch("SELECT award_code, count(*), sum(cash_amount) FROM report_dossiers "
+                             "WHERE decided_on BETWEEN $1 AND $2 AND NOT revoked GROUP BY award_code",
+                             date(year, 1, 1), date(year, 12, 31))
+            found.append((time.perf_counter() - started) * 1000)
+        return found
+    finally:
+        await conn.close()
+
+
+def run(awards: int, units: int, years: int, rounds: int) -> None:
+    rng, first_year = random.Random(11), 2017
+    events = [e for i in range(awards) for e in _award(rng, i, units, first_year, years)]
+    events += _tasks(rng, first_year + years - 1, units)
+    year = first_year + years - 1
+    with servers(print) as found:
+        ns, work = Namespace(), Path(tempfile.mkdtemp(prefix="tdkt-bench-reports-"))
+        port = free_port()
+        env = {**os.environ, "TDKT_PG_DSN": found.pg_dsn, "TDKT_NATS_URL": found.nats_url,
+               "TDKT_DB_PREFIX": ns.prefix, "TDKT_SUBJECT_ROOT": ns.root, "TDKT_STREAM": ns.stream,
+               "TDKT_JWT_SECRET": SECRET, "TDKT_LOG_LEVEL": "WARNING", "TDKT_REPORTING_PORT": str(port)}
+        service = Service("reporting", env, work / "reporting.log")
+        service.start()
+        table = Table()
+        try:
+            base = f"http://127.0.0.1:{port}"
+            asyncio.run(wait_ready({"reporting": (service, base)}))
+            limits = asyncio.run(postgres_limits(found.pg_dsn, 2.0, print))
+            for name, value in limits.items():
+                table.add("raw limit", name, value)
+            token = issue_token(SECRET, subject="bench", roles=["admin"])
+            with httpx.Client(timeout=600, headers={"Authorization": f"Bearer {token}"}) as http:
+                print(f"publishing {len(events):,} events ({awards:,} awards, {units} units, {years} years) …")
+                rate = asyncio.run(_publish(found.nats_url, ns.root, events))
+                table.add("load", "JetStream publish+ack, 256 in flight, events/s", rate, f"{len(events):,} events")
+                first = _wait_complete(http, base, len(events))
+                table.add("load", "first build, events/s (from the end of publishing)", len(events) / first)
+                assert http.post(f"{base}/admin/rebuild").status_code == 202
+                rebuilt = _wait_complete(http, base, len(events))
+                table.add("rebuild", "replay from sequence 1, events/s", len(events) / rebuilt)
+                dsn = f"{found.pg_dsn.rsplit('/', 1)[0]}/{ns.prefix}reporting"
+                table.add("raw limit", "one grouped SQL count of a year, ms p50/p99",
+                          latency_text(summary(asyncio.run(_raw_query(dsn, year, rounds))), ("p50", "p99")))
+                json_ms = summary(_timed(http, f"{base}/reports/period", {"period": str(year)}, rounds))
+                table.add("period report", f"GET /reports/period?period={year}, ms p50/p99",
+                          latency_text(json_ms, ("p50", "p99")), "goal: p99 ≤ 200 ms")
+                for fmt_name in ("docx", "xlsx", "pdf"):
+                    ms = summary(_timed(http, f"{base}/reports/period", {"period": str(year), "format": fmt_name},
+                                        max(1, rounds // 4)))
+                    table.add("annual report", f"{fmt_name.upper()}, ms p50/max", latency_text(ms, ("p50", "max")),
+                              "goal: ≤ 2,000 ms")
+                for fmt_name in ("json", "xlsx", "pdf"):
+                    ms = summary(_timed(http, f"{base}/reports/forms/0603", {"year": year, "format": fmt_name},
+                                        max(1, rounds // 4)))
+                    table.add("form 0603", f"{fmt_name.upper()}, ms p50/max", latency_text(ms, ("p50", "max")))
+                count = http.get(f"{base}/reports/period", params={"period": str(year)}).json()
+                table.add("data", f"awards decided in {year}", fmt(count["awards"]["total"]["count"]))
+        finally:
+            service.stop()
+    print(table.render())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--awards", type=int, default=20_000)
+    parser.add_argument("--units", type=int, default=500)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    run(args.awards, args.units, args.years, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Bar charts of a period report: SVG for pages, PNG for documents, drawn from the same bars.
+
+Tasks done per quarter (on time and late stacked), awards per form, awards per unit.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+from services.reporting.documents.heading import font
+
+COLOURS = ("#1f5f8b", "#e0a526", "#b03a2e")
+WIDTH, BAR_H, GAP, LEFT, TOP = 900, 26, 10, 330, 50
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    title: str
+    series: list[str]
+    bars: list[tuple[str, list[int]]]  # label, one value per series (stacked)
+
+    @property
+    def height(self) -> int:
+        return TOP + len(self.bars) * (BAR_H + GAP) + 40
+
+    def _scale(self) -> float:
+        top = max((sum(values) for _, values in self.bars), default=0)
+        return (WIDTH - LEFT - 60) / top if top else 0.0
+
+
+def charts(report: dict[str, Any]) -> list[Chart]:
+    tasks, awards = report["tasks"], report["awards"]
+    return [
+        Chart("nhiem-vu-theo-quy", "Nhiệm vụ hoàn thành theo quý", ["đúng hạn", "chậm"],
+              [(q["label"], [q["on_time"]["count"], q["late"]["count"]]) for q in tasks["by_quarter"]]),
+        Chart("khen-thuong-theo-hinh-thuc", "Khen thưởng theo hình thức", ["số lượng"],
+              [(f["label"], [f["count"]]) for f in awards["by_form"][:15]]),
+        Chart("khen-thuong-theo-don-vi", "Khen thưởng theo đơn vị", ["số lượng"],
+              [(f["label"], [f["count"]]) for f in awards["by_unit"][:15]]),
+    ]
+
+
+def svg(chart: Chart) -> str:
+    scale, parts = chart._scale(), []
+    parts.append(f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{chart.height}" '
+                 f'viewBox="0 0 {WIDTH} {chart.height}" font-family="Liberation Sans, DejaVu Sans, sans-serif" '
+                 f'role="img" aria-label="{escape(chart.title)}">')
+    parts.append(f'<text x="10" y="28" font-size="18" font-weight="bold">{escape(chart.title)}</text>')
+    for i, (label, values) in enumerate(chart.bars):
+        y, x = TOP + i * (BAR_H + GAP), float(LEFT)
+        parts.append(f'<text x="{LEFT - 8}" y="{y + 18}" font-size="13" text-anchor="end">{escape(label)}</text>')
+        for j, value in enumerate(values):
+            w = value * scale
+            parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{BAR_H}" fill="{COLOURS[j]}">'
+                         f'<title>{escape(chart.series[j])}: {value}</title></rect>')
+            x += w
+        parts.append(f'<text x="{x + 6:.1f}" y="{y + 18}" font-size="13">{sum(values)}</text>')
+    parts.append(_legend_svg(chart))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _legend_svg(chart: Chart) -> str:
+    y = chart.height - 20
+    return "".join(f'<rect x="{LEFT + 160 * j}" y="{y - 11}" width="12" height="12" fill="{COLOURS[j]}"/>'
+                   f'<text x="{LEFT + 160 * j + 18}" y="{y}" font-size="13">{escape(name)}</text>'
+                   for j, name in enumerate(chart.series))
+
+
+def png(chart: Chart) -> bytes:
+    scale = chart._scale()
+    image = Image.new("RGB", (WIDTH, chart.height), "white")
+    draw = ImageDraw.Draw(image)
+    title = ImageFont.truetype(str(font("sans")), 18)
+    text = ImageFont.truetype(str(font("sans")), 13)
+    draw.text((10, 12), chart.title, fill="black", font=title)
+    for i, (label, values) in enumerate(chart.bars):
+        y, x = TOP + i * (BAR_H + GAP), float(LEFT)
+        draw.text((LEFT - 8, y + 13), label[:48], fill="black", font=text, anchor="rm")
+        for j, value in enumerate(values):
+            w = value * scale
+            if w > 0:
+                draw.rectangle((x, y, x + w, y + BAR_H), fill=COLOURS[j])
+            x += w
+        draw.text((x + 6, y + 13), str(sum(values)), fill="black", font=text, anchor="lm")
+    y = chart.height - 20
+    for j, name in enumerate(chart.series):
+        draw.rectangle((LEFT + 160 * j, y - 11, LEFT + 160 * j + 12, y + 1), fill=COLOURS[j])
+        draw.text((LEFT + 160 * j + 18, y - 5), name, fill="black", font=text, anchor="lm")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

@@ -1,0 +1,141 @@
+"""Writes the first version of the period report's Word template (`templates/bao-cao-tdkt.v1.docx`).
+
+The province edits the written file in Word (wording, fonts, order of sections): the tags in
+double braces are the figures (docxtpl / Jinja2), `{%tr for … %}` rows repeat a table's row.
+A changed template is saved as the next version (`.v2.docx`); this script only makes v1.
+Run: `python -m services.reporting.documents.make_template`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table
+
+OUT = Path(__file__).parent / "templates" / "bao-cao-tdkt.v1.docx"
+
+
+def _paragraph(cell_or_doc, text: str = "", *, bold: bool = False, italic: bool = False, size: int = 14,
+               align: int | None = None) -> None:
+    p = cell_or_doc.add_paragraph()
+    run = p.add_run(text)
+    run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+    if align is not None:
+        p.alignment = align
+    p.paragraph_format.space_after = Pt(0)
+
+
+def _no_borders(table: Table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    table._tbl.tblPr.append(borders)
+
+
+def _heading(doc) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    left, right = table.rows[0].cells
+    left.width, right.width = Cm(6.5), Cm(9.5)
+    left.paragraphs[0].text = ""
+    for text, bold in (("{{ h.issuer_parent }}", False), ("{{ h.issuer }}", True), ("", False),
+                       ("Số: {{ h.number }}", False)):
+        _paragraph(left, text, bold=bold, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for text, bold, italic in (("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False),
+                               ("Độc lập - Tự do - Hạnh phúc", True, False), ("", False, False),
+                               ("{{ h.place_date }}", False, True)):
+        _paragraph(right, text, bold=bold, italic=italic, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def _data_table(doc, headers: list[str], rows: str) -> None:
+    """A table whose body row repeats for each item of `rows` (a list of lists of cell texts)."""
+    table = doc.add_table(rows=4, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+        cell.paragraphs[0].add_run(header).bold = True
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    table.rows[1].cells[0].paragraphs[0].text = f"{{%tr for r in {rows} %}}"
+    for index, cell in enumerate(table.rows[2].cells):
+        cell.paragraphs[0].text = f"{{{{ r[{index}] }}}}"
+        if index:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
+    _paragraph(doc, "", size=6)
+
+
+def _body(doc) -> None:
+    _paragraph(doc, "")
+    _paragraph(doc, "{{ title }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, "{{ subtitle }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, "")
+    _paragraph(doc, "I. KẾT QUẢ THỰC HIỆN KẾ HOẠCH CÔNG TÁC THI ĐUA, KHEN THƯỞNG", bold=True)
+    _paragraph(doc, "Trong {{ period_label }}, các cơ quan, đơn vị được giao {{ t.total }} nhiệm vụ có hạn hoàn thành "
+                    "trong kỳ; đã hoàn thành đúng hạn {{ t.on_time }} nhiệm vụ, hoàn thành chậm {{ t.late }} nhiệm vụ, "
+                    "quá hạn chưa hoàn thành {{ t.overdue }} nhiệm vụ, đang thực hiện {{ t.open }} nhiệm vụ.")
+    _data_table(doc, ["Quý", "Tổng số", "Đúng hạn", "Chậm", "Quá hạn", "Đang thực hiện"], "tasks_by_quarter")
+    _paragraph(doc, "{{ chart_tasks }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, "II. PHONG TRÀO THI ĐUA", bold=True)
+    _paragraph(doc, "Trong kỳ đã phát động {{ m.launched }} phong trào thi đua và tổng kết "
+                    "{{ m.concluded }} phong trào.")
+    _data_table(doc, ["Chỉ tiêu", "Số lượng"], "movements")
+    _paragraph(doc, "III. CÔNG TÁC KHEN THƯỞNG", bold=True)
+    _paragraph(doc, "Trong kỳ đã có quyết định khen thưởng cho {{ a.total }} tập thể, cá nhân, hộ gia đình, doanh "
+                    "nghiệp (tính theo ngày ký quyết định), tổng tiền thưởng {{ a.cash }} đồng; trình cấp Nhà nước "
+                    "{{ a.forwarded }} trường hợp.")
+    for title, rows, first in (("1. Theo hình thức khen thưởng", "awards_by_form", "Hình thức"),
+                               ("2. Theo đối tượng", "awards_by_subject", "Đối tượng"),
+                               ("3. Theo cấp quyết định", "awards_by_deciding_level", "Cấp quyết định"),
+                               ("4. Theo đơn vị đề nghị", "awards_by_unit", "Đơn vị"),
+                               ("5. Theo cụm, khối thi đua", "awards_by_cluster", "Cụm, khối")):
+        _paragraph(doc, title, italic=True)
+        _data_table(doc, [first, "Số lượng", "Tiền thưởng (đồng)"], rows)
+    _paragraph(doc, "{{ chart_awards_form }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, "{{ chart_awards_unit }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", bold=True)
+    _paragraph(doc, "(Đơn vị soạn thảo bổ sung.)", italic=True)
+    _paragraph(doc, "Số liệu của báo cáo đầy đủ đến sự kiện số {{ complete_through }} của luồng sự kiện.",
+               italic=True, size=11)
+
+
+def _signature(doc) -> None:
+    _paragraph(doc, "")
+    table = doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    left, right = table.rows[0].cells
+    left.paragraphs[0].text = ""
+    _paragraph(left, "Nơi nhận:", bold=True, italic=True, size=12)
+    _paragraph(left, "{%p for r in h.recipients %}", size=11)
+    _paragraph(left, "- {{ r }}", size=11)
+    _paragraph(left, "{%p endfor %}", size=11)
+    right.paragraphs[0].text = ""
+    for text in ("{{ h.signer_authority }}", "{{ h.signer_title }}", "", "", "", "{{ h.signer_name }}"):
+        _paragraph(right, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def build(path: Path = OUT) -> Path:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = "Times New Roman", Pt(14)
+    _heading(doc)
+    _body(doc)
+    _signature(doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+if __name__ == "__main__":
+    print(build())

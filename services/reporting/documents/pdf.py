@@ -1,0 +1,144 @@
+"""A report or a form as PDF (A4, fonts embedded, Vietnamese intact): heading in NĐ 30/2020
+layout, title, summary lines, the tables, recipients and the signature block."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+
+from services.reporting.documents.heading import Heading, font
+from services.reporting.documents.tables import Table
+
+FAMILY = "TdktSerif"
+
+
+def _document(title: str, orientation: str = "portrait") -> FPDF:
+    pdf = FPDF(orientation=orientation, format="A4")
+    pdf.set_margins(20, 20, 15)
+    pdf.set_auto_page_break(True, 20)
+    pdf.add_font(FAMILY, "", str(font("regular")))
+    pdf.add_font(FAMILY, "B", str(font("bold")))
+    pdf.add_font(FAMILY, "I", str(font("italic")))
+    pdf.set_title(title)
+    pdf.set_creator("TĐKT — reporting")
+    pdf.add_page()
+    return pdf
+
+
+def _heading(pdf: FPDF, head: Heading) -> None:
+    left, right, y = 78.0, 97.0, pdf.get_y()
+    pdf.set_font(FAMILY, "", 11)
+    pdf.cell(left, 6, head.issuer_parent.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.cell(left, 6, head.issuer.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "", 11)
+    pdf.cell(left, 8, f"Số: {head.number}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_xy(20 + left, y)
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.cell(right, 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C")
+    pdf.set_xy(20 + left, y + 6)
+    pdf.cell(right, 6, "Độc lập - Tự do - Hạnh phúc", align="C")
+    pdf.set_xy(20 + left, y + 14)
+    pdf.set_font(FAMILY, "I", 11)
+    pdf.cell(right, 6, head.place_date, align="C")
+    pdf.set_y(y + 26)
+
+
+def _table(pdf: FPDF, table: Table, width: float = 175) -> None:
+    if table.title:
+        pdf.set_font(FAMILY, "B", 12)
+        pdf.multi_cell(0, 7, table.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "", 10)
+    first = max(width - 26 * (len(table.headers) - 1), 50)
+    widths = (first, *([26] * (len(table.headers) - 1)))
+    with pdf.table(col_widths=widths, text_align=("LEFT", *("RIGHT",) * (len(widths) - 1)),
+                   headings_style=FontFace(emphasis="BOLD"), line_height=5.5) as grid:
+        heading_row = grid.row()
+        for header in table.headers:
+            heading_row.cell(header, align="CENTER")
+        for values in table.rows:
+            row = grid.row()
+            for value in values:
+                row.cell(f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value))
+    pdf.ln(4)
+
+
+def _signature(pdf: FPDF, head: Heading) -> None:
+    pdf.ln(4)
+    y = pdf.get_y()
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.cell(85, 6, "Nơi nhận:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "", 10)
+    for recipient in head.recipients:
+        pdf.cell(85, 5, f"- {recipient}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    bottom = pdf.get_y()
+    pdf.set_xy(105, y)
+    pdf.set_font(FAMILY, "B", 12)
+    for line in (head.signer_authority, head.signer_title):
+        if line:
+            pdf.cell(90, 6, line, align="C")
+            pdf.set_xy(105, pdf.get_y() + 6)
+    pdf.set_xy(105, pdf.get_y() + 24)
+    pdf.cell(90, 6, head.signer_name, align="C")
+    pdf.set_y(max(bottom, pdf.get_y() + 6))
+
+
+def render(head: Heading, title: str, subtitle: str, lines: Sequence[str], tables: Sequence[Table]) -> bytes:
+    pdf = _document(f"{title} {subtitle}")
+    _heading(pdf, head)
+    pdf.set_font(FAMILY, "B", 14)
+    pdf.cell(0, 8, title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.multi_cell(0, 6, subtitle, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    pdf.set_font(FAMILY, "", 12)
+    for line in lines:
+        pdf.multi_cell(0, 6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    for table in tables:
+        _table(pdf, table)
+    _signature(pdf, head)
+    return bytes(pdf.output())
+
+
+def statistical_form(form: dict[str, Any], table: Table, place_date: str) -> bytes:
+    """A statistical form: its symbol and circular at the left, title and year in the middle, the
+    reporting and receiving units at the right, the table, then preparer and head of the unit."""
+    pdf = _document(f"Biểu {form['symbol']} năm {form['year']}", "landscape")
+    y, head = pdf.get_y(), form["header"]
+    pdf.set_font(FAMILY, "", 10)
+    for line in (f"Biểu số: {form['symbol']}", f"Ban hành kèm theo {form['basis']}",
+                 f"Ngày nhận báo cáo: {form['due']}"):
+        pdf.cell(80, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_xy(100, y)
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.multi_cell(97, 6, form["title"], align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "I", 11)
+    pdf.cell(97, 6, f"Năm {form['year']}", align="C")
+    pdf.set_font(FAMILY, "", 10)
+    pdf.set_xy(200, y)
+    for line in (f"Đơn vị báo cáo: {head['reporting_unit']}", f"Đơn vị nhận báo cáo: {head['receiving_unit']}",
+                 f"Đơn vị tính: {form['unit_of_measure']}"):
+        pdf.multi_cell(80, 5, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_y(max(pdf.get_y(), y + 20) + 4)
+    _table(pdf, table, width=255)
+    y = pdf.get_y() + 4
+    pdf.set_xy(20, y + 6)
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.cell(100, 6, head["preparer"], align="C")
+    pdf.set_xy(160, y)
+    pdf.set_font(FAMILY, "I", 11)
+    pdf.cell(110, 6, place_date, align="C")
+    pdf.set_xy(160, y + 6)
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.cell(110, 6, head["head"], align="C")
+    pdf.set_font(FAMILY, "I", 10)
+    pdf.set_xy(20, y + 12)
+    pdf.cell(100, 6, head["preparer_note"], align="C")
+    pdf.set_xy(160, y + 12)
+    pdf.cell(110, 6, head["head_note"], align="C")
+    return bytes(pdf.output())

@@ -1,0 +1,147 @@
+"""What a figure counts, as one filter: the same object builds the SQL of the count and the
+query string of the list behind it, so a figure and its list cannot disagree.
+
+Each filter knows its columns; `where()` gives the SQL condition with numbered parameters,
+`params()` the non-empty fields as they are written in a list's URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlencode
+from uuid import UUID
+
+TaskOutcome = Literal["on_time", "late", "overdue", "open"]
+F = TypeVar("F", bound="_Filter")
+
+
+class _Filter:
+    path: str = ""
+
+    def conditions(self) -> list[tuple[str | None, Any]]:
+        raise NotImplementedError
+
+    def where(self, first: int = 1) -> tuple[str, list[Any]]:
+        """`cond AND cond …` with `$first…` placeholders (`{}` marks where each value goes)."""
+        parts, args = [], []
+        for sql, value in self.conditions():
+            if sql is None or value is None:
+                continue
+            if sql.count("{}"):
+                args.append(value)
+                sql = sql.replace("{}", f"${first + len(args) - 1}")
+            parts.append(sql)
+        return " AND ".join(parts) or "true", args
+
+    def params(self) -> dict[str, str]:
+        found = {}
+        for name, value in asdict(self).items():  # type: ignore[call-overload]
+            if value is None:
+                continue
+            found[name] = str(value).lower() if isinstance(value, bool) else str(value)
+        return found
+
+    def url(self) -> str:
+        return f"{self.path}?{urlencode(self.params())}"
+
+    def but(self: F, **changes: Any) -> F:
+        return replace(self, **changes)  # type: ignore[type-var]
+
+
+@dataclass(frozen=True)
+class AwardFilter(_Filter):
+    """Dossiers with a decision (awarded: not revoked), by decision date and the award's attributes."""
+
+    path = "/reports/dossiers"
+    awarded: bool | None = None
+    decided_from: date | None = None
+    decided_to: date | None = None
+    forwarded_from: date | None = None
+    forwarded_to: date | None = None
+    revoked_from: date | None = None
+    revoked_to: date | None = None
+    award: str | None = None
+    category: str | None = None
+    level: str | None = None
+    kind: str | None = None
+    central: bool | None = None
+    unit: str | None = None
+    cluster: str | None = None
+    year: int | None = None
+    state: str | None = None
+    late: bool | None = None
+
+    def conditions(self) -> list[tuple[str | None, Any]]:
+        awarded = None if self.awarded is None else (
+            "decision_number IS NOT NULL AND NOT revoked" if self.awarded else
+            "(decision_number IS NULL OR revoked)")
+        return [
+            (awarded, True if awarded else None),
+            ("decided_on >= {}", self.decided_from), ("decided_on <= {}", self.decided_to),
+            ("forwarded_on >= {}", self.forwarded_from), ("forwarded_on <= {}", self.forwarded_to),
+            ("revoked_on >= {}", self.revoked_from), ("revoked_on <= {}", self.revoked_to),
+            ("award_code = {}", self.award), ("award_category = {}", self.category),
+            ("award_level = {}", self.level), ("nominee_kind = {}", self.kind), ("central = {}", self.central),
+            ("unit_code = {}", self.unit), ("year = {}", self.year), ("state = {}", self.state),
+            ("late = {}", self.late),
+            ("EXISTS (SELECT 1 FROM report_cluster_members m JOIN report_clusters c USING (cluster_id) "
+             "WHERE c.code = {} AND m.unit_code = report_dossiers.unit_code "
+             "AND m.year = extract(year FROM report_dossiers.decided_on))", self.cluster),
+        ]
+
+
+@dataclass(frozen=True)
+class TaskFilter(_Filter):
+    """Tasks of the plans by due date, quarter, outcome and the unit that leads them."""
+
+    path = "/reports/tasks"
+    due_from: date | None = None
+    due_to: date | None = None
+    year: int | None = None
+    quarter: int | None = None
+    outcome: TaskOutcome | None = None
+    lead_unit: str | None = None
+    status: str | None = None
+    plan_id: UUID | None = None
+    unit: str | None = None
+
+    def conditions(self) -> list[tuple[str | None, Any]]:
+        outcome = {"on_time": "t.status = 'completed' AND NOT t.late", "late": "t.status = 'completed' AND t.late",
+                   "overdue": "t.status = 'overdue'", "open": "t.status = 'assigned'"}
+        return [
+            ("t.due_date >= {}", self.due_from), ("t.due_date <= {}", self.due_to), ("t.year = {}", self.year),
+            ("t.quarter = {}", self.quarter),
+            (outcome[self.outcome] if self.outcome else None, True if self.outcome else None),
+            ("EXISTS (SELECT 1 FROM report_task_units x WHERE x.task_id = t.task_id AND x.role = 'lead' "
+             "AND x.unit_code = {})", self.lead_unit),
+            ("t.status = {}", self.status), ("t.plan_id = {}", self.plan_id),
+            ("EXISTS (SELECT 1 FROM report_task_units x WHERE x.task_id = t.task_id AND x.unit_code = {})",
+             self.unit),
+        ]
+
+
+@dataclass(frozen=True)
+class MovementFilter(_Filter):
+    """Movements by the day they were launched or concluded, kind, scope and launching level."""
+
+    path = "/reports/movements"
+    launched_from: date | None = None
+    launched_to: date | None = None
+    concluded_from: date | None = None
+    concluded_to: date | None = None
+    kind: str | None = None
+    scope: str | None = None
+    launcher_level: str | None = None
+
+    def conditions(self) -> list[tuple[str | None, Any]]:
+        return [
+            ("launched_on >= {}", self.launched_from), ("launched_on <= {}", self.launched_to),
+            ("concluded_on >= {}", self.concluded_from), ("concluded_on <= {}", self.concluded_to),
+            ("kind = {}", self.kind), ("scope = {}", self.scope), ("launcher_level = {}", self.launcher_level),
+        ]
+
+
+def names(cls: type[_Filter]) -> list[str]:
+    return [f.name for f in fields(cls)]  # type: ignore[arg-type]

@@ -1,0 +1,93 @@
+"""Response models of the period report (`GET /reports/period`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Figure(BaseModel):
+    key: str | None = Field(description="The value of the dimension this row counts; none for a total")
+    label: str
+    count: int
+    cash_total: int | None = Field(default=None, description="Tiền thưởng, đồng (awards only)")
+    list_url: str = Field(description="The list of dossiers, tasks or movements this figure counts")
+
+
+class TaskCounts(BaseModel):
+    total: Figure
+    on_time: Figure
+    late: Figure
+    overdue: Figure
+    open: Figure
+
+
+class QuarterTasks(TaskCounts):
+    year: int
+    quarter: int
+    label: str
+
+
+class UnitTasks(TaskCounts):
+    unit: str
+    label: str
+
+
+class TaskFigures(TaskCounts):
+    basis: Literal["due_date"]
+    basis_label: str
+    by_quarter: list[QuarterTasks]
+    by_unit: list[UnitTasks] = Field(description="Per unit leading the tasks (a task with two leads counts for each)")
+
+
+class MovementFigures(BaseModel):
+    launched: Figure
+    by_kind: list[Figure]
+    by_scope: list[Figure]
+    by_launcher: list[Figure]
+    concluded: Figure
+
+
+class Forwarded(BaseModel):
+    total: Figure
+    by_result: list[Figure]
+
+
+class AwardFigures(BaseModel):
+    basis: Literal["decided_on"] = Field(description="Awards count by the date of their decision")
+    basis_label: str
+    total: Figure
+    by_form: list[Figure]
+    by_category: list[Figure]
+    by_level: list[Figure]
+    by_subject: list[Figure]
+    by_deciding_level: list[Figure]
+    by_unit: list[Figure]
+    by_cluster: list[Figure]
+    by_achievement_year: list[Figure] = Field(description="The same awards by the year of the achievement")
+    forwarded: Forwarded
+    revoked: Figure
+
+
+class PeriodInfo(BaseModel):
+    code: str = Field(examples=["2026-H1"])
+    kind: Literal["quarter", "half", "year", "range"]
+    label: str = Field(examples=["6 tháng đầu năm 2026"])
+    start: date
+    end: date
+
+
+class Position(BaseModel):
+    complete_through: int = Field(description="Every event up to this stream sequence is counted")
+    stream_last: int
+    consumers: dict[str, int]
+
+
+class PeriodReport(BaseModel):
+    period: PeriodInfo
+    position: Position
+    tasks: TaskFigures
+    movements: MovementFigures
+    awards: AwardFigures

@@ -1,0 +1,128 @@
+"""Publishing a report or a form freezes it: its exact bytes are stored with their SHA-256 and
+the stream position they were built from, and `ReportPublished` tells everyone. A published file
+is never rebuilt: asking for it again returns the stored bytes; the same report, form and format
+is published once.
+
+The announcement follows the row (outbox): a row not yet announced is published with the
+message id `reporting:<publication id>`, so JetStream drops a second send, and marked; a worker
+retries rows left unannounced by a crash or a bus outage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from contracts import wrap
+from contracts.reporting import ReportPublished
+from services.reporting.documents import report as documents
+from services.reporting.documents.heading import heading
+from services.reporting.forms import render
+from services.reporting.periods import parse
+
+if TYPE_CHECKING:
+    from services.reporting.runtime import ReportingRuntime
+
+log = logging.getLogger(__name__)
+Kind = Literal["period", "form"]
+_COLUMNS = ("publication_id, kind, ref, format, media_type, sha256, stream_position, length(content) AS size, "
+            "published_by, published_at, announced")
+
+
+class AlreadyPublishedError(Exception):
+    """Raised when the same report, form and format was published before (a published file never changes)."""
+
+
+class PublicationNotFoundError(LookupError):
+    """Raised when no publication has the id asked for."""
+
+
+async def content(runtime: ReportingRuntime, kind: Kind, ref: str, fmt: str, signed_on: date,
+                  number: str | None) -> tuple[bytes, int]:
+    """The bytes of a report or form as of now, and the stream position they include."""
+    from services.reporting.form_api import filled
+    from services.reporting.period_api import build
+
+    if kind == "period":
+        body = await build(runtime, parse(ref))
+        data = json.dumps(body, default=str, ensure_ascii=False).encode() if fmt == "json" else documents.render(
+            body, heading(signed_on, number=number), fmt)  # type: ignore[arg-type]
+    else:
+        code, year = ref.split("/")
+        body = await filled(runtime, code, int(year))
+        data = json.dumps(body, default=str, ensure_ascii=False).encode() if fmt == "json" else render.render(
+            body, fmt, signed_on)  # type: ignore[arg-type]
+    return data, int(body["position"]["complete_through"])
+
+
+async def publish(runtime: ReportingRuntime, kind: Kind, ref: str, fmt: str, *, by: str, signed_on: date,
+                  number: str | None = None) -> dict[str, Any]:
+    existing = await runtime.pool.fetchval(
+        "SELECT publication_id FROM report_publications WHERE kind = $1 AND ref = $2 AND format = $3", kind, ref, fmt)
+    if existing is not None:
+        raise AlreadyPublishedError(f"Đã công bố {ref} ({fmt}) với mã {existing}; tệp đã công bố không thay đổi.")
+    data, position = await content(runtime, kind, ref, fmt, signed_on, number)
+    row = await runtime.pool.fetchrow(
+        f"INSERT INTO report_publications (publication_id, kind, ref, format, media_type, sha256, stream_position, "
+        f"content, published_by, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+        f"ON CONFLICT (kind, ref, format) DO NOTHING RETURNING {_COLUMNS}",
+        uuid4(), kind, ref, fmt, documents.MEDIA_TYPES[fmt], hashlib.sha256(data).hexdigest(), position, data, by,
+        runtime.now())
+    if row is None:
+        raise AlreadyPublishedError(f"Đã công bố {ref} ({fmt}); tệp đã công bố không thay đổi.")
+    with contextlib.suppress(Exception):  # the worker retries; the publication stands either way
+        await announce(runtime, row)
+    return await one(runtime.pool, row["publication_id"])
+
+
+async def announce(runtime: ReportingRuntime, row: asyncpg.Record) -> None:
+    event = ReportPublished(event_id=row["publication_id"], occurred_at=row["published_at"],
+                            **{k: row[k] for k in ("publication_id", "kind", "ref", "format", "media_type", "sha256",
+                                                   "size", "stream_position", "published_by", "published_at")})
+    envelope = wrap(event, runtime.settings.subject_root)
+    await runtime.js.publish(envelope.subject, envelope.body,
+                             headers={**envelope.headers, "Nats-Msg-Id": f"reporting:{row['publication_id']}"})
+    await runtime.pool.execute("UPDATE report_publications SET announced = true WHERE publication_id = $1",
+                               row["publication_id"])
+
+
+async def announce_pending(runtime: ReportingRuntime, stop: asyncio.Event, every: float = 5.0) -> None:
+    """Publish every publication not announced yet, until `stop`."""
+    while not stop.is_set():
+        try:
+            for row in await runtime.pool.fetch(
+                    f"SELECT {_COLUMNS} FROM report_publications WHERE NOT announced ORDER BY published_at"):
+                await announce(runtime, row)
+        except Exception as error:  # the bus or the database is away: next round
+            log.warning("publications not announced yet: %s", error)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
+
+
+async def one(pool: asyncpg.Pool, publication_id: UUID) -> dict[str, Any]:
+    row = await pool.fetchrow(f"SELECT {_COLUMNS} FROM report_publications WHERE publication_id = $1",
+                              publication_id)
+    if row is None:
+        raise PublicationNotFoundError(f"Không có bản công bố {publication_id}.")
+    return dict(row)
+
+
+async def listed(pool: asyncpg.Pool) -> list[dict[str, Any]]:
+    return [dict(r) for r in await pool.fetch(
+        f"SELECT {_COLUMNS} FROM report_publications ORDER BY published_at DESC, ref")]
+
+
+async def file(pool: asyncpg.Pool, publication_id: UUID) -> tuple[bytes, str, str]:
+    row = await pool.fetchrow(
+        "SELECT content, media_type, sha256 FROM report_publications WHERE publication_id = $1", publication_id)
+    if row is None:
+        raise PublicationNotFoundError(f"Không có bản công bố {publication_id}.")
+    return bytes(row["content"]), row["media_type"], row["sha256"]
