@@ -15,7 +15,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role, require
+from servicekit.auth import SIGNED_IN, ForbiddenError, Principal, PrincipalDep, Role, require
 from servicekit.http import ALREADY_EXISTS, XLSX, file_response, uploaded_file
 from services.nomination.history import factkinds as kinds
 from services.nomination.history.application import FactNotFoundError, History, RecordNotFoundError
@@ -36,6 +36,7 @@ from services.nomination.history.pid import PersonalNumberError, check_personal_
 from services.nomination.history.privacy import masked_record, may_see_full
 from services.nomination.history.schemas import CollectiveCreate, FactIn, MergeRequest, PersonCreate
 from services.nomination.history.template import write_template
+from services.nomination.routing import HISTORY_WRITERS, RuntimeDep
 from services.nomination.runtime import NominationRuntime
 
 ERRORS: dict[type[Exception], tuple[int, str]] = {
@@ -53,10 +54,6 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
 }
 
 
-async def get_runtime(request: Request) -> NominationRuntime:
-    return request.app.state.runtime
-
-
 async def get_audit(request: Request) -> ReadAudit:
     state = request.app.state
     if getattr(state, "history_audit", None) is None:
@@ -64,7 +61,6 @@ async def get_audit(request: Request) -> ReadAudit:
     return state.history_audit
 
 
-RuntimeDep = Annotated[NominationRuntime, Depends(get_runtime)]
 AuditDep = Annotated[ReadAudit, Depends(get_audit)]
 Appraiser = Annotated[Principal, Depends(require(Role.APPRAISER))]
 Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
@@ -77,7 +73,7 @@ def check_may_write(who: Principal, unit_code: str) -> None:
     raise ForbiddenError("Chỉ chuyên viên Ban TĐKT hoặc cán bộ TĐKT của chính đơn vị được ghi hồ sơ này.")
 
 
-@router.post("/people", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
+@router.post("/people", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS, dependencies=HISTORY_WRITERS)
 async def create_person(body: PersonCreate, runtime: RuntimeDep, who: PrincipalDep,
                         response: Response) -> dict[str, Any]:
     """Find a person by number (or name + date of birth + unit), or create the record."""
@@ -90,7 +86,7 @@ async def create_person(body: PersonCreate, runtime: RuntimeDep, who: PrincipalD
     return {"id": person_id, "created": created}
 
 
-@router.get("/people")
+@router.get("/people", dependencies=SIGNED_IN)
 async def search_people(runtime: RuntimeDep, _: PrincipalDep, q: Annotated[str | None, Query(max_length=200)] = None,
                         unit: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                         offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
@@ -104,7 +100,7 @@ async def search_people(runtime: RuntimeDep, _: PrincipalDep, q: Annotated[str |
     return await runtime.call(view.search, words=tokens(q or ""), unit=unit, limit=limit, offset=offset)
 
 
-@router.get("/people/{record_id}")
+@router.get("/people/{record_id}", dependencies=SIGNED_IN)
 async def get_person(record_id: UUID, request: Request, runtime: RuntimeDep, audit: AuditDep, who: PrincipalDep,
                      response: Response, purpose: Annotated[str | None, Query(max_length=300)] = None,
                      ) -> dict[str, Any]:
@@ -124,7 +120,8 @@ async def get_person(record_id: UUID, request: Request, runtime: RuntimeDep, aud
     return {**record, "birth_year": record["born_on"].year if record["born_on"] else None, "masked": False}
 
 
-@router.post("/people/{record_id}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
+@router.post("/people/{record_id}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS,
+             dependencies=HISTORY_WRITERS)
 async def record_person_fact(record_id: UUID, body: FactIn, runtime: RuntimeDep, who: PrincipalDep,
                              response: Response) -> dict[str, Any]:
     """Record a rating, title, award, innovation or case; the same fact again changes nothing."""
@@ -149,7 +146,8 @@ async def person_reads(record_id: UUID, runtime: RuntimeDep, audit: AuditDep, _:
     return await audit.trail(record.id, limit, offset)
 
 
-@router.post("/collectives", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
+@router.post("/collectives", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS,
+             dependencies=HISTORY_WRITERS)
 async def create_collective(body: CollectiveCreate, runtime: RuntimeDep, who: PrincipalDep,
                             response: Response) -> dict[str, Any]:
     """Find or create a collective's record by its unit code."""
@@ -162,13 +160,14 @@ async def create_collective(body: CollectiveCreate, runtime: RuntimeDep, who: Pr
     return {"id": record_id, "created": created}
 
 
-@router.get("/collectives/{unit_code}")
+@router.get("/collectives/{unit_code}", dependencies=SIGNED_IN)
 async def get_collective(unit_code: str, runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
     """A collective's whole history."""
     return await runtime.call(History(runtime.app).details, _collective_ref(unit_code))
 
 
-@router.post("/collectives/{unit_code}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
+@router.post("/collectives/{unit_code}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS,
+             dependencies=HISTORY_WRITERS)
 async def record_collective_fact(unit_code: str, body: FactIn, runtime: RuntimeDep, who: PrincipalDep,
                                  response: Response) -> dict[str, Any]:
     """Record a fact of a collective, including its members' yearly counts."""
@@ -207,7 +206,7 @@ async def import_history(request: Request, runtime: RuntimeDep, who: Appraiser, 
 
 
 
-@router.get("/history/import/template", response_class=Response,
+@router.get("/history/import/template", response_class=Response, dependencies=SIGNED_IN,
             responses=file_response(XLSX, "Mẫu nhập (XLSX) kèm hướng dẫn và bảng mã"))
 async def import_template(_: PrincipalDep) -> Response:
     """The XLSX template of the import, with instructions and the codes."""
