@@ -14,6 +14,7 @@ from services.nomination.dossiers.base import READERS, roles_for
 from services.nomination.dossiers.bulk import BulkSubmissions
 from services.nomination.dossiers.drafting import Drafting
 from services.nomination.dossiers.review import Review
+from services.nomination.history.application import WRITERS, WRITERS_OF_OWN_UNIT, History
 from services.nomination.runtime import NominationRuntime
 
 
@@ -38,11 +39,16 @@ async def get_bulk(request: Request) -> BulkSubmissions:
     return (await get_runtime(request)).bulk
 
 
+async def get_history(request: Request) -> History:
+    return (await get_runtime(request)).records
+
+
 RuntimeDep = Annotated[NominationRuntime, Depends(get_runtime)]
 DraftingDep = Annotated[Drafting, Depends(get_drafting)]
 ReviewDep = Annotated[Review, Depends(get_review)]
 CouncilDep = Annotated[Council, Depends(get_council)]
 BulkDep = Annotated[BulkSubmissions, Depends(get_bulk)]
+HistoryDep = Annotated[History, Depends(get_history)]
 
 
 def dossier_policy(command: str) -> list[Any]:
@@ -62,4 +68,4 @@ def council_policy(*commands: str) -> list[Any]:
 # Who reads dossiers: every unit's (READERS) or, for a unit's clerk, the unit's own.
 DOSSIER_READERS = [Depends(require(*READERS, Role.UNIT_CLERK, unit="own"))]
 # Who writes a person's or a collective's history: the appraisers, or a unit's clerk for the unit.
-HISTORY_WRITERS = [Depends(require(Role.APPRAISER, Role.UNIT_CLERK, unit="own"))]
+HISTORY_WRITERS = [Depends(require(*WRITERS, *WRITERS_OF_OWN_UNIT, unit="own"))]

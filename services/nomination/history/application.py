@@ -16,6 +16,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
+from servicekit.auth import ForbiddenError, Principal, Role
 from services.nomination.eligibility.facts import NomineeFacts
 from services.nomination.history import factkinds as kinds
 from services.nomination.history.config import HistoryConfig, history_config
@@ -43,6 +44,17 @@ from services.nomination.history.privacy import history_logger, mask_number
 from services.nomination.history.session import Session
 
 log = history_logger(__name__)
+
+# Who writes a person's or a collective's record: these roles for any unit's, a unit's clerk
+# for the unit's own (the history's command table).
+WRITERS: frozenset[Role] = frozenset({Role.APPRAISER})
+WRITERS_OF_OWN_UNIT: frozenset[Role] = frozenset({Role.UNIT_CLERK})
+
+
+def check_may_write(actor: Principal, unit_code: str) -> None:
+    if actor.has_any(WRITERS) or (actor.roles & WRITERS_OF_OWN_UNIT and actor.unit == unit_code.strip().upper()):
+        return
+    raise ForbiddenError("Chỉ chuyên viên Ban TĐKT hoặc cán bộ TĐKT của chính đơn vị được ghi hồ sơ này.")
 
 
 class History:
@@ -113,6 +125,13 @@ class History:
         changed = self.resolve(session, record_id).record(fact, source=source, by=by, at=now, reason=reason)
         session.save()
         return changed
+
+    def record_fact_as(self, actor: Principal, record_id: UUID, fact: Fact, *, source: dict[str, Any],
+                       now: datetime, reason: str | None = None) -> tuple[UUID, bool]:
+        """Record one fact given by `actor`, who must write the record's unit; (record id, recorded)."""
+        record = self.get(record_id)
+        check_may_write(actor, record.unit_code)
+        return record.id, self.record_fact(record.id, fact, source=source, by=actor.subject, now=now, reason=reason)
 
     def merge(self, keep_id: UUID, duplicate_id: UUID, *, by: str, now: datetime) -> UUID:
         session = Session(self.app)
