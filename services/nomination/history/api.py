@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from servicekit.auth import SIGNED_IN, Principal, PrincipalDep, Role, require
 from servicekit.http import ALREADY_EXISTS, XLSX, file_response, uploaded_file
 from services.nomination.history import factkinds as kinds
-from services.nomination.history.application import FactNotFoundError, History, RecordNotFoundError, check_may_write
+from services.nomination.history.application import FactNotFoundError, History, RecordNotFoundError
 from services.nomination.history.audit import ReadAudit
 from services.nomination.history.config import history_config
 from services.nomination.history.domainmodel import (
@@ -71,9 +71,7 @@ router = APIRouter(tags=["history"])
 async def create_person(body: PersonCreate, history: HistoryDep, runtime: RuntimeDep, who: PrincipalDep,
                         response: Response) -> dict[str, Any]:
     """Find a person by number (or name + date of birth + unit), or create the record."""
-    check_may_write(who, body.unit_code)
-    person_id, created = await runtime.call(history.find_or_create_person, **body.model_dump(),
-                                            by=who.subject, now=runtime.now())
+    person_id, created = await runtime.call(history.open_record, who, "person", body.model_dump(), runtime.now())
     if not created:
         response.status_code = status.HTTP_200_OK
     await runtime.wait_for_views()
@@ -146,9 +144,8 @@ async def person_reads(record_id: UUID, history: HistoryDep, runtime: RuntimeDep
 async def create_collective(body: CollectiveCreate, history: HistoryDep, runtime: RuntimeDep, who: PrincipalDep,
                             response: Response) -> dict[str, Any]:
     """Find or create a collective's record by its unit code."""
-    check_may_write(who, body.unit_code)
-    record_id, created = await runtime.call(history.find_or_create_collective, **body.model_dump(),
-                                            by=who.subject, now=runtime.now())
+    record_id, created = await runtime.call(history.open_record, who, "collective", body.model_dump(),
+                                            runtime.now())
     if not created:
         response.status_code = status.HTTP_200_OK
     await runtime.wait_for_views()

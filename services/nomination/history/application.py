@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -69,6 +69,14 @@ class History:
         person, created = self.person(session, **details)
         session.save()
         return person.id, created
+
+    def open_record(self, actor: Principal, kind: Literal["person", "collective"], details: dict[str, Any],
+                    now: datetime) -> tuple[UUID, bool]:
+        """Find or create a person's or a collective's record for `actor`, who must write the
+        records of its unit; (id, created)."""
+        check_may_write(actor, str(details.get("unit_code") or ""))
+        find = self.find_or_create_person if kind == "person" else self.find_or_create_collective
+        return find(**details, by=actor.subject, now=now)
 
     def person(self, session: Session, *, personal_number: str | None, full_name: str, born_on: date | None,
                sex: str | None, unit_code: str, by: str, now: datetime) -> tuple[Person, bool]:
