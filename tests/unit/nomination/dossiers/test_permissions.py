@@ -40,7 +40,7 @@ def test_a_clerks_list_shows_the_own_units_dossiers_and_a_readers_every_units() 
 
 def test_the_council_table_decides_who_runs_a_session() -> None:
     assert COUNCIL_COMMANDS["close"].roles == {Role.COUNCIL_SECRETARY, Role.CHAIR}
-    world, council, session_id, dossier_id = session_with()
+    _, council, session_id, dossier_id = session_with()
     with pytest.raises(NotAllowedError, match="kết thúc phiên họp"):
         council.close(session_id, member(1), NOW)
     with pytest.raises(NotAllowedError, match="bỏ phiếu"):
