@@ -11,6 +11,7 @@ from fastapi import APIRouter
 
 from services.nomination.council.domainmodel import CouncilSession
 from services.nomination.dossiers.api import ActorDep, RuntimeDep
+from services.nomination.policies import DOSSIER_READ, council_command
 
 router = APIRouter(tags=["dossiers"])
 LABELS = {
@@ -51,14 +52,14 @@ def timeline_of(events: Any) -> list[dict[str, Any]]:
     return rows
 
 
-@router.get("/dossiers/{dossier_id}/timeline")
+@router.get("/dossiers/{dossier_id}/timeline", dependencies=DOSSIER_READ)
 async def timeline(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> list[dict[str, Any]]:
     """The dossier's steps in order: when, what, by whom (for its readers)."""
     await runtime.call(runtime.drafting.for_reading, dossier_id, actor)
     return await runtime.call(lambda: timeline_of(runtime.app.repository.event_store.get(dossier_id)))
 
 
-@router.get("/council/sessions", tags=["council"])
+@router.get("/council/sessions", dependencies=council_command("read"), tags=["council"])
 async def sessions(runtime: RuntimeDep, actor: ActorDep) -> list[dict[str, Any]]:
     """Every council session, newest first: title, day, agenda size, closed or not."""
     def read() -> list[dict[str, Any]]:

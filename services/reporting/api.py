@@ -31,7 +31,7 @@ UnitCode = Annotated[str | None, Query(min_length=1, max_length=64)]
 Day = Annotated[date | None, Query()]
 
 
-@router.get("/tasks")
+@router.get("/tasks", dependencies=SIGNED_IN)
 async def tasks(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
                 quarter: Annotated[int | None, Query(ge=1, le=4)] = None,
                 status: Literal["assigned", "completed", "overdue"] | None = None,

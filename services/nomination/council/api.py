@@ -14,6 +14,7 @@ from services.nomination.council.application import summary
 from services.nomination.council.domainmodel import CouncilError, SessionClosedError
 from services.nomination.dossiers.api import ActorDep, RuntimeDep
 from services.nomination.dossiers.schemas import Body
+from services.nomination.policies import council_command
 
 router = APIRouter(prefix="/council/sessions", tags=["council"])
 ERRORS: dict[type[Exception], tuple[int, str]] = {SessionClosedError: (409, "session_closed"),
@@ -51,7 +52,7 @@ class Invalidation(Body):
     reason: str = Field(min_length=3, max_length=1000)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
+@router.post("", dependencies=council_command("open"), status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def open_session(body: SessionOpen, runtime: RuntimeDep, actor: ActorDep, response: Response) -> dict[str, Any]:
     """Open a session with its members, quorum and agenda of dossiers ready for the council."""
     session_id, created = await runtime.call(
@@ -62,43 +63,45 @@ async def open_session(body: SessionOpen, runtime: RuntimeDep, actor: ActorDep, 
     return {"id": session_id, "created": created}
 
 
-@router.get("/{session_id}")
+@router.get("/{session_id}", dependencies=council_command("read"))
 async def get_session(session_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
     """Attendance, who voted on each dossier (never what), and the results once closed."""
     return summary(await runtime.call(runtime.council.get, session_id))
 
 
-@router.post("/{session_id}/attendance", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/{session_id}/attendance",
+             dependencies=council_command("attendance"), status_code=status.HTTP_204_NO_CONTENT)
 async def attendance(session_id: UUID, body: Attendance, runtime: RuntimeDep, actor: ActorDep) -> None:
     """Record a member present or absent."""
     await runtime.call(runtime.council.attendance, session_id, actor, body.member, body.present)
 
 
-@router.post("/{session_id}/recusals", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/{session_id}/recusals", dependencies=council_command("recuse"), status_code=status.HTTP_204_NO_CONTENT)
 async def recuse(session_id: UUID, body: Recusal, runtime: RuntimeDep, actor: ActorDep) -> None:
     """A member with a conflict of interest does not vote on a dossier."""
     await runtime.call(runtime.council.recuse, session_id, actor, body.dossier_id, body.member, body.reason)
 
 
-@router.post("/{session_id}/ballots", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/{session_id}/ballots", dependencies=council_command("vote"), status_code=status.HTTP_204_NO_CONTENT)
 async def vote(session_id: UUID, body: Ballot, runtime: RuntimeDep, actor: ActorDep) -> None:
     """Cast one's secret ballot (or, for the secretary, an absent member's written one)."""
     await runtime.call(runtime.council.vote, session_id, actor, body.dossier_id, body.choice, member=body.member)
 
 
-@router.get("/{session_id}/ballots/{dossier_id}")
+@router.get("/{session_id}/ballots/{dossier_id}", dependencies=council_command("ballots"))
 async def ballots(session_id: UUID, dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> list[str]:
     """The ballot ids of a dossier, without their choices (to invalidate a spoiled one)."""
     return await runtime.call(runtime.council.ballot_ids, session_id, actor, dossier_id)
 
 
-@router.post("/{session_id}/invalidations", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/{session_id}/invalidations",
+             dependencies=council_command("invalidate"), status_code=status.HTTP_204_NO_CONTENT)
 async def invalidate(session_id: UUID, body: Invalidation, runtime: RuntimeDep, actor: ActorDep) -> None:
     """Invalidate a ballot, with the reason (it stays on record)."""
     await runtime.call(runtime.council.invalidate, session_id, actor, body.dossier_id, body.ballot_id, body.reason)
 
 
-@router.post("/{session_id}/close")
+@router.post("/{session_id}/close", dependencies=council_command("close"))
 async def close(session_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
     """Count the ballots: each dossier's tally and result (CouncilVoted)."""
     results = await runtime.call(runtime.council.close, session_id, actor, runtime.now())

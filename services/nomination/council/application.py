@@ -17,6 +17,19 @@ from services.nomination.dossiers.review import Review
 from services.nomination.dossiers.states import State
 
 SECRETARIES = {"council_secretary", "admin"}
+# Who may do what in a session (an administrator always may); the routes declare the same table.
+# A member recuses only themselves and votes only their own ballot; the secretary records
+# absent members' written ballots and others' recusals.
+COMMANDS: dict[str, frozenset[str]] = {
+    "open": frozenset({"council_secretary"}),
+    "attendance": frozenset({"council_secretary"}),
+    "recuse": frozenset({"council_secretary", "council_member"}),
+    "vote": frozenset({"council_secretary", "council_member"}),
+    "invalidate": frozenset({"council_secretary"}),
+    "close": frozenset({"council_secretary", "chair"}),
+    "ballots": frozenset({"council_secretary"}),
+    "read": frozenset({"council_secretary", "council_member", "chair", "appraiser", "auditor"}),
+}
 
 
 class Council:

@@ -16,6 +16,7 @@ from services.nomination.dossiers.domainmodel import DossierError
 from services.nomination.dossiers.drafting import NewDossier
 from services.nomination.dossiers.ports import Actor
 from services.nomination.dossiers.states import allowed_in
+from services.nomination.policies import DOSSIER_DRAFT, DOSSIER_READ, dossier_command
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers"])
 
@@ -41,7 +42,7 @@ def versioned(response: Response, version: int) -> dict[str, int]:
     return {"version": version}
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
+@router.post("", dependencies=DOSSIER_DRAFT, status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def open_dossier(body: s.DossierCreate, runtime: RuntimeDep, actor: ActorDep,
                        response: Response) -> dict[str, Any]:
     """Open a dossier for one nominee (the same unit, year, award and nominee finds the existing one)."""
@@ -56,7 +57,7 @@ async def open_dossier(body: s.DossierCreate, runtime: RuntimeDep, actor: ActorD
     return {"id": dossier_id, "created": created}
 
 
-@router.get("")
+@router.get("", dependencies=DOSSIER_READ)
 async def list_dossiers(
     runtime: RuntimeDep, actor: ActorDep, state: str | None = None, unit: str | None = None,
     award: str | None = None, year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
@@ -72,7 +73,7 @@ async def list_dossiers(
                               late=late, name=name, submission_id=submission_id, limit=limit, offset=offset)
 
 
-@router.get("/{dossier_id}")
+@router.get("/{dossier_id}", dependencies=DOSSIER_READ)
 async def get_dossier(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, response: Response) -> dict[str, Any]:
     """One dossier: its state, documents, missing documents, history of returns and outcome."""
     dossier = await runtime.call(runtime.drafting.for_reading, dossier_id, actor)
@@ -83,7 +84,7 @@ async def get_dossier(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, re
                    allowed_commands=allowed_in(dossier.state))
 
 
-@router.patch("/{dossier_id}")
+@router.patch("/{dossier_id}", dependencies=dossier_command("edit"))
 async def edit(dossier_id: UUID, body: s.DossierEdit, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                response: Response) -> dict[str, int]:
     """Correct the summary of merits, the basis of award or the nominee's position."""
@@ -92,7 +93,7 @@ async def edit(dossier_id: UUID, body: s.DossierEdit, runtime: RuntimeDep, actor
     return versioned(response, new_version)
 
 
-@router.post("/{dossier_id}/documents")
+@router.post("/{dossier_id}/documents", dependencies=dossier_command("attach_document"))
 async def attach(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version: VersionDep, response: Response,
                  kind: Annotated[str, Form(max_length=64)], file: Annotated[UploadFile, File()],
                  replaces: Annotated[str | None, Form(max_length=64, pattern="^[0-9a-f]{64}$",
@@ -109,7 +110,7 @@ async def attach(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version
     return versioned(response, new_version)
 
 
-@router.get("/{dossier_id}/documents/{sha256}")
+@router.get("/{dossier_id}/documents/{sha256}", dependencies=DOSSIER_READ)
 async def download(dossier_id: UUID, sha256: str, runtime: RuntimeDep, actor: ActorDep) -> RawResponse:
     """A document of the dossier, as it was uploaded (integrity checked)."""
     dossier = await runtime.call(runtime.drafting.for_reading, dossier_id, actor)
@@ -121,7 +122,7 @@ async def download(dossier_id: UUID, sha256: str, runtime: RuntimeDep, actor: Ac
                        headers={"Content-Disposition": f'attachment; filename="{meta["sha256"][:12]}"'})
 
 
-@router.delete("/{dossier_id}/documents/{sha256}")
+@router.delete("/{dossier_id}/documents/{sha256}", dependencies=dossier_command("remove_document"))
 async def remove(dossier_id: UUID, sha256: str, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                  response: Response) -> dict[str, int]:
     """Remove a document before submission."""
@@ -129,7 +130,7 @@ async def remove(dossier_id: UUID, sha256: str, runtime: RuntimeDep, actor: Acto
                                                   runtime.now()))
 
 
-@router.post("/{dossier_id}/unit-council")
+@router.post("/{dossier_id}/unit-council", dependencies=dossier_command("record_unit_council"))
 async def unit_council(dossier_id: UUID, body: s.UnitCouncil, runtime: RuntimeDep, actor: ActorDep,
                        version: VersionDep, response: Response) -> dict[str, int]:
     """Record the unit council's meeting (biên bản bình xét): members present and in favour."""
@@ -138,14 +139,14 @@ async def unit_council(dossier_id: UUID, body: s.UnitCouncil, runtime: RuntimeDe
         agreed=body.agreed, present=body.present, attestations=body.attestations, now=runtime.now()))
 
 
-@router.post("/{dossier_id}/submit")
+@router.post("/{dossier_id}/submit", dependencies=dossier_command("submit"))
 async def submit(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                  response: Response) -> dict[str, int]:
     """Submit to Sở Nội vụ (the award's required documents must all be attached)."""
     return versioned(response, await runtime.call(runtime.drafting.submit, dossier_id, version, actor, runtime.now()))
 
 
-@router.get("/{dossier_id}/eligibility")
+@router.get("/{dossier_id}/eligibility", dependencies=DOSSIER_READ)
 async def eligibility(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
     """What the rules say today about this nominee and award (nothing is recorded)."""
     dossier = await runtime.call(runtime.drafting.for_reading, dossier_id, actor)

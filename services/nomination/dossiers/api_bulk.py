@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response as RawResponse
 from pydantic import Field
 
+from servicekit.auth import SIGNED_IN
 from servicekit.http import XLSX, file_response
 from services.nomination.dossiers.api import ActorDep, RuntimeDep
 from services.nomination.dossiers.base import check_can_read
@@ -16,6 +17,7 @@ from services.nomination.dossiers.bulk import read_rows, template
 from services.nomination.dossiers.domainmodel import DossierError
 from services.nomination.dossiers.drafting import NewDossier
 from services.nomination.dossiers.schemas import Body, DossierCreate
+from services.nomination.policies import DOSSIER_DRAFT, DOSSIER_READ
 
 router = APIRouter(prefix="/submissions", tags=["submissions"])
 
@@ -38,7 +40,7 @@ def _outcome(outcome: Any, read_errors: list[dict[str, Any]] | None = None) -> d
             "created": outcome.created, "already_there": outcome.already_there, "errors": errors}
 
 
-@router.post("")
+@router.post("", dependencies=DOSSIER_DRAFT)
 async def submit_json(body: SubmissionIn, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
     """Propose many nominees in one submission; each becomes its own dossier (row = position in the list)."""
     unit = _unit(actor)
@@ -51,7 +53,7 @@ async def submit_json(body: SubmissionIn, runtime: RuntimeDep, actor: ActorDep) 
     return _outcome(outcome)
 
 
-@router.post("/spreadsheet")
+@router.post("/spreadsheet", dependencies=DOSSIER_DRAFT)
 async def submit_spreadsheet(runtime: RuntimeDep, actor: ActorDep, file: Annotated[UploadFile, File()],
                              title: Annotated[str | None, Form(min_length=3, max_length=300)] = None,
                              year: Annotated[int | None, Form(ge=2000, le=2100)] = None) -> dict[str, Any]:
@@ -65,7 +67,7 @@ async def submit_spreadsheet(runtime: RuntimeDep, actor: ActorDep, file: Annotat
     return _outcome(outcome, sheet.errors)
 
 
-@router.get("/template", response_class=RawResponse,
+@router.get("/template", dependencies=SIGNED_IN, response_class=RawResponse,
             responses=file_response(XLSX, "Mẫu danh sách đề nghị (XLSX)"))
 async def spreadsheet_template(runtime: RuntimeDep, year: Annotated[int | None, Query(
         ge=2000, le=2100, description="Năm đề nghị ghi sẵn trong mẫu (mặc định: năm nay)")] = None) -> RawResponse:
@@ -75,7 +77,7 @@ async def spreadsheet_template(runtime: RuntimeDep, year: Annotated[int | None, 
                        headers={"Content-Disposition": 'attachment; filename="mau-danh-sach-de-nghi.xlsx"'})
 
 
-@router.get("/{submission_id:uuid}")
+@router.get("/{submission_id:uuid}", dependencies=DOSSIER_READ)
 async def get_submission(submission_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
     """A submission and how far its dossiers have gone (counts per state)."""
     submission = await runtime.call(runtime.bulk.get, submission_id)

@@ -7,10 +7,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response
 
-from servicekit.auth import Principal, Role, require
+from servicekit.auth import PUBLIC, SIGNED_IN, Principal, Role, require
 from servicekit.http import VersionDep
 from services.nomination.dossiers import schemas as s
 from services.nomination.dossiers.api import ActorDep, RuntimeDep, versioned
+from services.nomination.policies import dossier_command
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers: review"])
 public = APIRouter(prefix="/public", tags=["public notice"])
@@ -25,28 +26,28 @@ async def _step(runtime: Any, dossier_id: UUID, version: int | None, actor: Any,
     return versioned(response, new_version)
 
 
-@router.post("/{dossier_id}/return")
+@router.post("/{dossier_id}/return", dependencies=dossier_command("return"))
 async def return_for_supplement(dossier_id: UUID, body: s.Reasons, runtime: RuntimeDep, actor: ActorDep,
                                 version: VersionDep, response: Response) -> dict[str, int]:
     """Return to the unit for supplement, with the reasons (the processing clock stops)."""
     return await _step(runtime, dossier_id, version, actor, "return", response, reasons=body.reasons)
 
 
-@router.post("/{dossier_id}/accept")
+@router.post("/{dossier_id}/accept", dependencies=dossier_command("accept"))
 async def accept(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                  response: Response) -> dict[str, int]:
     """Accept a complete dossier for appraisal."""
     return await _step(runtime, dossier_id, version, actor, "accept", response)
 
 
-@router.post("/{dossier_id}/consultation")
+@router.post("/{dossier_id}/consultation", dependencies=dossier_command("request_consultation"))
 async def consult(dossier_id: UUID, body: s.Consultation, runtime: RuntimeDep, actor: ActorDep,
                   version: VersionDep, response: Response) -> dict[str, int]:
     """Ask other agencies for their opinion (hiệp y)."""
     return await _step(runtime, dossier_id, version, actor, "request_consultation", response, agencies=body.agencies)
 
 
-@router.post("/{dossier_id}/consultation/opinions")
+@router.post("/{dossier_id}/consultation/opinions", dependencies=dossier_command("record_consultation"))
 async def opinion(dossier_id: UUID, body: s.Opinion, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                   response: Response) -> dict[str, int]:
     """Record an agency's opinion."""
@@ -54,14 +55,14 @@ async def opinion(dossier_id: UUID, body: s.Opinion, runtime: RuntimeDep, actor:
                        agrees=body.agrees, opinion=body.opinion)
 
 
-@router.post("/{dossier_id}/consultation/finish")
+@router.post("/{dossier_id}/consultation/finish", dependencies=dossier_command("finish_consultation"))
 async def finish_consultation(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                               response: Response) -> dict[str, int]:
     """Back to appraisal with the opinions received."""
     return await _step(runtime, dossier_id, version, actor, "finish_consultation", response)
 
 
-@router.post("/{dossier_id}/hold")
+@router.post("/{dossier_id}/hold", dependencies=dossier_command("put_on_hold"))
 async def hold(dossier_id: UUID, body: s.Hold, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                response: Response) -> dict[str, int]:
     """Pause: discipline, investigation or complaint pending (guard G1)."""
@@ -69,14 +70,14 @@ async def hold(dossier_id: UUID, body: s.Hold, runtime: RuntimeDep, actor: Actor
                        note=body.note)
 
 
-@router.post("/{dossier_id}/resume")
+@router.post("/{dossier_id}/resume", dependencies=dossier_command("resume"))
 async def resume(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                  response: Response) -> dict[str, int]:
     """Resume appraisal after a hold."""
     return await _step(runtime, dossier_id, version, actor, "resume", response)
 
 
-@router.post("/{dossier_id}/appraise")
+@router.post("/{dossier_id}/appraise", dependencies=dossier_command("appraise"))
 async def appraise(dossier_id: UUID, body: s.Appraisal, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                    response: Response) -> dict[str, int]:
     """Conclude the appraisal with the rules of the day (public notice or the council comes next)."""
@@ -86,7 +87,7 @@ async def appraise(dossier_id: UUID, body: s.Appraisal, runtime: RuntimeDep, act
         confirmed_unknown=body.confirmed_unknown, today=runtime.today(), now=runtime.now()))
 
 
-@router.post("/{dossier_id}/notice/comments")
+@router.post("/{dossier_id}/notice/comments", dependencies=dossier_command("record_notice_comment"))
 async def notice_comment(dossier_id: UUID, body: s.Comment, runtime: RuntimeDep, actor: ActorDep,
                          response: Response) -> dict[str, int]:
     """Record a comment received during the public notice (by post, e-mail, the portal)."""
@@ -94,7 +95,7 @@ async def notice_comment(dossier_id: UUID, body: s.Comment, runtime: RuntimeDep,
                        author=body.author, content=body.content)
 
 
-@router.post("/{dossier_id}/notice/close")
+@router.post("/{dossier_id}/notice/close", dependencies=dossier_command("close_notice"))
 async def close_notice(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                        response: Response) -> dict[str, int]:
     """End the public notice (only once its working days have passed) and go to the council."""
@@ -102,14 +103,14 @@ async def close_notice(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, v
                                                   runtime.today(), runtime.now()))
 
 
-@router.post("/{dossier_id}/send-for-decision")
+@router.post("/{dossier_id}/send-for-decision", dependencies=dossier_command("send_for_decision"))
 async def send_for_decision(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                             response: Response) -> dict[str, int]:
     """Put the council's positive result before the deciding authority."""
     return await _step(runtime, dossier_id, version, actor, "send_for_decision", response)
 
 
-@router.post("/{dossier_id}/decide")
+@router.post("/{dossier_id}/decide", dependencies=dossier_command("decide"))
 async def decide(dossier_id: UUID, body: s.Decision, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                  response: Response) -> dict[str, int]:
     """Record the province's decision (e.g. 163/QĐ-UBND): the award enters the nominee's history."""
@@ -118,7 +119,7 @@ async def decide(dossier_id: UUID, body: s.Decision, runtime: RuntimeDep, actor:
         signed_by=body.signed_by, now=runtime.now()))
 
 
-@router.post("/{dossier_id}/forward")
+@router.post("/{dossier_id}/forward", dependencies=dossier_command("forward"))
 async def forward(dossier_id: UUID, body: s.Forwarding, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                   response: Response) -> dict[str, int]:
     """Record the Chairman's submission to the central level (e.g. 45/TTr-UBND)."""
@@ -127,7 +128,7 @@ async def forward(dossier_id: UUID, body: s.Forwarding, runtime: RuntimeDep, act
         forwarded_on=body.forwarded_on, now=runtime.now()))
 
 
-@router.post("/{dossier_id}/central-decision")
+@router.post("/{dossier_id}/central-decision", dependencies=dossier_command("record_central_decision"))
 async def central_decision(dossier_id: UUID, body: s.CentralDecision, runtime: RuntimeDep, actor: ActorDep,
                            version: VersionDep, response: Response) -> dict[str, int]:
     """Record the decision of the Prime Minister or the President."""
@@ -136,14 +137,14 @@ async def central_decision(dossier_id: UUID, body: s.CentralDecision, runtime: R
         decided_on=body.decided_on, authority=body.authority, now=runtime.now()))
 
 
-@router.post("/{dossier_id}/reject")
+@router.post("/{dossier_id}/reject", dependencies=dossier_command("reject"))
 async def reject(dossier_id: UUID, body: s.Reason, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                  response: Response) -> dict[str, int]:
     """Not awarded: the unit receives this written reason."""
     return await _step(runtime, dossier_id, version, actor, "reject", response, reason=body.reason)
 
 
-@router.post("/{dossier_id}/confer")
+@router.post("/{dossier_id}/confer", dependencies=dossier_command("confer"))
 async def confer(dossier_id: UUID, body: s.Conferral, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                  response: Response) -> dict[str, int]:
     """Record the handing over of the certificate or medal and the cash paid."""
@@ -152,7 +153,7 @@ async def confer(dossier_id: UUID, body: s.Conferral, runtime: RuntimeDep, actor
         received_by=body.received_by, cash_paid=body.cash_paid, now=runtime.now()))
 
 
-@router.post("/{dossier_id}/revoke")
+@router.post("/{dossier_id}/revoke", dependencies=dossier_command("revoke"))
 async def revoke(dossier_id: UUID, body: s.Revocation, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
                  response: Response) -> dict[str, int]:
     """Annul the award on one of the four legal grounds, by the revoking decision."""
@@ -161,7 +162,7 @@ async def revoke(dossier_id: UUID, body: s.Revocation, runtime: RuntimeDep, acto
         revoked_on=body.revoked_on, note=body.note, now=runtime.now()))
 
 
-@public.get("/notices")
+@public.get("/notices", dependencies=[PUBLIC])
 async def notices(runtime: RuntimeDep) -> list[dict[str, Any]]:
     """Dossiers under public notice: what may be published, never identification numbers,
     dates of birth or addresses."""
@@ -169,7 +170,7 @@ async def notices(runtime: RuntimeDep) -> list[dict[str, Any]]:
     return [await runtime.call(runtime.public_notice, row["dossier_id"]) for row in rows]
 
 
-@public.get("/notices/{dossier_id}")
+@public.get("/notices/{dossier_id}", dependencies=[PUBLIC])
 async def notice(dossier_id: UUID, runtime: RuntimeDep) -> dict[str, Any]:
     """One dossier under public notice."""
     return await runtime.call(runtime.public_notice, dossier_id)
@@ -183,14 +184,14 @@ async def check_lateness(runtime: RuntimeDep,
 
 
 
-@rules.get("/eligibility/rules")
+@rules.get("/eligibility/rules", dependencies=SIGNED_IN)
 async def rule_status(runtime: RuntimeDep, _: ActorDep) -> dict[str, Any]:
     """The rule set in force; when its file was edited into something broken, where it is
     broken (the last good set keeps being used)."""
     return await runtime.call(runtime.eligibility.status)
 
 
-@rules.get("/quotas")
+@rules.get("/quotas", dependencies=SIGNED_IN)
 async def quotas(runtime: RuntimeDep, actor: ActorDep, unit: str, year: int, award: str) -> dict[str, Any]:
     """Whether proposing one more of `award` keeps the unit within its quotas for the year."""
     counts = await runtime.call(runtime.view("dossierview").award_counts, unit, year)

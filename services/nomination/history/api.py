@@ -15,7 +15,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role, require
+from servicekit.auth import SIGNED_IN, ForbiddenError, Principal, PrincipalDep, Role, require
 from servicekit.http import ALREADY_EXISTS, XLSX, file_response, uploaded_file
 from services.nomination.history import factkinds as kinds
 from services.nomination.history.application import FactNotFoundError, History, RecordNotFoundError
@@ -36,6 +36,7 @@ from services.nomination.history.pid import PersonalNumberError, check_personal_
 from services.nomination.history.privacy import masked_record, may_see_full
 from services.nomination.history.schemas import CollectiveCreate, FactIn, MergeRequest, PersonCreate
 from services.nomination.history.template import write_template
+from services.nomination.policies import PEOPLE_READ, RECORD_WRITE
 from services.nomination.runtime import NominationRuntime
 
 ERRORS: dict[type[Exception], tuple[int, str]] = {
@@ -71,13 +72,25 @@ Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
 router = APIRouter(tags=["history"])
 
 
+def unit_scope(who: Principal, unit: str | None) -> str | None:
+    """The unit a search or a read is limited to: a unit's clerk sees only the people of their own
+    unit; the roles whose work needs every unit (appraisers, council secretary, auditors) any."""
+    if who.has_any([Role.APPRAISER, Role.COUNCIL_SECRETARY, Role.AUDITOR]):
+        return unit
+    if who.unit is None:
+        raise ForbiddenError("Tài khoản không gắn với đơn vị nào nên không xem được hồ sơ cá nhân.")
+    if unit is not None and unit != who.unit:
+        raise ForbiddenError(f"Chỉ xem được hồ sơ cá nhân của đơn vị mình ({who.unit}), không xem được của {unit}.")
+    return who.unit
+
+
 def check_may_write(who: Principal, unit_code: str) -> None:
     if who.has_any([Role.APPRAISER]) or (Role.UNIT_CLERK in who.roles and who.unit == unit_code.strip().upper()):
         return
     raise ForbiddenError("Chỉ chuyên viên Ban TĐKT hoặc cán bộ TĐKT của chính đơn vị được ghi hồ sơ này.")
 
 
-@router.post("/people", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
+@router.post("/people", dependencies=RECORD_WRITE, status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def create_person(body: PersonCreate, runtime: RuntimeDep, who: PrincipalDep,
                         response: Response) -> dict[str, Any]:
     """Find a person by number (or name + date of birth + unit), or create the record."""
@@ -90,21 +103,21 @@ async def create_person(body: PersonCreate, runtime: RuntimeDep, who: PrincipalD
     return {"id": person_id, "created": created}
 
 
-@router.get("/people")
-async def search_people(runtime: RuntimeDep, _: PrincipalDep, q: Annotated[str | None, Query(max_length=200)] = None,
+@router.get("/people", dependencies=PEOPLE_READ)
+async def search_people(runtime: RuntimeDep, who: PrincipalDep, q: Annotated[str | None, Query(max_length=200)] = None,
                         unit: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                         offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
     """Search by name (with or without diacritics, partial), by unit, or by personal number; masked results."""
     number = "".join((q or "").split())
     view = runtime.view("historyview")
-    unit = unit.strip().upper() if unit else None
+    unit = unit_scope(who, unit.strip().upper() if unit else None)
     if number.isdigit() and len(number) >= 9:
         record_id = number_id(check_personal_number(number, history_config().pid))
         return await runtime.call(view.search, record_id=record_id, unit=unit, limit=limit, offset=offset)
     return await runtime.call(view.search, words=tokens(q or ""), unit=unit, limit=limit, offset=offset)
 
 
-@router.get("/people/{record_id}")
+@router.get("/people/{record_id}", dependencies=PEOPLE_READ)
 async def get_person(record_id: UUID, request: Request, runtime: RuntimeDep, audit: AuditDep, who: PrincipalDep,
                      response: Response, purpose: Annotated[str | None, Query(max_length=300)] = None,
                      ) -> dict[str, Any]:
@@ -112,6 +125,7 @@ async def get_person(record_id: UUID, request: Request, runtime: RuntimeDep, aud
     record = await runtime.call(History(runtime.app).details, record_id)
     if record["kind"] != "person":
         raise RecordNotFoundError(record_id)
+    unit_scope(who, record["unit_code"])
     full = may_see_full(who.roles, who.unit, record["unit_code"])
     await audit.record(record_id=record["id"], requested_id=record_id, read_by=who.subject, read_by_name=who.name,
                        roles=[r.value for r in who.roles], unit=who.unit, unmasked=full,
@@ -124,7 +138,8 @@ async def get_person(record_id: UUID, request: Request, runtime: RuntimeDep, aud
     return {**record, "birth_year": record["born_on"].year if record["born_on"] else None, "masked": False}
 
 
-@router.post("/people/{record_id}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
+@router.post("/people/{record_id}/facts",
+             dependencies=RECORD_WRITE, status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def record_person_fact(record_id: UUID, body: FactIn, runtime: RuntimeDep, who: PrincipalDep,
                              response: Response) -> dict[str, Any]:
     """Record a rating, title, award, innovation or case; the same fact again changes nothing."""
@@ -149,7 +164,7 @@ async def person_reads(record_id: UUID, runtime: RuntimeDep, audit: AuditDep, _:
     return await audit.trail(record.id, limit, offset)
 
 
-@router.post("/collectives", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
+@router.post("/collectives", dependencies=RECORD_WRITE, status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def create_collective(body: CollectiveCreate, runtime: RuntimeDep, who: PrincipalDep,
                             response: Response) -> dict[str, Any]:
     """Find or create a collective's record by its unit code."""
@@ -162,13 +177,14 @@ async def create_collective(body: CollectiveCreate, runtime: RuntimeDep, who: Pr
     return {"id": record_id, "created": created}
 
 
-@router.get("/collectives/{unit_code}")
+@router.get("/collectives/{unit_code}", dependencies=SIGNED_IN)
 async def get_collective(unit_code: str, runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
     """A collective's whole history."""
     return await runtime.call(History(runtime.app).details, _collective_ref(unit_code))
 
 
-@router.post("/collectives/{unit_code}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
+@router.post("/collectives/{unit_code}/facts",
+             dependencies=RECORD_WRITE, status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
 async def record_collective_fact(unit_code: str, body: FactIn, runtime: RuntimeDep, who: PrincipalDep,
                                  response: Response) -> dict[str, Any]:
     """Record a fact of a collective, including its members' yearly counts."""
@@ -207,7 +223,7 @@ async def import_history(request: Request, runtime: RuntimeDep, who: Appraiser, 
 
 
 
-@router.get("/history/import/template", response_class=Response,
+@router.get("/history/import/template", dependencies=SIGNED_IN, response_class=Response,
             responses=file_response(XLSX, "Mẫu nhập (XLSX) kèm hướng dẫn và bảng mã"))
 async def import_template(_: PrincipalDep) -> Response:
     """The XLSX template of the import, with instructions and the codes."""
