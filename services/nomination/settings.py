@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.settings import ServiceSettings
@@ -27,3 +27,7 @@ class NominationSettings(ServiceSettings):
     # award catalogue: the folder of awards.yaml, salary.yaml, quotas.yaml (the province's own copy)
     catalogue_dir: Path = Field(default=Path(__file__).with_name("catalogue") / "data",
                                 description="Danh mục khen thưởng (TDKT_NOMINATION_CATALOGUE_DIR)")
+    # papers: the PKCS#12 key (.p12) issued decisions are signed with (PAdES); none: signing is refused
+    signing_pkcs12: Path | None = Field(default=None,
+                                        description="Tệp khóa ký số PKCS#12 (TDKT_NOMINATION_SIGNING_PKCS12)")
+    signing_passphrase: SecretStr | None = Field(default=None, description="Mật khẩu của tệp khóa ký số")
