@@ -97,7 +97,7 @@ class Papers:
             raise SubmissionNotFoundError(submission_id)
         check_can_read(actor, submission.unit_code)
         dossiers = [d for d in (self._get(i, Dossier) for i in submission.dossiers) if d is not None]
-        entries = [self.entry(d, how.signed_on) for d in dossiers if d.state != State.NOT_AWARDED]
+        entries = [self.entry(d, how.signed_on) for d in dossiers]
         if not entries:
             raise NothingToListError("Đợt đề nghị chưa có hồ sơ nào để lập tờ trình.")
         return content.to_trinh(unit_code=submission.unit_code, year=submission.year, title=submission.title,
@@ -160,7 +160,7 @@ class Papers:
             raise NumberRequiredError()
         position = self.app.recorder.max_notification_id() or 0
         paper = self.decision(actor, dossier_ids, how)
-        document_id = IssuedDocument.create_id("quyet_dinh", how.number, how.signed_on.year)
+        document_id = IssuedDocument.create_id("quyet_dinh", how.number.strip(), how.signed_on)
         if self._get(document_id, IssuedDocument) is not None:
             raise AlreadyIssuedError(f"Quyết định số {how.number} năm {how.signed_on.year} đã được ban hành.")
         out = rendered(paper, fmt)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import yaml
 from fpdf import FPDF
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.nomination.papers.pdf import FAMILY, document
 
@@ -66,7 +66,15 @@ class Blank(BaseModel):
     verified: bool = False
     page: Page
     awards: list[str] = Field(default_factory=list, description="Awards printed on it (empty: any)")
-    fields: dict[Literal["name", "unit", "achievement", "decision", "place_date", "signer"], FieldBox]
+    fields: dict[str, FieldBox]
+
+    @field_validator("fields")
+    @classmethod
+    def _known(cls, fields: dict[str, FieldBox]) -> dict[str, FieldBox]:
+        unknown = sorted(set(fields) - set(FIELDS))
+        if unknown:
+            raise ValueError(f"trường không có: {', '.join(unknown)}; các trường: {', '.join(FIELDS)}")
+        return fields
 
 
 @cache

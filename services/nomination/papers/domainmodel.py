@@ -16,9 +16,9 @@ from eventsourcing.domain import Aggregate, event
 
 class IssuedDocument(Aggregate):
     @staticmethod
-    def create_id(kind: str, number: str, year: int) -> UUID:
+    def create_id(kind: str, number: str, issued_on: date) -> UUID:
         """One document per kind, number and year: a number is given once a year (NĐ 30/2020)."""
-        return uuid5(NAMESPACE_URL, f"/issued-documents/{kind}/{year}/{' '.join(number.split()).lower()}")
+        return uuid5(NAMESPACE_URL, f"/issued-documents/{kind}/{issued_on.year}/{' '.join(number.split()).lower()}")
 
     @event("Issued")
     def __init__(self, *, kind: str, number: str, issued_on: date, media_type: str, sha256: str, size: int,
