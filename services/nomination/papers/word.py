@@ -25,7 +25,7 @@ def template(kind: str) -> tuple[Path, int]:
 def render(paper: Paper) -> bytes:
     path, _ = template(paper.kind)
     doc = DocxTemplate(str(path))
-    doc.render({"p": paper, "h": paper.heading, "a": paper.annex})
+    doc.render({"p": paper, "h": paper.heading, "a": paper.annex}, autoescape=True)  # names may hold "&", "<"
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

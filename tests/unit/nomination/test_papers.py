@@ -97,7 +97,8 @@ def test_an_unknown_blank_names_the_known_ones() -> None:
 def test_every_template_renders_every_part_of_its_paper() -> None:
     entries = [Entry("1", "Nông Thị Hoa", "ca_nhan", "Giáo viên", "SGDDT", "BKT", "Bằng khen tỉnh", 2025,
                      "Dạy giỏi", 3_800_000),
-               Entry("2", "Trường THPT Cao Bình", "tap_the", "", "SGDDT", "BKT", "Bằng khen tỉnh", 2025, "", None)]
+               Entry("2", "Trường THPT A & B <Cao Bình>", "tap_the", "", "SGDDT", "BKT", "Bằng khen tỉnh", 2025, "",
+                     None)]
     rejected = Entry("3", "Lục Thị Mến", "ca_nhan", "", "SGDDT", "BKT", "Bằng khen tỉnh", 2025,
                      reason="Chưa đủ điều kiện")
     papers = [content.to_trinh(unit_code="SGDDT", year=2025, title="Đợt 1", entries=entries,
