@@ -6,6 +6,7 @@ event position they were built from) and signing it (PAdES)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -58,9 +59,9 @@ def rendered(paper: Paper, fmt: Format) -> Rendered:
 
 class Papers:
     def __init__(self, app: Application[UUID], catalogue: Catalogue, store: FileStore,
-                 signer: Callable[[], Any] | None = None) -> None:
+                 signer: Callable[[], AbstractContextManager[Any]] | None = None) -> None:
         self.app, self.catalogue, self.store = app, catalogue, store
-        self.signer = signer  # the PKCS#12 key of the service, when one is configured
+        self.signer = signer  # opens the service's signing key (PKCS#12 or PKCS#11), when one is configured
 
     # -- reading --------------------------------------------------------------------------------------
     def _get(self, aggregate_id: UUID, kind: type[Any]) -> Any:
@@ -192,10 +193,10 @@ class Papers:
         doc = self.issued(document_id)
         if doc.media_type != "application/pdf" or doc.signed is not None:
             doc.record_signature(sha256="", size=0, signer="", by=actor.subject, at=now)  # raises why not
-        key = self.signer()
-        data = signing.sign(self.store.get(doc.sha256), key)
-        doc.record_signature(sha256=self.store.put(data), size=len(data), signer=signing.signer_name(key),
-                             by=actor.subject, at=now)
+        with self.signer() as key:
+            data = signing.sign(self.store.get(doc.sha256), key)
+            name = signing.signer_name(key)
+        doc.record_signature(sha256=self.store.put(data), size=len(data), signer=name, by=actor.subject, at=now)
         self.app.save(doc)
         return doc
 

@@ -1,9 +1,12 @@
-"""PAdES signatures of issued PDFs (pyHanko): signing with a key from a PKCS#12 file, and
-validating a signed file against the certificates trusted — a file changed after signing fails."""
+"""PAdES signatures of issued PDFs (pyHanko): signing with a key from a PKCS#12 file or from a
+PKCS#11 token (a USB token, an HSM; tested with SoftHSM2), and validating a signed file against
+the certificates trusted — a file changed after signing fails."""
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +27,26 @@ def pkcs12_signer(data: bytes, passphrase: bytes | None) -> signers.SimpleSigner
     if signer is None:
         raise SigningKeyError("Không đọc được tệp khóa PKCS#12 (sai mật khẩu hoặc tệp hỏng).")
     return signer
+
+
+@contextlib.contextmanager
+def pkcs11_signer(library: str, token_label: str, pin: str, key_label: str,
+                  certificate: bytes | None = None) -> Iterator[signers.Signer]:
+    """The key `key_label` of the PKCS#11 token `token_label` (opened with `pin`) while the block
+    runs; its certificate from the token (same label), or `certificate` (DER) when given."""
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+
+    try:
+        session = open_pkcs11_session(library, token_criteria=TokenCriteria(label=token_label), user_pin=pin)
+    except Exception as error:  # the library's own errors: no such token, wrong PIN, library missing
+        raise SigningKeyError(f"Không mở được thiết bị ký số PKCS#11 '{token_label}': "
+                              f"{type(error).__name__} {error}") from None
+    try:
+        cert = asn1_x509.Certificate.load(certificate) if certificate else None
+        yield PKCS11Signer(session, key_label=key_label, cert_label=None if cert else key_label, signing_cert=cert)
+    finally:
+        session.close()
 
 
 def signer_name(signer: signers.Signer) -> str:
