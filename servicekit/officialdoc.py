@@ -155,13 +155,15 @@ def word_heading(doc: Any, tag: str = "h") -> None:
     table = doc.add_table(rows=1, cols=2)
     word_no_borders(table)
     left, right = table.rows[0].cells
+    table.autofit = False
+    table.columns[0].width, table.columns[1].width = Cm(6.5), Cm(9.5)
     left.width, right.width = Cm(6.5), Cm(9.5)
     for text, bold in ((f"{{{{ {tag}.issuer_parent }}}}", False), (f"{{{{ {tag}.issuer }}}}", True), ("", False),
                        (f"Số: {{{{ {tag}.number }}}}", False)):
         word_paragraph(left, text, bold=bold, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for text, bold, italic in ((QUOC_HIEU, True, False), (TIEU_NGU, True, False), ("", False, False),
-                               (f"{{{{ {tag}.place_date }}}}", False, True)):
-        word_paragraph(right, text, bold=bold, italic=italic, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for text, bold, italic, size in ((QUOC_HIEU, True, False, 12), (TIEU_NGU, True, False, 13), ("", False, False, 13),
+                                     (f"{{{{ {tag}.place_date }}}}", False, True, 13)):  # quốc hiệu 12–13 pt: one line
+        word_paragraph(right, text, bold=bold, italic=italic, size=size, align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
 def word_signature(doc: Any, tag: str = "h") -> None:

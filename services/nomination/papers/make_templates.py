@@ -32,6 +32,9 @@ def _lines(doc: Any, items: str, *, italic: bool = False) -> None:
     word_paragraph(doc, "{%p endfor %}")
 
 
+WIDTHS = {5: [1.6, 5.0, 5.0, 5.0, 8.1], 6: [1.6, 5.4, 4.3, 4.3, 5.0, 4.0]}  # cm, landscape A4
+
+
 def _annex(doc: Any, columns: int, total: bool) -> None:
     section = doc.add_section(SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -42,15 +45,25 @@ def _annex(doc: Any, columns: int, total: bool) -> None:
     table = doc.add_table(rows=5 if total else 4, cols=columns)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, WIDTHS[columns], strict=True):
+        column.width = Cm(width)  # the grid LibreOffice reads
+    for row in table.rows:
+        for cell, width in zip(row.cells, WIDTHS[columns], strict=True):
+            cell.width = Cm(width)
     for index, cell in enumerate(table.rows[0].cells):
         cell.paragraphs[0].add_run(f"{{{{ a.headers[{index}] }}}}").bold = True
         cell.paragraphs[0].alignment = CENTER
     table.rows[1].cells[0].paragraphs[0].text = "{%tr for r in a.rows %}"
     for index, cell in enumerate(table.rows[2].cells):
         cell.paragraphs[0].text = f"{{{{ r[{index}] }}}}"
+        if index == 0 or (total and index == columns - 1):  # STT centred, amounts to the right
+            cell.paragraphs[0].alignment = CENTER if index == 0 else WD_ALIGN_PARAGRAPH.RIGHT
     table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
     for index, cell in enumerate(table.rows[4].cells if total else []):  # the total row (Tổng cộng)
         cell.paragraphs[0].add_run(f"{{{{ a.total[{index}] }}}}").bold = True
+        if index == columns - 1:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def build(kind: str, columns: int | None) -> Path:
