@@ -10,7 +10,7 @@ import asyncio
 import hashlib
 import io
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pdfplumber
 import pytest
@@ -22,11 +22,22 @@ from cryptography.x509.oid import NameOID
 from docx import Document
 from pypdf import PdfReader
 
+from services.nomination.council.domainmodel import CouncilSession
 from services.nomination.main import create_app
 from services.nomination.papers import certificates, signing
 from services.nomination.settings import NominationSettings
 from tests.integration.rendering import docx_pages, pdf_pages, save
-from tests.integration.test_nomination_dossiers import APPRAISER, CHAIR, CLERK, PDF, record_history, schema_valid
+from tests.integration.test_nomination_dossiers import (
+    APPRAISER,
+    CHAIR,
+    CLERK,
+    PDF,
+    opened,
+    record_history,
+    schema_valid,
+    through_council,
+    to_appraisal,
+)
 from tests.support import Namespace, auth, eventually, read_stream, serve
 
 pytestmark = pytest.mark.integration
@@ -264,6 +275,23 @@ async def test_the_papers_of_a_submission_from_the_tờ_trình_to_the_signed_dec
         assert (second["sha256"], second["signed"], second["unsigned_sha256"]) == (
             signed_record.json()["signed"]["sha256"], True, record["sha256"])
         assert sorted(first["dossier_ids"]) == sorted(ids[:2])
+
+        # -- the draft of the dossiers a council session passed ---------------------------------------------
+        dossier = await opened(client, name="Đàm Văn Lý", id_number="004190012349")
+        await record_history(client, dossier["nominee"]["ref"])
+        council_dossier = await to_appraisal(client, dossier)
+        appraised = await client.post(f"/dossiers/{council_dossier}/appraise", headers=APPRAISER,
+                                      json={"confirmed_unknown": "Đã đối chiếu: không có kỷ luật"})
+        assert appraised.status_code == 200, appraised.text
+        assert (await through_council(client, council_dossier))["passed"]
+        session_id = CouncilSession.create_id("Phiên họp Hội đồng TĐKT tỉnh tháng 3/2026", date(2026, 3, 20))
+        of_session = await client.get(f"/council/sessions/{session_id}/decision-draft",
+                                      params={"format": "pdf", "signed_on": "2026-07-20"}, headers=APPRAISER)
+        assert of_session.status_code == 200, of_session.text
+        text = " ".join(pdf_text(of_session.content).split())
+        assert "Đàm Văn Lý" in text and NAMES[0] not in text and f"{CASH_EACH:,}".replace(",", ".") in text
+        unknown_session = await client.get(f"/council/sessions/{ids[0]}/decision-draft", headers=APPRAISER)
+        assert unknown_session.status_code == 404, unknown_session.text
 
 
 def measured(data: bytes) -> dict[str, tuple[float, float]]:

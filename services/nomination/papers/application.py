@@ -32,7 +32,7 @@ MEDIA_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-DECIDABLE = (State.AWAITING_DECISION, State.DECIDED, State.AWARDED)
+DECIDABLE = (State.COUNCIL_PASSED, State.AWAITING_DECISION, State.DECIDED, State.AWARDED)
 CERTIFIABLE = (State.DECIDED, State.AWARDED, State.CENTRAL_DECIDED)
 
 
@@ -109,7 +109,8 @@ class Papers:
         dossiers = [self.dossier(i, actor) for i in dict.fromkeys(dossier_ids)]
         not_ready = [d for d in dossiers if d.state not in DECIDABLE]
         if not_ready:
-            raise NotReadyError("Chỉ lập dự thảo quyết định cho hồ sơ đang chờ quyết định hoặc đã có quyết định; "
+            raise NotReadyError("Chỉ lập dự thảo quyết định cho hồ sơ đã được Hội đồng thông qua, đang trình ký "
+                                "hoặc đã có quyết định; "
                                 + "; ".join(f"{d.nominee['name']} ({d.id}): {LABELS[d.state]}" for d in not_ready),
                                 [str(d.id) for d in not_ready])
         return content.decision(entries=[self.entry(d, how.signed_on) for d in dossiers], signed_on=how.signed_on,
