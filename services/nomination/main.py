@@ -22,9 +22,8 @@ from services.nomination.papers import api as papers
 from services.nomination.runtime import NominationRuntime
 from services.nomination.settings import NominationSettings
 
-ROUTERS = [papers.router,  # first: /dossiers/decision-draft before /dossiers/{dossier_id}
-           dossiers.router, api_review.router, api_review.public, api_review.admin, api_review.rules, api_bulk.router,
-           council.router, catalogue.router, history.router, eligibility.router, listings]
+ROUTERS = [dossiers.router, api_review.router, api_review.public, api_review.admin, api_review.rules, api_bulk.router,
+           council.router, catalogue.router, history.router, eligibility.router, listings, papers.router]
 ERRORS = {**papers.ERRORS, **catalogue.ERRORS, **history.ERRORS, **council.ERRORS, **eligibility.ERRORS,
           **DOSSIER_ERRORS}
 

@@ -165,7 +165,7 @@ async def test_the_papers_of_a_submission_from_the_tờ_trình_to_the_signed_dec
         # -- the decision draft: annex of awardees, cash from the catalogue for the signing date, total --
         draft = {"ids": ids[:2], "signed_on": "2026-07-20"}
         for fmt in ("docx", "pdf"):
-            got = await client.get("/dossiers/decision-draft", params={**draft, "format": fmt}, headers=APPRAISER)
+            got = await client.get("/decision-drafts", params={**draft, "format": fmt}, headers=APPRAISER)
             assert got.status_code == 200, got.text
             text = " ".join((docx_text if fmt == "docx" else pdf_text)(got.content).split())
             for expected in ("ỦY BAN NHÂN DÂN", "TỈNH CAO BẰNG", "/QĐ-UBND", "Cao Bằng, ngày 20 tháng 7 năm 2026",
@@ -177,17 +177,17 @@ async def test_the_papers_of_a_submission_from_the_tờ_trình_to_the_signed_dec
                 assert expected in text, (fmt, expected)
             assert NAMES[2] not in text
             looked_at(f"nomination-quyet-dinh.{fmt}", got.content)
-        annex = Document(io.BytesIO((await client.get("/dossiers/decision-draft", params={**draft, "format": "docx"},
+        annex = Document(io.BytesIO((await client.get("/decision-drafts", params={**draft, "format": "docx"},
                                                        headers=APPRAISER)).content)).tables[-1]
         cash = [row.cells[5].text for row in annex.rows[1:]]
         assert cash == [f"{CASH_EACH:,}".replace(",", ".")] * 2 + [f"{2 * CASH_EACH:,}".replace(",", ".")]
-        with_rejected = await client.get("/dossiers/decision-draft", params={"ids": ids}, headers=APPRAISER)
+        with_rejected = await client.get("/decision-drafts", params={"ids": ids}, headers=APPRAISER)
         assert with_rejected.status_code == 409 and ids[2] in with_rejected.json()["error"]["details"]["dossier_ids"]
         assert NAMES[2] in with_rejected.json()["error"]["message"]
-        bad_format = await client.get("/dossiers/decision-draft", params={"ids": ids[:1], "format": "xlsx"},
+        bad_format = await client.get("/decision-drafts", params={"ids": ids[:1], "format": "xlsx"},
                                       headers=APPRAISER)
         assert bad_format.status_code == 422 and "format" in json.dumps(bad_format.json())
-        assert (await client.get("/dossiers/decision-draft", params={"ids": ids[:1]}, headers=CLERK)).status_code == 403
+        assert (await client.get("/decision-drafts", params={"ids": ids[:1]}, headers=CLERK)).status_code == 403
 
         # -- the notice of non-award, with the reason ----------------------------------------------------
         notice = await client.get(f"/dossiers/{ids[2]}/non-award-notice", params={"format": "pdf"}, headers=CLERK)

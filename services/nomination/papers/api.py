@@ -47,7 +47,7 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
     WrongBlankError: (422, "wrong_blank"),
     NumberRequiredError: (422, "number_required"),
     SigningKeyError: (503, "signing_key_unreadable"),
-    SigningNotConfiguredError: (503, "signing_not_configured"),
+    SigningNotConfiguredError: (409, "signing_not_configured"),
     PaperError: (422, "paper_rule_violated"),
 }
 # Who drafts and issues the province's decisions: Sở Nội vụ and the deciding authority.
@@ -85,7 +85,7 @@ async def to_trinh(submission_id: UUID, request: Request, runtime: RuntimeDep, a
     return attachment(out.data, out.media_type, out.filename)
 
 
-@router.get("/dossiers/decision-draft", response_class=Response, responses={200: FILES},
+@router.get("/decision-drafts", response_class=Response, responses={200: FILES},
             dependencies=DECISION_READERS)
 async def decision_draft(request: Request, runtime: RuntimeDep, actor: PrincipalDep,
                          ids: Annotated[list[UUID], Query(min_length=1, max_length=2000,
