@@ -143,7 +143,7 @@ class Papers:
         if chosen.awards and dossier.award_code not in chosen.awards:
             raise WrongBlankError(f"Phôi '{blank}' dùng cho {', '.join(chosen.awards)}, không dùng cho "
                                   f"{dossier.award['name']} ({dossier.award_code}).")
-        e = self.entry(dossier, date.today())
+        e = self.entry(dossier, dossier.outcome["decision"]["decided_on"])  # every certifiable state has one
         unit = content.unit_name(e.unit_code)
         values = {"name": e.name, "unit": ", ".join(v for v in (e.position, unit) if v and v != e.name),
                   "achievement": e.summary or f"Đã có thành tích xuất sắc năm {e.year}",
