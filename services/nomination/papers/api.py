@@ -4,14 +4,14 @@ their calibration page, issued decisions (frozen, signed)."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated
 from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import Response
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from servicekit.auth import PrincipalDep, Role, require
 from services.nomination.dossiers.base import READERS
@@ -154,16 +154,39 @@ class DecisionIssue(Body):
     format: Format = "pdf"
 
 
-def issued_view(doc: IssuedDocument) -> dict[str, Any]:
-    return {"id": doc.id, "kind": doc.kind, "number": doc.number, "issued_on": doc.issued_on,
-            "media_type": doc.media_type, "sha256": doc.sha256, "size": doc.size,
-            "stream_position": doc.stream_position, "dossier_ids": doc.dossier_ids, "issued_by": doc.issued_by,
-            "issued_at": doc.issued_at, "signed": doc.signed, "version": doc.version}
+class SignedCopy(BaseModel):
+    sha256: str = Field(description="SHA-256 of the signed copy's bytes")
+    size: int
+    signer: str = Field(description="The signing certificate's subject")
+    at: datetime
+
+
+class Issued(BaseModel):
+    id: UUID
+    kind: str = Field(examples=["quyet_dinh"])
+    number: str = Field(examples=["125/QĐ-UBND"])
+    issued_on: date
+    media_type: str
+    sha256: str = Field(description="SHA-256 of the issued file's bytes (never changes)")
+    size: int
+    stream_position: int = Field(description="Built from every event of the nomination store up to this one")
+    dossier_ids: list[UUID]
+    issued_by: str
+    issued_at: datetime
+    signed: SignedCopy | None = None
+    version: int
+
+
+def issued_view(doc: IssuedDocument) -> Issued:
+    return Issued(id=doc.id, kind=doc.kind, number=doc.number, issued_on=doc.issued_on, media_type=doc.media_type,
+                  sha256=doc.sha256, size=doc.size, stream_position=doc.stream_position, dossier_ids=doc.dossier_ids,
+                  issued_by=doc.issued_by, issued_at=doc.issued_at, version=doc.version,
+                  signed=SignedCopy.model_validate(doc.signed) if doc.signed else None)
 
 
 @router.post("/issued-documents", status_code=status.HTTP_201_CREATED, dependencies=DECISION_MAKERS)
 async def issue_decision(body: DecisionIssue, request: Request, runtime: RuntimeDep,
-                         actor: PrincipalDep) -> dict[str, Any]:
+                         actor: PrincipalDep) -> Issued:
     """Issue a quyết định khen thưởng: its exact bytes are kept, their SHA-256 and the event
     position they were built from recorded and published (DocumentIssued); they never change."""
     how = Signing(body.signed_on, body.number, body.signer_name)
@@ -173,7 +196,7 @@ async def issue_decision(body: DecisionIssue, request: Request, runtime: Runtime
 
 
 @router.get("/issued-documents/{document_id}", dependencies=DECISION_READERS)
-async def issued(document_id: UUID, request: Request, runtime: RuntimeDep) -> dict[str, Any]:
+async def issued(document_id: UUID, request: Request, runtime: RuntimeDep) -> Issued:
     """An issued document's record: hash, size, event position, signature."""
     return issued_view(await runtime.call(papers(request).issued, document_id))
 
@@ -189,6 +212,6 @@ async def issued_file(document_id: UUID, request: Request, runtime: RuntimeDep,
 
 
 @router.post("/issued-documents/{document_id}/signature", dependencies=DECISION_MAKERS)
-async def sign(document_id: UUID, request: Request, runtime: RuntimeDep, actor: PrincipalDep) -> dict[str, Any]:
+async def sign(document_id: UUID, request: Request, runtime: RuntimeDep, actor: PrincipalDep) -> Issued:
     """Sign the issued PDF (PAdES) with the service's PKCS#12 key; the signed copy is kept beside it."""
     return issued_view(await runtime.call(papers(request).sign, actor, document_id, runtime.now()))
