@@ -119,8 +119,10 @@ def to_trinh(*, unit_code: str, year: int, title: str, entries: list[Entry], sig
               "count": len(entries)}
     head = _heading("to_trinh", signed_on, number, **fields).but(signer_name=signer_name)
     by_award = Counter(e.award_name for e in entries)
-    body = _lines(p["body"], **fields) + [p["by_award"].format(index=i, award=award, count=n)
-                                          for i, (award, n) in enumerate(sorted(by_award.items()), start=1)]
+    body = _lines(p["body"], **fields) + [
+        p["by_award"].format(index=i, award=award, count=n,
+                             detail=_kinds([e for e in entries if e.award_name == award]))
+        for i, (award, n) in enumerate(sorted(by_award.items()), start=1)]
     rows = [[str(i), e.name, e.position or KIND_LABELS.get(e.kind, e.kind), e.award_name, e.summary]
             for i, e in enumerate(entries, start=1)]
     annex = Annex(p["annex_title"], p["annex_subtitle"].format(number=head.number.strip() or head.number,
@@ -129,6 +131,12 @@ def to_trinh(*, unit_code: str, year: int, title: str, entries: list[Entry], sig
                    "Tóm tắt thành tích"], rows)
     return Paper("to_trinh", head, p["title"], p["subject"].format(**fields), addressee=p["addressee"],
                  preamble=_lines(p["preamble"], **fields), body=body + _lines(p["closing"], **fields), annex=annex)
+
+
+def _kinds(entries: list[Entry]) -> str:
+    """"2 cá nhân, 1 tập thể"."""
+    counts = Counter(e.kind for e in entries)
+    return ", ".join(f"{counts[k]} {label}" for k, label in KIND_LABELS.items() if counts[k])
 
 
 def decision(*, entries: list[Entry], signed_on: date, number: str | None = None,

@@ -115,6 +115,7 @@ def test_every_template_renders_every_part_of_its_paper() -> None:
             assert part in text, (paper.kind, part)
         if paper.annex:
             assert paper.annex.title in text and all(row[1] in text for row in paper.annex.rows)
+    assert "1. Bằng khen tỉnh: 2 trường hợp (1 cá nhân, 1 tập thể)." in papers[0].body
     decision = papers[1]
     assert decision.annex is not None and decision.annex.total[-1] == "3.800.000"
     assert decision.annex.rows[1][-1] == "—"  # no multiplier known: shown, left out of the total
