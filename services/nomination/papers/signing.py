@@ -21,7 +21,8 @@ from pyhanko_certvalidator import ValidationContext
 def pkcs12_signer(data: bytes, passphrase: bytes | None) -> signers.SimpleSigner:
     """The key and certificate of a PKCS#12 file (.p12/.pfx); SigningKeyError when it cannot be read."""
     try:
-        signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=passphrase)
+        signer: signers.SimpleSigner | None = signers.SimpleSigner.load_pkcs12_data(data, other_certs=(),
+                                                                                    passphrase=passphrase)
     except (ValueError, TypeError, OSError) as error:
         raise SigningKeyError(f"Không đọc được tệp khóa PKCS#12: {error}") from None
     if signer is None:
@@ -60,7 +61,8 @@ def sign(pdf: bytes, signer: signers.Signer, *, reason: str = "Ký ban hành", l
     meta = signers.PdfSignatureMetadata(field_name="ChuKySo", reason=reason, location=location,
                                         subfilter=fields.SigSeedSubFilter.PADES)
     out = signers.sign_pdf(writer, meta, signer=signer)
-    return out.getvalue()
+    signed: bytes = out.getvalue()
+    return signed
 
 
 @dataclass(frozen=True)
