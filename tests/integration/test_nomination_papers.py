@@ -293,6 +293,10 @@ async def test_the_papers_of_a_submission_from_the_tờ_trình_to_the_signed_dec
         unknown_session = await client.get(f"/council/sessions/{ids[0]}/decision-draft", headers=APPRAISER)
         assert unknown_session.status_code == 404, unknown_session.text
 
+        # later events (another dossier's whole way, a signature) leave the issued file as it was
+        later = await client.get(f"/issued-documents/{record['id']}/file", headers=APPRAISER)
+        assert later.content == frozen.content
+
 
 def measured(data: bytes) -> dict[str, tuple[float, float]]:
     """Where each field's first line landed (mm from the top-left corner), read from the PDF's
