@@ -213,5 +213,5 @@ async def issued_file(document_id: UUID, request: Request, runtime: RuntimeDep,
 
 @router.post("/issued-documents/{document_id}/signature", dependencies=DECISION_MAKERS)
 async def sign(document_id: UUID, request: Request, runtime: RuntimeDep, actor: PrincipalDep) -> Issued:
-    """Sign the issued PDF (PAdES) with the service's PKCS#12 key; the signed copy is kept beside it."""
+    """Sign the issued PDF (PAdES) with the service's key (PKCS#12 or PKCS#11); the signed copy is kept beside it."""
     return issued_view(await runtime.call(papers(request).sign, actor, document_id, runtime.now()))

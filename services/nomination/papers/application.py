@@ -188,12 +188,11 @@ class Papers:
         return doc, self.store.get(sha256)
 
     def sign(self, actor: Principal, document_id: UUID, now: datetime) -> IssuedDocument:
-        """Sign the issued PDF with the service's PKCS#12 key; the signed file is kept beside it."""
+        """Sign the issued PDF with the service's key (PKCS#12 or PKCS#11); the signed file is kept beside it."""
         if self.signer is None:
             raise SigningNotConfiguredError()
         doc = self.issued(document_id)
-        if doc.media_type != "application/pdf" or doc.signed is not None:
-            doc.record_signature(sha256="", size=0, signer="", by=actor.subject, at=now)  # raises why not
+        doc.check_signable()  # before the key is opened
         with self.signer() as key:
             data = signing.sign(self.store.get(doc.sha256), key)
             name = signing.signer_name(key)
@@ -243,4 +242,5 @@ class IssuedDocumentNotFoundError(PaperError):
 
 class SigningNotConfiguredError(PaperError):
     def __init__(self) -> None:
-        super().__init__("Dịch vụ chưa được cấu hình khóa ký số (TDKT_NOMINATION_SIGNING_PKCS12).")
+        super().__init__("Dịch vụ chưa được cấu hình khóa ký số (TDKT_NOMINATION_SIGNING_PKCS12 hoặc "
+                         "TDKT_NOMINATION_SIGNING_PKCS11_LIBRARY).")

@@ -29,11 +29,14 @@ class IssuedDocument(Aggregate):
         self.issued_by, self.issued_at = issued_by, issued_at
         self.signed: dict[str, object] | None = None
 
-    def record_signature(self, *, sha256: str, size: int, signer: str, by: str, at: datetime) -> None:
+    def check_signable(self) -> None:
         if self.media_type != "application/pdf":
             raise NotSignableError("Chỉ văn bản PDF mới ký số được (PAdES).")
         if self.signed is not None:
             raise NotSignableError("Văn bản đã được ký số.")
+
+    def record_signature(self, *, sha256: str, size: int, signer: str, by: str, at: datetime) -> None:
+        self.check_signable()
         self._signed(sha256=sha256, size=size, signer=signer, by=by, at=at)
 
     @event("Signed")
