@@ -14,7 +14,8 @@ from services.nomination.dossiers.base import READERS, roles_for
 from services.nomination.dossiers.bulk import BulkSubmissions
 from services.nomination.dossiers.drafting import Drafting
 from services.nomination.dossiers.review import Review
-from services.nomination.history.application import WRITERS, WRITERS_OF_OWN_UNIT, History
+from services.nomination.history.application import PEOPLE_READERS as READERS_OF_PEOPLE
+from services.nomination.history.application import PEOPLE_READERS_OF_OWN_UNIT, WRITERS, WRITERS_OF_OWN_UNIT, History
 from services.nomination.runtime import NominationRuntime
 
 
@@ -69,3 +70,5 @@ def council_policy(*commands: str) -> list[Any]:
 DOSSIER_READERS = [Depends(require(*READERS, Role.UNIT_CLERK, unit="own"))]
 # Who writes a person's or a collective's history: the appraisers, or a unit's clerk for the unit.
 HISTORY_WRITERS = [Depends(require(*WRITERS, *WRITERS_OF_OWN_UNIT, unit="own"))]
+# Who reads people's records: the roles whose work needs them, a unit's clerk for the unit's own.
+PEOPLE_READERS = [Depends(require(*READERS_OF_PEOPLE, *PEOPLE_READERS_OF_OWN_UNIT, unit="own"))]

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from servicekit.auth import SIGNED_IN, Principal, PrincipalDep, Role, require
 from servicekit.http import ALREADY_EXISTS, XLSX, Created, file_response, uploaded_file
 from services.nomination.history import factkinds as kinds
-from services.nomination.history.application import FactNotFoundError, History, RecordNotFoundError
+from services.nomination.history.application import FactNotFoundError, History, RecordNotFoundError, people_scope
 from services.nomination.history.audit import ReadAudit
 from services.nomination.history.config import history_config
 from services.nomination.history.domainmodel import (
@@ -36,7 +36,7 @@ from services.nomination.history.pid import PersonalNumberError, check_personal_
 from services.nomination.history.privacy import masked_record, may_see_full
 from services.nomination.history.schemas import CollectiveCreate, FactIn, MergeRequest, PersonCreate
 from services.nomination.history.template import write_template
-from services.nomination.routing import HISTORY_WRITERS, HistoryDep, RuntimeDep
+from services.nomination.routing import HISTORY_WRITERS, PEOPLE_READERS, HistoryDep, RuntimeDep
 from services.nomination.runtime import NominationRuntime
 
 ERRORS: dict[type[Exception], tuple[int, str]] = {
@@ -78,21 +78,21 @@ async def create_person(body: PersonCreate, history: HistoryDep, runtime: Runtim
     return Created(id=person_id, created=created)
 
 
-@router.get("/people", dependencies=SIGNED_IN)
-async def search_people(runtime: RuntimeDep, _: PrincipalDep, q: Annotated[str | None, Query(max_length=200)] = None,
+@router.get("/people", dependencies=PEOPLE_READERS)
+async def search_people(runtime: RuntimeDep, who: PrincipalDep, q: Annotated[str | None, Query(max_length=200)] = None,
                         unit: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                         offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
     """Search by name (with or without diacritics, partial), by unit, or by personal number; masked results."""
     number = "".join((q or "").split())
     view = runtime.view("historyview")
-    unit = unit.strip().upper() if unit else None
+    unit = people_scope(who, unit.strip().upper() if unit else None)
     if number.isdigit() and len(number) >= 9:
         record_id = number_id(check_personal_number(number, history_config().pid))
         return await runtime.call(view.search, record_id=record_id, unit=unit, limit=limit, offset=offset)
     return await runtime.call(view.search, words=tokens(q or ""), unit=unit, limit=limit, offset=offset)
 
 
-@router.get("/people/{record_id}", dependencies=SIGNED_IN)
+@router.get("/people/{record_id}", dependencies=PEOPLE_READERS)
 async def get_person(record_id: UUID, request: Request, history: HistoryDep, runtime: RuntimeDep, audit: AuditDep,
                      who: PrincipalDep, response: Response,
                      purpose: Annotated[str | None, Query(max_length=300)] = None) -> dict[str, Any]:
@@ -100,6 +100,7 @@ async def get_person(record_id: UUID, request: Request, history: HistoryDep, run
     record = await runtime.call(history.details, record_id)
     if record["kind"] != "person":
         raise RecordNotFoundError(record_id)
+    people_scope(who, record["unit_code"])
     full = may_see_full(who.roles, who.unit, record["unit_code"])
     await audit.record(record_id=record["id"], requested_id=record_id, read_by=who.subject, read_by_name=who.name,
                        roles=[r.value for r in who.roles], unit=who.unit, unmasked=full,

@@ -51,6 +51,24 @@ WRITERS: frozenset[Role] = frozenset({Role.APPRAISER})
 WRITERS_OF_OWN_UNIT: frozenset[Role] = frozenset({Role.UNIT_CLERK})
 
 
+# Who reads people's records (names, personal numbers, histories): the roles whose work needs
+# every unit's, a unit's clerk the people of the unit's own; nobody else, even masked.
+PEOPLE_READERS: frozenset[Role] = frozenset({Role.APPRAISER, Role.COUNCIL_SECRETARY, Role.AUDITOR})
+PEOPLE_READERS_OF_OWN_UNIT: frozenset[Role] = frozenset({Role.UNIT_CLERK})
+
+
+def people_scope(actor: Principal, unit: str | None) -> str | None:
+    """The unit a search or a read of people's records is limited to (None: every unit)."""
+    if actor.has_any(PEOPLE_READERS):
+        return unit
+    if not actor.roles & PEOPLE_READERS_OF_OWN_UNIT or actor.unit is None:
+        raise ForbiddenError("Chỉ chuyên viên thẩm định, thư ký Hội đồng, kiểm tra viên hoặc cán bộ TĐKT của "
+                             "đơn vị được xem hồ sơ cá nhân.")
+    if unit is not None and unit != actor.unit:
+        raise ForbiddenError(f"Chỉ xem được hồ sơ cá nhân của đơn vị mình ({actor.unit}), không xem được của {unit}.")
+    return actor.unit
+
+
 def check_may_write(actor: Principal, unit_code: str) -> None:
     if actor.has_any(WRITERS) or (actor.roles & WRITERS_OF_OWN_UNIT and actor.unit == unit_code.strip().upper()):
         return
