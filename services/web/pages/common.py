@@ -30,7 +30,7 @@ NAVIGATION = [
     ("/ho-so", "Hồ sơ", ("unit_clerk", "appraiser", "chair", "auditor", "council_secretary")),
     ("/hop-thu", "Hộp thư", ("unit_clerk",)),
     ("/hoi-dong", "Hội đồng", ("council_member", "council_secretary", "chair")),
-    ("/tra-cuu", "Tra cứu", ("appraiser", "unit_clerk", "council_member", "council_secretary", "chair", "auditor")),
+    ("/tra-cuu", "Tra cứu", ("appraiser", "unit_clerk", "council_secretary", "auditor")),
     ("/bao-cao", "Báo cáo", ("planner", "appraiser", "chair", "auditor")),
     ("/quan-tri", "Quản trị", ("admin",)),
 ]
