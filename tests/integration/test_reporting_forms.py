@@ -13,7 +13,7 @@ from services.reporting.main import create_app
 from services.reporting.settings import ReportingSettings
 from tests.integration.nomination_events import publish
 from tests.integration.rendering import pdf_pages, save
-from tests.integration.report_story import story
+from tests.integration.report_story import UNITS, story
 from tests.integration.test_reporting_period import settled
 from tests.support import Namespace, auth, eventually, serve
 
@@ -44,8 +44,8 @@ async def test_forms_0601_to_0603_count_the_years_movements_and_awards(ns: Names
         for row, kind in KINDS.items():
             assert got[row][0] == sum(a["kind"] == kind for a in province), row
         units = {r["label"].removeprefix("Đơn vị: "): r["values"][0] for r in f0603["rows"][5:]}
-        assert units == {u: n for u in sorted({a["unit"] for a in province})
-                         if (n := sum(a["unit"] == u for a in province))}
+        assert units == {UNITS[u]: n for u in sorted({a["unit"] for a in province})
+                         if (n := sum(a["unit"] == u for a in province))}  # named as the plan's events name them
 
         f0602 = cells((await reports.get("/reports/forms/0602", params={"year": 2026}, headers=READER)).json())
         state = [a for a in year if a["level"] == "nha_nuoc"]
