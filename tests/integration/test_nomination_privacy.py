@@ -1,0 +1,94 @@
+"""Personal data in the nomination service: personal numbers and dates of birth never in clear
+in its database (events, snapshots, views, the read audit), readable after the key rotates."""
+
+from __future__ import annotations
+
+from base64 import b64decode
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import pytest
+
+from servicekit.crypto import MAGIC, fingerprint, new_key
+from services.nomination.main import create_app
+from services.nomination.settings import NominationSettings
+from tests.support import Namespace, auth, serve
+
+pytestmark = pytest.mark.integration
+APPRAISER = auth("appraiser", subject="tham-dinh")
+AUDITOR = auth("auditor", subject="kiem-tra")
+NUMBER, BORN = "004085000123", "1985-03-05"
+PERSON = {"personal_number": NUMBER, "full_name": "Nguyễn Văn A", "born_on": BORN, "sex": "nam", "unit_code": "SNV"}
+SECRETS = (NUMBER, BORN, "05/03/1985", "19850305")
+
+
+def clock() -> datetime:
+    return datetime(2026, 3, 2, 2, tzinfo=UTC)
+
+
+def app(ns: Namespace, keys: str) -> Any:
+    return create_app(ns.settings(NominationSettings, cipher_keys=keys), clock=clock)
+
+
+async def database_rows(ns: Namespace) -> dict[str, list[asyncpg.Record]]:
+    """Every row of every table of the service's database (all schemas but the catalogue)."""
+    conn = await asyncpg.connect(ns.pg_dsn.rsplit("/", 1)[0] + f"/{ns.db_prefix}nomination")
+    try:
+        tables = await conn.fetch(
+            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+            "AND table_schema NOT IN ('pg_catalog', 'information_schema')")
+        return {f"{t['table_schema']}.{t['table_name']}":
+                await conn.fetch(f'SELECT * FROM "{t["table_schema"]}"."{t["table_name"]}"') for t in tables}
+    finally:
+        await conn.close()
+
+
+def clear_text_found(rows: dict[str, list[asyncpg.Record]]) -> list[str]:
+    """Where a personal number or a date of birth appears in clear (table.column)."""
+    found = []
+    for table, records in rows.items():
+        for record in records:
+            for column, value in record.items():
+                raw = bytes(value) if isinstance(value, bytes | memoryview) else str(value).encode()
+                found += [f"{table}.{column}: {s}" for s in SECRETS if s.encode() in raw]
+    return found
+
+
+async def stored_keys(ns: Namespace) -> list[bytes | None]:
+    conn = await asyncpg.connect(ns.pg_dsn.rsplit("/", 1)[0] + f"/{ns.db_prefix}nomination")
+    try:
+        rows = await conn.fetch("SELECT state FROM nominations_events ORDER BY notification_id")
+    finally:
+        await conn.close()
+    return [bytes(r["state"])[len(MAGIC):len(MAGIC) + 4] if bytes(r["state"]).startswith(MAGIC) else None
+            for r in rows]
+
+
+async def test_personal_data_is_never_stored_in_clear_and_keys_rotate(ns: Namespace) -> None:
+    old, new = new_key(), new_key()
+    async with serve(app(ns, old)) as client:
+        created = await client.post("/people", json=PERSON, headers=APPRAISER)
+        assert created.status_code == 201, created.text
+        person_id = created.json()["id"]
+        fact = {"kind": "rating", "year": 2024, "rating": "HTXSNV"}
+        assert (await client.post(f"/people/{person_id}/facts", json=fact, headers=APPRAISER)).status_code == 201
+        read = await client.get(f"/people/{person_id}", headers=AUDITOR, params={"purpose": "kiểm tra"})
+        assert read.json()["personal_number"] == NUMBER and read.json()["born_on"] == BORN
+        found = await client.get("/people", params={"q": NUMBER}, headers=APPRAISER)
+        assert [r["record_id"] for r in found.json()] == [person_id]
+    rows = await database_rows(ns)
+    assert rows["public.nominations_events"] and rows["public.history_reads"] and rows["public.history_records"]
+    assert clear_text_found(rows) == []
+    assert set(await stored_keys(ns)) == {fingerprint(b64decode(old))}
+
+    async with serve(app(ns, f"{new},{old}")) as client:  # a new key put first: old events still read
+        read = await client.get(f"/people/{person_id}", headers=AUDITOR)
+        assert read.status_code == 200 and read.json()["personal_number"] == NUMBER
+        assert [f["rating"] for f in read.json()["facts"]] == ["HTXSNV"]
+        other = {**PERSON, "personal_number": "004190000321", "full_name": "Lê Thị B", "born_on": "1990-06-01",
+                 "sex": "nu"}
+        assert (await client.post("/people", json=other, headers=APPRAISER)).status_code == 201
+    keys = await stored_keys(ns)
+    assert keys[0] == fingerprint(b64decode(old)) and keys[-1] == fingerprint(b64decode(new))
+    assert clear_text_found(await database_rows(ns)) == []
