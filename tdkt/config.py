@@ -71,4 +71,6 @@ class LauncherConfig:
 
     def service_secrets(self) -> dict[str, str]:
         """The secrets of the services that hold personal data, for their environment."""
-        return {"TDKT_NOMINATION_CIPHER_KEYS": self.cipher_keys("nomination")}
+        record_key = os.environ.get("TDKT_NOMINATION_RECORD_KEY") or read_or_create_secret(
+            self.data_dir / "nomination-record-key")
+        return {"TDKT_NOMINATION_CIPHER_KEYS": self.cipher_keys("nomination"), "TDKT_NOMINATION_RECORD_KEY": record_key}
