@@ -1,19 +1,23 @@
 """Personal data in the nomination service: personal numbers and dates of birth never in clear
-in its database (events, snapshots, views, the read audit), readable after the key rotates."""
+in its database (events, snapshots, views, the read audit), its logs or on the bus; readable after the key rotates."""
 
 from __future__ import annotations
 
+import io
+import logging
 from base64 import b64decode
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+import openpyxl
 import pytest
 
 from servicekit.crypto import MAGIC, fingerprint, new_key
+from services.nomination.dossiers.bulk import COLUMNS
 from services.nomination.main import create_app
 from services.nomination.settings import NominationSettings
-from tests.support import Namespace, auth, serve
+from tests.support import Namespace, auth, eventually, read_stream, serve
 
 pytestmark = pytest.mark.integration
 APPRAISER = auth("appraiser", subject="tham-dinh")
@@ -27,8 +31,8 @@ def clock() -> datetime:
     return datetime(2026, 3, 2, 2, tzinfo=UTC)
 
 
-def app(ns: Namespace, keys: str) -> Any:
-    return create_app(ns.settings(NominationSettings, cipher_keys=keys), clock=clock)
+def app(ns: Namespace, keys: str, **settings: Any) -> Any:
+    return create_app(ns.settings(NominationSettings, cipher_keys=keys, **settings), clock=clock)
 
 
 async def database_rows(ns: Namespace) -> dict[str, list[asyncpg.Record]]:
@@ -92,3 +96,64 @@ async def test_personal_data_is_never_stored_in_clear_and_keys_rotate(ns: Namesp
     keys = await stored_keys(ns)
     assert keys[0] == fingerprint(b64decode(old)) and keys[-1] == fingerprint(b64decode(new))
     assert clear_text_found(await database_rows(ns)) == []
+
+
+CLERK = auth("unit_clerk", unit="SGDDT", subject="canbo.sgddt")
+NOMINEE = {"name": "Nông Thị Hoa", "id_number": "004190012345", "date_of_birth": "1990-03-15", "gender": "nu",
+           "position": "Giáo viên"}
+IN_CLEAR = ("004190012345", "1990-03-15", "15/03/1990", "004290012399", "004190054321", "004085000123", "1985-03-05")
+
+
+def submission(*rows: list[Any]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Danh sách đề nghị"
+    sheet.append(COLUMNS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+async def test_logs_and_the_bus_never_carry_a_personal_number_or_date_of_birth(ns: Namespace, tmp_path,
+                                                                               caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with serve(app(ns, new_key(), documents_dir=tmp_path / "documents")) as client:
+        person = (await client.post("/people", json=PERSON, headers=APPRAISER)).json()["id"]
+        assert (await client.get("/people", params={"q": NUMBER}, headers=APPRAISER)).status_code == 200
+        assert (await client.get(f"/people/{person}", headers=APPRAISER)).status_code == 200
+        again = await client.post("/people", json={**PERSON, "full_name": "Trần Văn C"}, headers=APPRAISER)
+        assert again.status_code == 409  # another name under the same number: refused, number not echoed
+        assert NUMBER not in again.text
+        body = {"award_code": "BKT", "year": 2025, "nominee": NOMINEE, "summary": "Giáo viên dạy giỏi"}
+        opened = await client.post("/dossiers", json=body, headers=CLERK)
+        assert opened.status_code == 201, opened.text
+        dossier = (await client.get(f"/dossiers/{opened.json()['id']}", headers=CLERK)).json()
+        assert dossier["nominee"]["masked_id"] == "004******345" and "004190012345" not in str(dossier)
+        household = {**body, "nominee_kind": "ho_gia_dinh", "nominee": {**NOMINEE, "name": "Hộ gia đình ông Nông"}}
+        assert (await client.post("/dossiers", json=household, headers=CLERK)).status_code == 201
+        sheet = submission(*([n, "LDTT", 2025, "cong_trang", "Cá nhân", name, number, "15/03/1990", sex, "Giáo viên",
+                              "Dạy giỏi", "", ""] for n, name, number, sex in (
+            (1, "Ma Thị Lan", "004190054321", "Nữ"), (2, "Bế Văn Sơn", "004290012399", "Nam"),
+            (3, "Ma Thị Lan", "004190012345", "Nữ"))))
+        uploaded = await client.post("/submissions/spreadsheet", headers=CLERK,
+                                     data={"title": "Tờ trình 9/TTr-SGDĐT", "year": "2025"},
+                                     files={"file": ("ds.xlsx", sheet, "application/octet-stream")})
+        assert uploaded.status_code == 200, uploaded.text
+        errors = uploaded.json()["errors"]  # row 3: a number not of the sex; row 4: another person's number
+        assert [e["row"] for e in errors] == [3, 4] and [s for s in IN_CLEAR if s in str(errors)] == [], errors
+
+        async def published() -> list[Any]:
+            messages = await read_stream(ns)
+            assert len(messages) >= 3  # the three dossiers opened (one from the spreadsheet)
+            return messages
+
+        messages = await eventually(published)
+    assert any(r.name.startswith("services.nomination") for r in caplog.records)  # the service did log
+    service = [r for r in caplog.records if r.name != "httpx"]  # httpx: the test's own client
+    logged = "".join(f"{r.getMessage()} {r.__dict__} {r.exc_text or ''}" for r in service)
+    assert [s for s in IN_CLEAR if s in logged] == []
+    on_the_bus = [m.data + str(m.headers).encode() for m in messages]
+    assert [s for s in IN_CLEAR for m in on_the_bus if s.encode() in m] == []
