@@ -157,3 +157,48 @@ async def test_logs_and_the_bus_never_carry_a_personal_number_or_date_of_birth(n
     assert [s for s in IN_CLEAR if s in logged] == []
     on_the_bus = [m.data + str(m.headers).encode() for m in messages]
     assert [s for s in IN_CLEAR for m in on_the_bus if s.encode() in m] == []
+
+
+async def test_a_persons_data_is_exported_in_one_document_and_the_export_is_recorded(ns: Namespace,
+                                                                                     tmp_path) -> None:
+    async with serve(app(ns, new_key(), documents_dir=tmp_path / "documents")) as client:
+        person = await client.post("/people", headers=APPRAISER, json={**PERSON, "unit_code": "SGDDT"})
+        person_id = person.json()["id"]
+        fact = {"kind": "rating", "year": 2024, "rating": "HTXSNV"}
+        assert (await client.post(f"/people/{person_id}/facts", json=fact, headers=APPRAISER)).status_code == 201
+        assert (await client.get(f"/people/{person_id}", headers=AUDITOR, params={"purpose": "thanh tra"})).is_success
+        nominee = {"name": PERSON["full_name"], "id_number": NUMBER, "date_of_birth": BORN, "gender": "nam"}
+        opened = await client.post("/dossiers", headers=CLERK, json={"award_code": "BKT", "year": 2025,
+                                                                     "nominee": nominee, "summary": "Dạy giỏi"})
+        assert opened.status_code == 201, opened.text
+        other = {**NOMINEE, "id_number": "004190054321", "name": "Ma Thị Lan"}
+        assert (await client.post("/dossiers", headers=CLERK, json={"award_code": "BKT", "year": 2025,
+                                                                    "nominee": other})).status_code == 201
+
+        for refused in (CLERK, auth("council_secretary"), auth("unit_clerk", unit="SNV"), auth()):
+            assert (await client.get(f"/people/{person_id}/export", headers=refused)).status_code == 403
+        exported = await client.get(f"/people/{person_id}/export", headers=APPRAISER,
+                                    params={"purpose": "đơn yêu cầu ngày 02/03/2026"})
+        assert exported.status_code == 200, exported.text
+        document = exported.json()
+        assert document["format"] == "tdkt-person-export/1" and document["exported_by"] == "tham-dinh"
+        record = document["record"]
+        assert (record["id"], record["personal_number"], record["born_on"], record["full_name"]) == (
+            person_id, NUMBER, BORN, "Nguyễn Văn A")
+        assert [(f["kind"], f["year"], f["rating"]) for f in record["facts"]] == [("rating", 2024, "HTXSNV")]
+        assert [d["dossier_id"] for d in document["dossiers"]] == [opened.json()["id"]]
+        assert document["dossiers"][0]["award_code"] == "BKT" and document["dossiers"][0]["nominee_ref"] == person_id
+        assert [(r["read_by"], r["unmasked"], r["purpose"]) for r in document["reads"]] == [
+            ("kiem-tra", True, "thanh tra"),
+            ("tham-dinh", True, "xuất dữ liệu cá nhân theo yêu cầu: đơn yêu cầu ngày 02/03/2026")]
+        by_auditor = await client.get(f"/people/{person_id}/export", headers=AUDITOR)
+        assert by_auditor.status_code == 200 and len(by_auditor.json()["reads"]) == 3
+        trail = (await client.get(f"/people/{person_id}/reads", headers=AUDITOR)).json()
+        assert [r["purpose"] for r in trail][-1] == "xuất dữ liệu cá nhân theo yêu cầu"
+        missing = await client.get("/people/00000000-0000-4000-8000-000000000000/export", headers=AUDITOR)
+        assert missing.status_code == 404
+
+        schema = (await client.get("/openapi.json")).json()
+        operation = schema["paths"]["/people/{record_id}/export"]["get"]
+        assert operation["x-tdkt-policy"]["roles"] == ["appraiser", "auditor"]
+        assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("PersonExport")
