@@ -22,13 +22,17 @@ def config(data_dir: Path) -> LauncherConfig:
 
 def test_the_cipher_key_is_made_once_owner_only_and_rotates(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("TDKT_NOMINATION_CIPHER_KEYS", raising=False)
+    monkeypatch.delenv("TDKT_NOMINATION_RECORD_KEY", raising=False)
     local = config(tmp_path)
     old = os.umask(0)
     try:
-        keys = local.service_secrets()["TDKT_NOMINATION_CIPHER_KEYS"]
+        made = local.service_secrets()
     finally:
         os.umask(old)
-    assert stat.S_IMODE((tmp_path / "nomination-cipher-keys").stat().st_mode) == 0o600
+    keys, record_key = made["TDKT_NOMINATION_CIPHER_KEYS"], made["TDKT_NOMINATION_RECORD_KEY"]
+    for name in ("nomination-cipher-keys", "nomination-record-key"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
+    assert len(record_key.encode()) >= 32 and local.service_secrets()["TDKT_NOMINATION_RECORD_KEY"] == record_key
     assert len(b64decode(keys)) == 32 and local.cipher_keys("nomination") == keys  # made once, then read
 
     sealed = RotatingCipher({"CIPHER_KEYS": keys}).encrypt(b'{"personal_number": "004085000123"}')  # type: ignore[arg-type]
