@@ -52,6 +52,9 @@ class NominationRuntime(ServiceRuntime):
     async def start(self) -> None:
         assert self.settings.record_key is not None  # required by the settings
         use_record_key(self.settings.record_key.get_secret_value())
+        if self.settings.cipher_keys is None:
+            log.warning("TDKT_NOMINATION_CIPHER_KEYS is not set: personal numbers and dates of birth are stored "
+                        "unencrypted in the event store")
         env = postgres_env(self.settings)
         self._app = await self.open_store(Nominations, env)
         self.catalogue = await open_catalogue(self)  # the award catalogue in force (catalogue/service.py)

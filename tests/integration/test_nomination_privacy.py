@@ -205,3 +205,11 @@ async def test_a_persons_data_is_exported_in_one_document_and_the_export_is_reco
         operation = schema["paths"]["/people/{record_id}/export"]["get"]
         assert operation["x-tdkt-policy"]["roles"] == ["appraiser", "auditor"]
         assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("PersonExport")
+
+
+async def test_without_cipher_keys_the_service_warns_and_the_scan_sees_the_number(ns: Namespace, caplog) -> None:
+    caplog.set_level(logging.WARNING)
+    async with serve(create_app(ns.settings(NominationSettings), clock=clock)) as client:
+        assert (await client.post("/people", json=PERSON, headers=APPRAISER)).status_code == 201
+    assert "TDKT_NOMINATION_CIPHER_KEYS is not set" in caplog.text
+    assert "public.nominations_events.state: 004085000123" in clear_text_found(await database_rows(ns))
