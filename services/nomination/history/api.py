@@ -16,7 +16,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from servicekit.auth import SIGNED_IN, Principal, PrincipalDep, Role, require
-from servicekit.http import ALREADY_EXISTS, XLSX, file_response, uploaded_file
+from servicekit.http import ALREADY_EXISTS, XLSX, Created, file_response, uploaded_file
 from services.nomination.history import factkinds as kinds
 from services.nomination.history.application import FactNotFoundError, History, RecordNotFoundError, people_scope
 from services.nomination.history.audit import ReadAudit
@@ -71,13 +71,13 @@ router = APIRouter(tags=["history"])
 
 @router.post("/people", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS, dependencies=HISTORY_WRITERS)
 async def create_person(body: PersonCreate, history: HistoryDep, runtime: RuntimeDep, who: PrincipalDep,
-                        response: Response) -> dict[str, Any]:
+                        response: Response) -> Created:
     """Find a person by number (or name + date of birth + unit), or create the record."""
     person_id, created = await runtime.call(history.open_record, who, "person", body.model_dump(), runtime.now())
     if not created:
         response.status_code = status.HTTP_200_OK
     await runtime.wait_for_views()
-    return {"id": person_id, "created": created}
+    return Created(id=person_id, created=created)
 
 
 @router.get("/people", dependencies=PEOPLE_READERS)
@@ -172,14 +172,14 @@ async def person_reads(record_id: UUID, history: HistoryDep, runtime: RuntimeDep
 @router.post("/collectives", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS,
              dependencies=HISTORY_WRITERS)
 async def create_collective(body: CollectiveCreate, history: HistoryDep, runtime: RuntimeDep, who: PrincipalDep,
-                            response: Response) -> dict[str, Any]:
+                            response: Response) -> Created:
     """Find or create a collective's record by its unit code."""
     record_id, created = await runtime.call(history.open_record, who, "collective", body.model_dump(),
                                             runtime.now())
     if not created:
         response.status_code = status.HTTP_200_OK
     await runtime.wait_for_views()
-    return {"id": record_id, "created": created}
+    return Created(id=record_id, created=created)
 
 
 @router.get("/collectives/{unit_code}", dependencies=SIGNED_IN)
