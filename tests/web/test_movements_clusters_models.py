@@ -6,11 +6,13 @@ taken out of it. Each refusal shows beside its form, what was typed kept."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import date, timedelta
 
 import httpx
 import pytest
+from playwright.sync_api import Page
 
 from tests.web.conftest import sign_in
 
@@ -20,6 +22,17 @@ pytestmark = pytest.mark.e2e
 def _this_year() -> tuple[date, date, date]:
     today = date.today()
     return date(today.year, 1, 1), date(today.year, 12, 31), min(today + timedelta(days=10), date(today.year, 12, 31))
+
+
+def wait_in_inbox(page: Page, base: str, text: str) -> None:
+    """The unit's inbox shows `text` once the notification service has the event."""
+    deadline = time.monotonic() + 60
+    while True:
+        page.goto(f"{base}/hop-thu")
+        if text in page.inner_text("main"):
+            return
+        assert time.monotonic() < deadline, f"not in the inbox: {text}"
+        page.wait_for_timeout(300)
 
 
 def test_a_movement_from_draft_to_conclusion_with_a_unit_registered(system, open_page) -> None:
@@ -83,6 +96,12 @@ def test_a_movement_from_draft_to_conclusion_with_a_unit_registered(system, open
     assert "Số hóa 5.000 hồ sơ lưu trữ" in registered
     assert cpage.get_by_role("button", name="Lưu đăng ký").is_visible()  # the unit may amend it until the deadline
     assert cpage.get_by_role("button", name="Phát động").count() == 0  # no planner's form for a clerk
+    # The unit's inbox tells it, and leads back to the movement.
+    wait_in_inbox(cpage, base, f"Đã đăng ký thi đua: {name}")
+    clerk.look("hộp thư: đã đăng ký thi đua")
+    cpage.get_by_role("listitem").filter(has_text=f"Đã đăng ký thi đua: {name}").get_by_role(
+        "link", name="Mở phong trào").click()
+    assert cpage.url.split("?")[0] == movement_page
 
     # The planner concludes it with the awards it proposes.
     page.goto(movement_page)
@@ -171,6 +190,8 @@ def test_a_block_signs_is_scored_and_votes_its_leader(system, open_page) -> None
     assert sheet.nth(0).inner_text().startswith("Sở Nội vụ") and sheet.nth(0).inner_text().rstrip().endswith("1")
     assert "57,5 / 58\t38 / 39\t95,5 / 97" in sheet.nth(0).inner_text()  # its own points beside those given
     planner.look("bảng chấm điểm")
+    wait_in_inbox(cpage, base, f"Khối thử nghiệm {code} năm {starts.year}: Sở Nội vụ đạt 97/100 điểm, xếp thứ 1/3 "
+                               "(tự chấm 95,5 điểm).")
     page.get_by_role("button", name="Mở bỏ phiếu kín").click()
     page.wait_for_url(f"{cluster_page}?**")
     assert "0/3 đơn vị đã bỏ phiếu" in page.inner_text("main")
