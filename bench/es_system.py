@@ -120,8 +120,9 @@ async def drop_database(dsn: str, name: str) -> None:
 
 
 def _env(pg_dsn: str, database: str) -> dict[str, str]:
-    settings = PlanSettings.model_validate({"pg_dsn": pg_dsn, "database": database, "jwt_secret": "unused",
-                                            "audit_key": "bench-audit-key-of-the-es-system-run-0123"})
+    settings = PlanSettings.model_validate({
+        "pg_dsn": pg_dsn, "database": database, "jwt_secret": "bench-es-system-signing-key-unused-0123456789",
+        "audit_key": "bench-audit-key-of-the-es-system-run-0123"})
     return {**postgres_env(settings), "TASKREPORTS_PROCESS_RECORDER_TOPIC": get_topic(ReportRecorder)}
 
 

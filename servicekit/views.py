@@ -133,7 +133,9 @@ class ViewRunner(Generic[W]):
         self.application_class = application_class
         self.projection_class = projection_class
         self.view_class = view_class
-        self.env = {**env, "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "4"}
+        # Pre-ping: after a database fail-over or a cut connection, a query takes a live
+        # connection instead of answering 503 once per dead one in the pool.
+        self.env = {**env, "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "4", "POSTGRES_PRE_PING": "y"}
         self._runner: ProjectionRunner[Any, W] | None = None
         self._reader: W | None = None
         self._replayer: tuple[Application[Any], Projection[W]] | None = None

@@ -9,8 +9,9 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
+from servicekit.auth import PrincipalDep
 from services.nomination.council.domainmodel import CouncilSession
-from services.nomination.dossiers.api import ActorDep, RuntimeDep
+from services.nomination.routing import DOSSIER_READERS, CouncilDep, DraftingDep, RuntimeDep, council_policy
 
 router = APIRouter(tags=["dossiers"])
 LABELS = {
@@ -51,20 +52,21 @@ def timeline_of(events: Any) -> list[dict[str, Any]]:
     return rows
 
 
-@router.get("/dossiers/{dossier_id}/timeline")
-async def timeline(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> list[dict[str, Any]]:
+@router.get("/dossiers/{dossier_id}/timeline", dependencies=DOSSIER_READERS)
+async def timeline(dossier_id: UUID, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep
+                   ) -> list[dict[str, Any]]:
     """The dossier's steps in order: when, what, by whom (for its readers)."""
-    await runtime.call(runtime.drafting.for_reading, dossier_id, actor)
+    await runtime.call(drafting.for_reading, dossier_id, actor)
     return await runtime.call(lambda: timeline_of(runtime.app.repository.event_store.get(dossier_id)))
 
 
-@router.get("/council/sessions", tags=["council"])
-async def sessions(runtime: RuntimeDep, actor: ActorDep) -> list[dict[str, Any]]:
+@router.get("/council/sessions", tags=["council"], dependencies=council_policy("read"))
+async def sessions(council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep) -> list[dict[str, Any]]:
     """Every council session, newest first: title, day, agenda size, closed or not."""
     def read() -> list[dict[str, Any]]:
         topic = f"{CouncilSession.__module__}:{CouncilSession.__qualname__}.Opened"
         opened = runtime.app.recorder.select_notifications(start=None, limit=10_000, topics=[topic])
-        found = [runtime.council.get(n.originator_id) for n in opened]
+        found = [council.get(UUID(str(n.originator_id))) for n in opened]
         return [{"session_id": s.id, "title": s.title, "held_on": s.held_on, "closed": s.closed,
                  "dossiers": len(s.agenda), "members": s.members} for s in found]
 

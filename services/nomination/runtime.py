@@ -56,6 +56,7 @@ class NominationRuntime(ServiceRuntime):
                                         lambda unit, year: self.view("dossierview").award_counts(unit, year))
         self.drafting, self.review, self.council, self.bulk = built.drafting, built.review, built.council, built.bulk
         self.store, self.calendar, self.eligibility = built.store, built.calendar, built.eligibility
+        self.records = built.history.history  # the history's use cases
         self.checks = EligibilityChecks(built.eligibility.loader, built.history.history.nominee_facts, self.today)
         verdicts = self.metrics.counter("tdkt_eligibility_verdicts", "Eligibility evaluations by award and outcome")
         self.eligibility.counted = lambda award, outcome: verdicts.add(1, {"award": award, "outcome": outcome})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
@@ -12,6 +12,7 @@ from services.reporting import dossier_queries as queries
 from services.reporting.api import RuntimeDep, Year
 from services.reporting.filters import AwardFilter
 from services.reporting.labels import STATES, SUBJECTS
+from services.reporting.list_models import AwardsSummary, DossierPublic, DossierStates
 
 router = APIRouter(prefix="/reports", tags=["dossier reports"])
 if TYPE_CHECKING:
@@ -39,18 +40,19 @@ def _visible_unit(who: Principal, unit: str | None) -> str | None:
 
 @router.get("/dossiers/by-state", dependencies=SIGNED_IN)
 async def dossiers_by_state(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
-                            unit: Unit = None) -> dict[str, Any]:
+                            unit: Unit = None) -> DossierStates:
     """How many dossiers are in each state of the workflow, with the state's Vietnamese label."""
     async with runtime.pool.acquire() as conn:
-        return await queries.by_state(conn, year=year, unit=unit)
+        return DossierStates(**await queries.by_state(conn, year=year, unit=unit))
 
 
 @router.get("/dossiers/late", dependencies=[_OWN_UNIT])
 async def late_dossiers(runtime: RuntimeDep, who: PrincipalDep, year: Year | None = None,
-                        unit: Unit = None) -> list[dict[str, Any]]:
+                        unit: Unit = None) -> list[DossierPublic]:
     """Dossiers whose current step is past its time limit, the longest overdue first."""
     async with runtime.pool.acquire() as conn:
-        return await queries.late_dossiers(conn, year=year, unit=_visible_unit(who, unit))
+        return [DossierPublic(**row) for row in await queries.late_dossiers(conn, year=year,
+                                                                             unit=_visible_unit(who, unit))]
 
 
 Code = Annotated[str | None, Query(min_length=1, max_length=64)]
@@ -73,16 +75,17 @@ def award_filter(state: StateCode | None = None, unit: Unit = None, award: Award
 @router.get("/dossiers", dependencies=[_OWN_UNIT])
 async def dossiers(runtime: RuntimeDep, who: PrincipalDep, flt: Annotated[AwardFilter, Depends(award_filter)],
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+                   offset: Annotated[int, Query(ge=0)] = 0) -> list[DossierPublic]:
     """Dossiers filtered by state, unit, award, year, late flag, decision/forwarding/revocation dates,
     form, level, kind of subject, deciding level and cluster (the lists behind a period's figures)."""
     async with runtime.pool.acquire() as conn:
-        return await queries.dossiers(conn, flt.but(unit=_visible_unit(who, flt.unit)), limit=limit, offset=offset)
+        rows = await queries.dossiers(conn, flt.but(unit=_visible_unit(who, flt.unit)), limit=limit, offset=offset)
+    return [DossierPublic(**row) for row in rows]
 
 
 @router.get("/awards", dependencies=SIGNED_IN)
 async def awards(runtime: RuntimeDep, _: PrincipalDep, year: Year | None = None,
-                 unit: Unit = None) -> dict[str, Any]:
+                 unit: Unit = None) -> AwardsSummary:
     """Decided awards not revoked: per form, level and kind of subject, with the cash; revoked apart."""
     async with runtime.pool.acquire() as conn:
-        return await queries.awards(conn, year=year, unit=unit)
+        return AwardsSummary(**await queries.awards(conn, year=year, unit=unit))

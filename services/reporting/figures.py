@@ -47,43 +47,58 @@ async def _grouped(conn: asyncpg.Connection, table: str, key: str, flt: Any, cas
         f"SELECT {key} AS key, count(*) AS n{money}{name} FROM {table} WHERE {where} {group}", *args)]
 
 
+# The dimensions of the awards, counted in one pass (GROUPING SETS): column → the list's filter.
+_DIMENSIONS = {"award_code": "award", "award_category": "category", "award_level": "level",
+               "nominee_kind": "kind", "central": "central", "unit_code": "unit", "year": "year"}
+
+
+async def _award_groups(conn: asyncpg.Connection, base: AwardFilter) -> dict[str, dict[Any, Row]]:
+    where, args = base.where()
+    columns = list(_DIMENSIONS)
+    sets = ", ".join(f"({c})" for c in columns)
+    which = ", ".join(f"GROUPING({c}) AS g_{c}" for c in columns)
+    records = await conn.fetch(
+        f"SELECT {', '.join(columns)}, {which}, count(*) AS n, coalesce(sum(cash_amount), 0)::bigint AS cash, "
+        f"min(award_name) AS name FROM report_dossiers WHERE {where} GROUP BY GROUPING SETS ({sets}, ())", *args)
+    groups: dict[str, dict[Any, Row]] = {c: {} for c in [*columns, "total"]}
+    for r in records:
+        column = next((c for c in columns if r[f"g_{c}"] == 0), "total")
+        groups[column][r[column] if column != "total" else None] = dict(r)
+    return groups
+
+
 async def awards(conn: asyncpg.Connection, period: Period) -> Row:
     base = AwardFilter(awarded=True, decided_from=period.start, decided_to=period.end)
+    groups = await _award_groups(conn, base)
 
-    async def by(column: str, field: str, labels: dict[str, str] | None = None, label: str | None = None,
-                 fixed: bool = False) -> list[Row]:
-        rows = {r["key"]: r for r in await _grouped(conn, "report_dossiers", column, base, True, label)}
-        keys = [*labels, *[k for k in rows if k not in labels]] if (fixed and labels) else list(rows)
+    def by(column: str, labels: dict[Any, str] | None = None, fixed: bool = False) -> list[Row]:
+        rows = groups[column]
+        keys = [*labels, *[k for k in rows if k not in labels]] if (fixed and labels) else sorted(
+            rows, key=lambda k: (-rows[k]["n"], str(k)))
         out = []
         for key in keys:
             found = rows.get(key, {"n": 0, "cash": 0, "name": None})
-            text = (labels or {}).get(key) or found.get("name") or str(key)
-            out.append(figure(key, text, found["n"], base.but(**{field: key}).url(), found["cash"]))
+            text = (labels or {}).get(key) or (found["name"] if column == "award_code" else None) or str(key)
+            shown = str(key).lower() if isinstance(key, bool) else key
+            out.append(figure(shown, text, found["n"], base.but(**{_DIMENSIONS[column]: key}).url(), found["cash"]))
         return out
 
-    [total] = await _grouped(conn, "report_dossiers", "true", base, True)
-    clusters = await _clusters(conn, base)
+    total = groups["total"].get(None, {"n": 0, "cash": 0})
     return {
         "basis": AWARD_BASIS, "basis_label": AWARD_BASIS_LABEL,
         "total": figure(None, "Tổng số khen thưởng", total["n"], base.url(), total["cash"]),
-        "by_form": await by("award_code", "award", label="award_name"),
-        "by_category": await by("award_category", "category", CATEGORIES),
-        "by_level": await by("award_level", "level", LEVELS),
-        "by_subject": await by("nominee_kind", "kind", SUBJECTS, fixed=True),
-        "by_deciding_level": await _deciding(conn, base),
-        "by_unit": await by("unit_code", "unit"),
-        "by_cluster": clusters,
-        "by_achievement_year": await by("year", "year"),
+        "by_form": by("award_code"),
+        "by_category": by("award_category", CATEGORIES),
+        "by_level": by("award_level", LEVELS),
+        "by_subject": by("nominee_kind", SUBJECTS, fixed=True),
+        "by_deciding_level": by("central", DECIDING_LEVELS, fixed=True),
+        "by_unit": by("unit_code"),
+        "by_cluster": await _clusters(conn, base),
+        "by_achievement_year": by("year"),
         "forwarded": await _forwarded(conn, period),
         "revoked": await _single(conn, AwardFilter(revoked_from=period.start, revoked_to=period.end),
                                  "Quyết định khen thưởng bị hủy trong kỳ"),
     }
-
-
-async def _deciding(conn: asyncpg.Connection, base: AwardFilter) -> list[Row]:
-    rows = {r["key"]: r for r in await _grouped(conn, "report_dossiers", "central", base, True)}
-    return [figure(str(central).lower(), label, rows.get(central, {}).get("n", 0), base.but(central=central).url(),
-                   rows.get(central, {}).get("cash", 0)) for central, label in DECIDING_LEVELS.items()]
 
 
 async def _clusters(conn: asyncpg.Connection, base: AwardFilter) -> list[Row]:
@@ -112,40 +127,40 @@ async def _single(conn: asyncpg.Connection, flt: AwardFilter, label: str) -> Row
     return figure(None, label, row["n"], flt.url(), row["cash"])
 
 
+_OUTCOME = """CASE WHEN t.status = 'completed' AND NOT t.late THEN 'on_time' WHEN t.status = 'completed' THEN 'late'
+                  WHEN t.status = 'overdue' THEN 'overdue' ELSE 'open' END"""
+
+
 async def tasks(conn: asyncpg.Connection, period: Period) -> Row:
+    """Two grouped statements: per quarter (the totals are their sum) and per leading unit."""
     base = TaskFilter(due_from=period.start, due_to=period.end)
     where, args = base.where()
-    records = await conn.fetch(
-        f"""SELECT t.year, t.quarter, u.unit_code, u.unit_name,
-                   CASE WHEN t.status = 'completed' AND NOT t.late THEN 'on_time'
-                        WHEN t.status = 'completed' THEN 'late' WHEN t.status = 'overdue' THEN 'overdue'
-                        ELSE 'open' END AS outcome
-            FROM report_tasks t LEFT JOIN report_task_units u ON u.task_id = t.task_id AND u.role = 'lead'
-            WHERE {where}""", *args)
+    quarters: dict[tuple[int, int], dict[str, int]] = {}
+    for r in await conn.fetch(f"SELECT t.year, t.quarter, {_OUTCOME} AS outcome, count(*) AS n FROM report_tasks t "
+                              f"WHERE {where} GROUP BY 1, 2, 3", *args):
+        quarters.setdefault((r["year"], r["quarter"]), {})[r["outcome"]] = r["n"]
+    units: dict[tuple[str, str], dict[str, int]] = {}
+    for r in await conn.fetch(
+            f"SELECT u.unit_code, min(u.unit_name) AS unit_name, {_OUTCOME} AS outcome, count(*) AS n "
+            f"FROM report_tasks t JOIN report_task_units u ON u.task_id = t.task_id AND u.role = 'lead' "
+            f"WHERE {where} GROUP BY 1, 3", *args):
+        units.setdefault((r["unit_code"], r["unit_name"]), {})[r["outcome"]] = r["n"]
+    total = {o: sum(q.get(o, 0) for q in quarters.values()) for o in TASK_OUTCOMES}
     return {
         "basis": "due_date", "basis_label": "Nhiệm vụ tính theo hạn hoàn thành nằm trong kỳ.",
-        **await _task_counts(conn, base, "Tổng số nhiệm vụ"),
+        **_task_counts(total, base, "Tổng số nhiệm vụ"),
         "by_quarter": [{"year": y, "quarter": q, "label": f"Quý {QUARTERS[q]}/{y}",
-                        **await _task_counts(conn, base.but(year=y, quarter=q), f"Quý {QUARTERS[q]}/{y}")}
+                        **_task_counts(quarters.get((y, q), {}), base.but(year=y, quarter=q), f"Quý {QUARTERS[q]}/{y}")}
                        for y, q in period.quarters()],
-        "by_unit": [{"unit": code, "label": name, **await _task_counts(conn, base.but(lead_unit=code), name)}
-                    for code, name in sorted({(r["unit_code"], r["unit_name"]) for r in records
-                                              if r["unit_code"] is not None})],
+        "by_unit": [{"unit": code, "label": name, **_task_counts(counts, base.but(lead_unit=code), name)}
+                    for (code, name), counts in sorted(units.items())],
     }
 
 
-async def _task_counts(conn: asyncpg.Connection, flt: TaskFilter, label: str) -> Row:
-    where, args = flt.where()
-    record = await conn.fetchrow(
-        f"""SELECT count(*) AS total,
-                   count(*) FILTER (WHERE t.status = 'completed' AND NOT t.late) AS on_time,
-                   count(*) FILTER (WHERE t.status = 'completed' AND t.late) AS late,
-                   count(*) FILTER (WHERE t.status = 'overdue') AS overdue,
-                   count(*) FILTER (WHERE t.status = 'assigned') AS open
-            FROM report_tasks t WHERE {where}""", *args)
-    out = {"total": figure(None, label, record["total"], flt.url())}
+def _task_counts(counts: dict[str, int], flt: TaskFilter, label: str) -> Row:
+    out = {"total": figure(None, label, sum(counts.values()), flt.url())}
     for outcome, text in TASK_OUTCOMES.items():
-        out[outcome] = figure(outcome, text, record[outcome], flt.but(outcome=outcome).url())
+        out[outcome] = figure(outcome, text, counts.get(outcome, 0), flt.but(outcome=outcome).url())
     return out
 
 

@@ -12,11 +12,12 @@ from fastapi.exceptions import RequestValidationError
 from servicekit.auth import Principal, Role, require
 from services.reporting import figures
 from services.reporting.api import RuntimeDep
-from services.reporting.documents import charts
+from services.reporting.documents import charts, word
 from services.reporting.documents import report as documents
 from services.reporting.documents.heading import heading
 from services.reporting.filters import MovementFilter
 from services.reporting.labels import LAUNCHERS, MOVEMENT_KINDS, SCOPES
+from services.reporting.list_models import MovementPublic
 from services.reporting.models import PeriodReport
 from services.reporting.periods import PATTERN, Period, PeriodError, parse
 from services.reporting.runtime import ReportingRuntime
@@ -56,7 +57,8 @@ def document(body: dict[str, Any], fmt: Format, *, number: str | None, signed_on
     name = f"bao-cao-tdkt-{body['period']['code']}.{fmt}"
     return Response(content, media_type=documents.MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "X-TDKT-Stream-Position": str(body["position"]["complete_through"])})
+                             "X-TDKT-Stream-Position": str(body["position"]["complete_through"]),
+                             **({"X-TDKT-Template": word.template()[0].name} if fmt == "docx" else {})})
 
 
 @router.get("/period", response_model=PeriodReport, responses={200: {"content": {
@@ -81,14 +83,14 @@ async def movement_list(runtime: RuntimeDep, _: Reader, launched_from: Day = Non
                         kind: Literal[tuple(MOVEMENT_KINDS)] | None = None,  # type: ignore[valid-type]
                         scope: Literal[tuple(SCOPES)] | None = None,  # type: ignore[valid-type]
                         launcher_level: Literal[tuple(LAUNCHERS)] | None = None,  # type: ignore[valid-type]
-                        ) -> list[dict[str, Any]]:
+                        ) -> list[MovementPublic]:
     """Movements by launch or conclusion date, kind, scope and launching level (the lists behind the figures)."""
     flt = MovementFilter(launched_from=launched_from, launched_to=launched_to, concluded_from=concluded_from,
                          concluded_to=concluded_to, kind=kind, scope=scope, launcher_level=launcher_level)
     where, args = flt.where()
     async with runtime.pool.acquire() as conn:
         records = await conn.fetch(f"SELECT * FROM report_movements WHERE {where} ORDER BY launched_on, name", *args)
-    return [dict(r) for r in records]
+    return [MovementPublic(**r) for r in records]
 
 
 ChartName = Literal["nhiem-vu-theo-quy", "khen-thuong-theo-hinh-thuc", "khen-thuong-theo-don-vi"]

@@ -58,8 +58,18 @@ class Period:
         return found
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def parse(text: str) -> Period:
     text = text.strip()
+    years = [int(y) for y in re.findall(r"(?:^|\.\.)(\d{4})", text)]
+    if any(not FIRST_YEAR <= year <= LAST_YEAR for year in years):
+        raise PeriodError(f"Kỳ báo cáo «{text}» phải nằm trong các năm {FIRST_YEAR}–{LAST_YEAR}.")
+    return _parse(text)
+
+
+def _parse(text: str) -> Period:
     if match := _QUARTER.fullmatch(text):
         year, quarter = int(match[1]), int(match[2])
         start = date(year, 3 * quarter - 2, 1)

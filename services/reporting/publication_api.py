@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from servicekit.auth import Principal, Role, require
 from services.reporting import publications
 from services.reporting.api import RuntimeDep
+from services.reporting.documents.report import MEDIA_TYPES
 from services.reporting.period_api import Reader
 from services.reporting.periods import PATTERN, PeriodError, parse
 
@@ -82,8 +83,28 @@ async def publication(runtime: RuntimeDep, _: Reader, publication_id: UUID) -> P
     return PublicationPublic(**await publications.one(runtime.pool, publication_id))
 
 
+class Difference(BaseModel):
+    path: str = Field(examples=["awards.by_form[BKT]"], description="Where the figure stands in the report")
+    label: str
+    published: int
+    now: int
+
+
+class Changes(BaseModel):
+    publication_id: UUID
+    published_position: int
+    position: int
+    differences: list[Difference]
+
+
+@router.get("/{publication_id}/changes")
+async def publication_changes(runtime: RuntimeDep, _: Reader, publication_id: UUID) -> Changes:
+    """How the same report built now differs from the published one, figure by figure."""
+    return Changes(**await publications.changes(runtime, publication_id))
+
+
 @router.get("/{publication_id}/file", response_class=Response,
-            responses={200: {"content": {"application/octet-stream": {}}}})
+            responses={200: {"content": {media: {} for media in MEDIA_TYPES.values()}}})
 async def publication_file(runtime: RuntimeDep, _: Reader, publication_id: UUID) -> Response:
     """The published file, byte for byte as it was frozen."""
     data, media_type, sha256 = await publications.file(runtime.pool, publication_id)

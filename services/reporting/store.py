@@ -13,4 +13,5 @@ CREATE TABLE IF NOT EXISTS report_form_entries (
     form text NOT NULL, year int NOT NULL, unit_code text NOT NULL, unit_name text NOT NULL,
     cells jsonb NOT NULL, entered_by text NOT NULL, entered_at timestamptz NOT NULL,
     PRIMARY KEY (form, year, unit_code));
+ALTER TABLE report_publications ADD COLUMN IF NOT EXISTS figures jsonb;
 """

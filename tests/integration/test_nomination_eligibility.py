@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ from tests.support import Namespace, auth, serve
 pytestmark = pytest.mark.integration
 TODAY = datetime(2026, 3, 2, 2, tzinfo=UTC)  # 09:00 in Cao Bằng
 NUMBER = "004190012345"  # the nominee of the dossier helpers
-CLEAN_CASE = {
+CLEAN_CASE: dict[str, Any] = {
     "award": "LDTT", "year": 2025,
     "nominee": {"years": {"2025": "HTTNV"}, "attested": ["tu_luc_doan_ket"],
                 "standing": {"no_pending": {"as_of": "2026-01-05", "confirmed_by": "Trưởng phòng Tổ chức cán bộ",
@@ -108,7 +109,7 @@ async def test_a_nominee_record_is_checked_by_reference_and_a_dossier_still_open
         assert by_rule(await checked(client, body))["G1"]["outcome"] == "unknown"
 
         # stated: nothing pending as of 20/02/2026, by whom, on what document
-        stated = {"kind": "no_pending", "as_of": "2026-02-20", "confirmed_by": "Giám đốc Sở Giáo dục và Đào tạo",
+        stated = {"kind": "standing", "as_of": "2026-02-20", "confirmed_by": "Giám đốc Sở Giáo dục và Đào tạo",
                   "document": "45/XN-SGDĐT"}
         response = await client.post(f"/people/{ref}/facts", json=stated, headers=APPRAISER)
         assert response.status_code == 201 and response.json()["recorded"] is True, response.text
@@ -121,7 +122,7 @@ async def test_a_nominee_record_is_checked_by_reference_and_a_dossier_still_open
         earlier = await checked(client, {**body, "evaluated_on": "2026-02-10"})
         assert by_rule(earlier)["G1"]["outcome"] == "unknown"
         record = (await client.get(f"/people/{ref}", headers=APPRAISER)).json()
-        assert any(f["kind"] == "no_pending" and f["document"] == "45/XN-SGDĐT" for f in record["facts"])
+        assert any(f["kind"] == "standing" and f["document"] == "45/XN-SGDĐT" for f in record["facts"])
         # every check of a person's record is in the read audit, as every read of it is
         reads = (await client.get(f"/people/{ref}/reads", headers=auth("auditor"))).json()
         assert sum(r["purpose"] == PURPOSE for r in reads) == 4
@@ -145,7 +146,7 @@ async def test_a_collective_passes_g5_only_when_stated_not_dissolved(ns: Namespa
         facts = [{"kind": "rating", "year": 2025, "rating": "HTXSNV"},
                  {"kind": "members", "year": 2025, "members": 20, "at_least": {"HTNV": 20},
                   "titles": {"LDTT": 15, "CSTDCS": 1}},
-                 {"kind": "no_pending", "as_of": "2026-02-25", "confirmed_by": "Sở Giáo dục và Đào tạo",
+                 {"kind": "standing", "as_of": "2026-02-25", "confirmed_by": "Sở Giáo dục và Đào tạo",
                   "document": "50/XN-SGDĐT"}]
         for fact in facts:
             response = await client.post("/collectives/THPT01/facts", json=fact, headers=APPRAISER)
@@ -154,8 +155,8 @@ async def test_a_collective_passes_g5_only_when_stated_not_dissolved(ns: Namespa
         result = await checked(client, body)
         assert (by_rule(result)["G1"]["outcome"], by_rule(result)["R6"]["outcome"]) == ("pass", "pass")
         assert (by_rule(result)["G5"]["outcome"], result["overall"]["outcome"]) == ("unknown", "unknown")
-        stated = {"kind": "not_dissolved", "as_of": "2026-02-25", "confirmed_by": "Sở Nội vụ",
-                  "document": "51/XN-SNV"}
+        stated = {"kind": "standing", "as_of": "2026-02-25", "confirmed_by": "Sở Nội vụ",
+                  "document": "51/XN-SNV", "case_kinds": [], "not_dissolved": True}
         response = await client.post("/collectives/THPT01/facts", json=stated, headers=APPRAISER)
         assert response.status_code == 201, response.text
         result = await checked(client, body)
@@ -183,6 +184,9 @@ async def test_a_collective_passes_g5_only_when_stated_not_dissolved(ns: Namespa
     ({**CLEAN_CASE, "nominee": {"standing": {"no_pending": {"as_of": "2026-01-05"}}}},
      "body.nominee.standing", "Thiếu trường bắt buộc"),
     ({**CLEAN_CASE, "name": "Ca\x00thử"}, "body.name", "ký tự điều khiển"),
+    ({**CLEAN_CASE, "evaluated_on": "2024-12-31"}, "body", "trước năm thành tích 2025"),
+    ({**CLEAN_CASE, "nominee": {"kind": "tap_the", "members": {"2025": {"members": 10, "titles": {"LDTT": 11}}}}},
+     "body.nominee.members.2025", "từ 0 đến tổng số thành viên (10)"),
     ({**CLEAN_CASE, "surprise": 1}, "body.surprise", "không được phép"),
 ])
 async def test_bad_input_is_refused_in_vietnamese_with_the_field_named(ns: Namespace, tmp_path, body: dict,
@@ -218,7 +222,7 @@ async def test_the_appraisers_judgement_under_dieu_74_decides_a_bang_khen_in_the
         ref = dossier["nominee"]["ref"]
         facts = [{"kind": "rating", "year": 2024, "rating": "HTTNV"},
                  {"kind": "rating", "year": 2025, "rating": "HTXSNV"},
-                 {"kind": "no_pending", "as_of": "2026-02-25", "confirmed_by": "Giám đốc Sở Giáo dục và Đào tạo",
+                 {"kind": "standing", "as_of": "2026-02-25", "confirmed_by": "Giám đốc Sở Giáo dục và Đào tạo",
                   "document": "46/XN-SGDĐT"}]
         for fact in facts:
             response = await client.post(f"/people/{ref}/facts", json=fact, headers=APPRAISER)

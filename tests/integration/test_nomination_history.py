@@ -54,7 +54,7 @@ async def add_people(client) -> dict[str, str]:
 
 
 async def names(client, **params: str) -> list[str]:
-    response = await client.get("/people", params=params, headers=auth("council_member"))
+    response = await client.get("/people", params=params, headers=auth("council_secretary"))
     assert response.status_code == 200, response.text
     return [r["name"] for r in response.json()]
 
@@ -83,11 +83,11 @@ async def test_search_finds_people_with_or_without_diacritics(ns: Namespace, cap
 async def test_search_by_number_shows_masked_data_and_the_table_holds_no_number(ns: Namespace) -> None:
     async with serve(nomination_app(ns)) as client:
         ids = await add_people(client)
-        response = await client.get("/people", params={"q": "004 085 000 123"}, headers=auth("council_member"))
+        response = await client.get("/people", params={"q": "004 085 000 123"}, headers=auth("council_secretary"))
         assert response.json() == [{"record_id": ids["Nguyễn Văn A"], "kind": "person", "name": "Nguyễn Văn A",
                                     "unit_code": "SNV", "birth_year": 1985, "masked_number": "004******123",
                                     "fact_count": 0}]
-        bad = await client.get("/people", params={"q": "099085000123"}, headers=auth("council_member"))
+        bad = await client.get("/people", params={"q": "099085000123"}, headers=auth("council_secretary"))
         assert (bad.status_code, bad.json()["error"]["code"]) == (422, "invalid_personal_number")
         assert "Ba chữ số đầu (099)" in bad.json()["error"]["message"]
     conn = await asyncpg.connect(ns.settings(NominationSettings).dsn_for())
@@ -151,7 +151,7 @@ async def test_full_reads_are_audited_and_others_see_masked_records(ns: Namespac
     async with serve(nomination_app(ns)) as client:
         person = (await add_people(client))["Nguyễn Văn A"]
         readers = [("appraiser", None, "tham-dinh-2"), ("unit_clerk", "SNV", "can-bo-snv"),
-                   ("unit_clerk", "SYT", "can-bo-syt"), ("council_member", None, "uy-vien")]
+                   ("council_secretary", None, "thu-ky")]
         seen = {}
         for role, unit, subject in readers:
             response = await client.get(f"/people/{person}", params={"purpose": "Thẩm định hồ sơ BKT"},
@@ -161,8 +161,17 @@ async def test_full_reads_are_audited_and_others_see_masked_records(ns: Namespac
             seen[subject] = (body["masked"], body["personal_number"], body["born_on"], body["birth_year"])
         assert seen == {"tham-dinh-2": (False, "004085000123", "1985-03-05", 1985),
                         "can-bo-snv": (False, "004085000123", "1985-03-05", 1985),
-                        "can-bo-syt": (True, "004******123", None, 1985),
-                        "uy-vien": (True, "004******123", None, 1985)}
+                        "thu-ky": (True, "004******123", None, 1985)}
+        # Another unit's clerk, and roles whose work does not need people's records, are refused
+        # (and neither search nor the number lookup reaches past the clerk's own unit).
+        for role, unit in (("unit_clerk", "SYT"), ("council_member", None), ("chair", None), ("planner", None)):
+            refused = await client.get(f"/people/{person}", headers=auth(role, unit=unit))
+            assert refused.status_code == 403, (role, refused.text)
+        other_unit = auth("unit_clerk", unit="SYT")
+        assert (await client.get("/people", params={"unit": "SNV"}, headers=other_unit)).status_code == 403
+        assert (await client.get("/people", params={"q": "004085000123"}, headers=other_unit)).json() == []
+        found = (await client.get("/people", params={"q": "Nguyễn"}, headers=other_unit)).json()
+        assert found and {row["unit_code"] for row in found} == {"SYT"}
         assert (await client.get(f"/people/{person}/reads", headers=auth("council_member"))).status_code == 403
         trail = (await client.get(f"/people/{person}/reads", headers=auth("auditor"))).json()
         assert [(r["read_by"], r["unmasked"], r["purpose"]) for r in trail] == [

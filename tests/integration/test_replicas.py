@@ -12,6 +12,8 @@ from typing import Any
 import asyncpg
 import pytest
 
+from services.nomination.main import create_app as nomination_app
+from services.nomination.settings import NominationSettings
 from services.plan.main import create_app as plan_app
 from services.plan.settings import PlanSettings
 from services.reporting.main import create_app as reporting_app
@@ -124,3 +126,42 @@ async def test_two_reporting_replicas_each_consumer_runs_on_one_of_them(ns: Name
                 assert (await client.get("/readyz")).status_code == 200
 
         await eventually(each_consumer_led_once, timeout=10)
+
+
+async def test_two_nomination_replicas_serve_the_same_views_and_count_verdicts(ns: Namespace, tmp_path) -> None:
+    settings = ns.settings(NominationSettings, documents_dir=tmp_path / "documents", leader_interval_s=0.3)
+    clerk = auth("unit_clerk", unit="SGDDT", subject="canbo.sgddt")
+    async with serve(nomination_app(settings, clock=clock)) as first, \
+            serve(nomination_app(settings, clock=clock)) as second:
+        async def one_leads() -> None:
+            answers = [(await c.get("/readyz")).json() for c in (first, second)]
+            assert [a["status"] for a in answers] == ["ready", "ready"], answers
+            assert sorted(a["roles"]["views"] for a in answers) == ["follower", "leader"], answers
+
+        await eventually(one_leads, timeout=10)
+        opened = []
+        for n, client in enumerate((first, second)):
+            body = {"award_code": "BKT", "year": 2025, "summary": "Giáo viên dạy giỏi cấp tỉnh hai năm liền",
+                    "nominee": {"name": "Nông Thị Hoa", "id_number": f"00419001234{n}", "date_of_birth": "1990-03-15",
+                                "gender": "nu", "position": "Giáo viên"}}
+            response = await client.post("/dossiers", json=body, headers=clerk)
+            assert response.status_code == 201, response.text
+            opened.append(response.json()["id"])
+
+        async def both_listed_on_both() -> None:
+            for client in (first, second):
+                listed = (await client.get("/dossiers", headers=clerk)).json()
+                rows = listed["items"] if isinstance(listed, dict) else listed
+                assert sorted(str(d.get("dossier_id") or d.get("id")) for d in rows) == sorted(opened), listed
+
+        await eventually(both_listed_on_both)
+        before = await verdicts(second)
+        assert (await second.get(f"/dossiers/{opened[0]}/eligibility", headers=clerk)).status_code == 200
+        assert await verdicts(second) == before + 1
+
+
+async def verdicts(client: Any) -> float:
+    """tdkt_eligibility_verdicts_total summed over awards and outcomes, from /metrics."""
+    text = (await client.get("/metrics")).text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("tdkt_eligibility_verdicts_total"))

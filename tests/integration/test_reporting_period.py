@@ -138,6 +138,7 @@ async def test_documents_carry_the_same_numbers(ns: Namespace) -> None:
             awards = body["awards"]
             docx = await period(reports, code, format="docx", number="12/BC-SNV", signed_on="2027-02-05")
             assert docx.headers["content-type"].startswith("application/vnd.openxmlformats")
+            assert docx.headers["x-tdkt-template"] == "bao-cao-tdkt.v1.docx"
             doc = Document(io.BytesIO(docx.content))
             text = "\n".join(p.text for p in doc.paragraphs)
             cells = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
@@ -191,9 +192,9 @@ async def test_documents_and_charts_are_rendered_for_people_to_look_at(ns: Names
         assert served.headers["content-type"] == "image/svg+xml"
         for form in body["awards"]["by_form"]:
             assert f"{form['label']}</text>" in served.text and f">{form['count']}</text>" in served.text
-        png = await reports.get("/reports/charts/nhiem-vu-theo-quy", params={"period": "2026", "format": "png"},
-                                headers=READER)
-        assert png.headers["content-type"] == "image/png" and png.content[:4] == b"\x89PNG"
+        drawn = await reports.get("/reports/charts/nhiem-vu-theo-quy", params={"period": "2026", "format": "png"},
+                                  headers=READER)
+        assert drawn.headers["content-type"] == "image/png" and drawn.content[:4] == b"\x89PNG"
         assert (await reports.get("/reports/charts/nope", params={"period": "2026"}, headers=READER)).status_code \
             == 422
         skipped = []

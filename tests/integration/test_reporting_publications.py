@@ -68,6 +68,14 @@ async def test_a_published_report_keeps_its_bytes_and_position_and_is_announced(
         await eventually(moved_on)
         again_file = await reports.get(f"/reports/publications/{record['publication_id']}/file", headers=READER)
         assert again_file.content == frozen.content
+        # The report built now shows what changed since it was published.
+        changes = (await reports.get(f"/reports/publications/{record['publication_id']}/changes",
+                                     headers=READER)).json()
+        assert changes["published_position"] == len(published.events) < changes["position"]
+        moved = {d["path"]: (d["published"], d["now"]) for d in changes["differences"]}
+        assert moved["awards.total"] == (before, before + 1)
+        assert moved["awards.by_unit[SNV]"][1] == moved["awards.by_unit[SNV]"][0] + 1
+        assert all(path.startswith("awards.") for path in moved), moved
         listed = (await reports.get("/reports/publications", headers=READER)).json()
         assert {(p["kind"], p["ref"], p["format"]) for p in listed} == {("period", "2026", "pdf"),
                                                                         ("form", "0603/2026", "json")}

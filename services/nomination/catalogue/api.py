@@ -7,13 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from servicekit.auth import Principal, PrincipalDep, Role, require
+from servicekit.auth import SIGNED_IN, Principal, PrincipalDep, Role, require
 from services.nomination.catalogue import render
 from services.nomination.catalogue.application import CatalogueVersion, NoCatalogueError
 from services.nomination.catalogue.bundle import FILES, UnknownAwardError, UnknownQuotaError
 from services.nomination.catalogue.domainmodel import NoVersionAtError, UnknownVersionError
 from services.nomination.catalogue.money import NoMultiplierError, NoSalaryError, SubjectNotAwardedError, salary_on
 from services.nomination.eligibility.facts import SubjectKind
+from services.nomination.routing import RuntimeDep
 from services.nomination.runtime import NominationRuntime
 from services.nomination.yamlconfig import ConfigError, Problem
 
@@ -39,11 +40,6 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
 }
 
 
-async def get_runtime(request: Request) -> NominationRuntime:  # async: no worker-thread hop per request
-    return request.app.state.runtime
-
-
-RuntimeDep = Annotated[NominationRuntime, Depends(get_runtime)]
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
 OnDate = Annotated[date | None, Query(description="Phiên bản đang áp dụng vào ngày này (YYYY-MM-DD)")]
 router = APIRouter(prefix="/catalogue", tags=["catalogue"])
@@ -56,31 +52,31 @@ async def version_on(runtime: NominationRuntime, on: date | None) -> CatalogueVe
     return await runtime.call(runtime.catalogue.catalogues.at, datetime.combine(on, time.max, tzinfo=runtime.zone))
 
 
-@router.get("")
+@router.get("", dependencies=SIGNED_IN)
 async def get_current(runtime: RuntimeDep, _: PrincipalDep, on: OnDate = None) -> dict[str, Any]:
     """The catalogue in force (or on a date): awards, documents, authorities, councils, salary, quotas."""
     return render.version(await version_on(runtime, on))
 
 
-@router.get("/status")
+@router.get("/status", dependencies=SIGNED_IN)
 async def get_status(runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
     """The version served and the outcome of the last reading of the catalogue's folder."""
     return await runtime.call(runtime.catalogue.status)
 
 
-@router.get("/versions")
+@router.get("/versions", dependencies=SIGNED_IN)
 async def list_versions(runtime: RuntimeDep, _: PrincipalDep) -> list[dict[str, Any]]:
     """Every version adopted, oldest first: label, checksum, source, who and when."""
     return await runtime.call(runtime.catalogue.catalogues.versions)
 
 
-@router.get("/versions/{number}")
+@router.get("/versions/{number}", dependencies=SIGNED_IN)
 async def get_version(runtime: RuntimeDep, number: int, _: PrincipalDep) -> dict[str, Any]:
     """One version in full, to explain a past decision with the rules of its day."""
     return render.version(await runtime.call(runtime.catalogue.catalogues.version, number))
 
 
-@router.get("/awards/{code}")
+@router.get("/awards/{code}", dependencies=SIGNED_IN)
 async def get_award(runtime: RuntimeDep, code: str, _: PrincipalDep,
                     on: OnDate = None) -> dict[str, Any]:
     """One award: who decides it, its documents, council rule, public notice, cash and legal basis."""
@@ -91,7 +87,7 @@ Subject = Annotated[SubjectKind | None, Query(description="Đối tượng: cá 
                                                           "hộ gia đình (1,5 lần mức cá nhân), doanh nghiệp")]
 
 
-@router.get("/awards/{code}/cash")
+@router.get("/awards/{code}/cash", dependencies=SIGNED_IN)
 async def get_cash(runtime: RuntimeDep, code: str, decided_on: date, _: PrincipalDep,
                    on: OnDate = None, subject: Subject = None) -> dict[str, Any]:
     """The cash amount for a decision dated `decided_on`: the base salary of that date × the
@@ -101,7 +97,7 @@ async def get_cash(runtime: RuntimeDep, code: str, decided_on: date, _: Principa
     return render.cash(version, version.catalogue.cash(code, decided_on, subject))
 
 
-@router.get("/cash")
+@router.get("/cash", dependencies=SIGNED_IN)
 async def get_cash_for_one_period(runtime: RuntimeDep, decided_on: date, _: PrincipalDep,
                                   award: Annotated[list[str], Query(min_length=1, max_length=20)],
                                   on: OnDate = None, subject: Subject = None) -> dict[str, Any]:
@@ -110,7 +106,7 @@ async def get_cash_for_one_period(runtime: RuntimeDep, decided_on: date, _: Prin
     return render.payable(version, version.catalogue.cash_for_one_period(award, decided_on, subject))
 
 
-@router.get("/salary")
+@router.get("/salary", dependencies=SIGNED_IN)
 async def get_salary(runtime: RuntimeDep, _: PrincipalDep,
                      on: Annotated[date | None, Query(description="Mức lương cơ sở áp dụng ngày này")] = None,
                      ) -> dict[str, Any]:
@@ -120,13 +116,13 @@ async def get_salary(runtime: RuntimeDep, _: PrincipalDep,
     return render.salary(version, on, in_force)
 
 
-@router.get("/quotas")
+@router.get("/quotas", dependencies=SIGNED_IN)
 async def get_quotas(runtime: RuntimeDep, _: PrincipalDep, on: OnDate = None) -> dict[str, Any]:
     """The quotas per unit (or province) and year, each with its legal basis and status."""
     return render.quotas(await version_on(runtime, on))
 
 
-@router.get("/files/{name}", response_class=render.YamlResponse)
+@router.get("/files/{name}", response_class=render.YamlResponse, dependencies=SIGNED_IN)
 async def get_file(runtime: RuntimeDep, name: str, _: PrincipalDep,
                    version: int | None = None) -> render.YamlResponse:
     """The YAML text of one file of the current (or a numbered) version, to edit and upload again."""

@@ -9,11 +9,12 @@ from uuid import UUID
 from fastapi import APIRouter, Response, status
 from pydantic import Field
 
+from servicekit.auth import PrincipalDep
 from servicekit.http import ALREADY_EXISTS
 from services.nomination.council.application import summary
 from services.nomination.council.domainmodel import CouncilError, SessionClosedError
-from services.nomination.dossiers.api import ActorDep, RuntimeDep
 from services.nomination.dossiers.schemas import Body
+from services.nomination.routing import CouncilDep, RuntimeDep, council_policy
 
 router = APIRouter(prefix="/council/sessions", tags=["council"])
 ERRORS: dict[type[Exception], tuple[int, str]] = {SessionClosedError: (409, "session_closed"),
@@ -51,55 +52,64 @@ class Invalidation(Body):
     reason: str = Field(min_length=3, max_length=1000)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
-async def open_session(body: SessionOpen, runtime: RuntimeDep, actor: ActorDep, response: Response) -> dict[str, Any]:
+@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS, dependencies=council_policy("open"))
+async def open_session(body: SessionOpen, council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep,
+                       response: Response) -> dict[str, Any]:
     """Open a session with its members, quorum and agenda of dossiers ready for the council."""
     session_id, created = await runtime.call(
-        runtime.council.open, actor, title=body.title, held_on=body.held_on, members=body.members,
+        council.open, actor, title=body.title, held_on=body.held_on, members=body.members,
         quorum=body.quorum, dossier_ids=body.dossier_ids, now=runtime.now())
     if not created:
         response.status_code = status.HTTP_200_OK
     return {"id": session_id, "created": created}
 
 
-@router.get("/{session_id}")
-async def get_session(session_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
+@router.get("/{session_id}", dependencies=council_policy("read"))
+async def get_session(session_id: UUID, council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep
+                      ) -> dict[str, Any]:
     """Attendance, who voted on each dossier (never what), and the results once closed."""
-    return summary(await runtime.call(runtime.council.get, session_id))
+    return summary(await runtime.call(council.get, session_id))
 
 
-@router.post("/{session_id}/attendance", status_code=status.HTTP_204_NO_CONTENT)
-async def attendance(session_id: UUID, body: Attendance, runtime: RuntimeDep, actor: ActorDep) -> None:
+@router.post("/{session_id}/attendance", status_code=status.HTTP_204_NO_CONTENT,
+             dependencies=council_policy("attendance"))
+async def attendance(session_id: UUID, body: Attendance, council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep
+                     ) -> None:
     """Record a member present or absent."""
-    await runtime.call(runtime.council.attendance, session_id, actor, body.member, body.present)
+    await runtime.call(council.attendance, session_id, actor, body.member, body.present)
 
 
-@router.post("/{session_id}/recusals", status_code=status.HTTP_204_NO_CONTENT)
-async def recuse(session_id: UUID, body: Recusal, runtime: RuntimeDep, actor: ActorDep) -> None:
+@router.post("/{session_id}/recusals", status_code=status.HTTP_204_NO_CONTENT, dependencies=council_policy("recuse"))
+async def recuse(session_id: UUID, body: Recusal, council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep
+                 ) -> None:
     """A member with a conflict of interest does not vote on a dossier."""
-    await runtime.call(runtime.council.recuse, session_id, actor, body.dossier_id, body.member, body.reason)
+    await runtime.call(council.recuse, session_id, actor, body.dossier_id, body.member, body.reason)
 
 
-@router.post("/{session_id}/ballots", status_code=status.HTTP_204_NO_CONTENT)
-async def vote(session_id: UUID, body: Ballot, runtime: RuntimeDep, actor: ActorDep) -> None:
+@router.post("/{session_id}/ballots", status_code=status.HTTP_204_NO_CONTENT, dependencies=council_policy("vote",
+             "written_vote"))
+async def vote(session_id: UUID, body: Ballot, council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep) -> None:
     """Cast one's secret ballot (or, for the secretary, an absent member's written one)."""
-    await runtime.call(runtime.council.vote, session_id, actor, body.dossier_id, body.choice, member=body.member)
+    await runtime.call(council.vote, session_id, actor, body.dossier_id, body.choice, member=body.member)
 
 
-@router.get("/{session_id}/ballots/{dossier_id}")
-async def ballots(session_id: UUID, dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> list[str]:
+@router.get("/{session_id}/ballots/{dossier_id}", dependencies=council_policy("ballot_ids"))
+async def ballots(session_id: UUID, dossier_id: UUID, council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep
+                  ) -> list[str]:
     """The ballot ids of a dossier, without their choices (to invalidate a spoiled one)."""
-    return await runtime.call(runtime.council.ballot_ids, session_id, actor, dossier_id)
+    return await runtime.call(council.ballot_ids, session_id, actor, dossier_id)
 
 
-@router.post("/{session_id}/invalidations", status_code=status.HTTP_204_NO_CONTENT)
-async def invalidate(session_id: UUID, body: Invalidation, runtime: RuntimeDep, actor: ActorDep) -> None:
+@router.post("/{session_id}/invalidations", status_code=status.HTTP_204_NO_CONTENT,
+             dependencies=council_policy("invalidate"))
+async def invalidate(session_id: UUID, body: Invalidation, council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep
+                     ) -> None:
     """Invalidate a ballot, with the reason (it stays on record)."""
-    await runtime.call(runtime.council.invalidate, session_id, actor, body.dossier_id, body.ballot_id, body.reason)
+    await runtime.call(council.invalidate, session_id, actor, body.dossier_id, body.ballot_id, body.reason)
 
 
-@router.post("/{session_id}/close")
-async def close(session_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
+@router.post("/{session_id}/close", dependencies=council_policy("close"))
+async def close(session_id: UUID, council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep) -> dict[str, Any]:
     """Count the ballots: each dossier's tally and result (CouncilVoted)."""
-    results = await runtime.call(runtime.council.close, session_id, actor, runtime.now())
+    results = await runtime.call(council.close, session_id, actor, runtime.now())
     return {"results": results}

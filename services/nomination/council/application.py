@@ -5,27 +5,47 @@ records every dossier's result (CouncilVoted) in the same transaction as the ses
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
+from servicekit.auth import Principal, Role
 from services.nomination.council.domainmodel import BallotBox, CouncilError, CouncilSession
 from services.nomination.dossiers.base import NotAllowedError
-from services.nomination.dossiers.ports import Actor, Catalogue
+from services.nomination.dossiers.ports import Catalogue
 from services.nomination.dossiers.review import Review
 from services.nomination.dossiers.states import State
 
-SECRETARIES = {"council_secretary", "admin"}
+
+class Allowed(NamedTuple):
+    roles: frozenset[Role]  # an administrator always may
+    label: str
+
+
+_SECRETARY = frozenset({Role.COUNCIL_SECRETARY})
+COMMANDS: dict[str, Allowed] = {
+    "open": Allowed(_SECRETARY, "mở phiên họp Hội đồng"),
+    "attendance": Allowed(_SECRETARY, "ghi danh sách có mặt"),
+    "recuse": Allowed(_SECRETARY | {Role.COUNCIL_MEMBER}, "ghi việc không tham gia biểu quyết"),
+    "recuse_other": Allowed(_SECRETARY, "ghi thành viên không tham gia biểu quyết"),
+    "vote": Allowed(frozenset({Role.COUNCIL_MEMBER}), "bỏ phiếu"),
+    "written_vote": Allowed(_SECRETARY, "ghi phiếu bằng văn bản của thành viên vắng mặt"),
+    "invalidate": Allowed(_SECRETARY, "hủy phiếu"),
+    "read": Allowed(_SECRETARY | {Role.COUNCIL_MEMBER, Role.CHAIR, Role.APPRAISER, Role.AUDITOR},
+                    "xem phiên họp Hội đồng"),
+    "close": Allowed(_SECRETARY | {Role.CHAIR}, "kết thúc phiên họp và kiểm phiếu"),
+    "ballot_ids": Allowed(_SECRETARY, "xem danh sách phiếu"),
+}
 
 
 class Council:
     def __init__(self, app: Application[UUID], catalogue: Catalogue, review: Review) -> None:
         self.app, self.catalogue, self.review = app, catalogue, review
 
-    def open(self, actor: Actor, *, title: str, held_on: date, members: dict[str, str], quorum: int,
+    def open(self, actor: Principal, *, title: str, held_on: date, members: dict[str, str], quorum: int,
              dossier_ids: list[UUID], now: datetime) -> tuple[UUID, bool]:
-        _require(actor, SECRETARIES, "mở phiên họp Hội đồng")
+        check_may(actor, "open")
         session_id = CouncilSession.create_id(title.strip(), held_on)
         if self._find(session_id) is not None:
             return session_id, False
@@ -44,40 +64,41 @@ class Council:
         return {"award": award.code, "threshold": award.council_threshold, "comparison": award.council_comparison,
                 "base": award.council_base, "written_votes_allowed": award.written_votes_allowed}
 
-    def attendance(self, session_id: UUID, actor: Actor, member: str, present: bool) -> None:
-        _require(actor, SECRETARIES, "ghi danh sách có mặt")
+    def attendance(self, session_id: UUID, actor: Principal, member: str, present: bool) -> None:
+        check_may(actor, "attendance")
         session = self.get(session_id)
         session.record_attendance(member=member, present=present, by=actor.subject)
         self.app.save(session)
 
-    def recuse(self, session_id: UUID, actor: Actor, dossier_id: UUID, member: str, reason: str) -> None:
+    def recuse(self, session_id: UUID, actor: Principal, dossier_id: UUID, member: str, reason: str) -> None:
+        check_may(actor, "recuse")
         if actor.subject != member:
-            _require(actor, SECRETARIES, "ghi thành viên không tham gia biểu quyết")
+            check_may(actor, "recuse_other")
         session = self.get(session_id)
         session.recuse(dossier_id=str(dossier_id), member=member, reason=reason, by=actor.subject)
         self.app.save(session)
 
-    def vote(self, session_id: UUID, actor: Actor, dossier_id: UUID, choice: str, *,
+    def vote(self, session_id: UUID, actor: Principal, dossier_id: UUID, choice: str, *,
              member: str | None = None) -> None:
         """A member's own ballot, or (by the secretary, `member` given) an absent member's written one."""
         written = member is not None
         if written:
-            _require(actor, SECRETARIES, "ghi phiếu bằng văn bản của thành viên vắng mặt")
+            check_may(actor, "written_vote")
         else:
-            _require(actor, {"council_member"}, "bỏ phiếu")
+            check_may(actor, "vote")
         session, box = self.get(session_id), self._box(session_id, dossier_id)
         session.vote(dossier_id=str(dossier_id), member=member or actor.subject, written=written, by=actor.subject)
         box.deposit(choice)
         self.app.save(session, box)
 
-    def invalidate(self, session_id: UUID, actor: Actor, dossier_id: UUID, ballot_id: str, reason: str) -> None:
-        _require(actor, SECRETARIES, "hủy phiếu")
+    def invalidate(self, session_id: UUID, actor: Principal, dossier_id: UUID, ballot_id: str, reason: str) -> None:
+        check_may(actor, "invalidate")
         box = self._box(session_id, dossier_id)
         box.invalidate(ballot_id=ballot_id, reason=reason, by=actor.subject)
         self.app.save(box)
 
-    def close(self, session_id: UUID, actor: Actor, now: datetime) -> dict[str, dict[str, Any]]:
-        _require(actor, SECRETARIES | {"chair"}, "kết thúc phiên họp và kiểm phiếu")
+    def close(self, session_id: UUID, actor: Principal, now: datetime) -> dict[str, dict[str, Any]]:
+        check_may(actor, "close")
         session = self.get(session_id)
         boxes = {d: self._box(session_id, UUID(d)) for d in session.agenda}
         results = session.close(tallies={d: box.tally() for d, box in boxes.items()}, by=actor.subject, at=now)
@@ -88,9 +109,9 @@ class Council:
         self.app.save(session, *boxes.values(), *dossiers)
         return results
 
-    def ballot_ids(self, session_id: UUID, actor: Actor, dossier_id: UUID) -> list[str]:
+    def ballot_ids(self, session_id: UUID, actor: Principal, dossier_id: UUID) -> list[str]:
         """The ballots of a dossier, without their choices (for the secretary to invalidate one)."""
-        _require(actor, SECRETARIES, "xem danh sách phiếu")
+        check_may(actor, "ballot_ids")
         return sorted(self._box(session_id, dossier_id).ballots)
 
     def get(self, session_id: UUID) -> CouncilSession:
@@ -124,9 +145,11 @@ def summary(session: CouncilSession) -> dict[str, Any]:
             "agenda": items}
 
 
-def _require(actor: Actor, roles: set[str], what: str) -> None:
-    if not actor.roles & (roles | {"admin"}):
-        raise NotAllowedError(f"Không có quyền {what}.")
+def check_may(actor: Principal, command: str) -> None:
+    """Raise NotAllowedError unless `actor` holds a role the command table gives the command."""
+    allowed = COMMANDS[command]
+    if not actor.has_any(allowed.roles):
+        raise NotAllowedError(f"Không có quyền {allowed.label}.")
 
 
 class SessionNotFoundError(CouncilError):

@@ -5,35 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from fastapi.responses import Response as RawResponse
 
-from servicekit.auth import PrincipalDep
+from servicekit.auth import PrincipalDep, Role
 from servicekit.http import ALREADY_EXISTS, VersionDep
 from services.nomination.dossiers import schemas as s
-from services.nomination.dossiers.base import details
+from services.nomination.dossiers.base import details, visible_unit
 from services.nomination.dossiers.domainmodel import DossierError
 from services.nomination.dossiers.drafting import NewDossier
-from services.nomination.dossiers.ports import Actor
 from services.nomination.dossiers.states import allowed_in
+from services.nomination.routing import DOSSIER_READERS, DraftingDep, ReviewDep, RuntimeDep, dossier_policy
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers"])
-
-
-def get_runtime(request: Request) -> Any:
-    return request.app.state.runtime
-
-
-RuntimeDep = Annotated[Any, Depends(get_runtime)]
-
-
-def actor_of(principal: PrincipalDep) -> Actor:
-    return Actor(principal.subject, principal.unit, frozenset(role.value for role in principal.roles))
-
-
-ActorDep = Annotated[Actor, Depends(actor_of)]
-
-
 
 
 def versioned(response: Response, version: int) -> dict[str, int]:
@@ -41,60 +25,61 @@ def versioned(response: Response, version: int) -> dict[str, int]:
     return {"version": version}
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
-async def open_dossier(body: s.DossierCreate, runtime: RuntimeDep, actor: ActorDep,
+@router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS, dependencies=dossier_policy("edit"))
+async def open_dossier(body: s.DossierCreate, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep,
                        response: Response) -> dict[str, Any]:
     """Open a dossier for one nominee (the same unit, year, award and nominee finds the existing one)."""
-    if actor.unit is None and "admin" not in actor.roles:
+    if actor.unit is None and Role.ADMIN not in actor.roles:
         raise DossierError("Tài khoản chưa gắn với đơn vị nào: không mở được hồ sơ.")
     new = NewDossier(unit_code=actor.unit or body.nominee.unit_code or "", award_code=body.award_code, year=body.year,
                      basis=body.basis, nominee_kind=body.nominee_kind, nominee=body.nominee.model_dump(),
                      summary=body.summary, simplified=body.simplified, posthumous=body.posthumous)
-    dossier_id, created = await runtime.call(runtime.drafting.open, actor, new, runtime.now())
-    if not created:
+    dossier_id, created = await runtime.call(drafting.open, actor, new, runtime.now())
+    if created:
+        await runtime.wait_for_views()  # the lists and the quota counts show it once it is answered
+    else:
         response.status_code = status.HTTP_200_OK
     return {"id": dossier_id, "created": created}
 
 
-@router.get("")
+@router.get("", dependencies=DOSSIER_READERS)
 async def list_dossiers(
-    runtime: RuntimeDep, actor: ActorDep, state: str | None = None, unit: str | None = None,
+    runtime: RuntimeDep, actor: PrincipalDep, state: str | None = None, unit: str | None = None,
     award: str | None = None, year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     late: bool | None = None, name: Annotated[str | None, Query(max_length=100)] = None,
     submission_id: UUID | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
     """Dossiers by state, unit, award, year, lateness and nominee name; a unit sees only its own."""
-    if "unit_clerk" in actor.roles and not actor.roles & {"appraiser", "auditor", "admin", "chair",
-                                                           "council_member", "council_secretary"}:
-        unit = actor.unit
-    return await runtime.call(runtime.view("dossierview").dossiers, unit=unit, state=state, award=award, year=year,
-                              late=late, name=name, submission_id=submission_id, limit=limit, offset=offset)
+    return await runtime.call(runtime.view("dossierview").dossiers, unit=visible_unit(actor, unit), state=state,
+                              award=award, year=year, late=late, name=name, submission_id=submission_id,
+                              limit=limit, offset=offset)
 
 
-@router.get("/{dossier_id}")
-async def get_dossier(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, response: Response) -> dict[str, Any]:
+@router.get("/{dossier_id}", dependencies=DOSSIER_READERS)
+async def get_dossier(dossier_id: UUID, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep,
+                      response: Response) -> dict[str, Any]:
     """One dossier: its state, documents, missing documents, history of returns and outcome."""
-    dossier = await runtime.call(runtime.drafting.for_reading, dossier_id, actor)
-    required = await runtime.call(runtime.drafting.required_documents, dossier)
+    dossier = await runtime.call(drafting.for_reading, dossier_id, actor)
+    required = await runtime.call(drafting.required_documents, dossier)
     missing = [name for code, name in required.items() if code not in dossier.document_kinds()]
     response.headers["ETag"] = f'"{dossier.version}"'
     return details(dossier, required_documents=required, missing_documents=missing,
                    allowed_commands=allowed_in(dossier.state))
 
 
-@router.patch("/{dossier_id}")
-async def edit(dossier_id: UUID, body: s.DossierEdit, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
-               response: Response) -> dict[str, int]:
+@router.patch("/{dossier_id}", dependencies=dossier_policy("edit"))
+async def edit(dossier_id: UUID, body: s.DossierEdit, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep,
+               version: VersionDep, response: Response) -> dict[str, int]:
     """Correct the summary of merits, the basis of award or the nominee's position."""
-    new_version = await runtime.call(runtime.drafting.edit, dossier_id, version, actor, summary=body.summary,
+    new_version = await runtime.call(drafting.edit, dossier_id, version, actor, summary=body.summary,
                                      basis=body.basis, position=body.position, now=runtime.now())
     return versioned(response, new_version)
 
 
-@router.post("/{dossier_id}/documents")
-async def attach(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version: VersionDep, response: Response,
-                 kind: Annotated[str, Form(max_length=64)], file: Annotated[UploadFile, File()],
+@router.post("/{dossier_id}/documents", dependencies=dossier_policy("attach_document"))
+async def attach(dossier_id: UUID, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep, version: VersionDep,
+                 response: Response, kind: Annotated[str, Form(max_length=64)], file: Annotated[UploadFile, File()],
                  replaces: Annotated[str | None, Form(max_length=64, pattern="^[0-9a-f]{64}$",
                                                       description="sha256 của tài liệu được thay thế")] = None,
                  ) -> dict[str, int]:
@@ -103,16 +88,17 @@ async def attach(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version
     it replaces in the same change."""
     data = await file.read(runtime.settings.document_max_bytes + 1)
     media_type = runtime.check_upload(data, file.filename or "", file.content_type)
-    new_version = await runtime.call(runtime.drafting.attach, dossier_id, version, actor, kind=kind, data=data,
+    new_version = await runtime.call(drafting.attach, dossier_id, version, actor, kind=kind, data=data,
                                      filename=file.filename or "", media_type=media_type, now=runtime.now(),
                                      replaces=replaces)
     return versioned(response, new_version)
 
 
-@router.get("/{dossier_id}/documents/{sha256}")
-async def download(dossier_id: UUID, sha256: str, runtime: RuntimeDep, actor: ActorDep) -> RawResponse:
+@router.get("/{dossier_id}/documents/{sha256}", dependencies=DOSSIER_READERS)
+async def download(dossier_id: UUID, sha256: str, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep
+                   ) -> RawResponse:
     """A document of the dossier, as it was uploaded (integrity checked)."""
-    dossier = await runtime.call(runtime.drafting.for_reading, dossier_id, actor)
+    dossier = await runtime.call(drafting.for_reading, dossier_id, actor)
     meta = dossier.document(sha256)
     if meta is None:
         raise DossierError(f"Hồ sơ không có tài liệu {sha256[:12]}….")
@@ -121,34 +107,35 @@ async def download(dossier_id: UUID, sha256: str, runtime: RuntimeDep, actor: Ac
                        headers={"Content-Disposition": f'attachment; filename="{meta["sha256"][:12]}"'})
 
 
-@router.delete("/{dossier_id}/documents/{sha256}")
-async def remove(dossier_id: UUID, sha256: str, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
-                 response: Response) -> dict[str, int]:
+@router.delete("/{dossier_id}/documents/{sha256}", dependencies=dossier_policy("remove_document"))
+async def remove(dossier_id: UUID, sha256: str, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep,
+                 version: VersionDep, response: Response) -> dict[str, int]:
     """Remove a document before submission."""
-    return versioned(response, await runtime.call(runtime.drafting.remove, dossier_id, version, actor, sha256,
+    return versioned(response, await runtime.call(drafting.remove, dossier_id, version, actor, sha256,
                                                   runtime.now()))
 
 
-@router.post("/{dossier_id}/unit-council")
-async def unit_council(dossier_id: UUID, body: s.UnitCouncil, runtime: RuntimeDep, actor: ActorDep,
-                       version: VersionDep, response: Response) -> dict[str, int]:
+@router.post("/{dossier_id}/unit-council", dependencies=dossier_policy("record_unit_council"))
+async def unit_council(dossier_id: UUID, body: s.UnitCouncil, drafting: DraftingDep, runtime: RuntimeDep,
+                       actor: PrincipalDep, version: VersionDep, response: Response) -> dict[str, int]:
     """Record the unit council's meeting (biên bản bình xét): members present and in favour."""
     return versioned(response, await runtime.call(
-        runtime.drafting.record_unit_council, dossier_id, version, actor, meeting_on=body.meeting_on,
+        drafting.record_unit_council, dossier_id, version, actor, meeting_on=body.meeting_on,
         agreed=body.agreed, present=body.present, attestations=body.attestations, now=runtime.now()))
 
 
-@router.post("/{dossier_id}/submit")
-async def submit(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep, version: VersionDep,
+@router.post("/{dossier_id}/submit", dependencies=dossier_policy("submit"))
+async def submit(dossier_id: UUID, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep, version: VersionDep,
                  response: Response) -> dict[str, int]:
     """Submit to Sở Nội vụ (the award's required documents must all be attached)."""
-    return versioned(response, await runtime.call(runtime.drafting.submit, dossier_id, version, actor, runtime.now()))
+    return versioned(response, await runtime.call(drafting.submit, dossier_id, version, actor, runtime.now()))
 
 
-@router.get("/{dossier_id}/eligibility")
-async def eligibility(dossier_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
+@router.get("/{dossier_id}/eligibility", dependencies=DOSSIER_READERS)
+async def eligibility(dossier_id: UUID, drafting: DraftingDep, review: ReviewDep, runtime: RuntimeDep,
+                      actor: PrincipalDep) -> dict[str, Any]:
     """What the rules say today about this nominee and award (nothing is recorded)."""
-    dossier = await runtime.call(runtime.drafting.for_reading, dossier_id, actor)
-    evaluation = await runtime.call(runtime.review.evaluate, dossier, runtime.today())
+    dossier = await runtime.call(drafting.for_reading, dossier_id, actor)
+    evaluation = await runtime.call(review.evaluate, dossier, runtime.today())
     return {"overall": evaluation.overall, "rules_version": evaluation.rules_version,
             "verdicts": [v.__dict__ for v in evaluation.verdicts]}

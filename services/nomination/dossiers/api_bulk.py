@@ -9,13 +9,14 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response as RawResponse
 from pydantic import Field
 
+from servicekit.auth import PUBLIC, PrincipalDep
 from servicekit.http import XLSX, file_response
-from services.nomination.dossiers.api import ActorDep, RuntimeDep
 from services.nomination.dossiers.base import check_can_read
 from services.nomination.dossiers.bulk import read_rows, template
 from services.nomination.dossiers.domainmodel import DossierError
 from services.nomination.dossiers.drafting import NewDossier
 from services.nomination.dossiers.schemas import Body, DossierCreate
+from services.nomination.routing import DOSSIER_READERS, BulkDep, RuntimeDep, dossier_policy
 
 router = APIRouter(prefix="/submissions", tags=["submissions"])
 
@@ -38,21 +39,22 @@ def _outcome(outcome: Any, read_errors: list[dict[str, Any]] | None = None) -> d
             "created": outcome.created, "already_there": outcome.already_there, "errors": errors}
 
 
-@router.post("")
-async def submit_json(body: SubmissionIn, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
+@router.post("", dependencies=dossier_policy("edit"))
+async def submit_json(body: SubmissionIn, bulk: BulkDep, runtime: RuntimeDep, actor: PrincipalDep) -> dict[str, Any]:
     """Propose many nominees in one submission; each becomes its own dossier (row = position in the list)."""
     unit = _unit(actor)
     rows = [(n, NewDossier(unit_code=unit, award_code=d.award_code, year=d.year, basis=d.basis,
                            nominee_kind=d.nominee_kind, nominee=d.nominee.model_dump(), summary=d.summary,
                            simplified=d.simplified, posthumous=d.posthumous))
             for n, d in enumerate(body.dossiers, start=1)]
-    outcome = await runtime.call(runtime.bulk.submit_rows, actor, unit, body.year, body.title, rows, "api",
+    outcome = await runtime.call(bulk.submit_rows, actor, unit, body.year, body.title, rows, "api",
                                  runtime.now())
     return _outcome(outcome)
 
 
-@router.post("/spreadsheet")
-async def submit_spreadsheet(runtime: RuntimeDep, actor: ActorDep, file: Annotated[UploadFile, File()],
+@router.post("/spreadsheet", dependencies=dossier_policy("edit"))
+async def submit_spreadsheet(bulk: BulkDep, runtime: RuntimeDep, actor: PrincipalDep,
+                             file: Annotated[UploadFile, File()],
                              title: Annotated[str | None, Form(min_length=3, max_length=300)] = None,
                              year: Annotated[int | None, Form(ge=2000, le=2100)] = None) -> dict[str, Any]:
     """Propose the nominees of a spreadsheet (template: GET /submissions/template). The title
@@ -60,12 +62,12 @@ async def submit_spreadsheet(runtime: RuntimeDep, actor: ActorDep, file: Annotat
     unit = _unit(actor)
     data = await file.read()
     sheet = await runtime.call(read_rows, data, unit, year, title)
-    outcome = await runtime.call(runtime.bulk.submit_rows, actor, unit, sheet.year, sheet.title, sheet.rows,
+    outcome = await runtime.call(bulk.submit_rows, actor, unit, sheet.year, sheet.title, sheet.rows,
                                  f"xlsx:{sheet.checksum}", runtime.now())
     return _outcome(outcome, sheet.errors)
 
 
-@router.get("/template", response_class=RawResponse,
+@router.get("/template", response_class=RawResponse, dependencies=[PUBLIC],
             responses=file_response(XLSX, "Mẫu danh sách đề nghị (XLSX)"))
 async def spreadsheet_template(runtime: RuntimeDep, year: Annotated[int | None, Query(
         ge=2000, le=2100, description="Năm đề nghị ghi sẵn trong mẫu (mặc định: năm nay)")] = None) -> RawResponse:
@@ -75,10 +77,11 @@ async def spreadsheet_template(runtime: RuntimeDep, year: Annotated[int | None, 
                        headers={"Content-Disposition": 'attachment; filename="mau-danh-sach-de-nghi.xlsx"'})
 
 
-@router.get("/{submission_id:uuid}")
-async def get_submission(submission_id: UUID, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
+@router.get("/{submission_id:uuid}", dependencies=DOSSIER_READERS)
+async def get_submission(submission_id: UUID, bulk: BulkDep, runtime: RuntimeDep, actor: PrincipalDep
+                         ) -> dict[str, Any]:
     """A submission and how far its dossiers have gone (counts per state)."""
-    submission = await runtime.call(runtime.bulk.get, submission_id)
+    submission = await runtime.call(bulk.get, submission_id)
     check_can_read(actor, submission.unit_code)
     counts = await runtime.call(runtime.view("dossierview").counts, submission_id=submission_id)
     return {"submission_id": submission.id, "unit_code": submission.unit_code, "year": submission.year,

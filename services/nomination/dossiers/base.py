@@ -9,14 +9,16 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
+from servicekit.auth import Principal, Role
 from services.nomination.dossiers.domainmodel import Dossier, DossierError
-from services.nomination.dossiers.ports import Actor
 from services.nomination.dossiers.states import APPRAISER, CHAIR, COMMANDS, SECRETARY, UNIT
 
-ACTOR_ROLES = {UNIT: "unit_clerk", APPRAISER: "appraiser", SECRETARY: "council_secretary", CHAIR: "chair"}
+# The dossier's command table (states.COMMANDS: the states and whose step it is), in roles.
+ACTOR_ROLES = {UNIT: Role.UNIT_CLERK, APPRAISER: Role.APPRAISER, SECRETARY: Role.COUNCIL_SECRETARY, CHAIR: Role.CHAIR}
 ACTOR_LABELS = {UNIT: "cán bộ TĐKT của đơn vị đề nghị", APPRAISER: "chuyên viên thẩm định (Sở Nội vụ)",
                 SECRETARY: "thư ký Hội đồng TĐKT", CHAIR: "Chủ tịch (người có thẩm quyền quyết định)"}
-READERS = {"appraiser", "council_member", "council_secretary", "chair", "auditor", "admin"}
+# Who reads every unit's dossiers (a unit's clerk reads the unit's own).
+READERS = frozenset({Role.APPRAISER, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.CHAIR, Role.AUDITOR})
 
 
 class DossierUseCases:
@@ -32,7 +34,7 @@ class DossierUseCases:
             raise DossierNotFoundError(dossier_id)
         return found
 
-    def for_command(self, dossier_id: UUID, expected_version: int | None, actor: Actor, command: str) -> Dossier:
+    def for_command(self, dossier_id: UUID, expected_version: int | None, actor: Principal, command: str) -> Dossier:
         dossier = self.load(dossier_id)
         authorize(actor, command, dossier.unit_code)
         if expected_version is not None and expected_version != dossier.version:
@@ -40,7 +42,7 @@ class DossierUseCases:
         dossier.check(command)
         return dossier
 
-    def for_reading(self, dossier_id: UUID, actor: Actor) -> Dossier:
+    def for_reading(self, dossier_id: UUID, actor: Principal) -> Dossier:
         dossier = self.load(dossier_id)
         check_can_read(actor, dossier.unit_code)
         return dossier
@@ -50,8 +52,14 @@ class DossierUseCases:
         return dossier.version
 
 
-def authorize(actor: Actor, command: str, unit_code: str) -> None:
-    if "admin" in actor.roles:
+def roles_for(command: str) -> tuple[frozenset[Role], bool]:
+    """The roles that give `command`, and whether a unit's clerk gives it for the own unit only."""
+    actors = COMMANDS[command].actors
+    return frozenset(ACTOR_ROLES[who] for who in actors), UNIT in actors
+
+
+def authorize(actor: Principal, command: str, unit_code: str) -> None:
+    if Role.ADMIN in actor.roles:
         return
     for who in COMMANDS[command].actors:
         if ACTOR_ROLES[who] in actor.roles and (who != UNIT or actor.unit == unit_code):
@@ -60,10 +68,15 @@ def authorize(actor: Actor, command: str, unit_code: str) -> None:
     raise NotAllowedError(f"Chỉ {names} được {COMMANDS[command].label}.")
 
 
-def check_can_read(actor: Actor, unit_code: str) -> None:
-    if actor.roles & READERS or ("unit_clerk" in actor.roles and actor.unit == unit_code):
+def check_can_read(actor: Principal, unit_code: str) -> None:
+    if actor.has_any(READERS) or (Role.UNIT_CLERK in actor.roles and actor.unit == unit_code):
         return
     raise NotAllowedError("Đơn vị chỉ xem được hồ sơ của chính mình.")
+
+
+def visible_unit(actor: Principal, unit: str | None) -> str | None:
+    """The unit whose dossiers a list shows: a unit's clerk sees only the unit's own."""
+    return unit if actor.has_any(READERS) or Role.UNIT_CLERK not in actor.roles else actor.unit
 
 
 def details(dossier: Dossier, **extra: Any) -> dict[str, Any]:

@@ -17,9 +17,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, event
 
+from servicekit.auth import Principal
 from services.nomination.dossiers.domainmodel import DossierError
 from services.nomination.dossiers.drafting import Drafting, NewDossier
-from services.nomination.dossiers.ports import Actor
 
 COLUMNS = ["STT", "Mã danh hiệu/hình thức", "Năm thành tích", "Loại hình", "Đối tượng", "Họ và tên / Tên tập thể",
            "Số định danh cá nhân", "Ngày sinh", "Giới tính", "Chức vụ, đơn vị công tác", "Tóm tắt thành tích",
@@ -86,7 +86,7 @@ class BulkSubmissions:
     def __init__(self, app: Application[UUID], drafting: Drafting) -> None:
         self.app, self.drafting = app, drafting
 
-    def submit_rows(self, actor: Actor, unit_code: str, year: int, title: str, rows: list[tuple[int, NewDossier]],
+    def submit_rows(self, actor: Principal, unit_code: str, year: int, title: str, rows: list[tuple[int, NewDossier]],
                     source: str, now: datetime) -> Outcome:
         """Open one dossier per row, in batches; rows that break a rule are reported, not saved."""
         submission = self._submission(actor, unit_code, year, title, now)
@@ -95,7 +95,7 @@ class BulkSubmissions:
             self._batch(actor, submission, rows[start:start + BATCH], source, now, outcome)
         return outcome
 
-    def _batch(self, actor: Actor, submission: Submission, rows: list[tuple[int, NewDossier]], source: str,
+    def _batch(self, actor: Principal, submission: Submission, rows: list[tuple[int, NewDossier]], source: str,
                now: datetime, outcome: Outcome) -> None:
         records: dict[UUID, Aggregate] = {}
         dossiers: list[Aggregate] = []
@@ -114,7 +114,7 @@ class BulkSubmissions:
         self.app.save(*records.values(), *dossiers, submission)
         outcome.created += len(dossiers)
 
-    def _submission(self, actor: Actor, unit_code: str, year: int, title: str, now: datetime) -> Submission:
+    def _submission(self, actor: Principal, unit_code: str, year: int, title: str, now: datetime) -> Submission:
         submission_id = Submission.create_id(unit_code, year, title)
         try:
             return self.app.repository.get(submission_id)

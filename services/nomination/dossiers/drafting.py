@@ -11,9 +11,10 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
+from servicekit.auth import Principal
 from services.nomination.dossiers.base import DossierUseCases, authorize
 from services.nomination.dossiers.domainmodel import DocumentNotAttachedError, Dossier, DossierError
-from services.nomination.dossiers.ports import Actor, AwardInfo, Catalogue, DocumentStore, History
+from services.nomination.dossiers.ports import AwardInfo, Catalogue, DocumentStore, History
 
 BASES = {"cong_trang": "công trạng, thành tích thường xuyên", "chuyen_de": "theo chuyên đề, theo đợt",
          "dot_xuat": "đột xuất", "cong_hien": "quá trình cống hiến", "nien_han": "niên hạn",
@@ -41,7 +42,7 @@ class Drafting(DossierUseCases):
         self.history = history
         self.store = store
 
-    def open(self, actor: Actor, new: NewDossier, now: datetime) -> tuple[UUID, bool]:
+    def open(self, actor: Principal, new: NewDossier, now: datetime) -> tuple[UUID, bool]:
         """Open the dossier; the same unit, year, award and nominee again finds the same one."""
         dossier, records = self.prepare(actor, new, now)
         if self.exists(dossier.id):
@@ -49,7 +50,7 @@ class Drafting(DossierUseCases):
         self.app.save(*records, dossier)
         return dossier.id, True
 
-    def prepare(self, actor: Actor, new: NewDossier, now: datetime) -> tuple[Dossier, list[Any]]:
+    def prepare(self, actor: Principal, new: NewDossier, now: datetime) -> tuple[Dossier, list[Any]]:
         """Check everything and build the dossier (and a new person record) without saving."""
         authorize(actor, "edit", new.unit_code)
         award = self.catalogue.award(new.award_code)
@@ -70,7 +71,7 @@ class Drafting(DossierUseCases):
             return False
         return True
 
-    def edit(self, dossier_id: UUID, version: int | None, actor: Actor, *, summary: str | None,
+    def edit(self, dossier_id: UUID, version: int | None, actor: Principal, *, summary: str | None,
              basis: str | None, position: str | None, now: datetime) -> int:
         dossier = self.for_command(dossier_id, version, actor, "edit")
         if basis is not None and basis not in BASES:
@@ -78,7 +79,7 @@ class Drafting(DossierUseCases):
         dossier.edit(summary=summary, basis=basis, position=position, by=actor.subject, at=now)
         return self.save(dossier)
 
-    def attach(self, dossier_id: UUID, version: int | None, actor: Actor, *, kind: str, data: bytes,
+    def attach(self, dossier_id: UUID, version: int | None, actor: Principal, *, kind: str, data: bytes,
                filename: str, media_type: str, now: datetime, replaces: str | None = None) -> int:
         """Attach a file; with `replaces`, the file it replaces is removed in the same change."""
         dossier = self.for_command(dossier_id, version, actor, "attach_document")
@@ -97,19 +98,19 @@ class Drafting(DossierUseCases):
             self.save(dossier)
         return dossier.version
 
-    def remove(self, dossier_id: UUID, version: int | None, actor: Actor, sha256: str, now: datetime) -> int:
+    def remove(self, dossier_id: UUID, version: int | None, actor: Principal, sha256: str, now: datetime) -> int:
         dossier = self.for_command(dossier_id, version, actor, "remove_document")
         dossier.remove_document(sha256=sha256, by=actor.subject, at=now)
         return self.save(dossier)
 
-    def record_unit_council(self, dossier_id: UUID, version: int | None, actor: Actor, *, meeting_on: date,
+    def record_unit_council(self, dossier_id: UUID, version: int | None, actor: Principal, *, meeting_on: date,
                             agreed: int, present: int, now: datetime, attestations: Sequence[str] = ()) -> int:
         dossier = self.for_command(dossier_id, version, actor, "record_unit_council")
         dossier.record_unit_council(meeting_on=meeting_on, agreed=agreed, present=present,
                                     attestations=list(attestations), by=actor.subject, at=now)
         return self.save(dossier)
 
-    def submit(self, dossier_id: UUID, version: int | None, actor: Actor, now: datetime) -> int:
+    def submit(self, dossier_id: UUID, version: int | None, actor: Principal, now: datetime) -> int:
         dossier = self.for_command(dossier_id, version, actor, "submit")
         dossier.submit(missing_documents=self.missing_documents(dossier), by=actor.subject, at=now)
         return self.save(dossier)

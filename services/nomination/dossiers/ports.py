@@ -117,13 +117,6 @@ class TimeLimits:
 
 
 @dataclass(frozen=True)
-class Actor:
-    subject: str
-    unit: str | None
-    roles: frozenset[str]
-
-
-@dataclass(frozen=True)
 class DossierRef:
     dossier_id: UUID
     version: int

@@ -12,10 +12,10 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
+from servicekit.auth import Principal
 from services.nomination.dossiers.base import DossierUseCases
 from services.nomination.dossiers.domainmodel import Dossier, DossierError
 from services.nomination.dossiers.ports import (
-    Actor,
     AwardCounts,
     Calendar,
     Catalogue,
@@ -37,7 +37,7 @@ class Review(DossierUseCases):
         self.simplified_skips_council = simplified_skips_council
         self.counts = counts
 
-    def step(self, dossier_id: UUID, version: int | None, actor: Actor, command: str, now: datetime,
+    def step(self, dossier_id: UUID, version: int | None, actor: Principal, command: str, now: datetime,
              **arguments: Any) -> int:
         """The commands that need nothing but the dossier: return, accept, consultation, hold,
         resume, notice comments, sending for decision, rejection."""
@@ -54,7 +54,7 @@ class Review(DossierUseCases):
         facts["attestations"] = sorted(set(attested) | set(facts.get("attestations", [])))
         return self.eligibility.evaluate(dossier.award_code, dossier.year, dossier.basis, dossier.nominee, facts, on)
 
-    def appraise(self, dossier_id: UUID, version: int | None, actor: Actor, *, dossier_facts: dict[str, Any],
+    def appraise(self, dossier_id: UUID, version: int | None, actor: Principal, *, dossier_facts: dict[str, Any],
                  confirmed_unknown: str | None, today: date, now: datetime) -> int:
         """Conclude the appraisal: the rules must pass; a rule that cannot tell needs the
         appraiser's written confirmation; a rule that fails stops it (reject instead)."""
@@ -79,7 +79,7 @@ class Review(DossierUseCases):
         counts = self.counts(dossier.unit_code, dossier.year)
         return self.catalogue.quota_problems(dossier.award_code, dossier.unit_code, dossier.year, counts)
 
-    def close_notice(self, dossier_id: UUID, version: int | None, actor: Actor, today: date, now: datetime) -> int:
+    def close_notice(self, dossier_id: UUID, version: int | None, actor: Principal, today: date, now: datetime) -> int:
         dossier = self.for_command(dossier_id, version, actor, "close_notice")
         dossier.close_notice(today=today, by=actor.subject, at=now)
         return self.save(dossier)
@@ -91,7 +91,7 @@ class Review(DossierUseCases):
         dossier.record_council_result(session_id=session_id, tally=tally, passed=passed, at=now)
         return dossier
 
-    def decide(self, dossier_id: UUID, version: int | None, actor: Actor, *, number: str, decided_on: date,
+    def decide(self, dossier_id: UUID, version: int | None, actor: Principal, *, number: str, decided_on: date,
                signed_by: str, now: datetime) -> int:
         dossier = self.for_command(dossier_id, version, actor, "decide")
         award = self.catalogue.award(dossier.award_code)
@@ -103,7 +103,7 @@ class Review(DossierUseCases):
         records = self.history.decided(dossier.nominee, award.code, dossier.year, number, decided_on, dossier.basis)
         return self.save(dossier, *records)
 
-    def forward(self, dossier_id: UUID, version: int | None, actor: Actor, *, submission_number: str,
+    def forward(self, dossier_id: UUID, version: int | None, actor: Principal, *, submission_number: str,
                 forwarded_on: date, now: datetime) -> int:
         dossier = self.for_command(dossier_id, version, actor, "forward")
         award = self.catalogue.award(dossier.award_code)
@@ -112,7 +112,7 @@ class Review(DossierUseCases):
         dossier.forward(submission_number=submission_number, forwarded_on=forwarded_on, by=actor.subject, at=now)
         return self.save(dossier)
 
-    def record_central_decision(self, dossier_id: UUID, version: int | None, actor: Actor, *, number: str,
+    def record_central_decision(self, dossier_id: UUID, version: int | None, actor: Principal, *, number: str,
                                 decided_on: date, authority: str, now: datetime) -> int:
         dossier = self.for_command(dossier_id, version, actor, "record_central_decision")
         cash = self.catalogue.cash(dossier.award_code, dossier.nominee["kind"], decided_on)
@@ -122,14 +122,14 @@ class Review(DossierUseCases):
                                        dossier.basis)
         return self.save(dossier, *records)
 
-    def confer(self, dossier_id: UUID, version: int | None, actor: Actor, *, conferred_on: date,
+    def confer(self, dossier_id: UUID, version: int | None, actor: Principal, *, conferred_on: date,
                received_by: str, cash_paid: int | None, now: datetime) -> int:
         dossier = self.for_command(dossier_id, version, actor, "confer")
         dossier.confer(conferred_on=conferred_on, received_by=received_by, cash_paid=cash_paid,
                        by=actor.subject, at=now)
         return self.save(dossier)
 
-    def revoke(self, dossier_id: UUID, version: int | None, actor: Actor, *, ground: str, number: str,
+    def revoke(self, dossier_id: UUID, version: int | None, actor: Principal, *, ground: str, number: str,
                revoked_on: date, note: str, now: datetime) -> int:
         dossier = self.for_command(dossier_id, version, actor, "revoke")
         dossier.revoke(ground=ground, number=number, revoked_on=revoked_on, note=note, by=actor.subject, at=now)

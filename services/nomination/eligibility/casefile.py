@@ -79,6 +79,13 @@ class CaseMembers(Strict):
     disciplined: int = 0
     disciplined_levels: dict[Level, int] = {}
 
+    @model_validator(mode="after")
+    def _counts_within_members(self) -> CaseMembers:
+        counts = [*self.at_least.values(), *self.titles.values(), *self.disciplined_levels.values(), self.disciplined]
+        if any(not 0 <= n <= self.members for n in counts):
+            raise ValueError(f"mỗi số thành viên phải từ 0 đến tổng số thành viên ({self.members})")
+        return self
+
 
 class CaseInnovation(Strict):
     year: int
@@ -148,7 +155,7 @@ class Nominee(Strict):
     attested: list[str] = []
     not_attested: list[str] = []
     dossier: dict[str, bool] = {}
-    positions: dict[str, float] = {}
+    positions: dict[str, Annotated[float, Field(ge=0, le=80)]] = {}
 
     def facts(self) -> NomineeFacts:
         standing = CLEAR if self.standing == "clear" else \
@@ -205,9 +212,19 @@ class CheckRequest(Strict):
     table, or a reference to a nominee's record with what only a dossier would add (attested
     criteria, dossier facts). `expect`, when given, is compared as in a case table."""
 
-    award: Code
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={"examples": [
+        {"award": "CSTDCS", "year": 2025, "nominee": {
+            "years": {"2025": "HTXSNV LDTT"},
+            "standing": {"no_pending": {"as_of": "2026-01-05", "confirmed_by": "Trưởng phòng Tổ chức cán bộ",
+                                        "document": "12/XN-SNV"}}}},
+        {"award": "BKT", "year": 2025, "nominee_ref": "004190012345", "attested": ["guong_mau_chap_hanh"],
+         "dossier": {"bk_tieu_chi_a": True}},
+    ]})
+
+    award: Annotated[Code, Field(min_length=1, max_length=32)]
     year: int = Field(ge=1990, le=2100)
-    evaluated_on: date | None = None  # a case: 15/01 of the next year; a reference: today
+    evaluated_on: date | None = Field(default=None, description="Default: 15/01 of the next year for a nominee "
+                                      "written out, the province's today for a nominee_ref")
     basis: AwardBasis = "cong_trang"
     name: str | None = Field(default=None, max_length=300)
     nominee: Nominee | None = None
@@ -223,6 +240,8 @@ class CheckRequest(Strict):
         if (self.nominee is None) == (self.nominee_ref is None):
             raise ValueError("cần đúng một trong hai: nominee (lịch sử viết như bảng ca) hoặc nominee_ref "
                              "(mã hồ sơ, số định danh cá nhân hoặc mã đơn vị)")
+        if self.evaluated_on is not None and self.evaluated_on.year < self.year:
+            raise ValueError(f"ngày xét {self.evaluated_on:%d/%m/%Y} trước năm thành tích {self.year}")
         if self.nominee is not None and (self.attested or self.not_attested or self.dossier):
             raise ValueError("attested, not_attested và dossier đi cùng nominee_ref; với nominee hãy ghi chúng "
                              "trong nominee")

@@ -15,10 +15,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from servicekit.auth import ForbiddenError, Principal, PrincipalDep, Role, require
+from servicekit.auth import SIGNED_IN, Principal, PrincipalDep, Role, require
 from servicekit.http import ALREADY_EXISTS, XLSX, file_response, uploaded_file
 from services.nomination.history import factkinds as kinds
-from services.nomination.history.application import FactNotFoundError, History, RecordNotFoundError
+from services.nomination.history.application import FactNotFoundError, History, RecordNotFoundError, people_scope
 from services.nomination.history.audit import ReadAudit
 from services.nomination.history.config import history_config
 from services.nomination.history.domainmodel import (
@@ -36,6 +36,7 @@ from services.nomination.history.pid import PersonalNumberError, check_personal_
 from services.nomination.history.privacy import masked_record, may_see_full
 from services.nomination.history.schemas import CollectiveCreate, FactIn, MergeRequest, PersonCreate
 from services.nomination.history.template import write_template
+from services.nomination.routing import HISTORY_WRITERS, PEOPLE_READERS, HistoryDep, RuntimeDep
 from services.nomination.runtime import NominationRuntime
 
 ERRORS: dict[type[Exception], tuple[int, str]] = {
@@ -53,10 +54,6 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
 }
 
 
-async def get_runtime(request: Request) -> NominationRuntime:
-    return request.app.state.runtime
-
-
 async def get_audit(request: Request) -> ReadAudit:
     state = request.app.state
     if getattr(state, "history_audit", None) is None:
@@ -64,54 +61,46 @@ async def get_audit(request: Request) -> ReadAudit:
     return state.history_audit
 
 
-RuntimeDep = Annotated[NominationRuntime, Depends(get_runtime)]
 AuditDep = Annotated[ReadAudit, Depends(get_audit)]
 Appraiser = Annotated[Principal, Depends(require(Role.APPRAISER))]
 Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
 router = APIRouter(tags=["history"])
 
 
-def check_may_write(who: Principal, unit_code: str) -> None:
-    if who.has_any([Role.APPRAISER]) or (Role.UNIT_CLERK in who.roles and who.unit == unit_code.strip().upper()):
-        return
-    raise ForbiddenError("Chỉ chuyên viên Ban TĐKT hoặc cán bộ TĐKT của chính đơn vị được ghi hồ sơ này.")
-
-
-@router.post("/people", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
-async def create_person(body: PersonCreate, runtime: RuntimeDep, who: PrincipalDep,
+@router.post("/people", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS, dependencies=HISTORY_WRITERS)
+async def create_person(body: PersonCreate, history: HistoryDep, runtime: RuntimeDep, who: PrincipalDep,
                         response: Response) -> dict[str, Any]:
     """Find a person by number (or name + date of birth + unit), or create the record."""
-    check_may_write(who, body.unit_code)
-    person_id, created = await runtime.call(History(runtime.app).find_or_create_person, **body.model_dump(),
-                                            by=who.subject, now=runtime.now())
+    person_id, created = await runtime.call(history.open_record, who, "person", body.model_dump(), runtime.now())
     if not created:
         response.status_code = status.HTTP_200_OK
     await runtime.wait_for_views()
     return {"id": person_id, "created": created}
 
 
-@router.get("/people")
-async def search_people(runtime: RuntimeDep, _: PrincipalDep, q: Annotated[str | None, Query(max_length=200)] = None,
+@router.get("/people", dependencies=PEOPLE_READERS)
+async def search_people(runtime: RuntimeDep, who: PrincipalDep, q: Annotated[str | None, Query(max_length=200)] = None,
                         unit: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                         offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
     """Search by name (with or without diacritics, partial), by unit, or by personal number; masked results."""
     number = "".join((q or "").split())
     view = runtime.view("historyview")
-    unit = unit.strip().upper() if unit else None
+    unit = people_scope(who, unit.strip().upper() if unit else None)
     if number.isdigit() and len(number) >= 9:
         record_id = number_id(check_personal_number(number, history_config().pid))
         return await runtime.call(view.search, record_id=record_id, unit=unit, limit=limit, offset=offset)
     return await runtime.call(view.search, words=tokens(q or ""), unit=unit, limit=limit, offset=offset)
 
 
-@router.get("/people/{record_id}")
-async def get_person(record_id: UUID, request: Request, runtime: RuntimeDep, audit: AuditDep, who: PrincipalDep,
-                     response: Response, purpose: Annotated[str | None, Query(max_length=300)] = None,
-                     ) -> dict[str, Any]:
+@router.get("/people/{record_id}", dependencies=PEOPLE_READERS)
+async def get_person(record_id: UUID, request: Request, history: HistoryDep, runtime: RuntimeDep, audit: AuditDep,
+                     who: PrincipalDep, response: Response,
+                     purpose: Annotated[str | None, Query(max_length=300)] = None) -> dict[str, Any]:
     """A person's whole history; the number and date of birth only for those entitled. Every read is recorded."""
-    record = await runtime.call(History(runtime.app).details, record_id)
+    record = await runtime.call(history.details, record_id)
     if record["kind"] != "person":
         raise RecordNotFoundError(record_id)
+    people_scope(who, record["unit_code"])
     full = may_see_full(who.roles, who.unit, record["unit_code"])
     await audit.record(record_id=record["id"], requested_id=record_id, read_by=who.subject, read_by_name=who.name,
                        roles=[r.value for r in who.roles], unit=who.unit, unmasked=full,
@@ -124,68 +113,68 @@ async def get_person(record_id: UUID, request: Request, runtime: RuntimeDep, aud
     return {**record, "birth_year": record["born_on"].year if record["born_on"] else None, "masked": False}
 
 
-@router.post("/people/{record_id}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
-async def record_person_fact(record_id: UUID, body: FactIn, runtime: RuntimeDep, who: PrincipalDep,
+@router.post("/people/{record_id}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS,
+             dependencies=HISTORY_WRITERS)
+async def record_person_fact(record_id: UUID, body: FactIn, history: HistoryDep, runtime: RuntimeDep, who: PrincipalDep,
                              response: Response) -> dict[str, Any]:
     """Record a rating, title, award, innovation or case; the same fact again changes nothing."""
-    return await _record_fact(record_id, body, runtime, who, response)
+    return await _record_fact(history, record_id, body, runtime, who, response)
 
 
 @router.post("/people/{record_id}/merge")
-async def merge_people(record_id: UUID, body: MergeRequest, runtime: RuntimeDep, who: Appraiser) -> dict[str, Any]:
+async def merge_people(record_id: UUID, body: MergeRequest, history: HistoryDep, runtime: RuntimeDep, who: Appraiser
+                       ) -> dict[str, Any]:
     """Fold a duplicate record into this one; the duplicate's id then leads here."""
-    kept = await runtime.call(History(runtime.app).merge, record_id, body.duplicate_id, by=who.subject,
+    kept = await runtime.call(history.merge, record_id, body.duplicate_id, by=who.subject,
                               now=runtime.now())
     await runtime.wait_for_views()
     return {"id": kept, "merged": body.duplicate_id}
 
 
 @router.get("/people/{record_id}/reads")
-async def person_reads(record_id: UUID, runtime: RuntimeDep, audit: AuditDep, _: Auditor,
+async def person_reads(record_id: UUID, history: HistoryDep, runtime: RuntimeDep, audit: AuditDep, _: Auditor,
                        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
                        offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
     """Who read this record, when, from where and why (auditors)."""
-    record = await runtime.call(History(runtime.app).get, record_id)
+    record = await runtime.call(history.get, record_id)
     return await audit.trail(record.id, limit, offset)
 
 
-@router.post("/collectives", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
-async def create_collective(body: CollectiveCreate, runtime: RuntimeDep, who: PrincipalDep,
+@router.post("/collectives", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS,
+             dependencies=HISTORY_WRITERS)
+async def create_collective(body: CollectiveCreate, history: HistoryDep, runtime: RuntimeDep, who: PrincipalDep,
                             response: Response) -> dict[str, Any]:
     """Find or create a collective's record by its unit code."""
-    check_may_write(who, body.unit_code)
-    record_id, created = await runtime.call(History(runtime.app).find_or_create_collective, **body.model_dump(),
-                                            by=who.subject, now=runtime.now())
+    record_id, created = await runtime.call(history.open_record, who, "collective", body.model_dump(),
+                                            runtime.now())
     if not created:
         response.status_code = status.HTTP_200_OK
     await runtime.wait_for_views()
     return {"id": record_id, "created": created}
 
 
-@router.get("/collectives/{unit_code}")
-async def get_collective(unit_code: str, runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
+@router.get("/collectives/{unit_code}", dependencies=SIGNED_IN)
+async def get_collective(unit_code: str, history: HistoryDep, runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
     """A collective's whole history."""
-    return await runtime.call(History(runtime.app).details, _collective_ref(unit_code))
+    return await runtime.call(history.details, _collective_ref(unit_code))
 
 
-@router.post("/collectives/{unit_code}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS)
-async def record_collective_fact(unit_code: str, body: FactIn, runtime: RuntimeDep, who: PrincipalDep,
-                                 response: Response) -> dict[str, Any]:
+@router.post("/collectives/{unit_code}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS,
+             dependencies=HISTORY_WRITERS)
+async def record_collective_fact(unit_code: str, body: FactIn, history: HistoryDep, runtime: RuntimeDep,
+                                 who: PrincipalDep, response: Response) -> dict[str, Any]:
     """Record a fact of a collective, including its members' yearly counts."""
-    return await _record_fact(_collective_ref(unit_code), body, runtime, who, response)
+    return await _record_fact(history, _collective_ref(unit_code), body, runtime, who, response)
 
 
-async def _record_fact(record_id: UUID, body: Any, runtime: NominationRuntime, who: Principal,
+async def _record_fact(history: History, record_id: UUID, body: Any, runtime: NominationRuntime, who: Principal,
                        response: Response) -> dict[str, Any]:
-    history = History(runtime.app)
-    record = await runtime.call(history.get, record_id)
-    check_may_write(who, record.unit_code)
-    recorded = await runtime.call(history.record_fact, record.id, body.build(),
-                                  source=kinds.manual_source(body.document), by=who.subject, now=runtime.now(),
-                                  reason=body.correction_reason)
+    found, recorded = await runtime.call(history.record_fact_as, who, record_id, body.build(),
+                                         source=kinds.manual_source(body.document), now=runtime.now(),
+                                         reason=body.correction_reason)
     if not recorded:
         response.status_code = status.HTTP_200_OK
-    return {"id": record.id, "recorded": recorded}
+    return {"id": found, "recorded": recorded}
 
 
 def _collective_ref(unit_code: str) -> UUID:
@@ -193,13 +182,14 @@ def _collective_ref(unit_code: str) -> UUID:
 
 
 @router.post("/history/import")
-async def import_history(request: Request, runtime: RuntimeDep, who: Appraiser, dry_run: bool = False,
+async def import_history(request: Request, history: HistoryDep, runtime: RuntimeDep, who: Appraiser,
+                         dry_run: bool = False,
                          strict: Annotated[bool, Query(description="Save nothing unless every row is valid")] = False,
                          ) -> dict[str, Any]:
     """Import an XLSX list of ratings, titles and awards; counts and every row's errors come back."""
     data, filename = await uploaded_file(request, {XLSX, "application/octet-stream"}, "tệp danh sách (.xlsx)")
     sheet = await asyncio.to_thread(read_sheet, data, filename, history_config(), runtime.today())
-    report = await runtime.call(History(runtime.app).import_sheet, sheet, by=who.subject, now=runtime.now(),
+    report = await runtime.call(history.import_sheet, sheet, by=who.subject, now=runtime.now(),
                                 dry_run=dry_run, strict=strict)
     await runtime.wait_for_views()
     errors = [{"row": e.row, "column": e.column, "message": str(e)} for e in report.errors]
@@ -207,7 +197,7 @@ async def import_history(request: Request, runtime: RuntimeDep, who: Appraiser, 
 
 
 
-@router.get("/history/import/template", response_class=Response,
+@router.get("/history/import/template", response_class=Response, dependencies=SIGNED_IN,
             responses=file_response(XLSX, "Mẫu nhập (XLSX) kèm hướng dẫn và bảng mã"))
 async def import_template(_: PrincipalDep) -> Response:
     """The XLSX template of the import, with instructions and the codes."""

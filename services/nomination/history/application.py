@@ -11,11 +11,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from eventsourcing.application import Application
 
+from servicekit.auth import ForbiddenError, Principal, Role
 from services.nomination.eligibility.facts import NomineeFacts
 from services.nomination.history import factkinds as kinds
 from services.nomination.history.config import HistoryConfig, history_config
@@ -44,6 +45,35 @@ from services.nomination.history.session import Session
 
 log = history_logger(__name__)
 
+# Who writes a person's or a collective's record: these roles for any unit's, a unit's clerk
+# for the unit's own (the history's command table).
+WRITERS: frozenset[Role] = frozenset({Role.APPRAISER})
+WRITERS_OF_OWN_UNIT: frozenset[Role] = frozenset({Role.UNIT_CLERK})
+
+
+# Who reads people's records (names, personal numbers, histories): the roles whose work needs
+# every unit's, a unit's clerk the people of the unit's own; nobody else, even masked.
+PEOPLE_READERS: frozenset[Role] = frozenset({Role.APPRAISER, Role.COUNCIL_SECRETARY, Role.AUDITOR})
+PEOPLE_READERS_OF_OWN_UNIT: frozenset[Role] = frozenset({Role.UNIT_CLERK})
+
+
+def people_scope(actor: Principal, unit: str | None) -> str | None:
+    """The unit a search or a read of people's records is limited to (None: every unit)."""
+    if actor.has_any(PEOPLE_READERS):
+        return unit
+    if not actor.roles & PEOPLE_READERS_OF_OWN_UNIT or actor.unit is None:
+        raise ForbiddenError("Chỉ chuyên viên thẩm định, thư ký Hội đồng, kiểm tra viên hoặc cán bộ TĐKT của "
+                             "đơn vị được xem hồ sơ cá nhân.")
+    if unit is not None and unit != actor.unit:
+        raise ForbiddenError(f"Chỉ xem được hồ sơ cá nhân của đơn vị mình ({actor.unit}), không xem được của {unit}.")
+    return actor.unit
+
+
+def check_may_write(actor: Principal, unit_code: str) -> None:
+    if actor.has_any(WRITERS) or (actor.roles & WRITERS_OF_OWN_UNIT and actor.unit == unit_code.strip().upper()):
+        return
+    raise ForbiddenError("Chỉ chuyên viên Ban TĐKT hoặc cán bộ TĐKT của chính đơn vị được ghi hồ sơ này.")
+
 
 class History:
     def __init__(self, app: Application[UUID], config: HistoryConfig | None = None) -> None:
@@ -57,6 +87,14 @@ class History:
         person, created = self.person(session, **details)
         session.save()
         return person.id, created
+
+    def open_record(self, actor: Principal, kind: Literal["person", "collective"], details: dict[str, Any],
+                    now: datetime) -> tuple[UUID, bool]:
+        """Find or create a person's or a collective's record for `actor`, who must write the
+        records of its unit; (id, created)."""
+        check_may_write(actor, str(details.get("unit_code") or ""))
+        find = self.find_or_create_person if kind == "person" else self.find_or_create_collective
+        return find(**details, by=actor.subject, now=now)
 
     def person(self, session: Session, *, personal_number: str | None, full_name: str, born_on: date | None,
                sex: str | None, unit_code: str, by: str, now: datetime) -> tuple[Person, bool]:
@@ -113,6 +151,13 @@ class History:
         changed = self.resolve(session, record_id).record(fact, source=source, by=by, at=now, reason=reason)
         session.save()
         return changed
+
+    def record_fact_as(self, actor: Principal, record_id: UUID, fact: Fact, *, source: dict[str, Any],
+                       now: datetime, reason: str | None = None) -> tuple[UUID, bool]:
+        """Record one fact given by `actor`, who must write the record's unit; (record id, recorded)."""
+        record = self.get(record_id)
+        check_may_write(actor, record.unit_code)
+        return record.id, self.record_fact(record.id, fact, source=source, by=actor.subject, now=now, reason=reason)
 
     def merge(self, keep_id: UUID, duplicate_id: UUID, *, by: str, now: datetime) -> UUID:
         session = Session(self.app)

@@ -12,7 +12,7 @@ pure helpers. Ids and the checks of a person's details are in `identity.py`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -60,6 +60,7 @@ class Record(Aggregate):
         """Record a fact; False when the record already holds it (from any source)."""
         check_open(self)
         check_kind_allowed(self, fact)
+        check_not_ahead(fact, at)
         key, result = self.outcome(fact)
         old = self.facts[key] if key is not None else None
         if result == "same":
@@ -116,11 +117,9 @@ class Record(Aggregate):
     class Dissolved(FactEvent):
         pass
 
-    class NothingPendingConfirmed(FactEvent):
-        """Stated: no discipline review, investigation or complaint pending as of a date (G1)."""
-
-    class NotDissolvedConfirmed(FactEvent):
-        """Stated: the unit neither dissolved nor merged as of a date (G5)."""
+    class StandingConfirmed(FactEvent):
+        """Stated as of a date: no discipline review, investigation or complaint pending (G1); for a
+        collective, the unit neither dissolved nor merged (G5)."""
 
     def absorb(self, duplicate: Record, *, by: str, at: datetime) -> None:
         """Fold a duplicate record into this one; the duplicate then points here."""
@@ -279,11 +278,10 @@ class Collective(Record):
                    subject_kind=subject_kind, by=by, at=at)
 
 
-COLLECTIVE_ONLY = {"members", "dissolved", "not_dissolved"}
+COLLECTIVE_ONLY = {"members", "dissolved"}
 EVENTS = {"rating": Record.RatingRecorded, "title": Record.TitleRecorded, "award": Record.AwardRecorded,
           "innovation": Record.InnovationRecognised, "case": Record.CaseOpened, "members": Record.MembersCounted,
-          "dissolved": Record.Dissolved, "no_pending": Record.NothingPendingConfirmed,
-          "not_dissolved": Record.NotDissolvedConfirmed}
+          "dissolved": Record.Dissolved, "standing": Record.StandingConfirmed}
 
 
 def event_class(old: Fact | None, new: Fact) -> type[Record.FactEvent]:
@@ -300,8 +298,16 @@ def check_open(record: Record) -> None:
 
 
 def check_kind_allowed(record: Record, fact: Fact) -> None:
-    if isinstance(record, Person) and fact["kind"] in COLLECTIVE_ONLY:
+    if isinstance(record, Person) and (fact["kind"] in COLLECTIVE_ONLY or fact.get("not_dissolved")):
         raise FactNotForSubjectError("Số liệu thành viên, giải thể và xác nhận không giải thể chỉ ghi cho tập thể.")
+
+
+def check_not_ahead(fact: Fact, at: datetime) -> None:
+    """A confirmation speaks of a day that has come: at the latest the day it is recorded (in any
+    time zone, hence one day past the UTC date)."""
+    if fact["kind"] == "standing" and fact["as_of"] > (at + timedelta(days=1)).date():
+        raise kinds.FactError(f"Ngày xác nhận {fact['as_of']:%d/%m/%Y} chưa tới: xác nhận chỉ nói về hôm nay "
+                              "hoặc một ngày đã qua.")
 
 
 def check_mergeable(kept: Record, duplicate: Record) -> None:

@@ -95,20 +95,18 @@ def dissolved(on: date, reference: str) -> Fact:
     return _fact("dissolved", "dissolved", on=on, reference=check_text(reference, "Văn bản giải thể", 100))
 
 
-def no_pending(as_of: date, confirmed_by: str, document: str, case_kinds: Iterable[str] = tuple(CASE_KINDS)) -> Fact:
-    """Guard G1 stated: no case of `case_kinds` (discipline review, investigation, complaint) pending
-    against the person or collective as of a date, confirmed by someone on a document."""
+def standing(as_of: date, confirmed_by: str, document: str, case_kinds: Iterable[str] = tuple(CASE_KINDS),
+             not_dissolved: bool = False) -> Fact:
+    """Guards G1 and G5 stated: no case of `case_kinds` (discipline review, investigation, complaint)
+    pending as of a date and, for a collective, the unit neither dissolved nor merged, confirmed
+    by someone on a document."""
     chosen = sorted({check_choice(k, CASE_KINDS, "Loại vụ việc") for k in case_kinds})
-    if not chosen:
-        raise FactError("Cần nêu ít nhất một loại vụ việc được xác nhận là không có.")
-    return _fact("no_pending", f"no_pending/{as_of.isoformat()}/{'+'.join(chosen)}", as_of=as_of,
-                 case_kinds=chosen, **_confirmation(confirmed_by, document))
-
-
-def not_dissolved(as_of: date, confirmed_by: str, document: str) -> Fact:
-    """Guard G5 stated: the unit neither dissolved nor merged as of a date, confirmed on a document."""
-    return _fact("not_dissolved", f"not_dissolved/{as_of.isoformat()}", as_of=as_of,
-                 **_confirmation(confirmed_by, document))
+    if not chosen and not not_dissolved:
+        raise FactError("Xác nhận phải nêu ít nhất một điều: không có vụ việc nào đang xem xét (case_kinds) "
+                        "hoặc đơn vị không giải thể, sáp nhập (not_dissolved).")
+    stated = [*chosen, *(["giai_the"] if not_dissolved else [])]
+    return _fact("standing", f"standing/{as_of.isoformat()}/{'+'.join(stated)}", as_of=as_of, case_kinds=chosen,
+                 not_dissolved=not_dissolved, **_confirmation(confirmed_by, document))
 
 
 def _confirmation(confirmed_by: str, document: str) -> dict[str, str]:

@@ -104,12 +104,12 @@ def standing(record: Record, facts: list[Fact]) -> Standing:
 
 
 def confirmations(facts: list[Fact], collective: bool) -> tuple[Confirmation, ...]:
-    stated = [Confirmation(f["as_of"], f["confirmed_by"], f["document"],
-                           frozenset(cast(Matter, PENDING[k]) for k in f["case_kinds"]))
-              for f in _of(facts, "no_pending")]
-    if collective:
-        stated += [Confirmation(f["as_of"], f["confirmed_by"], f["document"], frozenset({"unit_dissolved"}))
-                   for f in _of(facts, "not_dissolved")]
+    stated = []
+    for fact in _of(facts, "standing"):
+        matters: set[Matter] = {cast(Matter, PENDING[k]) for k in fact["case_kinds"]}
+        if collective and fact["not_dissolved"]:
+            matters.add("unit_dissolved")
+        stated.append(Confirmation(fact["as_of"], fact["confirmed_by"], fact["document"], frozenset(matters)))
     return tuple(sorted(stated, key=lambda c: (c.as_of, sorted(c.matters))))
 
 

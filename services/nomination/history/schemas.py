@@ -132,33 +132,23 @@ class DissolvedIn(_Fact):
         return kinds.dissolved(self.on, self.reference)
 
 
-class NoPendingIn(_Fact):
-    """Guard G1 stated: nothing pending against the person or collective as of a date."""
+class StandingIn(_Fact):
+    """Guards G1 and G5 stated as of a date, by whom, on what document: no discipline review,
+    investigation or complaint pending (`case_kinds`) and, for a collective, not dissolved or merged."""
 
-    kind: Literal["no_pending"]
+    kind: Literal["standing"]
     as_of: date = Field(description="The day the confirmation speaks of")
     confirmed_by: str = Field(min_length=2, max_length=300, examples=["Trưởng phòng Tổ chức cán bộ, Sở Y tế"])
     document: str = Field(min_length=1, max_length=200, examples=["15/XN-SYT"],
                           description="The document the confirmation is written in")
     case_kinds: list[Literal["ky_luat", "dieu_tra", "khieu_nai"]] = Field(
-        default=["ky_luat", "dieu_tra", "khieu_nai"], min_length=1,
-        description="What is confirmed absent: discipline review, investigation, complaint or denunciation")
+        default=["ky_luat", "dieu_tra", "khieu_nai"], max_length=3,
+        description="What is confirmed not pending: discipline review, investigation, complaint or denunciation")
+    not_dissolved: bool = Field(default=False, description="A collective: neither dissolved nor merged")
 
     def build(self) -> Fact:
-        return kinds.no_pending(self.as_of, self.confirmed_by, self.document, self.case_kinds)
+        return kinds.standing(self.as_of, self.confirmed_by, self.document, self.case_kinds, self.not_dissolved)
 
 
-class NotDissolvedIn(_Fact):
-    """Guard G5 stated: the unit neither dissolved nor merged as of a date (collectives)."""
-
-    kind: Literal["not_dissolved"]
-    as_of: date
-    confirmed_by: str = Field(min_length=2, max_length=300, examples=["Giám đốc Sở Nội vụ"])
-    document: str = Field(min_length=1, max_length=200, examples=["20/XN-SNV"])
-
-    def build(self) -> Fact:
-        return kinds.not_dissolved(self.as_of, self.confirmed_by, self.document)
-
-
-FactIn = Annotated[RatingIn | TitleIn | AwardIn | InnovationIn | CaseIn | MembersIn | DissolvedIn | NoPendingIn
-                   | NotDissolvedIn, Field(discriminator="kind")]
+FactIn = Annotated[RatingIn | TitleIn | AwardIn | InnovationIn | CaseIn | MembersIn | DissolvedIn | StandingIn,
+                   Field(discriminator="kind")]

@@ -23,7 +23,10 @@ OUT = Path(__file__).parent / "templates" / "bao-cao-tdkt.v1.docx"
 
 def _paragraph(cell_or_doc, text: str = "", *, bold: bool = False, italic: bool = False, size: int = 14,
                align: int | None = None) -> None:
-    p = cell_or_doc.add_paragraph()
+    """A paragraph at the end of a document or a cell (a new cell's first, empty paragraph is used)."""
+    first = cell_or_doc.paragraphs
+    fresh = hasattr(cell_or_doc, "vertical_alignment") and len(first) == 1 and not first[0].runs
+    p = first[0] if fresh else cell_or_doc.add_paragraph()
     run = p.add_run(text)
     run.bold, run.italic, run.font.size = bold, italic, Pt(size)
     if align is not None:
@@ -45,7 +48,6 @@ def _heading(doc) -> None:
     _no_borders(table)
     left, right = table.rows[0].cells
     left.width, right.width = Cm(6.5), Cm(9.5)
-    left.paragraphs[0].text = ""
     for text, bold in (("{{ h.issuer_parent }}", False), ("{{ h.issuer }}", True), ("", False),
                        ("Số: {{ h.number }}", False)):
         _paragraph(left, text, bold=bold, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -111,12 +113,10 @@ def _signature(doc) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     left, right = table.rows[0].cells
-    left.paragraphs[0].text = ""
     _paragraph(left, "Nơi nhận:", bold=True, italic=True, size=12)
     _paragraph(left, "{%p for r in h.recipients %}", size=11)
     _paragraph(left, "- {{ r }}", size=11)
     _paragraph(left, "{%p endfor %}", size=11)
-    right.paragraphs[0].text = ""
     for text in ("{{ h.signer_authority }}", "{{ h.signer_title }}", "", "", "", "{{ h.signer_name }}"):
         _paragraph(right, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
 

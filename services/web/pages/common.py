@@ -33,7 +33,7 @@ NAVIGATION = [
     ("/cum-khoi", "Cụm, khối", ("planner", "unit_clerk", "auditor", "chair")),
     ("/dien-hinh", "Điển hình", ("planner", "unit_clerk", "auditor", "chair")),
     ("/hoi-dong", "Hội đồng", ("council_member", "council_secretary", "chair")),
-    ("/tra-cuu", "Tra cứu", ("appraiser", "unit_clerk", "council_member", "council_secretary", "chair", "auditor")),
+    ("/tra-cuu", "Tra cứu", ("appraiser", "unit_clerk", "council_secretary", "auditor")),
     ("/bao-cao", "Báo cáo", ("planner", "appraiser", "chair", "auditor")),
     ("/quan-tri", "Quản trị", ("admin",)),
 ]

@@ -49,3 +49,10 @@ def test_document_dates_take_leading_zeros_as_nd30_asks() -> None:
     assert heading(date(2027, 2, 5)).place_date == "Cao Bằng, ngày 05 tháng 02 năm 2027"
     assert heading(date(2026, 12, 15)).place_date == "Cao Bằng, ngày 15 tháng 12 năm 2026"
     assert heading(date(2026, 3, 9)).place_date == "Cao Bằng, ngày 09 tháng 3 năm 2026"
+
+
+@pytest.mark.parametrize("text", ["0000", "1999-Q4", "2101-H1", "1999-12-01..2000-01-31", "0001-01-01..0001-01-02",
+                                  "2100-06-01..2101-01-31"])
+def test_refuses_years_outside_the_systems_range(text: str) -> None:
+    with pytest.raises(PeriodError, match=r"2000–2100"):
+        parse(text)

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from servicekit.auth import Principal, Role
 from services.nomination.council.application import Council, summary
 from services.nomination.council.domainmodel import (
     AlreadyVotedError,
@@ -15,16 +16,15 @@ from services.nomination.council.domainmodel import (
     QuorumError,
     SessionClosedError,
 )
-from services.nomination.dossiers.ports import Actor
 from tests.unit.nomination.dossiers.fakes import FakeCatalogue
 from tests.unit.nomination.dossiers.test_paths import NOW, World
 
-SECRETARY = Actor("thu-ky", None, frozenset({"council_secretary"}))
+SECRETARY = Principal(subject="thu-ky", unit=None, roles=frozenset({Role.COUNCIL_SECRETARY}))
 MEMBERS = {f"tv{n}": f"Thành viên {n}" for n in range(1, 6)}  # five members
 
 
-def member(n: int) -> Actor:
-    return Actor(f"tv{n}", None, frozenset({"council_member"}))
+def member(n: int) -> Principal:
+    return Principal(subject=f"tv{n}", unit=None, roles=frozenset({Role.COUNCIL_MEMBER}))
 
 
 def session_with():

@@ -9,6 +9,7 @@ from uuid import UUID
 import pytest
 
 from contracts.nomination import NominationDisclosed
+from servicekit.auth import Principal, Role
 from servicekit.eventstore import memory_env
 from services.nomination.application import Nominations
 from services.nomination.dossiers.base import NotAllowedError, VersionMismatchError
@@ -20,7 +21,7 @@ from services.nomination.dossiers.domainmodel import (
     UnitCouncilRequiredError,
 )
 from services.nomination.dossiers.drafting import Drafting, NewDossier, NomineeKindError, PosthumousNotAllowedError
-from services.nomination.dossiers.ports import Actor, TimeLimits
+from services.nomination.dossiers.ports import TimeLimits
 from services.nomination.dossiers.review import (
     ConfirmationRequiredError,
     ForwardInsteadError,
@@ -37,10 +38,10 @@ from tests.unit.nomination.dossiers.fakes import (
 )
 
 NOW = datetime(2026, 3, 2, 2, tzinfo=UTC)
-CLERK = Actor("can-bo-sgd", "SGDDT", frozenset({"unit_clerk"}))
-OTHER_CLERK = Actor("can-bo-syt", "SYT", frozenset({"unit_clerk"}))
-APPRAISER = Actor("chuyen-vien-snv", "SNV", frozenset({"appraiser"}))
-CHAIR = Actor("chu-tich", None, frozenset({"chair"}))
+CLERK = Principal(subject="can-bo-sgd", unit="SGDDT", roles=frozenset({Role.UNIT_CLERK}))
+OTHER_CLERK = Principal(subject="can-bo-syt", unit="SYT", roles=frozenset({Role.UNIT_CLERK}))
+APPRAISER = Principal(subject="chuyen-vien-snv", unit="SNV", roles=frozenset({Role.APPRAISER}))
+CHAIR = Principal(subject="chu-tich", unit=None, roles=frozenset({Role.CHAIR}))
 
 
 class World:

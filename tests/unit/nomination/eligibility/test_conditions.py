@@ -7,7 +7,16 @@ from datetime import date
 
 import pytest
 
-from services.nomination.eligibility import MembersYear, NomineeFacts, Rating, YearRecord, evaluate, load_rules
+from services.nomination.eligibility import (
+    MembersYear,
+    NomineeFacts,
+    Rating,
+    Standing,
+    YearRecord,
+    evaluate,
+    load_rules,
+)
+from services.nomination.eligibility.facts import Confirmation
 from tests.unit.nomination.eligibility.support import rule, rules_text, verdict
 
 # three leaves: p passes, f fails, u cannot tell (the dossier does not say)
@@ -78,3 +87,16 @@ def test_a_rule_refers_to_another_rules_outcome() -> None:
     assert [(v.rule_id, v.outcome) for v in verdicts] == [("A", "unknown"), ("B", "pass")]
     text = rules_text(rule(LEAF["f"], "A"), rule("all: [{rule: A}]", "B"))
     assert evaluate(load_rules(text), "X", 2025, FACTS, date(2026, 1, 15))[1].reason.startswith("Theo A: ")
+
+
+def test_a_confirmation_older_than_the_rule_allows_cannot_tell() -> None:
+    # stated nothing pending as of 01/06/2025; the rule takes confirmations of at most 180 days
+    stated = Standing(confirmations=(Confirmation(date(2025, 6, 1), "Thủ trưởng đơn vị", "3/XN-SNV"),))
+    facts = NomineeFacts("ca_nhan", standing=stated)
+    condition = "no_pending: {matters: [discipline_pending, complaint_pending], confirmed_within_days: 180}"
+    fresh = verdict(condition, facts, on=date(2025, 11, 28))  # 180 days later
+    assert (fresh.outcome, "3/XN-SNV" in fresh.reason) == ("pass", True)
+    stale = verdict(condition, facts, on=date(2025, 11, 29))
+    assert stale.outcome == "unknown" and "đã quá 180 ngày trước ngày xét" in " ".join(stale.facts_used)
+    before = verdict(condition, facts, on=date(2025, 5, 31))  # the confirmation speaks of a later day
+    assert before.outcome == "unknown" and "chưa có xác nhận đến ngày xét" in " ".join(before.facts_used)

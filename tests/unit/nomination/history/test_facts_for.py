@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -97,10 +97,14 @@ def test_a_closed_discipline_gives_the_date_achievements_count_from(rules: PidRu
     assert (standing.discipline_pending, standing.discipline_ended_on) == (None, date(2024, 9, 1))
 
 
+def document(confirmation: Confirmation | None) -> str | None:
+    return confirmation.document if confirmation else None
+
+
 def test_a_confirmation_states_that_nothing_is_pending_as_of_its_date(rules: PidRules) -> None:
     nominee = person(rules)
-    record(nominee, kinds.no_pending(date(2026, 1, 5), "Trưởng phòng Tổ chức cán bộ", "12/XN-SNV"),
-           kinds.no_pending(date(2025, 6, 1), "Thủ trưởng đơn vị", "3/XN-SNV", ["khieu_nai"]))
+    record(nominee, kinds.standing(date(2026, 1, 5), "Trưởng phòng Tổ chức cán bộ", "12/XN-SNV"),
+           kinds.standing(date(2025, 6, 1), "Thủ trưởng đơn vị", "3/XN-SNV", ["khieu_nai"]))
     standing = facts_for(nominee).standing
     assert standing.discipline_pending is None  # stated by the confirmation, not by a case
     assert standing.confirmations == (
@@ -109,30 +113,36 @@ def test_a_confirmation_states_that_nothing_is_pending_as_of_its_date(rules: Pid
                      frozenset({"discipline_pending", "investigation_pending", "complaint_pending"})),
     )
     # the latest confirmation dated on or before the evaluation date is the one that counts
-    assert standing.confirmation("complaint_pending", date(2025, 12, 1)).document == "3/XN-SNV"
+    assert document(standing.confirmation("complaint_pending", date(2025, 12, 1))) == "3/XN-SNV"
     assert standing.confirmation("discipline_pending", date(2025, 12, 1)) is None
-    assert standing.confirmation("discipline_pending", date(2026, 1, 15)).document == "12/XN-SNV"
+    assert document(standing.confirmation("discipline_pending", date(2026, 1, 15))) == "12/XN-SNV"
 
 
 def test_a_confirmation_needs_who_and_the_document(rules: PidRules) -> None:
     with pytest.raises(kinds.FactError, match="Văn bản xác nhận"):
-        kinds.no_pending(date(2026, 1, 5), "Thủ trưởng đơn vị", " ")
+        kinds.standing(date(2026, 1, 5), "Thủ trưởng đơn vị", " ")
     with pytest.raises(kinds.FactError, match="Người, cơ quan xác nhận"):
-        kinds.not_dissolved(date(2026, 1, 5), "", "12/XN-SNV")
+        kinds.standing(date(2026, 1, 5), "", "12/XN-SNV", not_dissolved=True)
     with pytest.raises(kinds.FactError, match="Loại vụ việc"):
-        kinds.no_pending(date(2026, 1, 5), "Thủ trưởng đơn vị", "12/XN-SNV", ["ky_luat", "tham_nhung"])
+        kinds.standing(date(2026, 1, 5), "Thủ trưởng đơn vị", "12/XN-SNV", ["ky_luat", "tham_nhung"])
+    with pytest.raises(kinds.FactError, match="ít nhất một điều"):
+        kinds.standing(date(2026, 1, 5), "Thủ trưởng đơn vị", "12/XN-SNV", [])
+    with pytest.raises(kinds.FactError, match="chưa tới"):  # a confirmation speaks of a day that has come
+        record(person(rules), kinds.standing(NOW.date() + timedelta(days=2), "Thủ trưởng đơn vị", "12/XN-SNV"))
 
 
 def test_only_a_collective_is_confirmed_not_dissolved(rules: PidRules) -> None:
     with pytest.raises(FactNotForSubjectError):
-        record(person(rules), kinds.not_dissolved(date(2026, 1, 5), "Sở Nội vụ", "20/XN-SNV"))
+        record(person(rules), kinds.standing(date(2026, 1, 5), "Sở Nội vụ", "20/XN-SNV", not_dissolved=True))
     unit = Collective.register(unit_code="SYT", name="Sở Y tế", subject_kind="tap_the", by="c", at=NOW)
     assert facts_for(unit).standing.unit_dissolved is None
-    record(unit, kinds.not_dissolved(date(2026, 1, 5), "Sở Nội vụ", "20/XN-SNV"))
+    record(unit, kinds.standing(date(2026, 1, 5), "Sở Nội vụ", "20/XN-SNV", [], not_dissolved=True),
+           kinds.standing(date(2026, 1, 6), "Giám đốc Sở Y tế", "21/XN-SYT"))
     standing = facts_for(unit).standing
     assert standing.unit_dissolved is None
     assert standing.confirmation("unit_dissolved", date(2026, 1, 15)) == \
         Confirmation(date(2026, 1, 5), "Sở Nội vụ", "20/XN-SNV", frozenset({"unit_dissolved"}))
+    assert document(standing.confirmation("complaint_pending", date(2026, 1, 15))) == "21/XN-SYT"
 
 
 def test_a_collective_brings_its_members_and_dissolution() -> None:
