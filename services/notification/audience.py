@@ -81,7 +81,7 @@ def record(event: IntegrationEvent) -> Part | None:
 
 async def of(conn: asyncpg.Connection, event: IntegrationEvent) -> Audience | None:
     """The audience of an event whose recipients the service decides (None for the others)."""
-    if isinstance(event, m.MovementRegistrationOpened | m.MovementRegistrationClosed):
+    if isinstance(event, m.MovementRegistrationOpened | m.MovementRegistrationClosed | m.MovementConcluded):
         return await of_movement(conn, event)
     if isinstance(event, c.CovenantSigned | c.ClusterSelfAssessed | c.ClusterLeaderElected
                   | c.ClusterVoteInconclusive):

@@ -1,6 +1,6 @@
-"""Messages to the member units of a cluster or block: its composition, the covenant (self-
-assessment due), a member's self-assessment (to the member and to the cluster's leader), the
-scores and ranking, the secret vote opened and its result."""
+"""Messages to the member units of a cluster or block: its composition (and a unit joining or
+leaving it), the covenant (self-assessment due), a member's self-assessment (to the member and
+to the cluster's leader), the scores and ranking, the secret vote opened and its result."""
 
 from __future__ import annotations
 
@@ -34,6 +34,15 @@ def _formed(e: c.ClusterFormed) -> list[Message]:
     return to_units(e, [u.code for u in e.members], "cluster_formed", f"Kiện toàn {about(e)}",
                     f"{about(e)} được kiện toàn ngày {day(e.formed_on)}{decision}, gồm {len(e.members)} đơn vị; "
                     f"cụm trưởng: {e.leader.name}{deputy}.")
+
+
+@compose.register
+def _membership(e: c.ClusterMembershipChanged) -> list[Message]:
+    joined = e.change == "joined"
+    title = f"{'Tham gia' if joined else 'Rời'} {about(e)}"
+    what = "tham gia" if joined else "không còn là thành viên của"
+    return to_units(e, [e.unit.code], "cluster_membership_changed", title,
+                    f"{e.unit.name} {what} {about(e)} từ ngày {day(e.effective_on)} (lý do: {e.reason.rstrip('.')}).")
 
 
 @address.register

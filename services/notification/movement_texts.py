@@ -1,5 +1,6 @@
 """Messages to the units about emulation movements: registration opened (or extended), a unit's
-own registration, registration closed, and reminders before the registration deadline."""
+own registration, registration closed, reminders before the registration deadline, and the
+conclusion (to the units registered and those proposed for an award)."""
 
 from __future__ import annotations
 
@@ -67,3 +68,17 @@ def closing(e: m.MovementRegistrationOpened, audience: Audience, days: int) -> l
                     f"Sắp hết hạn đăng ký thi đua ({left}): {e.name}",
                     f"{about(e)}: hạn đăng ký thi đua đến hết ngày {day(e.deadline)} ({left}). "
                     "Đơn vị chưa đăng ký thi đua.")
+
+
+@address.register
+def _concluded(e: m.MovementConcluded, audience: Audience) -> list[Message]:
+    proposed: dict[str, list[str]] = {}
+    for award in e.proposed_awards:
+        if award.unit is not None:
+            proposed.setdefault(award.unit.code, []).append(f"{award.award} cho {award.recipient}")
+    title = f"Tổng kết phong trào: {e.name}"
+    done = f"{about(e)} đã được tổng kết ngày {day(e.concluded_on)} theo báo cáo {e.document_ref}"
+    told = [message for code, awards in proposed.items() for message in to_units(
+        e, [code], "movement_concluded", title, f"{done}; đề nghị khen thưởng của đơn vị: {'; '.join(awards)}.")]
+    return told + to_units(e, [code for code in sorted(audience.registered) if code not in proposed],
+                           "movement_concluded", title, f"{done}.")

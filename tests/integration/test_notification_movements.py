@@ -63,7 +63,8 @@ async def told(client: httpx.AsyncClient, kind: str) -> dict[str, list[dict[str,
 def block_story() -> list[IntegrationEvent]:
     """The block (SNV, STC, STP; led by STC) is formed, a task of Sở Y tế assigned, a movement of
     the block and one of the province open their registrations; Sở Tài chính registers for the
-    block's; the covenant is signed, Sở Nội vụ assesses itself, the block is scored and votes."""
+    block's; the covenant is signed, Sở Nội vụ assesses itself, the block is scored and votes;
+    the block's movement is concluded."""
     block_movement = {"movement_id": str(uuid4()), "name": BLOCK_MOVEMENT, "scope": "cum_khoi",
                       "scope_ref": "KHOI-TH", "kind": "chuyen_de"}
     province = {"movement_id": str(uuid4()), "name": "Phong trào thi đua năm 2026", "scope": "tinh"}
@@ -78,6 +79,7 @@ def block_story() -> list[IntegrationEvent]:
         event(c, "ClusterScored"),
         event(c, "ClusterVoteOpened"),
         event(c, "ClusterLeaderElected"),
+        event(mv, "MovementConcluded", **block_movement),  # awards proposed for Sở Tài chính's people
     ]
 
 
@@ -89,7 +91,7 @@ async def test_movement_and_cluster_events_reach_the_units_concerned(ns: Namespa
         await publish(ns, events)
 
         async def all_written() -> None:
-            assert len(await inbox(client, kind="cluster_leader_elected")) == 3
+            assert len(await inbox(client, kind="movement_concluded")) == 1
 
         await eventually(all_written)
         # The block's movement: its three members; the province's: every unit seen so far.
@@ -115,6 +117,9 @@ async def test_movement_and_cluster_events_reach_the_units_concerned(ns: Namespa
         elected = await told(client, "cluster_leader_elected")
         assert sorted(elected) == ["SNV", "STC", "STP"]
         assert elected["STP"][0]["title"] == f"Đơn vị dẫn đầu {BLOCK}: Sở Tài chính"
+        # The conclusion: to the unit registered, with the awards proposed for it.
+        [concluded] = (await told(client, "movement_concluded"))["STC"]
+        assert concluded["body"].endswith("Bằng khen của Chủ tịch UBND tỉnh cho Nông Văn Bình.")
         # A clerk reads only their unit's messages, filtered by topic.
         mine = await inbox(client, SNV, topic="cluster")
         assert {m["unit_code"] for m in mine} == {"SNV"} and len(mine) == 6  # formed … elected

@@ -122,3 +122,21 @@ def test_the_vote_is_put_to_the_voters_and_its_result_to_every_member() -> None:
     message = result["SKHDT"]
     assert message.title == f"Đơn vị dẫn đầu Khối các cơ quan tổng hợp năm 2026: {elected.leader.name}"
     assert f"{elected.leader.name} được {elected.votes}/{elected.voters} phiếu" in message.body
+
+
+def test_the_conclusion_tells_the_registered_units_and_those_proposed_for_an_award() -> None:
+    concluded = event(m, "MovementConcluded")  # two awards proposed for Sở Tài chính's people
+    told = by_unit(address(concluded, Audience(["SNV", "SYT"], registered=frozenset({"SYT", "STC"}))))
+    assert set(told) == {"STC", "SYT"}
+    assert told["STC"].body.endswith(
+        "đề nghị khen thưởng của đơn vị: Bằng khen của Chủ tịch UBND tỉnh cho Sở Tài chính; "
+        "Bằng khen của Chủ tịch UBND tỉnh cho Nông Văn Bình.")
+    assert told["SYT"].body.endswith("theo báo cáo 25/BC-UBND.")
+    assert {message.kind for message in told.values()} == {"movement_concluded"}
+
+
+def test_a_unit_joining_or_leaving_a_cluster_is_told() -> None:
+    changed = event(c, "ClusterMembershipChanged")
+    [message] = compose(changed)
+    assert (message.unit_code, message.kind) == (changed.unit.code, "cluster_membership_changed")
+    assert message.title.startswith("Tham gia " if changed.change == "joined" else "Rời ")
