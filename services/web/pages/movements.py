@@ -43,18 +43,23 @@ async def movements(request: Request, person: Person = Viewer) -> HTMLResponse:
     year = _year(request)
     state = request.query_params.get("trang_thai", "")
     state = state if state in dict(STATES) else ""
-    rows_ = await apis(request, person).plan.movements(year=year, state=state or None)
-    return render(request, "movements.html", title=f"Phong trào thi đua năm {year}", movements=rows_, year=year,
+    found = await apis(request, person).plan.movements(year=year, state=state or None)
+    return render(request, "movements.html", title=f"Phong trào thi đua năm {year}", movements=found, year=year,
                   state=state, states=STATES, labels=LABELS)
 
 
 async def _draft_page(request: Request, person: Person, status: int = 200, errors: dict[str, str] | None = None,
                       values: dict[str, str] | None = None, problem: str = "") -> HTMLResponse:
-    api = apis(request, person).plan
-    tasks = await api.tasks(year=date.today().year, limit=1000)
     return render(request, "movement_new.html", status, title="Soạn phong trào thi đua", kinds=KINDS, scopes=SCOPES,
-                  task_options=[(t["task_id"], f"Quý {t['quarter']} số {t['number']}: {t['title']}") for t in tasks],
-                  errors=errors or {}, values=values or {}, problem=problem)
+                  task_options=await _task_options(request, person), errors=errors or {}, values=values or {},
+                  problem=problem)
+
+
+async def _task_options(request: Request, person: Person) -> list[tuple[str, str]]:
+    """The plans' tasks a movement may be linked to (a movement may be concluded by a later year's plan)."""
+    tasks = await apis(request, person).plan.tasks(limit=1000)
+    return [(t["task_id"], f"{t['plan_number']} ({t['year']}) · quý {t['quarter']} số {t['number']}: {t['title']}")
+            for t in tasks]
 
 
 @router.get("/phong-trao/moi", response_class=HTMLResponse)
@@ -85,11 +90,11 @@ async def _detail(request: Request, person: Person, movement_id: str, status: in
                   problem: str = "") -> HTMLResponse:
     api = apis(request, person).plan
     movement = await api.movement(movement_id)
-    tasks = await api.tasks(year=movement["starts_on"][:4], limit=1000) if person.has("planner") else []
+    tasks = await _task_options(request, person) if person.has("planner") else []
     mine = next((r for r in movement["registrations"] if r["unit"]["code"] == person.unit), None)
     return render(request, "movement.html", status, title=movement["name"], m=movement, labels=LABELS,
                   purposes=PURPOSES, mine=mine, form=form, errors=errors or {}, values=values or {}, problem=problem,
-                  task_options=[(t["task_id"], f"Quý {t['quarter']} số {t['number']}: {t['title']}") for t in tasks])
+                  task_options=tasks)
 
 
 @router.get("/phong-trao/{movement_id}", response_class=HTMLResponse)

@@ -78,6 +78,16 @@ def test_a_movement_from_draft_to_conclusion_with_a_unit_registered(system, open
     page.get_by_role("button", name="Mở đăng ký thi đua").click()
     page.wait_for_url(f"{movement_page}?**")
     assert f"Đang mở đăng ký đến hết ngày {deadline:%d/%m/%Y}" in page.inner_text("main")
+    # A task of the plan 157/KH-UBND linked to it (the plan imported after the import page's own test).
+    system.ensure_plan()
+    page.reload()
+    first = page.locator("#f-task_id option", has_text="157/KH-UBND (2026) · quý 1 số 1:").get_attribute("value")
+    page.get_by_label("Nhiệm vụ", exact=True).select_option(first)
+    page.get_by_label("Mục đích").select_option("khac")
+    page.get_by_role("button", name="Gắn nhiệm vụ").click()
+    page.wait_for_url(f"{movement_page}?**")
+    linked = page.get_by_role("region", name="Nhiệm vụ kế hoạch gắn với phong trào").inner_text()
+    assert "Khác: 157/KH-UBND · quý 1 số 1 — " in linked
     planner.look("phong trào đã mở đăng ký")
 
     # The home affairs department's clerk registers the unit with its targets.
