@@ -88,6 +88,12 @@ def test_a_movement_from_draft_to_conclusion_with_a_unit_registered(system, open
     page.wait_for_url(f"{movement_page}?**")
     linked = page.get_by_role("region", name="Nhiệm vụ kế hoạch gắn với phong trào").inner_text()
     assert "Khác: 157/KH-UBND · quý 1 số 1 — " in linked
+    # Ban TĐKT registers a unit on its behalf.
+    page.get_by_label("Đơn vị đăng ký").select_option("SYT")
+    page.get_by_label("Chỉ tiêu của đơn vị cho TC1").fill("Hồ sơ khen thưởng ngành y tế nộp trực tuyến")
+    page.get_by_role("button", name="Đăng ký thi đua", exact=True).click()
+    page.wait_for_url(f"{movement_page}?**")
+    assert "Sở Y tế" in page.get_by_role("region", name="Các đơn vị đã đăng ký").inner_text()
     planner.look("phong trào đã mở đăng ký")
 
     # The home affairs department's clerk registers the unit with its targets.
@@ -131,7 +137,7 @@ def test_a_movement_from_draft_to_conclusion_with_a_unit_registered(system, open
     with system.api("plan", "planner") as plan:
         movement = plan.get(f"/movements/{movement_id}").json()
     assert movement["status"] == "concluded" and movement["decision"]["number"] == "05/KH-UBND"
-    assert [r["unit"]["code"] for r in movement["registrations"]] == ["SNV"]
+    assert [r["unit"]["code"] for r in movement["registrations"]] == ["SNV", "SYT"]
     page.goto(f"{base}/phong-trao?trang_thai=concluded")
     assert name in page.inner_text("main")
     planner.look("danh sách phong trào")

@@ -90,11 +90,13 @@ async def _detail(request: Request, person: Person, movement_id: str, status: in
                   problem: str = "") -> HTMLResponse:
     api = apis(request, person).plan
     movement = await api.movement(movement_id)
-    tasks = await _task_options(request, person) if person.has("planner") else []
+    planner = person.has("planner")
+    tasks = await _task_options(request, person) if planner else []
+    units = [(u["code"], u["name"]) for u in await api.units()] if planner and movement["registration"]["open"] else []
     mine = next((r for r in movement["registrations"] if r["unit"]["code"] == person.unit), None)
     return render(request, "movement.html", status, title=movement["name"], m=movement, labels=LABELS,
-                  purposes=PURPOSES, mine=mine, form=form, errors=errors or {}, values=values or {}, problem=problem,
-                  task_options=tasks)
+                  purposes=PURPOSES, mine=mine if person.has("unit_clerk") else None, form=form, errors=errors or {},
+                  values=values or {}, problem=problem, task_options=tasks, unit_options=units)
 
 
 @router.get("/phong-trao/{movement_id}", response_class=HTMLResponse)
