@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS movement_registrations (
 );
 """
 UNITS = ("seen_units AS (INSERT INTO known_units (code, name) SELECT * FROM unnest({0}::text[], {1}::text[]) "
-         "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name RETURNING code)")
+         "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name WHERE known_units.name <> EXCLUDED.name "
+         "RETURNING code)")  # a unit seen again with the same name writes nothing
 MEMBERS = ("seen_cluster AS (INSERT INTO cluster_audience (cluster_id, year, code, version, members, leader) "
            "VALUES ({2}, {3}, {4}, {5}, {6}::text[], {7}) ON CONFLICT (cluster_id) DO UPDATE SET "
            "version = EXCLUDED.version, members = EXCLUDED.members, "
