@@ -146,17 +146,28 @@ def test_a_movement_from_draft_to_conclusion_with_a_unit_registered(system, open
 def test_a_block_signs_is_scored_and_votes_its_leader(system, open_page) -> None:
     starts, _, _ = _this_year()
     code = f"KHOI-{uuid.uuid4().hex[:6].upper()}"
-    with system.api("plan", "planner") as plan:
-        response = plan.post("/clusters", json={
-            "code": code, "name": f"Khối thử nghiệm {code}", "kind": "khoi", "year": starts.year,
-            "members": [{"code": "SNV"}, {"code": "SYT"}, {"code": "SGDDT"}], "leader": "SYT", "deputy": "SNV",
-            "formed_on": starts.isoformat()})
-        assert response.status_code == 201, response.text
-        cluster_id = response.json()["id"]
-    cluster_page = f"{system.url('web')}/cum-khoi/{cluster_id}"
     planner = open_page("kehoach")
     page, base = planner.page, system.url("web")
     sign_in(page, base, "kehoach")
+    page.goto(f"{base}/cum-khoi")
+    page.get_by_role("link", name="Lập cụm, khối thi đua").click()
+    # A leader outside the members is refused, what was typed kept.
+    page.get_by_label("Mã cụm, khối").fill(code)
+    page.get_by_label("Tên cụm, khối").fill(f"Khối thử nghiệm {code}")
+    page.get_by_label("Mã các đơn vị thành viên").fill("SNV, SYT\nsgddt")
+    page.get_by_label("Mã đơn vị cụm trưởng").fill("STC")
+    page.get_by_label("Mã đơn vị cụm phó").fill("SNV")
+    page.get_by_label("Ngày kiện toàn").fill(starts.isoformat())
+    page.get_by_role("button", name="Lập cụm, khối", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").is_visible()
+    assert page.get_by_label("Mã các đơn vị thành viên").input_value() == "SNV, SYT\nsgddt"
+    planner.look("lỗi lập cụm, khối")
+    page.get_by_label("Mã đơn vị cụm trưởng").fill("SYT")
+    page.get_by_role("button", name="Lập cụm, khối", exact=True).click()
+    page.wait_for_url("**/cum-khoi/*-*?**")
+    cluster_page = page.url.split("?")[0]
+    cluster_id = cluster_page.rsplit("/", 1)[1]
     page.goto(f"{base}/cum-khoi")
     page.get_by_role("link", name=f"Khối thử nghiệm {code}").click()
     assert "cụm trưởng: Sở Y tế" in page.inner_text("main")

@@ -52,6 +52,9 @@ class PlanApi(Api):
     async def clusters(self, **filters: Any) -> list[dict[str, Any]]:
         return await self.get("/clusters", **filters)
 
+    async def form_cluster(self, body: dict[str, Any]) -> dict[str, Any]:
+        return await self.post("/clusters", body)
+
     async def cluster(self, cluster_id: str) -> dict[str, Any]:
         return await self.get(f"/clusters/{cluster_id}")
 

@@ -32,6 +32,43 @@ async def clusters(request: Request, person: Person = Viewer) -> HTMLResponse:
                   kinds=KINDS)
 
 
+async def _form_page(request: Request, person: Person, status: int = 200, errors: dict[str, str] | None = None,
+                     values: dict[str, str] | None = None, problem: str = "") -> HTMLResponse:
+    return render(request, "cluster_new.html", status, title="Lập cụm, khối thi đua", kinds=list(KINDS.items()),
+                  errors=errors or {}, values=values or {}, problem=problem, year=date.today().year)
+
+
+@router.get("/cum-khoi/moi", response_class=HTMLResponse)
+async def form_page(request: Request, person: Person = Planner) -> HTMLResponse:
+    return await _form_page(request, person)
+
+
+def _codes(form: FormData, name: str) -> list[str]:
+    return [code.strip().upper() for code in text(form, name).replace(",", "\n").splitlines() if code.strip()]
+
+
+def _formed(form: FormData) -> dict[str, Any]:
+    year = text(form, "year")
+    if not year.isdigit():
+        raise FormProblem("year", "Năm phải là một số, ví dụ 2026.")
+    return {"code": text(form, "code").upper(), "name": text(form, "name"), "kind": text(form, "kind"),
+            "year": int(year), "members": [{"code": code} for code in _codes(form, "members")],
+            "leader": text(form, "leader").upper(), "deputy": text(form, "deputy").upper() or None,
+            "decision_ref": optional(form, "decision_ref"), "formed_on": text(form, "formed_on")}
+
+
+@router.post("/cum-khoi/moi", response_class=HTMLResponse)
+async def form_cluster(request: Request, person: Person = Planner) -> Response:
+    async def call(body: dict[str, Any]) -> Any:
+        return await apis(request, person).plan.form_cluster(body)
+
+    async def again(status: int, _: str, errors: dict[str, str], values: dict[str, str], problem: str) -> HTMLResponse:
+        return await _form_page(request, person, status, errors, values, problem)
+
+    return await run_step(request, person, "form", _formed, call, lambda created: f"/cum-khoi/{created['id']}",
+                          "Đã lập cụm, khối thi đua.", again)
+
+
 async def _detail(request: Request, person: Person, cluster_id: str, status: int = 200, form: str = "",
                   errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
                   problem: str = "") -> HTMLResponse:
