@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any
+from uuid import UUID
 
 from eventsourcing.persistence import OperationalError, RecordConflictError
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 from starlette.routing import Match
@@ -261,6 +263,13 @@ def create_service_app(
 
 # For a create that answers 200 with the same body when it was sent before (nothing new made).
 ALREADY_EXISTS: dict[int | str, dict[str, Any]] = {200: {"description": "Đã có từ trước; không tạo mới"}}
+
+
+class Created(BaseModel):
+    """The answer to a create: the id, and False when it was there already (answered 200)."""
+
+    id: UUID
+    created: bool
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -147,22 +147,42 @@ def word_no_borders(table: Any) -> None:
     table._tbl.tblPr.append(borders)
 
 
-def word_heading(doc: Any, tag: str = "h") -> None:
-    """The heading's two columns, with the tags of a `Heading` called `tag` in the template's context."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+def word_widths(table: Any, widths: list[float]) -> None:
+    """Fixed column widths in cm (Word and LibreOffice read them from the grid and every cell)."""
     from docx.shared import Cm
+
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+
+
+def word_text(doc: Any, text: str, *, italic: bool = False) -> None:
+    """A paragraph of the body: justified, first line indented 1 cm, 6 pt after (NĐ 30/2020)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    word_paragraph(doc, text, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    doc.paragraphs[-1].paragraph_format.first_line_indent = Cm(1)
+    doc.paragraphs[-1].paragraph_format.space_after = Pt(6)
+
+
+def word_heading(doc: Any, tag: str = "h") -> None:
+    """The heading's two columns, with the tags of a `Heading` called `tag` in the template's context;
+    quốc hiệu at 12 pt (NĐ 30/2020 allows 12–13) keeps to one line of its 9.5 cm."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     table = doc.add_table(rows=1, cols=2)
     word_no_borders(table)
+    word_widths(table, [6.8, 9.5])
     left, right = table.rows[0].cells
-    table.autofit = False
-    table.columns[0].width, table.columns[1].width = Cm(6.5), Cm(9.5)
-    left.width, right.width = Cm(6.5), Cm(9.5)
-    for text, bold in ((f"{{{{ {tag}.issuer_parent }}}}", False), (f"{{{{ {tag}.issuer }}}}", True), ("", False),
-                       (f"Số: {{{{ {tag}.number }}}}", False)):
-        word_paragraph(left, text, bold=bold, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for text, bold, italic, size in ((QUOC_HIEU, True, False, 12), (TIEU_NGU, True, False, 13), ("", False, False, 13),
-                                     (f"{{{{ {tag}.place_date }}}}", False, True, 13)):  # quốc hiệu 12–13 pt: one line
+    for text, bold, size in ((f"{{{{ {tag}.issuer_parent }}}}", False, 12), (f"{{{{ {tag}.issuer }}}}", True, 12),
+                             ("", False, 12), (f"Số: {{{{ {tag}.number }}}}", False, 13)):
+        word_paragraph(left, text, bold=bold, size=size, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for text, bold, italic, size in ((QUOC_HIEU, True, False, 12), (TIEU_NGU, True, False, 13), ("", False, False, 12),
+                                     (f"{{{{ {tag}.place_date }}}}", False, True, 13)):
         word_paragraph(right, text, bold=bold, italic=italic, size=size, align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
@@ -173,6 +193,7 @@ def word_signature(doc: Any, tag: str = "h") -> None:
     word_paragraph(doc, "")
     table = doc.add_table(rows=1, cols=2)
     word_no_borders(table)
+    word_widths(table, [8.0, 8.0])
     left, right = table.rows[0].cells
     word_paragraph(left, "Nơi nhận:", bold=True, italic=True, size=12)
     word_paragraph(left, f"{{%p for r in {tag}.recipients %}}", size=11)

@@ -89,7 +89,7 @@ Subject = Annotated[SubjectKind | None, Query(description="Đối tượng: cá 
 
 @router.get("/awards/{code}/cash", dependencies=SIGNED_IN)
 async def get_cash(runtime: RuntimeDep, code: str, decided_on: date, _: PrincipalDep,
-                   on: OnDate = None, subject: Subject = None) -> dict[str, Any]:
+                   on: OnDate = None, subject: Subject = None) -> render.CashOut:
     """The cash amount for a decision dated `decided_on`: the base salary of that date × the
     multiplier of the current catalogue (or of the version in force on `on`), rounded up to
     the next 10,000 đ."""
@@ -100,7 +100,7 @@ async def get_cash(runtime: RuntimeDep, code: str, decided_on: date, _: Principa
 @router.get("/cash", dependencies=SIGNED_IN)
 async def get_cash_for_one_period(runtime: RuntimeDep, decided_on: date, _: PrincipalDep,
                                   award: Annotated[list[str], Query(min_length=1, max_length=20)],
-                                  on: OnDate = None, subject: Subject = None) -> dict[str, Any]:
+                                  on: OnDate = None, subject: Subject = None) -> render.PayableOut:
     """Several titles of one nominee for the same period: only the highest amount is paid."""
     version = await version_on(runtime, on)
     return render.payable(version, version.catalogue.cash_for_one_period(award, decided_on, subject))

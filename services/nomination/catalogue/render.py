@@ -3,14 +3,16 @@ as decimal strings so that no float rounding creeps in), and the YAML text of a 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
 
 from services.nomination.catalogue.application import Adoption, CatalogueVersion
 from services.nomination.catalogue.model import ROUTE_LABELS, SalaryEntry
 from services.nomination.catalogue.money import CashAmount, Payable, rounding_label, valid_to
+from services.nomination.eligibility.facts import SubjectKind
 
 
 class YamlResponse(PlainTextResponse):
@@ -42,23 +44,62 @@ def award(found: CatalogueVersion, code: str) -> dict[str, Any]:
     }
 
 
-def cash(found: CatalogueVersion, amount: CashAmount) -> dict[str, Any]:
-    return {"version": found.summary(), **_amount(found, amount)}
+class VersionOut(BaseModel):
+    """The catalogue version an answer comes from."""
+
+    number: int
+    label: str
+    checksum: str
+    source: dict[str, str]
+    adopted_by: str
+    adopted_at: datetime
 
 
-def _amount(found: CatalogueVersion, amount: CashAmount) -> dict[str, Any]:
-    return {"award": amount.award, "subject": amount.subject, "decided_on": amount.decided_on,
-            "multiplier": str(amount.multiplier), "base_salary": int(amount.base_salary),
-            "salary_from": amount.salary_from, "exact": str(amount.exact), "amount": int(amount.amount),
-            "rounding": rounding_label(found.catalogue.salary.rounding), "verified": amount.verified,
-            "explanation": amount.explanation}
+class AmountOut(BaseModel):
+    """A cash amount: multiplier × the base salary of the decision date, rounded (whole đồng)."""
+
+    award: str
+    subject: SubjectKind
+    decided_on: date
+    multiplier: str = Field(examples=["0.3"], description="decimal, as written in the catalogue")
+    base_salary: int
+    salary_from: date
+    exact: str = Field(description="before rounding, decimal")
+    amount: int
+    rounding: str
+    verified: bool = Field(description="multiplier, salary and rounding all confirmed against their legal basis")
+    explanation: str
 
 
-def payable(found: CatalogueVersion, payable: Payable) -> dict[str, Any]:
-    return {"version": found.summary(), "amount": int(payable.amount), "paid": _amount(found, payable.paid),
-            "not_paid": [_amount(found, a) for a in payable.not_paid],
-            "rule": "Nhiều danh hiệu thi đua cùng một thời điểm: chỉ nhận tiền thưởng của danh hiệu cao nhất "
-                    "(Nghị định 152/2025/NĐ-CP Điều 49)."}
+class CashOut(AmountOut):
+    version: VersionOut
+
+
+class PayableOut(BaseModel):
+    version: VersionOut
+    amount: int = Field(description="what is paid for the titles of the period")
+    paid: AmountOut
+    not_paid: list[AmountOut]
+    rule: str
+
+
+def cash(found: CatalogueVersion, amount: CashAmount) -> CashOut:
+    return CashOut(version=VersionOut(**found.summary()), **_amount(found, amount).model_dump())
+
+
+def _amount(found: CatalogueVersion, amount: CashAmount) -> AmountOut:
+    return AmountOut(award=amount.award, subject=amount.subject, decided_on=amount.decided_on,
+                     multiplier=str(amount.multiplier), base_salary=int(amount.base_salary),
+                     salary_from=amount.salary_from, exact=str(amount.exact), amount=int(amount.amount),
+                     rounding=rounding_label(found.catalogue.salary.rounding), verified=amount.verified,
+                     explanation=amount.explanation)
+
+
+def payable(found: CatalogueVersion, payable: Payable) -> PayableOut:
+    return PayableOut(version=VersionOut(**found.summary()), amount=int(payable.amount),
+                      paid=_amount(found, payable.paid), not_paid=[_amount(found, a) for a in payable.not_paid],
+                      rule="Nhiều danh hiệu thi đua cùng một thời điểm: chỉ nhận tiền thưởng của danh hiệu cao "
+                           "nhất (Nghị định 152/2025/NĐ-CP Điều 49).")
 
 
 def salary(found: CatalogueVersion, on: date | None, in_force: SalaryEntry | None) -> dict[str, Any]:

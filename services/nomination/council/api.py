@@ -10,7 +10,7 @@ from fastapi import APIRouter, Response, status
 from pydantic import Field
 
 from servicekit.auth import PrincipalDep
-from servicekit.http import ALREADY_EXISTS
+from servicekit.http import ALREADY_EXISTS, Created
 from services.nomination.council.application import summary
 from services.nomination.council.domainmodel import CouncilError, SessionClosedError
 from services.nomination.dossiers.schemas import Body
@@ -54,14 +54,14 @@ class Invalidation(Body):
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS, dependencies=council_policy("open"))
 async def open_session(body: SessionOpen, council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep,
-                       response: Response) -> dict[str, Any]:
+                       response: Response) -> Created:
     """Open a session with its members, quorum and agenda of dossiers ready for the council."""
     session_id, created = await runtime.call(
         council.open, actor, title=body.title, held_on=body.held_on, members=body.members,
         quorum=body.quorum, dossier_ids=body.dossier_ids, now=runtime.now())
     if not created:
         response.status_code = status.HTTP_200_OK
-    return {"id": session_id, "created": created}
+    return Created(id=session_id, created=created)
 
 
 @router.get("/{session_id}", dependencies=council_policy("read"))

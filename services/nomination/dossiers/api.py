@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from fastapi.responses import Response as RawResponse
 
 from servicekit.auth import PrincipalDep, Role
-from servicekit.http import ALREADY_EXISTS, VersionDep
+from servicekit.http import ALREADY_EXISTS, Created, VersionDep
 from services.nomination.dossiers import schemas as s
 from services.nomination.dossiers.base import details, visible_unit
 from services.nomination.dossiers.domainmodel import DossierError
@@ -20,14 +20,14 @@ from services.nomination.routing import DOSSIER_READERS, DraftingDep, ReviewDep,
 router = APIRouter(prefix="/dossiers", tags=["dossiers"])
 
 
-def versioned(response: Response, version: int) -> dict[str, int]:
+def versioned(response: Response, version: int) -> s.Versioned:
     response.headers["ETag"] = f'"{version}"'
-    return {"version": version}
+    return s.Versioned(version=version)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS, dependencies=dossier_policy("edit"))
 async def open_dossier(body: s.DossierCreate, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep,
-                       response: Response) -> dict[str, Any]:
+                       response: Response) -> Created:
     """Open a dossier for one nominee (the same unit, year, award and nominee finds the existing one)."""
     if actor.unit is None and Role.ADMIN not in actor.roles:
         raise DossierError("Tài khoản chưa gắn với đơn vị nào: không mở được hồ sơ.")
@@ -39,7 +39,7 @@ async def open_dossier(body: s.DossierCreate, drafting: DraftingDep, runtime: Ru
         await runtime.wait_for_views()  # the lists and the quota counts show it once it is answered
     else:
         response.status_code = status.HTTP_200_OK
-    return {"id": dossier_id, "created": created}
+    return Created(id=dossier_id, created=created)
 
 
 @router.get("", dependencies=DOSSIER_READERS)
@@ -70,7 +70,7 @@ async def get_dossier(dossier_id: UUID, drafting: DraftingDep, runtime: RuntimeD
 
 @router.patch("/{dossier_id}", dependencies=dossier_policy("edit"))
 async def edit(dossier_id: UUID, body: s.DossierEdit, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep,
-               version: VersionDep, response: Response) -> dict[str, int]:
+               version: VersionDep, response: Response) -> s.Versioned:
     """Correct the summary of merits, the basis of award or the nominee's position."""
     new_version = await runtime.call(drafting.edit, dossier_id, version, actor, summary=body.summary,
                                      basis=body.basis, position=body.position, now=runtime.now())
@@ -82,7 +82,7 @@ async def attach(dossier_id: UUID, drafting: DraftingDep, runtime: RuntimeDep, a
                  response: Response, kind: Annotated[str, Form(max_length=64)], file: Annotated[UploadFile, File()],
                  replaces: Annotated[str | None, Form(max_length=64, pattern="^[0-9a-f]{64}$",
                                                       description="sha256 của tài liệu được thay thế")] = None,
-                 ) -> dict[str, int]:
+                 ) -> s.Versioned:
     """Attach a document (PDF, DOCX, PNG, JPEG; checked by its content) of a kind the award requires,
     before or after the unit council, until the dossier is submitted; `replaces` removes the file
     it replaces in the same change."""
@@ -109,7 +109,7 @@ async def download(dossier_id: UUID, sha256: str, drafting: DraftingDep, runtime
 
 @router.delete("/{dossier_id}/documents/{sha256}", dependencies=dossier_policy("remove_document"))
 async def remove(dossier_id: UUID, sha256: str, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep,
-                 version: VersionDep, response: Response) -> dict[str, int]:
+                 version: VersionDep, response: Response) -> s.Versioned:
     """Remove a document before submission."""
     return versioned(response, await runtime.call(drafting.remove, dossier_id, version, actor, sha256,
                                                   runtime.now()))
@@ -117,7 +117,7 @@ async def remove(dossier_id: UUID, sha256: str, drafting: DraftingDep, runtime: 
 
 @router.post("/{dossier_id}/unit-council", dependencies=dossier_policy("record_unit_council"))
 async def unit_council(dossier_id: UUID, body: s.UnitCouncil, drafting: DraftingDep, runtime: RuntimeDep,
-                       actor: PrincipalDep, version: VersionDep, response: Response) -> dict[str, int]:
+                       actor: PrincipalDep, version: VersionDep, response: Response) -> s.Versioned:
     """Record the unit council's meeting (biên bản bình xét): members present and in favour."""
     return versioned(response, await runtime.call(
         drafting.record_unit_council, dossier_id, version, actor, meeting_on=body.meeting_on,
@@ -126,7 +126,7 @@ async def unit_council(dossier_id: UUID, body: s.UnitCouncil, drafting: Drafting
 
 @router.post("/{dossier_id}/submit", dependencies=dossier_policy("submit"))
 async def submit(dossier_id: UUID, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep, version: VersionDep,
-                 response: Response) -> dict[str, int]:
+                 response: Response) -> s.Versioned:
     """Submit to Sở Nội vụ (the award's required documents must all be attached)."""
     return versioned(response, await runtime.call(drafting.submit, dossier_id, version, actor, runtime.now()))
 

@@ -11,7 +11,6 @@ from pydantic import Field
 
 from servicekit.auth import PUBLIC, PrincipalDep
 from servicekit.http import XLSX, file_response
-from services.nomination.dossiers.base import check_can_read
 from services.nomination.dossiers.bulk import read_rows, template
 from services.nomination.dossiers.domainmodel import DossierError
 from services.nomination.dossiers.drafting import NewDossier
@@ -81,8 +80,7 @@ async def spreadsheet_template(runtime: RuntimeDep, year: Annotated[int | None, 
 async def get_submission(submission_id: UUID, bulk: BulkDep, runtime: RuntimeDep, actor: PrincipalDep
                          ) -> dict[str, Any]:
     """A submission and how far its dossiers have gone (counts per state)."""
-    submission = await runtime.call(bulk.get, submission_id)
-    check_can_read(actor, submission.unit_code)
+    submission = await runtime.call(bulk.get, submission_id, actor)
     counts = await runtime.call(runtime.view("dossierview").counts, submission_id=submission_id)
     return {"submission_id": submission.id, "unit_code": submission.unit_code, "year": submission.year,
             "title": submission.title, "dossiers": len(submission.dossiers), "by_state": counts}

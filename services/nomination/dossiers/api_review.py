@@ -22,7 +22,7 @@ rules = APIRouter(tags=["eligibility"])
 
 
 async def _step(review: Review, runtime: NominationRuntime, dossier_id: UUID, version: int | None, actor: Principal,
-                command: str, response: Response, **arguments: Any) -> dict[str, int]:
+                command: str, response: Response, **arguments: Any) -> s.Versioned:
     new_version = await runtime.call(review.step, dossier_id, version, actor, command, runtime.now(),
                                      **arguments)
     return versioned(response, new_version)
@@ -30,21 +30,21 @@ async def _step(review: Review, runtime: NominationRuntime, dossier_id: UUID, ve
 
 @router.post("/{dossier_id}/return", dependencies=dossier_policy("return"))
 async def return_for_supplement(dossier_id: UUID, body: s.Reasons, review: ReviewDep, runtime: RuntimeDep,
-                                actor: PrincipalDep, version: VersionDep, response: Response) -> dict[str, int]:
+                                actor: PrincipalDep, version: VersionDep, response: Response) -> s.Versioned:
     """Return to the unit for supplement, with the reasons (the processing clock stops)."""
     return await _step(review, runtime, dossier_id, version, actor, "return", response, reasons=body.reasons)
 
 
 @router.post("/{dossier_id}/accept", dependencies=dossier_policy("accept"))
 async def accept(dossier_id: UUID, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep, version: VersionDep,
-                 response: Response) -> dict[str, int]:
+                 response: Response) -> s.Versioned:
     """Accept a complete dossier for appraisal."""
     return await _step(review, runtime, dossier_id, version, actor, "accept", response)
 
 
 @router.post("/{dossier_id}/consultation", dependencies=dossier_policy("request_consultation"))
 async def consult(dossier_id: UUID, body: s.Consultation, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep,
-                  version: VersionDep, response: Response) -> dict[str, int]:
+                  version: VersionDep, response: Response) -> s.Versioned:
     """Ask other agencies for their opinion (hiệp y)."""
     return await _step(review, runtime, dossier_id, version, actor, "request_consultation", response,
                        agencies=body.agencies)
@@ -52,7 +52,7 @@ async def consult(dossier_id: UUID, body: s.Consultation, review: ReviewDep, run
 
 @router.post("/{dossier_id}/consultation/opinions", dependencies=dossier_policy("record_consultation"))
 async def opinion(dossier_id: UUID, body: s.Opinion, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep,
-                  version: VersionDep, response: Response) -> dict[str, int]:
+                  version: VersionDep, response: Response) -> s.Versioned:
     """Record an agency's opinion."""
     return await _step(review, runtime, dossier_id, version, actor, "record_consultation", response, agency=body.agency,
                        agrees=body.agrees, opinion=body.opinion)
@@ -60,14 +60,14 @@ async def opinion(dossier_id: UUID, body: s.Opinion, review: ReviewDep, runtime:
 
 @router.post("/{dossier_id}/consultation/finish", dependencies=dossier_policy("finish_consultation"))
 async def finish_consultation(dossier_id: UUID, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep,
-                              version: VersionDep, response: Response) -> dict[str, int]:
+                              version: VersionDep, response: Response) -> s.Versioned:
     """Back to appraisal with the opinions received."""
     return await _step(review, runtime, dossier_id, version, actor, "finish_consultation", response)
 
 
 @router.post("/{dossier_id}/hold", dependencies=dossier_policy("put_on_hold"))
 async def hold(dossier_id: UUID, body: s.Hold, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep,
-               version: VersionDep, response: Response) -> dict[str, int]:
+               version: VersionDep, response: Response) -> s.Versioned:
     """Pause: discipline, investigation or complaint pending (guard G1)."""
     return await _step(review, runtime, dossier_id, version, actor, "put_on_hold", response, ground=body.ground,
                        note=body.note)
@@ -75,14 +75,14 @@ async def hold(dossier_id: UUID, body: s.Hold, review: ReviewDep, runtime: Runti
 
 @router.post("/{dossier_id}/resume", dependencies=dossier_policy("resume"))
 async def resume(dossier_id: UUID, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep, version: VersionDep,
-                 response: Response) -> dict[str, int]:
+                 response: Response) -> s.Versioned:
     """Resume appraisal after a hold."""
     return await _step(review, runtime, dossier_id, version, actor, "resume", response)
 
 
 @router.post("/{dossier_id}/appraise", dependencies=dossier_policy("appraise"))
 async def appraise(dossier_id: UUID, body: s.Appraisal, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep,
-                   version: VersionDep, response: Response) -> dict[str, int]:
+                   version: VersionDep, response: Response) -> s.Versioned:
     """Conclude the appraisal with the rules of the day (public notice or the council comes next)."""
     facts = {**body.dossier_facts, "attestations": body.attestations}
     return versioned(response, await runtime.call(
@@ -92,7 +92,7 @@ async def appraise(dossier_id: UUID, body: s.Appraisal, review: ReviewDep, runti
 
 @router.post("/{dossier_id}/notice/comments", dependencies=dossier_policy("record_notice_comment"))
 async def notice_comment(dossier_id: UUID, body: s.Comment, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep,
-                         response: Response) -> dict[str, int]:
+                         response: Response) -> s.Versioned:
     """Record a comment received during the public notice (by post, e-mail, the portal)."""
     return await _step(review, runtime, dossier_id, None, actor, "record_notice_comment", response,
                        author=body.author, content=body.content)
@@ -100,7 +100,7 @@ async def notice_comment(dossier_id: UUID, body: s.Comment, review: ReviewDep, r
 
 @router.post("/{dossier_id}/notice/close", dependencies=dossier_policy("close_notice"))
 async def close_notice(dossier_id: UUID, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep,
-                       version: VersionDep, response: Response) -> dict[str, int]:
+                       version: VersionDep, response: Response) -> s.Versioned:
     """End the public notice (only once its working days have passed) and go to the council."""
     return versioned(response, await runtime.call(review.close_notice, dossier_id, version, actor,
                                                   runtime.today(), runtime.now()))
@@ -108,14 +108,14 @@ async def close_notice(dossier_id: UUID, review: ReviewDep, runtime: RuntimeDep,
 
 @router.post("/{dossier_id}/send-for-decision", dependencies=dossier_policy("send_for_decision"))
 async def send_for_decision(dossier_id: UUID, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep,
-                            version: VersionDep, response: Response) -> dict[str, int]:
+                            version: VersionDep, response: Response) -> s.Versioned:
     """Put the council's positive result before the deciding authority."""
     return await _step(review, runtime, dossier_id, version, actor, "send_for_decision", response)
 
 
 @router.post("/{dossier_id}/decide", dependencies=dossier_policy("decide"))
 async def decide(dossier_id: UUID, body: s.Decision, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep,
-                 version: VersionDep, response: Response) -> dict[str, int]:
+                 version: VersionDep, response: Response) -> s.Versioned:
     """Record the province's decision (e.g. 163/QĐ-UBND): the award enters the nominee's history."""
     return versioned(response, await runtime.call(
         review.decide, dossier_id, version, actor, number=body.number, decided_on=body.decided_on,
@@ -124,7 +124,7 @@ async def decide(dossier_id: UUID, body: s.Decision, review: ReviewDep, runtime:
 
 @router.post("/{dossier_id}/forward", dependencies=dossier_policy("forward"))
 async def forward(dossier_id: UUID, body: s.Forwarding, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep,
-                  version: VersionDep, response: Response) -> dict[str, int]:
+                  version: VersionDep, response: Response) -> s.Versioned:
     """Record the Chairman's submission to the central level (e.g. 45/TTr-UBND)."""
     return versioned(response, await runtime.call(
         review.forward, dossier_id, version, actor, submission_number=body.submission_number,
@@ -133,7 +133,7 @@ async def forward(dossier_id: UUID, body: s.Forwarding, review: ReviewDep, runti
 
 @router.post("/{dossier_id}/central-decision", dependencies=dossier_policy("record_central_decision"))
 async def central_decision(dossier_id: UUID, body: s.CentralDecision, review: ReviewDep, runtime: RuntimeDep,
-                           actor: PrincipalDep, version: VersionDep, response: Response) -> dict[str, int]:
+                           actor: PrincipalDep, version: VersionDep, response: Response) -> s.Versioned:
     """Record the decision of the Prime Minister or the President."""
     return versioned(response, await runtime.call(
         review.record_central_decision, dossier_id, version, actor, number=body.number,
@@ -142,14 +142,14 @@ async def central_decision(dossier_id: UUID, body: s.CentralDecision, review: Re
 
 @router.post("/{dossier_id}/reject", dependencies=dossier_policy("reject"))
 async def reject(dossier_id: UUID, body: s.Reason, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep,
-                 version: VersionDep, response: Response) -> dict[str, int]:
+                 version: VersionDep, response: Response) -> s.Versioned:
     """Not awarded: the unit receives this written reason."""
     return await _step(review, runtime, dossier_id, version, actor, "reject", response, reason=body.reason)
 
 
 @router.post("/{dossier_id}/confer", dependencies=dossier_policy("confer"))
 async def confer(dossier_id: UUID, body: s.Conferral, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep,
-                 version: VersionDep, response: Response) -> dict[str, int]:
+                 version: VersionDep, response: Response) -> s.Versioned:
     """Record the handing over of the certificate or medal and the cash paid."""
     return versioned(response, await runtime.call(
         review.confer, dossier_id, version, actor, conferred_on=body.conferred_on,
@@ -158,7 +158,7 @@ async def confer(dossier_id: UUID, body: s.Conferral, review: ReviewDep, runtime
 
 @router.post("/{dossier_id}/revoke", dependencies=dossier_policy("revoke"))
 async def revoke(dossier_id: UUID, body: s.Revocation, review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep,
-                 version: VersionDep, response: Response) -> dict[str, int]:
+                 version: VersionDep, response: Response) -> s.Versioned:
     """Annul the award on one of the four legal grounds, by the revoking decision."""
     return versioned(response, await runtime.call(
         review.revoke, dossier_id, version, actor, ground=body.ground, number=body.number,

@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, event
 
 from servicekit.auth import Principal
+from services.nomination.dossiers.base import check_can_read
 from services.nomination.dossiers.domainmodel import DossierError
 from services.nomination.dossiers.drafting import Drafting, NewDossier
 
@@ -122,7 +123,13 @@ class BulkSubmissions:
             return Submission(unit_code=unit_code, year=year, title=title.strip(), opened_by=actor.subject,
                               opened_at=now)
 
-    def get(self, submission_id: UUID) -> Submission:
+    def get(self, submission_id: UUID, actor: Principal) -> Submission:
+        """A submission, for those who read its unit's dossiers."""
+        submission = self._get(submission_id)
+        check_can_read(actor, submission.unit_code)
+        return submission
+
+    def _get(self, submission_id: UUID) -> Submission:
         try:
             found: object = self.app.repository.get(submission_id)
         except AggregateNotFoundError:

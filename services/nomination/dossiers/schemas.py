@@ -39,6 +39,12 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class Versioned(BaseModel):
+    """The answer to a command on a dossier: its version after it (also in the ETag header)."""
+
+    version: int = Field(ge=1)
+
+
 class NomineeIn(Body):
     """A person (by identification number, or name + date of birth), or a collective (its unit code)."""
 

@@ -18,18 +18,17 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
-from servicekit.officialdoc import word_document, word_heading, word_paragraph, word_signature
+from servicekit import officialdoc as nd30
 
 TEMPLATES = Path(__file__).parent / "templates"
-CENTER, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _lines(doc: Any, items: str, *, italic: bool = False) -> None:
-    """A paragraph per line of `items`, indented as the body of an administrative document."""
-    word_paragraph(doc, f"{{%p for line in {items} %}}")
-    word_paragraph(doc, "{{ line }}", italic=italic, align=JUSTIFY)
-    doc.paragraphs[-1].paragraph_format.first_line_indent = Cm(1)
-    word_paragraph(doc, "{%p endfor %}")
+    """A paragraph per line of `items`, as the body of an administrative document."""
+    nd30.word_paragraph(doc, f"{{%p for line in {items} %}}")
+    nd30.word_text(doc, "{{ line }}", italic=italic)
+    nd30.word_paragraph(doc, "{%p endfor %}")
 
 
 WIDTHS = {5: [1.6, 5.0, 5.0, 5.0, 8.1], 6: [1.6, 5.4, 4.3, 4.3, 5.0, 4.0]}  # cm, landscape A4
@@ -39,18 +38,13 @@ def _annex(doc: Any, columns: int, total: bool) -> None:
     section = doc.add_section(SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21)
-    word_paragraph(doc, "{{ a.title }}", bold=True, align=CENTER)
-    word_paragraph(doc, "{{ a.subtitle }}", italic=True, size=13, align=CENTER)
-    word_paragraph(doc, "", size=6)
+    nd30.word_paragraph(doc, "{{ a.title }}", bold=True, align=CENTER)
+    nd30.word_paragraph(doc, "{{ a.subtitle }}", italic=True, size=13, align=CENTER)
+    nd30.word_paragraph(doc, "", size=6)
     table = doc.add_table(rows=5 if total else 4, cols=columns)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for column, width in zip(table.columns, WIDTHS[columns], strict=True):
-        column.width = Cm(width)  # the grid LibreOffice reads
-    for row in table.rows:
-        for cell, width in zip(row.cells, WIDTHS[columns], strict=True):
-            cell.width = Cm(width)
+    nd30.word_widths(table, WIDTHS[columns])
     for index, cell in enumerate(table.rows[0].cells):
         cell.paragraphs[0].add_run(f"{{{{ a.headers[{index}] }}}}").bold = True
         cell.paragraphs[0].alignment = CENTER
@@ -67,23 +61,23 @@ def _annex(doc: Any, columns: int, total: bool) -> None:
 
 
 def build(kind: str, columns: int | None) -> Path:
-    doc = word_document()
-    word_heading(doc)
-    word_paragraph(doc, "")
-    word_paragraph(doc, "{{ p.title }}", bold=True, align=CENTER)
-    word_paragraph(doc, "{{ p.subject }}", bold=True, align=CENTER)
+    doc = nd30.word_document()
+    nd30.word_heading(doc)
+    nd30.word_paragraph(doc, "")
+    nd30.word_paragraph(doc, "{{ p.title }}", bold=True, align=CENTER)
+    nd30.word_paragraph(doc, "{{ p.subject }}", bold=True, align=CENTER)
     if kind == "quyet_dinh":
-        word_paragraph(doc, "")
-        word_paragraph(doc, "{{ p.authority }}", bold=True, align=CENTER)
+        nd30.word_paragraph(doc, "")
+        nd30.word_paragraph(doc, "{{ p.authority }}", bold=True, align=CENTER)
     else:
-        word_paragraph(doc, "")
-        word_paragraph(doc, "Kính gửi: {{ p.addressee }}", align=CENTER)
-    word_paragraph(doc, "")
+        nd30.word_paragraph(doc, "")
+        nd30.word_paragraph(doc, "Kính gửi: {{ p.addressee }}", align=CENTER)
+    nd30.word_paragraph(doc, "")
     _lines(doc, "p.preamble", italic=kind == "quyet_dinh")
     if kind == "quyet_dinh":
-        word_paragraph(doc, "QUYẾT ĐỊNH:", bold=True, align=CENTER)
+        nd30.word_paragraph(doc, "QUYẾT ĐỊNH:", bold=True, align=CENTER)
     _lines(doc, "p.body")
-    word_signature(doc)
+    nd30.word_signature(doc)
     if columns:
         _annex(doc, columns, total=kind == "quyet_dinh")
     path = TEMPLATES / f"{kind.replace('_', '-')}.v1.docx"

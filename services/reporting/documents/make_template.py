@@ -13,12 +13,19 @@ from pathlib import Path
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from servicekit.officialdoc import word_document, word_heading, word_paragraph, word_signature
+from servicekit.officialdoc import (
+    word_document,
+    word_heading,
+    word_paragraph,
+    word_signature,
+    word_text,
+    word_widths,
+)
 
 OUT = Path(__file__).parent / "templates" / "bao-cao-tdkt.v1.docx"
 
 
-_paragraph = word_paragraph
+_paragraph, _widths, _text = word_paragraph, word_widths, word_text
 
 
 def _data_table(doc, headers: list[str], rows: str) -> None:
@@ -35,6 +42,8 @@ def _data_table(doc, headers: list[str], rows: str) -> None:
         if index:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
+    rest = len(headers) - 1
+    _widths(table, [16.0 - 2.4 * rest if rest > 2 else 8.0, *([2.4] * rest if rest > 2 else [4.0] * rest)])
     _paragraph(doc, "", size=6)
 
 
@@ -44,17 +53,17 @@ def _body(doc) -> None:
     _paragraph(doc, "{{ subtitle }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(doc, "")
     _paragraph(doc, "I. KẾT QUẢ THỰC HIỆN KẾ HOẠCH CÔNG TÁC THI ĐUA, KHEN THƯỞNG", bold=True)
-    _paragraph(doc, "Trong {{ period_label }}, các cơ quan, đơn vị được giao {{ t.total }} nhiệm vụ có hạn hoàn thành "
+    _text(doc, "Trong {{ period_label }}, các cơ quan, đơn vị được giao {{ t.total }} nhiệm vụ có hạn hoàn thành "
                     "trong kỳ; đã hoàn thành đúng hạn {{ t.on_time }} nhiệm vụ, hoàn thành chậm {{ t.late }} nhiệm vụ, "
                     "quá hạn chưa hoàn thành {{ t.overdue }} nhiệm vụ, đang thực hiện {{ t.open }} nhiệm vụ.")
     _data_table(doc, ["Quý", "Tổng số", "Đúng hạn", "Chậm", "Quá hạn", "Đang thực hiện"], "tasks_by_quarter")
     _paragraph(doc, "{{ chart_tasks }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(doc, "II. PHONG TRÀO THI ĐUA", bold=True)
-    _paragraph(doc, "Trong kỳ đã phát động {{ m.launched }} phong trào thi đua và tổng kết "
+    _text(doc, "Trong kỳ đã phát động {{ m.launched }} phong trào thi đua và tổng kết "
                     "{{ m.concluded }} phong trào.")
     _data_table(doc, ["Chỉ tiêu", "Số lượng"], "movements")
     _paragraph(doc, "III. CÔNG TÁC KHEN THƯỞNG", bold=True)
-    _paragraph(doc, "Trong kỳ đã có quyết định khen thưởng cho {{ a.total }} tập thể, cá nhân, hộ gia đình, doanh "
+    _text(doc, "Trong kỳ đã có quyết định khen thưởng cho {{ a.total }} tập thể, cá nhân, hộ gia đình, doanh "
                     "nghiệp (tính theo ngày ký quyết định), tổng tiền thưởng {{ a.cash }} đồng; trình cấp Nhà nước "
                     "{{ a.forwarded }} trường hợp.")
     for title, rows, first in (("1. Theo hình thức khen thưởng", "awards_by_form", "Hình thức"),

@@ -3,7 +3,7 @@ to start only when it has none at all."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from servicekit.eventstore import memory_env
 from services.nomination.application import Nominations
 from services.nomination.catalogue.service import CatalogueService, CatalogueUnavailableError
+from services.nomination.wiring import CatalogueAdapter
 from services.nomination.yamlconfig import ConfigError
 from tests.unit.nomination.catalogue.helpers import copy_catalogue, edited, line_of
 
@@ -66,3 +67,13 @@ def test_a_broken_reload_changes_nothing_and_is_reported(folder: Path) -> None:
     assert not service.reload(by="admin-1").created
     assert service.status()["files"] | {"checked_at": None} == {
         "directory": str(folder), "state": "unchanged", "checked_at": None, "version": 1, "problems": []}
+
+
+def test_the_dossier_workflow_is_paid_what_the_catalogue_gives_its_kind_of_nominee(folder: Path) -> None:
+    service = CatalogueService(Nominations(memory_env()), folder, lambda: NOW)
+    service.start()
+    adapted = CatalogueAdapter(service)
+    assert adapted.cash("BKT", "tap_the", date(2026, 8, 1)) == 7_590_000  # 3 × 2.530.000
+    assert adapted.cash("BKT", "ca_nhan", date(2026, 8, 1)) == 3_800_000  # 1,5 × 2.530.000 = 3.795.000
+    assert adapted.cash("LDTT", "ca_nhan", date(2026, 3, 1)) == 710_000
+    assert adapted.cash("CSTT", "ca_nhan", date(2026, 3, 1)) is None  # no multiple known: no amount

@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 
+from services.nomination.dossiers.base import NotAllowedError
 from services.nomination.dossiers.bulk import (
     COLUMNS,
     EXAMPLE_SHEET,
@@ -18,7 +19,7 @@ from services.nomination.dossiers.bulk import (
     read_rows,
     template,
 )
-from tests.unit.nomination.dossiers.test_paths import CLERK, NOW, World
+from tests.unit.nomination.dossiers.test_paths import APPRAISER, CLERK, NOW, OTHER_CLERK, World
 
 
 def spreadsheet(rows: list[list[object]], header: list[str] = COLUMNS) -> bytes:
@@ -118,3 +119,14 @@ def test_a_template_without_its_title_is_refused_whole() -> None:
         read_rows(filled(template(2026), [row(1)]), "SGDDT")
     with pytest.raises(SpreadsheetError, match="Thiếu năm đề nghị"):
         read_rows(spreadsheet([row(1)]), "SGDDT", title="Đợt 1")
+
+
+def test_a_submission_is_read_by_its_unit_and_the_province_only() -> None:
+    world = World()
+    bulk = BulkSubmissions(world.app, world.drafting)
+    rows = read_rows(spreadsheet([row(1)]), "SGDDT", 2025, "Đợt 1").rows
+    outcome = bulk.submit_rows(CLERK, "SGDDT", 2025, "Đợt 1", rows, "xlsx", NOW)
+    assert bulk.get(outcome.submission_id, CLERK).title == "Đợt 1"
+    assert len(bulk.get(outcome.submission_id, APPRAISER).dossiers) == 1
+    with pytest.raises(NotAllowedError, match="chính mình"):
+        bulk.get(outcome.submission_id, OTHER_CLERK)
