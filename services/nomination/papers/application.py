@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -27,6 +27,7 @@ from services.nomination.papers import certificates, content, pdf, signing, word
 from services.nomination.papers.content import Entry, Paper
 from services.nomination.papers.domainmodel import IssuedDocument
 
+A = TypeVar("A")
 Format = Literal["docx", "pdf"]
 MEDIA_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
@@ -64,11 +65,11 @@ class Papers:
         self.signer = signer  # opens the service's signing key (PKCS#12 or PKCS#11), when one is configured
 
     # -- reading --------------------------------------------------------------------------------------
-    def _get(self, aggregate_id: UUID, kind: type[Any]) -> Any:
+    def _get(self, aggregate_id: UUID, kind: type[A]) -> A | None:
         try:
             found: object = self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            found = None
+            return None
         return found if isinstance(found, kind) else None
 
     def dossier(self, dossier_id: UUID, actor: Principal) -> Dossier:
@@ -76,12 +77,14 @@ class Papers:
         if found is None:
             raise DossierNotFoundError(dossier_id)
         check_can_read(actor, found.unit_code)
-        return found  # type: ignore[no-any-return]
+        return found
 
-    def entry(self, dossier: Dossier, on: date) -> Entry:
-        """The dossier as a paper lists it; cash from its decision, or computed for `on`."""
+    def entry(self, dossier: Dossier, cash_on: date | None = None) -> Entry:
+        """The dossier as a paper lists it; cash from its decision, or computed for `cash_on` (a
+        paper that shows no cash asks for none)."""
         decision, nominee = dossier.outcome.get("decision") or {}, dossier.nominee
-        cash = decision.get("cash") if decision else self.catalogue.cash(dossier.award_code, nominee["kind"], on)
+        cash = decision.get("cash") if decision else (
+            self.catalogue.cash(dossier.award_code, nominee["kind"], cash_on) if cash_on else None)
         rejection = dossier.outcome.get("rejection") or {}
         return Entry(dossier_id=str(dossier.id), name=nominee["name"], kind=nominee["kind"],
                      position=nominee.get("position") or "", unit_code=dossier.unit_code,
@@ -98,7 +101,7 @@ class Papers:
             raise SubmissionNotFoundError(submission_id)
         check_can_read(actor, submission.unit_code)
         dossiers = [d for d in (self._get(i, Dossier) for i in submission.dossiers) if d is not None]
-        entries = [self.entry(d, how.signed_on) for d in dossiers]
+        entries = [self.entry(d) for d in dossiers]
         if not entries:
             raise NothingToListError("Đợt đề nghị chưa có hồ sơ nào để lập tờ trình.")
         return content.to_trinh(unit_code=submission.unit_code, year=submission.year, title=submission.title,
@@ -131,7 +134,7 @@ class Papers:
         if dossier.state != State.NOT_AWARDED:
             raise NotReadyError(f"Hồ sơ đang ở trạng thái '{LABELS[dossier.state]}': chỉ hồ sơ không được khen "
                                 "thưởng mới có thông báo không khen thưởng.", [str(dossier.id)])
-        return content.non_award(entry=self.entry(dossier, how.signed_on), signed_on=how.signed_on,
+        return content.non_award(entry=self.entry(dossier), signed_on=how.signed_on,
                                  number=how.number, signer_name=how.signer_name)
 
     def certificate(self, actor: Principal, dossier_id: UUID, blank: str) -> bytes:
@@ -143,7 +146,7 @@ class Papers:
         if chosen.awards and dossier.award_code not in chosen.awards:
             raise WrongBlankError(f"Phôi '{blank}' dùng cho {', '.join(chosen.awards)}, không dùng cho "
                                   f"{dossier.award['name']} ({dossier.award_code}).")
-        e = self.entry(dossier, dossier.outcome["decision"]["decided_on"])  # every certifiable state has one
+        e = self.entry(dossier)
         unit = content.unit_name(e.unit_code)
         values = {"name": e.name, "unit": ", ".join(v for v in (e.position, unit) if v and v != e.name),
                   "achievement": e.summary or f"Đã có thành tích xuất sắc năm {e.year}",
@@ -178,7 +181,7 @@ class Papers:
         found = self._get(document_id, IssuedDocument)
         if found is None:
             raise IssuedDocumentNotFoundError(document_id)
-        return found  # type: ignore[no-any-return]
+        return found
 
     def issued_file(self, document_id: UUID, signed: bool) -> tuple[IssuedDocument, bytes]:
         doc = self.issued(document_id)
