@@ -15,7 +15,7 @@ from services.nomination.dossiers.domainmodel import (
     NotUnderNoticeError,
     UnitCouncilRequiredError,
 )
-from services.nomination.dossiers.levels import MixedLevelsError
+from services.nomination.dossiers.levels import MixedLevelsError, NoLongerHeldError
 from services.nomination.dossiers.review import (
     ConfirmationRequiredError,
     DecideInsteadError,
@@ -40,6 +40,7 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
     ForwardInsteadError: (409, "forward_instead"),
     DecideInsteadError: (409, "decide_instead"),
     MixedLevelsError: (409, "mixed_levels"),
+    NoLongerHeldError: (409, "no_longer_held"),
     SubmissionNumberConflictError: (409, "submission_number_conflict"),
     DocumentRejectedError: (422, "document_rejected"),
     SpreadsheetError: (422, "invalid_spreadsheet"),

@@ -11,7 +11,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 
 from servicekit.auth import Principal
-from services.nomination.dossiers.base import DossierUseCases
+from services.nomination.dossiers.base import DossierUseCases, levels_of
 from services.nomination.dossiers.bulk import Submission
 from services.nomination.dossiers.domainmodel import Dossier, DossierError
 from services.nomination.dossiers.ports import Units
@@ -34,18 +34,17 @@ class Levels(DossierUseCases):
     def return_to_unit(self, dossier_id: UUID, version: int | None, actor: Principal, reasons: list[str],
                        now: datetime) -> int:
         """Return a dossier the parent unit holds to the unit that sent it, with the reasons."""
-        dossier = self.for_command(dossier_id, version, actor, "return_to_unit")
+        dossier = self._held(dossier_id, version, actor, "return_to_unit")
         dossier.return_to_unit(reasons=reasons, by=actor.subject, at=now)
         return self.save(dossier)
 
     def send_up(self, actor: Principal, *, title: str, number: str, year: int, dossier_ids: list[UUID],
                 now: datetime) -> SentUp:
         """Send the dossiers the actor's unit holds upward as one submission of that unit (its
-        id from the unit, year and title; its tờ trình `number`), all or none."""
-        if not actor.unit:
-            raise DossierError("Tài khoản chưa gắn với đơn vị nào: không trình tiếp được hồ sơ.")
+        id from the unit, year and title; its tờ trình `number`), all or none: they must all be
+        at the same level and go to the same next one."""
         unique = list(dict.fromkeys(dossier_ids))
-        dossiers = [self.for_command(d, None, actor, "forward_up") for d in unique]
+        dossiers = [self._held(d, None, actor, "forward_up") for d in unique]
         levels = {d.level for d in dossiers}
         if len(levels) > 1:
             raise MixedLevelsError(sorted(levels))
@@ -61,6 +60,14 @@ class Levels(DossierUseCases):
                                by=actor.subject, at=now)
         self.app.save(submission, *dossiers)
         return SentUp(submission.id, number, from_level, to_level, unique)
+
+    def _held(self, dossier_id: UUID, version: int | None, actor: Principal, command: str) -> Dossier:
+        """The dossier for a parent unit's `command`; a unit that held it and sent it on (or
+        returned it) is told where it is now."""
+        dossier = self.load(dossier_id)
+        if actor.unit and actor.unit != dossier.level and actor.unit in levels_of(dossier):
+            raise NoLongerHeldError(self.units.name(dossier.level), dossier.level)
+        return self.for_command(dossier_id, version, actor, command)
 
     def _submission(self, unit: str, year: int, title: str, actor: Principal, now: datetime) -> Submission:
         submission_id = Submission.create_id(unit, year, title)
@@ -85,3 +92,9 @@ class MixedLevelsError(DossierError):
         where = "đi tới các cấp khác nhau" if going else "đang ở các cấp khác nhau"
         super().__init__(f"Các hồ sơ trong một tờ trình phải cùng một cấp: những hồ sơ này {where} "
                          f"({', '.join(levels)}). Trình riêng từng nhóm.")
+
+
+class NoLongerHeldError(DossierError):
+    def __init__(self, name: str, level: str) -> None:
+        self.details = {"level": level}
+        super().__init__(f"Hồ sơ không còn ở đơn vị (đã trình tiếp hoặc trả lại); hiện ở: {name}.")
