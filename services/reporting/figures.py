@@ -24,6 +24,7 @@ from services.reporting.labels import (
     TASK_OUTCOMES,
 )
 from services.reporting.periods import Period
+from services.reporting.units import unit_names
 
 Row = dict[str, Any]
 AWARD_BASIS = "decided_on"
@@ -92,7 +93,7 @@ async def awards(conn: asyncpg.Connection, period: Period) -> Row:
         "by_level": by("award_level", LEVELS),
         "by_subject": by("nominee_kind", SUBJECTS, fixed=True),
         "by_deciding_level": by("central", DECIDING_LEVELS, fixed=True),
-        "by_unit": by("unit_code"),
+        "by_unit": by("unit_code", await unit_names(conn)),
         "by_cluster": await _clusters(conn, base),
         "by_achievement_year": by("year"),
         "forwarded": await _forwarded(conn, period),

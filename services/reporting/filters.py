@@ -7,7 +7,7 @@ Each filter knows its columns; `where()` gives the SQL condition with numbered p
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlencode
@@ -37,7 +37,8 @@ class _Filter:
 
     def params(self) -> dict[str, str]:
         found = {}
-        for name, value in asdict(self).items():  # type: ignore[call-overload]
+        for name in names(type(self)):  # not asdict(): it deep-copies, once per figure of a report
+            value = getattr(self, name)
             if value is None:
                 continue
             found[name] = str(value).lower() if isinstance(value, bool) else str(value)

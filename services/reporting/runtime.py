@@ -67,15 +67,18 @@ class ReportingRuntime(ServiceRuntime):
             last = (await self.js.stream_info(self.settings.stream_name)).state.last_seq
         except NotFoundError:
             return {"complete_through": 0, "stream_last": 0, "consumers": dict.fromkeys(self.consumers, 0)}
+        names = list(self.consumers)
+        infos = await asyncio.gather(*(self.js.consumer_info(self.settings.stream_name, name) for name in names),
+                                     return_exceptions=True)
         each = {}
-        for name in self.consumers:
-            try:
-                info = await self.js.consumer_info(self.settings.stream_name, name)
-            except NotFoundError:  # not created yet: nothing applied
+        for name, info in zip(names, infos, strict=True):
+            if isinstance(info, NotFoundError):  # not created yet: nothing applied
                 each[name] = 0
-                continue
-            caught_up = not info.num_pending and not info.num_ack_pending
-            each[name] = last if caught_up else (info.ack_floor.stream_seq if info.ack_floor else 0) or 0
+            elif isinstance(info, BaseException):
+                raise info
+            else:
+                caught_up = not info.num_pending and not info.num_ack_pending
+                each[name] = last if caught_up else (info.ack_floor.stream_seq if info.ack_floor else 0) or 0
         return {"complete_through": min(each.values(), default=last), "stream_last": last, "consumers": each}
 
     async def rebuild(self) -> None:

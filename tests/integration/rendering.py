@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 ARTEFACTS = Path(__file__).resolve().parents[1] / "artefacts" / "reports"
@@ -36,6 +37,9 @@ def docx_pages(docx: Path) -> list[Path] | str:
         return "LibreOffice absent (Debian package libreoffice-writer): DOCX pages not rendered"
     out = docx.parent / "docx-pdf"
     out.mkdir(exist_ok=True)
-    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(docx)], check=True,
-                   timeout=300, capture_output=True)
+    # A profile of its own: another LibreOffice running on the machine would otherwise take the call.
+    with tempfile.TemporaryDirectory(prefix="tdkt-office-") as profile:
+        done = subprocess.run([office, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                               "--outdir", str(out), str(docx)], timeout=300, capture_output=True, text=True)
+    assert done.returncode == 0, f"LibreOffice: {done.stdout}{done.stderr}"
     return pdf_pages(out / docx.with_suffix(".pdf").name)

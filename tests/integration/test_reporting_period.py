@@ -15,7 +15,7 @@ from services.reporting.periods import parse
 from services.reporting.settings import ReportingSettings
 from tests.integration.nomination_events import publish
 from tests.integration.rendering import docx_pages, pdf_pages, save
-from tests.integration.report_story import Story, expected, story
+from tests.integration.report_story import UNITS, Story, expected, story
 from tests.support import Namespace, auth, eventually, serve
 
 pytestmark = pytest.mark.integration
@@ -43,6 +43,7 @@ def check_figures(body: dict[str, Any], want: dict[str, Any]) -> None:
             for u in tasks["by_unit"]} == want["tasks_by_unit"]
     assert (awards["basis"], awards["total"]["count"], awards["total"]["cash_total"]) == (
         "decided_on", want["awards"], want["cash"])
+    assert {r["key"]: r["label"] for r in awards["by_unit"]} == {u: UNITS[u] for u in want["by_unit"]}
     for name, key in (("by_form", "by_form"), ("by_category", "by_category"), ("by_level", "by_level"),
                       ("by_subject", "by_subject"), ("by_unit", "by_unit")):
         assert by_key(awards[name]) == want[key], name

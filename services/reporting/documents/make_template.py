@@ -34,6 +34,23 @@ def _paragraph(cell_or_doc, text: str = "", *, bold: bool = False, italic: bool 
     p.paragraph_format.space_after = Pt(0)
 
 
+def _widths(table: Table, widths: list[float]) -> None:
+    """Fixed column widths in cm (Word and LibreOffice read them from every cell)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+
+
+def _text(doc, text: str) -> None:
+    """A paragraph of the body: justified, first line indented 1 cm, 6 pt after (NĐ 30/2020)."""
+    _paragraph(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    doc.paragraphs[-1].paragraph_format.first_line_indent = Cm(1)
+    doc.paragraphs[-1].paragraph_format.space_after = Pt(6)
+
+
 def _no_borders(table: Table) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -46,15 +63,15 @@ def _no_borders(table: Table) -> None:
 def _heading(doc) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
+    _widths(table, [6.8, 9.5])
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(9.5)
-    for text, bold in (("{{ h.issuer_parent }}", False), ("{{ h.issuer }}", True), ("", False),
-                       ("Số: {{ h.number }}", False)):
-        _paragraph(left, text, bold=bold, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for text, bold, italic in (("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False),
-                               ("Độc lập - Tự do - Hạnh phúc", True, False), ("", False, False),
-                               ("{{ h.place_date }}", False, True)):
-        _paragraph(right, text, bold=bold, italic=italic, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for text, bold, size in (("{{ h.issuer_parent }}", False, 12), ("{{ h.issuer }}", True, 12), ("", False, 12),
+                             ("Số: {{ h.number }}", False, 13)):
+        _paragraph(left, text, bold=bold, size=size, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for text, bold, italic, size in (("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False, 12),
+                                     ("Độc lập - Tự do - Hạnh phúc", True, False, 13), ("", False, False, 12),
+                                     ("{{ h.place_date }}", False, True, 13)):
+        _paragraph(right, text, bold=bold, italic=italic, size=size, align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
 def _data_table(doc, headers: list[str], rows: str) -> None:
@@ -71,6 +88,8 @@ def _data_table(doc, headers: list[str], rows: str) -> None:
         if index:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
+    rest = len(headers) - 1
+    _widths(table, [16.0 - 2.4 * rest if rest > 2 else 8.0, *([2.4] * rest if rest > 2 else [4.0] * rest)])
     _paragraph(doc, "", size=6)
 
 
@@ -80,17 +99,17 @@ def _body(doc) -> None:
     _paragraph(doc, "{{ subtitle }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(doc, "")
     _paragraph(doc, "I. KẾT QUẢ THỰC HIỆN KẾ HOẠCH CÔNG TÁC THI ĐUA, KHEN THƯỞNG", bold=True)
-    _paragraph(doc, "Trong {{ period_label }}, các cơ quan, đơn vị được giao {{ t.total }} nhiệm vụ có hạn hoàn thành "
+    _text(doc, "Trong {{ period_label }}, các cơ quan, đơn vị được giao {{ t.total }} nhiệm vụ có hạn hoàn thành "
                     "trong kỳ; đã hoàn thành đúng hạn {{ t.on_time }} nhiệm vụ, hoàn thành chậm {{ t.late }} nhiệm vụ, "
                     "quá hạn chưa hoàn thành {{ t.overdue }} nhiệm vụ, đang thực hiện {{ t.open }} nhiệm vụ.")
     _data_table(doc, ["Quý", "Tổng số", "Đúng hạn", "Chậm", "Quá hạn", "Đang thực hiện"], "tasks_by_quarter")
     _paragraph(doc, "{{ chart_tasks }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(doc, "II. PHONG TRÀO THI ĐUA", bold=True)
-    _paragraph(doc, "Trong kỳ đã phát động {{ m.launched }} phong trào thi đua và tổng kết "
+    _text(doc, "Trong kỳ đã phát động {{ m.launched }} phong trào thi đua và tổng kết "
                     "{{ m.concluded }} phong trào.")
     _data_table(doc, ["Chỉ tiêu", "Số lượng"], "movements")
     _paragraph(doc, "III. CÔNG TÁC KHEN THƯỞNG", bold=True)
-    _paragraph(doc, "Trong kỳ đã có quyết định khen thưởng cho {{ a.total }} tập thể, cá nhân, hộ gia đình, doanh "
+    _text(doc, "Trong kỳ đã có quyết định khen thưởng cho {{ a.total }} tập thể, cá nhân, hộ gia đình, doanh "
                     "nghiệp (tính theo ngày ký quyết định), tổng tiền thưởng {{ a.cash }} đồng; trình cấp Nhà nước "
                     "{{ a.forwarded }} trường hợp.")
     for title, rows, first in (("1. Theo hình thức khen thưởng", "awards_by_form", "Hình thức"),
@@ -112,6 +131,7 @@ def _signature(doc) -> None:
     _paragraph(doc, "")
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
+    _widths(table, [8.0, 8.0])
     left, right = table.rows[0].cells
     _paragraph(left, "Nơi nhận:", bold=True, italic=True, size=12)
     _paragraph(left, "{%p for r in h.recipients %}", size=11)

@@ -55,27 +55,46 @@ def _table(pdf: FPDF, table: Table, width: float = 175) -> None:
         pdf.multi_cell(0, 7, table.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     first = max(width - 26 * (len(table.headers) - 1), 50)
     widths = [first, *([26.0] * (len(table.headers) - 1))]
-    _header(pdf, table.headers, widths)
+    header = _Header(pdf, table.headers, widths)
+    header.draw()
     pdf.set_font(FAMILY, "", 10)
+    measure = _Widths(pdf)
     for values in table.rows:
         texts = [f"{v:,}".replace(",", ".") if isinstance(v, int) else str(v) for v in values]
-        lines = _lines(pdf, widths[0], texts[0])
+        lines = 1 if measure(texts[0]) < widths[0] - 2 * pdf.c_margin else _lines(pdf, widths[0], texts[0])
         height = 5.5 * max(lines, 1)
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
-            _header(pdf, table.headers, widths)
+            header.draw()
             pdf.set_font(FAMILY, "", 10)
         x, y = pdf.l_margin, pdf.get_y()
         for index, (text, w) in enumerate(zip(texts, widths, strict=True)):
-            pdf.set_xy(x, y)
+            pdf.rect(x, y, w, height)
             if index == 0 and lines > 1:
-                pdf.rect(x, y, w, height)
-                pdf.multi_cell(w, 5.5, text, border=0)
-            else:
-                pdf.cell(w, height, text, border=1, align="L" if index == 0 else "R")
+                pdf.set_xy(x, y)
+                pdf.multi_cell(w, 5.5, text, border=0, align="L")
+            else:  # text() is cheaper than cell(): a 500-row table is drawn in a fraction of the time
+                left = x + pdf.c_margin if index == 0 else x + w - pdf.c_margin - measure(text)
+                pdf.text(left, y + height / 2 + 1.2, text)
             x += w
         pdf.set_xy(pdf.l_margin, y + height)
     pdf.ln(4)
+
+
+class _Widths:
+    """Text widths in the table's font, added up from cached character widths (fpdf2's
+    get_string_width() prepares bidirectional text on every call)."""
+
+    def __init__(self, pdf: FPDF) -> None:
+        self.pdf, self.chars = pdf, dict[str, float]()
+
+    def __call__(self, text: str) -> float:
+        total = 0.0
+        for char in text:
+            if char not in self.chars:
+                self.chars[char] = self.pdf.get_string_width(char)
+            total += self.chars[char]
+        return total
 
 
 def _lines(pdf: FPDF, width: float, text: str) -> int:
@@ -84,17 +103,24 @@ def _lines(pdf: FPDF, width: float, text: str) -> int:
     return len(lines) if isinstance(lines, list) else 1
 
 
-def _header(pdf: FPDF, headers: Sequence[str], widths: Sequence[float]) -> None:
-    pdf.set_font(FAMILY, "B", 10)
-    lines = max(_lines(pdf, w, h) for h, w in zip(headers, widths, strict=True))
-    x, y, height = pdf.l_margin, pdf.get_y(), 5.0 * lines
-    for text, w in zip(headers, widths, strict=True):
-        pdf.rect(x, y, w, height)
-        used = 5.0 * _lines(pdf, w, text)
-        pdf.set_xy(x, y + (height - used) / 2)
-        pdf.multi_cell(w, 5, text, align="C")
-        x += w
-    pdf.set_xy(pdf.l_margin, y + height)
+class _Header:
+    """A table's header row, measured once and drawn at the top of every page the table spans."""
+
+    def __init__(self, pdf: FPDF, headers: Sequence[str], widths: Sequence[float]) -> None:
+        pdf.set_font(FAMILY, "B", 10)
+        self.pdf, self.headers, self.widths = pdf, headers, widths
+        self.lines = [_lines(pdf, w, h) for h, w in zip(headers, widths, strict=True)]
+
+    def draw(self) -> None:
+        pdf = self.pdf
+        pdf.set_font(FAMILY, "B", 10)
+        x, y, height = pdf.l_margin, pdf.get_y(), 5.0 * max(self.lines)
+        for text, w, lines in zip(self.headers, self.widths, self.lines, strict=True):
+            pdf.rect(x, y, w, height)
+            pdf.set_xy(x, y + (height - 5.0 * lines) / 2)
+            pdf.multi_cell(w, 5, text, align="C")
+            x += w
+        pdf.set_xy(pdf.l_margin, y + height)
 
 
 def _signature(pdf: FPDF, head: Heading) -> None:

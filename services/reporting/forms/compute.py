@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 
 from services.reporting.forms.layout import FIELDS, Form, Line, header
+from services.reporting.units import unit_names
 
 Row = dict[str, Any]
 _TABLES = {"awards": ("report_dossiers", "decided_on", "decision_number IS NOT NULL AND NOT revoked"),
@@ -63,8 +64,9 @@ async def _counted(conn: asyncpg.Connection, form: Form, year: int) -> list[Row]
         records = await conn.fetch(f"SELECT unit_code, {', '.join(units)} FROM {table} "
                                    f"WHERE {_scope(form, year, params)} GROUP BY unit_code ORDER BY unit_code",
                                    *params.values)
-        rows += [_row(f"{len(form.rows) + i + 1:02d}", f"Đơn vị: {r['unit_code']}", list(r.values())[1:])
-                 for i, r in enumerate(records)]
+        names = await unit_names(conn)
+        rows += [_row(f"{len(form.rows) + i + 1:02d}", f"Đơn vị: {names.get(r['unit_code'], r['unit_code'])}",
+                      list(r.values())[1:]) for i, r in enumerate(records)]
     return rows
 
 

@@ -27,6 +27,7 @@ def table(form: dict[str, Any]) -> Table:
 
 def _docx(form: dict[str, Any], grid: Table, place_date: str) -> bytes:
     doc = Document()
+    doc.styles["Normal"].font.name, doc.styles["Normal"].font.size = "Times New Roman", Pt(11)
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21)
@@ -35,29 +36,45 @@ def _docx(form: dict[str, Any], grid: Table, place_date: str) -> bytes:
     top = doc.add_table(rows=1, cols=3)
     left, middle, right = top.rows[0].cells
     left.text = f"Biểu số: {form['symbol']}\nBan hành kèm theo {form['basis']}\nNgày nhận báo cáo: {form['due']}"
-    middle.text = f"{form['title']}\nNăm {form['year']}"
-    middle.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    middle.paragraphs[0].add_run(form["title"]).bold = True
+    middle.add_paragraph().add_run(f"Năm {form['year']}").italic = True
+    for paragraph in middle.paragraphs:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     right.text = (f"Đơn vị báo cáo: {head['reporting_unit']}\nĐơn vị nhận báo cáo: {head['receiving_unit']}\n"
                   f"Đơn vị tính: {form['unit_of_measure']}")
+    _widths(top, [8.0, 10.7, 8.0])
+    doc.add_paragraph()
     body = doc.add_table(rows=1 + len(grid.rows), cols=len(grid.headers))
     body.style = "Table Grid"
     for cell, text in zip(body.rows[0].cells, grid.headers, strict=True):
-        cell.text = text
+        cell.paragraphs[0].add_run(text).bold = True
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for row, values in zip(body.rows[1:], grid.rows, strict=True):
-        for cell, value in zip(row.cells, values, strict=True):
+        for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             cell.text = f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value)
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT if index > 1 else (
+                WD_ALIGN_PARAGRAPH.CENTER if index == 1 else WD_ALIGN_PARAGRAPH.LEFT)
+    rest = len(grid.headers) - 2
+    _widths(body, [6.5, 1.4, *([(26.7 - 7.9) / rest] * rest)])
+    doc.add_paragraph()
     sign = doc.add_table(rows=1, cols=2)
     sign.rows[0].cells[0].text = f"\n{head['preparer']}\n{head['preparer_note']}"
     sign.rows[0].cells[1].text = f"{place_date}\n{head['head']}\n{head['head_note']}"
     for cell in sign.rows[0].cells:
         for paragraph in cell.paragraphs:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for paragraph in doc.paragraphs:
-        for run in paragraph.runs:
-            run.font.size = Pt(11)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _widths(table: Any, widths: list[float]) -> None:
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
 
 
 def render(form: dict[str, Any], fmt: FormFormat, signed_on: date) -> bytes:
