@@ -85,7 +85,7 @@ def check_can_read(actor: Principal, unit_code: str, levels: frozenset[str] = fr
 
 def levels_of(dossier: Dossier) -> frozenset[str]:
     """The parent units that held the dossier (or hold it now)."""
-    return frozenset({dossier.level} | {step["to"] for step in dossier.chain}) - {PROVINCE}
+    return frozenset({dossier.level} | {step["to"] for step in dossier.chain}) - {PROVINCE, dossier.unit_code}
 
 
 def visible_unit(actor: Principal, unit: str | None, level: str | None = None) -> str | None:
