@@ -98,8 +98,8 @@ async def test_a_schools_dossiers_go_through_the_department_of_education_to_the_
             ("submitted", "THPT.CAOBINH", "SGDDT"), ("forwarded", "SGDDT", "tinh")]
         assert detail["chain"][-1]["number"] == "45/TTr-SGDĐT"
         timeline = (await client.get(f"/dossiers/{first}/timeline", headers=SCHOOL)).json()
-        labels = [row["label"] for row in timeline]
-        assert {"Gửi đơn vị cấp trên", "Đơn vị cấp trên trả lại để bổ sung", "Đơn vị cấp trên trình tiếp"} <= set(labels)
+        labels = {row["label"] for row in timeline}
+        assert {"Gửi đơn vị cấp trên", "Đơn vị cấp trên trả lại để bổ sung", "Đơn vị cấp trên trình tiếp"} <= labels
 
         async def bus() -> list:
             messages = [m for m in await read_stream(ns, f"{ns.subject_root}.nomination.>")
