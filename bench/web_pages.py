@@ -37,6 +37,8 @@ PAGE = 50
 def _env(pg_dsn: str, nats_url: str, ns: Namespace, ports: dict[str, int], accounts: Path) -> dict[str, str]:
     return {**os.environ, "TDKT_PG_DSN": pg_dsn, "TDKT_NATS_URL": nats_url, "TDKT_DB_PREFIX": ns.prefix,
             "TDKT_SUBJECT_ROOT": ns.root, "TDKT_STREAM": ns.stream, "TDKT_JWT_SECRET": SECRET,
+            "TDKT_AUDIT_KEY": "bench-audit-key-of-the-tdkt-pipeline-0123",
+            "TDKT_NOMINATION_RECORD_KEY": "bench-record-key-of-the-tdkt-pipeline-01",
             "TDKT_LOG_LEVEL": "WARNING", "TDKT_NOMINATION_PORT": str(ports["nomination"]),
             "TDKT_WEB_PORT": str(ports["web"]), "TDKT_WEB_ACCOUNTS_FILE": str(accounts),
             "TDKT_WEB_NOMINATION_URL": f"http://127.0.0.1:{ports['nomination']}",

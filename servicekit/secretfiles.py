@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -39,9 +39,10 @@ def write_secret_once(path: Path, content: str) -> None:
         os.link(temporary, path)  # fails when the file exists: never two different secrets
 
 
-def read_or_create_secret(path: Path, size: int = 48) -> str:
-    """The secret kept in `path`, made (`size` random bytes, URL-safe) the first time."""
+def read_or_create_secret(path: Path, size: int = 48, make: Callable[[], str] | None = None) -> str:
+    """The secret kept in `path`, made the first time (by `make`, else `size` random bytes,
+    URL-safe)."""
     with contextlib.suppress(FileExistsError):  # another process may have made it first
         if not path.exists():
-            write_secret_once(path, secrets.token_urlsafe(size))
+            write_secret_once(path, make() if make else secrets.token_urlsafe(size))
     return path.read_text(encoding="utf-8").strip()

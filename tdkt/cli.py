@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from servicekit.auth import Role, issue_token
-from tdkt import audit, bus, deadletters, migrate, reconcile, reports
+from tdkt import audit, bus, deadletters, keys, migrate, reconcile, reports
 from tdkt.config import LauncherConfig
 from tdkt.embedded import EmbeddedError
 from tdkt.sample import CommandError, format_summary, headers, import_plan
@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     deadletters.add_parser(commands)
     reconcile.add_parser(commands)
     audit.add_parser(commands)
+    keys.add_parser(commands)
     migrate.add_parser(commands)
     bus.add_parser(commands)
     reports.add_parser(commands)
@@ -74,6 +75,8 @@ def _run(args: argparse.Namespace, config: LauncherConfig) -> int:
         return reconcile.run(args, config)
     if args.command == "audit":
         return audit.run(args, config)
+    if args.command == "keys":
+        return keys.run(args, config)
     if args.command == "migrate":
         return migrate.run(args, config)
     if args.command == "integrator":

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from servicekit.crypto import new_key
 from servicekit.secretfiles import read_or_create_secret
 
 SERVICES = ("web", "plan", "nomination", "notification", "reporting")
@@ -57,3 +58,19 @@ class LauncherConfig:
     def audit_key(self) -> str:
         """TDKT_AUDIT_KEY, else the key of the events' hash chain kept in the data folder."""
         return os.environ.get("TDKT_AUDIT_KEY") or read_or_create_secret(self.data_dir / "audit-key")
+
+    def cipher_keys(self, service: str) -> str:
+        """TDKT_<SERVICE>_CIPHER_KEYS, else the keys that encrypt the service's events at rest,
+        kept in the data folder (`<service>-cipher-keys`: base64 AES keys, comma-separated,
+        newest first; `tdkt keys rotate SERVICE` puts a new one first)."""
+        return os.environ.get(f"TDKT_{service.upper()}_CIPHER_KEYS") or read_or_create_secret(
+            self.cipher_keys_file(service), make=new_key)
+
+    def cipher_keys_file(self, service: str) -> Path:
+        return self.data_dir / f"{service}-cipher-keys"
+
+    def service_secrets(self) -> dict[str, str]:
+        """The secrets of the services that hold personal data, for their environment."""
+        record_key = os.environ.get("TDKT_NOMINATION_RECORD_KEY") or read_or_create_secret(
+            self.data_dir / "nomination-record-key")
+        return {"TDKT_NOMINATION_CIPHER_KEYS": self.cipher_keys("nomination"), "TDKT_NOMINATION_RECORD_KEY": record_key}

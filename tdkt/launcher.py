@@ -88,7 +88,7 @@ class System:
         env = {"TDKT_NOMINATION_DOCUMENTS_DIR": str(self.config.data_dir / "documents"), **os.environ, **roles,
                **nats_users,
                "TDKT_PG_DSN": pg_dsn, "TDKT_NATS_URL": nats_url, "TDKT_JWT_SECRET": self.config.jwt_secret(),
-               "TDKT_AUDIT_KEY": self.config.audit_key(),
+               "TDKT_AUDIT_KEY": self.config.audit_key(), **self.config.service_secrets(),
                "PYTHONUNBUFFERED": "1", **self.config.web_env()}
         for name in SERVICES:
             env[f"TDKT_{name.upper()}_PORT"] = str(self.config.ports[name])

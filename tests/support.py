@@ -19,6 +19,7 @@ from servicekit.auth import issue_token
 
 TEST_SECRET = "test-signing-key-of-the-tdkt-suite"
 TEST_AUDIT_KEY = "test-audit-key-of-the-tdkt-suite-0123"
+TEST_RECORD_KEY = "test-record-key-of-the-tdkt-suite-0123"
 SAMPLE_PLAN = Path(__file__).resolve().parents[1] / "services" / "plan" / "samples" / "157-KH-UBND-2026.txt"
 SAMPLE_UNITS = SAMPLE_PLAN.with_name("units-caobang.yaml")
 T = TypeVar("T")
@@ -38,7 +39,7 @@ class Namespace:
         values: dict[str, Any] = {
             "pg_dsn": self.pg_dsn, "nats_url": self.nats_url, "db_prefix": self.db_prefix,
             "subject_root": self.subject_root, "stream_name": self.stream, "jwt_secret": TEST_SECRET,
-            "audit_key": TEST_AUDIT_KEY,
+            "audit_key": TEST_AUDIT_KEY, "record_key": TEST_RECORD_KEY,
             "deadline_check_interval_s": 3600,
         }
         values.update(overrides)
@@ -47,7 +48,8 @@ class Namespace:
     def env(self) -> dict[str, str]:
         return {"TDKT_PG_DSN": self.pg_dsn, "TDKT_NATS_URL": self.nats_url, "TDKT_DB_PREFIX": self.db_prefix,
                 "TDKT_SUBJECT_ROOT": self.subject_root, "TDKT_STREAM": self.stream,
-                "TDKT_JWT_SECRET": TEST_SECRET, "TDKT_AUDIT_KEY": TEST_AUDIT_KEY}
+                "TDKT_JWT_SECRET": TEST_SECRET, "TDKT_AUDIT_KEY": TEST_AUDIT_KEY,
+                "TDKT_NOMINATION_RECORD_KEY": TEST_RECORD_KEY}
 
 
 def token(*roles: str, unit: str | None = None, subject: str = "tester") -> str:

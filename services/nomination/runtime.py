@@ -22,6 +22,7 @@ from services.nomination.documents import check_upload
 from services.nomination.dossiers.messaging import translator
 from services.nomination.dossiers.states import CLOCK_STOPPED, FINAL, State
 from services.nomination.eligibility.application import EligibilityChecks
+from services.nomination.history.identity import use_record_key
 from services.nomination.projections import PROJECTIONS
 from services.nomination.settings import NominationSettings
 
@@ -49,6 +50,11 @@ class NominationRuntime(ServiceRuntime):
         return self.views[name].view
 
     async def start(self) -> None:
+        assert self.settings.record_key is not None  # required by the settings
+        use_record_key(self.settings.record_key.get_secret_value())
+        if self.settings.cipher_keys is None:
+            log.warning("TDKT_NOMINATION_CIPHER_KEYS is not set: personal numbers and dates of birth are stored "
+                        "unencrypted in the event store")
         env = postgres_env(self.settings)
         self._app = await self.open_store(Nominations, env)
         self.catalogue = await open_catalogue(self)  # the award catalogue in force (catalogue/service.py)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from servicekit.settings import ServiceSettings
+from servicekit.settings import MIN_SECRET_BYTES, ServiceSettings
 
 
 class NominationSettings(ServiceSettings):
@@ -29,3 +29,15 @@ class NominationSettings(ServiceSettings):
     # award catalogue: the folder of awards.yaml, salary.yaml, quotas.yaml (the province's own copy)
     catalogue_dir: Path = Field(default=Path(__file__).with_name("catalogue") / "data",
                                 description="Danh mục khen thưởng (TDKT_NOMINATION_CATALOGUE_DIR)")
+    # the key of people's record ids (HMAC-SHA256 of the personal number; history/identity.py)
+    record_key: SecretStr | None = Field(default=None, description="TDKT_NOMINATION_RECORD_KEY, >= 32 byte")
+
+    @model_validator(mode="after")
+    def _record_key_set(self) -> NominationSettings:
+        if self.record_key is None:
+            raise ValueError("đặt TDKT_NOMINATION_RECORD_KEY (khóa tạo mã hồ sơ cá nhân, ít nhất "
+                             f"{MIN_SECRET_BYTES} byte): python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
+        if len(self.record_key.get_secret_value().encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"TDKT_NOMINATION_RECORD_KEY phải dài ít nhất {MIN_SECRET_BYTES} byte "
+                             f"(hiện {len(self.record_key.get_secret_value().encode())})")
+        return self

@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from servicekit.auth import ForbiddenError, Principal, Role, require
 from services.reporting.api import RuntimeDep
 from services.reporting.documents.report import MEDIA_TYPES
-from services.reporting.forms import compute, layout, render
+from services.reporting.forms import layout, render
 from services.reporting.models import Position
 from services.reporting.period_api import Reader
-from services.reporting.runtime import ReportingRuntime
+from services.reporting.snapshots import filled
 
 router = APIRouter(prefix="/reports/forms", tags=["statutory forms"])
 FormCode = Annotated[str, Path(pattern=r"^\d{4}$", examples=["0603"])]
@@ -110,12 +110,6 @@ async def form(runtime: RuntimeDep, _: Reader, code: FormCode, year: FormYear,
         "X-TDKT-Stream-Position": str(body["position"]["complete_through"])})
 
 
-async def filled(runtime: ReportingRuntime, code: str, year: int) -> dict[str, Any]:
-    """A form filled for a year, with the stream position read before its figures."""
-    spec = layout.form(code)
-    position = await runtime.position()
-    async with runtime.pool.acquire() as conn:
-        return {**await compute.fill(conn, spec, year), "position": position}
 
 
 @router.put("/{code}/entries/{year}/{unit}")

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.exceptions import RequestValidationError
 
 from servicekit.auth import Principal, Role, require
-from services.reporting import figures
 from services.reporting.api import RuntimeDep
 from services.reporting.documents import charts, word
 from services.reporting.documents import report as documents
@@ -20,7 +19,7 @@ from services.reporting.labels import LAUNCHERS, MOVEMENT_KINDS, SCOPES
 from services.reporting.list_models import MovementPublic
 from services.reporting.models import PeriodReport
 from services.reporting.periods import PATTERN, Period, PeriodError, parse
-from services.reporting.runtime import ReportingRuntime
+from services.reporting.snapshots import build
 
 router = APIRouter(prefix="/reports", tags=["period reports"])
 READERS = (Role.PLANNER, Role.APPRAISER, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.CHAIR, Role.AUDITOR,
@@ -42,12 +41,6 @@ def period_of(period: Annotated[str, Query(pattern=PATTERN, max_length=22, examp
 PeriodDep = Annotated[Period, Depends(period_of)]
 
 
-async def build(runtime: ReportingRuntime, period: Period) -> dict[str, Any]:
-    """The figures of `period`, with the stream position read before them (they include at least that)."""
-    position = await runtime.position()
-    async with runtime.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        body = await figures.report(conn, period)
-    return {**body, "position": position}
 
 
 def document(body: dict[str, Any], fmt: Format, *, number: str | None, signed_on: date | None,

@@ -27,6 +27,7 @@ from services.reporting.documents import report as documents
 from services.reporting.documents.heading import heading
 from services.reporting.forms import render
 from services.reporting.periods import parse
+from services.reporting.snapshots import build, filled
 
 if TYPE_CHECKING:
     from services.reporting.runtime import ReportingRuntime
@@ -47,9 +48,6 @@ class PublicationNotFoundError(LookupError):
 
 async def figures_of(runtime: ReportingRuntime, kind: Kind, ref: str) -> dict[str, Any]:
     """The figures of a report or form as of now (with the stream position they include)."""
-    from services.reporting.form_api import filled
-    from services.reporting.period_api import build
-
     if kind == "period":
         return await build(runtime, parse(ref))
     code, year = ref.split("/")

@@ -21,7 +21,7 @@ from tests.support import Namespace, serve_on_port, token
 
 pytestmark = pytest.mark.integration
 
-SERVICES = ["plan", "nomination", "notification", "reporting"]
+SERVICES = ["plan", "nomination", "notification", "reporting", "web"]
 MAX_EXAMPLES = int(os.environ.get("TDKT_SCHEMATHESIS_EXAMPLES", "15"))
 ARTEFACTS = Path(__file__).resolve().parents[1] / "artefacts" / "schemathesis"
 

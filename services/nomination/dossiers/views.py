@@ -21,6 +21,9 @@ TABLES = [
         award_level text NOT NULL, year int NOT NULL, state text NOT NULL, state_since timestamptz NOT NULL,
         nominee_kind text NOT NULL, nominee_name text NOT NULL, nominee_search text NOT NULL,
         submission_id uuid, late_in text, version int NOT NULL)""",
+    # the nominee's record (a person's or a collective's history), for a person's data export
+    "ALTER TABLE dossier_index ADD COLUMN IF NOT EXISTS nominee_ref uuid",
+    "CREATE INDEX IF NOT EXISTS dossier_index_nominee ON dossier_index (nominee_ref)",
     "CREATE INDEX IF NOT EXISTS dossier_index_state ON dossier_index (state, state_since)",
     "CREATE INDEX IF NOT EXISTS dossier_index_unit ON dossier_index (unit_code, year)",
     "CREATE INDEX IF NOT EXISTS dossier_index_submission ON dossier_index (submission_id)",
@@ -61,6 +64,12 @@ class DossierView(TableView):
         sql = (f"SELECT {COLUMNS} FROM dossier_index WHERE {' AND '.join(where)} "
                "ORDER BY state_since, dossier_id LIMIT %(limit)s OFFSET %(offset)s")
         return self.query(sql, params)
+
+    def naming(self, refs: list[UUID]) -> list[dict[str, Any]]:
+        """The dossiers whose nominee is one of the records `refs` (a record and those merged into it)."""
+        sql = (f"SELECT {COLUMNS}, nominee_ref FROM dossier_index WHERE nominee_ref = ANY(%(refs)s) "
+               "ORDER BY year, state_since, dossier_id")
+        return self.query(sql, {"refs": refs})
 
     def award_counts(self, unit: str, year: int) -> dict[str, int]:
         """The unit's dossiers of the year by award, leaving out those not awarded or revoked."""
@@ -105,14 +114,14 @@ class DossierProjection(Projection[DossierView]):
     def _(self, e: Dossier.Created, tracking: Tracking) -> None:
         self.view.write(
             tracking,
-            f"INSERT INTO dossier_index ({COLUMNS}, nominee_search) VALUES (%(id)s, %(unit)s, %(award)s, %(name)s, "
-            "%(level)s, %(year)s, 'draft', %(at)s, %(kind)s, %(nominee)s, %(submission)s, NULL, %(v)s, %(unit)s, "
-            "%(search)s) "
+            f"INSERT INTO dossier_index ({COLUMNS}, nominee_search, nominee_ref) VALUES (%(id)s, %(unit)s, %(award)s, "
+            "%(name)s, %(level)s, %(year)s, 'draft', %(at)s, %(kind)s, %(nominee)s, %(submission)s, NULL, %(v)s, "
+            "%(unit)s, %(search)s, %(ref)s) "
             "ON CONFLICT DO NOTHING",
             {"id": e.originator_id, "unit": e.unit_code, "award": e.award_code, "name": e.award["name"],
              "level": e.award["level"], "year": e.year, "at": e.created_at, "kind": e.nominee["kind"],
              "nominee": e.nominee["name"], "submission": e.submission_id, "v": e.originator_version,
-             "search": fold(e.nominee["name"])},
+             "search": fold(e.nominee["name"]), "ref": e.nominee.get("ref")},
         )
 
 

@@ -1,5 +1,5 @@
 """HTTP API of the award history: people and collectives, their facts, merge, search,
-spreadsheet import, and the audit trail of reads.
+spreadsheet import, the audit trail of reads, and a person's data exported at their request.
 
 Who sees what: appraisers, auditors, admins and the unit clerk of the person's own unit get
 the full record (number and date of birth); everyone else authenticated gets the same record
@@ -34,7 +34,7 @@ from services.nomination.history.importer import ImportFileError, read_sheet
 from services.nomination.history.names import tokens
 from services.nomination.history.pid import PersonalNumberError, check_personal_number
 from services.nomination.history.privacy import masked_record, may_see_full
-from services.nomination.history.schemas import CollectiveCreate, FactIn, MergeRequest, PersonCreate
+from services.nomination.history.schemas import CollectiveCreate, FactIn, MergeRequest, PersonCreate, PersonExport
 from services.nomination.history.template import write_template
 from services.nomination.routing import HISTORY_WRITERS, PEOPLE_READERS, HistoryDep, RuntimeDep
 from services.nomination.runtime import NominationRuntime
@@ -64,6 +64,8 @@ async def get_audit(request: Request) -> ReadAudit:
 AuditDep = Annotated[ReadAudit, Depends(get_audit)]
 Appraiser = Annotated[Principal, Depends(require(Role.APPRAISER))]
 Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
+Exporter = Annotated[Principal, Depends(require(Role.APPRAISER, Role.AUDITOR))]
+EXPORTED = "xuất dữ liệu cá nhân theo yêu cầu"
 router = APIRouter(tags=["history"])
 
 
@@ -97,20 +99,47 @@ async def get_person(record_id: UUID, request: Request, history: HistoryDep, run
                      who: PrincipalDep, response: Response,
                      purpose: Annotated[str | None, Query(max_length=300)] = None) -> dict[str, Any]:
     """A person's whole history; the number and date of birth only for those entitled. Every read is recorded."""
-    record = await runtime.call(history.details, record_id)
-    if record["kind"] != "person":
-        raise RecordNotFoundError(record_id)
+    record = await _person(history, runtime, record_id)
     people_scope(who, record["unit_code"])
     full = may_see_full(who.roles, who.unit, record["unit_code"])
-    await audit.record(record_id=record["id"], requested_id=record_id, read_by=who.subject, read_by_name=who.name,
-                       roles=[r.value for r in who.roles], unit=who.unit, unmasked=full,
-                       address=request.client.host if request.client else None,
-                       forwarded_for=request.headers.get("x-forwarded-for"), purpose=purpose, read_at=runtime.now())
+    await _recorded_read(audit, request, runtime, who, record, record_id, full, purpose)
     if record["id"] != record_id:
         response.headers["Content-Location"] = f"/people/{record['id']}"
     if not full:
         return masked_record(record)
     return {**record, "birth_year": record["born_on"].year if record["born_on"] else None, "masked": False}
+
+
+@router.get("/people/{record_id}/export", response_model=PersonExport)
+async def export_person(record_id: UUID, request: Request, history: HistoryDep, runtime: RuntimeDep,
+                        audit: AuditDep, who: Exporter,
+                        purpose: Annotated[str | None, Query(max_length=300)] = None) -> dict[str, Any]:
+    """Everything held about a person, as one JSON document, when the person asks for it: the
+    whole record (number, date of birth, every fact and its source), the dossiers naming them and
+    every read of the record. Appraisers and auditors; the export is recorded as a read first."""
+    record = await _person(history, runtime, record_id)
+    await _recorded_read(audit, request, runtime, who, record, record_id, True,
+                         f"{EXPORTED}: {purpose}" if purpose else EXPORTED)
+    refs = [record["id"], *record["merged_from"]]
+    dossiers = await runtime.call(runtime.view("dossierview").naming, refs)
+    reads = [read for ref in refs for read in await audit.trail(ref, limit=1_000_000)]
+    return {"exported_at": runtime.now(), "exported_by": who.subject, "record": record, "dossiers": dossiers,
+            "reads": sorted(reads, key=lambda read: read["id"])}
+
+
+async def _person(history: History, runtime: NominationRuntime, record_id: UUID) -> dict[str, Any]:
+    record = await runtime.call(history.details, record_id)
+    if record["kind"] != "person":
+        raise RecordNotFoundError(record_id)
+    return record
+
+
+async def _recorded_read(audit: ReadAudit, request: Request, runtime: NominationRuntime, who: Principal,
+                         record: dict[str, Any], requested_id: UUID, full: bool, purpose: str | None) -> None:
+    await audit.record(record_id=record["id"], requested_id=requested_id, read_by=who.subject, read_by_name=who.name,
+                       roles=[r.value for r in who.roles], unit=who.unit, unmasked=full,
+                       address=request.client.host if request.client else None,
+                       forwarded_for=request.headers.get("x-forwarded-for"), purpose=purpose, read_at=runtime.now())
 
 
 @router.post("/people/{record_id}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS,

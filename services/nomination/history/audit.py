@@ -1,7 +1,7 @@
 """Who read which record, when, from where and why: an append-only table beside the event
 store, written on every read of a record (before the record is returned), never on the
 record's aggregate, so reading never contends with writing. A trigger refuses UPDATE, DELETE
-and TRUNCATE on it."""
+and TRUNCATE on it. A personal number typed into the reason is kept masked."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+
+from services.nomination.history.privacy import mask_numbers
 
 SCHEMA = [
     "SELECT pg_advisory_xact_lock(hashtext('history_reads'))",
@@ -56,7 +58,7 @@ class ReadAudit:
         await self.pool.execute(
             f"INSERT INTO history_reads ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             record_id, requested_id, read_by, read_by_name, sorted(roles), unit, unmasked, address,
-            forwarded_for, purpose, read_at)
+            forwarded_for, mask_numbers(purpose) if purpose else None, read_at)  # no number typed in lies in clear
 
     async def trail(self, record_id: UUID, limit: int = 500, offset: int = 0) -> list[dict[str, Any]]:
         await self.ensure()

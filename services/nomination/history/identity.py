@@ -2,11 +2,18 @@
 name, date of birth and unit code; a collective from its unit code) and the checks of a
 person's details.
 
+A person's id is a keyed hash (HMAC-SHA256) of what identifies them, under the service's
+record key (`TDKT_NOMINATION_RECORD_KEY`, set once at start-up by `use_record_key`): without
+the key, trying every personal number does not lead from an id back to its number. A
+collective's id stays a plain uuid5 of its (public) unit code.
+
 Pure: standard library only.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from datetime import date, datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -17,12 +24,49 @@ _UNIT = re.compile(r"^[A-Z0-9][A-Z0-9_.-]{0,31}$")
 SEXES = {"nam": "Nam", "nu": "Nữ"}
 
 
+RECORD_KEY_MIN_BYTES = 32
+
+
+class RecordIds:
+    """People's record ids under one key: the same details give the same id with the same key."""
+
+    def __init__(self, key: str | bytes) -> None:
+        self._key = key.encode() if isinstance(key, str) else bytes(key)
+        if len(self._key) < RECORD_KEY_MIN_BYTES:
+            raise ValueError(f"Khóa mã hồ sơ (TDKT_NOMINATION_RECORD_KEY) phải dài ít nhất {RECORD_KEY_MIN_BYTES} "
+                             f"byte (hiện {len(self._key)}).")
+
+    def _id(self, text: str) -> UUID:
+        return UUID(bytes=hmac.new(self._key, text.encode(), hashlib.sha256).digest()[:16], version=4)
+
+    def number_id(self, personal_number: str) -> UUID:
+        return self._id(f"/people/{personal_number}")
+
+    def key_id(self, full_name: str, born_on: date, unit_code: str) -> UUID:
+        return self._id(f"/people/{fold(full_name)}/{born_on.isoformat()}/{unit_code}")
+
+
+_ids: RecordIds | None = None
+
+
+def use_record_key(key: str | bytes) -> None:
+    """Set the key of people's record ids for this process (once, at start-up)."""
+    global _ids
+    _ids = RecordIds(key)
+
+
+def record_ids() -> RecordIds:
+    if _ids is None:
+        raise RuntimeError("the record key is not set (TDKT_NOMINATION_RECORD_KEY, use_record_key)")
+    return _ids
+
+
 def number_id(personal_number: str) -> UUID:
-    return uuid5(NAMESPACE_URL, f"/people/{personal_number}")
+    return record_ids().number_id(personal_number)
 
 
 def key_id(full_name: str, born_on: date, unit_code: str) -> UUID:
-    return uuid5(NAMESPACE_URL, f"/people/{fold(full_name)}/{born_on.isoformat()}/{unit_code}")
+    return record_ids().key_id(full_name, born_on, unit_code)
 
 
 def collective_id(unit_code: str) -> UUID:

@@ -29,10 +29,14 @@ def mask_birth_date(born_on: date | None) -> int | None:
     return born_on.year if born_on else None
 
 
+def mask_numbers(text: str) -> str:
+    """Mask every 12-digit number in free text (a reason typed by a reader)."""
+    return _NUMBER.sub(lambda m: f"{m[1]}******{m[2]}", text)
+
+
 def scrub(text: str) -> str:
     """Mask every 12-digit number and every full date in free text (log lines)."""
-    text = _NUMBER.sub(lambda m: f"{m[1]}******{m[2]}", text)
-    return _DATE.sub(lambda m: f"**/**/{m[1] or m[2]}", text)
+    return _DATE.sub(lambda m: f"**/**/{m[1] or m[2]}", mask_numbers(text))
 
 
 def may_see_full(roles: Iterable[str], unit: str | None, record_unit: str | None) -> bool:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -152,3 +152,16 @@ class StandingIn(_Fact):
 
 FactIn = Annotated[RatingIn | TitleIn | AwardIn | InnovationIn | CaseIn | MembersIn | DissolvedIn | StandingIn,
                    Field(discriminator="kind")]
+
+
+class PersonExport(BaseModel):
+    """Everything the service holds about a person, as one document (a request of the person)."""
+
+    format: Literal["tdkt-person-export/1"] = "tdkt-person-export/1"
+    exported_at: datetime
+    exported_by: str
+    record: dict[str, Any] = Field(description="The whole record, unmasked: personal number, name, date of birth, "
+                                               "sex, unit, the records merged into it and every fact with its source")
+    dossiers: list[dict[str, Any]] = Field(description="The dossiers naming the person (the dossier list's rows)")
+    reads: list[dict[str, Any]] = Field(description="Who read the record, when, from where and why, this export "
+                                                    "included (the read audit)")

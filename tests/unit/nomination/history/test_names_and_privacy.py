@@ -8,7 +8,14 @@ from datetime import date
 import pytest
 
 from services.nomination.history.names import clean_name, fold, tokens
-from services.nomination.history.privacy import mask_birth_date, mask_number, masked_record, may_see_full, scrub
+from services.nomination.history.privacy import (
+    mask_birth_date,
+    mask_number,
+    mask_numbers,
+    masked_record,
+    may_see_full,
+    scrub,
+)
 
 
 @pytest.mark.parametrize(("name", "folded"), [
@@ -44,6 +51,7 @@ def test_a_birth_date_shows_only_its_year() -> None:
 def test_free_text_loses_every_number_and_full_date() -> None:
     text = scrub("người 004085000789 sinh 05/03/1985 (1985-03-05), quyết định 163/QĐ-UBND")
     assert text == "người 004******789 sinh **/**/1985 (**/**/1985), quyết định 163/QĐ-UBND"
+    assert mask_numbers("đơn ngày 02/03/2026 của 004085000789") == "đơn ngày 02/03/2026 của 004******789"
 
 
 def test_a_masked_record_keeps_the_year_of_birth_only() -> None:
