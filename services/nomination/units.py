@@ -81,3 +81,6 @@ class UnitTree:
 
     def children(self, code: str) -> list[str]:
         return sorted(u.code for u in self._units.values() if u.parent == code)
+
+    def units(self) -> list[Unit]:
+        return sorted(self._units.values(), key=lambda u: u.code)

@@ -36,6 +36,8 @@ async def submitted_by_the_school(client, name: str, id_number: str) -> str:
 async def test_a_schools_dossiers_go_through_the_department_of_education_to_the_province(
         ns: Namespace, tmp_path) -> None:
     async with serve(nomination_app(ns, tmp_path)) as client:
+        tree = {u["code"]: u for u in (await client.get("/parent-units", headers=SCHOOL)).json()["units"]}
+        assert tree["THPT.CAOBINH"]["route"] == ["SGDDT"] and "THPT.CAOBINH" in tree["SGDDT"]["children"]
         first = await submitted_by_the_school(client, "Nông Thị Hoa", "004190012345")
         second = await submitted_by_the_school(client, "Lục Thị Mai", "004190054321")
         seen = (await client.get(f"/dossiers/{first}", headers=SGD)).json()

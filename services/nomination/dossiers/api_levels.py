@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from servicekit.auth import PrincipalDep
+from servicekit.auth import SIGNED_IN, PrincipalDep
 from servicekit.http import VersionDep
 from services.nomination.dossiers import schemas as s
 from services.nomination.dossiers.api import versioned
@@ -33,6 +33,29 @@ class SentUpOut(BaseModel):
     to_level_name: str
     dossiers: list[UUID]
     sent_on: date
+
+
+class UnitOut(BaseModel):
+    code: str
+    name: str
+    parent: str | None
+    route: list[str] = Field(description="Các đơn vị cấp trên hồ sơ của đơn vị đi qua, gần nhất trước")
+    children: list[str]
+
+
+class UnitsOut(BaseModel):
+    version: int
+    units: list[UnitOut]
+
+
+@router.get("/parent-units", dependencies=SIGNED_IN, tags=["units"])
+async def parent_units(runtime: RuntimeDep) -> UnitsOut:
+    """The parent units in force (services/nomination/data/units.yaml or TDKT_NOMINATION_UNITS_FILE,
+    read when the service starts): where each unit's dossiers go before Sở Nội vụ."""
+    tree = runtime.units
+    return UnitsOut(version=tree.version, units=[
+        UnitOut(code=u.code, name=u.name, parent=u.parent, route=tree.route(u.code), children=tree.children(u.code))
+        for u in tree.units()])
 
 
 @router.post("/dossiers/{dossier_id}/return-to-unit", dependencies=dossier_policy("return_to_unit"))
