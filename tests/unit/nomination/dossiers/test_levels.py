@@ -10,7 +10,7 @@ import pytest
 
 from contracts import nomination as c
 from servicekit.auth import Principal, Role
-from services.nomination.dossiers.base import NotAllowedError, visible_unit
+from services.nomination.dossiers.base import NotAllowedError, roles_for, visible_unit
 from services.nomination.dossiers.bulk import Submission, SubmissionNumberConflictError
 from services.nomination.dossiers.domainmodel import IllegalTransitionError, ReasonRequiredError
 from services.nomination.dossiers.drafting import Drafting, NewDossier
@@ -21,6 +21,7 @@ from services.nomination.dossiers.views import _level_after, _state_after
 from services.nomination.settings import NominationSettings
 from services.nomination.units import Unit, UnitTree
 from services.nomination.yamlconfig import ConfigError
+from tests.support import TEST_AUDIT_KEY, TEST_RECORD_KEY, TEST_SECRET
 from tests.unit.nomination.dossiers.test_paths import APPRAISER, NOW, World
 
 UNITS = UnitTree([Unit(code="SGDDT", name="Sở Giáo dục và Đào tạo"),
@@ -197,3 +198,31 @@ def test_the_events_on_the_bus_and_the_list_carry_the_levels() -> None:
              ("SentToParent", "ReturnedByParent", "ForwardedUp", "Submitted")]
     assert moves == [("at_parent", "SGDDT"), ("returned", ""), ("at_parent", "SGDDT"), (None, "tinh"),
                      ("submitted", "tinh")]
+
+
+def test_the_parent_commands_are_a_unit_clerks_and_the_routes_declare_them() -> None:
+    assert roles_for("return_to_unit") == (frozenset({Role.UNIT_CLERK}), True)
+    assert roles_for("forward_up") == (frozenset({Role.UNIT_CLERK}), True)
+
+
+def test_a_dossier_the_province_returns_goes_back_through_the_parent() -> None:
+    world = Levelled()
+    dossier_id = world.submitted_by(SCHOOL)
+    world.send_up(SGD, dossier_id)
+    world.review.step(dossier_id, None, APPRAISER, "return", NOW, reasons=["Thiếu xác nhận của Sở GD&ĐT"])
+    dossier = world.levels.load(dossier_id)
+    assert (dossier.state, dossier.level) == (State.RETURNED, "THPT.CAOBINH")
+    world.drafting.submit(dossier_id, None, SCHOOL, NOW)
+    assert world.levels.load(dossier_id).level == "SGDDT"
+
+
+def test_the_units_file_can_be_the_provinces_own(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "units.yaml"
+    path.write_text("version: 3\nsource: Sở Nội vụ\nunits: [{code: A, name: Sở A}, {code: B, name: Trường B, "
+                    "parent: A}]\n", encoding="utf-8")
+    monkeypatch.setenv("TDKT_NOMINATION_UNITS_FILE", str(path))
+    for name, value in {"TDKT_JWT_SECRET": TEST_SECRET, "TDKT_AUDIT_KEY": TEST_AUDIT_KEY,
+                        "TDKT_NOMINATION_RECORD_KEY": TEST_RECORD_KEY}.items():
+        monkeypatch.setenv(name, value)
+    tree = UnitTree.from_file(NominationSettings().units_file)
+    assert (tree.version, tree.route("B")) == (3, ["A"])
