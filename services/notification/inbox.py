@@ -15,7 +15,7 @@ from contracts import IntegrationEvent
 from servicekit import db
 from services.notification import intake
 from services.notification.intake import Part
-from services.notification.messages import Message, compose
+from services.notification.messages import Audience, Message, address, compose
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbox_messages (
@@ -66,10 +66,11 @@ async def create_schema(pool: asyncpg.Pool) -> None:
     await db.create_schema(pool, SCHEMA)
 
 
-def messages(event: IntegrationEvent) -> Part:
-    """The messages `event` gives its units (consumer's transaction; once per event and unit);
-    returns the ids of those written."""
-    return _insert(event.event_id, event.occurred_at, compose(event))
+def messages(event: IntegrationEvent, audience: Audience | None = None) -> Part:
+    """The messages `event` gives its units, and those it gives the `audience` the service
+    found for it (consumer's transaction; once per event and unit); returns the ids written."""
+    found = address(event, audience) if audience is not None else []
+    return _insert(event.event_id, event.occurred_at, [*compose(event), *found])
 
 
 async def write(conn: asyncpg.Connection, source_id: UUID, occurred_at: datetime,

@@ -55,9 +55,11 @@ class InboxMessage(BaseModel):
     unit_code: str
     kind: str = Field(examples=["task_due_soon", "returned", "council_failed"])
     topic: Literal["task", "dossier", "movement", "cluster"]
-    ref_id: UUID = Field(description="The task or dossier the message is about")
+    ref_id: UUID = Field(description="The task, dossier, movement or cluster the message is about")
     dossier_id: UUID | None = None
     task_id: UUID | None = None
+    movement_id: UUID | None = None
+    cluster_id: UUID | None = None
     title: str
     body: str
     link: str
@@ -86,8 +88,7 @@ class InboxCounts(BaseModel):
 
 
 def public(row: dict[str, Any]) -> InboxMessage:
-    refs = {f"{row['topic']}_id": row["ref_id"]} if row["topic"] in ("task", "dossier") else {}
-    return InboxMessage(**row, **refs)
+    return InboxMessage(**row, **{f"{row['topic']}_id": row["ref_id"]})
 
 
 Kinds = Annotated[list[str], Query(max_length=20, description="Chỉ các loại thông báo này")]
@@ -113,8 +114,8 @@ async def list_inbox(runtime: RuntimeDep, who: Reader, unit: Unit = None, unread
                      kind: Kinds = [], topic: Topic = None, ref: UUID | None = None,  # noqa: B006
                      limit: Annotated[int, Query(ge=1, le=200)] = 50,
                      offset: Annotated[int, Query(ge=0)] = 0) -> list[InboxMessage]:
-    """The unit's messages about its tasks and dossiers, newest first; filters by kind, topic,
-    task or dossier (`ref`) and unread."""
+    """The unit's messages about its tasks, dossiers, movements and clusters, newest first;
+    filters by kind, topic, the task, dossier, movement or cluster (`ref`) and unread."""
     chosen = inbox.Filter(_unit(who, unit), kind, topic, ref, unread)
     rows = await inbox.list_messages(runtime.pool, chosen, limit=limit, offset=offset)
     return [public(row) for row in rows]

@@ -1,5 +1,7 @@
-"""Reminders before deadlines: a row per (task, kind, days before, due date), scheduled in the
-consumer's transaction and fired once.
+"""Reminders before deadlines: a row per (task or movement, kind, days before, due date),
+scheduled in the consumer's transaction and fired once. A task's lead and coordinating units are
+reminded before its due date; the units in a movement's scope that have not registered yet,
+before its registration deadline (found when the reminder fires).
 
 Firing claims due rows `FOR UPDATE SKIP LOCKED` and writes the units' messages and marks the
 row sent in one transaction: a reminder fires once, across restarts and with several replicas.
@@ -22,8 +24,10 @@ import asyncpg
 
 from contracts import IntegrationEvent
 from contracts import plan as p
-from services.notification import inbox, task_texts
+from contracts import plan_movements as m
+from services.notification import audience, inbox, movement_texts, task_texts
 from services.notification.intake import Part
+from services.notification.texts import Message
 
 log = logging.getLogger(__name__)
 REMIND_AT = time(8, 0)
@@ -46,35 +50,46 @@ PLAN = [
     "moved AS (UPDATE reminders SET status = 'cancelled' WHERE target_id = {0} AND status = 'scheduled' "
     "AND due_on <> {1})",
     "planned AS (INSERT INTO reminders (id, target_id, kind, days_before, due_on, fire_at, payload) "
-    "SELECT r.id, {0}, 'task_due_soon', r.days, {1}, r.at, {2}::jsonb "
+    "SELECT r.id, {0}, {6}, r.days, {1}, r.at, {2}::jsonb "
     "FROM unnest({3}::uuid[], {4}::int[], {5}::timestamptz[]) AS r(id, days, at) "
     "ON CONFLICT (target_id, kind, days_before, due_on) DO UPDATE SET payload = EXCLUDED.payload "
     "WHERE reminders.status = 'scheduled' RETURNING id)",
 ]
 DUE = """
-SELECT id, days_before, due_on, payload FROM reminders WHERE status = 'scheduled' AND fire_at <= $1
+SELECT id, kind, days_before, due_on, payload FROM reminders WHERE status = 'scheduled' AND fire_at <= $1
 ORDER BY fire_at LIMIT 100 FOR UPDATE SKIP LOCKED
 """
 Written = Callable[[asyncpg.Connection, list[int]], Awaitable[None]]
+TASK = "task_due_soon"
+MOVEMENT = "movement_registration_closing"
 
 
 def fire_at(due: date, days: int, zone: ZoneInfo) -> datetime:
     return datetime.combine(due - timedelta(days=days), REMIND_AT, tzinfo=zone)
 
 
-def schedule(event: IntegrationEvent, days: list[int], zone: ZoneInfo) -> Part | None:
-    """Plan the reminders of a task when it is assigned or reassigned (those of an earlier due
-    date are dropped); drop them all when it is done."""
+def schedule(event: IntegrationEvent, zone: ZoneInfo, *, task_days: list[int],
+             movement_days: list[int]) -> Part | None:
+    """Plan the reminders of a task when it is assigned or reassigned, of a movement's
+    registration when it opens or is extended (those of an earlier date are dropped); drop them
+    all when the task is done or the registration closes."""
     if isinstance(event, p.TaskAssigned | p.TaskReassigned):
-        due = event.due_date
-        ahead = [(before, fire_at(due, before, zone)) for before in days]
-        ahead = [(before, at) for before, at in ahead if at > event.occurred_at]
-        return Part(PLAN, "(SELECT count(*) FROM planned)", [
-            event.task_id, due, event.model_dump_json(), [reminder_id(event.task_id, b, due) for b, _ in ahead],
-            [before for before, _ in ahead], [at for _, at in ahead]])
+        return _plan(event, event.task_id, TASK, event.due_date, task_days, zone)
+    if isinstance(event, m.MovementRegistrationOpened):
+        return _plan(event, event.movement_id, MOVEMENT, event.deadline, movement_days, zone)
     if isinstance(event, p.TaskCompleted | p.TaskOverdue):
         return Part(PLAN[:1], "0", [event.task_id, date.min])
+    if isinstance(event, m.MovementRegistrationClosed | m.MovementConcluded):
+        return Part(PLAN[:1], "0", [event.movement_id, date.min])
     return None
+
+
+def _plan(event: IntegrationEvent, target: UUID, kind: str, due: date, days: list[int], zone: ZoneInfo) -> Part:
+    ahead = [(before, fire_at(due, before, zone)) for before in days]
+    ahead = [(before, at) for before, at in ahead if at > event.occurred_at]
+    return Part(PLAN, "(SELECT count(*) FROM planned)", [
+        target, due, event.model_dump_json(), [reminder_id(target, b, due, kind) for b, _ in ahead],
+        [before for before, _ in ahead], [at for _, at in ahead], kind])
 
 
 async def fire_due(pool: asyncpg.Pool, now: datetime, written: Written) -> int:
@@ -82,12 +97,20 @@ async def fire_due(pool: asyncpg.Pool, now: datetime, written: Written) -> int:
     async with pool.acquire() as conn, conn.transaction():
         rows = await conn.fetch(DUE, now)
         for row in rows:
-            task = p.TaskReassigned.model_validate(_reassigned(json.loads(row["payload"])))
-            messages = task_texts.due_soon(task, row["due_on"], row["days_before"])
+            messages = await _messages(conn, row)
             ids = await inbox.write(conn, row["id"], now, messages)
             await written(conn, ids)
             await conn.execute("UPDATE reminders SET status = 'sent', sent_at = $2 WHERE id = $1", row["id"], now)
     return len(rows)
+
+
+async def _messages(conn: asyncpg.Connection, row: asyncpg.Record) -> list[Message]:
+    body = json.loads(row["payload"])
+    if row["kind"] == MOVEMENT:
+        opened = m.MovementRegistrationOpened.model_validate(body)
+        return movement_texts.closing(opened, await audience.of_movement(conn, opened), row["days_before"])
+    task = p.TaskReassigned.model_validate(_reassigned(body))
+    return task_texts.due_soon(task, row["due_on"], row["days_before"])
 
 
 def _reassigned(body: dict[str, Any]) -> dict[str, Any]:
@@ -108,5 +131,5 @@ async def run(pool: asyncpg.Pool, clock: Callable[[], datetime], interval_s: flo
             await asyncio.wait_for(stop.wait(), interval_s)
 
 
-def reminder_id(target: UUID, days: int, due: date) -> UUID:
-    return uuid5(NAMESPACE_URL, f"/reminders/task_due_soon/{target}/{days}/{due}")
+def reminder_id(target: UUID, days: int, due: date, kind: str = TASK) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/reminders/{kind}/{target}/{days}/{due}")

@@ -14,7 +14,7 @@ from servicekit import bus
 from servicekit.consumer import EventConsumer
 from servicekit.db import create_schema
 from servicekit.runtime import ServiceRuntime
-from services.notification import inbox, intake, mail, reminders, store
+from services.notification import audience, inbox, intake, mail, reminders, store
 from services.notification.dispatcher import Dispatcher
 from services.notification.mailer import Mailer
 from services.notification.secrets import SecretBox
@@ -40,7 +40,7 @@ class NotificationRuntime(ServiceRuntime):
     async def start(self) -> None:
         await store.create_schema(self.pool, self.box)
         await inbox.create_schema(self.pool)
-        await create_schema(self.pool, reminders.SCHEMA, mail.SCHEMA)
+        await create_schema(self.pool, reminders.SCHEMA, mail.SCHEMA, audience.SCHEMA)
         root = self.settings.subject_root
         consumer = self.consumer = EventConsumer(
             name=CONSUMER, js=self.js, pool=self.pool, stream=self.settings.stream_name,
@@ -71,11 +71,14 @@ class NotificationRuntime(ServiceRuntime):
         await reminders.run(self.pool, self.now, self.settings.reminder_interval_s, self._written, stop)
 
     async def _enqueue(self, conn: asyncpg.Connection, event: IntegrationEvent) -> None:
-        """Webhook deliveries, the units' inbox messages (and their e-mails) and the reminders
-        the event plans, in the consumer's one transaction."""
-        parts = [store.deliveries(event, self.settings.subject_root), inbox.messages(event)]
-        planned = reminders.schedule(event, self.settings.task_reminder_days, self.zone)
-        row = await intake.write(conn, [*parts, *([planned] if planned else [])])
+        """Webhook deliveries, the units' inbox messages (and their e-mails), the reminders the
+        event plans and what the service remembers of it, in the consumer's one transaction."""
+        heard = await audience.of(conn, event)  # a round trip only for movement and cluster events
+        parts = [store.deliveries(event, self.settings.subject_root), inbox.messages(event, heard)]
+        planned = reminders.schedule(event, self.zone, task_days=self.settings.task_reminder_days,
+                                     movement_days=self.settings.movement_reminder_days)
+        remembered = audience.record(event)
+        row = await intake.write(conn, [*parts, *(part for part in (planned, remembered) if part)])
         await self._written(conn, list(row[1]))
 
     async def _written(self, conn: asyncpg.Connection, message_ids: list[int]) -> None:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.settings import ServiceSettings
@@ -46,6 +47,8 @@ class NotificationSettings(ServiceSettings):
     # Reminders before deadlines, in days before the due date.
     task_reminder_days: list[int] = Field(default=[14, 7, 1], min_length=0)
     dossier_reminder_days: list[int] = Field(default=[3, 1])
+    # Reminders before a movement's registration deadline, to the units not registered yet.
+    movement_reminder_days: list[int] = Field(default=[7, 3, 1], min_length=0)
     reminder_interval_s: float = Field(default=60.0, gt=0)
 
     # E-mail (SMTP with STARTTLS or implicit TLS, and authentication).
@@ -53,6 +56,8 @@ class NotificationSettings(ServiceSettings):
     smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
+    smtp_password_file: Path | None = Field(default=None, description="A file holding the SMTP password (a "
+                                            "container secret), read when smtp_password is not set")
     smtp_tls: str = Field(default="starttls", pattern="^(starttls|tls|none)$")
     smtp_ca_file: str | None = None
     smtp_sender: str = "TĐKT Cao Bằng <tdkt@caobang.gov.vn>"
@@ -61,3 +66,14 @@ class NotificationSettings(ServiceSettings):
     mail_max_attempts: int = Field(default=8, ge=1)
     mail_poll_s: float = Field(default=5.0, gt=0)
     mail_link_base: str = Field(default="", description="Where the links of mails point (the web pages' address)")
+
+    @model_validator(mode="after")
+    def _smtp_password_from_file(self) -> NotificationSettings:
+        if self.smtp_password is None and self.smtp_password_file is not None:
+            try:
+                secret = self.smtp_password_file.read_text(encoding="utf-8").strip()
+            except OSError as error:
+                raise ValueError(f"không đọc được tệp mật khẩu SMTP {self.smtp_password_file}: {error.strerror}") \
+                    from None
+            self.smtp_password = SecretStr(secret) if secret else None
+        return self

@@ -79,6 +79,13 @@ def number(value: Any) -> str:
     return f"{int(value or 0):,}".replace(",", ".")
 
 
+def points(value: Any) -> str:
+    """Points as written in Vietnamese: 57,5 (no trailing zeros); — when there are none."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value):g}".replace(".", ",")
+
+
 def event_line(kind: str, data: dict[str, Any]) -> str:
     """One Vietnamese sentence for a live update."""
     verb = EVENTS.get(kind, kind)
@@ -90,6 +97,6 @@ def event_line(kind: str, data: dict[str, Any]) -> str:
     return f"Kế hoạch {data.get('number', '')}: {verb}."
 
 
-FILTERS = {"vn_date": vn_date, "vn_datetime": vn_datetime, "money": money, "number": number,
+FILTERS = {"vn_date": vn_date, "vn_datetime": vn_datetime, "money": money, "number": number, "points": points,
            "state": lambda s: STATES.get(s, s), "task_status": lambda s: TASK_STATUSES.get(s, s),
            "role": lambda r: ROLES.get(r, r), "outcome": lambda o: OUTCOMES.get(o, o)}

@@ -20,11 +20,14 @@ from services.web.pages import (
     admin,
     auth,
     batch,
+    clusters,
     council,
     dossiers,
+    exemplary,
     home,
     inbox,
     live,
+    movements,
     people,
     plan,
     public,
@@ -39,7 +42,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 MIGRATION = Migration()  # its own database; the tables (sessions, counters) are made by the service
 BUS = BusAccess(publishes=False, follows=FOLLOWS)  # reads the events its pages show, publishes none
 ROUTERS = [auth.router, home.router, plan.router, batch.router, inbox.router, dossiers.router, review.router,
-           council.router, people.router, reports.router, admin.router, public.router, live.router]
+           council.router, people.router, reports.router, admin.router, public.router, live.router,
+           movements.router, clusters.router, exemplary.router]
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:

@@ -66,11 +66,15 @@ class WebSystem:
                 self.processes[name] = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=self.env,
                                                         stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
-        for name in services:
-            while not self._ready(name):
-                assert self.processes[name].poll() is None, self.log(name)
-                assert time.monotonic() < deadline, f"{name} not ready: {self.log(name)}"
-                time.sleep(0.2)
+        try:
+            for name in services:
+                while not self._ready(name):
+                    assert self.processes[name].poll() is None, self.log(name)
+                    assert time.monotonic() < deadline, f"{name} not ready: {self.log(name)}"
+                    time.sleep(0.2)
+        except BaseException:
+            self.stop()  # one service failed to start: the others would outlive the test run
+            raise
         return self
 
     def _ready(self, name: str) -> bool:
