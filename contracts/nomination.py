@@ -77,6 +77,50 @@ class NominationSubmitted(_DossierEvent):
     times_submitted: int = Field(ge=1)
 
 
+class LevelStep(BaseModel):
+    """One step of a dossier between levels: from the unit to its parent unit, from a parent
+    unit upward (with its tờ trình), back down on a return."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    step: Literal["submitted", "forwarded", "returned"]
+    from_level: str = Field(examples=["THPT.CAOBINH"])
+    to_level: str = Field(examples=["SGDDT", "tinh"], description="A unit's code, or 'tinh' (Sở Nội vụ)")
+    submission_number: str | None = Field(default=None, examples=["45/TTr-SGDĐT"])
+
+
+class NominationSentToParent(_DossierEvent):
+    """The unit submitted the dossier to its parent unit (a school to Sở Giáo dục và Đào tạo),
+    which reviews it, returns it or sends it upward; it has not reached Sở Nội vụ yet."""
+
+    version: Literal[1] = 1
+    level: str = Field(examples=["SGDDT"], description="The parent unit now holding the dossier")
+    route: list[str] = Field(description="The parent units above the unit, nearest first")
+    times_submitted: int = Field(ge=1)
+
+
+class NominationReturnedByParent(_DossierEvent):
+    """The parent unit holding the dossier returned it to the unit for supplement."""
+
+    version: Literal[1] = 1
+    returned_by: str = Field(examples=["SGDDT"], description="The parent unit that returned it")
+    reasons: list[str]
+    times_returned: int = Field(ge=1)
+
+
+class NominationSentUp(_DossierEvent):
+    """A parent unit sent the dossier upward in its own submission (tờ trình): to its own parent
+    unit, or to Sở Nội vụ (`level` 'tinh'; NominationSubmitted follows)."""
+
+    version: Literal[1] = 1
+    from_level: str = Field(examples=["SGDDT"])
+    level: str = Field(examples=["tinh"], description="Where the dossier is now: a unit's code, or 'tinh'")
+    submission_id: UUID = Field(description="The parent unit's submission")
+    submission_number: str = Field(examples=["45/TTr-SGDĐT"])
+    submission_title: str
+    chain: list[LevelStep] = Field(description="Every step between levels so far, oldest first")
+
+
 class NominationReturned(_DossierEvent):
     """Returned to the unit for supplement; the processing clock stops."""
 
@@ -209,5 +253,6 @@ class DocumentIssued(IntegrationEvent):
 EVENTS: list[type[IntegrationEvent]] = [
     NominationCreated, NominationProgressed, NominationSubmitted, NominationReturned, NominationAppraised,
     NominationPutOnHold, NominationDisclosed, CouncilVoted, AwardDecided, NominationRejected,
-    NominationForwarded, AwardConferred, AwardRevoked, NominationLate, DocumentIssued,
+    NominationForwarded, AwardConferred, AwardRevoked, NominationLate, NominationSentToParent,
+    NominationReturnedByParent, NominationSentUp, DocumentIssued,
 ]

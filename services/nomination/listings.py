@@ -24,11 +24,12 @@ LABELS = {
     "NoticeClosed": "Kết thúc công khai", "CouncilVoted": "Hội đồng bỏ phiếu", "SentForDecision": "Trình ký quyết định",
     "Decided": "Quyết định khen thưởng", "Forwarded": "Trình cấp Nhà nước", "CentralDecided": "Cấp Nhà nước quyết định",
     "Rejected": "Không khen thưởng", "Conferred": "Trao tặng", "Revoked": "Hủy quyết định khen thưởng",
-    "BecameLate": "Quá thời hạn xử lý",
+    "BecameLate": "Quá thời hạn xử lý", "SentToParent": "Gửi đơn vị cấp trên",
+    "ReturnedByParent": "Đơn vị cấp trên trả lại để bổ sung", "ForwardedUp": "Đơn vị cấp trên trình tiếp",
 }
 # What each step's words may show (never the nominee's identifiers).
 DETAILS = ("reasons", "filename", "number", "submission_number", "reason", "agencies", "agency", "ground", "note",
-           "content", "notice_until", "due")
+           "content", "notice_until", "due", "parent", "from_level", "to_level", "title")
 
 
 def _words(value: Any) -> str:

@@ -13,7 +13,7 @@ from servicekit.runtime import build_service_app, run_service
 from services.nomination.catalogue import api as catalogue
 from services.nomination.council import api as council
 from services.nomination.dossiers import api as dossiers
-from services.nomination.dossiers import api_bulk, api_review
+from services.nomination.dossiers import api_bulk, api_levels, api_review
 from services.nomination.dossiers.errors import ERRORS as DOSSIER_ERRORS
 from services.nomination.eligibility import api as eligibility
 from services.nomination.history import api as history
@@ -23,6 +23,7 @@ from services.nomination.runtime import NominationRuntime
 from services.nomination.settings import NominationSettings
 
 ROUTERS = [dossiers.router, api_review.router, api_review.public, api_review.admin, api_review.rules, api_bulk.router,
+           api_levels.router,
            council.router, catalogue.router, history.router, eligibility.router, listings, papers.router]
 ERRORS = {**papers.ERRORS, **catalogue.ERRORS, **history.ERRORS, **council.ERRORS, **eligibility.ERRORS,
           **DOSSIER_ERRORS}

@@ -13,6 +13,7 @@ from services.nomination.council.application import Council
 from services.nomination.dossiers.base import READERS, roles_for
 from services.nomination.dossiers.bulk import BulkSubmissions
 from services.nomination.dossiers.drafting import Drafting
+from services.nomination.dossiers.levels import Levels
 from services.nomination.dossiers.review import Review
 from services.nomination.history.application import PEOPLE_READERS as READERS_OF_PEOPLE
 from services.nomination.history.application import PEOPLE_READERS_OF_OWN_UNIT, WRITERS, WRITERS_OF_OWN_UNIT, History
@@ -40,6 +41,10 @@ async def get_bulk(request: Request) -> BulkSubmissions:
     return (await get_runtime(request)).bulk
 
 
+async def get_levels(request: Request) -> Levels:
+    return (await get_runtime(request)).levels
+
+
 async def get_history(request: Request) -> History:
     return (await get_runtime(request)).records
 
@@ -50,6 +55,7 @@ ReviewDep = Annotated[Review, Depends(get_review)]
 CouncilDep = Annotated[Council, Depends(get_council)]
 BulkDep = Annotated[BulkSubmissions, Depends(get_bulk)]
 HistoryDep = Annotated[History, Depends(get_history)]
+LevelsDep = Annotated[Levels, Depends(get_levels)]
 
 
 def dossier_policy(command: str) -> list[Any]:

@@ -21,6 +21,8 @@ class NominationSettings(ServiceSettings):
         default=True, description="Thủ tục đơn giản bỏ qua Hội đồng tỉnh (UNVERIFIED, domain.md §3)")
     time_limits_file: Path = Field(default=Path(__file__).with_name("dossiers") / "data" / "time_limits.yaml")
     holidays_file: Path = Field(default=Path(__file__).with_name("data") / "holidays.yaml")
+    units_file: Path = Field(default=Path(__file__).with_name("data") / "units.yaml",
+                             description="Đơn vị cấp trên của các đơn vị đề nghị (TDKT_NOMINATION_UNITS_FILE)")
     lateness_check_interval_s: float = Field(default=300.0, gt=0)
     rules_file: Path = Field(default=Path(__file__).with_name("eligibility") / "data" / "rules.yaml",
                              description="Điều kiện xét khen thưởng (TDKT_NOMINATION_RULES_FILE)")

@@ -20,11 +20,13 @@ from services.nomination.documents import FileStore
 from services.nomination.dossiers.bulk import BulkSubmissions
 from services.nomination.dossiers.domainmodel import NotUnderNoticeError
 from services.nomination.dossiers.drafting import Drafting
+from services.nomination.dossiers.levels import Levels
 from services.nomination.dossiers.ports import AwardInfo, Evaluation, TimeLimits
 from services.nomination.dossiers.review import Review
 from services.nomination.eligibility import RuleLoader, evaluate, summarize
 from services.nomination.eligibility.facts import NomineeFacts, SubjectKind
 from services.nomination.history.port import DossierHistory
+from services.nomination.units import UnitTree
 from services.nomination.yamlconfig import load
 
 
@@ -113,6 +115,8 @@ class UseCases:
     review: Review
     council: Council
     bulk: BulkSubmissions
+    levels: Levels
+    units: UnitTree
     store: FileStore
     calendar: WorkingCalendar
     history: DossierHistory
@@ -125,11 +129,12 @@ def build(app: Any, catalogue: CatalogueService, settings: Any, clock: Any, coun
     history = DossierHistory(app, clock)
     adapted = CatalogueAdapter(catalogue)
     eligibility = EligibilityAdapter(RuleLoader(settings.rules_file), history)
-    drafting = Drafting(app, adapted, history, store)
+    units = UnitTree.from_file(settings.units_file)
+    drafting = Drafting(app, adapted, history, store, units)
     review = Review(app, adapted, eligibility, history, calendar, time_limits(settings.time_limits_file),
                     settings.simplified_skips_council, counts)
-    return UseCases(drafting, review, Council(app, adapted, review), BulkSubmissions(app, drafting), store,
-                    calendar, history, eligibility)
+    return UseCases(drafting, review, Council(app, adapted, review), BulkSubmissions(app, drafting),
+                    Levels(app, units), units, store, calendar, history, eligibility)
 
 
 def public_notice(review: Review, dossier_id: UUID) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 STATES = {
     "draft": "đang soạn hồ sơ",
     "unit_council_done": "đã bình xét tại đơn vị",
+    "at_parent": "đang ở đơn vị cấp trên xem xét",
     "submitted": "đã trình",
     "returned": "trả lại để bổ sung",
     "appraising": "đang thẩm định",

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 STATES = {
-    "draft": "Đang soạn", "unit_council_done": "Đã bình xét tại đơn vị", "submitted": "Đã trình",
+    "draft": "Đang soạn", "unit_council_done": "Đã bình xét tại đơn vị",
+    "at_parent": "Đang ở đơn vị cấp trên", "submitted": "Đã trình",
     "returned": "Bị trả lại để bổ sung", "appraising": "Đang thẩm định", "consulting": "Đang xin ý kiến hiệp y",
     "on_hold": "Tạm dừng xét", "public_notice": "Đang công khai", "council_review": "Chờ Hội đồng xét",
     "council_passed": "Hội đồng đã thông qua", "council_failed": "Hội đồng không thông qua",
@@ -31,6 +32,8 @@ EVENTS = {
     "AwardDecided": "có quyết định khen thưởng", "NominationRejected": "không được khen thưởng",
     "NominationForwarded": "trình cấp Nhà nước", "AwardConferred": "đã trao tặng", "AwardRevoked": "bị hủy khen thưởng",
     "NominationLate": "quá thời hạn xử lý", "NominationProgressed": "chuyển bước",
+    "NominationSentToParent": "gửi đơn vị cấp trên", "NominationReturnedByParent": "bị đơn vị cấp trên trả lại",
+    "NominationSentUp": "đơn vị cấp trên trình tiếp",
     "TaskAssigned": "được giao", "TaskReassigned": "được giao lại", "TaskCompleted": "đã hoàn thành",
     "TaskOverdue": "quá hạn", "PlanIssued": "ban hành kế hoạch",
 }

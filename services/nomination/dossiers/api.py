@@ -15,7 +15,7 @@ from services.nomination.dossiers.base import details, visible_unit
 from services.nomination.dossiers.domainmodel import DossierError
 from services.nomination.dossiers.drafting import NewDossier
 from services.nomination.dossiers.states import allowed_in
-from services.nomination.routing import DOSSIER_READERS, DraftingDep, ReviewDep, RuntimeDep, dossier_policy
+from services.nomination.routing import DOSSIER_READERS, DraftingDep, LevelsDep, ReviewDep, RuntimeDep, dossier_policy
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers"])
 
@@ -47,25 +47,30 @@ async def list_dossiers(
     runtime: RuntimeDep, actor: PrincipalDep, state: str | None = None, unit: str | None = None,
     award: str | None = None, year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     late: bool | None = None, name: Annotated[str | None, Query(max_length=100)] = None,
-    submission_id: UUID | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    submission_id: UUID | None = None,
+    level: Annotated[str | None, Query(max_length=32, description="Cấp đang giữ hồ sơ: mã đơn vị cấp trên, "
+                                       "hoặc 'tinh' (Sở Nội vụ)")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
-    """Dossiers by state, unit, award, year, lateness and nominee name; a unit sees only its own."""
-    return await runtime.call(runtime.view("dossierview").dossiers, unit=visible_unit(actor, unit), state=state,
-                              award=award, year=year, late=late, name=name, submission_id=submission_id,
-                              limit=limit, offset=offset)
+    """Dossiers by state, unit, award, year, lateness, nominee name and the level holding them;
+    a unit sees only its own, and a parent unit also those its units sent it (`level` = its code)."""
+    return await runtime.call(runtime.view("dossierview").dossiers, unit=visible_unit(actor, unit, level),
+                              state=state, award=award, year=year, late=late, name=name,
+                              submission_id=submission_id, level=level, limit=limit, offset=offset)
 
 
 @router.get("/{dossier_id}", dependencies=DOSSIER_READERS)
-async def get_dossier(dossier_id: UUID, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep,
-                      response: Response) -> dict[str, Any]:
-    """One dossier: its state, documents, missing documents, history of returns and outcome."""
+async def get_dossier(dossier_id: UUID, drafting: DraftingDep, levels: LevelsDep, runtime: RuntimeDep,
+                      actor: PrincipalDep, response: Response) -> dict[str, Any]:
+    """One dossier: its state, the level holding it and the levels it went through, documents,
+    missing documents, history of returns and outcome."""
     dossier = await runtime.call(drafting.for_reading, dossier_id, actor)
     required = await runtime.call(drafting.required_documents, dossier)
     missing = [name for code, name in required.items() if code not in dossier.document_kinds()]
     response.headers["ETag"] = f'"{dossier.version}"'
     return details(dossier, required_documents=required, missing_documents=missing,
-                   allowed_commands=allowed_in(dossier.state))
+                   allowed_commands=allowed_in(dossier.state), **levels.where(dossier))
 
 
 @router.patch("/{dossier_id}", dependencies=dossier_policy("edit"))
@@ -127,7 +132,8 @@ async def unit_council(dossier_id: UUID, body: s.UnitCouncil, drafting: Drafting
 @router.post("/{dossier_id}/submit", dependencies=dossier_policy("submit"))
 async def submit(dossier_id: UUID, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep, version: VersionDep,
                  response: Response) -> s.Versioned:
-    """Submit to Sở Nội vụ (the award's required documents must all be attached)."""
+    """Submit to Sở Nội vụ, or to the unit's parent unit when it has one (the award's required
+    documents must all be attached)."""
     return versioned(response, await runtime.call(drafting.submit, dossier_id, version, actor, runtime.now()))
 
 

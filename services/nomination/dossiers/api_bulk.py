@@ -79,8 +79,10 @@ async def spreadsheet_template(runtime: RuntimeDep, year: Annotated[int | None, 
 @router.get("/{submission_id:uuid}", dependencies=DOSSIER_READERS)
 async def get_submission(submission_id: UUID, bulk: BulkDep, runtime: RuntimeDep, actor: PrincipalDep
                          ) -> dict[str, Any]:
-    """A submission and how far its dossiers have gone (counts per state)."""
+    """A submission and how far its dossiers have gone (counts per state); a parent unit's also
+    its tờ trình number and the level it was sent to."""
     submission = await runtime.call(bulk.get, submission_id, actor)
     counts = await runtime.call(runtime.view("dossierview").counts, submission_id=submission_id)
     return {"submission_id": submission.id, "unit_code": submission.unit_code, "year": submission.year,
-            "title": submission.title, "dossiers": len(submission.dossiers), "by_state": counts}
+            "title": submission.title, "number": submission.number, "sent_to": submission.sent_to,
+            "dossiers": len(submission.dossiers), "by_state": counts}

@@ -11,11 +11,14 @@ from eventsourcing.domain import Aggregate
 
 from servicekit.auth import Principal, Role
 from services.nomination.dossiers.domainmodel import Dossier, DossierError
-from services.nomination.dossiers.states import APPRAISER, CHAIR, COMMANDS, SECRETARY, UNIT
+from services.nomination.dossiers.states import APPRAISER, CHAIR, COMMANDS, PARENT, PROVINCE, SECRETARY, UNIT
 
 # The dossier's command table (states.COMMANDS: the states and whose step it is), in roles.
-ACTOR_ROLES = {UNIT: Role.UNIT_CLERK, APPRAISER: Role.APPRAISER, SECRETARY: Role.COUNCIL_SECRETARY, CHAIR: Role.CHAIR}
-ACTOR_LABELS = {UNIT: "cán bộ TĐKT của đơn vị đề nghị", APPRAISER: "chuyên viên thẩm định (Sở Nội vụ)",
+ACTOR_ROLES = {UNIT: Role.UNIT_CLERK, PARENT: Role.UNIT_CLERK, APPRAISER: Role.APPRAISER,
+               SECRETARY: Role.COUNCIL_SECRETARY, CHAIR: Role.CHAIR}
+ACTOR_LABELS = {UNIT: "cán bộ TĐKT của đơn vị đề nghị",
+                PARENT: "cán bộ TĐKT của đơn vị cấp trên đang giữ hồ sơ",
+                APPRAISER: "chuyên viên thẩm định (Sở Nội vụ)",
                 SECRETARY: "thư ký Hội đồng TĐKT", CHAIR: "Chủ tịch (người có thẩm quyền quyết định)"}
 # Who reads every unit's dossiers (a unit's clerk reads the unit's own).
 READERS = frozenset({Role.APPRAISER, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.CHAIR, Role.AUDITOR})
@@ -36,7 +39,7 @@ class DossierUseCases:
 
     def for_command(self, dossier_id: UUID, expected_version: int | None, actor: Principal, command: str) -> Dossier:
         dossier = self.load(dossier_id)
-        authorize(actor, command, dossier.unit_code)
+        authorize(actor, command, dossier.unit_code, dossier.level)
         if expected_version is not None and expected_version != dossier.version:
             raise VersionMismatchError(dossier.version, expected_version)
         dossier.check(command)
@@ -44,7 +47,7 @@ class DossierUseCases:
 
     def for_reading(self, dossier_id: UUID, actor: Principal) -> Dossier:
         dossier = self.load(dossier_id)
-        check_can_read(actor, dossier.unit_code)
+        check_can_read(actor, dossier.unit_code, levels_of(dossier))
         return dossier
 
     def save(self, dossier: Dossier, *others: Aggregate) -> int:
@@ -53,30 +56,44 @@ class DossierUseCases:
 
 
 def roles_for(command: str) -> tuple[frozenset[Role], bool]:
-    """The roles that give `command`, and whether a unit's clerk gives it for the own unit only."""
+    """The roles that give `command`, and whether a unit's clerk gives it for the own unit (or,
+    at a parent unit, for the dossiers it holds) only."""
     actors = COMMANDS[command].actors
-    return frozenset(ACTOR_ROLES[who] for who in actors), UNIT in actors
+    return frozenset(ACTOR_ROLES[who] for who in actors), bool(actors & {UNIT, PARENT})
 
 
-def authorize(actor: Principal, command: str, unit_code: str) -> None:
+def authorize(actor: Principal, command: str, unit_code: str, level: str | None = None) -> None:
+    """The unit's clerk acts on the unit's dossiers; a parent unit's clerk on those it holds
+    (`level`: the dossiers its units sent it); the other roles on every unit's."""
     if Role.ADMIN in actor.roles:
         return
+    scope = {UNIT: unit_code, PARENT: level}
     for who in COMMANDS[command].actors:
-        if ACTOR_ROLES[who] in actor.roles and (who != UNIT or actor.unit == unit_code):
+        if ACTOR_ROLES[who] in actor.roles and (who not in scope or (actor.unit and actor.unit == scope[who])):
             return
     names = ", ".join(ACTOR_LABELS[a] for a in sorted(COMMANDS[command].actors))
     raise NotAllowedError(f"Chỉ {names} được {COMMANDS[command].label}.")
 
 
-def check_can_read(actor: Principal, unit_code: str) -> None:
-    if actor.has_any(READERS) or (Role.UNIT_CLERK in actor.roles and actor.unit == unit_code):
+def check_can_read(actor: Principal, unit_code: str, levels: frozenset[str] = frozenset()) -> None:
+    """Every unit's dossiers for READERS; for a unit's clerk, the unit's own and those of its
+    units that passed through it (`levels`: the parent units that held the dossier)."""
+    if actor.has_any(READERS) or (Role.UNIT_CLERK in actor.roles and actor.unit in {unit_code, *levels}):
         return
-    raise NotAllowedError("Đơn vị chỉ xem được hồ sơ của chính mình.")
+    raise NotAllowedError("Đơn vị chỉ xem được hồ sơ của chính mình và của đơn vị trực thuộc đã gửi lên.")
 
 
-def visible_unit(actor: Principal, unit: str | None) -> str | None:
-    """The unit whose dossiers a list shows: a unit's clerk sees only the unit's own."""
-    return unit if actor.has_any(READERS) or Role.UNIT_CLERK not in actor.roles else actor.unit
+def levels_of(dossier: Dossier) -> frozenset[str]:
+    """The parent units that held the dossier (or hold it now)."""
+    return frozenset({dossier.level} | {step["to"] for step in dossier.chain}) - {PROVINCE, dossier.unit_code}
+
+
+def visible_unit(actor: Principal, unit: str | None, level: str | None = None) -> str | None:
+    """The unit whose dossiers a list shows: a unit's clerk sees only the unit's own, or, asking
+    for the dossiers at its own level, those its units sent it."""
+    if actor.has_any(READERS) or Role.UNIT_CLERK not in actor.roles or (level and level == actor.unit):
+        return unit
+    return actor.unit
 
 
 def details(dossier: Dossier, **extra: Any) -> dict[str, Any]:
@@ -85,7 +102,8 @@ def details(dossier: Dossier, **extra: Any) -> dict[str, Any]:
             "year": dossier.year, "basis": dossier.basis, "nominee": _public_nominee(dossier.nominee),
             "summary": dossier.summary, "simplified": dossier.simplified, "posthumous": dossier.posthumous,
             "submission_id": dossier.submission_id, "documents": list(dossier.documents.values()),
-            "returns": dossier.returns, "outcome": dossier.outcome, "late_in": dossier.late_in, **extra}
+            "returns": dossier.returns, "outcome": dossier.outcome, "late_in": dossier.late_in,
+            "level": dossier.level, "route": dossier.route, "chain": dossier.chain, **extra}
 
 
 def _public_nominee(nominee: dict[str, Any]) -> dict[str, Any]:

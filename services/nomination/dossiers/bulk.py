@@ -61,6 +61,8 @@ class Submission(Aggregate):
         self.unit_code, self.year, self.title = unit_code, year, title
         self.dossiers: list[UUID] = []
         self.sources: list[str] = []
+        self.number: str | None = None  # the tờ trình a parent unit sent it upward with
+        self.sent_to: str | None = None  # the level it was sent to
 
     def add(self, dossier_ids: list[UUID], source: str, by: str, at: datetime) -> None:
         new = [d for d in dossier_ids if d not in set(self.dossiers)]
@@ -72,6 +74,18 @@ class Submission(Aggregate):
         self.dossiers.extend(dossier_ids)
         if source not in self.sources:
             self.sources.append(source)
+
+    def send_up(self, *, number: str, to_level: str, dossier_ids: list[UUID], by: str, at: datetime) -> None:
+        """A parent unit sends its units' dossiers upward under its tờ trình `number` (one number
+        per submission: sending more dossiers later keeps it)."""
+        if self.number is not None and self.number != number:
+            raise SubmissionNumberConflictError(self.title, self.number, number)
+        self._sent_up(number=number, to_level=to_level, dossier_ids=dossier_ids, by=by, at=at)
+
+    @event("SentUp")
+    def _sent_up(self, number: str, to_level: str, dossier_ids: list[UUID], by: str, at: datetime) -> None:
+        self.number, self.sent_to = number, to_level
+        self.dossiers.extend(d for d in dossier_ids if d not in set(self.dossiers))
 
 
 @dataclass
@@ -303,6 +317,12 @@ class RowError(ValueError):
     def __init__(self, column: str, message: str) -> None:
         super().__init__(message)
         self.column = column
+
+
+class SubmissionNumberConflictError(DossierError):
+    def __init__(self, title: str, number: str, given: str) -> None:
+        super().__init__(f"Đợt '{title}' đã trình với tờ trình số {number}, không ghi lại thành số {given}; "
+                         "đặt tên đợt khác cho tờ trình mới.")
 
 
 class SubmissionNotFoundError(DossierError):

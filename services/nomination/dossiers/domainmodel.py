@@ -13,7 +13,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from services.nomination.dossiers.states import COMMANDS, LABELS, State, allowed_in
+from services.nomination.dossiers.states import COMMANDS, LABELS, PROVINCE, State, allowed_in
 
 Nominee = dict[str, Any]  # kind, ref, name, unit_code, masked_id, position, deceased
 REVOCATION_GROUNDS = {
@@ -65,6 +65,9 @@ class Dossier(Aggregate):
         self.documents: dict[str, dict[str, Any]] = {}  # "kind/sha256" -> kind, filename, media_type, size
         self.returns: list[dict[str, Any]] = []
         self.outcome: dict[str, Any] = {}  # decision, forwarding, council result, conferral, revocation …
+        self.level = unit_code  # who holds it: the unit, a parent unit (its code) or the province (PROVINCE)
+        self.route: list[str] = []  # the parent units above the unit, nearest first, resolved at submission
+        self.chain: list[dict[str, Any]] = []  # the levels it went through: from, to, step, at (and tờ trình)
 
     def _enter(self, state: State, at: datetime) -> None:
         self.state, self.state_since, self.late_in = state, at, None
@@ -135,17 +138,70 @@ class Dossier(Aggregate):
                                         "attestations": attestations}
         self._enter(State.UNIT_COUNCIL_DONE, at)
 
-    def submit(self, *, missing_documents: list[str], by: str, at: datetime) -> None:
+    def submit(self, *, missing_documents: list[str], by: str, at: datetime, route: list[str] | None = None) -> None:
+        """Submit to Sở Nội vụ or, for a unit with parent units (`route`, nearest first), to its parent."""
         self.check("submit")
         if "unit_council" not in self.outcome and not self.simplified:
             raise UnitCouncilRequiredError()
         if missing_documents:
             raise MissingDocumentsError(missing_documents)
-        self._submitted(by=by, at=at)
+        if route:
+            self._sent_to_parent(parent=route[0], route=list(route), by=by, at=at)
+        else:
+            self._submitted(by=by, at=at)
 
     @event("Submitted")
     def _submitted(self, by: str, at: datetime) -> None:
+        if self.level != PROVINCE:
+            self.chain.append({"step": "submitted", "from": self.level, "to": PROVINCE, "at": at})
+        self.level = PROVINCE
         self._enter(State.SUBMITTED, at)
+
+    # -- the parent units (a school's dossier at Sở Giáo dục và Đào tạo) -----------------------
+    @event("SentToParent")
+    def _sent_to_parent(self, parent: str, route: list[str], by: str, at: datetime) -> None:
+        self.chain.append({"step": "submitted", "from": self.unit_code, "to": parent, "at": at})
+        self.level, self.route = parent, route
+        self._enter(State.AT_PARENT, at)
+
+    def next_level(self) -> str:
+        """Where the parent unit holding the dossier sends it: the next parent, or the province."""
+        above = self.route[self.route.index(self.level) + 1:] if self.level in self.route else []
+        return above[0] if above else PROVINCE
+
+    def return_to_unit(self, *, reasons: list[str], by: str, at: datetime) -> None:
+        self.check("return_to_unit")
+        kept = [r.strip() for r in reasons if r.strip()]
+        if not kept:
+            raise ReasonRequiredError("trả lại hồ sơ cho đơn vị trực thuộc")
+        self._returned_by_parent(level=self.level, reasons=kept, by=by, at=at)
+
+    @event("ReturnedByParent")
+    def _returned_by_parent(self, level: str, reasons: list[str], by: str, at: datetime) -> None:
+        self.returns.append({"reasons": reasons, "at": at, "by_level": level})
+        self.chain.append({"step": "returned", "from": level, "to": self.unit_code, "at": at})
+        self.level = self.unit_code
+        self._enter(State.RETURNED, at)
+
+    def forward_up(self, *, submission_id: UUID, number: str, title: str, by: str, at: datetime) -> str:
+        """The parent unit sends it on in its own tờ trình (`number`): to the next parent, or to
+        Sở Nội vụ (then it is submitted). Returns the level it went to."""
+        self.check("forward_up")
+        to_level = self.next_level()
+        self._forwarded_up(from_level=self.level, to_level=to_level, submission_id=submission_id, number=number,
+                           title=title, by=by, at=at)
+        if to_level == PROVINCE:
+            self._submitted(by=by, at=at)
+        return to_level
+
+    @event("ForwardedUp")
+    def _forwarded_up(self, from_level: str, to_level: str, submission_id: UUID, number: str, title: str,
+                      by: str, at: datetime) -> None:
+        self.chain.append({"step": "forwarded", "from": from_level, "to": to_level, "at": at,
+                           "submission_id": submission_id, "number": number, "title": title})
+        self.level = to_level
+        if to_level != PROVINCE:
+            self._enter(State.AT_PARENT, at)
 
     # -- Sở Nội vụ appraises it ------------------------------------------------------------
     def return_for_supplement(self, *, reasons: list[str], by: str, at: datetime) -> None:
@@ -157,6 +213,8 @@ class Dossier(Aggregate):
     @event("Returned")
     def _returned(self, reasons: list[str], by: str, at: datetime) -> None:
         self.returns.append({"reasons": reasons, "at": at})
+        self.chain.append({"step": "returned", "from": PROVINCE, "to": self.unit_code, "at": at})
+        self.level = self.unit_code
         self._enter(State.RETURNED, at)
 
     def accept(self, *, by: str, at: datetime) -> None:

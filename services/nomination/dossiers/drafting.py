@@ -14,7 +14,7 @@ from eventsourcing.application import Application
 from servicekit.auth import Principal
 from services.nomination.dossiers.base import DossierUseCases, authorize
 from services.nomination.dossiers.domainmodel import DocumentNotAttachedError, Dossier, DossierError
-from services.nomination.dossiers.ports import AwardInfo, Catalogue, DocumentStore, History
+from services.nomination.dossiers.ports import AwardInfo, Catalogue, DocumentStore, History, NoParents, Units
 
 BASES = {"cong_trang": "công trạng, thành tích thường xuyên", "chuyen_de": "theo chuyên đề, theo đợt",
          "dot_xuat": "đột xuất", "cong_hien": "quá trình cống hiến", "nien_han": "niên hạn",
@@ -36,11 +36,13 @@ class NewDossier:
 
 
 class Drafting(DossierUseCases):
-    def __init__(self, app: Application[UUID], catalogue: Catalogue, history: History, store: DocumentStore) -> None:
+    def __init__(self, app: Application[UUID], catalogue: Catalogue, history: History, store: DocumentStore,
+                 units: Units | None = None) -> None:
         super().__init__(app)
         self.catalogue = catalogue
         self.history = history
         self.store = store
+        self.units: Units = units or NoParents()
 
     def open(self, actor: Principal, new: NewDossier, now: datetime) -> tuple[UUID, bool]:
         """Open the dossier; the same unit, year, award and nominee again finds the same one."""
@@ -111,8 +113,10 @@ class Drafting(DossierUseCases):
         return self.save(dossier)
 
     def submit(self, dossier_id: UUID, version: int | None, actor: Principal, now: datetime) -> int:
+        """Submit to Sở Nội vụ, or to the unit's parent unit (its route upward resolved now)."""
         dossier = self.for_command(dossier_id, version, actor, "submit")
-        dossier.submit(missing_documents=self.missing_documents(dossier), by=actor.subject, at=now)
+        dossier.submit(missing_documents=self.missing_documents(dossier), route=self.units.route(dossier.unit_code),
+                       by=actor.subject, at=now)
         return self.save(dossier)
 
     def required_documents(self, dossier: Dossier) -> dict[str, str]:

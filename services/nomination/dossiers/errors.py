@@ -6,7 +6,7 @@ from services.nomination.calendar import YearNotConfiguredError
 from services.nomination.council.application import SessionNotFoundError
 from services.nomination.documents import DocumentMissingError, DocumentRejectedError
 from services.nomination.dossiers.base import DossierNotFoundError, NotAllowedError, VersionMismatchError
-from services.nomination.dossiers.bulk import SpreadsheetError, SubmissionNotFoundError
+from services.nomination.dossiers.bulk import SpreadsheetError, SubmissionNotFoundError, SubmissionNumberConflictError
 from services.nomination.dossiers.domainmodel import (
     DossierError,
     IllegalTransitionError,
@@ -15,6 +15,7 @@ from services.nomination.dossiers.domainmodel import (
     NotUnderNoticeError,
     UnitCouncilRequiredError,
 )
+from services.nomination.dossiers.levels import MixedLevelsError, NoLongerHeldError
 from services.nomination.dossiers.review import (
     ConfirmationRequiredError,
     DecideInsteadError,
@@ -38,6 +39,9 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
     ConfirmationRequiredError: (409, "confirmation_required"),
     ForwardInsteadError: (409, "forward_instead"),
     DecideInsteadError: (409, "decide_instead"),
+    MixedLevelsError: (409, "mixed_levels"),
+    NoLongerHeldError: (409, "no_longer_held"),
+    SubmissionNumberConflictError: (409, "submission_number_conflict"),
     DocumentRejectedError: (422, "document_rejected"),
     SpreadsheetError: (422, "invalid_spreadsheet"),
     YearNotConfiguredError: (503, "calendar_not_configured"),

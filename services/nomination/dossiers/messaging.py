@@ -77,5 +77,14 @@ BUILDERS: dict[str, Callable[[dict[str, Any], Any, Dossier], IntegrationEvent]] 
                                                        posthumous=d.posthumous),
     "Revoked": lambda common, e, d: c.AwardRevoked(**common, ground=e.ground, ground_text=REVOCATION_GROUNDS[e.ground],
                                                    decision_number=e.number, revoked_on=e.revoked_on),
+    "SentToParent": lambda common, e, d: c.NominationSentToParent(
+        **common, level=e.parent, route=e.route, times_submitted=len(d.returns) + 1),
+    "ReturnedByParent": lambda common, e, d: c.NominationReturnedByParent(
+        **common, returned_by=e.level, reasons=e.reasons, times_returned=len(d.returns)),
+    "ForwardedUp": lambda common, e, d: c.NominationSentUp(
+        **common, from_level=e.from_level, level=e.to_level, submission_id=e.submission_id,
+        submission_number=e.number, submission_title=e.title,
+        chain=[c.LevelStep(step=s["step"], from_level=s["from"], to_level=s["to"], submission_number=s.get("number"))
+               for s in d.chain]),
     "BecameLate": lambda common, e, d: c.NominationLate(**common, in_state=e.in_state, due_date=e.due),
 }

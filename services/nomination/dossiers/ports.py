@@ -99,6 +99,24 @@ class Calendar(Protocol):
         ...
 
 
+class Units(Protocol):
+    """The parent units above a proposing unit (services/nomination/units.py)."""
+
+    def route(self, unit_code: str) -> list[str]: ...
+
+    def name(self, code: str) -> str: ...
+
+
+class NoParents:
+    """Every unit submits straight to Sở Nội vụ."""
+
+    def route(self, unit_code: str) -> list[str]:
+        return []
+
+    def name(self, code: str) -> str:
+        return code
+
+
 class DocumentStore(Protocol):
     def put(self, data: bytes) -> str: ...
 

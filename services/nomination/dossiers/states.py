@@ -12,6 +12,7 @@ from enum import StrEnum
 class State(StrEnum):
     DRAFT = "draft"
     UNIT_COUNCIL_DONE = "unit_council_done"
+    AT_PARENT = "at_parent"
     SUBMITTED = "submitted"
     RETURNED = "returned"
     APPRAISING = "appraising"
@@ -33,6 +34,7 @@ class State(StrEnum):
 LABELS = {
     State.DRAFT: "đang soạn hồ sơ",
     State.UNIT_COUNCIL_DONE: "đã bình xét tại đơn vị",
+    State.AT_PARENT: "đang ở đơn vị cấp trên xem xét",
     State.SUBMITTED: "đã trình",
     State.RETURNED: "trả lại để bổ sung",
     State.APPRAISING: "đang thẩm định",
@@ -53,6 +55,10 @@ LABELS = {
 
 # Whose step it is: the actor named by domain.md §3 for each command.
 UNIT, APPRAISER, SECRETARY, CHAIR = "unit", "appraiser", "council_secretary", "chair"
+# The parent unit holding the dossier (its level): a school's dossier at Sở Giáo dục và Đào tạo.
+PARENT = "parent"
+# The level of Sở Nội vụ (the province), where a dossier is once submitted.
+PROVINCE = "tinh"
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ COMMANDS = {c.name: c for c in [
     _command("remove_document", "gỡ tài liệu", _EDITABLE, UNIT),
     _command("record_unit_council", "ghi kết quả bình xét của đơn vị", _EDITABLE, UNIT),
     _command("submit", "trình hồ sơ", _EDITABLE, UNIT),
+    _command("return_to_unit", "trả lại đơn vị trực thuộc để bổ sung", {State.AT_PARENT}, PARENT),
+    _command("forward_up", "trình tiếp lên cấp trên", {State.AT_PARENT}, PARENT),
     _command("return", "trả lại để bổ sung", {State.SUBMITTED, State.APPRAISING}, APPRAISER),
     _command("accept", "tiếp nhận để thẩm định", {State.SUBMITTED}, APPRAISER),
     _command("request_consultation", "xin ý kiến hiệp y", {State.APPRAISING}, APPRAISER),
@@ -105,6 +113,7 @@ def allowed_in(state: State) -> list[str]:
     return sorted(name for name, command in COMMANDS.items() if state in command.sources)
 
 
-# The processing clock (time limits) stands still while the unit holds the dossier or it is on hold.
-CLOCK_STOPPED = {State.DRAFT, State.UNIT_COUNCIL_DONE, State.RETURNED, State.ON_HOLD}
+# The processing clock (time limits) stands still while the unit or its parent units hold the
+# dossier, or it is on hold.
+CLOCK_STOPPED = {State.DRAFT, State.UNIT_COUNCIL_DONE, State.RETURNED, State.AT_PARENT, State.ON_HOLD}
 FINAL = {State.NOT_AWARDED, State.REVOKED}
