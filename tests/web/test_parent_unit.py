@@ -38,11 +38,12 @@ def test_a_schools_dossier_returned_by_its_department_then_sent_up_to_the_provin
     page.get_by_label("Năm của thành tích").fill("2025")
     page.get_by_label("Họ và tên / tên tập thể").fill("Lục Thị Mai")
     page.get_by_label("Số định danh cá nhân (12 chữ số)").fill("004190054321")
-    page.get_by_label("Ngày sinh").fill("1988-07-02")
+    page.get_by_label("Ngày sinh").fill("1990-07-02")
     page.get_by_label("Giới tính").select_option("nu")
     page.get_by_label("Tóm tắt thành tích (được công khai)").fill("Giáo viên dạy giỏi cấp tỉnh hai năm liền")
     page.get_by_role("button", name="Mở hồ sơ").click()
-    page.wait_for_url(re.compile(r"/ho-so/[0-9a-f-]{36}"))
+    page.wait_for_load_state()
+    assert re.search(r"/ho-so/[0-9a-f-]{36}", page.url), page.inner_text("main")
     dossier_url = page.url.split("?")[0]
     dossier_id = dossier_url.rsplit("/", 1)[1]
     attach_missing(page, str(pdf))
@@ -100,7 +101,8 @@ def test_a_schools_dossier_returned_by_its_department_then_sent_up_to_the_provin
     desk.get_by_label("Số tờ trình của đơn vị").fill("45/TTr-SGDĐT")
     desk.get_by_role("button", name="Trình lên cấp trên").click()
     desk.wait_for_load_state()
-    assert "Đã trình 1 hồ sơ lên Sở Nội vụ theo tờ trình số 45/TTr-SGDĐT" in desk.inner_text("main")
+    notice = desk.inner_text(".notice")
+    assert notice.startswith("Đã trình 1 hồ sơ lên Sở Nội vụ") and "tờ trình số 45/TTr-SGDĐT" in notice
     assert "Lục Thị Mai" not in desk.inner_text("#chon-ho-so")
     department.look("đã trình lên cấp trên")
 
