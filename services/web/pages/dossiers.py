@@ -11,7 +11,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from services.web.clients.base import ServiceError
-from services.web.clients.nomination import NominationApi
 from services.web.format import STATES
 from services.web.pages.common import PersonDep, apis, checked_form, page_of, redirect, render, role
 from services.web.pages.dossier_view import PROVINCE, dossier_context, dossier_error, names_of, parent_units
@@ -40,19 +39,15 @@ async def dossier_list(request: Request, person: Person = Readers) -> HTMLRespon
     page, offset = page_of(request, size)
     filters = _filters(request)
     nomination = apis(request, person).nomination
-    rows, (names, parents) = await asyncio.gather(nomination.dossiers(**filters, limit=size + 1, offset=offset),
-                                                  _levels(nomination))
+    rows, units = await asyncio.gather(nomination.dossiers(**filters, limit=size + 1, offset=offset),
+                                       parent_units(nomination))
+    names, parents = names_of(units), [u["code"] for u in units if u.get("children")]
+    routes = {u["code"]: [names.get(code, code) for code in u["route"]] for u in units if u.get("route")}
     query = "&".join(f"{k}={v}" for k, v in request.query_params.items() if k != "trang" and k != "tb")
     levels = [(PROVINCE, names[PROVINCE]), *((code, names.get(code, code)) for code in parents)]
     return render(request, "dossiers.html", title="Hồ sơ đề nghị khen thưởng", rows=rows[:size], page=page,
                   has_next=len(rows) > size, filters=request.query_params, base=f"?{query}&" if query else "?",
-                  states=STATES, names=names, parents=parents, levels=levels)
-
-
-async def _levels(nomination: NominationApi) -> tuple[dict[str, str], list[str]]:
-    """The units' names by code, and the parent units (those with units under them)."""
-    units = await parent_units(nomination)
-    return names_of(units), [u["code"] for u in units if u.get("children")]
+                  states=STATES, names=names, parents=parents, levels=levels, routes=routes)
 
 
 @router.get("/ho-so/moi", response_class=HTMLResponse)

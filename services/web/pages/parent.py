@@ -36,7 +36,7 @@ async def queue(request: Request, person: Person = Clerk) -> HTMLResponse:
     return await _queue(request, person, {}, {"year": str(date.today().year), "dossier_ids": chosen})
 
 
-def _send_up_body(values: dict[str, Any]) -> dict[str, Any]:
+def send_up_body(values: dict[str, Any]) -> dict[str, Any]:
     year = str(values.get("year", "")).strip()
     return {"title": str(values.get("title", "")).strip(), "number": str(values.get("number", "")).strip(),
             "year": int(year) if year.isdigit() else year, "dossier_ids": values["dossier_ids"]}
@@ -52,7 +52,7 @@ async def send_up(request: Request, person: Person = Clerk) -> Response:
     if not values["dossier_ids"]:
         return await _queue(request, person, {"dossier_ids": "Hãy chọn ít nhất một hồ sơ để trình."}, values, 422)
     try:
-        sent = await apis(request, person).nomination.send_up(_send_up_body(values))
+        sent = await apis(request, person).nomination.send_up(send_up_body(values))
     except ServiceError as error:
         errors = error.field_errors() or {"_": error.message}
         if any(key.isdigit() for key in errors):  # one of the chosen dossiers' identifiers
