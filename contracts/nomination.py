@@ -264,9 +264,37 @@ WITH_STEP_DUE: dict[type[IntegrationEvent], type[IntegrationEvent]] = {
     NominationAppraised: NominationAppraisedV2, CouncilVoted: CouncilVotedV2,
 }
 
+
+class DocumentIssued(IntegrationEvent):
+    """The nomination service issued a document (a quyết định khen thưởng, …) or its signed copy:
+    the exact bytes are kept and never change; the hash and the position of the service's event
+    store it was built from let anyone check a copy and rebuild it."""
+
+    publisher: ClassVar[str] = PUBLISHER
+    version: Literal[1] = 1
+
+    document_id: UUID
+    document_version: int = Field(ge=1, description="1: issued; 2: its signed copy")
+    kind: Literal["quyet_dinh", "to_trinh", "thong_bao_khong_khen"]
+    number: str = Field(examples=["125/QĐ-UBND"], description="Số, ký hiệu")
+    issued_on: date
+    media_type: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of this file's bytes")
+    size: int = Field(ge=1, description="Bytes")
+    stream_position: int = Field(ge=0, description="Built from every event of the nomination store up to this one")
+    dossier_ids: list[UUID]
+    signed: bool = Field(default=False, description="A signed copy (PAdES) of the issued file")
+    unsigned_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$",
+                                        description="For a signed copy: the hash of the file as issued")
+    issued_by: str
+
+    def cloudevent_subject(self) -> str:
+        return f"issued-documents/{self.document_id}"
+
+
 EVENTS: list[type[IntegrationEvent]] = [
     NominationCreated, NominationProgressed, NominationSubmitted, NominationReturned, NominationAppraised,
     NominationPutOnHold, NominationDisclosed, CouncilVoted, AwardDecided, NominationRejected,
     NominationForwarded, AwardConferred, AwardRevoked, NominationLate, NominationSentToParent,
-    NominationReturnedByParent, NominationSentUp, *WITH_STEP_DUE.values(),
+    NominationReturnedByParent, NominationSentUp, DocumentIssued, *WITH_STEP_DUE.values(),
 ]

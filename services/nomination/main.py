@@ -18,13 +18,15 @@ from services.nomination.dossiers.errors import ERRORS as DOSSIER_ERRORS
 from services.nomination.eligibility import api as eligibility
 from services.nomination.history import api as history
 from services.nomination.listings import router as listings
+from services.nomination.papers import api as papers
 from services.nomination.runtime import NominationRuntime
 from services.nomination.settings import NominationSettings
 
 ROUTERS = [dossiers.router, api_review.router, api_review.public, api_review.admin, api_review.rules, api_bulk.router,
            api_levels.router,
-           council.router, catalogue.router, history.router, eligibility.router, listings]
-ERRORS = {**catalogue.ERRORS, **history.ERRORS, **council.ERRORS, **eligibility.ERRORS, **DOSSIER_ERRORS}
+           council.router, catalogue.router, history.router, eligibility.router, listings, papers.router]
+ERRORS = {**papers.ERRORS, **catalogue.ERRORS, **history.ERRORS, **council.ERRORS, **eligibility.ERRORS,
+          **DOSSIER_ERRORS}
 
 
 # What the migration step makes before the service runs (servicekit.migrate), and what it

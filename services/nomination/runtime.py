@@ -23,6 +23,7 @@ from services.nomination.dossiers.messaging import translator
 from services.nomination.dossiers.states import CLOCK_STOPPED, FINAL, State
 from services.nomination.eligibility.application import EligibilityChecks
 from services.nomination.history.identity import use_record_key
+from services.nomination.papers import wiring as papers
 from services.nomination.projections import PROJECTIONS
 from services.nomination.settings import NominationSettings
 
@@ -71,7 +72,9 @@ class NominationRuntime(ServiceRuntime):
             runner = ViewRunner(Nominations, projection, view, env)
             self.views[runner.name] = runner
         await self.spawn_views(list(self.views.values()))  # the projections run on the elected replica
-        relay = self.relay = OutboxRelay(app=self.app, translate=translator(self.app, self.review.step_due),
+        self.papers = papers.build(self.app, self.review.catalogue, self.store, self.settings)
+        relay = self.relay = OutboxRelay(app=self.app, translate=papers.translator(
+                                             self.app, translator(self.app, self.review.step_due)),
                                          js=self.js, dsn=self.settings.dsn_for(), service=self.settings.service,
                                          subject_root=self.settings.subject_root)
         self.spawn_relay(relay)

@@ -29,6 +29,17 @@ class NominationSettings(ServiceSettings):
     # award catalogue: the folder of awards.yaml, salary.yaml, quotas.yaml (the province's own copy)
     catalogue_dir: Path = Field(default=Path(__file__).with_name("catalogue") / "data",
                                 description="Danh mục khen thưởng (TDKT_NOMINATION_CATALOGUE_DIR)")
+    # papers: the PKCS#12 key (.p12) issued decisions are signed with (PAdES); none: signing is refused
+    signing_pkcs12: Path | None = Field(default=None,
+                                        description="Tệp khóa ký số PKCS#12 (TDKT_NOMINATION_SIGNING_PKCS12)")
+    signing_passphrase: SecretStr | None = Field(default=None, description="Mật khẩu của tệp khóa ký số")
+    # or a PKCS#11 token (USB token, HSM): its library, token label, PIN and key label; it wins over PKCS#12
+    signing_pkcs11_library: Path | None = Field(default=None, description="Thư viện PKCS#11 (.so) của thiết bị ký số")
+    signing_pkcs11_token: str = Field(default="", description="Nhãn (label) của thiết bị ký số")
+    signing_pkcs11_pin: SecretStr | None = None
+    signing_pkcs11_key_label: str = Field(default="", description="Nhãn khóa ký (và chứng thư, nếu trên thiết bị)")
+    signing_pkcs11_certificate: Path | None = Field(default=None,
+                                                    description="Chứng thư số (DER) khi thiết bị không giữ chứng thư")
     # the key of people's record ids (HMAC-SHA256 of the personal number; history/identity.py)
     record_key: SecretStr | None = Field(default=None, description="TDKT_NOMINATION_RECORD_KEY, >= 32 byte")
 

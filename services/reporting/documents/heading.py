@@ -3,7 +3,6 @@ date, signer, recipients — from `issuer.yaml`, overridden per document."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -11,35 +10,9 @@ from typing import Any
 
 import yaml
 
+from servicekit.officialdoc import FontMissingError, Heading, first_font
+
 HERE = Path(__file__).parent
-
-
-class FontMissingError(RuntimeError):
-    """Raised when none of the configured TrueType fonts is installed."""
-
-
-@dataclass(frozen=True)
-class Heading:
-    issuer_parent: str
-    issuer: str
-    issuer_code: str
-    place: str
-    number: str
-    signed_on: date
-    signer_authority: str
-    signer_title: str
-    signer_name: str
-    recipients: list[str] = field(default_factory=list)
-
-    @property
-    def place_date(self) -> str:
-        """"Cao Bằng, ngày 05 tháng 02 năm 2027": days below 10 and months 1–2 take a leading zero."""
-        day = f"{self.signed_on.day:02d}"
-        month = f"{self.signed_on.month:02d}" if self.signed_on.month <= 2 else str(self.signed_on.month)
-        return f"{self.place}, ngày {day} tháng {month} năm {self.signed_on.year}"
-
-    def but(self, **changes: Any) -> Heading:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
 @cache
@@ -59,7 +32,7 @@ def heading(signed_on: date, **overrides: Any) -> Heading:
 
 def font(style: str) -> Path:
     """The first configured font of `style` (regular, bold, italic, sans) installed here."""
-    for candidate in config()["fonts"][style]:
-        if Path(candidate).is_file():
-            return Path(candidate)
-    raise FontMissingError(f"Không tìm thấy phông chữ {style} (cần fonts-liberation2 hoặc fonts-dejavu-core).")
+    return first_font(config()["fonts"][style], style)
+
+
+__all__ = ["FontMissingError", "Heading", "config", "font", "heading"]

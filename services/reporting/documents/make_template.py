@@ -10,68 +10,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from docx.table import Table
+
+from servicekit.officialdoc import (
+    word_document,
+    word_heading,
+    word_paragraph,
+    word_signature,
+    word_text,
+    word_widths,
+)
 
 OUT = Path(__file__).parent / "templates" / "bao-cao-tdkt.v1.docx"
 
 
-def _paragraph(cell_or_doc, text: str = "", *, bold: bool = False, italic: bool = False, size: int = 14,
-               align: int | None = None) -> None:
-    """A paragraph at the end of a document or a cell (a new cell's first, empty paragraph is used)."""
-    first = cell_or_doc.paragraphs
-    fresh = hasattr(cell_or_doc, "vertical_alignment") and len(first) == 1 and not first[0].runs
-    p = first[0] if fresh else cell_or_doc.add_paragraph()
-    run = p.add_run(text)
-    run.bold, run.italic, run.font.size = bold, italic, Pt(size)
-    if align is not None:
-        p.alignment = align
-    p.paragraph_format.space_after = Pt(0)
-
-
-def _widths(table: Table, widths: list[float]) -> None:
-    """Fixed column widths in cm (Word and LibreOffice read them from every cell)."""
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Cm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Cm(width)
-
-
-def _text(doc, text: str) -> None:
-    """A paragraph of the body: justified, first line indented 1 cm, 6 pt after (NĐ 30/2020)."""
-    _paragraph(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    doc.paragraphs[-1].paragraph_format.first_line_indent = Cm(1)
-    doc.paragraphs[-1].paragraph_format.space_after = Pt(6)
-
-
-def _no_borders(table: Table) -> None:
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    table._tbl.tblPr.append(borders)
-
-
-def _heading(doc) -> None:
-    table = doc.add_table(rows=1, cols=2)
-    _no_borders(table)
-    _widths(table, [6.8, 9.5])
-    left, right = table.rows[0].cells
-    for text, bold, size in (("{{ h.issuer_parent }}", False, 12), ("{{ h.issuer }}", True, 12), ("", False, 12),
-                             ("Số: {{ h.number }}", False, 13)):
-        _paragraph(left, text, bold=bold, size=size, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for text, bold, italic, size in (("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False, 12),
-                                     ("Độc lập - Tự do - Hạnh phúc", True, False, 13), ("", False, False, 12),
-                                     ("{{ h.place_date }}", False, True, 13)):
-        _paragraph(right, text, bold=bold, italic=italic, size=size, align=WD_ALIGN_PARAGRAPH.CENTER)
+_paragraph, _widths, _text = word_paragraph, word_widths, word_text
 
 
 def _data_table(doc, headers: list[str], rows: str) -> None:
@@ -127,31 +81,11 @@ def _body(doc) -> None:
                italic=True, size=11)
 
 
-def _signature(doc) -> None:
-    _paragraph(doc, "")
-    table = doc.add_table(rows=1, cols=2)
-    _no_borders(table)
-    _widths(table, [8.0, 8.0])
-    left, right = table.rows[0].cells
-    _paragraph(left, "Nơi nhận:", bold=True, italic=True, size=12)
-    _paragraph(left, "{%p for r in h.recipients %}", size=11)
-    _paragraph(left, "- {{ r }}", size=11)
-    _paragraph(left, "{%p endfor %}", size=11)
-    for text in ("{{ h.signer_authority }}", "{{ h.signer_title }}", "", "", "", "{{ h.signer_name }}"):
-        _paragraph(right, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-
-
 def build(path: Path = OUT) -> Path:
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = "Times New Roman", Pt(14)
-    _heading(doc)
+    doc = word_document()
+    word_heading(doc)
     _body(doc)
-    _signature(doc)
+    word_signature(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path

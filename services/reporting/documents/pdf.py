@@ -9,6 +9,7 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
+from servicekit.officialdoc import pdf_heading, pdf_signature
 from services.reporting.documents.heading import Heading, font
 from services.reporting.documents.tables import Table
 
@@ -29,22 +30,7 @@ def _document(title: str, orientation: str = "portrait") -> FPDF:
 
 
 def _heading(pdf: FPDF, head: Heading) -> None:
-    left, right, y = 78.0, 97.0, pdf.get_y()
-    pdf.set_font(FAMILY, "", 11)
-    pdf.cell(left, 6, head.issuer_parent.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FAMILY, "B", 11)
-    pdf.cell(left, 6, head.issuer.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FAMILY, "", 11)
-    pdf.cell(left, 8, f"Số: {head.number}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_xy(20 + left, y)
-    pdf.set_font(FAMILY, "B", 11)
-    pdf.cell(right, 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C")
-    pdf.set_xy(20 + left, y + 6)
-    pdf.cell(right, 6, "Độc lập - Tự do - Hạnh phúc", align="C")
-    pdf.set_xy(20 + left, y + 14)
-    pdf.set_font(FAMILY, "I", 11)
-    pdf.cell(right, 6, head.place_date, align="C")
-    pdf.set_y(y + 26)
+    pdf_heading(pdf, head, FAMILY)
 
 
 def _table(pdf: FPDF, table: Table, width: float = 175) -> None:
@@ -124,23 +110,7 @@ class _Header:
 
 
 def _signature(pdf: FPDF, head: Heading) -> None:
-    pdf.ln(4)
-    y = pdf.get_y()
-    pdf.set_font(FAMILY, "B", 11)
-    pdf.cell(85, 6, "Nơi nhận:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FAMILY, "", 10)
-    for recipient in head.recipients:
-        pdf.cell(85, 5, f"- {recipient}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    bottom = pdf.get_y()
-    pdf.set_xy(105, y)
-    pdf.set_font(FAMILY, "B", 12)
-    for line in (head.signer_authority, head.signer_title):
-        if line:
-            pdf.cell(90, 6, line, align="C")
-            pdf.set_xy(105, pdf.get_y() + 6)
-    pdf.set_xy(105, pdf.get_y() + 24)
-    pdf.cell(90, 6, head.signer_name, align="C")
-    pdf.set_y(max(bottom, pdf.get_y() + 6))
+    pdf_signature(pdf, head, FAMILY)
 
 
 def render(head: Heading, title: str, subtitle: str, lines: Sequence[str], tables: Sequence[Table]) -> bytes:

@@ -12,6 +12,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
+from servicekit.officialdoc import word_widths as _widths
 from services.reporting.documents import pdf, xlsx
 from services.reporting.documents.heading import heading
 from services.reporting.documents.tables import Table
@@ -66,15 +67,6 @@ def _docx(form: dict[str, Any], grid: Table, place_date: str) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-def _widths(table: Any, widths: list[float]) -> None:
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Cm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Cm(width)
 
 
 def render(form: dict[str, Any], fmt: FormFormat, signed_on: date) -> bytes:

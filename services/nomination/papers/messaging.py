@@ -1,0 +1,33 @@
+"""What the nomination service tells the others about the documents it issued: DocumentIssued
+for the issued file, and again for its signed copy; every other event goes to `inner`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+
+from contracts import IntegrationEvent
+from contracts import nomination as c
+from servicekit.outbox import Translate
+from services.nomination.papers.domainmodel import IssuedDocument
+
+
+def translator(app: Application[UUID], inner: Translate) -> Translate:
+    def translate(event: Any, event_id: UUID) -> IntegrationEvent | Sequence[IntegrationEvent] | None:
+        if not isinstance(event, IssuedDocument.Event):
+            return inner(event, event_id)
+        doc: IssuedDocument = app.repository.get(event.originator_id, version=event.originator_version)
+        signed = doc.signed if type(event).__name__ == "Signed" else None
+        kind: Any = doc.kind  # one of the contract's kinds: only the papers issue documents
+        return c.DocumentIssued(
+            event_id=event_id, occurred_at=getattr(event, "at", None) or doc.issued_at, document_id=doc.id,
+            document_version=doc.version, kind=kind, number=doc.number, issued_on=doc.issued_on,
+            media_type=doc.media_type, sha256=str(signed["sha256"]) if signed else doc.sha256,
+            size=int(str(signed["size"])) if signed else doc.size, stream_position=doc.stream_position,
+            dossier_ids=doc.dossier_ids, signed=signed is not None,
+            unsigned_sha256=doc.sha256 if signed else None, issued_by=doc.issued_by)
+
+    return translate
