@@ -73,6 +73,16 @@ def notification_of(msg_id: str, service: str) -> int | None:
     return int(parts[1]) if len(parts) >= 2 and parts[0] == service and parts[1].isdigit() else None
 
 
+def message_key(msg_id: str, service: str) -> str | None:
+    """Which of the relay's messages a message id names, `<notification id>` or `<notification
+    id>:v<version>` (a further version of the same event), whatever re-publish suffix it has."""
+    if notification_of(msg_id, service) is None:
+        return None
+    parts = msg_id.split(":")
+    further = len(parts) >= 3 and parts[2][:1] == "v" and parts[2][1:].isdigit()
+    return ":".join(parts[1:3] if further else parts[1:2])
+
+
 @dataclass
 class RelayStatus:
     position: int = 0

@@ -394,3 +394,13 @@ async def test_the_accepted_step_goes_on_the_bus_with_its_due_date_beside_versio
     submitted = [json.loads(m.data) for m in await read_stream(ns, f"{ns.subject_root}.nomination.*.v2")
                  if json.loads(m.data)["dossier_id"] == dossier_id and json.loads(m.data)["state"] == "submitted"]
     assert [m["step_due_on"] for m in submitted] == ["2026-02-25"]  # 3 working days from 13/2 over Tết
+
+    # Reconciliation counts each version as a message of its own: nothing lost, nothing duplicated.
+    async def reconciled() -> None:
+        response = await service.post("/admin/reconcile", params={"republish": "false"}, headers=auth("admin"))
+        assert response.status_code == 200, response.text
+        [publisher] = [f for f in response.json()["findings"] if f["kind"] == "publisher"]
+        assert (publisher["lost"], publisher["duplicated"], publisher["pending"]) == (0, 0, 0), publisher
+        assert publisher["expected"] == publisher["found"] > 0
+
+    await eventually(reconciled)
