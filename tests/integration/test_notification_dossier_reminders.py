@@ -1,7 +1,9 @@
 """Reminders before a dossier step's due date (`step_due_on` of the nomination events of version
 2), with a moved clock: each fires once, also across a restart and with two replicas running; a
 step that ended before (any later event of the dossier, of either version) is not reminded; the
-unit's contacts get them by e-mail like any message."""
+unit's contacts get them by e-mail like any message. A webhook for every type still gets each
+fact once (version 1); version 2 goes to those that name it."""
+
 
 from __future__ import annotations
 
@@ -16,12 +18,13 @@ from services.notification.main import create_app
 from services.notification.settings import NotificationSettings
 from tests.integration.nomination_events import Dossier, publish
 from tests.integration.test_notification_email import SGDDT, mail_app, received, smtp, text
+from tests.integration.webhook_receivers import notification_app, receivers, subscribe
 from tests.support import Namespace, auth, eventually, serve
 
 pytestmark = pytest.mark.integration
 AUDITOR = auth("auditor")
 AWARD = "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"
-__all__ = ["smtp"]  # the SMTP server process fixture
+__all__ = ["receivers", "smtp"]  # fixtures: HTTP receivers, the SMTP server process
 
 
 def app(ns: Namespace, now: list[datetime]) -> Any:
@@ -108,6 +111,29 @@ async def test_a_step_reminder_reaches_the_units_contacts_by_mail(ns: Namespace,
         assert reminder["To"] == "vanthu@sgddt.caobang.gov.vn"
         assert str(reminder["Subject"]) == "[TĐKT] Hồ sơ của Nông Thị Hoa sắp đến hạn bước tiếp nhận hồ sơ (ngày mai)"
         assert "hạn hoàn thành bước này là ngày 20/03/2026 (ngày mai)." in text(reminder, "plain")
+
+
+async def test_a_webhook_for_every_type_gets_version_1_and_one_naming_version_2_gets_it(ns: Namespace,
+                                                                                       receivers) -> None:
+    everything, due_dates = await receivers(), await receivers()
+    hoa = Dossier("SGDDT", "BKT", "Nông Thị Hoa", award_name=AWARD)
+    events = [hoa.event("NominationCreated", "draft"),
+              *hoa.with_due("NominationSubmitted", "submitted", date(2026, 3, 20)),
+              hoa.event("NominationReturned", "returned")]
+    async with serve(notification_app(ns)) as client:
+        await subscribe(client, everything.url)
+        await subscribe(client, due_dates.url, "vn.gov.tdkt.nomination.NominationSubmitted.v2")
+        await publish(ns, events)
+
+        async def delivered() -> None:
+            assert len(everything.requests) == 3 and len(due_dates.requests) == 1
+
+        await eventually(delivered)
+        await asyncio.sleep(0.3)
+        assert [r.headers["ce-type"].removeprefix("vn.gov.tdkt.nomination.") for r in everything.requests] == [
+            "NominationCreated.v1", "NominationSubmitted.v1", "NominationReturned.v1"]
+        [v2] = due_dates.requests
+        assert v2.headers["ce-id"] == str(events[2].event_id) and b'"step_due_on":"2026-03-20"' in v2.body
 
 
 async def _count(client: Any, expected: int) -> None:

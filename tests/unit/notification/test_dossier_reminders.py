@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from contracts import nomination as c
-from services.notification import reminders
+from services.notification import reminders, store
 from services.notification.dossier_texts import step_due_soon
 from services.notification.messages import compose
 
@@ -63,3 +63,11 @@ def test_version_2_tells_the_unit_nothing_new_and_the_reminder_names_the_dossier
     assert tomorrow.title == f"Hồ sơ của {v2.nominee.name} sắp đến hạn bước thẩm định (ngày mai)"
     assert three.body == (f"Hồ sơ đề nghị {BKT} cho {v2.nominee.name} ({v2.year}) đang ở bước thẩm định, "
                           "hạn hoàn thành bước này là ngày 10/04/2026 (còn 3 ngày).")
+
+
+def test_a_subscription_to_every_type_gets_version_1_and_version_2_only_when_it_names_it() -> None:
+    v1, v2 = event("CouncilVoted"), event("CouncilVoted", 2, step_due_on="2026-04-10")
+    assert [store.beside_an_older_version(e) for e in (v1, v2, event("NominationLate"))] == [False, True, False]
+    part = store.deliveries(v2, "tdkt")
+    assert part.args[1] == "vn.gov.tdkt.nomination.CouncilVoted.v2" and part.args[7] is True
+    assert "(cardinality(s.event_types) = 0 AND NOT {7}) OR {1} = ANY (s.event_types)" in part.ctes[1]
