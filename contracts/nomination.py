@@ -53,6 +53,9 @@ class _DossierEvent(IntegrationEvent):
         return f"dossiers/{self.dossier_id}"
 
 
+DossierEvent = _DossierEvent  # for readers: every event about one dossier
+
+
 class NominationCreated(_DossierEvent):
     """A unit opened a dossier for a nominee."""
 
@@ -223,6 +226,45 @@ class NominationLate(_DossierEvent):
     due_date: date
 
 
+class _StepDue(BaseModel):
+    step_due_on: date | None = Field(description="The province's calendar day by which the step the dossier "
+                                     "entered must be done (its time limit in working days); null when the "
+                                     "step has no limit")
+
+
+# Version 2 of the events that start a timed step: the step's due date. Each is published
+# alongside its version 1 (same fact, its own event_id), which stays as it was.
+class NominationSubmittedV2(_StepDue, NominationSubmitted):
+    """The unit's head signed the Tờ trình: the dossier reached Sở Nội vụ; with the step's due date."""
+
+    version: Literal[2] = 2  # type: ignore[assignment]
+
+
+class NominationProgressedV2(_StepDue, NominationProgressed):
+    """A step without a public event of its own (accepted, consultation, resumed, …); with the step's due date."""
+
+    version: Literal[2] = 2  # type: ignore[assignment]
+
+
+class NominationAppraisedV2(_StepDue, NominationAppraised):
+    """Appraisal concluded the nominee qualifies; with the due date of the step that follows."""
+
+    version: Literal[2] = 2  # type: ignore[assignment]
+
+
+class CouncilVotedV2(_StepDue, CouncilVoted):
+    """The council's secret ballot on this dossier; with the due date of the step that follows."""
+
+    version: Literal[2] = 2  # type: ignore[assignment]
+
+
+# The version 2 of each version 1 that has one.
+WITH_STEP_DUE: dict[type[IntegrationEvent], type[IntegrationEvent]] = {
+    NominationSubmitted: NominationSubmittedV2, NominationProgressed: NominationProgressedV2,
+    NominationAppraised: NominationAppraisedV2, CouncilVoted: CouncilVotedV2,
+}
+
+
 class DocumentIssued(IntegrationEvent):
     """The nomination service issued a document (a quyết định khen thưởng, …) or its signed copy:
     the exact bytes are kept and never change; the hash and the position of the service's event
@@ -254,5 +296,5 @@ EVENTS: list[type[IntegrationEvent]] = [
     NominationCreated, NominationProgressed, NominationSubmitted, NominationReturned, NominationAppraised,
     NominationPutOnHold, NominationDisclosed, CouncilVoted, AwardDecided, NominationRejected,
     NominationForwarded, AwardConferred, AwardRevoked, NominationLate, NominationSentToParent,
-    NominationReturnedByParent, NominationSentUp, DocumentIssued,
+    NominationReturnedByParent, NominationSentUp, DocumentIssued, *WITH_STEP_DUE.values(),
 ]

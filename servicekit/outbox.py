@@ -42,7 +42,9 @@ from servicekit.health import Degraded
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
-Translate = Callable[[DomainEventProtocol[UUID], UUID], IntegrationEvent | None]
+# A stored event gives no public event, one, or several: the versions of one fact published
+# side by side while readers move to the newest (the first is the oldest version).
+Translate = Callable[[DomainEventProtocol[UUID], UUID], IntegrationEvent | Sequence[IntegrationEvent] | None]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox_position (
@@ -69,6 +71,16 @@ def notification_of(msg_id: str, service: str) -> int | None:
     """The notification id a message of `service` carries (also under a re-publish suffix)."""
     parts = msg_id.split(":")
     return int(parts[1]) if len(parts) >= 2 and parts[0] == service and parts[1].isdigit() else None
+
+
+def message_key(msg_id: str, service: str) -> str | None:
+    """Which of the relay's messages a message id names, `<notification id>` or `<notification
+    id>:v<version>` (a further version of the same event), whatever re-publish suffix it has."""
+    if notification_of(msg_id, service) is None:
+        return None
+    parts = msg_id.split(":")
+    further = len(parts) >= 3 and parts[2][:1] == "v" and parts[2][1:].isdigit()
+    return ":".join(parts[1:3] if further else parts[1:2])
 
 
 @dataclass
@@ -241,24 +253,30 @@ class OutboxRelay:
         """The bus message of a stored event (subject, body, headers with `Nats-Msg-Id:
         <service>:<notification id>`, and the trace it was stored in), or None for an event that
         stays inside the service. `tdkt reconcile` republishes with it."""
+        messages = self.messages(notification)
+        return messages[0] if messages else None
+
+    def messages(self, notification: Notification) -> list[tuple[str, bytes, dict[str, str], dict[str, str]]]:
+        """Every bus message of a stored event: the first as `message`, each further version of the
+        same fact under `Nats-Msg-Id: <service>:<notification id>:v<version>`."""
         event, carrier = self.mapper.to_domain_event_with_trace(notification)
         public = self.translate(event, integration_event_id(
             self.service, cast(UUID, notification.originator_id), notification.originator_version
         ))
         if public is None:
-            return None
-        envelope = wrap(public, self.subject_root)
-        headers = {**envelope.headers, "Nats-Msg-Id": msg_id(self.service, notification.id)}
-        return envelope.subject, envelope.body, headers, carrier
+            return []
+        out = []
+        for n, each in enumerate([public] if isinstance(public, IntegrationEvent) else public):
+            envelope = wrap(each, self.subject_root)
+            suffix = f":v{each.schema_version()}" if n else ""
+            headers = {**envelope.headers, "Nats-Msg-Id": msg_id(self.service, notification.id) + suffix}
+            out.append((envelope.subject, envelope.body, headers, carrier))
+        return out
 
     async def _send(self, batch: Sequence[Notification]) -> _Sent:
         sent = _Sent(last=batch[-1].id)
         try:
-            for notification in batch:
-                message = self.message(notification)
-                if message is None:
-                    continue
-                subject, body, headers, carrier = message
+            for subject, body, headers, carrier in (m for n in batch for m in self.messages(n)):
                 parent = propagate.extract(carrier)
                 with tracer.start_as_current_span(
                     f"{subject} publish", context=parent, kind=trace.SpanKind.PRODUCER

@@ -1,7 +1,8 @@
 """Reconciliation of a service with the bus (`tdkt reconcile`, `POST /admin/reconcile`).
 
 A publishing service compares the events it stored with the messages of its subjects on the
-stream (by the `Nats-Msg-Id: <service>:<notification id>` the outbox relay gives each):
+stream (by the `Nats-Msg-Id: <service>:<notification id>` the outbox relay gives each, and
+`<service>:<notification id>:v<N>` to a further version of the same event):
 - lost: relayed (at or below the relay's saved position), meant for the bus, not on the
   stream. With `republish`, each is published again, under its own id, or under
   `<id>:reconciled` when JetStream still remembers the lost message's id (inside its
@@ -36,7 +37,7 @@ from nats.js.errors import NotFoundError
 from pydantic import BaseModel
 
 from servicekit.auth import Principal, Role, require
-from servicekit.outbox import OutboxRelay, notification_of
+from servicekit.outbox import OutboxRelay, message_key
 
 log = logging.getLogger(__name__)
 PAGE = 1000
@@ -98,43 +99,44 @@ async def stream_headers(js: JetStreamContext, stream: str, subjects: Sequence[s
 async def reconcile_publisher(relay: OutboxRelay, js: JetStreamContext, stream: str, position: int,
                               *, republish: bool) -> Finding:
     recorder = relay.app.recorder
-    meant: dict[int, Any] = {}
+    # Each message the relay meant (a stored event may give several versions), by `message_key`.
+    meant: dict[str, tuple[str, bytes, dict[str, str], dict[str, str]]] = {}
     pending = 0
     start = 1
     while True:
         batch = await asyncio.to_thread(recorder.select_notifications, start, PAGE)
         for notification in batch:
-            if relay.message(notification) is None:
-                continue
+            messages = relay.messages(notification)
             if notification.id > position:
-                pending += 1
-            else:
-                meant[notification.id] = notification
+                pending += len(messages)
+                continue
+            for message in messages:
+                key = message_key(message[2]["Nats-Msg-Id"], relay.service)
+                assert key is not None
+                meant[key] = message
         if len(batch) < PAGE:
             break
         start = batch[-1].id + 1
     on_stream = await stream_headers(js, stream, [f"{relay.subject_root}.{relay.service}.>"],
                                      f"reconcile-{relay.service}")
-    seen = Counter(n for _, headers in on_stream
-                   if (n := notification_of(headers.get("Nats-Msg-Id", ""), relay.service)) is not None)
-    lost = sorted(set(meant) - set(seen))
+    seen = Counter(key for _, headers in on_stream
+                   if (key := message_key(headers.get("Nats-Msg-Id", ""), relay.service)) is not None)
+    lost = sorted(set(meant) - set(seen), key=lambda key: [int(part.lstrip("v")) for part in key.split(":")])
     republished = 0
     if republish:
-        for notification_id in lost:
-            message = relay.message(meant[notification_id])
-            assert message is not None
-            subject, body, headers, _ = message
+        for key in lost:
+            subject, body, headers, _ = meant[key]
             ack = await js.publish(subject, body, headers=headers)
             if ack.duplicate:  # JetStream still remembers the lost message's id
                 ack = await js.publish(subject, body, headers={
                     **headers, "Nats-Msg-Id": f"{headers['Nats-Msg-Id']}:reconciled"})
             republished += 0 if ack.duplicate else 1
-            log.warning("reconcile %s: notification %d was not on the bus; republished (stream seq %d)",
-                        relay.service, notification_id, ack.seq)
+            log.warning("reconcile %s: notification %s was not on the bus; republished (stream seq %d)",
+                        relay.service, key, ack.seq)
     return Finding(name=relay.service, kind="publisher", expected=len(meant),
                    found=sum(1 for n in seen if n in meant), lost=len(lost),
                    duplicated=sum(count - 1 for n, count in seen.items() if n in meant and count > 1),
-                   pending=pending, republished=republished, lost_ids=[str(n) for n in lost[:100]])
+                   pending=pending, republished=republished, lost_ids=lost[:100])
 
 
 async def reconcile_consumer(runtime: Any, consumer: Any) -> Finding:

@@ -73,9 +73,9 @@ class NominationRuntime(ServiceRuntime):
             self.views[runner.name] = runner
         await self.spawn_views(list(self.views.values()))  # the projections run on the elected replica
         self.papers = papers.build(self.app, self.review.catalogue, self.store, self.settings)
-        relay = self.relay = OutboxRelay(app=self.app, translate=papers.translator(self.app, translator(self.app)),
-                                         js=self.js,
-                                         dsn=self.settings.dsn_for(), service=self.settings.service,
+        relay = self.relay = OutboxRelay(app=self.app, translate=papers.translator(
+                                             self.app, translator(self.app, self.review.step_due)),
+                                         js=self.js, dsn=self.settings.dsn_for(), service=self.settings.service,
                                          subject_root=self.settings.subject_root)
         self.spawn_relay(relay)
         self.spawn("lateness", self._lateness_loop)

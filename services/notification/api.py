@@ -56,7 +56,9 @@ class SubscriptionCreate(BaseModel):
     url: str = Field(max_length=MAX_URL_LENGTH, examples=["https://eoffice.caobang.gov.vn/hooks/tdkt"])
     event_types: list[str] = Field(default=[], max_length=100,
                                    examples=[["vn.gov.tdkt.plan.TaskAssigned.v1"]],
-                                   description="CloudEvents types to receive; empty: every type")
+                                   description="CloudEvents types to receive; empty: every event once, in the "
+                                               "oldest version published (a newer one published beside it "
+                                               "only when named)")
     description: str = Field(default="", max_length=500)
     content_mode: Literal["binary", "structured"] = Field(
         default="binary", description="CloudEvents over HTTP: attributes in headers (binary) or in the JSON body")

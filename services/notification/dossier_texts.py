@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from contracts import nomination as c
@@ -139,3 +140,21 @@ def _late(e: c.NominationLate) -> list[Message]:
     step = STATE_LABELS.get(e.in_state, e.in_state)
     return message(e, "late", f"Hồ sơ của {e.nominee.name} quá hạn ở bước {step}",
                    f"{about(e)} đã quá thời hạn ở bước {step} (hạn {day(e.due_date)}).")
+
+
+def _published_beside_v1(e: Any) -> list[Message]:
+    """Version 2 (with the step's due date) comes beside version 1, which told the unit already:
+    it plans reminders only (`reminders.schedule`)."""
+    return []
+
+
+for _v2 in c.WITH_STEP_DUE.values():
+    compose.register(_v2, _published_beside_v1)
+
+
+def step_due_soon(e: Any, due: date, days: int) -> list[Message]:
+    """The reminder `days` before the day the dossier's current step must be done by."""
+    step = STATE_LABELS.get(e.state, e.state)
+    left = "ngày mai" if days == 1 else f"còn {days} ngày"
+    return message(e, "dossier_due_soon", f"Hồ sơ của {e.nominee.name} sắp đến hạn bước {step} ({left})",
+                   f"{about(e)} đang ở bước {step}, hạn hoàn thành bước này là ngày {day(due)} ({left}).")

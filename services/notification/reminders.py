@@ -1,7 +1,9 @@
 """Reminders before deadlines: a row per (task or movement, kind, days before, due date),
 scheduled in the consumer's transaction and fired once. A task's lead and coordinating units are
 reminded before its due date; the units in a movement's scope that have not registered yet,
-before its registration deadline (found when the reminder fires).
+before its registration deadline (found when the reminder fires); a dossier's unit, before the
+day its current step must be done by (`step_due_on` of the nomination events of version 2), the
+reminders of a step cancelled by any later event of the dossier (of either version).
 
 Firing claims due rows `FOR UPDATE SKIP LOCKED` and writes the units' messages and marks the
 row sent in one transaction: a reminder fires once, across restarts and with several replicas.
@@ -22,10 +24,11 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from contracts import IntegrationEvent
+from contracts import IntegrationEvent, event_class
+from contracts import nomination as c
 from contracts import plan as p
 from contracts import plan_movements as m
-from services.notification import audience, inbox, movement_texts, task_texts
+from services.notification import audience, dossier_texts, inbox, movement_texts, task_texts
 from services.notification.intake import Part
 from services.notification.texts import Message
 
@@ -45,6 +48,8 @@ CREATE TABLE IF NOT EXISTS reminders (
     UNIQUE (target_id, kind, days_before, due_on)
 );
 CREATE INDEX IF NOT EXISTS reminders_due ON reminders (fire_at) WHERE status = 'scheduled';
+CREATE INDEX IF NOT EXISTS reminders_dossier_step ON reminders ((payload->>'dossier_id'))
+    WHERE kind = 'dossier_step_due' AND status = 'scheduled';
 """
 PLAN = [
     "moved AS (UPDATE reminders SET status = 'cancelled' WHERE target_id = {0} AND status = 'scheduled' "
@@ -55,6 +60,11 @@ PLAN = [
     "ON CONFLICT (target_id, kind, days_before, due_on) DO UPDATE SET payload = EXCLUDED.payload "
     "WHERE reminders.status = 'scheduled' RETURNING id)",
 ]
+# A dossier's later event ends the step the reminders of its earlier versions were for
+# (placeholders: the dossier, its version).
+STEP_ENDED = ("stepped AS (UPDATE reminders SET status = 'cancelled' WHERE kind = 'dossier_step_due' "
+              "AND status = 'scheduled' AND payload->>'dossier_id' = {%d}::text "
+              "AND (payload->>'dossier_version')::int < {%d})")
 DUE = """
 SELECT id, kind, days_before, due_on, payload FROM reminders WHERE status = 'scheduled' AND fire_at <= $1
 ORDER BY fire_at LIMIT 100 FOR UPDATE SKIP LOCKED
@@ -62,6 +72,7 @@ ORDER BY fire_at LIMIT 100 FOR UPDATE SKIP LOCKED
 Written = Callable[[asyncpg.Connection, list[int]], Awaitable[None]]
 TASK = "task_due_soon"
 MOVEMENT = "movement_registration_closing"
+DOSSIER = "dossier_step_due"
 
 
 def fire_at(due: date, days: int, zone: ZoneInfo) -> datetime:
@@ -69,10 +80,13 @@ def fire_at(due: date, days: int, zone: ZoneInfo) -> datetime:
 
 
 def schedule(event: IntegrationEvent, zone: ZoneInfo, *, task_days: list[int],
-             movement_days: list[int]) -> Part | None:
+             movement_days: list[int], dossier_days: list[int]) -> Part | None:
     """Plan the reminders of a task when it is assigned or reassigned, of a movement's
     registration when it opens or is extended (those of an earlier date are dropped); drop them
-    all when the task is done or the registration closes."""
+    all when the task is done or the registration closes. A dossier's event drops the reminders
+    of its earlier steps and plans those of the step it starts, when it says by when."""
+    if isinstance(event, c.DossierEvent):
+        return _dossier(event, zone, dossier_days)
     if isinstance(event, p.TaskAssigned | p.TaskReassigned):
         return _plan(event, event.task_id, TASK, event.due_date, task_days, zone)
     if isinstance(event, m.MovementRegistrationOpened):
@@ -84,11 +98,23 @@ def schedule(event: IntegrationEvent, zone: ZoneInfo, *, task_days: list[int],
     return None
 
 
-def _plan(event: IntegrationEvent, target: UUID, kind: str, due: date, days: list[int], zone: ZoneInfo) -> Part:
+def _dossier(event: c.DossierEvent, zone: ZoneInfo, days: list[int]) -> Part:
+    ended = [str(event.dossier_id), event.dossier_version]
+    due = getattr(event, "step_due_on", None)
+    if due is None:
+        return Part([STEP_ENDED % (0, 1)], "0", ended)
+    step = uuid5(event.dossier_id, f"step/{event.dossier_version}")
+    payload = json.dumps({"type": event.ce_type(), **event.model_dump(mode="json")})
+    planned = _plan(event, step, DOSSIER, due, days, zone, payload)
+    return Part([*planned.ctes, STEP_ENDED % (7, 8)], planned.result, [*planned.args, *ended])
+
+
+def _plan(event: IntegrationEvent, target: UUID, kind: str, due: date, days: list[int], zone: ZoneInfo,
+          payload: str | None = None) -> Part:
     ahead = [(before, fire_at(due, before, zone)) for before in days]
     ahead = [(before, at) for before, at in ahead if at > event.occurred_at]
     return Part(PLAN, "(SELECT count(*) FROM planned)", [
-        target, due, event.model_dump_json(), [reminder_id(target, b, due, kind) for b, _ in ahead],
+        target, due, payload or event.model_dump_json(), [reminder_id(target, b, due, kind) for b, _ in ahead],
         [before for before, _ in ahead], [at for _, at in ahead], kind])
 
 
@@ -106,6 +132,10 @@ async def fire_due(pool: asyncpg.Pool, now: datetime, written: Written) -> int:
 
 async def _messages(conn: asyncpg.Connection, row: asyncpg.Record) -> list[Message]:
     body = json.loads(row["payload"])
+    if row["kind"] == DOSSIER:
+        cls = event_class(body["type"])
+        assert cls is not None, body["type"]
+        return dossier_texts.step_due_soon(cls.model_validate(body), row["due_on"], row["days_before"])
     if row["kind"] == MOVEMENT:
         opened = m.MovementRegistrationOpened.model_validate(body)
         return movement_texts.closing(opened, await audience.of_movement(conn, opened), row["days_before"])

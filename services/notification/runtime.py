@@ -76,7 +76,8 @@ class NotificationRuntime(ServiceRuntime):
         heard = await audience.of(conn, event)  # a round trip only for movement and cluster events
         parts = [store.deliveries(event, self.settings.subject_root), inbox.messages(event, heard)]
         planned = reminders.schedule(event, self.zone, task_days=self.settings.task_reminder_days,
-                                     movement_days=self.settings.movement_reminder_days)
+                                     movement_days=self.settings.movement_reminder_days,
+                                     dossier_days=self.settings.dossier_reminder_days)
         remembered = audience.record(event)
         row = await intake.write(conn, [*parts, *(part for part in (planned, remembered) if part)])
         await self._written(conn, list(row[1]))

@@ -46,7 +46,8 @@ class NotificationSettings(ServiceSettings):
 
     # Reminders before deadlines, in days before the due date.
     task_reminder_days: list[int] = Field(default=[14, 7, 1], min_length=0)
-    dossier_reminder_days: list[int] = Field(default=[3, 1])
+    # Before the day a dossier's current step must be done by (calendar days), to its unit.
+    dossier_reminder_days: list[int] = Field(default=[3, 1], min_length=0)
     # Reminders before a movement's registration deadline, to the units not registered yet.
     movement_reminder_days: list[int] = Field(default=[7, 3, 1], min_length=0)
     reminder_interval_s: float = Field(default=60.0, gt=0)

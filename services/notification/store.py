@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 import asyncpg
 from opentelemetry import propagate
 
-from contracts import IntegrationEvent, wrap
+from contracts import IntegrationEvent, event_class, wrap
 from servicekit.db import lock_schema
 from services.notification import secrets
 from services.notification.intake import Part
@@ -134,7 +134,8 @@ async def deactivate(pool: asyncpg.Pool, subscription_id: UUID) -> None:
 
 def deliveries(event: IntegrationEvent, root: str) -> Part:
     """One pending delivery per active subscription that wants the event (consumer's tx); the
-    dispatcher is told at commit. Returns how many."""
+    dispatcher is told at commit. Returns how many. A subscription to every type gets each fact
+    once: a newer version published beside an older one only when named."""
     envelope = wrap(event, root)
     headers = dict(envelope.headers)
     propagate.inject(headers)  # the consumer's span: the trace goes on to the webhook call
@@ -142,12 +143,19 @@ def deliveries(event: IntegrationEvent, root: str) -> Part:
         ["turn AS (SELECT pg_advisory_xact_lock({4}))",
          "added AS (INSERT INTO deliveries (subscription_id, event_id, ce_type, headers, body, ordering_key) "
          "SELECT s.id, {0}, {1}, {2}::jsonb, {3}, CASE WHEN s.ordering = 'subject' THEN {5} ELSE '' END "
-         "FROM subscriptions s, turn WHERE s.active AND (cardinality(s.event_types) = 0 OR {1} = ANY (s.event_types)) "
+         "FROM subscriptions s, turn WHERE s.active "
+         "AND ((cardinality(s.event_types) = 0 AND NOT {7}) OR {1} = ANY (s.event_types)) "
          "ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id)",
          "told AS (SELECT pg_notify({6}, '') FROM added LIMIT 1)"],
         "(SELECT count(*) FROM added) + (SELECT count(*) FROM told) * 0",
         [event.event_id, event.ce_type(), json.dumps(headers), envelope.body.decode(), ENQUEUE_LOCK,
-         event.cloudevent_subject(), CHANNEL])
+         event.cloudevent_subject(), CHANNEL, beside_an_older_version(event)])
+
+
+def beside_an_older_version(event: IntegrationEvent) -> bool:
+    """Whether an older version of the event is published too (old versions stay published)."""
+    name = event.ce_type().rsplit(".v", 1)[0]
+    return any(event_class(f"{name}.v{older}") is not None for older in range(1, event.schema_version()))
 
 
 async def list_deliveries(pool: asyncpg.Pool, subscription_id: UUID, *, status: str | None,

@@ -51,8 +51,9 @@ def test_a_reader_of_v1_ignores_fields_added_later(name: str) -> None:
 def test_envelope_round_trips_as_a_binary_mode_cloudevent(name: str) -> None:
     event = EVENTS[name].model_validate_json((FIXTURES / name).read_text(encoding="utf-8"))
     envelope = wrap(event, "tdkt")
-    assert envelope.subject == f"tdkt.{event.publisher}.{event.event_name}.v1"
-    assert envelope.headers["ce-type"] == f"vn.gov.tdkt.{event.publisher}.{event.event_name}.v1"
+    version = EVENTS[name].schema_version()
+    assert envelope.subject == f"tdkt.{event.publisher}.{event.event_name}.v{version}"
+    assert envelope.headers["ce-type"] == f"vn.gov.tdkt.{event.publisher}.{event.event_name}.v{version}"
     assert envelope.headers["ce-id"] == str(event.event_id)
     assert envelope.headers["ce-time"].endswith("Z")
     assert unwrap(envelope.headers, envelope.body) == event

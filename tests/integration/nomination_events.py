@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -15,6 +15,7 @@ import nats
 
 from contracts import IntegrationEvent, wrap
 from contracts import nomination as c
+from contracts.generate import schema_name
 from tests.support import Namespace
 
 FIXTURES = Path(__file__).resolve().parents[1] / "contracts" / "fixtures"
@@ -22,7 +23,7 @@ START = datetime(2026, 2, 2, 2, 0, tzinfo=UTC)
 
 
 def fixture(name: str) -> dict[str, Any]:
-    return json.loads((FIXTURES / f"nomination.{name}.v1.json").read_text(encoding="utf-8"))
+    return json.loads((FIXTURES / schema_name(getattr(c, name))).read_text(encoding="utf-8"))
 
 
 @dataclass
@@ -48,6 +49,14 @@ class Dossier:
                 **({"award_name": self.award_name} if self.award_name else {}), **fields}
         event: IntegrationEvent = getattr(c, name).model_validate(body)
         return event
+
+    def with_due(self, name: str, state: str, due: date | None, **fields: Any) -> list[IntegrationEvent]:
+        """Version 1 of the next event and, as the nomination service publishes it beside, version 2
+        with the step's due date."""
+        v1 = self.event(name, state, **fields)
+        v2 = c.WITH_STEP_DUE[type(v1)].model_validate({**v1.model_dump(), "version": 2, "event_id": uuid4(),
+                                                       "step_due_on": due})
+        return [v1, v2]
 
     def to_council(self) -> list[IntegrationEvent]:
         """Opened, submitted, accepted, appraised and passed by the council."""

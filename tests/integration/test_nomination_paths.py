@@ -59,7 +59,8 @@ async def state(client, dossier_id: str) -> str:
 
 
 async def published(ns: Namespace, dossier_id: str) -> list[str]:
-    messages = await read_stream(ns, f"{ns.subject_root}.nomination.>")
+    """The events of version 1 published about the dossier (version 2 of some goes beside them)."""
+    messages = await read_stream(ns, f"{ns.subject_root}.nomination.*.v1")
     return [m.headers["ce-type"].split(".")[-2] for m in messages if json.loads(m.data)["dossier_id"] == dossier_id]
 
 
@@ -369,3 +370,37 @@ async def test_a_time_limit_runs_from_the_provinces_day_the_step_began(service, 
         assert [row["dossier_id"] for row in late] == [dossier_id]
 
     await eventually(listed_late)
+
+
+async def test_the_accepted_step_goes_on_the_bus_with_its_due_date_beside_version_1(service, ns: Namespace,
+                                                                                   clock: Clock) -> None:
+    clock.now = datetime(2026, 2, 12, 17, 30, tzinfo=UTC)  # accepted at 00:30 on 13/2 in the province
+    dossier = await opened(service)
+    dossier_id = await to_appraisal(service, dossier)  # appraising: 10 working days over Tết, due on 6/3
+
+    async def accepted() -> list[dict]:
+        messages = [m for m in await read_stream(ns, f"{ns.subject_root}.nomination.NominationProgressed.*")
+                    if json.loads(m.data)["dossier_id"] == dossier_id and json.loads(m.data)["step"] == "accepted"]
+        assert len(messages) == 2
+        return [{"type": m.headers["ce-type"], "msg_id": m.headers["Nats-Msg-Id"], **json.loads(m.data)}
+                for m in messages]
+
+    v1, v2 = await eventually(accepted)
+    assert (v1["type"], v2["type"]) == ("vn.gov.tdkt.nomination.NominationProgressed.v1",
+                                        "vn.gov.tdkt.nomination.NominationProgressed.v2")
+    assert v2["step_due_on"] == "2026-03-06" and v2["state"] == "appraising" and "step_due_on" not in v1
+    assert v2["msg_id"] == f"{v1['msg_id']}:v2" and v2["event_id"] != v1["event_id"]
+    assert v2["dossier_version"] == v1["dossier_version"]
+    submitted = [json.loads(m.data) for m in await read_stream(ns, f"{ns.subject_root}.nomination.*.v2")
+                 if json.loads(m.data)["dossier_id"] == dossier_id and json.loads(m.data)["state"] == "submitted"]
+    assert [m["step_due_on"] for m in submitted] == ["2026-02-25"]  # 3 working days from 13/2 over Tết
+
+    # Reconciliation counts each version as a message of its own: nothing lost, nothing duplicated.
+    async def reconciled() -> None:
+        response = await service.post("/admin/reconcile", params={"republish": "false"}, headers=auth("admin"))
+        assert response.status_code == 200, response.text
+        [publisher] = [f for f in response.json()["findings"] if f["kind"] == "publisher"]
+        assert (publisher["lost"], publisher["duplicated"], publisher["pending"]) == (0, 0, 0), publisher
+        assert publisher["expected"] == publisher["found"] > 0
+
+    await eventually(reconciled)

@@ -4,8 +4,9 @@ contracts, each translated with the dossier's state at that version."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from eventsourcing.application import Application
 
@@ -18,19 +19,37 @@ STEPS = {"Accepted": "accepted", "ConsultationRequested": "consultation_requeste
          "SentForDecision": "sent_for_decision", "UnitCouncilRecorded": "unit_council_recorded"}
 
 
-def translator(app: Application[UUID]) -> Callable[[Any, UUID], IntegrationEvent | None]:
-    return lambda event, event_id: to_contract(event, event_id, app)
+StepDue = Callable[[Dossier], date | None]
+Published = IntegrationEvent | list[IntegrationEvent] | None
+
+
+def translator(app: Application[UUID], step_due: StepDue | None = None) -> Callable[[Any, UUID], Published]:
+    """Without `step_due` (the Review's), version 1 of every event only."""
+    return lambda event, event_id: to_contracts(event, event_id, app, step_due)
 
 
 def to_contract(event: Any, event_id: UUID, app: Application[UUID]) -> IntegrationEvent | None:
+    """Version 1 of the public event of a stored one."""
+    published = to_contracts(event, event_id, app, None)
+    assert not isinstance(published, list)
+    return published
+
+
+def to_contracts(event: Any, event_id: UUID, app: Application[UUID], step_due: StepDue | None) -> Published:
+    """Version 1, and version 2 with the due date of the step the dossier entered where the event
+    has one (`contracts.nomination.WITH_STEP_DUE`): the same fact under its own event id, so that
+    a reader of both versions sees each once."""
     name = type(event).__name__
     if not isinstance(event, Dossier.Event) or (name not in BUILDERS and name not in STEPS):
         return None  # documents, edits, comments: not public
     dossier: Dossier = app.repository.get(event.originator_id, version=event.originator_version)
     common = _common(dossier, event, event_id)
-    if name in STEPS:
-        return c.NominationProgressed(**common, step=STEPS[name])
-    return BUILDERS[name](common, event, dossier)
+    v1 = c.NominationProgressed(**common, step=STEPS[name]) if name in STEPS else BUILDERS[name](common, event, dossier)
+    newer = c.WITH_STEP_DUE.get(type(v1))
+    if step_due is None or newer is None:
+        return v1
+    return [v1, newer.model_validate({**v1.model_dump(), "version": 2, "event_id": uuid5(event_id, "v2"),
+                                      "step_due_on": step_due(dossier)})]
 
 
 def _common(dossier: Dossier, event: Any, event_id: UUID) -> dict[str, Any]:

@@ -137,12 +137,18 @@ class Review(DossierUseCases):
         records = self.history.revoked(dossier.nominee, dossier.award_code, dossier.year, decided, revoked_on)
         return self.save(dossier, *records)
 
+    def step_due(self, dossier: Dossier) -> date | None:
+        """The province's day by which the dossier's current step must be done: its time limit in
+        working days from the day it entered the step; None when the clock stands still or the
+        step has no limit."""
+        if dossier.state in CLOCK_STOPPED or dossier.state in FINAL:
+            return None
+        return self.limits.due(dossier.state.value, self.calendar.day_of(dossier.state_since), self.calendar)
+
     def mark_late(self, dossier_id: UUID, today: date, now: datetime) -> bool:
         """Record that the dossier's current step passed its time limit (once per step)."""
         dossier = self.load(dossier_id)
-        if dossier.state in CLOCK_STOPPED or dossier.state in FINAL:
-            return False
-        due = self.limits.due(dossier.state.value, self.calendar.day_of(dossier.state_since), self.calendar)
+        due = self.step_due(dossier)
         if due is None or not dossier.mark_late(due=due, today=today, at=now):
             return False
         self.save(dossier)

@@ -3,7 +3,7 @@ for the issued file, and again for its signed copy; every other event goes to `i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -11,13 +11,12 @@ from eventsourcing.application import Application
 
 from contracts import IntegrationEvent
 from contracts import nomination as c
+from servicekit.outbox import Translate
 from services.nomination.papers.domainmodel import IssuedDocument
-
-Translate = Callable[[Any, UUID], IntegrationEvent | None]
 
 
 def translator(app: Application[UUID], inner: Translate) -> Translate:
-    def translate(event: Any, event_id: UUID) -> IntegrationEvent | None:
+    def translate(event: Any, event_id: UUID) -> IntegrationEvent | Sequence[IntegrationEvent] | None:
         if not isinstance(event, IssuedDocument.Event):
             return inner(event, event_id)
         doc: IssuedDocument = app.repository.get(event.originator_id, version=event.originator_version)

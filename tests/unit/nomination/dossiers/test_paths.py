@@ -289,13 +289,12 @@ def test_a_step_past_its_time_limit_is_marked_late_once() -> None:
 
 
 def test_every_public_step_becomes_a_contract_event_with_the_state_after_it() -> None:
-    from services.nomination.dossiers.messaging import translator
+    from services.nomination.dossiers.messaging import to_contract
 
     world = World()
     dossier_id = world.open(award="HCLD3")
     world.to_council(dossier_id)
-    translate = translator(world.app)
-    translated = [translate(world.app.mapper.to_domain_event(n), UUID(str(n.originator_id)))
+    translated = [to_contract(world.app.mapper.to_domain_event(n), UUID(str(n.originator_id)), world.app)
                   for n in world.app.recorder.select_notifications(start=1, limit=1000)]
     published = [e for e in translated if e is not None]
     names = [(type(e).__name__, e.model_dump()["state"]) for e in published]
