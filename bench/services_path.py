@@ -249,10 +249,11 @@ class ActivitySampler:
 
 
 class Profiler:
-    """py-spy sampling of the service processes during the measured run (collapsed stacks)."""
+    """py-spy sampling of the service processes during the measured run or the drain (collapsed stacks)."""
 
-    def __init__(self, out_dir: Path | None, mode: str = "active") -> None:
+    def __init__(self, out_dir: Path | None, mode: str = "active", label: str = "run") -> None:
         self.out_dir = out_dir
+        self.label = label
         self.mode = mode  # "active": threads not idle; "gil": only the thread holding the GIL
         self.processes: list[subprocess.Popen[bytes]] = []
         self.files: list[Path] = []
@@ -266,7 +267,7 @@ class Profiler:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         for name, pid in pids.items():
-            out = self.out_dir / f"profile-{stamp}-{name}-{self.mode}.txt"
+            out = self.out_dir / f"profile-{stamp}-{self.label}-{name}-{self.mode}.txt"
             self.files.append(out)
             self.processes.append(subprocess.Popen(
                 [str(py_spy), "record", "--pid", str(pid), "--format", "raw", "--rate", "250", "--threads",
@@ -416,7 +417,8 @@ async def run(servers: Servers, *, events: int, concurrency: int, warmup: int,
             result["latency_method"] = "upper bound: all-visible time (track_commit_timestamp is off)"
         if drain:
             result["drain"] = await drain_backlog(servers, ns, services, ports, token, events=drain,
-                                                  concurrency=concurrency, say=say)
+                                                  concurrency=concurrency, say=say,
+                                                  profiler=Profiler(profile_dir, profile_mode, "drain"))
         return result
     finally:
         for service in services.values():
@@ -463,7 +465,8 @@ def _write_direct(pg_dsn: str, ns: Namespace, plan_ids: list[str], total: int, t
 
 
 async def drain_backlog(servers: Servers, ns: Namespace, services: dict[str, Service], ports: dict[str, int],
-                        token: str, *, events: int, concurrency: int, say: Callable[[str], None]) -> dict[str, Any]:
+                        token: str, *, events: int, concurrency: int, say: Callable[[str], None],
+                        profiler: Profiler | None = None) -> dict[str, Any]:
     """The path downstream of the event store alone (relay → JetStream → consumer → read model):
     with the plan service stopped, write a backlog of tasks into its event store, start it again
     and time how fast the backlog reaches the read model. No HTTP, large batches: the capacity
@@ -486,7 +489,11 @@ async def drain_backlog(servers: Servers, ns: Namespace, services: dict[str, Ser
         services["plan"].start()
         restarted = time.time()
         await wait_ready({"plan": (services["plan"], f"http://127.0.0.1:{ports['plan']}")})
+        if profiler is not None:
+            profiler.start({"plan": services["plan"].pid, "reporting": services["reporting"].pid})
         done = await wait_visible(report_conn, plan_ids, events, max(60.0, events / 20), say)
+        if profiler is not None:
+            profiles = profiler.stop()
         ids = [uuid.UUID(p) for p in plan_ids]
         visible = [r["ts"] for r in await report_conn.fetch(
             "SELECT extract(epoch FROM pg_xact_commit_timestamp(xmin))::float8 AS ts FROM report_tasks "
@@ -503,6 +510,7 @@ async def drain_backlog(servers: Servers, ns: Namespace, services: dict[str, Ser
         "read_model_per_s": events / (last_visible - first),
         "seconds_first_publish_to_last_row": last_visible - first,
         "consumer_events_per_transaction": events / max(transactions, 1),
+        **({"profiles": profiles} if profiler is not None and profiles else {}),
     }
 
 

@@ -5,7 +5,10 @@
 - A fetched batch is applied in one transaction (one commit for many events): one statement
   records the batch's `processed_events` rows and says which events are new, then the handlers
   run for those, in order. When that fails, the batch is re-applied one event per transaction
-  to isolate the failing event.
+  to isolate the failing event. A type may also have a batch handler: a run of consecutive
+  new events of that type is then applied by one call (e.g. one `INSERT … SELECT unnest(…)`),
+  which must leave the store as the events applied one by one would; one by one, the event's
+  own handler (or the batch handler with a list of one) applies it.
 - A failing event is retried in place with back-off, holding its message and every message
   behind it (un-acked, kept alive with `in_progress()`), so no later event overtakes it. After
   `max_deliver` attempts it moves to the dead-letter subject `<root>.dlq.<consumer>` with the
@@ -41,6 +44,7 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 Handler = Callable[[asyncpg.Connection, IntegrationEvent], Awaitable[None]]
+BatchHandler = Callable[[asyncpg.Connection, Sequence[IntegrationEvent]], Awaitable[None]]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS processed_events (
@@ -86,6 +90,7 @@ class EventConsumer:
         stream: str,
         subject_root: str,
         handlers: Mapping[type[IntegrationEvent], Handler],
+        batch_handlers: Mapping[type[IntegrationEvent], BatchHandler] | None = None,
         subjects: Sequence[str] | None = None,
         fallback: Handler | None = None,
         max_deliver: int = 5,
@@ -100,8 +105,10 @@ class EventConsumer:
         self.stream = stream
         self.subject_root = subject_root
         self.handlers = dict(handlers)
+        self.batch_handlers = dict(batch_handlers or {})
         self.fallback = fallback
-        self.subjects = list(subjects or [cls.subject_for(subject_root) for cls in handlers])
+        self.subjects = list(subjects or [cls.subject_for(subject_root)
+                                          for cls in {**self.handlers, **self.batch_handlers}])
         if not self.subjects:
             raise ValueError("a consumer needs handlers or subjects")
         self.max_deliver = max_deliver
@@ -187,8 +194,7 @@ class EventConsumer:
         try:
             async with self.pool.acquire() as conn, conn.transaction():
                 fresh = await self._claim(conn, readable)
-                for message, event in fresh:
-                    await self._handle(conn, message, event)
+                await self._handle_all(conn, fresh)
             applied = len(fresh)
         except Exception:
             await self._process_one_by_one(readable)
@@ -273,8 +279,48 @@ class EventConsumer:
         await self._handle(conn, message, event)
         return 1
 
+    async def _handle_all(self, conn: asyncpg.Connection, fresh: list[tuple[Msg, IntegrationEvent]]) -> None:
+        """Apply new events in order; a run of one type that has a batch handler in one call."""
+        start = 0
+        while start < len(fresh):
+            kind = type(fresh[start][1])
+            batch_handler = self.batch_handlers.get(kind)
+            if batch_handler is None:
+                await self._handle(conn, *fresh[start])
+                start += 1
+                continue
+            end = start + 1
+            while end < len(fresh) and type(fresh[end][1]) is kind:
+                end += 1
+            run = fresh[start:end]
+            spans = [tracer.start_span(f"{message.subject} process", context=propagate.extract(message.headers or {}),
+                                       kind=trace.SpanKind.CONSUMER,
+                                       attributes={"messaging.consumer.group.name": self.name,
+                                                   "messaging.batch.message_count": len(run)})
+                     for message, _ in run]
+            try:
+                await batch_handler(conn, [event for _, event in run])
+            except BaseException as error:
+                for span in spans:
+                    span.record_exception(error)
+                    span.set_status(trace.Status(trace.StatusCode.ERROR, str(error)))
+                raise
+            finally:
+                for span in spans:
+                    span.end()
+            start = end
+
+    def _handler(self, kind: type[IntegrationEvent]) -> Handler | None:
+        handler = self.handlers.get(kind)
+        if handler is not None:
+            return handler
+        batch_handler = self.batch_handlers.get(kind)
+        if batch_handler is not None:
+            return lambda conn, event: batch_handler(conn, [event])
+        return self.fallback
+
     async def _handle(self, conn: asyncpg.Connection, message: Msg, event: IntegrationEvent) -> None:
-        handler = self.handlers.get(type(event), self.fallback)
+        handler = self._handler(type(event))
         if handler is not None:
             parent = propagate.extract(message.headers or {})
             with tracer.start_as_current_span(
@@ -298,7 +344,7 @@ class EventConsumer:
             inserted = await conn.fetchval(
                 "INSERT INTO processed_events (consumer, event_id, stream_seq) VALUES ($1, $2, $3) "
                 "ON CONFLICT DO NOTHING RETURNING true", self.name, event.event_id, row["position"])
-            handler = self.handlers.get(type(event), self.fallback)
+            handler = self._handler(type(event))
             if inserted and handler is not None:
                 await handler(conn, event)
 

@@ -196,31 +196,49 @@ class OutboxRelay:
         return self.status.position
 
     async def _relay_available(self, conn: asyncpg.Connection, position: int, stop: asyncio.Event) -> int:
-        while not stop.is_set():
-            batch: Sequence[Notification] = await asyncio.get_running_loop().run_in_executor(
-                self._reader,
-                functools.partial(
-                    self.app.recorder.select_notifications,
-                    position,
-                    self.batch_size,
-                    inclusive_of_start=False,
-                ),
-            )
-            if not batch:
-                return position
-            await self._publish(batch)
-            position = batch[-1].id
-            await conn.execute(
-                "INSERT INTO outbox_position (relay, notification_id) VALUES ($1, $2) "
-                "ON CONFLICT (relay) DO UPDATE SET notification_id = EXCLUDED.notification_id, "
-                "updated_at = now()",
-                self.service,
-                position,
-            )
-            self.status.position = position
-            self.status.last_error = None
-            self.status.last_batch_at = time.monotonic()
-        return position
+        """Publish everything after `position`, pipelined: while JetStream acknowledges one batch,
+        the next is read and sent. The position saved is always that of a batch whose every
+        message was acknowledged, and batches are sent in order on one connection."""
+        reading = self._read(position)
+        pending: list[_Sent] = []  # sent, acknowledgements awaited, oldest first
+        try:
+            while True:
+                batch = [] if stop.is_set() else await reading
+                if batch:
+                    reading = self._read(batch[-1].id)  # the next batch is read while this one is sent
+                    pending.append(await self._send(batch))
+                while len(pending) > (1 if batch else 0):
+                    await self._confirm(pending[0])
+                    position = pending.pop(0).last
+                    await self._save_position(conn, position)
+                if not batch:
+                    return position
+        except BaseException:
+            for sent in pending:
+                sent.cancel()
+            raise
+        finally:
+            if not reading.cancel() and not reading.cancelled():
+                reading.exception()  # a read left over when stopping: its error is not ours to raise
+
+    def _read(self, position: int) -> asyncio.Future[Sequence[Notification]]:
+        return asyncio.get_running_loop().run_in_executor(
+            self._reader,
+            functools.partial(self.app.recorder.select_notifications, position, self.batch_size,
+                              inclusive_of_start=False),
+        )
+
+    async def _save_position(self, conn: asyncpg.Connection, position: int) -> None:
+        await conn.execute(
+            "INSERT INTO outbox_position (relay, notification_id) VALUES ($1, $2) "
+            "ON CONFLICT (relay) DO UPDATE SET notification_id = EXCLUDED.notification_id, "
+            "updated_at = now()",
+            self.service,
+            position,
+        )
+        self.status.position = position
+        self.status.last_error = None
+        self.status.last_batch_at = time.monotonic()
 
     def problem(self) -> str | None:
         """For readiness: an error, or (degraded) events whose message id someone squatted."""
@@ -255,30 +273,49 @@ class OutboxRelay:
             out.append((envelope.subject, envelope.body, headers, carrier))
         return out
 
-    async def _publish(self, batch: Sequence[Notification]) -> None:
-        acks: list[asyncio.Future[Any]] = []
-        sent: list[tuple[str, bytes, dict[str, str]]] = []
-        for subject, body, headers, carrier in (m for n in batch for m in self.messages(n)):
-            parent = propagate.extract(carrier)
-            with tracer.start_as_current_span(
-                f"{subject} publish", context=parent, kind=trace.SpanKind.PRODUCER
-            ):
-                propagate.inject(headers)
-                acks.append(await self.js.publish_async(subject, body, headers=headers))
-                sent.append((subject, body, headers))
-        if not acks:
+    async def _send(self, batch: Sequence[Notification]) -> _Sent:
+        sent = _Sent(last=batch[-1].id)
+        try:
+            for subject, body, headers, carrier in (m for n in batch for m in self.messages(n)):
+                parent = propagate.extract(carrier)
+                with tracer.start_as_current_span(
+                    f"{subject} publish", context=parent, kind=trace.SpanKind.PRODUCER
+                ):
+                    propagate.inject(headers)
+                    sent.acks.append(await self.js.publish_async(subject, body, headers=headers))
+                    sent.messages.append((subject, body, headers))
+        except BaseException:
+            sent.cancel()
+            raise
+        return sent
+
+    async def _confirm(self, sent: _Sent) -> None:
+        if not sent.acks:
             return
         try:
-            results = await asyncio.wait_for(asyncio.gather(*acks), self.publish_timeout)
+            results = await asyncio.wait_for(asyncio.gather(*sent.acks), self.publish_timeout)
         except BaseException:
-            for ack in acks:  # frees nats-py's in-flight slots of unanswered publishes
-                ack.cancel()
+            sent.cancel()
             raise
         duplicates = 0
-        for result, (subject, body, headers) in zip(results, sent, strict=True):
+        for result, (subject, body, headers) in zip(results, sent.messages, strict=True):
             if result.duplicate:
                 duplicates += 1
                 await self._check_duplicate(result, subject, body, headers)
         self.status.published += len(results) - duplicates
         self.status.duplicates += duplicates
-        log.debug("relayed %d events up to notification %d", len(results), batch[-1].id)
+        log.debug("relayed %d events up to notification %d", len(results), sent.last)
+
+
+@dataclass
+class _Sent:
+    """A batch published and not yet confirmed: its acknowledgement futures, in order."""
+
+    last: int  # notification id of the batch's last event
+    acks: list[asyncio.Future[Any]] = field(default_factory=list)
+    messages: list[tuple[str, bytes, dict[str, str]]] = field(default_factory=list)
+
+    def cancel(self) -> None:
+        """Frees nats-py's in-flight slots of unanswered publishes."""
+        for ack in self.acks:
+            ack.cancel()

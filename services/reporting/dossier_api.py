@@ -64,12 +64,17 @@ def award_filter(state: StateCode | None = None, unit: Unit = None, award: Award
                  decided_to: Day = None, forwarded_from: Day = None, forwarded_to: Day = None,
                  revoked_from: Day = None, revoked_to: Day = None, category: Code = None, level: Code = None,
                  kind: Annotated[Literal[tuple(SUBJECTS)] | None, Query()] = None,  # type: ignore[valid-type]
-                 central: bool | None = None, cluster: Code = None) -> AwardFilter:
+                 central: bool | None = None, cluster: Code = None,
+                 at_level: Annotated[str | None, Query(min_length=1, max_length=64, description=(
+                     "Nơi hồ sơ đang ở: mã đơn vị (chính đơn vị, hoặc đơn vị cấp trên đang giữ hồ sơ), "
+                     "hoặc 'tinh' (Sở Nội vụ). Khác `level` là cấp của hình thức khen thưởng."))] = None,
+                 ) -> AwardFilter:
     """The filters of the dossiers list; a period report's figures link here with theirs."""
     return AwardFilter(awarded=awarded, decided_from=decided_from, decided_to=decided_to,
                        forwarded_from=forwarded_from, forwarded_to=forwarded_to, revoked_from=revoked_from,
                        revoked_to=revoked_to, award=award, category=category, level=level, kind=kind,
-                       central=central, unit=unit, cluster=cluster, year=year, state=state, late=late)
+                       central=central, unit=unit, cluster=cluster, year=year, state=state, late=late,
+                       at_level=at_level)
 
 
 @router.get("/dossiers", dependencies=[_OWN_UNIT])
@@ -77,7 +82,8 @@ async def dossiers(runtime: RuntimeDep, who: PrincipalDep, flt: Annotated[AwardF
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
                    offset: Annotated[int, Query(ge=0)] = 0) -> list[DossierPublic]:
     """Dossiers filtered by state, unit, award, year, late flag, decision/forwarding/revocation dates,
-    form, level, kind of subject, deciding level and cluster (the lists behind a period's figures)."""
+    form, level, kind of subject, deciding level, cluster (the lists behind a period's figures) and
+    where the dossier is (`at_level`: the unit, a parent unit holding it, or 'tinh')."""
     async with runtime.pool.acquire() as conn:
         rows = await queries.dossiers(conn, flt.but(unit=_visible_unit(who, flt.unit)), limit=limit, offset=offset)
     return [DossierPublic(**row) for row in rows]

@@ -36,7 +36,12 @@ CREATE INDEX IF NOT EXISTS report_dossiers_late ON report_dossiers (late_due) WH
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS forwarded_on date;
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS submission_number text;
 CREATE INDEX IF NOT EXISTS report_dossiers_decided ON report_dossiers (decided_on) WHERE decided_on IS NOT NULL;
+ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS at_level text;
+CREATE INDEX IF NOT EXISTS report_dossiers_at_level ON report_dossiers (at_level, state);
 """
+# Where a dossier is (`at_level`): its own unit, a parent unit's code (a school's dossier at Sở
+# Giáo dục và Đào tạo) or the province; the events that move it say where, the others leave it.
+PROVINCE = "tinh"
 
 Fields = dict[str, Any]
 # After any other event, the late flag stays only while the dossier is still in the late state.
@@ -100,9 +105,14 @@ def _decided(e: c.AwardDecided, zone: ZoneInfo) -> Fields:
 
 
 EXTRA: dict[type[IntegrationEvent], Callable[[Any, ZoneInfo], Fields]] = {
-    c.NominationCreated: lambda e, zone: {"created_on": e.occurred_at.astimezone(zone).date()},
-    c.NominationSubmitted: lambda e, zone: {"submitted_on": e.occurred_at.astimezone(zone).date()},
-    c.NominationReturned: lambda e, zone: {"times_returned": e.times_returned},
+    c.NominationCreated: lambda e, zone: {"created_on": e.occurred_at.astimezone(zone).date(),
+                                          "at_level": e.unit_code},
+    c.NominationSubmitted: lambda e, zone: {"submitted_on": e.occurred_at.astimezone(zone).date(),
+                                            "at_level": PROVINCE},
+    c.NominationReturned: lambda e, zone: {"times_returned": e.times_returned, "at_level": e.unit_code},
+    c.NominationSentToParent: lambda e, zone: {"at_level": e.level},
+    c.NominationReturnedByParent: lambda e, zone: {"times_returned": e.times_returned, "at_level": e.unit_code},
+    c.NominationSentUp: lambda e, zone: {"at_level": e.level},
     c.AwardDecided: _decided,
     c.NominationForwarded: lambda e, zone: {"forwarded_on": e.forwarded_on, "submission_number": e.submission_number},
     c.AwardConferred: lambda e, zone: {"conferred_on": e.conferred_on},

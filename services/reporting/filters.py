@@ -73,6 +73,7 @@ class AwardFilter(_Filter):
     year: int | None = None
     state: str | None = None
     late: bool | None = None
+    at_level: str | None = None
 
     def conditions(self) -> list[tuple[str | None, Any]]:
         awarded = None if self.awarded is None else (
@@ -86,7 +87,7 @@ class AwardFilter(_Filter):
             ("award_code = {}", self.award), ("award_category = {}", self.category),
             ("award_level = {}", self.level), ("nominee_kind = {}", self.kind), ("central = {}", self.central),
             ("unit_code = {}", self.unit), ("year = {}", self.year), ("state = {}", self.state),
-            ("late = {}", self.late),
+            ("late = {}", self.late), ("at_level = {}", self.at_level),
             ("EXISTS (SELECT 1 FROM report_cluster_members m JOIN report_clusters c USING (cluster_id) "
              "WHERE c.code = {} AND m.unit_code = report_dossiers.unit_code "
              "AND m.year = extract(year FROM report_dossiers.decided_on))", self.cluster),

@@ -94,6 +94,7 @@ class DossierPublic(BaseModel):
     forwarded_on: date | None
     submission_number: str | None
     updated_at: datetime
+    at_level: str | None = Field(default=None, description="Nơi hồ sơ đang ở: đơn vị, đơn vị cấp trên hoặc 'tinh'")
 
 
 class StateCount(BaseModel):

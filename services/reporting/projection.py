@@ -7,12 +7,13 @@ the event, and only moves a task forward (`version` guard), so a replay changes 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import asyncpg
 
 from contracts import IntegrationEvent
 from contracts.plan import PlanIssued, TaskAssigned, TaskCompleted, TaskOverdue, TaskReassigned, UnitRef
-from servicekit.consumer import Handler
+from servicekit.consumer import BatchHandler, Handler
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS report_plans (
@@ -58,6 +59,34 @@ async def task_assigned(conn: asyncpg.Connection, e: IntegrationEvent) -> None:
         await _insert_units(conn, e.task_id, e.lead_units, e.coordinating_units)
 
 
+async def tasks_assigned(conn: asyncpg.Connection, events: Sequence[IntegrationEvent]) -> None:
+    """`task_assigned` for a run of events, in two statements: the tasks no row has yet get theirs
+    and their unit rows (of a task assigned twice in the run, the first event wins, as one by one)."""
+    assigned = [e for e in events if isinstance(e, TaskAssigned)]
+    assert len(assigned) == len(events)
+    inserted = {row["task_id"] for row in await conn.fetch(
+        "INSERT INTO report_tasks (task_id, plan_id, plan_number, year, quarter, number, title, due_date, "
+        "status, version, updated_at) SELECT t.task_id, t.plan_id, t.plan_number, t.year, t.quarter, t.number, "
+        "t.title, t.due_date, 'assigned', t.version, t.updated_at FROM unnest($1::uuid[], $2::uuid[], $3::text[], "
+        "$4::int[], $5::smallint[], $6::int[], $7::text[], $8::date[], $9::int[], $10::timestamptz[]) WITH ORDINALITY "
+        "AS t(task_id, plan_id, plan_number, year, quarter, number, title, due_date, version, updated_at, n) "
+        "ORDER BY t.n ON CONFLICT (task_id) DO NOTHING RETURNING task_id",
+        [e.task_id for e in assigned], [e.plan_id for e in assigned], [e.plan_number for e in assigned],
+        [e.year for e in assigned], [e.quarter for e in assigned], [e.number for e in assigned],
+        [e.title for e in assigned], [e.due_date for e in assigned], [e.task_version for e in assigned],
+        [e.occurred_at for e in assigned],
+    )}
+    units: list[tuple[object, str, str, str, int]] = []
+    for e in assigned:
+        if e.task_id in inserted:
+            inserted.discard(e.task_id)
+            units += _unit_rows(e.task_id, e.lead_units, e.coordinating_units)
+    if units:
+        await conn.execute(
+            "INSERT INTO report_task_units SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], "
+            "$5::smallint[])", *(list(column) for column in zip(*units, strict=True)))
+
+
 async def task_reassigned(conn: asyncpg.Connection, e: IntegrationEvent) -> None:
     assert isinstance(e, TaskReassigned)
     moved = await conn.fetchval(
@@ -96,11 +125,14 @@ async def _set_units(conn: asyncpg.Connection, task_id: object, lead: list[UnitR
 
 async def _insert_units(conn: asyncpg.Connection, task_id: object, lead: list[UnitRef],
                         coordinating: list[UnitRef]) -> None:
-    await conn.executemany(
-        "INSERT INTO report_task_units VALUES ($1, $2, $3, $4, $5)",
-        [(task_id, u.code, u.name, "lead", i) for i, u in enumerate(lead)]
-        + [(task_id, u.code, u.name, "coordinating", i) for i, u in enumerate(coordinating)],
-    )
+    await conn.executemany("INSERT INTO report_task_units VALUES ($1, $2, $3, $4, $5)",
+                           _unit_rows(task_id, lead, coordinating))
+
+
+def _unit_rows(task_id: object, lead: list[UnitRef],
+               coordinating: list[UnitRef]) -> list[tuple[object, str, str, str, int]]:
+    return ([(task_id, u.code, u.name, "lead", i) for i, u in enumerate(lead)]
+            + [(task_id, u.code, u.name, "coordinating", i) for i, u in enumerate(coordinating)])
 
 
 HANDLERS: dict[type[IntegrationEvent], Handler] = {
@@ -110,3 +142,5 @@ HANDLERS: dict[type[IntegrationEvent], Handler] = {
     TaskCompleted: task_completed,
     TaskOverdue: task_overdue,
 }
+
+BATCH_HANDLERS: dict[type[IntegrationEvent], BatchHandler] = {TaskAssigned: tasks_assigned}

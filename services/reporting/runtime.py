@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 from nats.js.errors import NotFoundError
 
-from servicekit.consumer import EventConsumer, Handler
+from servicekit.consumer import BatchHandler, EventConsumer, Handler
 from servicekit.db import create_schema
 from servicekit.runtime import ServiceRuntime
 from services.reporting import dossiers, projection, publications, store, wider
@@ -34,17 +34,18 @@ class ReportingRuntime(ServiceRuntime):
 
     async def start(self) -> None:
         await create_schema(self.pool, projection.SCHEMA, dossiers.SCHEMA, wider.SCHEMA, store.SCHEMA)
-        self._add(CONSUMER, projection.HANDLERS, projection.clear)
+        self._add(CONSUMER, projection.HANDLERS, projection.clear, projection.BATCH_HANDLERS)
         self._add(DOSSIER_CONSUMER, dossiers.DossierProjection(self.zone).handlers, dossiers.clear)
         self._add(WIDER_CONSUMER, wider.HANDLERS, wider.clear)
         for name in self.consumers:
             self._start_consumer(name)
         self.spawn("reporting-publications", lambda stop: publications.announce_pending(self, stop))
 
-    def _add(self, name: str, handlers: dict[Any, Handler], clear: Clear) -> None:
+    def _add(self, name: str, handlers: dict[Any, Handler], clear: Clear,
+             batch_handlers: dict[Any, BatchHandler] | None = None) -> None:
         self.consumers[name] = EventConsumer(
             name=name, js=self.js, pool=self.pool, stream=self.settings.stream_name,
-            subject_root=self.settings.subject_root, handlers=handlers,
+            subject_root=self.settings.subject_root, handlers=handlers, batch_handlers=batch_handlers,
             max_deliver=self.settings.consumer_max_deliver,
         )
         self._clears[name] = clear

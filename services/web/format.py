@@ -18,6 +18,8 @@ STATES = {
     "central_decided": "Trung ương đã quyết định", "not_awarded": "Không khen thưởng", "awarded": "Đã trao tặng",
     "revoked": "Đã hủy khen thưởng",
 }
+# the steps of a dossier between levels (the `chain` of a dossier)
+LEVEL_STEPS = {"submitted": "Gửi lên", "returned": "Trả lại để bổ sung", "forwarded": "Trình tiếp"}
 TASK_STATUSES = {"assigned": "Đang thực hiện", "completed": "Đã hoàn thành", "overdue": "Quá hạn"}
 ROLES = {
     "unit_clerk": "Cán bộ TĐKT đơn vị", "planner": "Chuyên viên kế hoạch", "appraiser": "Chuyên viên thẩm định",
@@ -99,4 +101,5 @@ def event_line(kind: str, data: dict[str, Any]) -> str:
 
 FILTERS = {"vn_date": vn_date, "vn_datetime": vn_datetime, "money": money, "number": number, "points": points,
            "state": lambda s: STATES.get(s, s), "task_status": lambda s: TASK_STATUSES.get(s, s),
-           "role": lambda r: ROLES.get(r, r), "outcome": lambda o: OUTCOMES.get(o, o)}
+           "role": lambda r: ROLES.get(r, r), "outcome": lambda o: OUTCOMES.get(o, o),
+           "level_step": lambda s: LEVEL_STEPS.get(s, s)}

@@ -28,6 +28,7 @@ from services.web.pages import (
     inbox,
     live,
     movements,
+    parent,
     people,
     plan,
     public,
@@ -41,8 +42,8 @@ from services.web.settings import WebSettings
 STATIC = Path(__file__).resolve().parent / "static"
 MIGRATION = Migration()  # its own database; the tables (sessions, counters) are made by the service
 BUS = BusAccess(publishes=False, follows=FOLLOWS)  # reads the events its pages show, publishes none
-ROUTERS = [auth.router, home.router, plan.router, batch.router, inbox.router, dossiers.router, review.router,
-           council.router, people.router, reports.router, admin.router, public.router, live.router,
+ROUTERS = [auth.router, home.router, plan.router, batch.router, parent.router, inbox.router, dossiers.router,
+           review.router, council.router, people.router, reports.router, admin.router, public.router, live.router,
            movements.router, clusters.router, exemplary.router]
 
 

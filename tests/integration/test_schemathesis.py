@@ -41,7 +41,7 @@ async def test_schemathesis_finds_nothing(service: str, ns: Namespace, tmp_path:
         process = await asyncio.create_subprocess_exec(
             str(Path(sys.executable).with_name("schemathesis")), "run", f"{url}/openapi.json",
             "--checks", "all", "--exclude-checks", "positive_data_acceptance",
-            "--max-examples", str(MAX_EXAMPLES), "--workers", "1", "--seed", "20261201",
+            "--max-examples", str(MAX_EXAMPLES), "--workers", "1", "--seed", "20261201", "--request-timeout", "60",
             "--header", f"Authorization: Bearer {bearer}",
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
             env={**os.environ, "SCHEMATHESIS_HOOKS": ""}, cwd=tmp_path,

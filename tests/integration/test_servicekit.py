@@ -62,16 +62,16 @@ async def test_relay_killed_between_publish_and_position_save_loses_and_duplicat
     relay = OutboxRelay(app=app, translate=translator(app), js=js, dsn=settings.dsn_for(), service="plan",
                         subject_root=ns.subject_root, batch_size=25)
     crashes = 0
-    publish = relay._publish
+    confirm = relay._confirm
 
-    async def publish_then_die(batch):  # the batch reaches JetStream, its position is never saved
+    async def confirm_then_die(sent):  # the batch reached JetStream, its position is never saved
         nonlocal crashes
-        await publish(batch)
+        await confirm(sent)
         if crashes < 2:
             crashes += 1
             raise ConnectionResetError("relay killed before saving its position")
 
-    relay._publish = publish_then_die  # type: ignore[method-assign]
+    relay._confirm = confirm_then_die  # type: ignore[method-assign]
     async with running(relay.run):
         async def relayed():
             assert relay.status.position == await asyncio.to_thread(app.recorder.max_notification_id)

@@ -24,6 +24,7 @@ PEOPLE = {
     "kehoach": ("SNV", ["planner"], "Hoàng Thị Lan"),
     "canbo": ("SGDDT", ["unit_clerk"], "Nông Văn Bình"),
     "canbo.snv": ("SNV", ["unit_clerk"], "Lý Thị Hằng"),
+    "canbo.thpt": ("THPT.CAOBINH", ["unit_clerk"], "Hoàng Văn Tùng"),  # a school under SGDDT (units.yaml)
     "canbo.syt": ("SYT", ["unit_clerk"], "Đàm Văn Phúc"),
     "thamdinh": ("SNV", ["appraiser"], "Bế Thị Thu"),
     "thuky": ("SNV", ["council_secretary"], "Ma Văn Khánh"),

@@ -15,6 +15,7 @@ STEP_ROUTES = {
     "send_for_decision": "send-for-decision", "decide": "decide", "forward": "forward",
     "record_central_decision": "central-decision", "reject": "reject", "confer": "confer", "revoke": "revoke",
     "submit": "submit", "record_unit_council": "unit-council", "record_notice_comment": "notice/comments",
+    "return_to_unit": "return-to-unit",
 }
 
 
@@ -49,6 +50,13 @@ class NominationApi(Api):
 
     async def quotas(self, unit: str, year: int, award: str) -> dict[str, Any]:
         return await self.get("/quotas", unit=unit, year=year, award=award)
+
+    async def parent_units(self) -> dict[str, Any]:
+        return await self.get("/parent-units")
+
+    async def send_up(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Several dossiers held by the person's parent unit, upward under its own tờ trình."""
+        return await self.post("/submissions/forward", body)
 
     async def submit_spreadsheet(self, title: str, year: int, filename: str, data: bytes) -> dict[str, Any]:
         return await self.post("/submissions/spreadsheet", data={"title": title, "year": str(year)},

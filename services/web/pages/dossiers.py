@@ -3,6 +3,7 @@ its eligibility verdict shown before submitting, documents, the unit council, su
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from services.web.clients.base import ServiceError
 from services.web.format import STATES
 from services.web.pages.common import PersonDep, apis, checked_form, page_of, redirect, render, role
-from services.web.pages.dossier_view import dossier_context, dossier_error
+from services.web.pages.dossier_view import PROVINCE, dossier_context, dossier_error, names_of, parent_units
 from services.web.sessions import Person
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +29,8 @@ def _filters(request: Request) -> dict[str, Any]:
     return {"state": q.get("trang_thai") if q.get("trang_thai") in STATES else None,
             "unit": q.get("don_vi", "").strip()[:32] or None, "award": q.get("khen_thuong", "").strip()[:32] or None,
             "year": int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None,
-            "late": "true" if q.get("tre_han") == "1" else None, "name": q.get("ten", "").strip()[:100] or None}
+            "late": "true" if q.get("tre_han") == "1" else None, "name": q.get("ten", "").strip()[:100] or None,
+            "level": q.get("cap", "").strip()[:32] or None}
 
 
 @router.get("/ho-so", response_class=HTMLResponse)
@@ -36,11 +38,16 @@ async def dossier_list(request: Request, person: Person = Readers) -> HTMLRespon
     size = request.app.state.runtime.settings.page_size
     page, offset = page_of(request, size)
     filters = _filters(request)
-    rows = await apis(request, person).nomination.dossiers(**filters, limit=size + 1, offset=offset)
+    nomination = apis(request, person).nomination
+    rows, units = await asyncio.gather(nomination.dossiers(**filters, limit=size + 1, offset=offset),
+                                       parent_units(nomination))
+    names, parents = names_of(units), [u["code"] for u in units if u.get("children")]
+    routes = {u["code"]: [names.get(code, code) for code in u["route"]] for u in units if u.get("route")}
     query = "&".join(f"{k}={v}" for k, v in request.query_params.items() if k != "trang" and k != "tb")
+    levels = [(PROVINCE, names[PROVINCE]), *((code, names.get(code, code)) for code in parents)]
     return render(request, "dossiers.html", title="Hồ sơ đề nghị khen thưởng", rows=rows[:size], page=page,
                   has_next=len(rows) > size, filters=request.query_params, base=f"?{query}&" if query else "?",
-                  states=STATES)
+                  states=STATES, names=names, parents=parents, levels=levels, routes=routes)
 
 
 @router.get("/ho-so/moi", response_class=HTMLResponse)

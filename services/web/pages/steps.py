@@ -32,6 +32,7 @@ class Step:
     roles: tuple[str, ...]
     fields: tuple[Field, ...] = ()
     danger: bool = False
+    by_holder: bool = False  # taken by the parent unit holding the dossier, not by the dossier's own unit
 
 
 _SPEC: list[tuple[Any, ...]] = [
@@ -40,7 +41,9 @@ _SPEC: list[tuple[Any, ...]] = [
         Field("agreed", "Số thành viên đồng ý", "number"),
         Field("attestations", "Hội đồng đơn vị xác nhận người được đề nghị gương mẫu chấp hành chủ trương, chính sách",
               "check", (("guong_mau_chap_hanh", ""),), required=False))),
-    ("submit", "Trình hồ sơ lên Sở Nội vụ", ("unit_clerk",)),
+    ("submit", "Trình hồ sơ", ("unit_clerk",)),
+    ("return_to_unit", "Trả lại đơn vị để bổ sung", ("unit_clerk",), (
+        Field("reasons", "Lý do trả lại (mỗi dòng một lý do)", "lines"),), True, True),
     ("accept", "Tiếp nhận để thẩm định", ("appraiser",)),
     ("return", "Trả lại để bổ sung", ("appraiser",), (
         Field("reasons", "Lý do (mỗi dòng một lý do)", "lines"),), True),
@@ -82,11 +85,16 @@ BY_COMMAND = {step.command: step for step in STEPS}
 
 
 def actions_for(person: Person, dossier: dict[str, Any]) -> list[Step]:
-    """The steps the dossier's state allows that this person's roles may take."""
+    """The steps the dossier's state allows that this person's roles may take: a unit clerk takes
+    the unit's own steps on its own dossiers, and a parent unit's clerk those of the dossiers it holds."""
     allowed = set(dossier.get("allowed_commands", []))
-    own_unit = person.unit == dossier.get("unit_code")
+
+    def clerk_may(step: Step) -> bool:
+        return person.unit == dossier.get("level" if step.by_holder else "unit_code")
+
     return [s for s in STEPS if s.command in allowed and person.has(*s.roles)
-            and ("unit_clerk" not in s.roles or person.has(*(r for r in s.roles if r != "unit_clerk")) or own_unit)]
+            and ("unit_clerk" not in s.roles or person.has(*(r for r in s.roles if r != "unit_clerk"))
+                 or clerk_may(s))]
 
 
 def body_of(step: Step, form: dict[str, str]) -> dict[str, Any] | None:

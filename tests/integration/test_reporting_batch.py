@@ -1,0 +1,63 @@
+"""The tasks read model's batch handler leaves the tables as the events applied one by one."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from uuid import uuid4
+
+from contracts.plan import TaskAssigned, UnitRef
+from servicekit.db import create_schema, ensure_database, open_pool
+from services.reporting import projection
+from services.reporting.settings import ReportingSettings
+from tests.support import Namespace
+
+SNV, CAT, STC = UnitRef(code="SNV", name="Sở Nội vụ"), UnitRef(code="CAT", name="Công an tỉnh"), \
+    UnitRef(code="STC", name="Sở Tài chính")
+
+
+def assigned(task_id, number: int, title: str, lead: list[UnitRef], coordinating: list[UnitRef]) -> TaskAssigned:
+    return TaskAssigned(event_id=uuid4(), occurred_at=datetime(2026, 3, number, tzinfo=UTC), task_id=task_id,
+                        plan_id=PLAN, plan_number="5/KH-SNV", year=2026, quarter=1 + number % 4, number=number,
+                        title=title, task_version=1, lead_units=lead, coordinating_units=coordinating,
+                        due_date=date(2026, 12, number), assigned_by="u")
+
+
+PLAN = uuid4()
+
+
+async def test_a_run_of_task_assignments_in_one_call_equals_them_one_by_one(ns: Namespace) -> None:
+    first, second, third = uuid4(), uuid4(), uuid4()
+    events = [
+        assigned(first, 1, "Tập huấn", [SNV, CAT], [STC]),
+        assigned(second, 2, "Kiểm tra", [CAT], []),
+        assigned(first, 3, "Tập huấn (gửi lại)", [STC], [SNV]),  # the same task again: the first one stays
+        assigned(third, 4, "Tổng kết", [STC], [CAT, SNV]),
+    ]
+    tables = []
+    for database, apply in (("batch", lambda conn: projection.tasks_assigned(conn, events)),
+                            ("single", None)):
+        settings = ns.settings(ReportingSettings, database=f"{ns.db_prefix}{database}")
+        await ensure_database(settings)
+        pool = await open_pool(settings)
+        try:
+            await create_schema(pool, projection.SCHEMA)
+            async with pool.acquire() as conn, conn.transaction():
+                if apply is not None:
+                    await apply(conn)
+                else:
+                    for event in events:
+                        await projection.task_assigned(conn, event)
+            tasks = [dict(r) for r in await pool.fetch(
+                "SELECT task_id, title, number, quarter, due_date, status, version, updated_at "
+                "FROM report_tasks ORDER BY number")]
+            units = [tuple(r) for r in await pool.fetch(
+                "SELECT * FROM report_task_units ORDER BY task_id, role, position")]
+            tables.append((tasks, units))
+        finally:
+            await pool.close()
+    (tasks, units), single = tables
+    assert (tasks, units) == single
+    assert [t["title"] for t in tasks] == ["Tập huấn", "Kiểm tra", "Tổng kết"]
+    assert len(units) == 3 + 1 + 3
+    assert {(u[1], u[3], u[4]) for u in units if u[0] == first} == {("SNV", "lead", 0), ("CAT", "lead", 1),
+                                                                      ("STC", "coordinating", 0)}
