@@ -59,6 +59,10 @@ def test_a_schools_dossier_returned_by_its_department_then_sent_up_to_the_provin
     department = open_page("so-gddt")
     desk = department.page
     sign_in(desk, base, "canbo")
+    desk.goto(base)
+    desk.wait_for_function("() => document.querySelector('#viec-can-lam').innerText.includes('cấp dưới')")
+    waiting = desk.locator(".counts a", has_text="đơn vị cấp dưới gửi lên").locator(".count").inner_text()
+    assert waiting == "1"
     desk.goto(f"{base}/ho-so")
     desk.get_by_role("link", name="Hồ sơ đơn vị cấp dưới gửi lên").click()
     desk.wait_for_url(f"{base}/ho-so/cap-duoi")

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from services.web.clients.base import ServiceError
 from services.web.pages.common import PersonDep, apis, render
+from services.web.pages.dossier_view import parent_units
 from services.web.runtime import Apis
 from services.web.sessions import Person
 
@@ -26,11 +27,15 @@ async def _count(call: Awaitable[Any]) -> int | None:
     return found if isinstance(found, int) else len(found)
 
 
-def _items(person: Person, api: Apis) -> list[tuple[str, str, Awaitable[Any]]]:
-    """(label, link, how to count) of what this person's roles must act on."""
+def _items(person: Person, api: Apis, parent: bool) -> list[tuple[str, str, Awaitable[Any]]]:
+    """(label, link, how to count) of what this person's roles must act on (`parent`: the
+    person's unit is a parent unit, to which its units send their dossiers)."""
     items: list[tuple[str, str, Awaitable[Any]]] = []
     unit = person.unit
     if "unit_clerk" in person.roles and unit:
+        if parent:
+            items.append(("Hồ sơ đơn vị cấp dưới gửi lên, chờ xử lý", "/ho-so/cap-duoi",
+                          api.nomination.dossiers(level=unit, state="at_parent", limit=LIMIT)))
         items += [
             ("Nhiệm vụ quá hạn của đơn vị", "/nhiem-vu?trang_thai=overdue",
              api.plan.tasks(unit=unit, status="overdue", limit=LIMIT)),
@@ -65,7 +70,10 @@ async def _open_sessions(api: Apis) -> int:
 
 
 async def counts(request: Request, person: Person) -> list[dict[str, Any]]:
-    items = _items(person, apis(request, person))
+    api = apis(request, person)
+    parent = "unit_clerk" in person.roles and any(
+        u["code"] == person.unit and u.get("children") for u in await parent_units(api.nomination))
+    items = _items(person, api, parent)
     found = await asyncio.gather(*(_count(call) for _, _, call in items))
     return [{"label": label, "href": href, "count": n} for (label, href, _), n in zip(items, found, strict=True)]
 
