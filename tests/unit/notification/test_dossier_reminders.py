@@ -39,7 +39,7 @@ def test_version_2_plans_a_reminder_per_day_at_eight_in_the_province_and_ends_th
     assert at == [datetime(2026, 3, 17, 1, tzinfo=UTC), datetime(2026, 3, 19, 1, tzinfo=UTC)]
     assert (dossier, version) == (str(submitted.dossier_id), 4)
     assert any(cte.startswith("stepped AS (UPDATE reminders SET status = 'cancelled'") for cte in part.ctes)
-    assert json.loads(payload)["type"] == "vn.gov.tdkt.nomination.NominationSubmitted.v2"
+    assert json.loads(payload)["step_due_on"] == "2026-03-20" and json.loads(payload)["dossier_version"] == 4
     assert ids == [reminders.reminder_id(target, 3, due, "dossier_step_due"),
                    reminders.reminder_id(target, 1, due, "dossier_step_due")]
     # The same step of the same version gives the same rows (a re-delivery plans nothing new).
