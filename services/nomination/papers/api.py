@@ -32,9 +32,11 @@ from services.nomination.papers.application import (
     WrongBlankError,
     rendered,
 )
+from services.nomination.papers.content import Paper
 from services.nomination.papers.domainmodel import IssuedDocument, NotSignableError
 from services.nomination.papers.signing import SigningKeyError
 from services.nomination.routing import DOSSIER_READERS, RuntimeDep
+from services.nomination.runtime import NominationRuntime
 
 router = APIRouter(tags=["papers"])
 ERRORS: dict[type[Exception], tuple[int, str]] = {
@@ -73,56 +75,57 @@ def attachment(data: bytes, media_type: str, filename: str) -> Response:
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
+async def signing(runtime: RuntimeDep, signed_on: SignedOn = None, number: Number = None,
+                  signer: Signer = None) -> Signing:
+    """Who signs a draft, under which number, on which day (today by default)."""
+    return Signing(signed_on or runtime.today(), number, signer)
+
+
+SigningDep = Annotated[Signing, Depends(signing)]
+
+
+async def sent(runtime: NominationRuntime, paper: Paper, fmt: Format) -> Response:
+    """A paper rendered in `fmt`, as a download."""
+    out = await runtime.call(rendered, paper, fmt)
+    return attachment(out.data, out.media_type, out.filename)
+
+
 @router.get("/submissions/{submission_id}/to-trinh", response_class=Response, responses={200: FILES},
             dependencies=DOSSIER_READERS)
 async def to_trinh(submission_id: UUID, request: Request, runtime: RuntimeDep, actor: PrincipalDep,
-                   fmt: FormatQuery = "docx", signed_on: SignedOn = None, number: Number = None,
-                   signer: Signer = None) -> Response:
+                   how: SigningDep, fmt: FormatQuery = "docx") -> Response:
     """Tờ trình đề nghị khen thưởng of a submission (Mẫu 01, NĐ 152/2025/NĐ-CP), listing its dossiers."""
-    how = Signing(signed_on or runtime.today(), number, signer)
-    paper = await runtime.call(papers(request).to_trinh, actor, submission_id, how)
-    out = await runtime.call(rendered, paper, fmt)
-    return attachment(out.data, out.media_type, out.filename)
+    return await sent(runtime, await runtime.call(papers(request).to_trinh, actor, submission_id, how), fmt)
 
 
 @router.get("/decision-drafts", response_class=Response, responses={200: FILES},
             dependencies=DECISION_READERS)
 async def decision_draft(request: Request, runtime: RuntimeDep, actor: PrincipalDep,
-                         ids: Annotated[list[UUID], Query(min_length=1, max_length=2000,
-                                                          description="Các hồ sơ (lặp lại ?ids=…)")],
-                         fmt: FormatQuery = "docx", signed_on: SignedOn = None, number: Number = None,
-                         signer: Signer = None) -> Response:
+                         ids: Annotated[list[UUID], Query(
+                             min_length=1, max_length=300,  # more would not fit the HTTP server's 16 KB request line
+                             description="Các hồ sơ (lặp lại ?ids=…, tối đa 300)")],
+                         how: SigningDep, fmt: FormatQuery = "docx") -> Response:
     """Dự thảo quyết định khen thưởng with its annex (awardees, award, unit, cash, total) for
     dossiers awaiting the decision or decided."""
-    how = Signing(signed_on or runtime.today(), number, signer)
-    paper = await runtime.call(papers(request).decision, actor, ids, how)
-    out = await runtime.call(rendered, paper, fmt)
-    return attachment(out.data, out.media_type, out.filename)
+    return await sent(runtime, await runtime.call(papers(request).decision, actor, ids, how), fmt)
 
 
 @router.get("/council/sessions/{session_id}/decision-draft", response_class=Response, responses={200: FILES},
             dependencies=DECISION_READERS)
 async def session_decision_draft(session_id: UUID, request: Request, runtime: RuntimeDep, actor: PrincipalDep,
-                                 fmt: FormatQuery = "docx", signed_on: SignedOn = None, number: Number = None,
-                                 signer: Signer = None) -> Response:
+                                 how: SigningDep, fmt: FormatQuery = "docx") -> Response:
     """Dự thảo quyết định khen thưởng for the dossiers a closed council session passed."""
     use = papers(request)
     ids = await runtime.call(use.session_dossiers, session_id)
-    paper = await runtime.call(use.decision, actor, ids, Signing(signed_on or runtime.today(), number, signer))
-    out = await runtime.call(rendered, paper, fmt)
-    return attachment(out.data, out.media_type, out.filename)
+    return await sent(runtime, await runtime.call(use.decision, actor, ids, how), fmt)
 
 
 @router.get("/dossiers/{dossier_id}/non-award-notice", response_class=Response, responses={200: FILES},
             dependencies=DOSSIER_READERS)
 async def non_award_notice(dossier_id: UUID, request: Request, runtime: RuntimeDep, actor: PrincipalDep,
-                           fmt: FormatQuery = "docx", signed_on: SignedOn = None, number: Number = None,
-                           signer: Signer = None) -> Response:
+                           how: SigningDep, fmt: FormatQuery = "docx") -> Response:
     """Thông báo không khen thưởng, with the reasons, to the proposing unit of a rejected dossier."""
-    how = Signing(signed_on or runtime.today(), number, signer)
-    paper = await runtime.call(papers(request).non_award, actor, dossier_id, how)
-    out = await runtime.call(rendered, paper, fmt)
-    return attachment(out.data, out.media_type, out.filename)
+    return await sent(runtime, await runtime.call(papers(request).non_award, actor, dossier_id, how), fmt)
 
 
 Blank = Annotated[str, Query(max_length=60, pattern=r"^[a-z0-9-]+$", examples=["bang-khen-tinh"],
