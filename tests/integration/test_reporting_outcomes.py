@@ -8,19 +8,25 @@ rows as it counts."""
 from __future__ import annotations
 
 import io
+import json
 from collections import Counter
 from datetime import date
 from typing import Any
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import httpx
+import nats
 import pytest
 from openpyxl import load_workbook
 
-from contracts import unwrap
+from contracts import IntegrationEvent, unwrap
+from contracts import plan_clusters as cl
+from contracts import plan_exemplary as ex
 from services.reporting.main import create_app
 from services.reporting.periods import parse
 from services.reporting.settings import ReportingSettings
+from tests.integration.nomination_events import FIXTURES, publish
 from tests.integration.plan_stories import (
     BLOCK,
     PLANNER,
@@ -226,3 +232,86 @@ async def test_cluster_results_and_exemplary_models_equal_counts_from_the_events
         assert rows == {f["label"]: f["count"] for f in year["clusters"]["by_fact"]}
         fields = {r[0]: r[1] for r in book["Điển hình theo lĩnh vực"].iter_rows(min_row=5, values_only=True)}
         assert fields == {f["label"]: f["count"] for f in year["exemplary"]["by_field"]}
+
+
+def _fixture(name: str, **changes: Any) -> IntegrationEvent:
+    cls = {c.__name__: c for c in (*cl.EVENTS, *ex.EVENTS)}[name]
+    data = json.loads((FIXTURES / f"plan.{name}.v1.json").read_text(encoding="utf-8"))
+    return cls.model_validate({**data, "event_id": str(uuid4()), **changes})
+
+
+def _outcome_events() -> list[IntegrationEvent]:
+    """A block scored twice (the second ranking replaces the first), a self-assessment, the leader
+    elected, the province's own result, and a model found, advanced and covered."""
+    scored = _fixture("ClusterScored")
+    first = scored.model_copy(update={"event_id": uuid4(), "cluster_version": 11,
+                                      "results": [*scored.results][:1]})  # type: ignore[attr-defined]
+    return [first, scored, _fixture("ClusterSelfAssessed"), _fixture("ClusterLeaderElected"),
+            _fixture("ClusterVoteInconclusive"), _fixture("ClusterResultRecorded"),
+            _fixture("ExemplaryModelRecognised"), _fixture("ExemplaryModelAdvanced"),
+            _fixture("ExemplaryModelCovered"), _fixture("ExemplaryModelPublished")]
+
+
+async def test_redelivered_resent_older_and_bad_events_change_nothing_and_a_rebuild_gives_the_same(
+        ns: Namespace) -> None:
+    events = _outcome_events()
+    years = sorted({e.occurred_at.year for e in events} | {2025, 2026})
+    async with serve(create_app(ns.settings(ReportingSettings))) as reports:
+        await publish(ns, events)
+
+        async def status() -> dict[str, Any]:
+            body: dict[str, Any] = (await reports.get("/admin/consumer", headers=READER)).json()
+            return body["consumers"]["reporting-outcomes"]
+
+        async def applied() -> None:
+            assert (await status())["processed"] == len(events)
+
+        await eventually(applied)
+
+        async def snapshot() -> list[Any]:
+            taken = []
+            for year in years:
+                body = await ok(await reports.get("/reports/period", params={"period": str(year)}, headers=READER))
+                taken.append((body["clusters"], body["exemplary"]))
+            taken.append(await ok(await reports.get("/reports/cluster-results", headers=READER)))
+            taken.append(await ok(await reports.get("/reports/exemplary-models", headers=READER)))
+            return taken
+
+        before = await snapshot()
+        scored = [r for r in before[-2] if r["fact"] == "scored"]
+        assert len(scored) == len(events[1].results)  # type: ignore[attr-defined]
+        assert {r["fact"] for r in before[-2]} == {"scored", "self_assessed", "leader_elected", "vote_inconclusive",
+                                                   "own_result"}
+        assert sorted(r["fact"] for r in before[-1]) == ["advanced", "covered", "published", "recognised"]
+
+        # the same events redelivered (new message ids, same event ids), the older ranking and an older
+        # self-assessment re-sent under new event ids, and messages that are not events
+        await publish(ns, events, prefix="again")
+        older = [events[0].model_copy(update={"event_id": uuid4()}),
+                 events[2].model_copy(update={"event_id": uuid4(), "total": 1.0,
+                                              "cluster_version": events[2].cluster_version - 1})]  # type: ignore[attr-defined]
+        await publish(ns, older)
+        nc = await nats.connect(ns.nats_url)
+        js = nc.jetstream()
+        subject = f"{ns.subject_root}.plan.ClusterScored.v1"
+        await js.publish(subject, b"{not json", headers={"ce-specversion": "1.0", "Nats-Msg-Id": "bad-1",
+                                                         "ce-type": "vn.gov.tdkt.plan.ClusterScored.v1",
+                                                         "ce-id": "x", "ce-source": "/tdkt/plan"})
+        await nc.close()
+
+        async def all_seen() -> None:
+            seen = await status()
+            assert (seen["processed"], seen["duplicates"], seen["dead_lettered"]) == (
+                len(events) + len(older), len(events), 1)
+
+        await eventually(all_seen)
+        assert await snapshot() == before
+
+        assert (await reports.post("/admin/rebuild", headers=auth("admin"))).status_code == 202
+
+        async def replayed() -> None:
+            seen = await status()
+            assert (seen["processed"], seen["duplicates"]) == (2 * (len(events) + len(older)), 2 * len(events))
+
+        await eventually(replayed)
+        assert await snapshot() == before
