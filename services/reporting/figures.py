@@ -53,7 +53,8 @@ async def _grouped(conn: asyncpg.Connection, table: str, key: str, flt: Any, cas
 
 # The dimensions of the awards, counted in one pass (GROUPING SETS): column → the list's filter.
 _DIMENSIONS = {"award_code": "award", "award_category": "category", "award_level": "level",
-               "nominee_kind": "kind", "central": "central", "unit_code": "unit", "year": "year"}
+               "nominee_kind": "kind", "central": "central", "unit_code": "unit", "year": "year",
+               "movement_id": "movement"}
 
 
 async def _award_groups(conn: asyncpg.Connection, base: AwardFilter) -> dict[str, dict[Any, Row]]:
@@ -98,11 +99,16 @@ async def awards(conn: asyncpg.Connection, period: Period) -> Row:
         "by_deciding_level": by("central", DECIDING_LEVELS, fixed=True),
         "by_unit": by("unit_code", await unit_names(conn)),
         "by_cluster": await _clusters(conn, base),
+        "by_movement": [f for f in by("movement_id", await _movement_names(conn)) if f["key"] is not None],
         "by_achievement_year": by("year"),
         "forwarded": await _forwarded(conn, period),
         "revoked": await _single(conn, AwardFilter(revoked_from=period.start, revoked_to=period.end),
                                  "Quyết định khen thưởng bị hủy trong kỳ"),
     }
+
+
+async def _movement_names(conn: asyncpg.Connection) -> dict[Any, str]:
+    return {r["movement_id"]: r["name"] for r in await conn.fetch("SELECT movement_id, name FROM report_movements")}
 
 
 async def _clusters(conn: asyncpg.Connection, base: AwardFilter) -> list[Row]:

@@ -76,6 +76,7 @@ class AwardFilter(_Filter):
     state: str | None = None
     late: bool | None = None
     at_level: str | None = None
+    movement: str | None = None
 
     def conditions(self) -> list[tuple[str | None, Any]]:
         awarded = None if self.awarded is None else (
@@ -89,7 +90,7 @@ class AwardFilter(_Filter):
             ("award_code = {}", self.award), ("award_category = {}", self.category),
             ("award_level = {}", self.level), ("nominee_kind = {}", self.kind), ("central = {}", self.central),
             ("unit_code = {}", self.unit), ("year = {}", self.year), ("state = {}", self.state),
-            ("late = {}", self.late), ("at_level = {}", self.at_level),
+            ("late = {}", self.late), ("at_level = {}", self.at_level), ("movement_id = {}::uuid", self.movement),
             ("EXISTS (SELECT 1 FROM report_cluster_members m JOIN report_clusters c USING (cluster_id) "
              "WHERE c.code = {} AND m.unit_code = report_dossiers.unit_code "
              "AND m.year = extract(year FROM report_dossiers.decided_on))", self.cluster),
@@ -192,6 +193,6 @@ class ExemplaryFilter(_Filter):
         return [
             ("on_date >= {}", self.on_from), ("on_date <= {}", self.on_to), ("fact = {}", self.fact),
             ("fact IN ('recognised', 'advanced') AND stage = {}", self.reached), ("field = {}", self.field),
-            ("movement_id IS NULL" if none else "movement_id::text = {}", True if none else self.movement),
+            ("movement_id IS NULL" if none else "movement_id = {}::uuid", True if none else self.movement),
             ("subject_kind = {}", self.subject_kind), ("unit_code = {}", self.unit),
         ]

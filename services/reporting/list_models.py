@@ -95,6 +95,8 @@ class DossierPublic(BaseModel):
     submission_number: str | None
     updated_at: datetime
     at_level: str | None = Field(default=None, description="Nơi hồ sơ đang ở: đơn vị, đơn vị cấp trên hoặc 'tinh'")
+    movement_id: UUID | None = Field(default=None, description="Phong trào thi đua của khen thưởng theo chuyên đề, "
+                                     "đột xuất")
 
 
 class StateCount(BaseModel):

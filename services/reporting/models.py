@@ -66,6 +66,7 @@ class AwardFigures(BaseModel):
     by_deciding_level: list[Figure]
     by_unit: list[Figure]
     by_cluster: list[Figure]
+    by_movement: list[Figure] = Field(description="Thematic and ad hoc awards, per movement their dossiers name")
     by_achievement_year: list[Figure] = Field(description="The same awards by the year of the achievement")
     forwarded: Forwarded
     revoked: Figure

@@ -21,12 +21,13 @@ import pytest
 from openpyxl import load_workbook
 
 from contracts import IntegrationEvent, unwrap
+from contracts import nomination as nc
 from contracts import plan_clusters as cl
 from contracts import plan_exemplary as ex
 from services.reporting.main import create_app
 from services.reporting.periods import parse
 from services.reporting.settings import ReportingSettings
-from tests.integration.nomination_events import FIXTURES, publish
+from tests.integration.nomination_events import FIXTURES, Dossier, publish
 from tests.integration.plan_stories import (
     BLOCK,
     PLANNER,
@@ -98,6 +99,28 @@ async def _models(plan: httpx.AsyncClient, clock: Clock, movement_id: str) -> No
                              json={"reason": "Đơn vị đề nghị cập nhật số liệu"}))
 
 
+def _awards_for(movement_id: str) -> list[IntegrationEvent]:
+    """Dossiers of thematic awards for the movement (one opened for none), decided in two quarters;
+    the version 2 of one opening arrives before its version 1."""
+    events: list[IntegrationEvent] = []
+    for n, (movement, decided_on) in enumerate(((movement_id, date(2026, 5, 4)), (movement_id, date(2026, 5, 4)),
+                                                (movement_id, date(2026, 11, 2)), (None, date(2026, 5, 4)))):
+        dossier = Dossier("STC", "BKT", f"Tập thể số {n + 1}", kind="tap_the", year=2026)
+        story = dossier.to_council()
+        created = story[0].model_copy(update={"basis": "chuyen_de"})
+        v2 = nc.NominationCreatedV2.model_validate({**created.model_dump(), "version": 2, "event_id": uuid4(),
+                                                    "movement_id": movement})
+        events += [v2, created] if n == 1 else [created, v2]
+        events += [*story[1:], dossier.decided(decided_on=decided_on, cash_amount=1_000_000)]
+    return events
+
+
+def _expected_awards(events: list[Any], start: date, end: date) -> dict[str, int]:
+    movement = {e.dossier_id: e.movement_id for e in events if isinstance(e, nc.NominationCreatedV2)}
+    return dict(Counter(str(movement[e.dossier_id]) for e in events if isinstance(e, nc.AwardDecided)
+                        and start <= e.decided_on <= end and movement.get(e.dossier_id)))
+
+
 def _expected(events: list[Any], start: date, end: date) -> dict[str, Any]:
     """The figures of a period, counted from the events as the plan service published them."""
     clusters: Counter[str] = Counter()
@@ -152,6 +175,8 @@ async def test_cluster_results_and_exemplary_models_equal_counts_from_the_events
         clock.day = date(2026, 12, 10)
         await _vote(plan, block_id)
         await _models(plan, clock, movement_id)
+        dossiers = _awards_for(movement_id)
+        await publish(ns, dossiers)
 
         events = [unwrap(m.headers, m.data) for m in await read_stream(ns, f"{ns.subject_root}.plan.>")]
         published = Counter(e.event_name for e in events)
@@ -168,6 +193,7 @@ async def test_cluster_results_and_exemplary_models_equal_counts_from_the_events
             body = await figures("2026")
             assert body["position"]["complete_through"] >= len(events), body["position"]
             assert body["position"]["consumers"]["reporting-outcomes"] >= len(events)
+            assert body["position"]["complete_through"] >= len(events) + len(dossiers)
 
         await eventually(settled, timeout=90)
         for code in PERIODS:
@@ -185,6 +211,7 @@ async def test_cluster_results_and_exemplary_models_equal_counts_from_the_events
             assert _nonzero(models["by_stage"]) == dict(want["stages"]), code
             for fact in ("covered", "published", "unpublished"):
                 assert models[fact]["count"] == want["models"][fact], (code, fact)
+            assert _nonzero(body["awards"]["by_movement"]) == _expected_awards(dossiers, period.start, period.end)
 
         # the year as a whole, as the story made it
         year = await figures("2026")
@@ -196,6 +223,11 @@ async def test_cluster_results_and_exemplary_models_equal_counts_from_the_events
         movement = {r["key"]: r for r in year["exemplary"]["by_movement"]}
         assert movement[movement_id]["label"] == "Phong trào thi đua phát triển kinh tế - xã hội năm 2026"
         assert movement[movement_id]["count"] == 3 and movement["khong"]["count"] == 1
+        [awards] = year["awards"]["by_movement"]
+        assert (awards["key"], awards["label"], awards["count"], awards["cash_total"]) == (
+            movement_id, "Phong trào thi đua phát triển kinh tế - xã hội năm 2026", 3, 3_000_000)
+        listed = await ok(await reports.get(awards["list_url"], headers=READER))
+        assert len(listed) == 3 and {d["movement_id"] for d in listed} == {movement_id}
 
         # every figure links to the list of what it counts
         for code in ("2026", "2026-Q1"):
@@ -230,6 +262,8 @@ async def test_cluster_results_and_exemplary_models_equal_counts_from_the_events
         book = load_workbook(io.BytesIO(xlsx.content))
         rows = {r[0]: r[1] for r in book["Kết quả cụm, khối"].iter_rows(min_row=5, values_only=True)}
         assert rows == {f["label"]: f["count"] for f in year["clusters"]["by_fact"]}
+        by_movement = [r[:3] for r in book["Khen thưởng theo phong trào"].iter_rows(min_row=5, values_only=True)]
+        assert by_movement == [(awards["label"], 3, 3_000_000)]
         fields = {r[0]: r[1] for r in book["Điển hình theo lĩnh vực"].iter_rows(min_row=5, values_only=True)}
         assert fields == {f["label"]: f["count"] for f in year["exemplary"]["by_field"]}
 
@@ -291,13 +325,13 @@ async def test_redelivered_resent_older_and_bad_events_change_nothing_and_a_rebu
                  events[2].model_copy(update={"event_id": uuid4(), "total": 1.0,
                                               "cluster_version": events[2].cluster_version - 1})]  # type: ignore[attr-defined]
         await publish(ns, older)
-        nc = await nats.connect(ns.nats_url)
-        js = nc.jetstream()
+        bus = await nats.connect(ns.nats_url)
+        js = bus.jetstream()
         subject = f"{ns.subject_root}.plan.ClusterScored.v1"
         await js.publish(subject, b"{not json", headers={"ce-specversion": "1.0", "Nats-Msg-Id": "bad-1",
                                                          "ce-type": "vn.gov.tdkt.plan.ClusterScored.v1",
                                                          "ce-id": "x", "ce-source": "/tdkt/plan"})
-        await nc.close()
+        await bus.close()
 
         async def all_seen() -> None:
             seen = await status()

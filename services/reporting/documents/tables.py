@@ -35,10 +35,13 @@ def _counts(rows: list[Row]) -> list[list[Any]]:
 
 
 def _wider(report: Row) -> list[Table]:
-    """The clusters' results and the exemplary models, after the tables the Word template names."""
+    """Awards per movement, the clusters' results and the exemplary models: after the tables the Word
+    template names."""
     c, e = report["clusters"], report["exemplary"]
     count = ["Số lượng"]
     return [
+        Table("Khen thưởng theo phong trào", "Khen thưởng theo chuyên đề, đột xuất theo phong trào thi đua",
+              ["Phong trào thi đua", "Số lượng", "Tiền thưởng (đồng)"], _awards(report["awards"]["by_movement"])),
         Table("Kết quả cụm, khối", "Kết quả thi đua của cụm, khối", ["Chỉ tiêu", *count], _counts(c["by_fact"])),
         Table("Kết quả theo cụm, khối", "Kết quả thi đua theo từng cụm, khối", ["Cụm, khối", *count],
               _counts(c["by_cluster"])),

@@ -85,7 +85,7 @@ def test_the_filters_write_the_same_conditions_as_the_lists_query_strings() -> N
     flt = ExemplaryFilter(on_from=date(2026, 1, 1), on_to=date(2026, 6, 30), reached="boi_duong", movement=movement)
     where, args = flt.where()
     assert where == ("on_date >= $1 AND on_date <= $2 AND fact IN ('recognised', 'advanced') AND stage = $3 "
-                     "AND movement_id::text = $4")
+                     "AND movement_id = $4::uuid")
     assert args == [date(2026, 1, 1), date(2026, 6, 30), "boi_duong", movement]
     assert flt.url() == (f"/reports/exemplary-models?on_from=2026-01-01&on_to=2026-06-30&reached=boi_duong"
                          f"&movement={movement}")
@@ -105,7 +105,7 @@ def test_the_documents_carry_the_clusters_and_the_models_after_the_named_tables(
         "movements": {k: fig(k, 0) for k in ("launched", "concluded")} | {"by_kind": [], "by_scope": [],
                                                                           "by_launcher": []},
         "awards": {k: [] for k in ("by_form", "by_category", "by_level", "by_subject", "by_deciding_level",
-                                   "by_unit", "by_cluster", "by_achievement_year")}
+                                   "by_unit", "by_cluster", "by_achievement_year", "by_movement")}
         | {"forwarded": {"total": fig("f", 0), "by_result": []}},
         "clusters": {"by_fact": [fig("Tự chấm", 8, "self_assessed")], "by_cluster": [fig("Khối", 9, "KHOI-TH")]},
         "exemplary": {"found": fig("Phát hiện", 4), "by_subject": [fig("cá nhân", 2, "ca_nhan")],
