@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import nats
 import pytest
+from docx import Document
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from contracts import IntegrationEvent, unwrap
 from contracts import nomination as nc
@@ -266,6 +268,20 @@ async def test_cluster_results_and_exemplary_models_equal_counts_from_the_events
         assert by_movement == [(awards["label"], 3, 3_000_000)]
         fields = {r[0]: r[1] for r in book["Điển hình theo lĩnh vực"].iter_rows(min_row=5, values_only=True)}
         assert fields == {f["label"]: f["count"] for f in year["exemplary"]["by_field"]}
+        docx = await reports.get("/reports/period", params={"period": "2026", "format": "docx"}, headers=READER)
+        assert docx.headers["x-tdkt-template"] == "bao-cao-tdkt.v2.docx"
+        doc = Document(io.BytesIO(docx.content))
+        text = "\n".join(p.text for p in doc.paragraphs)
+        assert f"đã phát hiện {year['exemplary']['found']['count']} điển hình tiên tiến" in text
+        assert f"bình bầu {facts['leader_elected']} đơn vị dẫn đầu" in text
+        cells = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+        assert [awards["label"], "3", "3.000.000"] in cells
+        assert all([f["label"], str(f["count"])] in cells for f in year["clusters"]["by_fact"])
+        assert all([f["label"], str(f["count"])] in cells for f in year["exemplary"]["by_field"])
+        pdf = await reports.get("/reports/period", params={"period": "2026", "format": "pdf"}, headers=READER)
+        content = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).replace("\n", " ")
+        assert f"Điển hình tiên tiến phát hiện trong kỳ: {year['exemplary']['found']['count']};" in content
+        assert "Kết quả thi đua của cụm, khối" in content
 
 
 def _fixture(name: str, **changes: Any) -> IntegrationEvent:

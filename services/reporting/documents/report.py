@@ -19,7 +19,9 @@ MEDIA_TYPES = {
 }
 # Which tables the Word template lays out, by the name its rows loop over.
 WORD_TABLES = {"tasks_by_quarter": 0, "movements": 2, "awards_by_form": 3, "awards_by_subject": 6,
-               "awards_by_deciding_level": 7, "awards_by_unit": 8, "awards_by_cluster": 9}
+               "awards_by_deciding_level": 7, "awards_by_unit": 8, "awards_by_cluster": 9, "awards_by_movement": 11,
+               "cluster_results": 12, "clusters": 13, "exemplary": 14, "exemplary_by_field": 15,
+               "exemplary_by_movement": 16}
 
 
 def title_of(report: dict[str, Any]) -> tuple[str, str]:
