@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS outbox_position (
 # JetStream's answers when its store has no room: insufficient resources (the server's
 # max_file_store), storage resources exceeded, the account's resource limits.
 STORE_FULL_CODES = frozenset({10023, 10047, 10002})
+RETRY_MAX_S = 10.0  # the longest wait between two rounds of a failing relay
 
 EVENT_ID_NAMESPACE = UUID("6f1c7d3e-5b0a-4c61-9a43-2f8e0b7d1c55")
 
@@ -146,7 +147,7 @@ class OutboxRelay:
                     self.status.last_error = self._failure(error, delay)
                     with contextlib.suppress(asyncio.TimeoutError):
                         await asyncio.wait_for(stop.wait(), delay)
-                    delay = min(delay * 2, 10.0)
+                    delay = min(delay * 2, RETRY_MAX_S)
         finally:
             self._reader.shutdown(wait=False)
             self._reader = None
@@ -157,7 +158,8 @@ class OutboxRelay:
             log.warning("outbox %s: the bus refused events for lack of room (%s); retrying in %.1fs",
                         self.service, error, delay)
             return Degraded(f"Kho lưu tin của NATS JetStream đã đầy ({error}): sự kiện vẫn được lưu trong "
-                            f"dịch vụ, sẽ gửi lên luồng khi kho có chỗ (thử lại sau {delay:.0f} giây)")
+                            "dịch vụ và sẽ được gửi lên luồng khi kho có chỗ (đang thử lại, cách nhau tối đa "
+                            f"{RETRY_MAX_S:.0f} giây)")
         log.exception("outbox relay failed; retrying in %.1fs", delay)
         return f"{type(error).__name__}: {error}"
 
@@ -300,6 +302,8 @@ class OutboxRelay:
                     f"{subject} publish", context=parent, kind=trace.SpanKind.PRODUCER
                 ):
                     propagate.inject(headers)
+                    if self.bus_full and not sent.acks:  # one message first: is there room again?
+                        await self.js.publish(subject, body, headers=headers, timeout=self.publish_timeout)
                     sent.acks.append(await self.js.publish_async(subject, body, headers=headers))
                     sent.messages.append((subject, body, headers))
         except BaseException:
@@ -312,6 +316,9 @@ class OutboxRelay:
             return
         try:
             results = await asyncio.wait_for(asyncio.gather(*sent.acks), self.publish_timeout)
+        except TimeoutError:
+            sent.cancel()
+            raise await self._why_unanswered(sent) from None
         except BaseException:
             sent.cancel()
             raise
@@ -323,6 +330,22 @@ class OutboxRelay:
         self.status.published += len(results) - duplicates
         self.status.duplicates += duplicates
         log.debug("relayed %d events up to notification %d", len(results), sent.last)
+
+    async def _why_unanswered(self, sent: _Sent) -> Exception:
+        """nats-py 2.16 leaves a `publish_async` acknowledgement unanswered when JetStream answers
+        with an error (its reply handler raises instead of failing the future): the oldest message
+        is published once more, plainly (the same `Nats-Msg-Id`: JetStream drops a re-send), to
+        learn why."""
+        subject, body, headers = sent.messages[0]
+        try:
+            await self.js.publish(subject, body, headers=headers, timeout=self.publish_timeout)
+        except Exception as error:
+            return error
+        return TimeoutError(f"JetStream did not acknowledge {len(sent.acks)} events in {self.publish_timeout:.0f}s")
+
+    @property
+    def bus_full(self) -> bool:
+        return isinstance(self.status.last_error, Degraded)
 
 
 def store_full(error: BaseException) -> bool:

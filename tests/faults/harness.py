@@ -259,7 +259,13 @@ async def under_load(ns: Namespace, tmp_path: Path, receivers: Start, nats_url: 
         await replicas.start(*REPLICAS)
         async with httpx.AsyncClient(timeout=10) as http:
             webhook = await Webhook.subscribe(receivers, replicas, http)
-            yield replicas, http, Load(replicas, http), webhook
+            load = Load(replicas, http)
+            try:
+                yield replicas, http, load, webhook
+            finally:  # a test that failed early leaves its clients running
+                for task in load.tasks:
+                    task.cancel()
+                await asyncio.gather(*load.tasks, return_exceptions=True)
     finally:
         replicas.stop()
 

@@ -67,12 +67,13 @@ async def more_accepted(load: Load, than: int) -> None:
 
 async def relay_degraded(replicas: Replicas, http: httpx.AsyncClient) -> str:
     async def check() -> str:
+        said = {}
         for name in ("plan-a", "plan-b"):
             with contextlib.suppress(httpx.HTTPError):  # a replica busy a moment too long
-                ready = (await http.get(f"{replicas.url(name)}/readyz")).json()
+                ready = said[name] = (await http.get(f"{replicas.url(name)}/readyz")).json()
                 if ready["status"] == "degraded" and "đầy" in ready["checks"].get("outbox", ""):
                     return f"{name}: {ready['checks']['outbox']}"
-        raise AssertionError("no plan replica says its relay finds the bus full")
+        raise AssertionError(f"no plan replica says its relay finds the bus full: {said}")
 
     return await eventually(check, timeout=60, interval=0.5)
 
