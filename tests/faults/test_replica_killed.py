@@ -41,7 +41,7 @@ async def test_killing_the_leading_replicas_under_load_loses_and_duplicates_noth
         for name in killed:
             replicas.kill(name)
         await asyncio.sleep(3)  # the survivors take over while the load goes on
-        survivors = {name.replace("-a", "-b") if name.endswith("-a") else name.replace("-b", "-a") for name in killed}
+        survivors = {name[:-1] + ("b" if name.endswith("a") else "a") for name in killed}
         assert set(await leaders(replicas, http)) <= survivors
         await replicas.start(*killed)
         accepted, summary = await settled(replicas, http, load, webhook)
