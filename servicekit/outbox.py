@@ -168,7 +168,9 @@ class OutboxRelay:
         try:
             await create_schema(conn, SCHEMA)
             while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key):
-                self.status.is_leader = False
+                # Standing by, connected: an error of an earlier round (the database down a
+                # moment) is over; readiness must not keep a standby out of service for it.
+                self.status.is_leader, self.status.last_error = False, None
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(stop.wait(), 5.0)
                 if stop.is_set():
@@ -179,6 +181,7 @@ class OutboxRelay:
             while not stop.is_set():
                 self._wake.clear()  # before reading, so a NOTIFY during the read is not lost
                 position = await self._relay_available(conn, position, stop)
+                self.status.last_error = None  # caught up: every event acknowledged by the bus
                 waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
                 await asyncio.wait(waiters, timeout=self.poll_interval, return_when=asyncio.FIRST_COMPLETED)
                 for waiter in waiters:

@@ -272,9 +272,26 @@ async def under_load(ns: Namespace, tmp_path: Path, receivers: Start, nats_url: 
         replicas.stop()
 
 
+async def all_ready(replicas: Replicas, http: httpx.AsyncClient) -> str:
+    """Every replica answers ready, the ones standing by for another's work included."""
+    async def ready() -> dict[str, str]:
+        roles = {}
+        for name in REPLICAS:
+            response = await http.get(f"{replicas.url(name)}/readyz")
+            assert response.status_code == 200 and response.json()["status"] == "ready", (name, response.text)
+            roles[name] = response.json()["role"]
+        return roles
+
+    roles = await eventually(ready, timeout=60, interval=1)
+    standing_by = sorted(name for name, role in roles.items() if role == "follower")
+    return f"readiness: {len(roles)} of {len(REPLICAS)} replicas ready, standing by: {', '.join(standing_by)}"
+
+
 async def settled(replicas: Replicas, http: httpx.AsyncClient, load: Load, webhook: Webhook) -> tuple[int, str]:
-    """More plans accepted after the fault, then the reconciliation (lost 0, duplicated 0)."""
+    """More plans accepted after the fault, then the reconciliation (lost 0, duplicated 0) and
+    every replica ready."""
     await load.more(len(load.accepted))
     accepted = await load.finish()
     assert len(accepted) > 30, (len(accepted), load.refused)
-    return len(accepted), await reconciled_clean(replicas, http, webhook, accepted)
+    summary = await reconciled_clean(replicas, http, webhook, accepted)
+    return len(accepted), f"{summary}\n{await all_ready(replicas, http)}"
