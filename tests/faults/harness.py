@@ -273,18 +273,21 @@ async def under_load(ns: Namespace, tmp_path: Path, receivers: Start, nats_url: 
 
 
 async def all_ready(replicas: Replicas, http: httpx.AsyncClient) -> str:
-    """Every replica answers ready, the ones standing by for another's work included."""
-    async def ready() -> dict[str, str]:
-        roles = {}
+    """Every replica answers ready (or degraded: working, dead letters to look at), the ones
+    standing by for another's work included."""
+    async def ready() -> dict[str, dict[str, Any]]:
+        said = {}
         for name in REPLICAS:
             response = await http.get(f"{replicas.url(name)}/readyz")
-            assert response.status_code == 200 and response.json()["status"] == "ready", (name, response.text)
-            roles[name] = response.json()["role"]
-        return roles
+            said[name] = response.json()
+            assert response.status_code == 200 and said[name]["status"] in ("ready", "degraded"), (name, said[name])
+        return said
 
-    roles = await eventually(ready, timeout=60, interval=1)
-    standing_by = sorted(name for name, role in roles.items() if role == "follower")
-    return f"readiness: {len(roles)} of {len(REPLICAS)} replicas ready, standing by: {', '.join(standing_by)}"
+    said = await eventually(ready, timeout=60, interval=1)
+    standing_by = sorted(name for name, ready in said.items() if ready["role"] == "follower")
+    degraded = sorted(name for name, ready in said.items() if ready["status"] == "degraded")
+    return (f"readiness: {len(said)} of {len(REPLICAS)} replicas answer 200, standing by: {', '.join(standing_by)}"
+            + (f"; degraded: {', '.join(degraded)}" if degraded else ""))
 
 
 async def settled(replicas: Replicas, http: httpx.AsyncClient, load: Load, webhook: Webhook) -> tuple[int, str]:

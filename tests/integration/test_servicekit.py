@@ -238,3 +238,27 @@ async def test_a_relay_reports_no_old_error_once_connected_standing_by_or_leadin
     finally:
         await other.close()
         await nc.close()
+
+
+async def test_a_consumer_that_steps_down_reports_no_error_of_its_last_round(ns: Namespace) -> None:
+    settings = ns.settings(PlanSettings, database=f"{ns.db_prefix}stepdown")
+    await ensure_database(settings)
+    pool = await open_pool(settings)
+    nc = await nats.connect(ns.nats_url)
+
+    async def handle(conn, event) -> None:
+        pass
+
+    consumer = EventConsumer(name="stepping-down", js=nc.jetstream(), pool=pool, stream=ns.stream,
+                             subject_root=ns.subject_root, handlers={TaskAssigned: handle})
+    try:
+        async with running(consumer.run):  # leading, while the bus has no stream for it
+            async def failing():
+                assert consumer.status.last_error is not None
+
+            await eventually(failing)
+        # Stepped down (another replica leads it now): readiness must not keep this one out of service.
+        assert consumer.status.last_error is None
+    finally:
+        await nc.close()
+        await pool.close()
