@@ -13,8 +13,11 @@ from services.nomination.council.application import Council
 from services.nomination.dossiers.application import Drafting, Levels, Review
 from services.nomination.dossiers.base import READERS, roles_for
 from services.nomination.dossiers.bulk import BulkSubmissions
+from services.nomination.eligibility.application import EligibilityChecks
 from services.nomination.history.application import PEOPLE_READERS as READERS_OF_PEOPLE
 from services.nomination.history.application import PEOPLE_READERS_OF_OWN_UNIT, WRITERS, WRITERS_OF_OWN_UNIT, History
+from services.nomination.history.audit import ReadAudit
+from services.nomination.papers.application import Papers
 from services.nomination.runtime import NominationRuntime
 
 
@@ -47,6 +50,18 @@ async def get_history(request: Request) -> History:
     return (await get_runtime(request)).records
 
 
+async def get_audit(request: Request) -> ReadAudit:
+    return (await get_runtime(request)).audit
+
+
+async def get_checks(request: Request) -> EligibilityChecks:
+    return (await get_runtime(request)).checks
+
+
+async def get_papers(request: Request) -> Papers:
+    return (await get_runtime(request)).papers
+
+
 RuntimeDep = Annotated[NominationRuntime, Depends(get_runtime)]
 DraftingDep = Annotated[Drafting, Depends(get_drafting)]
 ReviewDep = Annotated[Review, Depends(get_review)]
@@ -54,6 +69,9 @@ CouncilDep = Annotated[Council, Depends(get_council)]
 BulkDep = Annotated[BulkSubmissions, Depends(get_bulk)]
 HistoryDep = Annotated[History, Depends(get_history)]
 LevelsDep = Annotated[Levels, Depends(get_levels)]
+AuditDep = Annotated[ReadAudit, Depends(get_audit)]
+ChecksDep = Annotated[EligibilityChecks, Depends(get_checks)]
+PapersDep = Annotated[Papers, Depends(get_papers)]
 
 
 def dossier_policy(command: str) -> list[Any]:

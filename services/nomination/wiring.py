@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.application import Application
 from pydantic import BaseModel, Field
 
 from services.nomination.calendar import WorkingCalendar
@@ -20,10 +21,11 @@ from services.nomination.documents import FileStore
 from services.nomination.dossiers.application import Drafting, Levels, Review
 from services.nomination.dossiers.bulk import BulkSubmissions
 from services.nomination.dossiers.domainmodel import NotUnderNoticeError
-from services.nomination.dossiers.ports import AwardInfo, Evaluation, TimeLimits
+from services.nomination.dossiers.ports import AwardCounts, AwardInfo, Evaluation, TimeLimits
 from services.nomination.eligibility import RuleLoader, evaluate, summarize
 from services.nomination.eligibility.facts import NomineeFacts, SubjectKind
 from services.nomination.history.port import DossierHistory
+from services.nomination.settings import NominationSettings
 from services.nomination.units import UnitTree
 from services.nomination.yamlconfig import load
 
@@ -121,7 +123,8 @@ class UseCases:
     eligibility: EligibilityAdapter
 
 
-def build(app: Any, catalogue: CatalogueService, settings: Any, clock: Any, counts: Any = None) -> UseCases:
+def build(app: Application[UUID], catalogue: CatalogueService, settings: NominationSettings,
+          clock: Callable[[], datetime], counts: AwardCounts | None = None) -> UseCases:
     store = FileStore(settings.documents_dir)
     calendar = WorkingCalendar.from_file(settings.holidays_file, settings.timezone)
     history = DossierHistory(app, clock)

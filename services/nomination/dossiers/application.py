@@ -15,14 +15,14 @@ The spreadsheet intake (`bulk.py`) builds on `Drafting`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
-from servicekit.auth import Principal
+from servicekit.auth import Principal, Role
 from services.nomination.dossiers.base import DossierUseCases, authorize, levels_of
 from services.nomination.dossiers.domainmodel import DocumentNotAttachedError, Dossier, DossierError, Submission
 from services.nomination.dossiers.ports import (
@@ -69,7 +69,9 @@ class Drafting(DossierUseCases):
         self.units: Units = units or NoParents()
 
     def open(self, actor: Principal, new: NewDossier, now: datetime) -> tuple[UUID, bool]:
-        """Open the dossier; the same unit, year, award and nominee again finds the same one."""
+        """Open the dossier for the acting clerk's unit (an admin names it); the same unit, year,
+        award and nominee again finds the same one."""
+        new = replace(new, unit_code=proposing_unit(actor, new.unit_code, "không mở được hồ sơ"))
         dossier, records = self.prepare(actor, new, now)
         if self.exists(dossier.id):
             return dossier.id, False
@@ -415,6 +417,15 @@ class Levels(DossierUseCases):
         """The dossier's level and route in words (the units' names from the province's file)."""
         return {"level_name": self.units.name(dossier.level),
                 "route_names": [self.units.name(code) for code in dossier.route]}
+
+
+def proposing_unit(actor: Principal, named: str, doing: str) -> str:
+    """The unit proposing: the acting clerk's own; an admin without a unit names it (`named`)."""
+    if actor.unit:
+        return actor.unit
+    if Role.ADMIN not in actor.roles:
+        raise DossierError(f"Tài khoản chưa gắn với đơn vị nào: {doing}.")
+    return named
 
 
 class MixedLevelsError(DossierError):
