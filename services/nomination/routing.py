@@ -19,6 +19,7 @@ from services.nomination.history.application import PEOPLE_READERS_OF_OWN_UNIT, 
 from services.nomination.history.audit import ReadAudit
 from services.nomination.papers.application import Papers
 from services.nomination.runtime import NominationRuntime
+from services.nomination.units import Hierarchy
 
 
 async def get_runtime(request: Request) -> NominationRuntime:  # async: no worker-thread hop per request
@@ -50,6 +51,10 @@ async def get_history(request: Request) -> History:
     return (await get_runtime(request)).records
 
 
+async def get_hierarchy(request: Request) -> Hierarchy:
+    return (await get_runtime(request)).hierarchy
+
+
 async def get_audit(request: Request) -> ReadAudit:
     return (await get_runtime(request)).audit
 
@@ -69,6 +74,7 @@ CouncilDep = Annotated[Council, Depends(get_council)]
 BulkDep = Annotated[BulkSubmissions, Depends(get_bulk)]
 HistoryDep = Annotated[History, Depends(get_history)]
 LevelsDep = Annotated[Levels, Depends(get_levels)]
+HierarchyDep = Annotated[Hierarchy, Depends(get_hierarchy)]
 AuditDep = Annotated[ReadAudit, Depends(get_audit)]
 ChecksDep = Annotated[EligibilityChecks, Depends(get_checks)]
 PapersDep = Annotated[Papers, Depends(get_papers)]

@@ -20,7 +20,7 @@ from services.nomination.application import Nominations
 from services.nomination.catalogue.service import open_catalogue
 from services.nomination.documents import check_upload
 from services.nomination.dossiers.messaging import translator
-from services.nomination.dossiers.states import CLOCK_STOPPED, FINAL, State
+from services.nomination.dossiers.states import TIMED
 from services.nomination.dossiers.views import DossierProjection, DossierView
 from services.nomination.eligibility.application import EligibilityChecks
 from services.nomination.history.audit import ReadAudit
@@ -30,7 +30,7 @@ from services.nomination.papers import wiring as papers
 from services.nomination.settings import NominationSettings
 
 log = logging.getLogger(__name__)
-CLOCK_RUNNING = [s.value for s in State if s not in CLOCK_STOPPED and s not in FINAL]
+TIMED_STATES = sorted(s.value for s in TIMED)
 
 
 class NominationRuntime(ServiceRuntime):
@@ -77,7 +77,7 @@ class NominationRuntime(ServiceRuntime):
         built = await asyncio.to_thread(wiring.build, self.app, self.catalogue, self.settings, self.clock,
                                         lambda unit, year: self.dossier_view.award_counts(unit, year))
         self.drafting, self.review, self.council, self.bulk = built.drafting, built.review, built.council, built.bulk
-        self.levels, self.units = built.levels, built.units  # the parent units' side (dossiers/application.py)
+        self.levels, self.units, self.hierarchy = built.levels, built.units, built.hierarchy  # the parent units
         self.store, self.calendar, self.eligibility = built.store, built.calendar, built.eligibility
         self.records = built.history.history  # the history's use cases
         self.checks = EligibilityChecks(built.eligibility.loader, built.history.history.nominee_facts, self.today)
@@ -114,9 +114,9 @@ class NominationRuntime(ServiceRuntime):
         return wiring.public_notice(self.review, dossier_id)
 
     async def check_lateness(self, today: date | None = None) -> int:
-        """Mark late every dossier whose current step passed its time limit."""
+        """Mark late every dossier whose current step (or parent unit's review) passed its time limit."""
         today = today or self.today()
-        rows = await self.call(self.dossier_view.dossiers, states=CLOCK_RUNNING, late=False, limit=1_000_000)
+        rows = await self.call(self.dossier_view.dossiers, states=TIMED_STATES, late=False, limit=1_000_000)
         limits, calendar = self.review.limits, self.calendar
         due = [r["dossier_id"] for r in rows
                if (d := limits.due(r["state"], calendar.day_of(r["state_since"]), calendar)) and today > d]

@@ -26,7 +26,7 @@ from services.nomination.eligibility import RuleLoader, evaluate, summarize
 from services.nomination.eligibility.facts import NomineeFacts, SubjectKind
 from services.nomination.history.port import DossierHistory
 from services.nomination.settings import NominationSettings
-from services.nomination.units import UnitTree
+from services.nomination.units import Hierarchy, UnitTree
 from services.nomination.yamlconfig import load
 
 
@@ -117,6 +117,7 @@ class UseCases:
     bulk: BulkSubmissions
     levels: Levels
     units: UnitTree
+    hierarchy: Hierarchy
     store: FileStore
     calendar: WorkingCalendar
     history: DossierHistory
@@ -131,11 +132,13 @@ def build(app: Application[UUID], catalogue: CatalogueService, settings: Nominat
     adapted = CatalogueAdapter(catalogue)
     eligibility = EligibilityAdapter(RuleLoader(settings.rules_file), history)
     units = UnitTree.from_file(settings.units_file)
+    hierarchy = Hierarchy(app, units)
+    hierarchy.load()  # an admin's replacement, when newer than the file
     drafting = Drafting(app, adapted, history, store, units)
     review = Review(app, adapted, eligibility, history, calendar, time_limits(settings.time_limits_file),
                     settings.simplified_skips_council, counts)
     return UseCases(drafting, review, Council(app, adapted, review), BulkSubmissions(app, drafting),
-                    Levels(app, units), units, store, calendar, history, eligibility)
+                    Levels(app, units), units, hierarchy, store, calendar, history, eligibility)
 
 
 def public_notice(review: Review, dossier_id: UUID) -> dict[str, Any]:

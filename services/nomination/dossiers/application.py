@@ -38,7 +38,7 @@ from services.nomination.dossiers.ports import (
     TimeLimits,
     Units,
 )
-from services.nomination.dossiers.states import CLOCK_STOPPED, FINAL
+from services.nomination.dossiers.states import CLOCK_STOPPED, FINAL, TIMED
 
 BASES = {"cong_trang": "công trạng, thành tích thường xuyên", "chuyen_de": "theo chuyên đề, theo đợt",
          "dot_xuat": "đột xuất", "cong_hien": "quá trình cống hiến", "nien_han": "niên hạn",
@@ -302,10 +302,18 @@ class Review(DossierUseCases):
             return None
         return self.limits.due(dossier.state.value, self.calendar.day_of(dossier.state_since), self.calendar)
 
+    def due(self, dossier: Dossier) -> date | None:
+        """The day by which whoever holds the dossier must act: the province's step, or a parent
+        unit's review (reviewed and returned or sent upward); None when no limit runs."""
+        if dossier.state not in TIMED:
+            return None
+        return self.limits.due(dossier.state.value, self.calendar.day_of(dossier.state_since), self.calendar)
+
     def mark_late(self, dossier_id: UUID, today: date, now: datetime) -> bool:
-        """Record that the dossier's current step passed its time limit (once per step)."""
+        """Record that the dossier's current step passed its time limit (once per step, and once
+        per parent unit holding it)."""
         dossier = self.load(dossier_id)
-        due = self.step_due(dossier)
+        due = self.due(dossier)
         if due is None or not dossier.mark_late(due=due, today=today, at=now):
             return False
         self.save(dossier)
