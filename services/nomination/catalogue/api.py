@@ -136,7 +136,7 @@ async def get_file(runtime: RuntimeDep, name: str, _: PrincipalDep,
 @router.post("/reload")
 async def reload(runtime: RuntimeDep, who: Admin) -> render.AdoptionOut:
     """Re-read the catalogue's folder; a broken file is refused (422) and nothing changes."""
-    adoption = await runtime.call(runtime.catalogue.reload, by=who.subject)
+    adoption = await runtime.call(runtime.catalogue.reload_as, who)
     return render.adoption(adoption)
 
 
@@ -150,7 +150,7 @@ async def upload(request: Request, runtime: RuntimeDep, who: Admin,
     if content_type not in YAML_TYPES:
         raise UnsupportedCatalogueMediaError(content_type or "(không có)")
     text = decode(await request.body(), file)
-    adoption = await runtime.call(runtime.catalogue.upload, file, text, by=who.subject)
+    adoption = await runtime.call(runtime.catalogue.upload_as, who, file, text)
     return render.adoption(adoption)
 
 

@@ -150,8 +150,6 @@ class Revocation(Body):
 class Public(BaseModel):
     """A response body."""
 
-    model_config = ConfigDict(extra="forbid")
-
 
 class DossierRow(Public):
     """One row of the dossier list."""

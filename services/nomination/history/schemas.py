@@ -177,7 +177,6 @@ class FactPublic(BaseModel):
 
 
 class _RecordPublic(BaseModel):
-    model_config = ConfigDict(extra="forbid")
     id: UUID
     version: int
     unit_code: str
@@ -207,7 +206,6 @@ class CollectivePublic(_RecordPublic):
 class PersonRow(BaseModel):
     """A search result (always masked)."""
 
-    model_config = ConfigDict(extra="forbid")
     record_id: UUID
     kind: str
     name: str
@@ -230,7 +228,6 @@ class Merged(BaseModel):
 class ReadPublic(BaseModel):
     """One read of a person's record (the read audit)."""
 
-    model_config = ConfigDict(extra="forbid")
     id: int
     record_id: UUID
     requested_id: UUID
@@ -254,7 +251,6 @@ class ImportErrorPublic(BaseModel):
 class ImportReportPublic(BaseModel):
     """What an import did (or, with `dry_run`, would do), and every row's errors."""
 
-    model_config = ConfigDict(extra="forbid")
     file: str
     checksum: str
     rows: int
