@@ -148,4 +148,4 @@ async def eligibility(dossier_id: UUID, drafting: DraftingDep, review: ReviewDep
     evaluation = await runtime.call(review.evaluate, dossier, runtime.today())
     return s.DossierEligibility.model_validate({
         "overall": evaluation.overall, "rules_version": evaluation.rules_version,
-        "verdicts": [v.__dict__ for v in evaluation.verdicts]})
+        "verdicts": [s.VerdictPublic.of(v) for v in evaluation.verdicts]})

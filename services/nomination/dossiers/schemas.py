@@ -10,6 +10,8 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from services.nomination.eligibility.api import VerdictPublic
+
 _ISSUER = r"[A-Za-zĐđ0-9]+(-[A-Za-zĐđ0-9]+)*"
 DECISION = rf"^[0-9]+(/[0-9]{{4}})?/[Qq][Đđ]-{_ISSUER}$"
 SUBMISSION = rf"^[0-9]+(/[0-9]{{4}})?/[Tt][Tt][Rr]-{_ISSUER}$"
@@ -241,8 +243,7 @@ class DossierPublic(Public):
 class DossierEligibility(Public):
     overall: Literal["pass", "fail", "unknown"]
     rules_version: str
-    verdicts: list[dict[str, Any]] = Field(description="Từng điều kiện: rule_id, title, outcome, reason, "
-                                                       "facts_used, missing, verified, legal_basis, kind, group")
+    verdicts: list[VerdictPublic]
 
 
 class NoticePublic(Public):
