@@ -3,14 +3,16 @@ council sessions (so members and the secretary can find theirs)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
+from pydantic import Field
 
 from servicekit.auth import PrincipalDep
 from services.nomination.council.domainmodel import CouncilSession
+from services.nomination.dossiers.schemas import Public
 from services.nomination.routing import DOSSIER_READERS, CouncilDep, DraftingDep, RuntimeDep, council_policy
 
 router = APIRouter(tags=["dossiers"])
@@ -53,16 +55,37 @@ def timeline_of(events: Any) -> list[dict[str, Any]]:
     return rows
 
 
+class Step(Public):
+    """One step of a dossier's timeline, in words."""
+
+    event: str
+    label: str
+    at: datetime | None
+    by: str | None
+    detail: str
+    version: int
+
+
+class SessionRow(Public):
+    session_id: UUID
+    title: str
+    held_on: date
+    closed: bool
+    dossiers: int = Field(description="Số hồ sơ trong chương trình")
+    members: dict[str, str] = Field(description="mã người dùng → họ tên")
+
+
 @router.get("/dossiers/{dossier_id}/timeline", dependencies=DOSSIER_READERS)
 async def timeline(dossier_id: UUID, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep
-                   ) -> list[dict[str, Any]]:
+                   ) -> list[Step]:
     """The dossier's steps in order: when, what, by whom (for its readers)."""
     await runtime.call(drafting.for_reading, dossier_id, actor)
-    return await runtime.call(lambda: timeline_of(runtime.app.repository.event_store.get(dossier_id)))
+    rows = await runtime.call(lambda: timeline_of(runtime.app.repository.event_store.get(dossier_id)))
+    return [Step.model_validate(row) for row in rows]
 
 
 @router.get("/council/sessions", tags=["council"], dependencies=council_policy("read"))
-async def sessions(council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep) -> list[dict[str, Any]]:
+async def sessions(council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep) -> list[SessionRow]:
     """Every council session, newest first: title, day, agenda size, closed or not."""
     def read() -> list[dict[str, Any]]:
         topic = f"{CouncilSession.__module__}:{CouncilSession.__qualname__}.Opened"
@@ -72,6 +95,7 @@ async def sessions(council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep
                  "dossiers": len(s.agenda), "members": s.members} for s in found]
 
     rows: list[dict[str, Any]] = await runtime.call(read)
-    return sorted(rows, key=lambda s: (s["held_on"], s["title"]), reverse=True)
+    return [SessionRow.model_validate(row)
+            for row in sorted(rows, key=lambda s: (s["held_on"], s["title"]), reverse=True)]
 
 

@@ -25,8 +25,8 @@ from services.nomination.settings import NominationSettings
 ROUTERS = [dossiers.router, api_review.router, api_review.public, api_review.admin, api_review.rules, api_bulk.router,
            api_levels.router,
            council.router, catalogue.router, history.router, eligibility.router, listings, papers.router]
-ERRORS = {**papers.ERRORS, **catalogue.ERRORS, **history.ERRORS, **council.ERRORS, **eligibility.ERRORS,
-          **DOSSIER_ERRORS}
+ERRORS = {**api_levels.ERRORS, **papers.ERRORS, **catalogue.ERRORS, **history.ERRORS, **council.ERRORS,
+          **eligibility.ERRORS, **DOSSIER_ERRORS}
 
 
 # What the migration step makes before the service runs (servicekit.migrate), and what it

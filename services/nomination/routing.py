@@ -13,9 +13,13 @@ from services.nomination.council.application import Council
 from services.nomination.dossiers.application import Drafting, Levels, Review
 from services.nomination.dossiers.base import READERS, roles_for
 from services.nomination.dossiers.bulk import BulkSubmissions
+from services.nomination.eligibility.application import EligibilityChecks
 from services.nomination.history.application import PEOPLE_READERS as READERS_OF_PEOPLE
 from services.nomination.history.application import PEOPLE_READERS_OF_OWN_UNIT, WRITERS, WRITERS_OF_OWN_UNIT, History
+from services.nomination.history.audit import ReadAudit
+from services.nomination.papers.application import Papers
 from services.nomination.runtime import NominationRuntime
+from services.nomination.units import Hierarchy
 
 
 async def get_runtime(request: Request) -> NominationRuntime:  # async: no worker-thread hop per request
@@ -47,6 +51,22 @@ async def get_history(request: Request) -> History:
     return (await get_runtime(request)).records
 
 
+async def get_hierarchy(request: Request) -> Hierarchy:
+    return (await get_runtime(request)).hierarchy
+
+
+async def get_audit(request: Request) -> ReadAudit:
+    return (await get_runtime(request)).audit
+
+
+async def get_checks(request: Request) -> EligibilityChecks:
+    return (await get_runtime(request)).checks
+
+
+async def get_papers(request: Request) -> Papers:
+    return (await get_runtime(request)).papers
+
+
 RuntimeDep = Annotated[NominationRuntime, Depends(get_runtime)]
 DraftingDep = Annotated[Drafting, Depends(get_drafting)]
 ReviewDep = Annotated[Review, Depends(get_review)]
@@ -54,6 +74,10 @@ CouncilDep = Annotated[Council, Depends(get_council)]
 BulkDep = Annotated[BulkSubmissions, Depends(get_bulk)]
 HistoryDep = Annotated[History, Depends(get_history)]
 LevelsDep = Annotated[Levels, Depends(get_levels)]
+HierarchyDep = Annotated[Hierarchy, Depends(get_hierarchy)]
+AuditDep = Annotated[ReadAudit, Depends(get_audit)]
+ChecksDep = Annotated[EligibilityChecks, Depends(get_checks)]
+PapersDep = Annotated[Papers, Depends(get_papers)]
 
 
 def dossier_policy(command: str) -> list[Any]:

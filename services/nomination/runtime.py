@@ -20,15 +20,17 @@ from services.nomination.application import Nominations
 from services.nomination.catalogue.service import open_catalogue
 from services.nomination.documents import check_upload
 from services.nomination.dossiers.messaging import translator
-from services.nomination.dossiers.states import CLOCK_STOPPED, FINAL, State
+from services.nomination.dossiers.states import TIMED
+from services.nomination.dossiers.views import DossierProjection, DossierView
 from services.nomination.eligibility.application import EligibilityChecks
+from services.nomination.history.audit import ReadAudit
 from services.nomination.history.identity import use_record_key
+from services.nomination.history.views import HistoryProjection, HistoryView
 from services.nomination.papers import wiring as papers
-from services.nomination.projections import PROJECTIONS
 from services.nomination.settings import NominationSettings
 
 log = logging.getLogger(__name__)
-CLOCK_RUNNING = [s.value for s in State if s not in CLOCK_STOPPED and s not in FINAL]
+TIMED_STATES = sorted(s.value for s in TIMED)
 
 
 class NominationRuntime(ServiceRuntime):
@@ -38,7 +40,8 @@ class NominationRuntime(ServiceRuntime):
     def __init__(self, settings: NominationSettings, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__(settings, clock)
         self._app: Nominations | None = None
-        self.views: dict[str, ViewRunner[Any]] = {}
+        self._dossiers: ViewRunner[DossierView] | None = None
+        self._people: ViewRunner[HistoryView] | None = None
         self.relay: OutboxRelay | None = None
 
     @property
@@ -46,9 +49,21 @@ class NominationRuntime(ServiceRuntime):
         assert self._app is not None, "nomination service not started"
         return self._app
 
-    def view(self, name: str) -> Any:
-        """The view of the projection called `name` (its `Projection.name`)."""
-        return self.views[name].view
+    @property
+    def dossier_view(self) -> DossierView:
+        """The dossier list (dossiers/views.py)."""
+        assert self._dossiers is not None, "nomination service not started"
+        return self._dossiers.view
+
+    @property
+    def history_view(self) -> HistoryView:
+        """The people and collectives searched by name (history/views.py)."""
+        assert self._people is not None, "nomination service not started"
+        return self._people.view
+
+    @property
+    def views(self) -> list[ViewRunner[Any]]:
+        return [runner for runner in (self._people, self._dossiers) if runner is not None]
 
     async def start(self) -> None:
         assert self.settings.record_key is not None  # required by the settings
@@ -60,18 +75,18 @@ class NominationRuntime(ServiceRuntime):
         self._app = await self.open_store(Nominations, env)
         self.catalogue = await open_catalogue(self)  # the award catalogue in force (catalogue/service.py)
         built = await asyncio.to_thread(wiring.build, self.app, self.catalogue, self.settings, self.clock,
-                                        lambda unit, year: self.view("dossierview").award_counts(unit, year))
+                                        lambda unit, year: self.dossier_view.award_counts(unit, year))
         self.drafting, self.review, self.council, self.bulk = built.drafting, built.review, built.council, built.bulk
-        self.levels, self.units = built.levels, built.units  # the parent units' side (Levels)
+        self.levels, self.units, self.hierarchy = built.levels, built.units, built.hierarchy  # the parent units
         self.store, self.calendar, self.eligibility = built.store, built.calendar, built.eligibility
         self.records = built.history.history  # the history's use cases
         self.checks = EligibilityChecks(built.eligibility.loader, built.history.history.nominee_facts, self.today)
         verdicts = self.metrics.counter("tdkt_eligibility_verdicts", "Eligibility evaluations by award and outcome")
         self.eligibility.counted = lambda award, outcome: verdicts.add(1, {"award": award, "outcome": outcome})
-        for projection, view in PROJECTIONS:
-            runner = ViewRunner(Nominations, projection, view, env)
-            self.views[runner.name] = runner
-        await self.spawn_views(list(self.views.values()))  # the projections run on the elected replica
+        self._people = ViewRunner(Nominations, HistoryProjection, HistoryView, env)
+        self._dossiers = ViewRunner(Nominations, DossierProjection, DossierView, env)
+        await self.spawn_views(self.views)  # the projections run on the elected replica
+        self.audit = ReadAudit(self.pool)  # every read of a person's record (history/audit.py)
         self.papers = papers.build(self.app, self.review.catalogue, self.store, self.settings)
         relay = self.relay = OutboxRelay(app=self.app, translate=papers.translator(
                                              self.app, translator(self.app, self.review.step_due)),
@@ -81,7 +96,7 @@ class NominationRuntime(ServiceRuntime):
         self.spawn("lateness", self._lateness_loop)
 
     async def close(self) -> None:
-        for runner in self.views.values():
+        for runner in self.views:
             await runner.close()
         if self._app is not None:
             await asyncio.to_thread(self._app.close)
@@ -89,7 +104,7 @@ class NominationRuntime(ServiceRuntime):
     async def wait_for_views(self) -> None:
         """Let a command's caller read its own writes (best effort)."""
         last = await self.call(self.app.recorder.max_notification_id)
-        for runner in self.views.values():
+        for runner in self.views:
             await runner.wait(last)
 
     def check_upload(self, data: bytes, filename: str, declared: str | None) -> str:
@@ -99,9 +114,9 @@ class NominationRuntime(ServiceRuntime):
         return wiring.public_notice(self.review, dossier_id)
 
     async def check_lateness(self, today: date | None = None) -> int:
-        """Mark late every dossier whose current step passed its time limit."""
+        """Mark late every dossier whose current step (or parent unit's review) passed its time limit."""
         today = today or self.today()
-        rows = await self.call(self.view("dossierview").dossiers, states=CLOCK_RUNNING, late=False, limit=1_000_000)
+        rows = await self.call(self.dossier_view.dossiers, states=TIMED_STATES, late=False, limit=1_000_000)
         limits, calendar = self.review.limits, self.calendar
         due = [r["dossier_id"] for r in rows
                if (d := limits.due(r["state"], calendar.day_of(r["state_since"]), calendar)) and today > d]

@@ -1,14 +1,23 @@
 """The units above the proposing units (a school under Sở Giáo dục và Đào tạo, a company under
 its group), as the province writes them in `data/units.yaml`: a unit with a parent sends its
 dossiers to the parent, which forwards them upward in a tờ trình of its own. A unit not in the
-file, or without a parent, submits straight to Sở Nội vụ."""
+file, or without a parent, submits straight to Sở Nội vụ.
+
+An admin may replace the hierarchy through the API (`Hierarchy.replace`): the replacement is
+stored in the event store and, with a higher version than the file's, wins over it at start-up."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
 
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate, event
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from servicekit.auth import ForbiddenError, Principal, Role
 from services.nomination.dossiers.states import PROVINCE
 from services.nomination.yamlconfig import load
 
@@ -55,14 +64,18 @@ class UnitFile(BaseModel):
 class UnitTree:
     """Who is above whom: a unit's route upward, resolved when its dossier is submitted."""
 
-    def __init__(self, units: list[Unit], version: int = 0) -> None:
-        self.version = version
-        self._units = {u.code: u for u in units}
+    def __init__(self, units: list[Unit], version: int = 0, source: str = "") -> None:
+        self.reset(units, version, source)
 
     @classmethod
     def from_file(cls, path: Path) -> UnitTree:
         data = load(path.read_text(encoding="utf-8"), UnitFile, path.name)
-        return cls(data.units, data.version)
+        return cls(data.units, data.version, data.source)
+
+    def reset(self, units: list[Unit], version: int, source: str) -> None:
+        """Another hierarchy in force (checked by `UnitFile`), for the dossiers submitted from now on."""
+        self._units = {u.code: u for u in units}
+        self.version, self.source = version, source
 
     def route(self, unit_code: str) -> list[str]:
         """The parent units a dossier of `unit_code` passes through, nearest first (empty: none)."""
@@ -84,3 +97,65 @@ class UnitTree:
 
     def units(self) -> list[Unit]:
         return sorted(self._units.values(), key=lambda u: u.code)
+
+
+# Who may replace the hierarchy (the use cases' command table).
+COMMANDS = {"replace": frozenset({Role.ADMIN})}
+
+
+class UnitHierarchy(Aggregate):
+    """The hierarchy as an admin last replaced it through the API."""
+
+    @staticmethod
+    def create_id() -> UUID:
+        return uuid5(NAMESPACE_URL, "/nomination/units")
+
+    @event("Opened")
+    def __init__(self) -> None:
+        self.numbered, self.source = 0, ""  # the hierarchy's own version (`version` is the aggregate's)
+        self.units: list[dict[str, Any]] = []
+
+    @event("Replaced")
+    def replace(self, version: int, source: str, units: list[dict[str, Any]], by: str, at: datetime) -> None:
+        self.numbered, self.source, self.units = version, source, units
+
+
+class Hierarchy:
+    """The units hierarchy in force: the file's, or the one stored by an admin when its version
+    is higher; replaced whole, checked as the file is (unknown parent, cycle, repeated code)."""
+
+    def __init__(self, app: Application[UUID], tree: UnitTree) -> None:
+        self.app, self.tree = app, tree
+
+    def load(self) -> None:
+        """At start-up: the stored hierarchy, when it is newer than the file's."""
+        stored = self._stored()
+        if stored is not None and stored.numbered > self.tree.version:
+            self.tree.reset([Unit(**u) for u in stored.units], stored.numbered, stored.source)
+
+    def replace(self, actor: Principal, file: UnitFile, now: datetime) -> None:
+        if not actor.has_any(COMMANDS["replace"]):
+            raise ForbiddenError("Chỉ quản trị hệ thống được thay danh sách đơn vị cấp trên.")
+        if file.version <= self.tree.version:
+            raise StaleUnitsError(file.version, self.tree.version)
+        stored = self._stored() or UnitHierarchy()
+        stored.replace(version=file.version, source=file.source, units=[u.model_dump() for u in file.units],
+                       by=actor.subject, at=now)
+        self.app.save(stored)
+        self.tree.reset(file.units, file.version, file.source)
+
+    def _stored(self) -> UnitHierarchy | None:
+        try:
+            found: object = self.app.repository.get(UnitHierarchy.create_id())
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, UnitHierarchy) else None
+
+
+class StaleUnitsError(Exception):
+    """Raised when a replacement does not raise the hierarchy's version (HTTP 409)."""
+
+    def __init__(self, given: int, current: int) -> None:
+        self.details = {"version": given, "current_version": current}
+        super().__init__(f"Danh sách đơn vị phiên bản {given} không mới hơn phiên bản đang dùng ({current}): "
+                         f"hãy tăng version (ví dụ {current + 1}).")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.application import Application
 from pydantic import BaseModel, Field
 
 from services.nomination.calendar import WorkingCalendar
@@ -20,11 +21,12 @@ from services.nomination.documents import FileStore
 from services.nomination.dossiers.application import Drafting, Levels, Review
 from services.nomination.dossiers.bulk import BulkSubmissions
 from services.nomination.dossiers.domainmodel import NotUnderNoticeError
-from services.nomination.dossiers.ports import AwardInfo, Evaluation, TimeLimits
+from services.nomination.dossiers.ports import AwardCounts, AwardInfo, Evaluation, TimeLimits
 from services.nomination.eligibility import RuleLoader, evaluate, summarize
 from services.nomination.eligibility.facts import NomineeFacts, SubjectKind
 from services.nomination.history.port import DossierHistory
-from services.nomination.units import UnitTree
+from services.nomination.settings import NominationSettings
+from services.nomination.units import Hierarchy, UnitTree
 from services.nomination.yamlconfig import load
 
 
@@ -115,24 +117,28 @@ class UseCases:
     bulk: BulkSubmissions
     levels: Levels
     units: UnitTree
+    hierarchy: Hierarchy
     store: FileStore
     calendar: WorkingCalendar
     history: DossierHistory
     eligibility: EligibilityAdapter
 
 
-def build(app: Any, catalogue: CatalogueService, settings: Any, clock: Any, counts: Any = None) -> UseCases:
+def build(app: Application[UUID], catalogue: CatalogueService, settings: NominationSettings,
+          clock: Callable[[], datetime], counts: AwardCounts | None = None) -> UseCases:
     store = FileStore(settings.documents_dir)
     calendar = WorkingCalendar.from_file(settings.holidays_file, settings.timezone)
     history = DossierHistory(app, clock)
     adapted = CatalogueAdapter(catalogue)
     eligibility = EligibilityAdapter(RuleLoader(settings.rules_file), history)
     units = UnitTree.from_file(settings.units_file)
+    hierarchy = Hierarchy(app, units)
+    hierarchy.load()  # an admin's replacement, when newer than the file
     drafting = Drafting(app, adapted, history, store, units)
     review = Review(app, adapted, eligibility, history, calendar, time_limits(settings.time_limits_file),
                     settings.simplified_skips_council, counts)
     return UseCases(drafting, review, Council(app, adapted, review), BulkSubmissions(app, drafting),
-                    Levels(app, units), units, store, calendar, history, eligibility)
+                    Levels(app, units), units, hierarchy, store, calendar, history, eligibility)
 
 
 def public_notice(review: Review, dossier_id: UUID) -> dict[str, Any]:

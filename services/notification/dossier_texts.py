@@ -18,7 +18,7 @@ STATE_LABELS = {
     "on_hold": "tạm dừng xét", "public_notice": "công khai", "council_review": "xét của Hội đồng TĐKT tỉnh",
     "council_passed": "trình ký quyết định", "council_failed": "xử lý sau khi Hội đồng không thông qua",
     "awaiting_decision": "ký quyết định", "decided": "trao tặng", "forwarded_central": "xét ở cấp Nhà nước",
-    "central_decided": "trao tặng",
+    "central_decided": "trao tặng", "at_parent": "xem xét tại đơn vị cấp trên",
 }
 STEPS = {
     "accepted": "đã được tiếp nhận", "consultation_requested": "đang được xin ý kiến hiệp y",

@@ -124,3 +124,46 @@ async def test_a_schools_dossiers_go_through_the_department_of_education_to_the_
                           ("NominationSubmitted", None, "submitted")]
         up = next(data for kind, data in events if kind == "NominationSentUp")
         assert (up["submission_number"], up["submission_id"]) == ("45/TTr-SGDĐT", submission_id)
+
+
+ADMIN = auth("admin", subject="quan.tri")
+
+
+async def test_an_admin_replaces_the_units_hierarchy_and_the_next_submission_follows_it(
+        ns: Namespace, tmp_path) -> None:
+    async with serve(nomination_app(ns, tmp_path)) as client:
+        shipped = (await client.get("/admin/units", headers=ADMIN)).json()
+        assert shipped["version"] >= 1 and {"code": "THPT.CAOBINH", "name": "Trường THPT Cao Bình",
+                                            "parent": "SGDDT"} in shipped["units"]
+        assert (await client.get("/admin/units", headers=SGD)).status_code == 403
+        # the school moves out from under Sở Giáo dục và Đào tạo: it submits straight to the province
+        units = [u if u["code"] != "THPT.CAOBINH" else {**u, "parent": None} for u in shipped["units"]]
+        newer = {"version": shipped["version"] + 1, "source": "Quyết định 12/QĐ-UBND", "units": units}
+        assert (await client.put("/admin/units", headers=SGD, json=newer)).status_code == 403
+
+        # a parent that is not in the list, a cycle, or no newer version: refused, nothing changes
+        unknown = {**newer, "units": [*units, {"code": "MN.HOA", "name": "Trường Mầm non Hoa", "parent": "PGD"}]}
+        refused = await client.put("/admin/units", headers=ADMIN, json=unknown)
+        assert refused.status_code == 422 and "đơn vị cấp trên 'PGD' không có trong danh sách" in refused.text
+        cycle = {**newer, "units": [{"code": "A", "name": "Đơn vị A", "parent": "B"},
+                                    {"code": "B", "name": "Đơn vị B", "parent": "A"}]}
+        refused = await client.put("/admin/units", headers=ADMIN, json=cycle)
+        assert refused.status_code == 422 and "vòng lặp cấp trên" in refused.json()["error"]["message"]
+        stale = await client.put("/admin/units", headers=ADMIN, json={**newer, "version": shipped["version"]})
+        assert stale.status_code == 409 and "không mới hơn" in stale.json()["error"]["message"]
+        assert (await client.get("/admin/units", headers=ADMIN)).json() == shipped
+
+        replaced = await client.put("/admin/units", headers=ADMIN, json=newer)
+        assert replaced.status_code == 200, replaced.text
+        document = (await client.get("/openapi.json")).json()["paths"]["/admin/units"]
+        assert document["put"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+            "/UnitsOut") and document["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        tree = {u["code"]: u for u in (await client.get("/parent-units", headers=SCHOOL)).json()["units"]}
+        assert tree["THPT.CAOBINH"]["route"] == [] and "THPT.CAOBINH" not in tree["SGDDT"]["children"]
+        dossier_id = await submitted_by_the_school(client, "Nông Thị Hoa", "004190012345")
+        dossier = (await client.get(f"/dossiers/{dossier_id}", headers=SCHOOL)).json()
+        assert (dossier["state"], dossier["level"]) == ("submitted", "tinh")
+
+    # the replacement is kept: a restarted service serves it, not the file's older version
+    async with serve(nomination_app(ns, tmp_path)) as client:
+        assert (await client.get("/admin/units", headers=ADMIN)).json() == newer

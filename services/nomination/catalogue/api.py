@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
@@ -53,32 +53,32 @@ async def version_on(runtime: NominationRuntime, on: date | None) -> CatalogueVe
 
 
 @router.get("", dependencies=SIGNED_IN)
-async def get_current(runtime: RuntimeDep, _: PrincipalDep, on: OnDate = None) -> dict[str, Any]:
+async def get_current(runtime: RuntimeDep, _: PrincipalDep, on: OnDate = None) -> render.CatalogueOut:
     """The catalogue in force (or on a date): awards, documents, authorities, councils, salary, quotas."""
     return render.version(await version_on(runtime, on))
 
 
 @router.get("/status", dependencies=SIGNED_IN)
-async def get_status(runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
+async def get_status(runtime: RuntimeDep, _: PrincipalDep) -> render.StatusOut:
     """The version served and the outcome of the last reading of the catalogue's folder."""
-    return await runtime.call(runtime.catalogue.status)
+    return render.StatusOut.model_validate(await runtime.call(runtime.catalogue.status))
 
 
 @router.get("/versions", dependencies=SIGNED_IN)
-async def list_versions(runtime: RuntimeDep, _: PrincipalDep) -> list[dict[str, Any]]:
+async def list_versions(runtime: RuntimeDep, _: PrincipalDep) -> list[render.VersionOut]:
     """Every version adopted, oldest first: label, checksum, source, who and when."""
-    return await runtime.call(runtime.catalogue.catalogues.versions)
+    return [render.VersionOut.model_validate(v) for v in await runtime.call(runtime.catalogue.catalogues.versions)]
 
 
 @router.get("/versions/{number}", dependencies=SIGNED_IN)
-async def get_version(runtime: RuntimeDep, number: int, _: PrincipalDep) -> dict[str, Any]:
+async def get_version(runtime: RuntimeDep, number: int, _: PrincipalDep) -> render.CatalogueOut:
     """One version in full, to explain a past decision with the rules of its day."""
     return render.version(await runtime.call(runtime.catalogue.catalogues.version, number))
 
 
 @router.get("/awards/{code}", dependencies=SIGNED_IN)
 async def get_award(runtime: RuntimeDep, code: str, _: PrincipalDep,
-                    on: OnDate = None) -> dict[str, Any]:
+                    on: OnDate = None) -> render.AwardOut:
     """One award: who decides it, its documents, council rule, public notice, cash and legal basis."""
     return render.award(await version_on(runtime, on), code)
 
@@ -109,7 +109,7 @@ async def get_cash_for_one_period(runtime: RuntimeDep, decided_on: date, _: Prin
 @router.get("/salary", dependencies=SIGNED_IN)
 async def get_salary(runtime: RuntimeDep, _: PrincipalDep,
                      on: Annotated[date | None, Query(description="Mức lương cơ sở áp dụng ngày này")] = None,
-                     ) -> dict[str, Any]:
+                     ) -> render.SalaryOut:
     """The base salary table and rounding of the current catalogue; with `on`, the entry of that date."""
     version = await version_on(runtime, None)
     in_force = salary_on(version.catalogue.salary, on) if on else None
@@ -117,7 +117,7 @@ async def get_salary(runtime: RuntimeDep, _: PrincipalDep,
 
 
 @router.get("/quotas", dependencies=SIGNED_IN)
-async def get_quotas(runtime: RuntimeDep, _: PrincipalDep, on: OnDate = None) -> dict[str, Any]:
+async def get_quotas(runtime: RuntimeDep, _: PrincipalDep, on: OnDate = None) -> render.QuotasOut:
     """The quotas per unit (or province) and year, each with its legal basis and status."""
     return render.quotas(await version_on(runtime, on))
 
@@ -134,9 +134,9 @@ async def get_file(runtime: RuntimeDep, name: str, _: PrincipalDep,
 
 
 @router.post("/reload")
-async def reload(runtime: RuntimeDep, who: Admin) -> dict[str, Any]:
+async def reload(runtime: RuntimeDep, who: Admin) -> render.AdoptionOut:
     """Re-read the catalogue's folder; a broken file is refused (422) and nothing changes."""
-    adoption = await runtime.call(runtime.catalogue.reload, by=who.subject)
+    adoption = await runtime.call(runtime.catalogue.reload_as, who)
     return render.adoption(adoption)
 
 
@@ -144,13 +144,13 @@ async def reload(runtime: RuntimeDep, who: Admin) -> dict[str, Any]:
     "application/yaml": {"schema": {"type": "string"}}}}})
 async def upload(request: Request, runtime: RuntimeDep, who: Admin,
                  file: Annotated[str, Query(description=f"Tệp được thay: {', '.join(FILES)}")] = "awards.yaml",
-                 ) -> dict[str, Any]:
+                 ) -> render.AdoptionOut:
     """Replace one file of the catalogue by the YAML in the body; 422 with the place of each problem."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in YAML_TYPES:
         raise UnsupportedCatalogueMediaError(content_type or "(không có)")
     text = decode(await request.body(), file)
-    adoption = await runtime.call(runtime.catalogue.upload, file, text, by=who.subject)
+    adoption = await runtime.call(runtime.catalogue.upload_as, who, file, text)
     return render.adoption(adoption)
 
 

@@ -4,33 +4,52 @@ as decimal strings so that no float rounding creeps in), and the YAML text of a 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal
 
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from services.nomination.catalogue.application import Adoption, CatalogueVersion
-from services.nomination.catalogue.model import ROUTE_LABELS, SalaryEntry
+from services.nomination.catalogue.model import (
+    ROUTE_LABELS,
+    Authority,
+    Award,
+    Cash,
+    Category,
+    CouncilRule,
+    DocumentKind,
+    DocumentRequirement,
+    LegalBasis,
+    Level,
+    PublicNotice,
+    Quota,
+    Rounding,
+    Route,
+    SalaryEntry,
+    SalaryFile,
+)
 from services.nomination.catalogue.money import CashAmount, Payable, rounding_label, valid_to
-from services.nomination.eligibility.facts import SubjectKind
+from services.nomination.eligibility.facts import AwardBasis, SubjectKind
 
 
 class YamlResponse(PlainTextResponse):
     media_type = "application/yaml"
 
 
-def version(found: CatalogueVersion) -> dict[str, Any]:
+def version(found: CatalogueVersion) -> CatalogueOut:
     content = found.catalogue.content()
-    return {"version": found.summary(), **{k: v for k, v in content["awards"].items() if k != "version"},
-            "salary": content["salary"], "quotas": content["quotas"]["quotas"]}
+    return CatalogueOut.model_validate({
+        "version": found.summary(), **{k: v for k, v in content["awards"].items() if k != "version"},
+        "salary": content["salary"], "quotas": content["quotas"]["quotas"]})
 
 
-def award(found: CatalogueVersion, code: str) -> dict[str, Any]:
+def award(found: CatalogueVersion, code: str) -> AwardOut:
     catalogue = found.catalogue
     item = catalogue.award(code)
     authorities = {a.code: a for a in catalogue.awards_file.authorities}
     council = catalogue.council(code)
-    return {
+    return AwardOut.model_validate({
         "version": found.summary(), **item.model_dump(mode="json"),
         "route": catalogue.route(code), "route_label": ROUTE_LABELS[catalogue.route(code)],
         "deciders": [authorities[a].model_dump(mode="json", include={"code", "name"}) for a in item.decided_by],
@@ -41,7 +60,7 @@ def award(found: CatalogueVersion, code: str) -> dict[str, Any]:
         "quotas": [q.code for q in catalogue.quotas if code in (q.award, q.base)],
         "verified": {"award": item.verified, "cash": item.cash.verified, "public_notice": item.public_notice.verified,
                      "council": council.verified if council else None},
-    }
+    })
 
 
 class VersionOut(BaseModel):
@@ -102,12 +121,13 @@ def payable(found: CatalogueVersion, payable: Payable) -> PayableOut:
                            "nhất (Nghị định 152/2025/NĐ-CP Điều 49).")
 
 
-def salary(found: CatalogueVersion, on: date | None, in_force: SalaryEntry | None) -> dict[str, Any]:
+def salary(found: CatalogueVersion, on: date | None, in_force: SalaryEntry | None) -> SalaryOut:
     table = found.catalogue.salary
     entries = [_entry(found, entry) for entry in sorted(table.base_salary, key=lambda e: e.valid_from)]
-    return {"version": found.summary(), "table": entries,
-            "rounding": {**table.rounding.model_dump(mode="json"), "label": rounding_label(table.rounding)},
-            "on": on, "in_force": _entry(found, in_force) if in_force else None}
+    return SalaryOut.model_validate({
+        "version": found.summary(), "table": entries,
+        "rounding": {**table.rounding.model_dump(mode="json"), "label": rounding_label(table.rounding)},
+        "on": on, "in_force": _entry(found, in_force) if in_force else None})
 
 
 def _entry(found: CatalogueVersion, entry: SalaryEntry) -> dict[str, Any]:
@@ -116,10 +136,125 @@ def _entry(found: CatalogueVersion, entry: SalaryEntry) -> dict[str, Any]:
             "legal_basis": [basis.model_dump(mode="json") for basis in entry.legal_basis]}
 
 
-def quotas(found: CatalogueVersion) -> dict[str, Any]:
-    return {"version": found.summary(),
-            "quotas": [{**q.model_dump(mode="json"), "verified": q.verified} for q in found.catalogue.quotas]}
+def quotas(found: CatalogueVersion) -> QuotasOut:
+    return QuotasOut.model_validate({
+        "version": found.summary(),
+        "quotas": [{**q.model_dump(mode="json"), "verified": q.verified} for q in found.catalogue.quotas]})
 
 
-def adoption(done: Adoption) -> dict[str, Any]:
-    return {"number": done.number, "label": done.label, "created": done.created}
+def adoption(done: Adoption) -> AdoptionOut:
+    return AdoptionOut(number=done.number, label=done.label, created=done.created)
+
+
+class CatalogueOut(BaseModel):
+    """A catalogue version in full: the files awards.yaml, salary.yaml and quotas.yaml as read."""
+
+    version: VersionOut
+    authorities: list[Authority]
+    documents: list[DocumentKind]
+    councils: list[CouncilRule]
+    awards: list[Award]
+    salary: SalaryFile
+    quotas: list[Quota]
+
+
+class Named(BaseModel):
+    code: str
+    name: str
+
+
+class AwardVerified(BaseModel):
+    award: bool
+    cash: bool
+    public_notice: bool
+    council: bool | None
+
+
+class AwardOut(BaseModel):
+    """One award as the catalogue holds it (awards.yaml), with who decides it, its documents by
+    subject and what of it is verified."""
+
+    version: VersionOut
+    code: str
+    name: str
+    short: str
+    category: Category
+    subjects: list[SubjectKind]
+    level: Level
+    decided_by: list[str]
+    documents: list[DocumentRequirement]
+    council: str | None
+    public_notice: PublicNotice
+    cash: Cash
+    posthumous: bool
+    bases: list[AwardBasis]
+    dossier_copies: int | None
+    legal_basis: list[LegalBasis]
+    note: str
+    route: Route
+    route_label: str
+    deciders: list[Named]
+    required_documents: dict[str, list[Named]] = Field(description="đối tượng → giấy tờ cần có")
+    council_rule: CouncilRule | None
+    quotas: list[str]
+    verified: AwardVerified
+
+
+class SalaryEntryOut(BaseModel):
+    amount: int
+    valid_from: date
+    valid_to: date | None
+    verified: bool
+    legal_basis: list[LegalBasis]
+
+
+class RoundingOut(Rounding):
+    label: str
+
+
+class SalaryOut(BaseModel):
+    version: VersionOut
+    table: list[SalaryEntryOut]
+    rounding: RoundingOut
+    on: date | None
+    in_force: SalaryEntryOut | None
+
+
+class QuotaOut(BaseModel):
+    """A quota of quotas.yaml, and whether its legal basis is verified."""
+
+    code: str
+    name: str
+    award: str
+    base: str
+    max_share: Decimal
+    scope: Literal["don_vi", "tinh"]
+    legal_basis: list[LegalBasis]
+    note: str
+    verified: bool
+
+
+class QuotasOut(BaseModel):
+    version: VersionOut
+    quotas: list[QuotaOut]
+
+
+class AdoptionOut(BaseModel):
+    number: int
+    label: str
+    created: bool = Field(description="false: the content was the current version's, nothing recorded")
+
+
+class FilesOut(BaseModel):
+    """The last reading of the catalogue's folder."""
+
+    directory: str
+    state: Literal["not_read", "refused", "adopted", "unchanged"]
+    checked_at: datetime | None = None
+    version: int | None = None
+    problems: list[str]
+
+
+class StatusOut(BaseModel):
+    current: VersionOut | None
+    files: FilesOut

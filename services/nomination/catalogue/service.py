@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from servicekit.auth import ForbiddenError, Principal, Role
 from services.nomination.application import Nominations
 from services.nomination.catalogue.application import Adoption, Catalogues, CatalogueVersion
 from services.nomination.yamlconfig import ConfigError
@@ -22,6 +23,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 STARTED_BY = "system"
+
+
+# Who changes the catalogue in force.
+COMMANDS: dict[str, frozenset[Role]] = {"reload": frozenset({Role.ADMIN}), "upload": frozenset({Role.ADMIN})}
+
+
+def check_may(actor: Principal, command: str) -> None:
+    if not actor.has_any(COMMANDS[command]):
+        raise ForbiddenError("Chỉ quản trị hệ thống được thay đổi danh mục khen thưởng.")
 
 
 class CatalogueService:
@@ -54,6 +64,16 @@ class CatalogueService:
 
     def upload(self, name: str, text: str, *, by: str) -> Adoption:
         return self.catalogues.adopt_upload(name, text, by=by, now=self.now())
+
+    def reload_as(self, actor: Principal) -> Adoption:
+        """`reload`, given by `actor` (the command table: admins)."""
+        check_may(actor, "reload")
+        return self.reload(by=actor.subject)
+
+    def upload_as(self, actor: Principal, name: str, text: str) -> Adoption:
+        """`upload`, given by `actor` (the command table: admins)."""
+        check_may(actor, "upload")
+        return self.upload(name, text, by=actor.subject)
 
     def current(self) -> CatalogueVersion:
         return self.catalogues.current()

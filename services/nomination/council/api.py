@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Response, status
@@ -13,7 +13,7 @@ from servicekit.auth import PrincipalDep
 from servicekit.http import ALREADY_EXISTS, Created
 from services.nomination.council.application import summary
 from services.nomination.council.domainmodel import CouncilError, SessionClosedError
-from services.nomination.dossiers.schemas import Body
+from services.nomination.dossiers.schemas import Body, Public
 from services.nomination.routing import CouncilDep, RuntimeDep, council_policy
 
 router = APIRouter(prefix="/council/sessions", tags=["council"])
@@ -52,6 +52,45 @@ class Invalidation(Body):
     reason: str = Field(min_length=3, max_length=1000)
 
 
+class Result(Public):
+    """A dossier's tally once the session is closed."""
+
+    yes: int
+    no: int
+    abstain: int
+    base: int = Field(description="Số thành viên tính tỷ lệ")
+    threshold: float
+    passed: bool
+    voters: int
+    recused: int
+
+
+class AgendaItem(Public):
+    award: str
+    threshold: float
+    comparison: str | None = None
+    base: str
+    written_votes_allowed: bool
+    voted: list[str] = Field(description="Ai đã bỏ phiếu (không phải bỏ phiếu gì)")
+    recused: list[str]
+    result: Result | None
+
+
+class SessionPublic(Public):
+    session_id: UUID
+    title: str
+    held_on: date
+    quorum: int
+    members: dict[str, str] = Field(description="mã người dùng → họ tên")
+    present: list[str]
+    closed: bool
+    agenda: dict[str, AgendaItem] = Field(description="mã hồ sơ → biểu quyết")
+
+
+class Results(Public):
+    results: dict[str, Result] = Field(description="mã hồ sơ → kết quả")
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS, dependencies=council_policy("open"))
 async def open_session(body: SessionOpen, council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep,
                        response: Response) -> Created:
@@ -66,9 +105,9 @@ async def open_session(body: SessionOpen, council: CouncilDep, runtime: RuntimeD
 
 @router.get("/{session_id}", dependencies=council_policy("read"))
 async def get_session(session_id: UUID, council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep
-                      ) -> dict[str, Any]:
+                      ) -> SessionPublic:
     """Attendance, who voted on each dossier (never what), and the results once closed."""
-    return summary(await runtime.call(council.get, session_id))
+    return SessionPublic.model_validate(summary(await runtime.call(council.get, session_id)))
 
 
 @router.post("/{session_id}/attendance", status_code=status.HTTP_204_NO_CONTENT,
@@ -109,7 +148,7 @@ async def invalidate(session_id: UUID, body: Invalidation, council: CouncilDep, 
 
 
 @router.post("/{session_id}/close", dependencies=council_policy("close"))
-async def close(session_id: UUID, council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep) -> dict[str, Any]:
+async def close(session_id: UUID, council: CouncilDep, runtime: RuntimeDep, actor: PrincipalDep) -> Results:
     """Count the ballots: each dossier's tally and result (CouncilVoted)."""
     results = await runtime.call(council.close, session_id, actor, runtime.now())
-    return {"results": results}
+    return Results.model_validate({"results": results})

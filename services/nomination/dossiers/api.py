@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from fastapi.responses import Response as RawResponse
 
-from servicekit.auth import PrincipalDep, Role
+from servicekit.auth import PrincipalDep
 from servicekit.http import ALREADY_EXISTS, Created, VersionDep
+from services.nomination.documents import MEDIA_TYPES
 from services.nomination.dossiers import schemas as s
 from services.nomination.dossiers.application import NewDossier
 from services.nomination.dossiers.base import details, visible_unit
@@ -29,9 +30,7 @@ def versioned(response: Response, version: int) -> s.Versioned:
 async def open_dossier(body: s.DossierCreate, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep,
                        response: Response) -> Created:
     """Open a dossier for one nominee (the same unit, year, award and nominee finds the existing one)."""
-    if actor.unit is None and Role.ADMIN not in actor.roles:
-        raise DossierError("Tài khoản chưa gắn với đơn vị nào: không mở được hồ sơ.")
-    new = NewDossier(unit_code=actor.unit or body.nominee.unit_code or "", award_code=body.award_code, year=body.year,
+    new = NewDossier(unit_code=body.nominee.unit_code or "", award_code=body.award_code, year=body.year,
                      basis=body.basis, nominee_kind=body.nominee_kind, nominee=body.nominee.model_dump(),
                      summary=body.summary, simplified=body.simplified, posthumous=body.posthumous,
                      movement_id=body.movement_id)
@@ -53,25 +52,27 @@ async def list_dossiers(
                                        "hoặc 'tinh' (Sở Nội vụ)")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> list[dict[str, Any]]:
+) -> list[s.DossierRow]:
     """Dossiers by state, unit, award, year, lateness, nominee name and the level holding them;
     a unit sees only its own, and a parent unit also those its units sent it (`level` = its code)."""
-    return await runtime.call(runtime.view("dossierview").dossiers, unit=visible_unit(actor, unit, level),
+    rows = await runtime.call(runtime.dossier_view.dossiers, unit=visible_unit(actor, unit, level),
                               state=state, award=award, year=year, late=late, name=name,
                               submission_id=submission_id, level=level, limit=limit, offset=offset)
+    return [s.DossierRow.model_validate(row) for row in rows]
 
 
 @router.get("/{dossier_id}", dependencies=DOSSIER_READERS)
 async def get_dossier(dossier_id: UUID, drafting: DraftingDep, levels: LevelsDep, runtime: RuntimeDep,
-                      actor: PrincipalDep, response: Response) -> dict[str, Any]:
+                      actor: PrincipalDep, response: Response) -> s.DossierPublic:
     """One dossier: its state, the level holding it and the levels it went through, documents,
     missing documents, history of returns and outcome."""
     dossier = await runtime.call(drafting.for_reading, dossier_id, actor)
     required = await runtime.call(drafting.required_documents, dossier)
     missing = [name for code, name in required.items() if code not in dossier.document_kinds()]
     response.headers["ETag"] = f'"{dossier.version}"'
-    return details(dossier, required_documents=required, missing_documents=missing,
-                   allowed_commands=allowed_in(dossier.state), **levels.where(dossier))
+    return s.DossierPublic.model_validate(details(
+        dossier, required_documents=required, missing_documents=missing, allowed_commands=allowed_in(dossier.state),
+        **levels.where(dossier)))
 
 
 @router.patch("/{dossier_id}", dependencies=dossier_policy("edit"))
@@ -100,7 +101,9 @@ async def attach(dossier_id: UUID, drafting: DraftingDep, runtime: RuntimeDep, a
     return versioned(response, new_version)
 
 
-@router.get("/{dossier_id}/documents/{sha256}", dependencies=DOSSIER_READERS)
+@router.get("/{dossier_id}/documents/{sha256}", response_class=RawResponse, dependencies=DOSSIER_READERS,
+            responses={200: {"description": "Tài liệu như khi tải lên", "content": {
+                media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in MEDIA_TYPES}}})
 async def download(dossier_id: UUID, sha256: str, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep
                    ) -> RawResponse:
     """A document of the dossier, as it was uploaded (integrity checked)."""
@@ -140,9 +143,10 @@ async def submit(dossier_id: UUID, drafting: DraftingDep, runtime: RuntimeDep, a
 
 @router.get("/{dossier_id}/eligibility", dependencies=DOSSIER_READERS)
 async def eligibility(dossier_id: UUID, drafting: DraftingDep, review: ReviewDep, runtime: RuntimeDep,
-                      actor: PrincipalDep) -> dict[str, Any]:
+                      actor: PrincipalDep) -> s.DossierEligibility:
     """What the rules say today about this nominee and award (nothing is recorded)."""
     dossier = await runtime.call(drafting.for_reading, dossier_id, actor)
     evaluation = await runtime.call(review.evaluate, dossier, runtime.today())
-    return {"overall": evaluation.overall, "rules_version": evaluation.rules_version,
-            "verdicts": [v.__dict__ for v in evaluation.verdicts]}
+    return s.DossierEligibility.model_validate({
+        "overall": evaluation.overall, "rules_version": evaluation.rules_version,
+        "verdicts": [s.VerdictPublic.of(v) for v in evaluation.verdicts]})

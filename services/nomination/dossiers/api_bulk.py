@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
@@ -12,9 +12,14 @@ from pydantic import Field
 from servicekit.auth import PUBLIC, PrincipalDep
 from servicekit.http import XLSX, file_response
 from services.nomination.dossiers.application import NewDossier
-from services.nomination.dossiers.bulk import read_rows, template
-from services.nomination.dossiers.domainmodel import DossierError
-from services.nomination.dossiers.schemas import Body, DossierCreate
+from services.nomination.dossiers.bulk import Outcome, template
+from services.nomination.dossiers.schemas import (
+    Body,
+    DossierCreate,
+    RowErrorPublic,
+    SubmissionOutcome,
+    SubmissionPublic,
+)
 from services.nomination.routing import DOSSIER_READERS, BulkDep, RuntimeDep, dossier_policy
 
 router = APIRouter(prefix="/submissions", tags=["submissions"])
@@ -26,44 +31,32 @@ class SubmissionIn(Body):
     dossiers: list[DossierCreate] = Field(min_length=1, max_length=5000)
 
 
-def _unit(actor: Any) -> str:
-    if not actor.unit:
-        raise DossierError("Tài khoản chưa gắn với đơn vị nào: không trình được danh sách đề nghị.")
-    return str(actor.unit)
-
-
-def _outcome(outcome: Any, read_errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    errors = sorted((read_errors or []) + outcome.errors, key=lambda e: e["row"])
-    return {"submission_id": outcome.submission_id, "rows": outcome.rows + len(read_errors or []),
-            "created": outcome.created, "already_there": outcome.already_there, "errors": errors}
+def _public(outcome: Outcome) -> SubmissionOutcome:
+    return SubmissionOutcome(submission_id=outcome.submission_id, rows=outcome.rows, created=outcome.created,
+                             already_there=outcome.already_there,
+                             errors=[RowErrorPublic.model_validate(error) for error in outcome.errors])
 
 
 @router.post("", dependencies=dossier_policy("edit"))
-async def submit_json(body: SubmissionIn, bulk: BulkDep, runtime: RuntimeDep, actor: PrincipalDep) -> dict[str, Any]:
+async def submit_json(body: SubmissionIn, bulk: BulkDep, runtime: RuntimeDep, actor: PrincipalDep
+                      ) -> SubmissionOutcome:
     """Propose many nominees in one submission; each becomes its own dossier (row = position in the list)."""
-    unit = _unit(actor)
-    rows = [(n, NewDossier(unit_code=unit, award_code=d.award_code, year=d.year, basis=d.basis,
+    rows = [(n, NewDossier(unit_code="", award_code=d.award_code, year=d.year, basis=d.basis,
                            nominee_kind=d.nominee_kind, nominee=d.nominee.model_dump(), summary=d.summary,
                            simplified=d.simplified, posthumous=d.posthumous))
             for n, d in enumerate(body.dossiers, start=1)]
-    outcome = await runtime.call(bulk.submit_rows, actor, unit, body.year, body.title, rows, "api",
-                                 runtime.now())
-    return _outcome(outcome)
+    return _public(await runtime.call(bulk.submit_list, actor, body.year, body.title, rows, runtime.now()))
 
 
 @router.post("/spreadsheet", dependencies=dossier_policy("edit"))
 async def submit_spreadsheet(bulk: BulkDep, runtime: RuntimeDep, actor: PrincipalDep,
                              file: Annotated[UploadFile, File()],
                              title: Annotated[str | None, Form(min_length=3, max_length=300)] = None,
-                             year: Annotated[int | None, Form(ge=2000, le=2100)] = None) -> dict[str, Any]:
+                             year: Annotated[int | None, Form(ge=2000, le=2100)] = None) -> SubmissionOutcome:
     """Propose the nominees of a spreadsheet (template: GET /submissions/template). The title
     and year, when not sent, are read from the file's 'Đợt đề nghị' sheet."""
-    unit = _unit(actor)
     data = await file.read()
-    sheet = await runtime.call(read_rows, data, unit, year, title)
-    outcome = await runtime.call(bulk.submit_rows, actor, unit, sheet.year, sheet.title, sheet.rows,
-                                 f"xlsx:{sheet.checksum}", runtime.now())
-    return _outcome(outcome, sheet.errors)
+    return _public(await runtime.call(bulk.submit_sheet, actor, data, year, title, runtime.now()))
 
 
 @router.get("/template", response_class=RawResponse, dependencies=[PUBLIC],
@@ -78,11 +71,11 @@ async def spreadsheet_template(runtime: RuntimeDep, year: Annotated[int | None, 
 
 @router.get("/{submission_id:uuid}", dependencies=DOSSIER_READERS)
 async def get_submission(submission_id: UUID, bulk: BulkDep, runtime: RuntimeDep, actor: PrincipalDep
-                         ) -> dict[str, Any]:
+                         ) -> SubmissionPublic:
     """A submission and how far its dossiers have gone (counts per state); a parent unit's also
     its tờ trình number and the level it was sent to."""
     submission = await runtime.call(bulk.get, submission_id, actor)
-    counts = await runtime.call(runtime.view("dossierview").counts, submission_id=submission_id)
-    return {"submission_id": submission.id, "unit_code": submission.unit_code, "year": submission.year,
-            "title": submission.title, "number": submission.number, "sent_to": submission.sent_to,
-            "dossiers": len(submission.dossiers), "by_state": counts}
+    counts = await runtime.call(runtime.dossier_view.counts, submission_id=submission_id)
+    return SubmissionPublic(submission_id=submission.id, unit_code=submission.unit_code, year=submission.year,
+                            title=submission.title, number=submission.number, sent_to=submission.sent_to,
+                            dossiers=len(submission.dossiers), by_state=counts)

@@ -6,16 +6,19 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
 
-from servicekit.auth import SIGNED_IN, PrincipalDep
+from servicekit.auth import SIGNED_IN, PrincipalDep, Role, require
 from servicekit.http import VersionDep
 from services.nomination.dossiers import schemas as s
 from services.nomination.dossiers.api import versioned
-from services.nomination.routing import LevelsDep, RuntimeDep, dossier_policy
+from services.nomination.routing import HierarchyDep, LevelsDep, RuntimeDep, dossier_policy
+from services.nomination.units import StaleUnitsError, UnitFile, UnitTree
 
 router = APIRouter(tags=["dossiers: parent units"])
+ADMIN = [Depends(require(Role.ADMIN))]
+ERRORS: dict[type[Exception], tuple[int, str]] = {StaleUnitsError: (409, "units_version_stale")}
 
 
 class SendUp(s.Body):
@@ -48,14 +51,35 @@ class UnitsOut(BaseModel):
     units: list[UnitOut]
 
 
-@router.get("/parent-units", dependencies=SIGNED_IN, tags=["units"])
-async def parent_units(runtime: RuntimeDep) -> UnitsOut:
-    """The parent units in force (services/nomination/data/units.yaml or TDKT_NOMINATION_UNITS_FILE,
-    read when the service starts): where each unit's dossiers go before Sở Nội vụ."""
-    tree = runtime.units
+def _in_force(tree: UnitTree) -> UnitsOut:
     return UnitsOut(version=tree.version, units=[
         UnitOut(code=u.code, name=u.name, parent=u.parent, route=tree.route(u.code), children=tree.children(u.code))
         for u in tree.units()])
+
+
+@router.get("/parent-units", dependencies=SIGNED_IN, tags=["units"])
+async def parent_units(runtime: RuntimeDep) -> UnitsOut:
+    """The parent units in force (services/nomination/data/units.yaml or TDKT_NOMINATION_UNITS_FILE,
+    or an admin's newer replacement): where each unit's dossiers go before Sở Nội vụ."""
+    return _in_force(runtime.units)
+
+
+@router.get("/admin/units", dependencies=ADMIN, tags=["units", "admin"])
+async def units_file(hierarchy: HierarchyDep) -> UnitFile:
+    """The units hierarchy in force, in the form PUT /admin/units takes (admin)."""
+    tree = hierarchy.tree
+    return UnitFile(version=tree.version, source=tree.source or "-", units=tree.units())
+
+
+@router.put("/admin/units", dependencies=ADMIN, tags=["units", "admin"],
+            responses={409: {"description": "version không mới hơn phiên bản đang dùng"}})
+async def replace_units(body: UnitFile, hierarchy: HierarchyDep, runtime: RuntimeDep, actor: PrincipalDep
+                        ) -> UnitsOut:
+    """Replace the units hierarchy whole, with a higher version (admin); an unknown parent, a
+    cycle or a repeated code is refused (422) and nothing changes. Dossiers already sent keep
+    the route they were given."""
+    await runtime.call(hierarchy.replace, actor, body, runtime.now())
+    return _in_force(hierarchy.tree)
 
 
 @router.post("/dossiers/{dossier_id}/return-to-unit", dependencies=dossier_policy("return_to_unit"))

@@ -166,38 +166,39 @@ async def revoke(dossier_id: UUID, body: s.Revocation, review: ReviewDep, runtim
 
 
 @public.get("/notices", dependencies=[PUBLIC])
-async def notices(runtime: RuntimeDep) -> list[dict[str, Any]]:
+async def notices(runtime: RuntimeDep) -> list[s.NoticePublic]:
     """Dossiers under public notice: what may be published, never identification numbers,
     dates of birth or addresses."""
-    rows = await runtime.call(runtime.view("dossierview").dossiers, state="public_notice", limit=1000)
-    return [await runtime.call(runtime.public_notice, row["dossier_id"]) for row in rows]
+    rows = await runtime.call(runtime.dossier_view.dossiers, state="public_notice", limit=1000)
+    return [s.NoticePublic.model_validate(await runtime.call(runtime.public_notice, row["dossier_id"]))
+            for row in rows]
 
 
 @public.get("/notices/{dossier_id}", dependencies=[PUBLIC])
-async def notice(dossier_id: UUID, runtime: RuntimeDep) -> dict[str, Any]:
+async def notice(dossier_id: UUID, runtime: RuntimeDep) -> s.NoticePublic:
     """One dossier under public notice."""
-    return await runtime.call(runtime.public_notice, dossier_id)
+    return s.NoticePublic.model_validate(await runtime.call(runtime.public_notice, dossier_id))
 
 
 @admin.post("/check-lateness")
 async def check_lateness(runtime: RuntimeDep,
-                         _: Annotated[Principal, Depends(require(Role.ADMIN))]) -> dict[str, int]:
+                         _: Annotated[Principal, Depends(require(Role.ADMIN))]) -> s.LatenessOut:
     """Mark every dossier whose current step passed its time limit (also runs on a timer)."""
-    return {"marked_late": await runtime.check_lateness()}
+    return s.LatenessOut(marked_late=await runtime.check_lateness())
 
 
 
 @rules.get("/eligibility/rules", dependencies=SIGNED_IN)
-async def rule_status(runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
+async def rule_status(runtime: RuntimeDep, _: PrincipalDep) -> s.RuleStatus:
     """The rule set in force; when its file was edited into something broken, where it is
     broken (the last good set keeps being used)."""
-    return await runtime.call(runtime.eligibility.status)
+    return s.RuleStatus.model_validate(await runtime.call(runtime.eligibility.status))
 
 
 @rules.get("/quotas", dependencies=SIGNED_IN)
 async def quotas(review: ReviewDep, runtime: RuntimeDep, actor: PrincipalDep, unit: str, year: int, award: str
-                 ) -> dict[str, Any]:
+                 ) -> s.QuotaCheck:
     """Whether proposing one more of `award` keeps the unit within its quotas for the year."""
-    counts = await runtime.call(runtime.view("dossierview").award_counts, unit, year)
+    counts = await runtime.call(runtime.dossier_view.award_counts, unit, year)
     problems = await runtime.call(review.catalogue.quota_problems, award, unit, year, counts)
-    return {"unit": unit, "year": year, "counts": counts, "problems": problems}
+    return s.QuotaCheck(unit=unit, year=year, counts=counts, problems=problems)

@@ -15,14 +15,14 @@ The spreadsheet intake (`bulk.py`) builds on `Drafting`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
-from servicekit.auth import Principal
+from servicekit.auth import Principal, Role
 from services.nomination.dossiers.base import DossierUseCases, authorize, levels_of
 from services.nomination.dossiers.domainmodel import DocumentNotAttachedError, Dossier, DossierError, Submission
 from services.nomination.dossiers.ports import (
@@ -38,7 +38,7 @@ from services.nomination.dossiers.ports import (
     TimeLimits,
     Units,
 )
-from services.nomination.dossiers.states import CLOCK_STOPPED, FINAL
+from services.nomination.dossiers.states import CLOCK_STOPPED, FINAL, TIMED
 
 BASES = {"cong_trang": "công trạng, thành tích thường xuyên", "chuyen_de": "theo chuyên đề, theo đợt",
          "dot_xuat": "đột xuất", "cong_hien": "quá trình cống hiến", "nien_han": "niên hạn",
@@ -74,7 +74,9 @@ class Drafting(DossierUseCases):
         self.units: Units = units or NoParents()
 
     def open(self, actor: Principal, new: NewDossier, now: datetime) -> tuple[UUID, bool]:
-        """Open the dossier; the same unit, year, award and nominee again finds the same one."""
+        """Open the dossier for the acting clerk's unit (an admin names it); the same unit, year,
+        award and nominee again finds the same one."""
+        new = replace(new, unit_code=proposing_unit(actor, new.unit_code, "không mở được hồ sơ"))
         dossier, records = self.prepare(actor, new, now)
         if self.exists(dossier.id):
             return dossier.id, False
@@ -313,10 +315,18 @@ class Review(DossierUseCases):
             return None
         return self.limits.due(dossier.state.value, self.calendar.day_of(dossier.state_since), self.calendar)
 
+    def due(self, dossier: Dossier) -> date | None:
+        """The day by which whoever holds the dossier must act: the province's step, or a parent
+        unit's review (reviewed and returned or sent upward); None when no limit runs."""
+        if dossier.state not in TIMED:
+            return None
+        return self.limits.due(dossier.state.value, self.calendar.day_of(dossier.state_since), self.calendar)
+
     def mark_late(self, dossier_id: UUID, today: date, now: datetime) -> bool:
-        """Record that the dossier's current step passed its time limit (once per step)."""
+        """Record that the dossier's current step passed its time limit (once per step, and once
+        per parent unit holding it)."""
         dossier = self.load(dossier_id)
-        due = self.step_due(dossier)
+        due = self.due(dossier)
         if due is None or not dossier.mark_late(due=due, today=today, at=now):
             return False
         self.save(dossier)
@@ -428,6 +438,15 @@ class Levels(DossierUseCases):
         """The dossier's level and route in words (the units' names from the province's file)."""
         return {"level_name": self.units.name(dossier.level),
                 "route_names": [self.units.name(code) for code in dossier.route]}
+
+
+def proposing_unit(actor: Principal, named: str, doing: str) -> str:
+    """The unit proposing: the acting clerk's own; an admin without a unit names it (`named`)."""
+    if actor.unit:
+        return actor.unit
+    if Role.ADMIN not in actor.roles:
+        raise DossierError(f"Tài khoản chưa gắn với đơn vị nào: {doing}.")
+    return named
 
 
 class MixedLevelsError(DossierError):

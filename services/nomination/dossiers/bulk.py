@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -71,6 +71,24 @@ class BulkSubmissions:
             self._batch(actor, submission, rows[start:start + BATCH], source, now, outcome)
         return outcome
 
+    def submit_list(self, actor: Principal, year: int, title: str, rows: list[tuple[int, NewDossier]],
+                    now: datetime) -> Outcome:
+        """The rows sent as a list (row = position in it), for the acting clerk's unit."""
+        unit = _submitting_unit(actor)
+        return self.submit_rows(actor, unit, year, title, [(n, replace(new, unit_code=unit)) for n, new in rows],
+                                "api", now)
+
+    def submit_sheet(self, actor: Principal, data: bytes, year: int | None, title: str | None,
+                     now: datetime) -> Outcome:
+        """The rows of a spreadsheet, for the acting clerk's unit; the rows that cannot be read
+        are reported beside those that break a rule."""
+        unit = _submitting_unit(actor)
+        sheet = read_rows(data, unit, year, title)
+        outcome = self.submit_rows(actor, unit, sheet.year, sheet.title, sheet.rows, f"xlsx:{sheet.checksum}", now)
+        outcome.rows += len(sheet.errors)
+        outcome.errors = sorted(sheet.errors + outcome.errors, key=lambda e: e["row"])
+        return outcome
+
     def _batch(self, actor: Principal, submission: Submission, rows: list[tuple[int, NewDossier]], source: str,
                now: datetime, outcome: Outcome) -> None:
         records: dict[UUID, Aggregate] = {}
@@ -112,6 +130,12 @@ class BulkSubmissions:
         if not isinstance(found, Submission):
             raise SubmissionNotFoundError(submission_id)
         return found
+
+
+def _submitting_unit(actor: Principal) -> str:
+    if not actor.unit:
+        raise DossierError("Tài khoản chưa gắn với đơn vị nào: không trình được danh sách đề nghị.")
+    return actor.unit
 
 
 @dataclass(frozen=True)

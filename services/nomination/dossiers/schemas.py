@@ -1,14 +1,16 @@
-"""Request bodies of the dossier API (separate from the domain and the contracts)."""
+"""Request and response bodies of the dossier API (separate from the domain and the contracts)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from services.nomination.eligibility.api import VerdictPublic
 
 _ISSUER = r"[A-Za-zĐđ0-9]+(-[A-Za-zĐđ0-9]+)*"
 DECISION = rf"^[0-9]+(/[0-9]{{4}})?/[Qq][Đđ]-{_ISSUER}$"
@@ -147,3 +149,159 @@ class Revocation(Body):
     number: DecisionNumber
     revoked_on: date
     note: str = Field(default="", max_length=2000)
+
+
+class Public(BaseModel):
+    """A response body."""
+
+
+class DossierRow(Public):
+    """One row of the dossier list."""
+
+    dossier_id: UUID
+    unit_code: str
+    award_code: str
+    award_name: str
+    award_level: str
+    year: int
+    state: str
+    state_since: datetime
+    nominee_kind: str
+    nominee_name: str
+    submission_id: UUID | None
+    late_in: str | None = Field(description="Bước hồ sơ đã quá hạn (trùng `state`: đang quá hạn)")
+    version: int
+    level: str | None = Field(description="Cấp đang giữ hồ sơ: mã đơn vị, đơn vị cấp trên, hoặc 'tinh'")
+
+
+class NomineePublic(Public):
+    """The nominee as a dossier's readers see it (never the identification number or date of birth)."""
+
+    kind: str
+    ref: UUID | str | None = None
+    name: str
+    unit_code: str | None = None
+    masked_id: str | None = None
+    position: str | None = None
+    deceased: bool | None = None
+
+
+class DocumentPublic(Public):
+    kind: str
+    sha256: str
+    filename: str
+    media_type: str
+    size: int
+
+
+class ReturnPublic(Public):
+    reasons: list[str]
+    at: datetime
+    by_level: str | None = Field(default=None, description="Đơn vị cấp trên trả lại (không có: Sở Nội vụ)")
+
+
+class StepPublic(Public):
+    """A move between levels: submitted, returned or forwarded (with the parent unit's tờ trình)."""
+
+    model_config = ConfigDict(extra="allow")
+    step: str
+    from_: str = Field(alias="from")
+    to: str
+    at: datetime
+
+
+class DossierPublic(Public):
+    """A dossier: its state, the level holding it, documents, returns and outcome."""
+
+    dossier_id: UUID
+    version: int
+    state: str
+    state_since: datetime
+    unit_code: str
+    award_code: str
+    year: int
+    basis: str
+    nominee: NomineePublic
+    summary: str
+    simplified: bool
+    posthumous: bool
+    submission_id: UUID | None
+    movement_id: UUID | None = Field(default=None,
+                                     description="Phong trào thi đua của khen thưởng theo chuyên đề, đột xuất")
+    documents: list[DocumentPublic]
+    returns: list[ReturnPublic]
+    outcome: dict[str, Any] = Field(description="Kết quả từng bước đã qua: unit_council, consultation, hold, "
+                                                "appraisal, notice, council, decision, forwarded, rejection, "
+                                                "conferral, revocation")
+    late_in: str | None
+    level: str
+    route: list[str] = Field(description="Các đơn vị cấp trên hồ sơ đi qua, gần nhất trước")
+    chain: list[StepPublic]
+    required_documents: dict[str, str] = Field(description="mã loại giấy tờ → tên")
+    missing_documents: list[str]
+    allowed_commands: list[str]
+    level_name: str
+    route_names: list[str]
+
+
+class DossierEligibility(Public):
+    overall: Literal["pass", "fail", "unknown"]
+    rules_version: str
+    verdicts: list[VerdictPublic]
+
+
+class NoticePublic(Public):
+    """What may be published of a dossier under notice (never identification numbers, dates of
+    birth or addresses)."""
+
+    dossier_id: UUID
+    name: str
+    unit_code: str | None
+    award: str
+    year: int
+    summary: str
+    notice_from: date
+    notice_until: date
+    comments: int
+
+
+class LatenessOut(Public):
+    marked_late: int
+
+
+class RuleStatus(Public):
+    version: str
+    file: str
+    problems: list[str] = Field(description="Chỗ hỏng của tệp quy tắc (rỗng: tệp đang dùng hợp lệ)")
+
+
+class QuotaCheck(Public):
+    unit: str
+    year: int
+    counts: dict[str, int] = Field(description="Số hồ sơ của đơn vị trong năm theo hình thức khen thưởng")
+    problems: list[str]
+
+
+class RowErrorPublic(Public):
+    row: int
+    column: str | None = None
+    error: str
+
+
+class SubmissionOutcome(Public):
+    submission_id: UUID
+    rows: int
+    created: int
+    already_there: int
+    errors: list[RowErrorPublic]
+
+
+class SubmissionPublic(Public):
+    submission_id: UUID
+    unit_code: str
+    year: int
+    title: str
+    number: str | None
+    sent_to: str | None
+    dossiers: int
+    by_state: dict[str, int]

@@ -117,3 +117,6 @@ def allowed_in(state: State) -> list[str]:
 # dossier, or it is on hold.
 CLOCK_STOPPED = {State.DRAFT, State.UNIT_COUNCIL_DONE, State.RETURNED, State.AT_PARENT, State.ON_HOLD}
 FINAL = {State.NOT_AWARDED, State.REVOKED}
+# The steps with a time limit (`TimeLimits`): the province's, while its clock runs, and a parent
+# unit's review of the dossiers its units sent it (its own limit: the province's clock stands still).
+TIMED = {s for s in State if s not in CLOCK_STOPPED and s not in FINAL} | {State.AT_PARENT}

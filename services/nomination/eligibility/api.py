@@ -12,23 +12,17 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from servicekit.auth import Principal, require
-from services.nomination.eligibility.application import COMMANDS, CheckInputError, CheckResult, EligibilityChecks
+from services.nomination.eligibility.application import COMMANDS, CheckInputError, CheckResult
 from services.nomination.eligibility.casefile import CheckRequest
 from services.nomination.eligibility.domainmodel import Summary
 from services.nomination.eligibility.facts import Outcome, Verdict
-from services.nomination.history.api import AuditDep, RuntimeDep
 from services.nomination.history.application import ref_id
+from services.nomination.routing import AuditDep, ChecksDep, RuntimeDep
 
 ERRORS: dict[type[Exception], tuple[int, str]] = {CheckInputError: (422, "invalid_input")}
 PURPOSE = "Kiểm tra điều kiện khen thưởng (POST /eligibility/check)"
 
 
-async def get_checks(request: Request) -> EligibilityChecks:
-    checks: EligibilityChecks = request.app.state.runtime.checks
-    return checks
-
-
-ChecksDep = Annotated[EligibilityChecks, Depends(get_checks)]
 Checker = Annotated[Principal, Depends(require(*COMMANDS["check"]))]
 router = APIRouter(prefix="/eligibility", tags=["eligibility"])
 

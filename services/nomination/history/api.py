@@ -33,10 +33,23 @@ from services.nomination.history.identity import HistoryError, check_unit_code, 
 from services.nomination.history.importer import ImportFileError, read_sheet
 from services.nomination.history.names import tokens
 from services.nomination.history.pid import PersonalNumberError, check_personal_number
-from services.nomination.history.privacy import masked_record, may_see_full
-from services.nomination.history.schemas import CollectiveCreate, FactIn, MergeRequest, PersonCreate, PersonExport
+from services.nomination.history.privacy import masked_record
+from services.nomination.history.schemas import (
+    CollectiveCreate,
+    CollectivePublic,
+    FactIn,
+    FactRecorded,
+    ImportReportPublic,
+    Merged,
+    MergeRequest,
+    PersonCreate,
+    PersonExport,
+    PersonPublic,
+    PersonRow,
+    ReadPublic,
+)
 from services.nomination.history.template import write_template
-from services.nomination.routing import HISTORY_WRITERS, PEOPLE_READERS, HistoryDep, RuntimeDep
+from services.nomination.routing import HISTORY_WRITERS, PEOPLE_READERS, AuditDep, HistoryDep, RuntimeDep
 from services.nomination.runtime import NominationRuntime
 
 ERRORS: dict[type[Exception], tuple[int, str]] = {
@@ -54,14 +67,6 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
 }
 
 
-async def get_audit(request: Request) -> ReadAudit:
-    state = request.app.state
-    if getattr(state, "history_audit", None) is None:
-        state.history_audit = ReadAudit(state.runtime.pool)
-    return state.history_audit
-
-
-AuditDep = Annotated[ReadAudit, Depends(get_audit)]
 Appraiser = Annotated[Principal, Depends(require(Role.APPRAISER))]
 Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
 Exporter = Annotated[Principal, Depends(require(Role.APPRAISER, Role.AUDITOR))]
@@ -83,31 +88,32 @@ async def create_person(body: PersonCreate, history: HistoryDep, runtime: Runtim
 @router.get("/people", dependencies=PEOPLE_READERS)
 async def search_people(runtime: RuntimeDep, who: PrincipalDep, q: Annotated[str | None, Query(max_length=200)] = None,
                         unit: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                        offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+                        offset: Annotated[int, Query(ge=0)] = 0) -> list[PersonRow]:
     """Search by name (with or without diacritics, partial), by unit, or by personal number; masked results."""
     number = "".join((q or "").split())
-    view = runtime.view("historyview")
+    view = runtime.history_view
     unit = people_scope(who, unit.strip().upper() if unit else None)
     if number.isdigit() and len(number) >= 9:
         record_id = number_id(check_personal_number(number, history_config().pid))
-        return await runtime.call(view.search, record_id=record_id, unit=unit, limit=limit, offset=offset)
-    return await runtime.call(view.search, words=tokens(q or ""), unit=unit, limit=limit, offset=offset)
+        rows = await runtime.call(view.search, record_id=record_id, unit=unit, limit=limit, offset=offset)
+    else:
+        rows = await runtime.call(view.search, words=tokens(q or ""), unit=unit, limit=limit, offset=offset)
+    return [PersonRow.model_validate(row) for row in rows]
 
 
 @router.get("/people/{record_id}", dependencies=PEOPLE_READERS)
 async def get_person(record_id: UUID, request: Request, history: HistoryDep, runtime: RuntimeDep, audit: AuditDep,
                      who: PrincipalDep, response: Response,
-                     purpose: Annotated[str | None, Query(max_length=300)] = None) -> dict[str, Any]:
+                     purpose: Annotated[str | None, Query(max_length=300)] = None) -> PersonPublic:
     """A person's whole history; the number and date of birth only for those entitled. Every read is recorded."""
-    record = await _person(history, runtime, record_id)
-    people_scope(who, record["unit_code"])
-    full = may_see_full(who.roles, who.unit, record["unit_code"])
+    record, full = await runtime.call(history.person_for, who, record_id)
     await _recorded_read(audit, request, runtime, who, record, record_id, full, purpose)
     if record["id"] != record_id:
         response.headers["Content-Location"] = f"/people/{record['id']}"
     if not full:
-        return masked_record(record)
-    return {**record, "birth_year": record["born_on"].year if record["born_on"] else None, "masked": False}
+        return PersonPublic.model_validate(masked_record(record))
+    return PersonPublic.model_validate(
+        {**record, "birth_year": record["born_on"].year if record["born_on"] else None, "masked": False})
 
 
 @router.get("/people/{record_id}/export", response_model=PersonExport)
@@ -117,21 +123,14 @@ async def export_person(record_id: UUID, request: Request, history: HistoryDep, 
     """Everything held about a person, as one JSON document, when the person asks for it: the
     whole record (number, date of birth, every fact and its source), the dossiers naming them and
     every read of the record. Appraisers and auditors; the export is recorded as a read first."""
-    record = await _person(history, runtime, record_id)
+    record = await runtime.call(history.person_record, record_id)
     await _recorded_read(audit, request, runtime, who, record, record_id, True,
                          f"{EXPORTED}: {purpose}" if purpose else EXPORTED)
     refs = [record["id"], *record["merged_from"]]
-    dossiers = await runtime.call(runtime.view("dossierview").naming, refs)
+    dossiers = await runtime.call(runtime.dossier_view.naming, refs)
     reads = [read for ref in refs for read in await audit.trail(ref, limit=1_000_000)]
     return {"exported_at": runtime.now(), "exported_by": who.subject, "record": record, "dossiers": dossiers,
             "reads": sorted(reads, key=lambda read: read["id"])}
-
-
-async def _person(history: History, runtime: NominationRuntime, record_id: UUID) -> dict[str, Any]:
-    record = await runtime.call(history.details, record_id)
-    if record["kind"] != "person":
-        raise RecordNotFoundError(record_id)
-    return record
 
 
 async def _recorded_read(audit: ReadAudit, request: Request, runtime: NominationRuntime, who: Principal,
@@ -145,28 +144,28 @@ async def _recorded_read(audit: ReadAudit, request: Request, runtime: Nomination
 @router.post("/people/{record_id}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS,
              dependencies=HISTORY_WRITERS)
 async def record_person_fact(record_id: UUID, body: FactIn, history: HistoryDep, runtime: RuntimeDep, who: PrincipalDep,
-                             response: Response) -> dict[str, Any]:
+                             response: Response) -> FactRecorded:
     """Record a rating, title, award, innovation or case; the same fact again changes nothing."""
     return await _record_fact(history, record_id, body, runtime, who, response)
 
 
 @router.post("/people/{record_id}/merge")
 async def merge_people(record_id: UUID, body: MergeRequest, history: HistoryDep, runtime: RuntimeDep, who: Appraiser
-                       ) -> dict[str, Any]:
+                       ) -> Merged:
     """Fold a duplicate record into this one; the duplicate's id then leads here."""
     kept = await runtime.call(history.merge, record_id, body.duplicate_id, by=who.subject,
                               now=runtime.now())
     await runtime.wait_for_views()
-    return {"id": kept, "merged": body.duplicate_id}
+    return Merged(id=kept, merged=body.duplicate_id)
 
 
 @router.get("/people/{record_id}/reads")
 async def person_reads(record_id: UUID, history: HistoryDep, runtime: RuntimeDep, audit: AuditDep, _: Auditor,
                        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-                       offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+                       offset: Annotated[int, Query(ge=0)] = 0) -> list[ReadPublic]:
     """Who read this record, when, from where and why (auditors)."""
     record = await runtime.call(history.get, record_id)
-    return await audit.trail(record.id, limit, offset)
+    return [ReadPublic.model_validate(read) for read in await audit.trail(record.id, limit, offset)]
 
 
 @router.post("/collectives", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS,
@@ -183,27 +182,28 @@ async def create_collective(body: CollectiveCreate, history: HistoryDep, runtime
 
 
 @router.get("/collectives/{unit_code}", dependencies=SIGNED_IN)
-async def get_collective(unit_code: str, history: HistoryDep, runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
+async def get_collective(unit_code: str, history: HistoryDep, runtime: RuntimeDep, _: PrincipalDep
+                         ) -> CollectivePublic:
     """A collective's whole history."""
-    return await runtime.call(history.details, _collective_ref(unit_code))
+    return CollectivePublic.model_validate(await runtime.call(history.details, _collective_ref(unit_code)))
 
 
 @router.post("/collectives/{unit_code}/facts", status_code=status.HTTP_201_CREATED, responses=ALREADY_EXISTS,
              dependencies=HISTORY_WRITERS)
 async def record_collective_fact(unit_code: str, body: FactIn, history: HistoryDep, runtime: RuntimeDep,
-                                 who: PrincipalDep, response: Response) -> dict[str, Any]:
+                                 who: PrincipalDep, response: Response) -> FactRecorded:
     """Record a fact of a collective, including its members' yearly counts."""
     return await _record_fact(history, _collective_ref(unit_code), body, runtime, who, response)
 
 
-async def _record_fact(history: History, record_id: UUID, body: Any, runtime: NominationRuntime, who: Principal,
-                       response: Response) -> dict[str, Any]:
+async def _record_fact(history: History, record_id: UUID, body: FactIn, runtime: NominationRuntime, who: Principal,
+                       response: Response) -> FactRecorded:
     found, recorded = await runtime.call(history.record_fact_as, who, record_id, body.build(),
                                          source=kinds.manual_source(body.document), now=runtime.now(),
                                          reason=body.correction_reason)
     if not recorded:
         response.status_code = status.HTTP_200_OK
-    return {"id": found, "recorded": recorded}
+    return FactRecorded(id=found, recorded=recorded)
 
 
 def _collective_ref(unit_code: str) -> UUID:
@@ -214,7 +214,7 @@ def _collective_ref(unit_code: str) -> UUID:
 async def import_history(request: Request, history: HistoryDep, runtime: RuntimeDep, who: Appraiser,
                          dry_run: bool = False,
                          strict: Annotated[bool, Query(description="Save nothing unless every row is valid")] = False,
-                         ) -> dict[str, Any]:
+                         ) -> ImportReportPublic:
     """Import an XLSX list of ratings, titles and awards; counts and every row's errors come back."""
     data, filename = await uploaded_file(request, {XLSX, "application/octet-stream"}, "tệp danh sách (.xlsx)")
     sheet = await asyncio.to_thread(read_sheet, data, filename, history_config(), runtime.today())
@@ -222,7 +222,8 @@ async def import_history(request: Request, history: HistoryDep, runtime: Runtime
                                 dry_run=dry_run, strict=strict)
     await runtime.wait_for_views()
     errors = [{"row": e.row, "column": e.column, "message": str(e)} for e in report.errors]
-    return {**{k: v for k, v in vars(report).items() if k != "errors"}, "errors": errors}
+    return ImportReportPublic.model_validate({**{k: v for k, v in vars(report).items() if k != "errors"},
+                                              "errors": errors})
 
 
 

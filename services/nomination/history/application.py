@@ -40,7 +40,7 @@ from services.nomination.history.identity import (
 from services.nomination.history.importer import Sheet
 from services.nomination.history.loader import ImportReport, SheetLoader
 from services.nomination.history.pid import check_personal_number
-from services.nomination.history.privacy import history_logger, mask_number
+from services.nomination.history.privacy import history_logger, mask_number, may_see_full
 from services.nomination.history.session import Session
 
 log = history_logger(__name__)
@@ -208,6 +208,20 @@ class History:
     def details(self, record_id: UUID) -> dict[str, Any]:
         """The whole record, unmasked (the HTTP layer masks it for those not entitled)."""
         return record_details(self.get(record_id))
+
+    def person_record(self, record_id: UUID) -> dict[str, Any]:
+        """A person's whole record, unmasked."""
+        record = self.details(record_id)
+        if record["kind"] != "person":
+            raise RecordNotFoundError(record_id)
+        return record
+
+    def person_for(self, actor: Principal, record_id: UUID) -> tuple[dict[str, Any], bool]:
+        """A person's record for `actor`, who reads the people of its unit (or of every unit), and
+        whether `actor` may see it unmasked."""
+        record = self.person_record(record_id)
+        people_scope(actor, record["unit_code"])
+        return record, may_see_full(actor.roles, actor.unit, record["unit_code"])
 
     def nominee_facts(self, ref: UUID | str, attestations: Iterable[str] = (),
                       dossier_facts: Mapping[str, bool] | None = None) -> NomineeFacts:

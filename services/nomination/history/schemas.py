@@ -1,4 +1,4 @@
-"""Request bodies of the history API; each fact body builds its fact (`build()`)."""
+"""Request and response bodies of the history API; each fact body builds its fact (`build()`)."""
 
 from __future__ import annotations
 
@@ -165,3 +165,101 @@ class PersonExport(BaseModel):
     dossiers: list[dict[str, Any]] = Field(description="The dossiers naming the person (the dossier list's rows)")
     reads: list[dict[str, Any]] = Field(description="Who read the record, when, from where and why, this export "
                                                     "included (the read audit)")
+
+
+class FactPublic(BaseModel):
+    """A fact of a record: its kind and key, the values of its kind (year, code, decision_ref,
+    rating, …) and its source."""
+
+    model_config = ConfigDict(extra="allow")
+    kind: str = Field(examples=["title"])
+    key: str = Field(examples=["title/2025/LDTT"])
+
+
+class _RecordPublic(BaseModel):
+    id: UUID
+    version: int
+    unit_code: str
+    merged_from: list[UUID] = Field(description="The records folded into this one")
+    facts: list[FactPublic]
+
+
+class PersonPublic(_RecordPublic):
+    """A person's record; masked (`masked: true`: number partly hidden, no date of birth) for
+    those not entitled to the full one."""
+
+    kind: Literal["person"]
+    personal_number: str | None
+    full_name: str
+    born_on: date | None
+    birth_year: int | None
+    sex: str | None
+    masked: bool
+
+
+class CollectivePublic(_RecordPublic):
+    kind: Literal["collective"]
+    name: str
+    subject_kind: str
+
+
+class PersonRow(BaseModel):
+    """A search result (always masked)."""
+
+    record_id: UUID
+    kind: str
+    name: str
+    unit_code: str
+    birth_year: int | None
+    masked_number: str | None
+    fact_count: int
+
+
+class FactRecorded(BaseModel):
+    id: UUID = Field(description="The record (the one kept, when the given one was merged into it)")
+    recorded: bool = Field(description="false: the same fact was already there, nothing changed")
+
+
+class Merged(BaseModel):
+    id: UUID
+    merged: UUID
+
+
+class ReadPublic(BaseModel):
+    """One read of a person's record (the read audit)."""
+
+    id: int
+    record_id: UUID
+    requested_id: UUID
+    read_by: str
+    read_by_name: str
+    roles: list[str]
+    unit: str | None
+    unmasked: bool
+    address: str | None
+    forwarded_for: str | None
+    purpose: str | None
+    read_at: datetime
+
+
+class ImportErrorPublic(BaseModel):
+    row: int
+    column: str
+    message: str
+
+
+class ImportReportPublic(BaseModel):
+    """What an import did (or, with `dry_run`, would do), and every row's errors."""
+
+    file: str
+    checksum: str
+    rows: int
+    valid_rows: int
+    facts_added: int
+    facts_unchanged: int
+    people_created: int
+    collectives_created: int
+    rows_done: int
+    batches: int
+    saved: bool
+    errors: list[ImportErrorPublic]

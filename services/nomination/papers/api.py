@@ -9,7 +9,7 @@ from typing import Annotated
 from urllib.parse import quote
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -26,7 +26,6 @@ from services.nomination.papers.application import (
     NotReadyError,
     NumberRequiredError,
     PaperError,
-    Papers,
     Signing,
     SigningNotConfiguredError,
     WrongBlankError,
@@ -35,7 +34,7 @@ from services.nomination.papers.application import (
 from services.nomination.papers.content import Paper
 from services.nomination.papers.domainmodel import IssuedDocument, NotSignableError
 from services.nomination.papers.signing import SigningKeyError
-from services.nomination.routing import DOSSIER_READERS, RuntimeDep
+from services.nomination.routing import DOSSIER_READERS, PapersDep, RuntimeDep
 from services.nomination.runtime import NominationRuntime
 
 router = APIRouter(tags=["papers"])
@@ -65,11 +64,6 @@ Number = Annotated[str | None, Query(max_length=40, description="Số, ký hiệ
 Signer = Annotated[str | None, Query(max_length=100, description="Họ tên người ký")]
 
 
-def papers(request: Request) -> Papers:
-    found: Papers = request.app.state.runtime.papers
-    return found
-
-
 def attachment(data: bytes, media_type: str, filename: str) -> Response:
     return Response(data, media_type=media_type,
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
@@ -92,40 +86,39 @@ async def sent(runtime: NominationRuntime, paper: Paper, fmt: Format) -> Respons
 
 @router.get("/submissions/{submission_id}/to-trinh", response_class=Response, responses={200: FILES},
             dependencies=DOSSIER_READERS)
-async def to_trinh(submission_id: UUID, request: Request, runtime: RuntimeDep, actor: PrincipalDep,
+async def to_trinh(submission_id: UUID, use: PapersDep, runtime: RuntimeDep, actor: PrincipalDep,
                    how: SigningDep, fmt: FormatQuery = "docx") -> Response:
     """Tờ trình đề nghị khen thưởng of a submission (Mẫu 01, NĐ 152/2025/NĐ-CP), listing its dossiers."""
-    return await sent(runtime, await runtime.call(papers(request).to_trinh, actor, submission_id, how), fmt)
+    return await sent(runtime, await runtime.call(use.to_trinh, actor, submission_id, how), fmt)
 
 
 @router.get("/decision-drafts", response_class=Response, responses={200: FILES},
             dependencies=DECISION_READERS)
-async def decision_draft(request: Request, runtime: RuntimeDep, actor: PrincipalDep,
+async def decision_draft(use: PapersDep, runtime: RuntimeDep, actor: PrincipalDep,
                          ids: Annotated[list[UUID], Query(
                              min_length=1, max_length=300,  # more would not fit the HTTP server's 16 KB request line
                              description="Các hồ sơ (lặp lại ?ids=…, tối đa 300)")],
                          how: SigningDep, fmt: FormatQuery = "docx") -> Response:
     """Dự thảo quyết định khen thưởng with its annex (awardees, award, unit, cash, total) for
     dossiers awaiting the decision or decided."""
-    return await sent(runtime, await runtime.call(papers(request).decision, actor, ids, how), fmt)
+    return await sent(runtime, await runtime.call(use.decision, actor, ids, how), fmt)
 
 
 @router.get("/council/sessions/{session_id}/decision-draft", response_class=Response, responses={200: FILES},
             dependencies=DECISION_READERS)
-async def session_decision_draft(session_id: UUID, request: Request, runtime: RuntimeDep, actor: PrincipalDep,
+async def session_decision_draft(session_id: UUID, use: PapersDep, runtime: RuntimeDep, actor: PrincipalDep,
                                  how: SigningDep, fmt: FormatQuery = "docx") -> Response:
     """Dự thảo quyết định khen thưởng for the dossiers a closed council session passed."""
-    use = papers(request)
     ids = await runtime.call(use.session_dossiers, session_id)
     return await sent(runtime, await runtime.call(use.decision, actor, ids, how), fmt)
 
 
 @router.get("/dossiers/{dossier_id}/non-award-notice", response_class=Response, responses={200: FILES},
             dependencies=DOSSIER_READERS)
-async def non_award_notice(dossier_id: UUID, request: Request, runtime: RuntimeDep, actor: PrincipalDep,
+async def non_award_notice(dossier_id: UUID, use: PapersDep, runtime: RuntimeDep, actor: PrincipalDep,
                            how: SigningDep, fmt: FormatQuery = "docx") -> Response:
     """Thông báo không khen thưởng, with the reasons, to the proposing unit of a rejected dossier."""
-    return await sent(runtime, await runtime.call(papers(request).non_award, actor, dossier_id, how), fmt)
+    return await sent(runtime, await runtime.call(use.non_award, actor, dossier_id, how), fmt)
 
 
 Blank = Annotated[str, Query(max_length=60, pattern=r"^[a-z0-9-]+$", examples=["bang-khen-tinh"],
@@ -134,10 +127,10 @@ Blank = Annotated[str, Query(max_length=60, pattern=r"^[a-z0-9-]+$", examples=["
 
 @router.get("/dossiers/{dossier_id}/certificate", response_class=Response, responses={200: PDF_ONLY},
             dependencies=DOSSIER_READERS)
-async def certificate(dossier_id: UUID, blank: Blank, request: Request, runtime: RuntimeDep,
+async def certificate(dossier_id: UUID, blank: Blank, use: PapersDep, runtime: RuntimeDep,
                       actor: PrincipalDep) -> Response:
     """The certificate's fields as PDF, to print onto the pre-printed blank `blank` (100 % scale)."""
-    data = await runtime.call(papers(request).certificate, actor, dossier_id, blank)
+    data = await runtime.call(use.certificate, actor, dossier_id, blank)
     return attachment(data, MEDIA_TYPES["pdf"], f"{blank}-{dossier_id}.pdf")
 
 
@@ -188,33 +181,33 @@ def issued_view(doc: IssuedDocument) -> Issued:
 
 
 @router.post("/issued-documents", status_code=status.HTTP_201_CREATED, dependencies=DECISION_MAKERS)
-async def issue_decision(body: DecisionIssue, request: Request, runtime: RuntimeDep,
+async def issue_decision(body: DecisionIssue, use: PapersDep, runtime: RuntimeDep,
                          actor: PrincipalDep) -> Issued:
     """Issue a quyết định khen thưởng: its exact bytes are kept, their SHA-256 and the event
     position they were built from recorded and published (DocumentIssued); they never change."""
     how = Signing(body.signed_on, body.number, body.signer_name)
-    doc = await runtime.call(papers(request).issue_decision, actor, body.dossier_ids, how, body.format,
+    doc = await runtime.call(use.issue_decision, actor, body.dossier_ids, how, body.format,
                              runtime.now())
     return issued_view(doc)
 
 
 @router.get("/issued-documents/{document_id}", dependencies=DECISION_READERS)
-async def issued(document_id: UUID, request: Request, runtime: RuntimeDep) -> Issued:
+async def issued(document_id: UUID, use: PapersDep, runtime: RuntimeDep) -> Issued:
     """An issued document's record: hash, size, event position, signature."""
-    return issued_view(await runtime.call(papers(request).issued, document_id))
+    return issued_view(await runtime.call(use.issued, document_id))
 
 
 @router.get("/issued-documents/{document_id}/file", response_class=Response, responses={200: FILES},
             dependencies=DECISION_READERS)
-async def issued_file(document_id: UUID, request: Request, runtime: RuntimeDep,
+async def issued_file(document_id: UUID, use: PapersDep, runtime: RuntimeDep,
                       signed: Annotated[bool, Query(description="Bản đã ký số")] = False) -> Response:
     """The issued file, byte for byte as issued (or as signed); its SHA-256 is checked on reading."""
-    doc, data = await runtime.call(papers(request).issued_file, document_id, signed)
+    doc, data = await runtime.call(use.issued_file, document_id, signed)
     extension = "pdf" if doc.media_type == MEDIA_TYPES["pdf"] else "docx"
     return attachment(data, doc.media_type, f"quyet-dinh-{doc.id}{'-ky-so' if signed else ''}.{extension}")
 
 
 @router.post("/issued-documents/{document_id}/signature", dependencies=DECISION_MAKERS)
-async def sign(document_id: UUID, request: Request, runtime: RuntimeDep, actor: PrincipalDep) -> Issued:
+async def sign(document_id: UUID, use: PapersDep, runtime: RuntimeDep, actor: PrincipalDep) -> Issued:
     """Sign the issued PDF (PAdES) with the service's key (PKCS#12 or PKCS#11); the signed copy is kept beside it."""
-    return issued_view(await runtime.call(papers(request).sign, actor, document_id, runtime.now()))
+    return issued_view(await runtime.call(use.sign, actor, document_id, runtime.now()))

@@ -60,6 +60,8 @@ def test_a_rejection_and_a_late_step_say_why_and_which_step() -> None:
         "không được khen thưởng: Không đủ 02 năm liên tục hoàn thành xuất sắc nhiệm vụ.")
     assert late.body.endswith(
         "đã quá thời hạn ở bước xét của Hội đồng TĐKT tỉnh (hạn 05/04/2026).")
+    at_parent = one(event("NominationLate", in_state="at_parent", due_date="2026-03-05"))
+    assert at_parent.title.endswith("quá hạn ở bước xem xét tại đơn vị cấp trên")
     unreasoned = one(event("NominationRejected", reason="  "))
     assert unreasoned.body.endswith("(2025) không được khen thưởng.")
 

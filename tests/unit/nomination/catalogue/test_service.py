@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from servicekit.auth import ForbiddenError, Principal, Role
 from servicekit.eventstore import memory_env
 from services.nomination.application import Nominations
 from services.nomination.catalogue.service import CatalogueService, CatalogueUnavailableError
@@ -77,3 +78,13 @@ def test_the_dossier_workflow_is_paid_what_the_catalogue_gives_its_kind_of_nomin
     assert adapted.cash("BKT", "ca_nhan", date(2026, 8, 1)) == 3_800_000  # 1,5 × 2.530.000 = 3.795.000
     assert adapted.cash("LDTT", "ca_nhan", date(2026, 3, 1)) == 710_000
     assert adapted.cash("CSTT", "ca_nhan", date(2026, 3, 1)) is None  # no multiple known: no amount
+
+
+def test_only_an_admin_changes_the_catalogue_in_force(folder: Path) -> None:
+    service = CatalogueService(Nominations(memory_env()), folder, lambda: NOW)
+    service.start()
+    clerk = Principal(subject="can-bo", unit="SGDDT", roles=frozenset({Role.UNIT_CLERK}))
+    with pytest.raises(ForbiddenError, match="quản trị"):
+        service.reload_as(clerk)
+    admin = Principal(subject="admin-1", roles=frozenset({Role.ADMIN}))
+    assert service.reload_as(admin).number == service.current().number

@@ -3,13 +3,14 @@ or sends it upward in its own tờ trình; units without a parent submit as befo
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
 
 from contracts import nomination as c
-from servicekit.auth import Principal, Role
+from servicekit.auth import ForbiddenError, Principal, Role
 from services.nomination.dossiers.application import Drafting, Levels, MixedLevelsError, NewDossier, NoLongerHeldError
 from services.nomination.dossiers.base import NotAllowedError, roles_for, visible_unit
 from services.nomination.dossiers.domainmodel import (
@@ -19,10 +20,12 @@ from services.nomination.dossiers.domainmodel import (
     SubmissionNumberConflictError,
 )
 from services.nomination.dossiers.messaging import to_contract
+from services.nomination.dossiers.ports import TimeLimits
 from services.nomination.dossiers.states import CLOCK_STOPPED, State, allowed_in
 from services.nomination.dossiers.views import _level_after, _state_after
 from services.nomination.settings import NominationSettings
-from services.nomination.units import Unit, UnitTree
+from services.nomination.units import Hierarchy, StaleUnitsError, Unit, UnitFile, UnitTree
+from services.nomination.wiring import time_limits
 from services.nomination.yamlconfig import ConfigError
 from tests.support import TEST_AUDIT_KEY, TEST_RECORD_KEY, TEST_SECRET
 from tests.unit.nomination.dossiers.test_paths import APPRAISER, NOW, World
@@ -237,3 +240,53 @@ def test_submissions_stored_under_their_first_module_still_load() -> None:
 
     assert resolve_topic("services.nomination.dossiers.bulk:Submission") is Submission
     assert resolve_topic("services.nomination.dossiers.bulk:Submission.SentUp") is Submission.SentUp  # type: ignore[attr-defined]
+
+
+def test_a_parent_unit_past_its_review_limit_is_marked_late_and_the_next_parent_gets_its_own() -> None:
+    world = Levelled()
+    world.review.limits = TimeLimits({**world.review.limits.days, "at_parent": 3})
+    # a company's dossier reaches its parent (the company above it) on Monday 02/03/2026
+    dossier_id = world.submitted_by(clerk("XN"))
+    assert world.review.step_due(world.review.load(dossier_id)) is None  # the province's clock stands still
+    assert world.review.due(world.review.load(dossier_id)) == date(2026, 3, 5)  # 3 working days
+    assert world.review.mark_late(dossier_id, date(2026, 3, 5), NOW) is False
+    assert world.review.mark_late(dossier_id, date(2026, 3, 6), NOW) is True
+    assert world.review.mark_late(dossier_id, date(2026, 3, 9), NOW) is False  # once per parent unit
+    assert world.review.load(dossier_id).late_in == "at_parent"
+    # the company sends it up to the group on Monday 09/03: the group has its own three days
+    later = NOW + timedelta(days=7)
+    world.levels.send_up(clerk("CTY"), title="Đợt 1", number="5/TTr-CTY", year=2026, dossier_ids=[dossier_id],
+                         now=later)
+    dossier = world.review.load(dossier_id)
+    assert (dossier.level, dossier.late_in) == ("TCT", None)
+    assert world.review.due(dossier) == date(2026, 3, 12)
+    assert world.review.mark_late(dossier_id, date(2026, 3, 13), later) is True
+
+
+def test_the_shipped_time_limits_give_the_parent_units_their_days() -> None:
+    limits = time_limits(NominationSettings.model_fields["time_limits_file"].default)
+    assert limits.days["at_parent"] >= 1
+
+
+ADMIN = Principal(subject="quan-tri", unit=None, roles=frozenset({Role.ADMIN}))
+
+
+def test_an_admins_newer_hierarchy_is_kept_and_wins_over_an_older_file() -> None:
+    world = Levelled()
+    tree = UnitTree(UNITS.units(), version=3, source="units.yaml")
+    hierarchy = Hierarchy(world.app, tree)
+    moved = [u if u.code != "THPT.CAOBINH" else Unit(code=u.code, name=u.name, parent=None) for u in tree.units()]
+    with pytest.raises(ForbiddenError):
+        hierarchy.replace(SGD, UnitFile(version=4, source="QĐ 12/QĐ-UBND", units=moved), NOW)
+    with pytest.raises(StaleUnitsError, match="hãy tăng version"):
+        hierarchy.replace(ADMIN, UnitFile(version=3, source="QĐ 12/QĐ-UBND", units=moved), NOW)
+    assert tree.route("THPT.CAOBINH") == ["SGDDT"]
+    hierarchy.replace(ADMIN, UnitFile(version=4, source="QĐ 12/QĐ-UBND", units=moved), NOW)
+    assert (tree.version, tree.route("THPT.CAOBINH")) == (4, [])
+    # at the next start-up: the stored version 4 over a file still at 3, but not over a file at 5
+    restarted = UnitTree(UNITS.units(), version=3)
+    Hierarchy(world.app, restarted).load()
+    assert (restarted.version, restarted.source, restarted.route("THPT.CAOBINH")) == (4, "QĐ 12/QĐ-UBND", [])
+    edited = UnitTree(UNITS.units(), version=5)
+    Hierarchy(world.app, edited).load()
+    assert (edited.version, edited.route("THPT.CAOBINH")) == (5, ["SGDDT"])
