@@ -56,10 +56,11 @@ async def clear(conn: asyncpg.Connection) -> None:
     await conn.execute("TRUNCATE report_dossiers")
 
 
-# The events of a dossier's life, each once: version 2 beside version 1 (the step's due date)
-# adds nothing the reports count; issued documents are not dossier events.
+# The events of a dossier's life, each once: version 2 beside version 1 adds the step's due date
+# (nothing the reports count) or the nominee's priority groups (`priority_groups` keeps them);
+# issued documents are not dossier events.
 DOSSIER_EVENTS = [cls for cls in c.EVENTS
-                  if issubclass(cls, c.DossierEvent) and cls not in c.WITH_STEP_DUE.values()]
+                  if issubclass(cls, c.DossierEvent) and cls not in c.SECOND_VERSIONS.values()]
 
 
 class DossierProjection:

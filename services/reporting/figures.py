@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncpg
 
+from services.reporting import priority_groups
 from services.reporting.filters import AwardFilter, MovementFilter, TaskFilter
 from services.reporting.labels import (
     CATEGORIES,
@@ -186,4 +187,4 @@ async def report(conn: asyncpg.Connection, period: Period) -> Row:
     return {"period": {"code": period.code, "kind": period.kind, "label": period.label,
                        "start": period.start, "end": period.end},
             "tasks": await tasks(conn, period), "movements": await movements(conn, period),
-            "awards": await awards(conn, period)}
+            "awards": await awards(conn, period), "priority_groups": await priority_groups.figures(conn, period)}

@@ -23,6 +23,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 
 from servicekit.auth import Principal
+from services.nomination.dossiers import priority
 from services.nomination.dossiers.base import DossierUseCases, authorize, levels_of
 from services.nomination.dossiers.domainmodel import DocumentNotAttachedError, Dossier, DossierError, Submission
 from services.nomination.dossiers.ports import (
@@ -81,8 +82,10 @@ class Drafting(DossierUseCases):
         authorize(actor, "edit", new.unit_code)
         award = self.catalogue.award(new.award_code)
         check_fits(award, new)
+        facts = priority.checked(new.nominee_kind, new.nominee)
         data = {**new.nominee, "unit_code": new.nominee.get("unit_code") or new.unit_code}
         nominee, records = self.history.resolve(new.nominee_kind, data, actor.subject)
+        nominee = {**nominee, **facts, "gender": nominee.get("gender") or facts["gender"]}
         dossier = Dossier(unit_code=new.unit_code, award_code=award.code, year=new.year, basis=new.basis,
                           award={"name": award.name, "category": award.category, "level": award.level},
                           nominee=nominee, summary=new.summary.strip(), simplified=new.simplified,

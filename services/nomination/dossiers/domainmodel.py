@@ -17,7 +17,7 @@ from eventsourcing.utils import register_topic
 
 from services.nomination.dossiers.states import COMMANDS, LABELS, PROVINCE, State, allowed_in
 
-Nominee = dict[str, Any]  # kind, ref, name, unit_code, masked_id, position, deceased
+Nominee = dict[str, Any]  # kind, ref, name, unit_code, masked_id, position, deceased, priority.FACTS
 REVOCATION_GROUNDS = {
     "a": "khai man thành tích",
     "b": "cung cấp thông tin sai, làm giả hồ sơ, giấy tờ",

@@ -7,7 +7,9 @@ import unicodedata
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from services.nomination.dossiers import priority
 
 _ISSUER = r"[A-Za-zĐđ0-9]+(-[A-Za-zĐđ0-9]+)*"
 DECISION = rf"^[0-9]+(/[0-9]{{4}})?/[Qq][Đđ]-{_ISSUER}$"
@@ -55,6 +57,18 @@ class NomineeIn(Body):
     unit_code: str | None = Field(default=None, max_length=32, description="Đơn vị công tác (mặc định: đơn vị đề nghị)")
     position: str | None = Field(default=None, max_length=200)
     deceased: bool = False
+    # The priority groups of the Law (Điều 5); left out: not declared.
+    leadership: bool | None = Field(default=None, description="Có giữ chức vụ lãnh đạo, quản lý")
+    leadership_title: str | None = Field(default=None, max_length=200, examples=["Hiệu trưởng"],
+                                         description="Chức vụ lãnh đạo, quản lý (khi có)")
+    direct_labourer: bool | None = Field(default=None, description="Công nhân, nông dân, chiến sĩ, người trực tiếp "
+                                         "lao động, sản xuất, công tác")
+    ethnicity: str | None = Field(default=None, max_length=50, examples=["Tày"],
+                                  description="Dân tộc, theo danh mục 54 dân tộc Việt Nam")
+    ethnic_minority: bool | None = Field(default=None, description="Người dân tộc thiểu số (suy ra từ dân tộc khi "
+                                         "có ghi dân tộc)")
+    hard_to_reach: bool | None = Field(default=None, description="Ở, công tác tại vùng sâu, vùng xa, vùng đặc biệt "
+                                       "khó khăn (xã khu vực III), biên giới, hải đảo")
 
 
 class DossierCreate(Body):
@@ -66,6 +80,13 @@ class DossierCreate(Body):
     summary: str = Field(default="", max_length=5000, description="Tóm tắt thành tích (được công khai)")
     simplified: bool = Field(default=False, description="Thủ tục đơn giản")
     posthumous: bool = Field(default=False, description="Truy tặng")
+
+    @model_validator(mode="after")
+    def _priority_facts(self) -> DossierCreate:
+        """The priority facts fit the kind of nominee and one another (written as the dossier keeps them)."""
+        facts = priority.checked(self.nominee_kind, self.nominee.model_dump())
+        self.nominee = self.nominee.model_copy(update={k: v for k, v in facts.items() if k != "gender"})
+        return self
 
 
 class DossierEdit(Body):
