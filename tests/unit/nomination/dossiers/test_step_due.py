@@ -58,7 +58,7 @@ def test_each_timed_step_has_its_due_date_and_a_step_without_limit_null() -> Non
     world.review.step(dossier_id, None, APPRAISER, "accept", accepted_at)
     world.review.appraise(dossier_id, None, APPRAISER, dossier_facts={}, confirmed_unknown=None,
                           today=accepted_at.date(), now=accepted_at)
-    due = [(type(e).__name__, e.state, e.step_due_on) for e in _published(world) if e.version == 2]
+    due = [(type(e).__name__, e.state, e.step_due_on) for e in _published(world) if hasattr(e, "step_due_on")]
     calendar = world.review.calendar
     assert due == [
         ("NominationProgressedV2", "unit_council_done", None),  # the unit holds it: no clock
