@@ -135,6 +135,7 @@ def test_the_groups_go_out_in_version_2_beside_version_1_and_never_the_ethnicity
     for v1_class, v2_class in c.WITH_GROUPS.items():
         v1 = next(e for e in published if type(e) is v1_class)
         v2 = next(e for e in published if type(e) is v2_class)
+        assert isinstance(v2, c.NominationCreatedV2 | c.AwardDecidedV2)
         assert published.index(v2) == published.index(v1) + 1 and v2.event_id != v1.event_id
         assert v2.model_dump(exclude={"event_id", "version", "nominee_groups"}) == v1.model_dump(
             exclude={"event_id", "version"})
