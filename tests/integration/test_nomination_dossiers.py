@@ -128,8 +128,8 @@ async def test_a_dossier_from_the_unit_to_the_decision_and_the_nominees_history(
                          "NominationAppraised", "CouncilVoted", "NominationProgressed", "AwardDecided",
                          "AwardConferred"]
         assert [m.headers["ce-type"].split(".")[-2] for m in everything if m.headers["ce-type"].endswith(".v2")] == [
-            "NominationProgressed", "NominationSubmitted", "NominationProgressed", "NominationAppraised",
-            "CouncilVoted", "NominationProgressed"]
+            "NominationCreated", "NominationProgressed", "NominationSubmitted", "NominationProgressed",
+            "NominationAppraised", "CouncilVoted", "NominationProgressed", "AwardDecided"]
         for message in everything:
             schema_valid(message)
             assert "004190012345" not in message.data.decode() and "1990-03-15" not in message.data.decode()
