@@ -47,17 +47,9 @@ class Versioned(BaseModel):
     version: int = Field(ge=1)
 
 
-class NomineeIn(Body):
-    """A person (by identification number, or name + date of birth), or a collective (its unit code)."""
+class PriorityFacts(Body):
+    """The priority groups of the Law (Điều 5); left out: not declared."""
 
-    name: str = Field(min_length=1, max_length=200)
-    id_number: str | None = Field(default=None, max_length=20, description="Số định danh cá nhân (12 chữ số)")
-    date_of_birth: date | None = None
-    gender: Literal["nam", "nu"] | None = None
-    unit_code: str | None = Field(default=None, max_length=32, description="Đơn vị công tác (mặc định: đơn vị đề nghị)")
-    position: str | None = Field(default=None, max_length=200)
-    deceased: bool = False
-    # The priority groups of the Law (Điều 5); left out: not declared.
     leadership: bool | None = Field(default=None, description="Có giữ chức vụ lãnh đạo, quản lý")
     leadership_title: str | None = Field(default=None, max_length=200, examples=["Hiệu trưởng"],
                                          description="Chức vụ lãnh đạo, quản lý (khi có)")
@@ -69,6 +61,18 @@ class NomineeIn(Body):
                                          "có ghi dân tộc)")
     hard_to_reach: bool | None = Field(default=None, description="Ở, công tác tại vùng sâu, vùng xa, vùng đặc biệt "
                                        "khó khăn (xã khu vực III), biên giới, hải đảo")
+
+
+class NomineeIn(PriorityFacts):
+    """A person (by identification number, or name + date of birth), or a collective (its unit code)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    id_number: str | None = Field(default=None, max_length=20, description="Số định danh cá nhân (12 chữ số)")
+    date_of_birth: date | None = None
+    gender: Literal["nam", "nu"] | None = None
+    unit_code: str | None = Field(default=None, max_length=32, description="Đơn vị công tác (mặc định: đơn vị đề nghị)")
+    position: str | None = Field(default=None, max_length=200)
+    deceased: bool = False
 
 
 class DossierCreate(Body):
@@ -89,10 +93,15 @@ class DossierCreate(Body):
         return self
 
 
-class DossierEdit(Body):
+class DossierEdit(PriorityFacts):
+    """What the unit corrects before submitting; a priority fact left out stays as it was."""
+
     summary: str | None = Field(default=None, max_length=5000)
     basis: str | None = None
     position: str | None = Field(default=None, max_length=200)
+
+    def priority_facts(self) -> dict[str, object]:
+        return {k: v for k, v in self.model_dump(include=set(PriorityFacts.model_fields)).items() if v is not None}
 
 
 class UnitCouncil(Body):

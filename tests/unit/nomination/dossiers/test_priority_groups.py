@@ -158,3 +158,27 @@ def test_a_notice_comment_goes_out_as_the_fact_and_the_count_never_its_author_or
     assert str(comments[0].notice_until) == "2026-03-16"
     text = "".join(e.model_dump_json() for e in comments)
     assert "Nguyễn Văn Tố" not in text and "Hợp Giang" not in text and "thành tích lần" not in text
+
+
+def test_the_unit_corrects_the_groups_before_submitting_and_the_decision_carries_the_correction() -> None:
+    world = World()
+    nominee = {"name": "Sầm Văn Páo", "gender": "nam", "ethnicity": "Kinh", "leadership_title": "Trưởng phòng"}
+    dossier_id, _ = world.drafting.open(CLERK, NewDossier(unit_code="SGDDT", award_code="BKT", year=2025,
+                                                          basis="cong_trang", nominee_kind="ca_nhan", nominee=nominee,
+                                                          summary="Có sáng kiến", simplified=True), NOW)
+    with pytest.raises(priority.PriorityFactError, match="Dân tộc Tày là dân tộc thiểu số"):
+        world.drafting.edit(dossier_id, None, CLERK, summary=None, basis=None, position=None, now=NOW,
+                            priority={"ethnicity": "Tày", "ethnic_minority": False})
+    world.drafting.edit(dossier_id, None, CLERK, summary=None, basis=None, position=None, now=NOW,
+                        priority={"ethnicity": "tày", "leadership": False, "hard_to_reach": True})
+    kept = world.review.load(dossier_id).nominee
+    assert {k: kept[k] for k in priority.FACTS} == {
+        "gender": "nam", "leadership": False, "leadership_title": None, "direct_labourer": None, "ethnicity": "Tày",
+        "ethnic_minority": True, "hard_to_reach": True}  # the title went with the position, the flag with Kinh
+    world.to_council(dossier_id)
+    world.review.decide(dossier_id, None, APPRAISER, number="13/QĐ-UBND", decided_on=NOW.date(),
+                        signed_by="Chủ tịch UBND tỉnh", now=NOW)
+    [decided] = [e for e in _published(world) if isinstance(e, c.AwardDecidedV2)]
+    assert (decided.nominee_groups.leadership, decided.nominee_groups.ethnic_minority) == (False, True)
+    [created] = [e for e in _published(world) if isinstance(e, c.NominationCreatedV2)]
+    assert (created.nominee_groups.leadership, created.nominee_groups.ethnic_minority) == (True, False)
