@@ -2,10 +2,11 @@
 through the real nomination service for nominees of different groups, decided in two quarters;
 the reporting service's figures equal counts made here from the AwardDecided v2 events on the
 bus, and each figure's list names the same dossiers. A public comment on a dossier under notice
-reaches its unit's inbox, and no other unit's."""
+reaches its unit's inbox and contact address (a real SMTP server process), and no other unit's."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from datetime import UTC, date, datetime
@@ -17,11 +18,10 @@ import pytest
 
 from services.nomination.main import create_app as nomination_app
 from services.nomination.settings import NominationSettings
-from services.notification.main import create_app as notification_app
-from services.notification.settings import NotificationSettings
 from services.reporting.main import create_app as reporting_app
 from services.reporting.settings import ReportingSettings
 from tests.integration.test_nomination_dossiers import APPRAISER, CHAIR, CLERK, PDF, opened, to_appraisal
+from tests.integration.test_notification_email import mail_app, received, smtp, text  # noqa: F401 (fixture)
 from tests.support import Namespace, auth, eventually, read_stream, serve
 
 pytestmark = pytest.mark.integration
@@ -156,10 +156,14 @@ async def test_the_figures_per_priority_group_equal_counts_from_the_events(ns: N
         assert chart.status_code == 200 and "2026 (60%)" in chart.text
 
 
-async def test_a_public_comment_reaches_the_inbox_of_the_dossiers_unit_only(ns: Namespace, tmp_path) -> None:
+async def test_a_public_comment_reaches_the_inbox_and_mail_of_the_dossiers_unit_only(ns: Namespace, tmp_path,
+                                                                                   smtp) -> None:  # noqa: F811
     now = datetime(2026, 3, 2, 2, tzinfo=UTC)
-    async with serve(nomination(ns, tmp_path, now)) as client, \
-            serve(notification_app(ns.settings(NotificationSettings, dispatch_poll_interval_s=1.0))) as notices:
+    async with serve(nomination(ns, tmp_path, now)) as client, serve(mail_app(ns, smtp)) as notices:
+        for unit, clerk in (("SGDDT", CLERK), ("SYT", SYT_CLERK)):
+            saved = await notices.put(f"/units/{unit}/contacts", headers=clerk,
+                                      json={"contacts": [{"email": f"vanthu@{unit.lower()}.caobang.gov.vn"}]})
+            assert saved.status_code == 200, saved.text
         dossier = await opened(client, award="HCLD3")
         dossier_id = await to_appraisal(client, dossier)
         appraised = await client.post(f"/dossiers/{dossier_id}/appraise", headers=APPRAISER,
@@ -181,11 +185,22 @@ async def test_a_public_comment_reaches_the_inbox_of_the_dossiers_unit_only(ns: 
         assert {m["unit_code"] for m in messages} == {"SGDDT"}
         assert all(m["link"] == f"/dossiers/{dossier_id}" for m in messages)
         assert "đã có 2 ý kiến" in messages[0]["body"] and "ý kiến đầu tiên" in messages[1]["body"]
-        text = json.dumps(messages, ensure_ascii=False)
-        assert "Nguyễn Văn Tố" not in text and "0912345678" not in text and "Hợp Giang" not in text
+        shown = json.dumps(messages, ensure_ascii=False)
+        assert "Nguyễn Văn Tố" not in shown and "0912345678" not in shown and "Hợp Giang" not in shown
         every_unit = await notices.get("/inbox", params={"kind": "notice_commented"}, headers=READER)
         assert [m["unit_code"] for m in every_unit.json()] == ["SGDDT", "SGDDT"]
         other = await notices.get("/inbox", headers=SYT_CLERK)
         assert other.status_code == 200 and other.json() == []
         foreign = await notices.get("/inbox", params={"unit": "SGDDT"}, headers=SYT_CLERK)
         assert foreign.status_code == 403
+
+        def mailed() -> list[Any]:
+            found = [m for m in received(smtp) if "ý kiến góp ý" in str(m["Subject"])]
+            assert len(found) == 2
+            return found
+
+        mails = await eventually(lambda: asyncio.to_thread(mailed), timeout=60)
+        assert {m["To"] for m in mails} == {"vanthu@sgddt.caobang.gov.vn"}
+        assert {str(m["Subject"]) for m in mails} == {"[TĐKT] Hồ sơ của Nông Thị Hoa nhận ý kiến góp ý khi công khai"}
+        bodies = " ".join(text(m, "plain") for m in mails)
+        assert "Nguyễn Văn Tố" not in bodies and "Hợp Giang" not in bodies
