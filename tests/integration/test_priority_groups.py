@@ -110,6 +110,18 @@ async def test_the_figures_per_priority_group_equal_counts_from_the_events(ns: N
                                                            "ethnicity": "Kinh", "ethnic_minority": True}})
         assert refused.status_code == 422
         assert "Dân tộc Kinh không phải dân tộc thiểu số" in refused.json()["error"]["message"]
+        draft = await client.post("/dossiers", headers=CLERK, json={
+            "award_code": "BKT", "year": 2026, "nominee": {"name": "Ma Văn Khải", "date_of_birth": "1980-01-01",
+                                                           "leadership_title": "Phó Giám đốc"}})
+        assert draft.status_code == 201, draft.text
+        path = f"/dossiers/{draft.json()['id']}"
+        wrong = await client.patch(path, headers=CLERK, json={"ethnicity": "Tày", "ethnic_minority": False})
+        assert (wrong.status_code, wrong.json()["error"]["code"]) == (422, "invalid_priority_fact")
+        assert "Dân tộc Tày là dân tộc thiểu số" in wrong.json()["error"]["message"]
+        corrected = await client.patch(path, headers=CLERK, json={"ethnicity": "Tày", "leadership": False})
+        assert corrected.status_code == 200, corrected.text
+        nominee = (await client.get(path, headers=CLERK)).json()["nominee"]
+        assert (nominee["ethnic_minority"], nominee["leadership"], nominee["leadership_title"]) == (True, False, None)
         ids = [await decided(client, clerk, kind, nominee, day, n)
                for n, (clerk, kind, nominee, day) in enumerate(NOMINEES, start=101)]
 
