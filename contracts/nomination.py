@@ -2,7 +2,10 @@
 
 Every event says which dossier it is about, its state after the event and its version, and
 who the nominee is — by a pseudonymous reference, the name and the unit; an identification
-number only masked ("004******789"), a date of birth never.
+number only masked ("004******789"), a date of birth never. The priority groups the Law asks to
+favour travel as yes/no facts (`PriorityGroups`); a nominee's ethnicity itself (sensitive
+personal data) never does, only whether it is an ethnic minority. A public comment travels as
+the fact and the count, never its author or text.
 """
 
 from __future__ import annotations
@@ -270,14 +273,62 @@ class _Movement(BaseModel):
                                      "thematic or ad hoc award is proposed for; null for other dossiers")
 
 
-class NominationCreatedV2(_Movement, NominationCreated):
-    """A unit opened a dossier for a nominee; with the movement a thematic or ad hoc award is for."""
+class PriorityGroups(BaseModel):
+    """The nominee's standing in the groups the Law asks to favour (Luật Thi đua, khen thưởng 2022, Điều 5),
+    as the proposing unit declared it; null where the unit did not say (or, for a collective,
+    where the fact is a person's). Counts of the reports rest on it."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    gender: Literal["nam", "nu"] | None = Field(default=None, description="A person's; null for a collective")
+    leadership: bool | None = Field(default=None, description="Holds a leadership or management position "
+                                    "(giữ chức vụ lãnh đạo, quản lý)")
+    leadership_title: str | None = Field(default=None, max_length=200, examples=["Hiệu trưởng"],
+                                         description="The position, when `leadership`")
+    direct_labourer: bool | None = Field(default=None, description="Worker, farmer, soldier or other person "
+                                         "directly working, producing or serving (người trực tiếp lao động, "
+                                         "sản xuất, công tác)")
+    ethnic_minority: bool | None = Field(default=None, description="Belongs to an ethnic minority "
+                                         "(người dân tộc thiểu số); the ethnicity itself is not published")
+    hard_to_reach: bool | None = Field(default=None, description="Lives or works in a remote, hard-to-reach area "
+                                       "(vùng sâu, vùng xa, vùng đặc biệt khó khăn, xã khu vực III); "
+                                       "a person's or a collective's")
+
+
+class _WithGroups(BaseModel):
+    nominee_groups: PriorityGroups = Field(description="The priority groups of the nominee")
+
+
+# Version 2 of the events that start or decide a dossier: the nominee's priority groups (and, for an
+# opened dossier, its movement). Each is
+# published alongside its version 1 (same fact, its own event_id), which stays as it was.
+class NominationCreatedV2(_Movement, _WithGroups, NominationCreated):
+    """A unit opened a dossier for a nominee; with the movement a thematic or ad hoc award is for
+    and the nominee's priority groups."""
 
     version: Literal[2] = 2  # type: ignore[assignment]
 
 
-# The version 2 of NominationCreated: the dossier's movement, published alongside version 1.
-WITH_MOVEMENT: dict[type[IntegrationEvent], type[IntegrationEvent]] = {NominationCreated: NominationCreatedV2}
+class AwardDecidedV2(_WithGroups, AwardDecided):
+    """A decision awards the nominee (the province's, or the central level's); with the nominee's priority groups."""
+
+    version: Literal[2] = 2  # type: ignore[assignment]
+
+
+WITH_GROUPS: dict[type[IntegrationEvent], type[IntegrationEvent]] = {
+    NominationCreated: NominationCreatedV2, AwardDecided: AwardDecidedV2,
+}
+# Every version 2 published beside its version 1.
+SECOND_VERSIONS: dict[type[IntegrationEvent], type[IntegrationEvent]] = {**WITH_STEP_DUE, **WITH_GROUPS}
+
+
+class NominationNoticeCommented(_DossierEvent):
+    """A comment on the dossier came in during its public notice (by post, e-mail, the portal): the
+    fact and how many so far, for the proposing unit to follow up; never who wrote it or the text."""
+
+    version: Literal[1] = 1
+    comments: int = Field(ge=1, description="Comments received so far during this notice")
+    notice_until: date = Field(description="The last day of the public notice")
 
 
 class DocumentIssued(IntegrationEvent):
@@ -311,5 +362,6 @@ EVENTS: list[type[IntegrationEvent]] = [
     NominationCreated, NominationProgressed, NominationSubmitted, NominationReturned, NominationAppraised,
     NominationPutOnHold, NominationDisclosed, CouncilVoted, AwardDecided, NominationRejected,
     NominationForwarded, AwardConferred, AwardRevoked, NominationLate, NominationSentToParent,
-    NominationReturnedByParent, NominationSentUp, DocumentIssued, *WITH_STEP_DUE.values(), *WITH_MOVEMENT.values(),
+    NominationReturnedByParent, NominationSentUp, DocumentIssued, NominationNoticeCommented,
+    *SECOND_VERSIONS.values(),
 ]

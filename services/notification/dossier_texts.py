@@ -136,6 +136,15 @@ def _revoked(e: c.AwardRevoked) -> list[Message]:
 
 
 @compose.register
+def _commented(e: c.NominationNoticeCommented) -> list[Message]:
+    count = f"đã có {e.comments} ý kiến" if e.comments > 1 else "đây là ý kiến đầu tiên"
+    return message(e, "notice_commented", f"Hồ sơ của {e.nominee.name} nhận ý kiến góp ý khi công khai",
+                   f"{about(e)} nhận thêm ý kiến góp ý trong thời gian công khai ({count}; công khai đến "
+                   f"ngày {day(e.notice_until)}). Đơn vị xem nội dung ý kiến trong hồ sơ và phối hợp với "
+                   "Sở Nội vụ giải trình, làm rõ nếu cần.")
+
+
+@compose.register
 def _late(e: c.NominationLate) -> list[Message]:
     step = STATE_LABELS.get(e.in_state, e.in_state)
     return message(e, "late", f"Hồ sơ của {e.nominee.name} quá hạn ở bước {step}",
@@ -143,12 +152,13 @@ def _late(e: c.NominationLate) -> list[Message]:
 
 
 def _published_beside_v1(e: Any) -> list[Message]:
-    """Version 2 (with the step's due date) comes beside version 1, which told the unit already:
-    it plans reminders only (`reminders.schedule`)."""
+    """Version 2 (with the step's due date, or the nominee's priority groups) comes beside
+    version 1, which told the unit already: the step's due date plans reminders only
+    (`reminders.schedule`)."""
     return []
 
 
-for _v2 in c.WITH_STEP_DUE.values():
+for _v2 in c.SECOND_VERSIONS.values():
     compose.register(_v2, _published_beside_v1)
 
 

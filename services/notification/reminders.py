@@ -85,6 +85,8 @@ def schedule(event: IntegrationEvent, zone: ZoneInfo, *, task_days: list[int],
     registration when it opens or is extended (those of an earlier date are dropped); drop them
     all when the task is done or the registration closes. A dossier's event drops the reminders
     of its earlier steps and plans those of the step it starts, when it says by when."""
+    if isinstance(event, c.NominationNoticeCommented):
+        return None  # a comment during the notice leaves the dossier in its step
     if isinstance(event, c.DossierEvent):
         return _dossier(event, zone, dossier_days)
     if isinstance(event, p.TaskAssigned | p.TaskReassigned):

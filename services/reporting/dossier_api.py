@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from servicekit.auth import SIGNED_IN, ForbiddenError, Principal, PrincipalDep, Role, require
 from services.reporting import dossier_queries as queries
 from services.reporting.api import RuntimeDep, Year
-from services.reporting.filters import AwardFilter
+from services.reporting.filters import AwardFilter, PriorityGroup
 from services.reporting.labels import STATES, SUBJECTS
 from services.reporting.list_models import AwardsSummary, DossierPublic, DossierStates
 
@@ -70,13 +70,19 @@ def award_filter(state: StateCode | None = None, unit: Unit = None, award: Award
                      "Nơi hồ sơ đang ở: mã đơn vị (chính đơn vị, hoặc đơn vị cấp trên đang giữ hồ sơ), "
                      "hoặc 'tinh' (Sở Nội vụ). Khác `level` là cấp của hình thức khen thưởng."))] = None,
                  movement: Annotated[UUID | None, Query(description="Phong trào thi đua hồ sơ gắn với")] = None,
+                 group: Annotated[PriorityGroup | None, Query(description=(
+                     "Đối tượng ưu tiên: khong_lanh_dao, truc_tiep_lao_dong, nu, dan_toc_thieu_so, "
+                     "vung_kho_khan"))] = None,
+                 undeclared: Annotated[PriorityGroup | None, Query(description=(
+                     "Hồ sơ chưa khai thông tin của đối tượng ưu tiên này"))] = None,
                  ) -> AwardFilter:
     """The filters of the dossiers list; a period report's figures link here with theirs."""
     return AwardFilter(awarded=awarded, decided_from=decided_from, decided_to=decided_to,
                        forwarded_from=forwarded_from, forwarded_to=forwarded_to, revoked_from=revoked_from,
                        revoked_to=revoked_to, award=award, category=category, level=level, kind=kind,
                        central=central, unit=unit, cluster=cluster, year=year, state=state, late=late,
-                       at_level=at_level, movement=str(movement) if movement else None)
+                       at_level=at_level, movement=str(movement) if movement else None, group=group,
+                       undeclared=undeclared)
 
 
 @router.get("/dossiers", dependencies=[_OWN_UNIT])
@@ -84,7 +90,7 @@ async def dossiers(runtime: RuntimeDep, who: PrincipalDep, flt: Annotated[AwardF
                    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
                    offset: Annotated[int, Query(ge=0)] = 0) -> list[DossierPublic]:
     """Dossiers filtered by state, unit, award, year, late flag, decision/forwarding/revocation dates,
-    form, level, kind of subject, deciding level, cluster (the lists behind a period's figures) and
+    form, level, kind of subject, deciding level, cluster, priority group (the lists behind a period's figures) and
     where the dossier is (`at_level`: the unit, a parent unit holding it, or 'tinh')."""
     async with runtime.pool.acquire() as conn:
         rows = await queries.dossiers(conn, flt.but(unit=_visible_unit(who, flt.unit)), limit=limit, offset=offset)

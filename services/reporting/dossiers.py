@@ -57,10 +57,10 @@ async def clear(conn: asyncpg.Connection) -> None:
     await conn.execute("TRUNCATE report_dossiers")
 
 
-# The events of a dossier's life, each once: version 2 beside version 1 (the step's due date)
-# adds nothing the reports count; issued documents are not dossier events. The version 2 of an
-# opened dossier adds its movement (`movement_id`), which never changes: it is set whichever of
-# the two versions came first.
+# The events of a dossier's life, each once: version 2 beside version 1 adds the step's due date
+# (nothing the reports count), or for an opened or decided dossier the nominee's priority groups
+# (`priority_groups` keeps them) and for an opened one its movement (`movement_id`, which never
+# changes: it is set whichever of the two versions came first); issued documents are not dossier events.
 DOSSIER_EVENTS = [cls for cls in c.EVENTS
                   if issubclass(cls, c.DossierEvent) and cls not in c.WITH_STEP_DUE.values()]
 
@@ -117,6 +117,7 @@ def _created(e: c.NominationCreated, zone: ZoneInfo) -> Fields:
 EXTRA: dict[type[IntegrationEvent], Callable[[Any, ZoneInfo], Fields]] = {
     c.NominationCreated: _created,
     c.NominationCreatedV2: _created,
+    c.AwardDecidedV2: _decided,
     c.NominationSubmitted: lambda e, zone: {"submitted_on": e.occurred_at.astimezone(zone).date(),
                                             "at_level": PROVINCE},
     c.NominationReturned: lambda e, zone: {"times_returned": e.times_returned, "at_level": e.unit_code},

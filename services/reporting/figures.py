@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncpg
 
+from services.reporting import priority_groups
 from services.reporting.filters import AwardFilter, ClusterResultFilter, ExemplaryFilter, MovementFilter, TaskFilter
 from services.reporting.labels import (
     CATEGORIES,
@@ -249,4 +250,4 @@ async def report(conn: asyncpg.Connection, period: Period) -> Row:
                        "start": period.start, "end": period.end},
             "tasks": await tasks(conn, period), "movements": await movements(conn, period),
             "awards": await awards(conn, period), "clusters": await clusters(conn, period),
-            "exemplary": await exemplary(conn, period)}
+            "exemplary": await exemplary(conn, period), "priority_groups": await priority_groups.figures(conn, period)}

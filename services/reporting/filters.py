@@ -16,6 +16,19 @@ from uuid import UUID
 from services.reporting.labels import NO_MOVEMENT
 
 TaskOutcome = Literal["on_time", "late", "overdue", "open"]
+# The priority groups of the Law (Điều 5): the condition of an award to each, and of one whose
+# fact the unit did not declare (services/reporting/priority_groups.py).
+PRIORITY_GROUPS = {
+    "khong_lanh_dao": ("nominee_kind = 'ca_nhan' AND nominee_leadership = false",
+                       "nominee_kind = 'ca_nhan' AND nominee_leadership IS NULL"),
+    "truc_tiep_lao_dong": ("nominee_kind = 'ca_nhan' AND nominee_direct_labourer",
+                           "nominee_kind = 'ca_nhan' AND nominee_direct_labourer IS NULL"),
+    "nu": ("nominee_kind = 'ca_nhan' AND nominee_gender = 'nu'", "nominee_kind = 'ca_nhan' AND nominee_gender IS NULL"),
+    "dan_toc_thieu_so": ("nominee_kind = 'ca_nhan' AND nominee_ethnic_minority",
+                         "nominee_kind = 'ca_nhan' AND nominee_ethnic_minority IS NULL"),
+    "vung_kho_khan": ("nominee_hard_to_reach", "nominee_hard_to_reach IS NULL"),
+}
+PriorityGroup = Literal["khong_lanh_dao", "truc_tiep_lao_dong", "nu", "dan_toc_thieu_so", "vung_kho_khan"]
 F = TypeVar("F", bound="_Filter")
 
 
@@ -77,6 +90,8 @@ class AwardFilter(_Filter):
     late: bool | None = None
     at_level: str | None = None
     movement: str | None = None
+    group: PriorityGroup | None = None
+    undeclared: PriorityGroup | None = None
 
     def conditions(self) -> list[tuple[str | None, Any]]:
         awarded = None if self.awarded is None else (
@@ -91,6 +106,8 @@ class AwardFilter(_Filter):
             ("award_level = {}", self.level), ("nominee_kind = {}", self.kind), ("central = {}", self.central),
             ("unit_code = {}", self.unit), ("year = {}", self.year), ("state = {}", self.state),
             ("late = {}", self.late), ("at_level = {}", self.at_level), ("movement_id = {}::uuid", self.movement),
+            (PRIORITY_GROUPS[self.group][0] if self.group else None, True if self.group else None),
+            (PRIORITY_GROUPS[self.undeclared][1] if self.undeclared else None, True if self.undeclared else None),
             ("EXISTS (SELECT 1 FROM report_cluster_members m JOIN report_clusters c USING (cluster_id) "
              "WHERE c.code = {} AND m.unit_code = report_dossiers.unit_code "
              "AND m.year = extract(year FROM report_dossiers.decided_on))", self.cluster),

@@ -94,6 +94,26 @@ class ExemplaryFigures(BaseModel):
     unpublished: Figure
 
 
+class LeadershipShare(BaseModel):
+    year: int
+    individuals: Figure = Field(description="Awards to individuals decided in the year")
+    without_leadership: Figure = Field(description="Of them, to people without a leadership or management position")
+    with_leadership: int
+    undeclared: int = Field(description="Of them, whose position the unit did not declare")
+    share_percent: float | None = Field(description="without_leadership / individuals × 100; none without awards")
+
+
+class PriorityGroupFigures(BaseModel):
+    """Awards to the groups the Law asks to favour (Luật Thi đua, khen thưởng 2022, Điều 5)."""
+
+    basis_label: str
+    individuals: Figure
+    groups: list[Figure] = Field(description="khong_lanh_dao, truc_tiep_lao_dong, nu, dan_toc_thieu_so, "
+                                 "vung_kho_khan (the last counts collectives too)")
+    undeclared: list[Figure] = Field(description="Per group: awards whose dossier did not declare the fact")
+    without_leadership_by_year: list[LeadershipShare] = Field(description="The year of the period and the 4 before")
+
+
 class PeriodInfo(BaseModel):
     code: str = Field(examples=["2026-H1"])
     kind: Literal["quarter", "half", "year", "range"]
@@ -116,3 +136,6 @@ class PeriodReport(BaseModel):
     awards: AwardFigures
     clusters: ClusterFigures
     exemplary: ExemplaryFigures
+
+
+    priority_groups: PriorityGroupFigures

@@ -14,7 +14,7 @@ from nats.js.errors import NotFoundError
 from servicekit.consumer import BatchHandler, EventConsumer, Handler
 from servicekit.db import create_schema
 from servicekit.runtime import ServiceRuntime
-from services.reporting import dossiers, outcomes, projection, publications, store, wider
+from services.reporting import dossiers, outcomes, priority_groups, projection, publications, store, wider
 from services.reporting.settings import ReportingSettings
 
 log = logging.getLogger(__name__)
@@ -34,10 +34,13 @@ class ReportingRuntime(ServiceRuntime):
         self._rebuild_lock = asyncio.Lock()
 
     async def start(self) -> None:
-        await create_schema(self.pool, projection.SCHEMA, dossiers.SCHEMA, wider.SCHEMA, outcomes.SCHEMA,
+        await create_schema(self.pool, projection.SCHEMA, dossiers.SCHEMA, priority_groups.SCHEMA, wider.SCHEMA,
+                            outcomes.SCHEMA,
                             store.SCHEMA)
         self._add(CONSUMER, projection.HANDLERS, projection.clear, projection.BATCH_HANDLERS)
-        self._add(DOSSIER_CONSUMER, dossiers.DossierProjection(self.zone).handlers, dossiers.clear)
+        dossier_rows = dossiers.DossierProjection(self.zone)
+        self._add(DOSSIER_CONSUMER, {**dossier_rows.handlers, **priority_groups.handlers(dossier_rows.apply)},
+                  dossiers.clear)
         self._add(WIDER_CONSUMER, wider.HANDLERS, wider.clear)
         self._add(OUTCOME_CONSUMER, outcomes.OutcomeProjection(self.zone).handlers, outcomes.clear)
         for name in self.consumers:

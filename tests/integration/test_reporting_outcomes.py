@@ -111,7 +111,7 @@ def _awards_for(movement_id: str) -> list[IntegrationEvent]:
         story = dossier.to_council()
         created = story[0].model_copy(update={"basis": "chuyen_de"})
         v2 = nc.NominationCreatedV2.model_validate({**created.model_dump(), "version": 2, "event_id": uuid4(),
-                                                    "movement_id": movement})
+                                                    "movement_id": movement, "nominee_groups": {}})
         events += [v2, created] if n == 1 else [created, v2]
         events += [*story[1:], dossier.decided(decided_on=decided_on, cash_amount=1_000_000)]
     return events

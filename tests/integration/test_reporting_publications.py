@@ -75,7 +75,9 @@ async def test_a_published_report_keeps_its_bytes_and_position_and_is_announced(
         moved = {d["path"]: (d["published"], d["now"]) for d in changes["differences"]}
         assert moved["awards.total"] == (before, before + 1)
         assert moved["awards.by_unit[SNV]"][1] == moved["awards.by_unit[SNV]"][0] + 1
-        assert all(path.startswith("awards.") for path in moved), moved
+        assert all(path.startswith(("awards.", "priority_groups.")) for path in moved), moved
+        assert moved["priority_groups.individuals"] == (moved["priority_groups.individuals"][0],
+                                                        moved["priority_groups.individuals"][0] + 1)
         listed = (await reports.get("/reports/publications", headers=READER)).json()
         assert {(p["kind"], p["ref"], p["format"]) for p in listed} == {("period", "2026", "pdf"),
                                                                         ("form", "0603/2026", "json")}

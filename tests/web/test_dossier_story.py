@@ -44,6 +44,16 @@ def test_a_dossier_from_draft_to_decision_with_a_return_and_a_council(system, op
     page.get_by_label("Giới tính").select_option("nu")
     page.get_by_label("Chức vụ, vị trí công tác").fill("Giáo viên")
     page.get_by_label("Tóm tắt thành tích (được công khai)").fill("Giáo viên dạy giỏi cấp tỉnh hai năm liền")
+    # The priority groups: a position said to be held but not named is refused, the rest kept as typed.
+    page.get_by_label("Giữ chức vụ lãnh đạo, quản lý").select_option("false")
+    page.get_by_label("Chức vụ lãnh đạo, quản lý (nếu có)").fill("Tổ trưởng chuyên môn")
+    page.get_by_label("Dân tộc (ví dụ: Kinh, Tày, Nùng, Mông, Dao)").fill("Tày")
+    page.get_by_label("Ở, công tác tại vùng sâu, vùng xa").select_option("true")
+    page.get_by_role("button", name="Mở hồ sơ").click()
+    page.wait_for_load_state()
+    assert "lại khai không giữ chức vụ lãnh đạo, quản lý" in page.inner_text("main")
+    assert page.get_by_label("Dân tộc (ví dụ: Kinh, Tày, Nùng, Mông, Dao)").input_value() == "Tày"  # nothing lost
+    page.get_by_label("Giữ chức vụ lãnh đạo, quản lý").select_option("true")
     clerk.look("mở hồ sơ")
     page.get_by_role("button", name="Mở hồ sơ").click()
     page.wait_for_url(re.compile(r"/ho-so/[0-9a-f-]{36}"))

@@ -78,9 +78,10 @@ async def get_dossier(dossier_id: UUID, drafting: DraftingDep, levels: LevelsDep
 @router.patch("/{dossier_id}", dependencies=dossier_policy("edit"))
 async def edit(dossier_id: UUID, body: s.DossierEdit, drafting: DraftingDep, runtime: RuntimeDep, actor: PrincipalDep,
                version: VersionDep, response: Response) -> s.Versioned:
-    """Correct the summary of merits, the basis of award or the nominee's position."""
+    """Correct the summary of merits, the basis of award, the nominee's position or priority groups."""
     new_version = await runtime.call(drafting.edit, dossier_id, version, actor, summary=body.summary,
-                                     basis=body.basis, position=body.position, now=runtime.now())
+                                     basis=body.basis, position=body.position, priority=body.priority_facts(),
+                                     now=runtime.now())
     return versioned(response, new_version)
 
 

@@ -23,6 +23,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 
 from servicekit.auth import Principal, Role
+from services.nomination.dossiers import priority
 from services.nomination.dossiers.base import DossierUseCases, authorize, levels_of
 from services.nomination.dossiers.domainmodel import DocumentNotAttachedError, Dossier, DossierError, Submission
 from services.nomination.dossiers.ports import (
@@ -88,8 +89,10 @@ class Drafting(DossierUseCases):
         authorize(actor, "edit", new.unit_code)
         award = self.catalogue.award(new.award_code)
         check_fits(award, new)
+        facts = priority.checked(new.nominee_kind, new.nominee)
         data = {**new.nominee, "unit_code": new.nominee.get("unit_code") or new.unit_code}
         nominee, records = self.history.resolve(new.nominee_kind, data, actor.subject)
+        nominee = {**nominee, **facts, "gender": nominee.get("gender") or facts["gender"]}
         dossier = Dossier(unit_code=new.unit_code, award_code=award.code, year=new.year, basis=new.basis,
                           award={"name": award.name, "category": award.category, "level": award.level},
                           nominee=nominee, summary=new.summary.strip(), simplified=new.simplified,
@@ -105,11 +108,13 @@ class Drafting(DossierUseCases):
         return True
 
     def edit(self, dossier_id: UUID, version: int | None, actor: Principal, *, summary: str | None,
-             basis: str | None, position: str | None, now: datetime) -> int:
+             basis: str | None, position: str | None, now: datetime, priority: dict[str, Any] | None = None) -> int:
+        """Correct the dossier; `priority` holds the priority facts given again (the others stay)."""
         dossier = self.for_command(dossier_id, version, actor, "edit")
         if basis is not None and basis not in BASES:
             raise InvalidBasisError(basis)
-        dossier.edit(summary=summary, basis=basis, position=position, by=actor.subject, at=now)
+        facts = corrected_facts(dossier.nominee, priority) if priority else None
+        dossier.edit(summary=summary, basis=basis, position=position, priority=facts, by=actor.subject, at=now)
         return self.save(dossier)
 
     def attach(self, dossier_id: UUID, version: int | None, actor: Principal, *, kind: str, data: bytes,
@@ -156,6 +161,18 @@ class Drafting(DossierUseCases):
     def missing_documents(self, dossier: Dossier) -> list[str]:
         present = dossier.document_kinds()
         return [name for code, name in self.required_documents(dossier).items() if code not in present]
+
+
+def corrected_facts(nominee: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The nominee's priority facts with those `given` again, checked together: a new ethnicity
+    decides the minority flag anew, "no leadership position" drops the title kept before."""
+    kept = {k: nominee.get(k) for k in priority.FACTS}
+    if "ethnicity" in given and "ethnic_minority" not in given:
+        kept["ethnic_minority"] = None
+    if given.get("leadership") is False and "leadership_title" not in given:
+        kept["leadership_title"] = None
+    facts = priority.checked(nominee["kind"], {**kept, **given})
+    return {**facts, "gender": nominee.get("gender")}
 
 
 def check_fits(award: AwardInfo, new: NewDossier) -> None:

@@ -10,6 +10,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
 from servicekit.auth import Principal, Role
+from services.nomination.dossiers import priority
 from services.nomination.dossiers.domainmodel import Dossier, DossierError
 from services.nomination.dossiers.states import APPRAISER, CHAIR, COMMANDS, PARENT, PROVINCE, SECRETARY, UNIT
 
@@ -109,7 +110,7 @@ def details(dossier: Dossier, **extra: Any) -> dict[str, Any]:
 
 def _public_nominee(nominee: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in nominee.items() if k in {"kind", "ref", "name", "unit_code", "masked_id",
-                                                     "position", "deceased"}}
+                                                     "position", "deceased", *priority.FACTS}}
 
 
 class DossierNotFoundError(DossierError):

@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
 from servicekit.auth import Principal
+from services.nomination.dossiers import priority
 from services.nomination.dossiers.application import Drafting, NewDossier
 from services.nomination.dossiers.base import check_can_read
 from services.nomination.dossiers.domainmodel import DossierError, Submission
@@ -25,13 +26,22 @@ from services.nomination.dossiers.domainmodel import DossierError, Submission
 COLUMNS = ["STT", "Mã danh hiệu/hình thức", "Năm thành tích", "Loại hình", "Đối tượng", "Họ và tên / Tên tập thể",
            "Số định danh cá nhân", "Ngày sinh", "Giới tính", "Chức vụ, đơn vị công tác", "Tóm tắt thành tích",
            "Thủ tục đơn giản", "Truy tặng"]
+# The priority groups of the Law (Điều 5), after the columns above; a sheet of the older
+# template, without them, is read as before (nothing declared).
+GROUP_COLUMNS = {"leadership": "Giữ chức vụ lãnh đạo, quản lý", "leadership_title": "Chức vụ lãnh đạo, quản lý",
+                 "direct_labourer": "Người trực tiếp lao động, sản xuất", "ethnicity": "Dân tộc",
+                 "ethnic_minority": "Người dân tộc thiểu số", "hard_to_reach": "Vùng sâu, vùng xa, vùng ĐBKK"}
+YES_NO_COLUMNS = ("leadership", "direct_labourer", "ethnic_minority", "hard_to_reach")
+ALL_COLUMNS = [*COLUMNS, *GROUP_COLUMNS.values()]
 KINDS = {"cá nhân": "ca_nhan", "tập thể": "tap_the", "hộ gia đình": "ho_gia_dinh", "doanh nghiệp": "doanh_nghiep"}
 YES = {"có", "x", "1", "true", "yes"}
+NO = {"không", "0", "false", "no"}
 BATCH = 500
 SHEET, SUBMISSION_SHEET, EXAMPLE_SHEET, HELP_SHEET = "Danh sách đề nghị", "Đợt đề nghị", "Ví dụ", "Hướng dẫn"
 TITLE_LABEL, YEAR_LABEL = "Tên đợt đề nghị (số, ký hiệu tờ trình)", "Năm đề nghị"
 EXAMPLE = [1, "LDTT", 2025, "cong_trang", "Cá nhân", "Nông Thị Hoa", "004190012345", "15/03/1990", "Nữ",
-           "Giáo viên, Trường THPT Cao Bình", "Hoàn thành tốt nhiệm vụ năm học 2024-2025", "", ""]
+           "Giáo viên, Trường THPT Cao Bình", "Hoàn thành tốt nhiệm vụ năm học 2024-2025", "", "",
+           "Không", "", "Có", "Tày", "Có", "Có"]
 HELP = {
     "STT": "Số thứ tự (không bắt buộc).",
     "Mã danh hiệu/hình thức": "Bắt buộc. Mã trong danh mục khen thưởng, ví dụ LDTT, CSTDCS, BKT.",
@@ -46,6 +56,14 @@ HELP = {
     "Tóm tắt thành tích": "Không bắt buộc.",
     "Thủ tục đơn giản": "Có hoặc để trống.",
     "Truy tặng": "Có hoặc để trống.",
+    "Giữ chức vụ lãnh đạo, quản lý": "Cá nhân: Có hoặc Không (để trống: chưa khai).",
+    "Chức vụ lãnh đạo, quản lý": "Khi có giữ chức vụ lãnh đạo, quản lý: ghi chức vụ, ví dụ Hiệu trưởng.",
+    "Người trực tiếp lao động, sản xuất": "Cá nhân là công nhân, nông dân, chiến sĩ, người trực tiếp lao động, "
+                                          "sản xuất, công tác: Có hoặc Không.",
+    "Dân tộc": "Cá nhân: tên dân tộc theo danh mục 54 dân tộc Việt Nam, ví dụ Kinh, Tày, Nùng, Mông.",
+    "Người dân tộc thiểu số": "Có hoặc Không; để trống khi đã ghi dân tộc (tự suy ra).",
+    "Vùng sâu, vùng xa, vùng ĐBKK": "Cá nhân hoặc tập thể ở vùng sâu, vùng xa, vùng đặc biệt khó khăn "
+                                    "(xã khu vực III), biên giới, hải đảo: Có hoặc Không.",
 }
 
 
@@ -170,6 +188,10 @@ def read_rows(data: bytes, unit_code: str, year: int | None = None, title: str |
     header = [str(c).strip() if c is not None else "" for c in next(lines, ())]
     if header[: len(COLUMNS)] != COLUMNS:
         raise SpreadsheetError(f"Dòng tiêu đề không đúng mẫu. Cần các cột: {', '.join(COLUMNS)}.")
+    unknown = [name for name in header[len(COLUMNS):] if name and name not in GROUP_COLUMNS.values()]
+    if unknown:
+        raise SpreadsheetError(f"Cột '{unknown[0]}' không có trong mẫu. Sau cột 'Truy tặng' chỉ có các cột: "
+                               f"{', '.join(GROUP_COLUMNS.values())}.")
     rows, errors = [], []
     for number, values in enumerate(lines, start=2):
         if not any(v not in (None, "") for v in values):
@@ -179,7 +201,7 @@ def read_rows(data: bytes, unit_code: str, year: int | None = None, title: str |
                            "error": "dòng ví dụ của mẫu (Nông Thị Hoa): không nhập; xóa dòng này"})
             continue
         try:
-            rows.append((number, _row(dict(zip(COLUMNS, values, strict=False)), unit_code, year)))
+            rows.append((number, _row(dict(zip(header, values, strict=False)), unit_code, year)))
         except RowError as error:
             errors.append({"row": number, "column": error.column, "error": str(error)})
     return Sheet(title, year, rows, errors, hashlib.sha256(data).hexdigest())
@@ -225,10 +247,28 @@ def _row(cells: dict[str, Any], unit_code: str, year: int) -> NewDossier:
                "gender": {"nam": "nam", "nữ": "nu", "": None}.get(text("Giới tính").lower(), "?")}
     if nominee["gender"] == "?":
         raise RowError("Giới tính", "giới tính ghi 'Nam' hoặc 'Nữ'")
+    nominee |= _groups(cells, kind)
     return NewDossier(unit_code=unit_code, award_code=text("Mã danh hiệu/hình thức", True).upper(), year=achieved,
                       basis=text("Loại hình") or "cong_trang", nominee_kind=kind, nominee=nominee,
                       summary=text("Tóm tắt thành tích"), simplified=text("Thủ tục đơn giản").lower() in YES,
                       posthumous=text("Truy tặng").lower() in YES)
+
+
+def _groups(cells: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The priority facts of a row, checked as the HTTP API checks them."""
+    given: dict[str, Any] = {}
+    for fact, column in GROUP_COLUMNS.items():
+        value = "" if cells.get(column) is None else str(cells[column]).strip()
+        if fact not in YES_NO_COLUMNS:
+            given[fact] = value or None
+        elif value.lower() in YES or value.lower() in NO or not value:
+            given[fact] = (value.lower() in YES) if value else None
+        else:
+            raise RowError(column, f"'{column}' ghi 'Có', 'Không' hoặc để trống, không ghi '{value}'")
+    try:
+        return {k: v for k, v in priority.checked(kind, given).items() if k != "gender"}
+    except priority.PriorityFactError as error:
+        raise RowError(GROUP_COLUMNS.get(error.fact, "Giới tính"), str(error)) from None
 
 
 def _year(value: str) -> int:
@@ -254,6 +294,7 @@ def template(year: int) -> bytes:
     submission's title and year, an example on its own sheet and what each column takes."""
     import openpyxl
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     book = openpyxl.Workbook()
@@ -262,8 +303,8 @@ def template(year: int) -> bytes:
     assert sheet is not None
     sheet.title = SHEET
     for target in (sheet, book.create_sheet(EXAMPLE_SHEET)):
-        target.append(COLUMNS)
-        for index, name in enumerate(COLUMNS, start=1):
+        target.append(ALL_COLUMNS)
+        for index, name in enumerate(ALL_COLUMNS, start=1):
             cell = target.cell(row=1, column=index)
             cell.font = Font(bold=True)
             target.column_dimensions[cell.column_letter].width = max(12, len(name) + 4)
@@ -271,8 +312,9 @@ def template(year: int) -> bytes:
                 target.column_dimensions[cell.column_letter].number_format = "@"
     book[EXAMPLE_SHEET].append(EXAMPLE)
     for column, values in (("Đối tượng", ["Cá nhân", "Tập thể", "Hộ gia đình", "Doanh nghiệp"]),
-                           ("Giới tính", ["Nam", "Nữ"]), ("Thủ tục đơn giản", ["Có"]), ("Truy tặng", ["Có"])):
-        letter = chr(ord("A") + COLUMNS.index(column))
+                           ("Giới tính", ["Nam", "Nữ"]), ("Thủ tục đơn giản", ["Có"]), ("Truy tặng", ["Có"]),
+                           *((GROUP_COLUMNS[fact], ["Có", "Không"]) for fact in YES_NO_COLUMNS)):
+        letter = get_column_letter(ALL_COLUMNS.index(column) + 1)
         check = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
         check.add(f"{letter}2:{letter}100000")
         sheet.add_data_validation(check)
@@ -283,7 +325,7 @@ def template(year: int) -> bytes:
     submission.column_dimensions["B"].width = 40
     guide = book.create_sheet(HELP_SHEET)
     guide.append(["Cột", "Cách ghi"])
-    for name in COLUMNS:
+    for name in ALL_COLUMNS:
         guide.append([name, HELP[name]])
     guide.append([])
     guide.append([f"Ghi danh sách ở trang '{SHEET}' (trang '{EXAMPLE_SHEET}' không được nhập), tên đợt và năm ở "

@@ -17,7 +17,7 @@ from eventsourcing.utils import register_topic
 
 from services.nomination.dossiers.states import COMMANDS, LABELS, PROVINCE, State, allowed_in
 
-Nominee = dict[str, Any]  # kind, ref, name, unit_code, masked_id, position, deceased
+Nominee = dict[str, Any]  # kind, ref, name, unit_code, masked_id, position, deceased, priority.FACTS
 REVOCATION_GROUNDS = {
     "a": "khai man thành tích",
     "b": "cung cấp thông tin sai, làm giả hồ sơ, giấy tờ",
@@ -81,16 +81,21 @@ class Dossier(Aggregate):
             raise IllegalTransitionError(self.state, command)
 
     # -- the unit prepares it ------------------------------------------------------------
-    def edit(self, *, summary: str | None, basis: str | None, position: str | None, by: str, at: datetime) -> None:
+    def edit(self, *, summary: str | None, basis: str | None, position: str | None, by: str, at: datetime,
+             priority: dict[str, Any] | None = None) -> None:
+        """Correct the summary, basis, position or (`priority`, checked by the caller) every priority fact."""
         self.check("edit")
-        self._edited(summary=summary, basis=basis, position=position, by=by, at=at)
+        self._edited(summary=summary, basis=basis, position=position, by=by, at=at, priority=priority)
 
     @event("Edited")
-    def _edited(self, summary: str | None, basis: str | None, position: str | None, by: str, at: datetime) -> None:
+    def _edited(self, summary: str | None, basis: str | None, position: str | None, by: str, at: datetime,
+                priority: dict[str, Any] | None = None) -> None:  # absent from the edits stored before it
         self.summary = summary if summary is not None else self.summary
         self.basis = basis or self.basis
         if position is not None:
             self.nominee = {**self.nominee, "position": position}
+        if priority is not None:
+            self.nominee = {**self.nominee, **priority}
 
     def attach_document(self, *, kind: str, sha256: str, filename: str, media_type: str, size: int,
                         by: str, at: datetime) -> bool:

@@ -24,6 +24,7 @@ from services.nomination.dossiers.domainmodel import (
     SubmissionNumberConflictError,
     UnitCouncilRequiredError,
 )
+from services.nomination.dossiers.priority import PriorityFactError
 
 ERRORS: dict[type[Exception], tuple[int, str]] = {
     DossierNotFoundError: (404, "dossier_not_found"),
@@ -46,6 +47,7 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
     SubmissionNumberConflictError: (409, "submission_number_conflict"),
     DocumentRejectedError: (422, "document_rejected"),
     SpreadsheetError: (422, "invalid_spreadsheet"),
+    PriorityFactError: (422, "invalid_priority_fact"),
     YearNotConfiguredError: (503, "calendar_not_configured"),
     DossierError: (422, "dossier_rule_violated"),
 }

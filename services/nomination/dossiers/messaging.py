@@ -12,6 +12,7 @@ from eventsourcing.application import Application
 
 from contracts import IntegrationEvent
 from contracts import nomination as c
+from services.nomination.dossiers import priority
 from services.nomination.dossiers.domainmodel import REVOCATION_GROUNDS, Dossier
 
 STEPS = {"Accepted": "accepted", "ConsultationRequested": "consultation_requested",
@@ -36,24 +37,23 @@ def to_contract(event: Any, event_id: UUID, app: Application[UUID]) -> Integrati
 
 
 def to_contracts(event: Any, event_id: UUID, app: Application[UUID], step_due: StepDue | None) -> Published:
-    """Version 1, and version 2 with the due date of the step the dossier entered where the event
-    has one (`contracts.nomination.WITH_STEP_DUE`) or, for an opened dossier, the movement it is for
-    (`WITH_MOVEMENT`): the same fact under its own event id, so that a reader of both versions sees
-    each once."""
+    """Version 1, and version 2 where the event has one (`contracts.nomination.SECOND_VERSIONS`):
+    with the due date of the step the dossier entered, or with the nominee's priority groups
+    (yes/no facts; the ethnicity itself stays here) and, for an opened dossier, the movement it is
+    for. The same fact under its own event id, so that a reader of both versions sees each once."""
     name = type(event).__name__
     if not isinstance(event, Dossier.Event) or (name not in BUILDERS and name not in STEPS):
-        return None  # documents, edits, comments: not public
+        return None  # documents, edits: not public
     dossier: Dossier = app.repository.get(event.originator_id, version=event.originator_version)
     common = _common(dossier, event, event_id)
     v1 = c.NominationProgressed(**common, step=STEPS[name]) if name in STEPS else BUILDERS[name](common, event, dossier)
-    if step_due is None:
+    newer = c.SECOND_VERSIONS.get(type(v1))
+    if step_due is None or newer is None:
         return v1
-    if newer := c.WITH_STEP_DUE.get(type(v1)):
-        added: dict[str, Any] = {"step_due_on": step_due(dossier)}
-    elif newer := c.WITH_MOVEMENT.get(type(v1)):
-        added = {"movement_id": getattr(dossier, "movement_id", None)}
-    else:
-        return v1
+    added: dict[str, Any] = ({"step_due_on": step_due(dossier)} if type(v1) in c.WITH_STEP_DUE else
+                             {"nominee_groups": c.PriorityGroups(**priority.groups(dossier.nominee))})
+    if isinstance(v1, c.NominationCreated):
+        added["movement_id"] = getattr(dossier, "movement_id", None)
     return [v1, newer.model_validate({**v1.model_dump(), "version": 2, "event_id": uuid5(event_id, "v2"), **added})]
 
 
@@ -111,4 +111,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any], Any, Dossier], IntegrationEvent]] 
         chain=[c.LevelStep(step=s["step"], from_level=s["from"], to_level=s["to"], submission_number=s.get("number"))
                for s in d.chain]),
     "BecameLate": lambda common, e, d: c.NominationLate(**common, in_state=e.in_state, due_date=e.due),
+    # A public comment: the fact and the count, never who wrote it or what (it may name anyone).
+    "NoticeCommented": lambda common, e, d: c.NominationNoticeCommented(
+        **common, comments=len(d.outcome["notice"]["comments"]), notice_until=d.outcome["notice"]["until"]),
 }

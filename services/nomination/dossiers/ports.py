@@ -77,7 +77,7 @@ class Eligibility(Protocol):
 
 class History(Protocol):
     def resolve(self, kind: str, data: dict[str, Any], by: str) -> tuple[dict[str, Any], list[Aggregate]]:
-        """The nominee snapshot a dossier keeps (kind, ref, name, unit_code, masked_id, position,
+        """The nominee snapshot a dossier keeps (kind, ref, name, unit_code, masked_id, position, gender,
         deceased) and any new record to save with the dossier. Nominee data it cannot accept
         raises ValueError (or LookupError for a reference to no record)."""
         ...

@@ -8,8 +8,9 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from services.nomination.dossiers import priority
 from services.nomination.eligibility.api import VerdictPublic
 
 _ISSUER = r"[A-Za-zĐđ0-9]+(-[A-Za-zĐđ0-9]+)*"
@@ -48,7 +49,23 @@ class Versioned(BaseModel):
     version: int = Field(ge=1)
 
 
-class NomineeIn(Body):
+class PriorityFacts(Body):
+    """The priority groups of the Law (Điều 5); left out: not declared."""
+
+    leadership: bool | None = Field(default=None, description="Có giữ chức vụ lãnh đạo, quản lý")
+    leadership_title: str | None = Field(default=None, max_length=200, examples=["Hiệu trưởng"],
+                                         description="Chức vụ lãnh đạo, quản lý (khi có)")
+    direct_labourer: bool | None = Field(default=None, description="Công nhân, nông dân, chiến sĩ, người trực tiếp "
+                                         "lao động, sản xuất, công tác")
+    ethnicity: str | None = Field(default=None, max_length=50, examples=["Tày"],
+                                  description="Dân tộc, theo danh mục 54 dân tộc Việt Nam")
+    ethnic_minority: bool | None = Field(default=None, description="Người dân tộc thiểu số (suy ra từ dân tộc khi "
+                                         "có ghi dân tộc)")
+    hard_to_reach: bool | None = Field(default=None, description="Ở, công tác tại vùng sâu, vùng xa, vùng đặc biệt "
+                                       "khó khăn (xã khu vực III), biên giới, hải đảo")
+
+
+class NomineeIn(PriorityFacts):
     """A person (by identification number, or name + date of birth), or a collective (its unit code)."""
 
     name: str = Field(min_length=1, max_length=200)
@@ -72,11 +89,23 @@ class DossierCreate(Body):
     movement_id: UUID | None = Field(default=None, description="Phong trào thi đua mà khen thưởng theo chuyên đề "
                                      "hoặc đột xuất đề nghị cho (basis chuyen_de, dot_xuat)")
 
+    @model_validator(mode="after")
+    def _priority_facts(self) -> DossierCreate:
+        """The priority facts fit the kind of nominee and one another (written as the dossier keeps them)."""
+        facts = priority.checked(self.nominee_kind, self.nominee.model_dump())
+        self.nominee = self.nominee.model_copy(update={k: v for k, v in facts.items() if k != "gender"})
+        return self
 
-class DossierEdit(Body):
+
+class DossierEdit(PriorityFacts):
+    """What the unit corrects before submitting; a priority fact left out stays as it was."""
+
     summary: str | None = Field(default=None, max_length=5000)
     basis: str | None = None
     position: str | None = Field(default=None, max_length=200)
+
+    def priority_facts(self) -> dict[str, object]:
+        return {k: v for k, v in self.model_dump(include=set(PriorityFacts.model_fields)).items() if v is not None}
 
 
 class UnitCouncil(Body):
@@ -184,6 +213,14 @@ class NomineePublic(Public):
     masked_id: str | None = None
     position: str | None = None
     deceased: bool | None = None
+    # The priority groups as the unit declared them (null: not declared); see dossiers/priority.py.
+    gender: Literal["nam", "nu"] | None = None
+    leadership: bool | None = None
+    leadership_title: str | None = None
+    direct_labourer: bool | None = None
+    ethnicity: str | None = None
+    ethnic_minority: bool | None = None
+    hard_to_reach: bool | None = None
 
 
 class DocumentPublic(Public):

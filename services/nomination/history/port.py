@@ -29,14 +29,15 @@ class DossierHistory:
         self.clock = clock or (lambda: datetime.now(UTC))
 
     def resolve(self, kind: str, data: dict[str, Any], by: str) -> tuple[dict[str, Any], list[Aggregate]]:
-        """The nominee snapshot (kind, ref, name, unit_code, masked_id, position, deceased) and
+        """The nominee snapshot (kind, ref, name, unit_code, masked_id, position, deceased, gender) and
         any record created for the nominee, to save with the dossier."""
         session = Session(self.history.app)
         record = self._record(session, kind, data, by)
         snapshot = {"kind": kind, "ref": str(record.id) if record else None, "name": _name(record, data),
                     "unit_code": record.unit_code if record else data.get("unit_code"),
                     "masked_id": mask_number(getattr(record, "personal_number", None)),
-                    "position": data.get("position"), "deceased": bool(data.get("deceased", False))}
+                    "position": data.get("position"), "deceased": bool(data.get("deceased", False)),
+                    "gender": (getattr(record, "sex", None) or data.get("gender")) if kind == "ca_nhan" else None}
         return snapshot, session.changes()
 
     def decided(self, nominee: Mapping[str, Any], award_code: str, year: int, decision_number: str,

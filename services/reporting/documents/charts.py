@@ -1,6 +1,7 @@
 """Bar charts of a period report: SVG for pages, PNG for documents, drawn from the same bars.
 
-Tasks done per quarter (on time and late stacked), awards per form, awards per unit.
+Tasks done per quarter (on time and late stacked), awards per form, awards per unit, and the
+share of awards to individuals without a leadership position, year on year.
 """
 
 from __future__ import annotations
@@ -43,7 +44,22 @@ def charts(report: dict[str, Any]) -> list[Chart]:
               [(f["label"], [f["count"]]) for f in awards["by_form"][:15]]),
         Chart("khen-thuong-theo-don-vi", "Khen thưởng theo đơn vị", ["số lượng"],
               [(f["label"], [f["count"]]) for f in awards["by_unit"][:15]]),
+        leadership_share(report["priority_groups"]),
     ]
+
+
+def leadership_share(groups: dict[str, Any]) -> Chart:
+    """Awards to individuals per year: without a leadership position (its share in the label),
+    holding one, not declared."""
+    return Chart("khen-thuong-khong-giu-chuc-vu", "Tỷ lệ khen thưởng cá nhân không giữ chức vụ lãnh đạo, quản lý",
+                 ["không giữ chức vụ", "giữ chức vụ", "chưa khai"],
+                 [(f"{y['year']}" + ("" if y["share_percent"] is None else f" ({_percent(y['share_percent'])})"),
+                   [y["without_leadership"]["count"], y["with_leadership"], y["undeclared"]])
+                  for y in groups["without_leadership_by_year"]])
+
+
+def _percent(value: float) -> str:
+    return f"{value:g}%".replace(".", ",")
 
 
 def svg(chart: Chart) -> str:

@@ -83,5 +83,22 @@ def tables(report: Row) -> list[Table]:
               _awards(a["by_cluster"])),
         Table("Khen thưởng theo năm thành tích", "Khen thưởng theo năm thành tích", ["Năm thành tích", *money],
               _awards(a["by_achievement_year"])),
-        *_wider(report),
+        *_wider(report),  # the Word template names these by position (documents/report.py)
+        *_priority(report["priority_groups"], money),
+    ]
+
+
+def _priority(p: Row, money: list[str]) -> list[Table]:
+    """Awards to the groups the Law asks to favour, then the share without a leadership position by year."""
+    rows = [[p["individuals"]["label"], p["individuals"]["count"], p["individuals"]["cash_total"]],
+            *[[f"- {f['label']}", f["count"], f["cash_total"]] for f in p["groups"]],
+            *[[f"Chưa khai: {f['label'][0].lower()}{f['label'][1:]}", f["count"], 0] for f in p["undeclared"]]]
+    years = [[str(y["year"]), y["individuals"]["count"], y["without_leadership"]["count"], y["with_leadership"],
+              y["undeclared"]] for y in p["without_leadership_by_year"]]
+    return [
+        Table("Khen thưởng đối tượng ưu tiên", "Khen thưởng các đối tượng được ưu tiên (Luật Thi đua, khen thưởng, "
+              "Điều 5)", ["Đối tượng", *money], rows),
+        Table("Không giữ chức vụ lãnh đạo", "Khen thưởng cá nhân không giữ chức vụ lãnh đạo, quản lý qua các năm",
+              ["Năm", "Khen thưởng cá nhân", "Không giữ chức vụ lãnh đạo, quản lý", "Giữ chức vụ lãnh đạo, quản lý",
+               "Chưa khai"], years),
     ]

@@ -19,6 +19,11 @@ from services.web.sessions import Person
 router = APIRouter(include_in_schema=False)
 Readers = role("unit_clerk", "appraiser", "chair", "auditor", "council_secretary", "council_member")
 Clerk = role("unit_clerk")
+YES_NO = [("true", "Có"), ("false", "Không")]
+# The priority groups' yes/no questions (the nomination service checks them with the others).
+PRIORITY_FLAGS = ("leadership", "direct_labourer", "hard_to_reach")
+FORM_FIELDS = {"award_code", "year", "nominee_kind", "name", "id_number", "date_of_birth", "gender", "position",
+               "summary", "leadership_title", "ethnicity", *PRIORITY_FLAGS}
 KINDS = [("ca_nhan", "Cá nhân"), ("tap_the", "Tập thể"), ("ho_gia_dinh", "Hộ gia đình"),
          ("doanh_nghiep", "Doanh nghiệp")]
 
@@ -60,11 +65,13 @@ async def _new_page(request: Request, person: Person, errors: dict[str, str], va
     catalogue = await apis(request, person).nomination.catalogue()
     awards = [(a["code"], f"{a['name']} ({a['code']})") for a in catalogue.get("awards", [])]
     return render(request, "dossier_new.html", status, title="Mở hồ sơ đề nghị", awards=awards, kinds=KINDS,
-                  errors=errors, values=values)
+                  errors=errors, values=values, yes_no=YES_NO)
 
 
 def _dossier_body(form: dict[str, Any]) -> dict[str, Any]:
-    nominee = {k: form.get(k) or None for k in ("name", "id_number", "date_of_birth", "gender", "position")}
+    nominee = {k: form.get(k) or None for k in ("name", "id_number", "date_of_birth", "gender", "position",
+                                                "leadership_title", "ethnicity")}
+    nominee |= {k: {"true": True, "false": False}.get(form.get(k) or "", form.get(k) or None) for k in PRIORITY_FLAGS}
     year = str(form.get("year", ""))
     return {"award_code": form.get("award_code", ""), "year": int(year) if year.isdigit() else year,
             "nominee_kind": form.get("nominee_kind") or "ca_nhan", "summary": form.get("summary", ""),
@@ -77,7 +84,11 @@ async def create(request: Request, person: Person = Clerk) -> Response:
     try:
         opened = await apis(request, person).nomination.open(_dossier_body(values))
     except ServiceError as error:
-        return await _new_page(request, person, error.field_errors() or {"_": error.message}, values, 422)
+        fields = error.field_errors()
+        shown = {k: v for k, v in fields.items() if k in FORM_FIELDS}
+        if len(shown) < len(fields) or not fields:  # a rule over several fields: above the form
+            shown["_"] = next((v for k, v in fields.items() if k not in FORM_FIELDS), error.message)
+        return await _new_page(request, person, shown, values, 422)
     message = "Đã mở hồ sơ; xem kết quả kiểm tra điều kiện trước khi trình." if opened["created"] else \
         "Hồ sơ này đã có (cùng đơn vị, năm, hình thức và người được đề nghị)."
     return redirect(f"/ho-so/{opened['id']}", message)

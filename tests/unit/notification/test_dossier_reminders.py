@@ -71,3 +71,7 @@ def test_a_subscription_to_every_type_gets_version_1_and_version_2_only_when_it_
     part = store.deliveries(v2, "tdkt")
     assert part.args[1] == "vn.gov.tdkt.nomination.CouncilVoted.v2" and part.args[7] is True
     assert "(cardinality(s.event_types) = 0 AND NOT {7}) OR {1} = ANY (s.event_types)" in part.ctes[1]
+
+
+def test_a_comment_during_the_notice_leaves_the_reminders_of_the_step() -> None:
+    assert plan(event("NominationNoticeCommented"), [7, 1]) is None  # a later version, but the same step

@@ -125,3 +125,20 @@ def test_every_text_is_unicode_nfc() -> None:
         message = one(event(name))
         for text in (message.title, message.body):
             assert unicodedata.normalize("NFC", text) == text
+
+
+def test_a_public_comment_tells_the_unit_how_many_came_in_and_until_when_the_notice_runs() -> None:
+    message = one(event("NominationNoticeCommented", comments=3))
+    assert message.kind == "notice_commented"
+    assert message.title == "Hồ sơ của Nông Thị Hoa nhận ý kiến góp ý khi công khai"
+    assert message.body.startswith("Hồ sơ đề nghị Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho Nông Thị Hoa (2025) "
+                                   "nhận thêm ý kiến góp ý trong thời gian công khai (đã có 3 ý kiến; công khai đến "
+                                   "ngày 24/03/2026).")
+    assert "ý kiến đầu tiên" in one(event("NominationNoticeCommented", comments=1)).body
+
+
+def test_the_priority_groups_version_2_tells_the_unit_nothing_version_1_did_not() -> None:
+    for v1, v2 in c.WITH_GROUPS.items():
+        body = json.loads((FIXTURES / f"nomination.{v1.__name__}.v2.json").read_text(encoding="utf-8"))
+        assert compose(v2.model_validate(body)) == []
+        assert len(compose(v1.model_validate({**body, "version": 1}))) == 1  # the same fact told once, by v1

@@ -107,6 +107,8 @@ def test_the_documents_carry_the_clusters_and_the_models_after_the_named_tables(
         "awards": {k: [] for k in ("by_form", "by_category", "by_level", "by_subject", "by_deciding_level",
                                    "by_unit", "by_cluster", "by_achievement_year", "by_movement")}
         | {"forwarded": {"total": fig("f", 0), "by_result": []}},
+        "priority_groups": {"individuals": fig("Cá nhân", 0) | {"cash_total": 0}, "groups": [], "undeclared": [],
+                            "without_leadership_by_year": []},
         "clusters": {"by_fact": [fig("Tự chấm", 8, "self_assessed")], "by_cluster": [fig("Khối", 9, "KHOI-TH")]},
         "exemplary": {"found": fig("Phát hiện", 4), "by_subject": [fig("cá nhân", 2, "ca_nhan")],
                       "by_stage": [fig("phát hiện", 4, "phat_hien")], "covered": fig("Tin", 3),
@@ -114,8 +116,8 @@ def test_the_documents_carry_the_clusters_and_the_models_after_the_named_tables(
                       "by_field": [fig("y tế", 1, "y tế")], "by_movement": [fig("Phong trào", 3, "x")]},
     }
     made = tables(report)
-    assert [t.sheet for t in made[-5:]] == ["Kết quả cụm, khối", "Kết quả theo cụm, khối", "Điển hình tiên tiến",
+    assert [t.sheet for t in made[-7:-2]] == ["Kết quả cụm, khối", "Kết quả theo cụm, khối", "Điển hình tiên tiến",
                                             "Điển hình theo lĩnh vực", "Điển hình theo phong trào"]
-    assert made[-3].rows == [["Phát hiện", 4], ["- cá nhân", 2], ["phát hiện", 4], ["Tin", 3], ["Công khai", 2],
+    assert made[-5].rows == [["Phát hiện", 4], ["- cá nhân", 2], ["phát hiện", 4], ["Tin", 3], ["Công khai", 2],
                              ["Rút", 1]]
     assert all(len(t.sheet) <= 31 for t in made)

@@ -18,7 +18,8 @@ def test_a_new_nominee_is_resolved_to_an_unsaved_record_and_a_masked_snapshot(ap
     port = DossierHistory(app, clock=lambda: NOW)
     snapshot, records = port.resolve("ca_nhan", NOMINEE, "clerk")
     assert snapshot == {"kind": "ca_nhan", "ref": str(number_id("004085000123")), "name": "Nguyễn Văn A",
-                        "unit_code": "SNV", "masked_id": "004******123", "position": "Chuyên viên", "deceased": False}
+                        "unit_code": "SNV", "masked_id": "004******123", "position": "Chuyên viên", "deceased": False,
+                        "gender": "nam"}  # from the record: the priority group of women counts on it
     assert app.recorder.max_notification_id() is None  # nothing saved yet
     app.save(*records)
     assert port.resolve("ca_nhan", NOMINEE, "clerk")[1] == []

@@ -1,0 +1,113 @@
+"""The nominee's standing in the groups the Law asks to favour (Luật Thi đua, khen thưởng 2022,
+Điều 5): people without a leadership or management position, direct labourers (workers,
+farmers, soldiers), women, ethnic minorities, remote and hard-to-reach areas.
+
+Pure rules (standard library only): what a unit may declare, checked and written the one way
+the dossier keeps it. A fact the unit did not give stays None ("not declared"), never False.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+# What the dossier keeps of the nominee for the priority groups (beside kind, name, unit, …).
+FACTS = ("gender", "leadership", "leadership_title", "direct_labourer", "ethnicity", "ethnic_minority",
+         "hard_to_reach")
+# The facts that are a person's; a collective, household or enterprise declares the area only.
+PERSONAL = ("gender", "leadership", "leadership_title", "direct_labourer", "ethnicity", "ethnic_minority")
+MAJORITY = "Kinh"
+# The 54 ethnic groups of Viet Nam (Danh mục các dân tộc Việt Nam, Tổng cục Thống kê), as written.
+ETHNICITIES = (
+    "Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "Mông", "Dao", "Gia Rai", "Ê Đê", "Ba Na", "Sán Chay",
+    "Chăm", "Cơ Ho", "Xơ Đăng", "Sán Dìu", "Hrê", "Ra Glai", "Mnông", "Thổ", "Xtiêng", "Khơ Mú", "Bru - Vân Kiều",
+    "Cơ Tu", "Giáy", "Tà Ôi", "Mạ", "Giẻ Triêng", "Co", "Chơ Ro", "Xinh Mun", "Hà Nhì", "Chu Ru", "Lào", "La Chí",
+    "Kháng", "Phù Lá", "La Hủ", "La Ha", "Pà Thẻn", "Lự", "Ngái", "Chứt", "Lô Lô", "Mảng", "Cơ Lao", "Bố Y",
+    "Cống", "Si La", "Pu Péo", "Rơ Măm", "Brâu", "Ơ Đu",
+)
+# Other spellings in use, to the name above.
+_ALIASES = {"hmong": "Mông", "hmông": "Mông", "mèo": "Mông", "khơme": "Khmer", "khome": "Khmer",
+            "khmerkrom": "Khmer", "ede": "Ê Đê", "rhade": "Ê Đê", "jrai": "Gia Rai", "bahnar": "Ba Na",
+            "stiêng": "Xtiêng", "khmu": "Khơ Mú", "khơmú": "Khơ Mú", "vânkiều": "Bru - Vân Kiều",
+            "bru": "Bru - Vân Kiều", "gié": "Giẻ Triêng", "triêng": "Giẻ Triêng", "giẻtriêng": "Giẻ Triêng",
+            "raglai": "Ra Glai", "cờlao": "Cơ Lao", "kinhviệt": "Kinh", "việt": "Kinh"}
+
+
+def _key(text: str) -> str:
+    folded = unicodedata.normalize("NFC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+_BY_KEY = {**{_key(name): name for name in ETHNICITIES}, **{_key(k): v for k, v in _ALIASES.items()}}
+
+
+def ethnicity_name(text: str) -> str:
+    """The ethnic group as the list writes it ("tày" → "Tày", "H'Mông" → "Mông")."""
+    found = _BY_KEY.get(_key(text))
+    if found is None:
+        raise PriorityFactError("ethnicity", f"Dân tộc '{text}' không có trong danh mục 54 dân tộc Việt Nam "
+                                "(ví dụ: Kinh, Tày, Nùng, Mông, Dao, Sán Chay).")
+    return found
+
+
+def checked(kind: str, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The priority facts of a nominee of `kind` as the dossier keeps them (every key of FACTS),
+    from what the unit gave; PriorityFactError, in Vietnamese, for what does not fit."""
+    facts: dict[str, Any] = {name: given.get(name) for name in FACTS}
+    for name in ("leadership_title", "ethnicity"):
+        facts[name] = (str(facts[name]).strip() or None) if facts[name] is not None else None
+    if kind != "ca_nhan":
+        facts["gender"] = None  # a collective's is no one's
+        declared = [LABELS[name] for name in PERSONAL if facts[name] is not None]
+        if declared:
+            raise PriorityFactError(next(n for n in PERSONAL if facts[n] is not None),
+                                    f"Chỉ cá nhân mới khai {', '.join(declared)}; tập thể, hộ gia đình, doanh "
+                                    "nghiệp chỉ khai có ở vùng sâu, vùng xa, vùng đặc biệt khó khăn hay không.")
+        return facts
+    _check_leadership(facts)
+    _check_ethnicity(facts)
+    return facts
+
+
+def _check_leadership(facts: dict[str, Any]) -> None:
+    title = facts["leadership_title"]
+    if title and facts["leadership"] is None:
+        facts["leadership"] = True  # a title of a leading position says it
+    if facts["leadership"] is True and not title:
+        raise PriorityFactError("leadership_title", "Người giữ chức vụ lãnh đạo, quản lý: ghi rõ chức vụ "
+                                "(ví dụ: Hiệu trưởng, Trưởng phòng).")
+    if facts["leadership"] is False and title:
+        raise PriorityFactError("leadership", f"Đã ghi chức vụ lãnh đạo, quản lý '{title}' nhưng lại khai "
+                                "không giữ chức vụ lãnh đạo, quản lý: bỏ chức vụ hoặc sửa lại.")
+
+
+def _check_ethnicity(facts: dict[str, Any]) -> None:
+    if facts["ethnicity"] is None:
+        return
+    name = facts["ethnicity"] = ethnicity_name(facts["ethnicity"])
+    minority = name != MAJORITY
+    if facts["ethnic_minority"] is not None and facts["ethnic_minority"] != minority:
+        raise PriorityFactError("ethnic_minority", f"Dân tộc {name} {'là' if minority else 'không phải'} "
+                                "dân tộc thiểu số: sửa lại ô 'người dân tộc thiểu số' hoặc để trống.")
+    facts["ethnic_minority"] = minority
+
+
+def groups(nominee: Mapping[str, Any]) -> dict[str, Any]:
+    """What the public events say of the priority groups: yes/no facts, never the ethnicity."""
+    return {name: nominee.get(name) for name in FACTS if name != "ethnicity"}
+
+
+LABELS = {"gender": "giới tính", "leadership": "có giữ chức vụ lãnh đạo, quản lý",
+          "leadership_title": "chức vụ lãnh đạo, quản lý", "direct_labourer": "người trực tiếp lao động, sản xuất",
+          "ethnicity": "dân tộc", "ethnic_minority": "người dân tộc thiểu số",
+          "hard_to_reach": "vùng sâu, vùng xa, vùng đặc biệt khó khăn"}
+
+
+class PriorityFactError(ValueError):
+    """Raised when a declared priority fact does not fit the nominee or the others (HTTP 422);
+    `fact` names it (one of FACTS)."""
+
+    def __init__(self, fact: str, message: str) -> None:
+        super().__init__(message)
+        self.fact = fact

@@ -1,0 +1,128 @@
+"""Awards to the groups the Law asks to favour (Luật Thi đua, khen thưởng 2022, Điều 5): people
+without a leadership or management position, direct labourers, women, ethnic minorities,
+remote and hard-to-reach areas.
+
+The facts come with version 2 of NominationCreated and AwardDecided (`nominee_groups`), kept
+on the dossier's row of the dossiers read model. A dossier whose events carry no such version
+(opened before it was published) counts as "not declared", never as outside a group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+import asyncpg
+
+from contracts import IntegrationEvent
+from contracts import nomination as c
+from servicekit.consumer import Handler
+from services.reporting.filters import PRIORITY_GROUPS, AwardFilter
+from services.reporting.periods import Period
+
+SCHEMA = """
+ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_gender text;
+ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_leadership boolean;
+ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_direct_labourer boolean;
+ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_ethnic_minority boolean;
+ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_hard_to_reach boolean;
+"""
+LABELS = {
+    "khong_lanh_dao": "Cá nhân không giữ chức vụ lãnh đạo, quản lý",
+    "truc_tiep_lao_dong": "Công nhân, nông dân, chiến sĩ, người trực tiếp lao động, sản xuất, công tác",
+    "nu": "Nữ",
+    "dan_toc_thieu_so": "Người dân tộc thiểu số",
+    "vung_kho_khan": "Cá nhân, tập thể ở vùng sâu, vùng xa, vùng đặc biệt khó khăn",
+}
+UNDECLARED_LABELS = {
+    "khong_lanh_dao": "Cá nhân chưa khai có giữ chức vụ lãnh đạo, quản lý hay không",
+    "truc_tiep_lao_dong": "Cá nhân chưa khai có trực tiếp lao động, sản xuất hay không",
+    "nu": "Cá nhân chưa khai giới tính",
+    "dan_toc_thieu_so": "Cá nhân chưa khai dân tộc",
+    "vung_kho_khan": "Chưa khai có ở vùng sâu, vùng xa, vùng đặc biệt khó khăn hay không",
+}
+BASIS_LABEL = ("Khen thưởng theo ngày ký quyết định, theo các đối tượng Luật Thi đua, khen thưởng ưu tiên; "
+               "đơn vị khai khi lập hồ sơ. Hồ sơ chưa khai được đếm riêng.")
+YEARS_SHOWN = 5  # the share of awards to people without leadership positions, year on year
+
+
+def handlers(apply_row: Callable[[asyncpg.Connection, IntegrationEvent], Awaitable[None]]) -> dict[Any, Handler]:
+    """Version 2 of NominationCreated and AwardDecided: what the dossiers projection makes of it
+    (`apply_row`: whichever version comes first makes the row), then the nominee's groups."""
+
+    async def apply(conn: asyncpg.Connection, e: IntegrationEvent) -> None:
+        await apply_row(conn, e)
+        groups: c.PriorityGroups = e.nominee_groups  # type: ignore[attr-defined]
+        await conn.execute(
+            "UPDATE report_dossiers SET nominee_gender = $2, nominee_leadership = $3, nominee_direct_labourer = $4, "
+            "nominee_ethnic_minority = $5, nominee_hard_to_reach = $6 WHERE dossier_id = $1",
+            e.dossier_id, groups.gender, groups.leadership, groups.direct_labourer,  # type: ignore[attr-defined]
+            groups.ethnic_minority, groups.hard_to_reach)
+
+    return dict.fromkeys(c.WITH_GROUPS.values(), apply)
+
+
+def _figure(key: str | None, label: str, count: int, url: str, cash: int | None = None) -> dict[str, Any]:
+    row: dict[str, Any] = {"key": key, "label": label, "count": count, "list_url": url}
+    if cash is not None:
+        row["cash_total"] = cash
+    return row
+
+
+async def figures(conn: asyncpg.Connection, period: Period) -> dict[str, Any]:
+    """Awards decided in the period to each priority group, and those whose fact was not declared;
+    each figure with the list of dossiers behind it (the same filter builds both)."""
+    base = AwardFilter(awarded=True, decided_from=period.start, decided_to=period.end)
+    individuals = base.but(kind="ca_nhan")
+    filters = {"individuals": individuals,
+               **{f"g_{key}": base.but(group=key) for key in PRIORITY_GROUPS},
+               **{f"u_{key}": base.but(undeclared=key) for key in PRIORITY_GROUPS}}
+    row = await _counts(conn, base, filters)
+    return {
+        "basis_label": BASIS_LABEL,
+        "individuals": _figure(None, "Khen thưởng cá nhân", row["n_individuals"], individuals.url(),
+                               row["c_individuals"]),
+        "groups": [_figure(key, LABELS[key], row[f"n_g_{key}"], filters[f"g_{key}"].url(), row[f"c_g_{key}"])
+                   for key in PRIORITY_GROUPS],
+        "undeclared": [_figure(key, UNDECLARED_LABELS[key], row[f"n_u_{key}"], filters[f"u_{key}"].url())
+                       for key in PRIORITY_GROUPS],
+        "without_leadership_by_year": await _years(conn, period.end.year),
+    }
+
+
+async def _counts(conn: asyncpg.Connection, base: AwardFilter, filters: dict[str, AwardFilter]) -> dict[str, int]:
+    """Every count in one pass: the base filter's WHERE, one FILTER clause per figure."""
+    where, args = base.where()
+    parts = []
+    for name, flt in filters.items():
+        extra, extra_args = flt.but(**{f: None for f in base.params()}).where(first=len(args) + 1)
+        args += extra_args
+        parts.append(f"count(*) FILTER (WHERE {extra}) AS n_{name}, "
+                     f"coalesce(sum(cash_amount) FILTER (WHERE {extra}), 0)::bigint AS c_{name}")
+    record = await conn.fetchrow(f"SELECT {', '.join(parts)} FROM report_dossiers WHERE {where}", *args)
+    return dict(record)
+
+
+async def _years(conn: asyncpg.Connection, last: int) -> list[dict[str, Any]]:
+    """Per year (by decision date) up to `last`: awards to individuals, and how many of them went
+    to people without a leadership position, with those who held one and those not declared."""
+    first = last - YEARS_SHOWN + 1
+    records = {r["y"]: r for r in await conn.fetch(
+        "SELECT extract(year FROM decided_on)::int AS y, count(*) AS n, "
+        "count(*) FILTER (WHERE nominee_leadership = false) AS without, "
+        "count(*) FILTER (WHERE nominee_leadership) AS holding "
+        "FROM report_dossiers WHERE decision_number IS NOT NULL AND NOT revoked AND nominee_kind = 'ca_nhan' "
+        "AND decided_on BETWEEN $1 AND $2 GROUP BY 1", date(first, 1, 1), date(last, 12, 31))}
+    out = []
+    for year in range(first, last + 1):
+        found = records.get(year)
+        n, without, holding = (found["n"], found["without"], found["holding"]) if found else (0, 0, 0)
+        flt = AwardFilter(awarded=True, decided_from=date(year, 1, 1), decided_to=date(year, 12, 31))
+        out.append({"year": year,
+                    "individuals": _figure(None, f"Khen thưởng cá nhân năm {year}", n, flt.but(kind="ca_nhan").url()),
+                    "without_leadership": _figure("khong_lanh_dao", f"Không giữ chức vụ lãnh đạo, quản lý năm {year}",
+                                                  without, flt.but(group="khong_lanh_dao").url()),
+                    "with_leadership": holding, "undeclared": n - without - holding,
+                    "share_percent": round(100 * without / n, 1) if n else None})
+    return out
