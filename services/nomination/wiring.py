@@ -20,7 +20,7 @@ from services.nomination.documents import FileStore
 from services.nomination.dossiers.application import Drafting, Levels, Review
 from services.nomination.dossiers.bulk import BulkSubmissions
 from services.nomination.dossiers.domainmodel import NotUnderNoticeError
-from services.nomination.dossiers.ports import AwardInfo, Evaluation, TimeLimits
+from services.nomination.dossiers.ports import AwardInfo, Evaluation, Movements, TimeLimits
 from services.nomination.eligibility import RuleLoader, evaluate, summarize
 from services.nomination.eligibility.facts import NomineeFacts, SubjectKind
 from services.nomination.history.port import DossierHistory
@@ -121,16 +121,17 @@ class UseCases:
     eligibility: EligibilityAdapter
 
 
-def build(app: Any, catalogue: CatalogueService, settings: Any, clock: Any, counts: Any = None) -> UseCases:
+def build(app: Any, catalogue: CatalogueService, settings: Any, clock: Any, counts: Any = None,
+          movements: Movements | None = None) -> UseCases:
     store = FileStore(settings.documents_dir)
     calendar = WorkingCalendar.from_file(settings.holidays_file, settings.timezone)
     history = DossierHistory(app, clock)
     adapted = CatalogueAdapter(catalogue)
     eligibility = EligibilityAdapter(RuleLoader(settings.rules_file), history)
     units = UnitTree.from_file(settings.units_file)
-    drafting = Drafting(app, adapted, history, store, units)
+    drafting = Drafting(app, adapted, history, store, units, movements)
     review = Review(app, adapted, eligibility, history, calendar, time_limits(settings.time_limits_file),
-                    settings.simplified_skips_council, counts)
+                    settings.simplified_skips_council, counts, movements)
     return UseCases(drafting, review, Council(app, adapted, review), BulkSubmissions(app, drafting),
                     Levels(app, units), units, store, calendar, history, eligibility)
 

@@ -44,7 +44,7 @@ async def submit_json(body: SubmissionIn, bulk: BulkDep, runtime: RuntimeDep, ac
     unit = _unit(actor)
     rows = [(n, NewDossier(unit_code=unit, award_code=d.award_code, year=d.year, basis=d.basis,
                            nominee_kind=d.nominee_kind, nominee=d.nominee.model_dump(), summary=d.summary,
-                           simplified=d.simplified, posthumous=d.posthumous))
+                           simplified=d.simplified, posthumous=d.posthumous, movement_id=d.movement_id))
             for n, d in enumerate(body.dossiers, start=1)]
     outcome = await runtime.call(bulk.submit_rows, actor, unit, body.year, body.title, rows, "api",
                                  runtime.now())

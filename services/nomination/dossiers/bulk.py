@@ -25,6 +25,8 @@ from services.nomination.dossiers.domainmodel import DossierError, Submission
 COLUMNS = ["STT", "Mã danh hiệu/hình thức", "Năm thành tích", "Loại hình", "Đối tượng", "Họ và tên / Tên tập thể",
            "Số định danh cá nhân", "Ngày sinh", "Giới tính", "Chức vụ, đơn vị công tác", "Tóm tắt thành tích",
            "Thủ tục đơn giản", "Truy tặng"]
+MOVEMENT = "Mã phong trào"
+OPTIONAL = [MOVEMENT]  # columns after the required ones; a file made from an older template has none
 KINDS = {"cá nhân": "ca_nhan", "tập thể": "tap_the", "hộ gia đình": "ho_gia_dinh", "doanh nghiệp": "doanh_nghiep"}
 YES = {"có", "x", "1", "true", "yes"}
 BATCH = 500
@@ -46,6 +48,8 @@ HELP = {
     "Tóm tắt thành tích": "Không bắt buộc.",
     "Thủ tục đơn giản": "Có hoặc để trống.",
     "Truy tặng": "Có hoặc để trống.",
+    MOVEMENT: "Khen theo chuyên đề hoặc đột xuất (Loại hình chuyen_de, dot_xuat): mã phong trào thi đua đã phát "
+              "động, dạng 3a5c7e9b-2d4f-5a6c-8e0b-1d3f5a7c9e02 (trang Phong trào thi đua). Khen công trạng: để trống.",
 }
 
 
@@ -155,7 +159,7 @@ def read_rows(data: bytes, unit_code: str, year: int | None = None, title: str |
                            "error": "dòng ví dụ của mẫu (Nông Thị Hoa): không nhập; xóa dòng này"})
             continue
         try:
-            rows.append((number, _row(dict(zip(COLUMNS, values, strict=False)), unit_code, year)))
+            rows.append((number, _row(dict(zip(header, values, strict=False)), unit_code, year)))
         except RowError as error:
             errors.append({"row": number, "column": error.column, "error": str(error)})
     return Sheet(title, year, rows, errors, hashlib.sha256(data).hexdigest())
@@ -204,7 +208,17 @@ def _row(cells: dict[str, Any], unit_code: str, year: int) -> NewDossier:
     return NewDossier(unit_code=unit_code, award_code=text("Mã danh hiệu/hình thức", True).upper(), year=achieved,
                       basis=text("Loại hình") or "cong_trang", nominee_kind=kind, nominee=nominee,
                       summary=text("Tóm tắt thành tích"), simplified=text("Thủ tục đơn giản").lower() in YES,
-                      posthumous=text("Truy tặng").lower() in YES)
+                      posthumous=text("Truy tặng").lower() in YES, movement_id=_movement(text(MOVEMENT)))
+
+
+def _movement(value: str) -> UUID | None:
+    if not value:
+        return None
+    try:
+        return UUID(value)
+    except ValueError:
+        raise RowError(MOVEMENT, f"mã phong trào '{value}' không đúng dạng: 32 chữ số, chữ a–f và dấu gạch "
+                       "ngang, ví dụ 3a5c7e9b-2d4f-5a6c-8e0b-1d3f5a7c9e02") from None
 
 
 def _year(value: str) -> int:
@@ -238,8 +252,8 @@ def template(year: int) -> bytes:
     assert sheet is not None
     sheet.title = SHEET
     for target in (sheet, book.create_sheet(EXAMPLE_SHEET)):
-        target.append(COLUMNS)
-        for index, name in enumerate(COLUMNS, start=1):
+        target.append(COLUMNS + OPTIONAL)
+        for index, name in enumerate(COLUMNS + OPTIONAL, start=1):
             cell = target.cell(row=1, column=index)
             cell.font = Font(bold=True)
             target.column_dimensions[cell.column_letter].width = max(12, len(name) + 4)
@@ -259,7 +273,7 @@ def template(year: int) -> bytes:
     submission.column_dimensions["B"].width = 40
     guide = book.create_sheet(HELP_SHEET)
     guide.append(["Cột", "Cách ghi"])
-    for name in COLUMNS:
+    for name in COLUMNS + OPTIONAL:
         guide.append([name, HELP[name]])
     guide.append([])
     guide.append([f"Ghi danh sách ở trang '{SHEET}' (trang '{EXAMPLE_SHEET}' không được nhập), tên đợt và năm ở "

@@ -103,8 +103,9 @@ def test_the_template_carries_the_title_and_the_year_the_upload_needs() -> None:
     book = openpyxl.load_workbook(io.BytesIO(template(2026)))
     labels = {r[0].value: r[1].value for r in book[SUBMISSION_SHEET].iter_rows(max_col=2)}
     assert labels == {"Tên đợt đề nghị (số, ký hiệu tờ trình)": None, "Năm đề nghị": 2026}
-    assert [c.value for c in book[SHEET][1]] == COLUMNS
-    assert [r[0].value for r in book[HELP_SHEET].iter_rows(min_row=2, max_row=len(COLUMNS) + 1)] == COLUMNS
+    assert [c.value for c in book[SHEET][1]] == [*COLUMNS, "Mã phong trào"]
+    assert [r[0].value for r in book[HELP_SHEET].iter_rows(min_row=2, max_row=len(COLUMNS) + 2)] == [
+        *COLUMNS, "Mã phong trào"]
     no_year = row(1)
     no_year[COLUMNS.index("Năm thành tích")] = None
     sheet = read_rows(filled(template(2026), [no_year], title="Tờ trình 5/TTr-SGDĐT"), "SGDDT")
