@@ -4,7 +4,7 @@ PostgreSQL and JetStream."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import jsonschema
 import pytest
@@ -12,6 +12,7 @@ import pytest
 from contracts.generate import SCHEMAS
 from services.nomination.main import create_app
 from services.nomination.settings import NominationSettings
+from tests.integration.plan_stories import PLANNER, Clock, ok, plan_app
 from tests.support import Namespace, auth, eventually, read_stream, serve
 
 pytestmark = pytest.mark.integration
@@ -138,21 +139,56 @@ async def test_a_dossier_from_the_unit_to_the_decision_and_the_nominees_history(
             "163/QĐ-UBND", "tinh", "ca_nhan")
 
 
-async def test_a_thematic_dossier_names_its_movement_in_version_2_of_its_opening(ns: Namespace, tmp_path) -> None:
-    movement = "3a5c7e9b-2d4f-5a6c-8e0b-1d3f5a7c9e02"
-    body = {"award_code": "BKT", "year": 2025, "summary": "Thành tích trong phong trào 200 ngày đêm",
+async def launched_movement(plan) -> str:
+    """A thematic movement drafted and launched through the plan service's API."""
+    created = await ok(await plan.post("/movements", headers=PLANNER, json={
+        "name": "Toàn dân bảo vệ an ninh Tổ quốc năm 2025", "kind": "chuyen_de", "scope": "tinh",
+        "starts_on": "2025-01-01", "ends_on": "2025-12-31"}), 201)
+    await ok(await plan.post(f"/movements/{created['id']}/launch", headers=PLANNER, json={
+        "decision_number": "12/KH-UBND", "signed_on": "2025-01-05", "authority": "UBND tỉnh",
+        "launched_on": "2025-01-06"}))
+    return str(created["id"])
+
+
+async def test_a_thematic_dossier_names_a_movement_the_plan_launched_in_version_2_of_its_opening(
+        ns: Namespace, tmp_path) -> None:
+    body = {"award_code": "BKT", "year": 2025, "summary": "Thành tích trong phong trào bảo vệ an ninh Tổ quốc",
             "nominee": {"name": "Nông Thị Hoa", "id_number": "004190012345", "position": "Giáo viên"}}
-    async with serve(nomination_app(ns, tmp_path)) as client:
+    async with serve(plan_app(ns, Clock(date(2026, 3, 2)))) as plan, \
+            serve(nomination_app(ns, tmp_path)) as client:
+        # a movement only drafted in the plan, and an id no one knows: refused, nothing opened
+        drafted = await ok(await plan.post("/movements", headers=PLANNER, json={
+            "name": "Phong trào chưa phát động", "kind": "dot_xuat", "scope": "tinh", "starts_on": "2025-01-01",
+            "ends_on": "2025-12-31"}), 201)
+        for unknown in (drafted["id"], "00000000-0000-5000-8000-000000000001"):
+            refused = await client.post("/dossiers", headers=CLERK,
+                                        json={**body, "basis": "chuyen_de", "movement_id": unknown})
+            assert refused.status_code == 422, refused.text
+            assert refused.json()["error"]["message"].startswith(
+                f"Không có phong trào thi đua mã {unknown} trong số các phong trào đã phát động")
+        # the plan launches the movement; the nomination service learns of it from the bus
+        movement = await launched_movement(plan)
         regular = await client.post("/dossiers", headers=CLERK, json={**body, "movement_id": movement})
         assert regular.status_code == 422
         assert regular.json()["error"]["message"] == (
             "Chỉ hồ sơ khen thưởng theo chuyên đề, theo đợt hoặc đột xuất mới gắn với phong trào thi đua; hồ sơ "
             "này có loại hình 'công trạng, thành tích thường xuyên'.")
         assert (await client.get("/dossiers", headers=CLERK)).json() == []
-        opened = await client.post("/dossiers", headers=CLERK,
-                                   json={**body, "basis": "chuyen_de", "movement_id": movement})
-        assert opened.status_code == 201, opened.text
-        dossier = (await client.get(f"/dossiers/{opened.json()['id']}", headers=CLERK)).json()
+
+        async def accepted():
+            response = await client.post("/dossiers", headers=CLERK,
+                                         json={**body, "basis": "chuyen_de", "movement_id": movement})
+            assert response.status_code == 201, response.text
+            return response.json()
+
+        opened = await eventually(accepted)
+        outside = await client.post("/dossiers", headers=CLERK,
+                                    json={**body, "year": 2024, "basis": "chuyen_de", "movement_id": movement})
+        assert outside.status_code == 422
+        assert outside.json()["error"]["message"] == (
+            "Năm thành tích 2024 nằm ngoài thời gian của phong trào «Toàn dân bảo vệ an ninh Tổ quốc năm 2025» "
+            "(01/01/2025 – 31/12/2025).")
+        dossier = (await client.get(f"/dossiers/{opened['id']}", headers=CLERK)).json()
         assert (dossier["basis"], dossier["movement_id"]) == ("chuyen_de", movement)
 
         async def published():
