@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS known_movements (
     kind text NOT NULL,
     starts_on date NOT NULL,
     ends_on date NOT NULL,
-    launched_on date NOT NULL,
+    launched_on date,
     concluded_on date
 )
 """
@@ -36,8 +36,9 @@ ON CONFLICT (movement_id) DO UPDATE SET version = EXCLUDED.version, name = EXCLU
     concluded_on = coalesce(EXCLUDED.concluded_on, known_movements.concluded_on)
 WHERE known_movements.version < EXCLUDED.version
 """
-# A conclusion read before its launch (redelivery out of order) keeps the launch date it will learn.
+# A conclusion read before its launch (redelivered out of order) leaves the launch day to the launch.
 CONCLUDED = UPSERT.replace("launched_on = EXCLUDED.launched_on", "launched_on = known_movements.launched_on")
+LAUNCH_DAY = "UPDATE known_movements SET launched_on = $2 WHERE movement_id = $1 AND launched_on IS NULL"
 SELECT = ("SELECT movement_id, name, kind, starts_on, ends_on, launched_on, concluded_on FROM known_movements "
           "WHERE movement_id = $1")
 
@@ -46,8 +47,9 @@ async def apply(conn: asyncpg.Connection, event: IntegrationEvent) -> None:
     """A launch records the movement; a conclusion adds the day it was concluded."""
     if isinstance(event, m.MovementLaunched):
         await conn.execute(UPSERT, *_common(event), event.launched_on, None)
+        await conn.execute(LAUNCH_DAY, event.movement_id, event.launched_on)
     elif isinstance(event, m.MovementConcluded):
-        await conn.execute(CONCLUDED, *_common(event), event.starts_on, event.concluded_on)
+        await conn.execute(CONCLUDED, *_common(event), None, event.concluded_on)
 
 
 def _common(event: m.MovementLaunched | m.MovementConcluded) -> tuple[object, ...]:

@@ -101,7 +101,7 @@ class KnownMovement:
     kind: str  # thuong_xuyen, chuyen_de, dot_xuat
     starts_on: date
     ends_on: date
-    launched_on: date
+    launched_on: date | None = None  # None: its conclusion was read before its launch
     concluded_on: date | None = None
 
 
