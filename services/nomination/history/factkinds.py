@@ -30,7 +30,7 @@ INNOVATION_KINDS = {"sang_kien": "sáng kiến", "de_tai": "đề tài, đề á
 BASES = {"cong_trang": "công trạng", "chuyen_de": "chuyên đề", "dot_xuat": "đột xuất",
          "cong_hien": "quá trình cống hiến", "nien_han": "niên hạn", "doi_ngoai": "đối ngoại"}
 MOVEMENT_BASES = ("chuyen_de", "dot_xuat")  # the bases of an award given for an emulation movement
-MovementRef = tuple[str, str | None]  # an emulation movement: its id and, when known, its name
+MovementRef = tuple[str | None, str | None]  # an emulation movement: its id and its name, as far as known
 DISCIPLINE_LEVELS = ("khien_trach", "canh_cao", "ha_bac", "giang_chuc", "cach_chuc", "buoc_thoi_viec")
 CASE_KINDS = {"ky_luat": "xem xét kỷ luật", "dieu_tra": "điều tra, thanh tra, kiểm tra",
               "khieu_nai": "khiếu nại, tố cáo"}
