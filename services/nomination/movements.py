@@ -67,8 +67,17 @@ class KnownMovements:
         self.pool, self.loop = pool, loop
 
     def find(self, movement_id: UUID) -> KnownMovement | None:
+        if _running_loop() is self.loop:  # waiting here would block the loop that has to answer
+            raise RuntimeError("movement look-ups run in a worker thread (runtime.call), not on the event loop")
         return asyncio.run_coroutine_threadsafe(self.get(movement_id), self.loop).result(timeout=30)
 
     async def get(self, movement_id: UUID) -> KnownMovement | None:
         row = await self.pool.fetchrow(SELECT, movement_id)
         return KnownMovement(**dict(row)) if row else None
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
