@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from servicekit.migrate import Migration
 from servicekit.natsauth import BusAccess
 from servicekit.runtime import build_service_app, run_service
+from services.nomination import movements
 from services.nomination.catalogue import api as catalogue
 from services.nomination.council import api as council
 from services.nomination.dossiers import api as dossiers
@@ -32,7 +33,7 @@ ERRORS = {**api_levels.ERRORS, **papers.ERRORS, **catalogue.ERRORS, **history.ER
 # What the migration step makes before the service runs (servicekit.migrate), and what it
 # may do on the bus (servicekit.natsauth).
 MIGRATION = Migration(event_store="Nominations")
-BUS = BusAccess()
+BUS = BusAccess(consumers=(movements.CONSUMER,))
 
 
 def create_app(settings: NominationSettings | None = None, clock: Callable[[], datetime] | None = None) -> FastAPI:

@@ -1,5 +1,5 @@
 """The running nomination service: its Application, the award catalogue in force, the views,
-the dossier use cases, the outbox relay and the time-limit timer."""
+the dossier use cases, the outbox relay, the time-limit timer and the movements it follows."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from servicekit.consumer import EventConsumer
+from servicekit.db import create_schema
 from servicekit.eventstore import postgres_env
 from servicekit.outbox import OutboxRelay
 from servicekit.runtime import ServiceRuntime
 from servicekit.views import ViewRunner
-from services.nomination import wiring
+from services.nomination import movements, wiring
 from services.nomination.application import Nominations
 from services.nomination.catalogue.service import open_catalogue
 from services.nomination.documents import check_upload
@@ -74,8 +76,10 @@ class NominationRuntime(ServiceRuntime):
         env = postgres_env(self.settings)
         self._app = await self.open_store(Nominations, env)
         self.catalogue = await open_catalogue(self)  # the award catalogue in force (catalogue/service.py)
+        self.movements = await self._follow_movements()
         built = await asyncio.to_thread(wiring.build, self.app, self.catalogue, self.settings, self.clock,
-                                        lambda unit, year: self.dossier_view.award_counts(unit, year))
+                                        lambda unit, year: self.dossier_view.award_counts(unit, year),
+                                        self.movements)
         self.drafting, self.review, self.council, self.bulk = built.drafting, built.review, built.council, built.bulk
         self.levels, self.units, self.hierarchy = built.levels, built.units, built.hierarchy  # the parent units
         self.store, self.calendar, self.eligibility = built.store, built.calendar, built.eligibility
@@ -94,6 +98,15 @@ class NominationRuntime(ServiceRuntime):
                                          subject_root=self.settings.subject_root)
         self.spawn_relay(relay)
         self.spawn("lateness", self._lateness_loop)
+
+    async def _follow_movements(self) -> movements.KnownMovements:
+        """The movements the plan launched, kept from its events by a consumer of the service's own."""
+        await create_schema(self.pool, movements.SCHEMA)
+        self.spawn_consumer(EventConsumer(
+            name=movements.CONSUMER, js=self.js, pool=self.pool, stream=self.settings.stream_name,
+            subject_root=self.settings.subject_root, handlers=movements.HANDLERS,
+            max_deliver=self.settings.consumer_max_deliver))
+        return movements.KnownMovements(self.pool, asyncio.get_running_loop())
 
     async def close(self) -> None:
         for runner in self.views:

@@ -21,7 +21,7 @@ from services.nomination.documents import FileStore
 from services.nomination.dossiers.application import Drafting, Levels, Review
 from services.nomination.dossiers.bulk import BulkSubmissions
 from services.nomination.dossiers.domainmodel import NotUnderNoticeError
-from services.nomination.dossiers.ports import AwardCounts, AwardInfo, Evaluation, TimeLimits
+from services.nomination.dossiers.ports import AwardCounts, AwardInfo, Evaluation, Movements, TimeLimits
 from services.nomination.eligibility import RuleLoader, evaluate, summarize
 from services.nomination.eligibility.facts import NomineeFacts, SubjectKind
 from services.nomination.history.port import DossierHistory
@@ -125,7 +125,8 @@ class UseCases:
 
 
 def build(app: Application[UUID], catalogue: CatalogueService, settings: NominationSettings,
-          clock: Callable[[], datetime], counts: AwardCounts | None = None) -> UseCases:
+          clock: Callable[[], datetime], counts: AwardCounts | None = None,
+          movements: Movements | None = None) -> UseCases:
     store = FileStore(settings.documents_dir)
     calendar = WorkingCalendar.from_file(settings.holidays_file, settings.timezone)
     history = DossierHistory(app, clock)
@@ -134,9 +135,9 @@ def build(app: Application[UUID], catalogue: CatalogueService, settings: Nominat
     units = UnitTree.from_file(settings.units_file)
     hierarchy = Hierarchy(app, units)
     hierarchy.load()  # an admin's replacement, when newer than the file
-    drafting = Drafting(app, adapted, history, store, units)
+    drafting = Drafting(app, adapted, history, store, units, movements)
     review = Review(app, adapted, eligibility, history, calendar, time_limits(settings.time_limits_file),
-                    settings.simplified_skips_council, counts)
+                    settings.simplified_skips_council, counts, movements)
     return UseCases(drafting, review, Council(app, adapted, review), BulkSubmissions(app, drafting),
                     Levels(app, units), units, hierarchy, store, calendar, history, eligibility)
 

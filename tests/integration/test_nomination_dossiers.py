@@ -4,14 +4,21 @@ PostgreSQL and JetStream."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
 
+import asyncpg
 import jsonschema
 import pytest
 
+from contracts import plan_movements as mv
 from contracts.generate import SCHEMAS
 from services.nomination.main import create_app
 from services.nomination.settings import NominationSettings
+from tests.integration.plan_stories import PLANNER, Clock, ok, plan_app
+from tests.integration.webhook_receivers import publish
 from tests.support import Namespace, auth, eventually, read_stream, serve
 
 pytestmark = pytest.mark.integration
@@ -21,6 +28,7 @@ SECRETARY = auth("council_secretary", subject="thuky.hd")
 CHAIR = auth("chair", subject="chutich.ubnd")
 MEMBERS = {f"tv{n}": f"Thành viên {n}" for n in range(1, 6)}
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n"
+FIXTURES = Path(__file__).resolve().parents[1] / "contracts" / "fixtures"
 
 
 def nomination_app(ns: Namespace, tmp_path, today: datetime = datetime(2026, 3, 2, 2, tzinfo=UTC)):
@@ -138,21 +146,56 @@ async def test_a_dossier_from_the_unit_to_the_decision_and_the_nominees_history(
             "163/QĐ-UBND", "tinh", "ca_nhan")
 
 
-async def test_a_thematic_dossier_names_its_movement_in_version_2_of_its_opening(ns: Namespace, tmp_path) -> None:
-    movement = "3a5c7e9b-2d4f-5a6c-8e0b-1d3f5a7c9e02"
-    body = {"award_code": "BKT", "year": 2025, "summary": "Thành tích trong phong trào 200 ngày đêm",
+async def launched_movement(plan) -> str:
+    """A thematic movement drafted and launched through the plan service's API."""
+    created = await ok(await plan.post("/movements", headers=PLANNER, json={
+        "name": "Toàn dân bảo vệ an ninh Tổ quốc năm 2025", "kind": "chuyen_de", "scope": "tinh",
+        "starts_on": "2025-01-01", "ends_on": "2025-12-31"}), 201)
+    await ok(await plan.post(f"/movements/{created['id']}/launch", headers=PLANNER, json={
+        "decision_number": "12/KH-UBND", "signed_on": "2025-01-05", "authority": "UBND tỉnh",
+        "launched_on": "2025-01-06"}))
+    return str(created["id"])
+
+
+async def test_a_thematic_dossier_names_a_movement_the_plan_launched_in_version_2_of_its_opening(
+        ns: Namespace, tmp_path) -> None:
+    body = {"award_code": "BKT", "year": 2025, "summary": "Thành tích trong phong trào bảo vệ an ninh Tổ quốc",
             "nominee": {"name": "Nông Thị Hoa", "id_number": "004190012345", "position": "Giáo viên"}}
-    async with serve(nomination_app(ns, tmp_path)) as client:
+    async with serve(plan_app(ns, Clock(date(2026, 3, 2)))) as plan, \
+            serve(nomination_app(ns, tmp_path)) as client:
+        # a movement only drafted in the plan, and an id no one knows: refused, nothing opened
+        drafted = await ok(await plan.post("/movements", headers=PLANNER, json={
+            "name": "Phong trào chưa phát động", "kind": "dot_xuat", "scope": "tinh", "starts_on": "2025-01-01",
+            "ends_on": "2025-12-31"}), 201)
+        for unknown in (drafted["id"], "00000000-0000-5000-8000-000000000001"):
+            refused = await client.post("/dossiers", headers=CLERK,
+                                        json={**body, "basis": "chuyen_de", "movement_id": unknown})
+            assert refused.status_code == 422, refused.text
+            assert refused.json()["error"]["message"].startswith(
+                f"Không có phong trào thi đua mã {unknown} trong số các phong trào đã phát động")
+        # the plan launches the movement; the nomination service learns of it from the bus
+        movement = await launched_movement(plan)
         regular = await client.post("/dossiers", headers=CLERK, json={**body, "movement_id": movement})
         assert regular.status_code == 422
         assert regular.json()["error"]["message"] == (
             "Chỉ hồ sơ khen thưởng theo chuyên đề, theo đợt hoặc đột xuất mới gắn với phong trào thi đua; hồ sơ "
             "này có loại hình 'công trạng, thành tích thường xuyên'.")
         assert (await client.get("/dossiers", headers=CLERK)).json() == []
-        opened = await client.post("/dossiers", headers=CLERK,
-                                   json={**body, "basis": "chuyen_de", "movement_id": movement})
-        assert opened.status_code == 201, opened.text
-        dossier = (await client.get(f"/dossiers/{opened.json()['id']}", headers=CLERK)).json()
+
+        async def accepted():
+            response = await client.post("/dossiers", headers=CLERK,
+                                         json={**body, "basis": "chuyen_de", "movement_id": movement})
+            assert response.status_code == 201, response.text
+            return response.json()
+
+        opened = await eventually(accepted)
+        outside = await client.post("/dossiers", headers=CLERK,
+                                    json={**body, "year": 2024, "basis": "chuyen_de", "movement_id": movement})
+        assert outside.status_code == 422
+        assert outside.json()["error"]["message"] == (
+            "Năm thành tích 2024 nằm ngoài thời gian của phong trào «Toàn dân bảo vệ an ninh Tổ quốc năm 2025» "
+            "(01/01/2025 – 31/12/2025).")
+        dossier = (await client.get(f"/dossiers/{opened['id']}", headers=CLERK)).json()
         assert (dossier["basis"], dossier["movement_id"]) == ("chuyen_de", movement)
 
         async def published():
@@ -169,3 +212,48 @@ async def test_a_thematic_dossier_names_its_movement_in_version_2_of_its_opening
         added = ("event_id", "version", "movement_id", "nominee_groups")
         assert {k: v for k, v in second.items() if k not in added} == {
             k: v for k, v in first.items() if k not in ("event_id", "version")}
+
+
+def movement_event(contract, **fields) -> Any:
+    body = json.loads((FIXTURES / f"plan.{contract.__name__}.v1.json").read_text(encoding="utf-8"))
+    return contract.model_validate({**body, "event_id": str(uuid4()), **fields})
+
+
+async def test_the_movements_kept_take_each_event_once_and_never_go_back_to_an_older_version(
+        ns: Namespace, tmp_path) -> None:
+    old, fresh = uuid4(), uuid4()
+    period = {"movement_id": str(old), "starts_on": "2023-03-01", "ends_on": "2023-09-30"}
+    concluded = movement_event(mv.MovementConcluded, **period, movement_version=9, concluded_on="2024-01-20",
+                               name="200 ngày đêm thi đua năm 2023")
+    body = {"award_code": "BKT", "basis": "dot_xuat", "summary": "Thành tích đột xuất",
+            "nominee": {"name": "Nông Thị Hoa", "id_number": "004190012345", "position": "Giáo viên"}}
+    async with serve(nomination_app(ns, tmp_path)) as client:
+        # the conclusion, the same event again (redelivered), then the launch before it, arriving late
+        await publish(ns, [concluded, concluded, movement_event(mv.MovementLaunched, **period, movement_version=3,
+                                                                 name="Tên khi phát động", launched_on="2023-03-01")],
+                      msg_ids=["a", "b", "c"])
+        await publish(ns, [movement_event(mv.MovementLaunched, movement_id=str(fresh), movement_version=3,
+                                          starts_on="2026-01-01", ends_on="2026-12-31")])
+
+        async def accepted():
+            response = await client.post("/dossiers", headers=CLERK, json={**body, "year": 2026,
+                                                                           "movement_id": str(fresh)})
+            assert response.status_code == 201, response.text
+
+        await eventually(accepted)  # every event before it has been applied
+        refused = await client.post("/dossiers", headers=CLERK, json={**body, "year": 2023, "movement_id": str(old)})
+        assert refused.status_code == 422
+        error = refused.json()["error"]
+        assert (error["code"], error["message"]) == ("movement_concluded", (
+            "Phong trào «200 ngày đêm thi đua năm 2023» đã tổng kết ngày 20/01/2024, quá 365 ngày: không mở thêm "
+            "hồ sơ khen thưởng cho phong trào này."))
+    conn = await asyncpg.connect(ns.settings(NominationSettings).dsn_for())
+    try:
+        rows = await conn.fetch("SELECT movement_id, name, version, launched_on, concluded_on FROM known_movements")
+        applied = await conn.fetchval("SELECT count(*) FROM processed_events WHERE consumer = 'nomination-movements'")
+    finally:
+        await conn.close()
+    assert {r["movement_id"]: tuple(r)[1:] for r in rows} == {
+        old: ("200 ngày đêm thi đua năm 2023", 9, date(2023, 3, 1), date(2024, 1, 20)),  # the late launch's day
+        fresh: (movement_event(mv.MovementLaunched).name, 3, date(2026, 2, 10), None)}
+    assert applied == 3  # the redelivered conclusion was applied once

@@ -43,7 +43,7 @@ async def submit_json(body: SubmissionIn, bulk: BulkDep, runtime: RuntimeDep, ac
     """Propose many nominees in one submission; each becomes its own dossier (row = position in the list)."""
     rows = [(n, NewDossier(unit_code="", award_code=d.award_code, year=d.year, basis=d.basis,
                            nominee_kind=d.nominee_kind, nominee=d.nominee.model_dump(), summary=d.summary,
-                           simplified=d.simplified, posthumous=d.posthumous))
+                           simplified=d.simplified, posthumous=d.posthumous, movement_id=d.movement_id))
             for n, d in enumerate(body.dossiers, start=1)]
     return _public(await runtime.call(bulk.submit_list, actor, body.year, body.title, rows, runtime.now()))
 

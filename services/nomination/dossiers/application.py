@@ -35,6 +35,8 @@ from services.nomination.dossiers.ports import (
     Eligibility,
     Evaluation,
     History,
+    KnownMovement,
+    Movements,
     NoParents,
     TimeLimits,
     Units,
@@ -63,16 +65,19 @@ class NewDossier:
 
 # The bases of award a movement's dossier may have (khen thưởng theo chuyên đề, đột xuất).
 MOVEMENT_BASES = ("chuyen_de", "dot_xuat")
+# How long after a movement's conclusion (tổng kết) dossiers for its awards may still be opened.
+MOVEMENT_AWARD_DAYS = 365
 
 
 class Drafting(DossierUseCases):
     def __init__(self, app: Application[UUID], catalogue: Catalogue, history: History, store: DocumentStore,
-                 units: Units | None = None) -> None:
+                 units: Units | None = None, movements: Movements | None = None) -> None:
         super().__init__(app)
         self.catalogue = catalogue
         self.history = history
         self.store = store
         self.units: Units = units or NoParents()
+        self.movements = movements  # None: movements are not checked (no bus)
 
     def open(self, actor: Principal, new: NewDossier, now: datetime) -> tuple[UUID, bool]:
         """Open the dossier for the acting clerk's unit (an admin names it); the same unit, year,
@@ -90,6 +95,8 @@ class Drafting(DossierUseCases):
         award = self.catalogue.award(new.award_code)
         check_fits(award, new)
         facts = priority.checked(new.nominee_kind, new.nominee)
+        if new.movement_id is not None and self.movements is not None:
+            check_movement(self.movements.find(new.movement_id), new, now.date())
         data = {**new.nominee, "unit_code": new.nominee.get("unit_code") or new.unit_code}
         nominee, records = self.history.resolve(new.nominee_kind, data, actor.subject)
         nominee = {**nominee, **facts, "gender": nominee.get("gender") or facts["gender"]}
@@ -186,6 +193,37 @@ def check_fits(award: AwardInfo, new: NewDossier) -> None:
         raise MovementBasisError(new.basis)
 
 
+def check_movement(movement: KnownMovement | None, new: NewDossier, today: date) -> None:
+    """The movement named is one the plan launched, the achievement year falls in its period,
+    and it was not concluded more than `MOVEMENT_AWARD_DAYS` ago."""
+    assert new.movement_id is not None
+    if movement is None:
+        raise UnknownMovementError(new.movement_id)
+    if not movement.starts_on.year <= new.year <= max(movement.ends_on, movement.concluded_on or date.min).year:
+        raise MovementPeriodError(movement, new.year)
+    if movement.concluded_on is not None and (today - movement.concluded_on).days > MOVEMENT_AWARD_DAYS:
+        raise MovementConcludedError(movement)
+
+
+class UnknownMovementError(DossierError):
+    def __init__(self, movement_id: UUID) -> None:
+        super().__init__(f"Không có phong trào thi đua mã {movement_id} trong số các phong trào đã phát động: "
+                         "kiểm tra lại mã phong trào (phong trào mới soạn, chưa có quyết định phát động thì chưa "
+                         "đề nghị khen thưởng được).")
+
+
+class MovementPeriodError(DossierError):
+    def __init__(self, movement: KnownMovement, year: int) -> None:
+        super().__init__(f"Năm thành tích {year} nằm ngoài thời gian của phong trào «{movement.name}» "
+                         f"({movement.starts_on:%d/%m/%Y} – {movement.ends_on:%d/%m/%Y}).")
+
+
+class MovementConcludedError(DossierError):
+    def __init__(self, movement: KnownMovement) -> None:
+        super().__init__(f"Phong trào «{movement.name}» đã tổng kết ngày {movement.concluded_on:%d/%m/%Y}, quá "
+                         f"{MOVEMENT_AWARD_DAYS} ngày: không mở thêm hồ sơ khen thưởng cho phong trào này.")
+
+
 class NomineeKindError(DossierError):
     def __init__(self, award: AwardInfo, kind: str) -> None:
         super().__init__(f"'{award.name}' không xét tặng cho đối tượng '{kind}' "
@@ -217,12 +255,13 @@ class UnknownDocumentKindError(DossierError):
 class Review(DossierUseCases):
     def __init__(self, app: Application[UUID], catalogue: Catalogue, eligibility: Eligibility, history: History,
                  calendar: Calendar, limits: TimeLimits, simplified_skips_council: bool,
-                 counts: AwardCounts | None = None) -> None:
+                 counts: AwardCounts | None = None, movements: Movements | None = None) -> None:
         super().__init__(app)
         self.catalogue, self.eligibility, self.history = catalogue, eligibility, history
         self.calendar, self.limits = calendar, limits
         self.simplified_skips_council = simplified_skips_council
         self.counts = counts
+        self.movements = movements
 
     def step(self, dossier_id: UUID, version: int | None, actor: Principal, command: str, now: datetime,
              **arguments: Any) -> int:
@@ -287,7 +326,8 @@ class Review(DossierUseCases):
         dossier.decide(number=number, decided_on=decided_on, signed_by=signed_by,
                        cash=self.catalogue.cash(award.code, dossier.nominee["kind"], decided_on), by=actor.subject,
                        at=now)
-        records = self.history.decided(dossier.nominee, award.code, dossier.year, number, decided_on, dossier.basis)
+        records = self.history.decided(dossier.nominee, award.code, dossier.year, number, decided_on, dossier.basis,
+                                       self.movement_of(dossier))
         return self.save(dossier, *records)
 
     def forward(self, dossier_id: UUID, version: int | None, actor: Principal, *, submission_number: str,
@@ -306,8 +346,17 @@ class Review(DossierUseCases):
         dossier.record_central_decision(number=number, decided_on=decided_on, authority=authority, cash=cash,
                                         by=actor.subject, at=now)
         records = self.history.decided(dossier.nominee, dossier.award_code, dossier.year, number, decided_on,
-                                       dossier.basis)
+                                       dossier.basis, self.movement_of(dossier))
         return self.save(dossier, *records)
+
+    def movement_of(self, dossier: Dossier) -> tuple[str, str | None] | None:
+        """The movement a thematic or ad hoc award is for (id, and name when known), for the
+        nominee's record: guard G4 names it when it leaves the award out of a chain."""
+        movement_id: UUID | None = getattr(dossier, "movement_id", None)
+        if movement_id is None:
+            return None
+        known = self.movements.find(movement_id) if self.movements is not None else None
+        return str(movement_id), known.name if known else None
 
     def confer(self, dossier_id: UUID, version: int | None, actor: Principal, *, conferred_on: date,
                received_by: str, cash_paid: int | None, now: datetime) -> int:

@@ -32,7 +32,9 @@ GROUP_COLUMNS = {"leadership": "Giữ chức vụ lãnh đạo, quản lý", "le
                  "direct_labourer": "Người trực tiếp lao động, sản xuất", "ethnicity": "Dân tộc",
                  "ethnic_minority": "Người dân tộc thiểu số", "hard_to_reach": "Vùng sâu, vùng xa, vùng ĐBKK"}
 YES_NO_COLUMNS = ("leadership", "direct_labourer", "ethnic_minority", "hard_to_reach")
-ALL_COLUMNS = [*COLUMNS, *GROUP_COLUMNS.values()]
+MOVEMENT = "Mã phong trào"  # khen theo chuyên đề, đột xuất: the movement
+# Every column, the optional ones after the required; a sheet of an older template lacks some.
+ALL_COLUMNS = [*COLUMNS, *GROUP_COLUMNS.values(), MOVEMENT]
 KINDS = {"cá nhân": "ca_nhan", "tập thể": "tap_the", "hộ gia đình": "ho_gia_dinh", "doanh nghiệp": "doanh_nghiep"}
 YES = {"có", "x", "1", "true", "yes"}
 NO = {"không", "0", "false", "no"}
@@ -64,6 +66,8 @@ HELP = {
     "Người dân tộc thiểu số": "Có hoặc Không; để trống khi đã ghi dân tộc (tự suy ra).",
     "Vùng sâu, vùng xa, vùng ĐBKK": "Cá nhân hoặc tập thể ở vùng sâu, vùng xa, vùng đặc biệt khó khăn "
                                     "(xã khu vực III), biên giới, hải đảo: Có hoặc Không.",
+    MOVEMENT: "Khen theo chuyên đề hoặc đột xuất (Loại hình chuyen_de, dot_xuat): mã phong trào thi đua đã phát "
+              "động, dạng 3a5c7e9b-2d4f-5a6c-8e0b-1d3f5a7c9e02 (trang Phong trào thi đua). Khen công trạng: để trống.",
 }
 
 
@@ -188,10 +192,11 @@ def read_rows(data: bytes, unit_code: str, year: int | None = None, title: str |
     header = [str(c).strip() if c is not None else "" for c in next(lines, ())]
     if header[: len(COLUMNS)] != COLUMNS:
         raise SpreadsheetError(f"Dòng tiêu đề không đúng mẫu. Cần các cột: {', '.join(COLUMNS)}.")
-    unknown = [name for name in header[len(COLUMNS):] if name and name not in GROUP_COLUMNS.values()]
+    optional = ALL_COLUMNS[len(COLUMNS):]
+    unknown = [name for name in header[len(COLUMNS):] if name and name not in optional]
     if unknown:
         raise SpreadsheetError(f"Cột '{unknown[0]}' không có trong mẫu. Sau cột 'Truy tặng' chỉ có các cột: "
-                               f"{', '.join(GROUP_COLUMNS.values())}.")
+                               f"{', '.join(optional)}.")
     rows, errors = [], []
     for number, values in enumerate(lines, start=2):
         if not any(v not in (None, "") for v in values):
@@ -251,7 +256,17 @@ def _row(cells: dict[str, Any], unit_code: str, year: int) -> NewDossier:
     return NewDossier(unit_code=unit_code, award_code=text("Mã danh hiệu/hình thức", True).upper(), year=achieved,
                       basis=text("Loại hình") or "cong_trang", nominee_kind=kind, nominee=nominee,
                       summary=text("Tóm tắt thành tích"), simplified=text("Thủ tục đơn giản").lower() in YES,
-                      posthumous=text("Truy tặng").lower() in YES)
+                      posthumous=text("Truy tặng").lower() in YES, movement_id=_movement(text(MOVEMENT)))
+
+
+def _movement(value: str) -> UUID | None:
+    if not value:
+        return None
+    try:
+        return UUID(value)
+    except ValueError:
+        raise RowError(MOVEMENT, f"mã phong trào '{value}' không đúng dạng: 32 chữ số, chữ a–f và dấu gạch "
+                       "ngang, ví dụ 3a5c7e9b-2d4f-5a6c-8e0b-1d3f5a7c9e02") from None
 
 
 def _groups(cells: dict[str, Any], kind: str) -> dict[str, Any]:

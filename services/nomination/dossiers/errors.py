@@ -10,8 +10,11 @@ from services.nomination.dossiers.application import (
     DecideInsteadError,
     ForwardInsteadError,
     MixedLevelsError,
+    MovementConcludedError,
+    MovementPeriodError,
     NoLongerHeldError,
     NotEligibleError,
+    UnknownMovementError,
 )
 from services.nomination.dossiers.base import DossierNotFoundError, NotAllowedError, VersionMismatchError
 from services.nomination.dossiers.bulk import SpreadsheetError, SubmissionNotFoundError
@@ -48,6 +51,9 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
     DocumentRejectedError: (422, "document_rejected"),
     SpreadsheetError: (422, "invalid_spreadsheet"),
     PriorityFactError: (422, "invalid_priority_fact"),
+    UnknownMovementError: (422, "unknown_movement"),
+    MovementPeriodError: (422, "outside_movement_period"),
+    MovementConcludedError: (422, "movement_concluded"),
     YearNotConfiguredError: (503, "calendar_not_configured"),
     DossierError: (422, "dossier_rule_violated"),
 }

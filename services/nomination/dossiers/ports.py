@@ -1,6 +1,6 @@
 """What the dossier workflow needs from the rest of the nomination service, as protocols:
-the award catalogue, the eligibility rules, the nominee's history, the working-day calendar
-and the document store. `services/nomination/wiring.py` adapts the real modules to them."""
+the award catalogue, the eligibility rules, the nominee's history, the movements launched, the
+working-day calendar and the document store. `services/nomination/wiring.py` adapts the real modules to them."""
 
 from __future__ import annotations
 
@@ -83,12 +83,32 @@ class History(Protocol):
         ...
 
     def decided(self, nominee: dict[str, Any], award_code: str, year: int, decision_number: str,
-                decided_on: date, basis: str) -> list[Aggregate]:
-        """The nominee's record with the award added, for saving with the decision (not saved)."""
+                decided_on: date, basis: str, movement: tuple[str, str | None] | None = None) -> list[Aggregate]:
+        """The nominee's record with the award added (with the movement, id and name, a thematic
+        or ad hoc award was for), for saving with the decision (not saved)."""
         ...
 
     def revoked(self, nominee: dict[str, Any], award_code: str, year: int, decision_number: str,
                 revoked_on: date) -> list[Aggregate]: ...
+
+
+@dataclass(frozen=True)
+class KnownMovement:
+    """An emulation movement the plan service launched, as its events said."""
+
+    movement_id: UUID
+    name: str
+    kind: str  # thuong_xuyen, chuyen_de, dot_xuat
+    starts_on: date
+    ends_on: date
+    launched_on: date | None = None  # None: its conclusion was read before its launch
+    concluded_on: date | None = None
+
+
+class Movements(Protocol):
+    """The movements launched so far (services/nomination/movements.py keeps them from the bus)."""
+
+    def find(self, movement_id: UUID) -> KnownMovement | None: ...
 
 
 class Calendar(Protocol):

@@ -41,9 +41,10 @@ names the longest run so that a later count can use "the same span".
 Principles without verdicts (rule file, `principles:`): G2 — no implicit prerequisite: a prior
 award is required only where a rule names it (award_held, award_chain, title conditions); G4 —
 awards of the bases in `not_counted_bases` (chuyên đề, đột xuất) never count in those
-conditions, and the reason says which were left out. G1's effect on counting: years up to the
-one in which discipline ended are "excluded" (count as not met) in the rating, title, innovation
-and members conditions of every rule; awards already decided (award_held, award_chain, G3) stand.
+conditions, and the reason says which were left out and the movement each was for. G1's effect
+on counting: years up to the one in which discipline ended are "excluded" (count as not met) in
+the rating, title, innovation and members conditions of every rule; awards already decided
+(award_held, award_chain, G3) stand.
 
 Case tables: `cases/*.yaml`, run by `python -m services.nomination.eligibility check PATH
 [--rules RULES.yaml]` (see cases.py for the format).

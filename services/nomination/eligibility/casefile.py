@@ -10,7 +10,7 @@ expected outcome of each rule (and of the summary, key `overall`).
           kind: ca_nhan           # ca_nhan (default), tap_the, ho_gia_dinh, doanh_nghiep
           years: {2023: HTXSNV CSTDCS, 2024: {rating: HTTNV, titles: [CSTDCS]}}   # a year not listed is unknown
           innovations: [{year: 2025, scope: tinh, recognised_by: Chủ tịch UBND tỉnh}]
-          awards: [{code: BKTTG, year: 2018, basis: chuyen_de}]
+          awards: [{code: BKTTG, year: 2018, basis: chuyen_de, movement: Toàn dân bảo vệ an ninh Tổ quốc}]
           members: {2025: {members: 20, at_least: {HTNV: 20}, titles: {LDTT: 14}}}
           standing:               # omitted or `unknown`: not known (G1, G5 cannot tell); `clear`: nothing pending
             no_pending: {as_of: 2026-01-10, confirmed_by: Trưởng phòng Tổ chức, document: 15/XN-SNV}
@@ -101,6 +101,8 @@ class CaseAward(Strict):
     year: int
     basis: AwardBasis = "cong_trang"
     decision_ref: str | None = None
+    movement_id: str | None = Field(default=None, max_length=64)  # the movement a thematic award was for
+    movement: str | None = Field(default=None, max_length=300)  # its name
 
 
 def _one_or_many(value: Any) -> Any:

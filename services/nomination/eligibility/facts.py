@@ -41,6 +41,8 @@ SubjectKind = Literal["ca_nhan", "tap_the", "ho_gia_dinh", "doanh_nghiep"]
 Scope = Literal["co_so", "tinh", "toan_quoc"]  # where an innovation applies (phạm vi ảnh hưởng)
 SCOPE_ORDER: dict[str, int] = {"co_so": 0, "tinh": 1, "toan_quoc": 2}
 AwardBasis = Literal["cong_trang", "chuyen_de", "dot_xuat", "cong_hien", "nien_han", "doi_ngoai"]
+BASIS_LABELS: dict[str, str] = {"cong_trang": "công trạng", "chuyen_de": "chuyên đề", "dot_xuat": "đột xuất",
+                                "cong_hien": "quá trình cống hiến", "nien_han": "niên hạn", "doi_ngoai": "đối ngoại"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,15 @@ class AwardRecord:
     decided_on: date | None = None
     decision_ref: str | None = None  # e.g. "163/QĐ-UBND"
     basis: AwardBasis = "cong_trang"
+    movement_id: str | None = None  # the emulation movement a thematic or ad hoc award was for
+    movement: str | None = None  # that movement's name, as known when the award was decided
+
+    def describe_basis(self) -> str:
+        """"chuyên đề, phong trào «Toàn dân bảo vệ an ninh Tổ quốc»" (G4's reasons)."""
+        label = BASIS_LABELS.get(self.basis, self.basis)
+        if self.movement:
+            return f"{label}, phong trào «{self.movement}»"
+        return f"{label}, phong trào mã {self.movement_id}" if self.movement_id else label
 
 
 @dataclass(frozen=True)

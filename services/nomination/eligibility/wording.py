@@ -12,8 +12,6 @@ from services.nomination.eligibility.facts import RATING_LABELS, Rating
 
 SCOPE_LABELS = {"co_so": "cơ sở", "tinh": "tỉnh", "toan_quoc": "toàn quốc"}
 KIND_LABELS = {"sang_kien": "sáng kiến", "de_tai": "đề tài, đề án khoa học"}
-BASIS_LABELS = {"cong_trang": "công trạng", "chuyen_de": "chuyên đề", "dot_xuat": "đột xuất",
-                "cong_hien": "quá trình cống hiến", "nien_han": "niên hạn", "doi_ngoai": "đối ngoại"}
 DISCIPLINE_LABELS = {"khien_trach": "khiển trách", "canh_cao": "cảnh cáo", "ha_bac": "hạ bậc lương",
                      "giang_chuc": "giáng chức", "cach_chuc": "cách chức", "buoc_thoi_viec": "buộc thôi việc"}
 

@@ -28,7 +28,7 @@ from services.nomination.history.domainmodel import (
     Record,
     check_same_person,
 )
-from services.nomination.history.factkinds import Fact
+from services.nomination.history.factkinds import Fact, MovementRef
 from services.nomination.history.facts import facts_for
 from services.nomination.history.identity import (
     HistoryError,
@@ -167,27 +167,31 @@ class History:
         return kept.id
 
     def record_decided_award(self, ref: UUID | str, code: str, year: int, decision_ref: str, decided_on: date,
-                             basis: str = "cong_trang", *, by: str = "system", at: datetime | None = None) -> bool:
+                             basis: str = "cong_trang", *, by: str = "system", at: datetime | None = None,
+                             movement: MovementRef | None = None) -> bool:
         """An award decided in the system, added to the nominee's record (idempotent on the decision)."""
         session = Session(self.app)
         changed = self.decided_award(session, ref, code, year, decision_ref, decided_on, basis, by=by,
-                                     at=at or datetime.now(UTC))
+                                     at=at or datetime.now(UTC), movement=movement)
         session.save()
         return changed
 
     def decided_award(self, session: Session, ref: UUID | str, code: str, year: int, decision_ref: str,
-                      decided_on: date, basis: str = "cong_trang", *, by: str, at: datetime) -> bool:
+                      decided_on: date, basis: str = "cong_trang", *, by: str, at: datetime,
+                      movement: MovementRef | None = None) -> bool:
         """As `record_decided_award`, without saving: the caller saves `session.changes()`."""
-        fact = self.decided_fact(code, year, decision_ref, decided_on, basis)
+        fact = self.decided_fact(code, year, decision_ref, decided_on, basis, movement)
         source = kinds.decision_source(decision_ref, decided_on)
         return self.by_ref(session, ref).record(fact, source=source, by=by, at=at)
 
     def decided_fact(self, code: str, year: int, decision_ref: str | None, decided_on: date | None,
-                     basis: str) -> Fact:
-        """A danh hiệu is a title held in the year; every other code is a form of award."""
+                     basis: str, movement: MovementRef | None = None) -> Fact:
+        """A danh hiệu is a title held in the year; every other code is a form of award (with the
+        movement a thematic or ad hoc one was for)."""
         if self.config.is_title(kinds.check_code(code)):
             return kinds.title(year, code, decision_ref, decided_on)
-        return kinds.award(code, year, decision_ref, decided_on, basis)
+        movement_id, name = movement or (None, None)
+        return kinds.award(code, year, decision_ref, decided_on, basis, movement_id=movement_id, movement=name)
 
     def revoked_award(self, session: Session, ref: UUID | str, code: str, year: int, decision_ref: str,
                       revoked_on: date, revocation_ref: str | None = None, *, by: str, at: datetime) -> bool:

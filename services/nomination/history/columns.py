@@ -32,6 +32,7 @@ LABELS = {
     "decision_ref": "Số quyết định",
     "decided_on": "Ngày quyết định (dd/mm/yyyy)",
     "basis": "Loại hình khen thưởng",
+    "movement": "Phong trào thi đua",
     "note": "Ghi chú",
 }
 REQUIRED = ("full_name", "unit_code", "year")
@@ -70,6 +71,7 @@ class ImportRow:
     decision_ref: str | None
     decided_on: date | None
     basis: str
+    movement: str | None = None  # the emulation movement a thematic or ad hoc award was for (its name)
 
 
 def header_key(text: str) -> str:
@@ -152,8 +154,11 @@ class RowParser:
             "year": cells.year("year", self.today), "rating": cells.choice("rating", RATING_NAMES, None),
             "award_code": self._award(cells), "decided_on": cells.day("decided_on"),
             "decision_ref": cells.check("decision_ref", kinds.clean_ref, cells.text("decision_ref")),
-            "basis": cells.choice("basis", BASIS_NAMES, "cong_trang"),
+            "basis": cells.choice("basis", BASIS_NAMES, "cong_trang"), "movement": cells.text("movement"),
         }
+        if fields["movement"] and fields["basis"] not in kinds.MOVEMENT_BASES:
+            cells.error("movement", "Chỉ khen theo chuyên đề hoặc đột xuất mới ghi phong trào thi đua; để trống "
+                        "hoặc sửa Loại hình khen thưởng.")
         if fields["rating"] is None and fields["award_code"] is None and not cells.errors:
             cells.error("rating", "Dòng phải có Xếp loại hoặc Danh hiệu/Hình thức.")
         return (None if cells.errors else ImportRow(**fields)), cells.errors

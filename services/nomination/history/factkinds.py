@@ -29,6 +29,8 @@ SCOPES = {"co_so": "cơ sở", "tinh": "tỉnh", "toan_quoc": "toàn quốc"}
 INNOVATION_KINDS = {"sang_kien": "sáng kiến", "de_tai": "đề tài, đề án"}
 BASES = {"cong_trang": "công trạng", "chuyen_de": "chuyên đề", "dot_xuat": "đột xuất",
          "cong_hien": "quá trình cống hiến", "nien_han": "niên hạn", "doi_ngoai": "đối ngoại"}
+MOVEMENT_BASES = ("chuyen_de", "dot_xuat")  # the bases of an award given for an emulation movement
+MovementRef = tuple[str | None, str | None]  # an emulation movement: its id and its name, as far as known
 DISCIPLINE_LEVELS = ("khien_trach", "canh_cao", "ha_bac", "giang_chuc", "cach_chuc", "buoc_thoi_viec")
 CASE_KINDS = {"ky_luat": "xem xét kỷ luật", "dieu_tra": "điều tra, thanh tra, kiểm tra",
               "khieu_nai": "khiếu nại, tố cáo"}
@@ -47,11 +49,19 @@ def title(year: int, code: str, decision_ref: str | None = None, decided_on: dat
 
 
 def award(code: str, year: int, decision_ref: str | None = None, decided_on: date | None = None,
-          basis: str = "cong_trang") -> Fact:
+          basis: str = "cong_trang", *, movement_id: str | None = None, movement: str | None = None) -> Fact:
+    """A form of award; a thematic or ad hoc one names the emulation movement it was for (its id
+    and name), so that guard G4 can say which awards it leaves out of the công trạng chains."""
     code, ref = check_code(code), clean_ref(decision_ref)
+    basis = check_choice(basis, BASES, "Loại hình khen thưởng")
+    movement_id, movement = _optional(movement_id), _optional(movement)
+    if (movement_id or movement) and basis not in MOVEMENT_BASES:
+        raise FactError(f"Chỉ khen theo chuyên đề hoặc đột xuất mới ghi phong trào thi đua; khen này có loại hình "
+                        f"'{BASES[basis]}'.")
     return _fact("award", f"award/{code}/{check_year(year)}/{ref.upper() if ref else '-'}", code=code, year=year,
-                 decision_ref=ref, decided_on=decided_on, basis=check_choice(basis, BASES, "Loại hình khen thưởng"),
-                 revoked_on=None, revocation_ref=None)
+                 decision_ref=ref, decided_on=decided_on, basis=basis, revoked_on=None, revocation_ref=None,
+                 movement_id=movement_id, movement=check_text(movement, "Tên phong trào thi đua", 300) if movement
+                 else None)
 
 
 def innovation(year: int, scope: str, kind: str, name: str, recognised_by: str | None = None,

@@ -137,8 +137,9 @@ class SheetLoader:
     def _facts(self, row: ImportRow) -> list[kinds.Fact]:
         facts = [kinds.rating(row.year, row.rating)] if row.rating else []
         if row.award_code:
+            movement = (None, row.movement) if row.movement else None
             facts.append(self.history.decided_fact(row.award_code, row.year, row.decision_ref, row.decided_on,
-                                                   row.basis))
+                                                   row.basis, movement))
         return facts
 
     def _session(self) -> Session:

@@ -16,6 +16,7 @@ from services.nomination.eligibility.facts import NomineeFacts
 from services.nomination.history.application import History
 from services.nomination.history.config import HistoryConfig
 from services.nomination.history.domainmodel import Collective, Person, Record
+from services.nomination.history.factkinds import MovementRef
 from services.nomination.history.privacy import mask_number
 from services.nomination.history.session import Session
 
@@ -41,12 +42,12 @@ class DossierHistory:
         return snapshot, session.changes()
 
     def decided(self, nominee: Mapping[str, Any], award_code: str, year: int, decision_number: str,
-                decided_on: date, basis: str) -> list[Aggregate]:
+                decided_on: date, basis: str, movement: MovementRef | None = None) -> list[Aggregate]:
         if not nominee.get("ref"):
             return []  # households have no record
         session = Session(self.history.app)
         self.history.decided_award(session, nominee["ref"], award_code, year, decision_number, decided_on, basis,
-                                   by=SYSTEM, at=self.clock())
+                                   by=SYSTEM, at=self.clock(), movement=movement)
         return session.changes()
 
     def revoked(self, nominee: Mapping[str, Any], award_code: str, year: int, decision_number: str,

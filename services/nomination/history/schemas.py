@@ -73,9 +73,12 @@ class AwardIn(_Fact):
     decision_ref: Ref = None
     decided_on: date | None = None
     basis: Basis = "cong_trang"
+    movement_id: UUID | None = Field(default=None, description="Phong trào thi đua của khen chuyên đề, đột xuất")
+    movement: str | None = Field(default=None, max_length=300, description="Tên phong trào thi đua")
 
     def build(self) -> Fact:
-        return kinds.award(self.code, self.year, self.decision_ref, self.decided_on, self.basis)
+        return kinds.award(self.code, self.year, self.decision_ref, self.decided_on, self.basis,
+                           movement_id=str(self.movement_id) if self.movement_id else None, movement=self.movement)
 
 
 class InnovationIn(_Fact):

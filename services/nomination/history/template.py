@@ -36,14 +36,15 @@ HELP = {
     "decision_ref": "Ví dụ 163/QĐ-UBND.",
     "decided_on": "dd/mm/yyyy.",
     "basis": "Công trạng (mặc định), chuyên đề, đột xuất, quá trình cống hiến, niên hạn, đối ngoại.",
+    "movement": "Khen chuyên đề, đột xuất: tên phong trào thi đua đã khen (không tính vào chuỗi khen công trạng).",
     "note": "Không dùng khi nhập.",
 }
 EXAMPLES = [
     ["1", "Cá nhân", "004085000123", "Nguyễn Văn A", "05/03/1985", "Nam", "SNV", 2024, "HTXSNV",
-     "Chiến sĩ thi đua cơ sở", "163/QĐ-UBND", "15/01/2025", "Công trạng", ""],
+     "Chiến sĩ thi đua cơ sở", "163/QĐ-UBND", "15/01/2025", "Công trạng", "", ""],
     ["2", "Cá nhân", "", "Hoàng Thị Bích", "20/11/1990", "Nữ", "SNV", 2024, "HTTNV", "LDTT", "12/QĐ-SNV",
-     "10/01/2025", "", "Chưa có số định danh"],
-    ["3", "Tập thể", "", "Phòng Thi đua - Khen thưởng", "", "", "SNV", 2024, "HTXSNV", "TTLDXS", "", "", "", ""],
+     "10/01/2025", "", "", "Chưa có số định danh"],
+    ["3", "Tập thể", "", "Phòng Thi đua - Khen thưởng", "", "", "SNV", 2024, "HTXSNV", "TTLDXS", "", "", "", "", ""],
 ]
 
 

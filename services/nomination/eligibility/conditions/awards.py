@@ -1,6 +1,7 @@
 """Awards already held: once (before the span of the nomination, within N years, or ever), or
 N consecutive times at a fixed period (CSTĐ tỉnh twice in a row). Awards whose basis G4 does
-not count (chuyên đề, đột xuất) are left out and said so. Titles in a year's record count too."""
+not count (chuyên đề, đột xuất) are left out and said so, naming the movement they were for.
+Titles in a year's record count too."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def held(ctx: Context, codes: list[str]) -> tuple[dict[int, str], list[str]]:
             continue
         name = f"{ctx.labels.short(award.code)} {award.year}"
         if award.basis in ctx.not_counted_bases:
-            ignored.append(f"không tính {name} (khen {wording.BASIS_LABELS[award.basis]}, theo {ctx.not_counted_by})")
+            ignored.append(f"không tính {name} (khen {award.describe_basis()}, theo {ctx.not_counted_by})")
         else:
             found[award.year] = f"{name} ({award.decision_ref})" if award.decision_ref else name
     for year, record in ctx.facts.years.items():

@@ -6,10 +6,10 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from uuid import NAMESPACE_URL, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
-from services.nomination.dossiers.ports import AwardInfo, Evaluation
+from services.nomination.dossiers.ports import AwardInfo, Evaluation, KnownMovement
 from services.nomination.eligibility.facts import Outcome, SubjectKind, Verdict
 
 PROVINCE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -62,6 +62,7 @@ class FakeEligibility:
 class FakeHistory:
     decisions: list[tuple[str, str]] = field(default_factory=list)
     revocations: list[str] = field(default_factory=list)
+    movements: list[tuple[str, str | None] | None] = field(default_factory=list)  # of each decision
 
     def resolve(self, kind: str, data: dict[str, Any], by: str) -> tuple[dict[str, Any], list[Any]]:
         ref = str(uuid5(NAMESPACE_URL, f"/people/{data['name']}"))
@@ -69,14 +70,23 @@ class FakeHistory:
                 "masked_id": None, "position": data.get("position"), "deceased": data.get("deceased", False)}, []
 
     def decided(self, nominee: dict[str, Any], award_code: str, year: int, decision_number: str,
-                decided_on: date, basis: str) -> list[Any]:
+                decided_on: date, basis: str, movement: tuple[str, str | None] | None = None) -> list[Any]:
         self.decisions.append((nominee["name"], decision_number))
+        self.movements.append(movement)
         return []
 
     def revoked(self, nominee: dict[str, Any], award_code: str, year: int, decision_number: str,
                 revoked_on: date) -> list[Any]:
         self.revocations.append(decision_number)
         return []
+
+
+@dataclass
+class FakeMovements:
+    known: dict[UUID, KnownMovement] = field(default_factory=dict)
+
+    def find(self, movement_id: UUID) -> KnownMovement | None:
+        return self.known.get(movement_id)
 
 
 class WeekdayCalendar:

@@ -80,7 +80,7 @@ def test_a_bad_value_is_an_http_422_with_the_vietnamese_reason() -> None:
 
 
 def row(n: int, **changes: object) -> list[object]:
-    cells = dict(zip(ALL_COLUMNS, [*base_row(n), "", "", "", "", "", ""], strict=True))
+    cells = dict(zip(ALL_COLUMNS, [*base_row(n), "", "", "", "", "", "", ""], strict=True))
     cells.update(changes)
     return list(cells.values())
 
