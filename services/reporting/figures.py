@@ -77,11 +77,11 @@ async def awards(conn: asyncpg.Connection, period: Period) -> Row:
         keys = [*labels, *[k for k in rows if k not in labels]] if (fixed and labels) else sorted(
             rows, key=lambda k: (-rows[k]["n"], str(k)))
         out = []
-        for key in keys:
+        for key, url in zip(keys, base.urls_by(_DIMENSIONS[column], keys), strict=True):
             found = rows.get(key, {"n": 0, "cash": 0, "name": None})
             text = (labels or {}).get(key) or (found["name"] if column == "award_code" else None) or str(key)
             shown = str(key).lower() if isinstance(key, bool) else key
-            out.append(figure(shown, text, found["n"], base.but(**{_DIMENSIONS[column]: key}).url(), found["cash"]))
+            out.append(figure(shown, text, found["n"], url, found["cash"]))
         return out
 
     total = groups["total"].get(None, {"n": 0, "cash": 0})

@@ -50,6 +50,18 @@ class _Filter:
     def but(self: F, **changes: Any) -> F:
         return replace(self, **changes)  # type: ignore[type-var]
 
+    def urls_by(self, name: str, values: list[Any]) -> list[str]:
+        """`self.but(name=value).url()` for each value: thousands of a report's rows (its units)
+        in one pass, when no field after `name` is set (the query string then only grows)."""
+        order = names(type(self))
+        if getattr(self, name) is not None or any(getattr(self, n) is not None for n in order[order.index(name):]):
+            return [self.but(**{name: value}).url() for value in values]
+        base = self.url()
+        glue = "&" if base[-1] != "?" else ""
+        return [base if value is None else
+                f"{base}{glue}{urlencode({name: str(value).lower() if isinstance(value, bool) else str(value)})}"
+                for value in values]
+
 
 @dataclass(frozen=True)
 class AwardFilter(_Filter):
