@@ -143,6 +143,18 @@ def _timed(http: httpx.Client, url: str, params: dict[str, Any], rounds: int) ->
     return found
 
 
+def _cold(http: httpx.Client, base: str, url: str, root: str, year: int, rounds: int, last: int) -> list[float]:
+    """The report asked for once after each new event (a dossier opened), when the read models have
+    applied it: every answer is built from the read models, none is the one kept for a position."""
+    rng, found = random.Random(12), []
+    for index in range(rounds):
+        created, _ = _award(rng, 10_000_000 + index, 100, year, 1)
+        asyncio.run(_publish(url, root, [created]))
+        _wait_complete(http, base, last + index + 1)
+        found += _timed(http, f"{base}/reports/period", {"period": str(year)}, 1)
+    return found
+
+
 async def _raw_query(dsn: str, year: int, rounds: int) -> list[float]:
     conn = await asyncpg.connect(dsn)
     try:
@@ -186,13 +198,16 @@ def run(awards: int, units: int, years: int, rounds: int) -> None:
                 table.add("load", "first build, events/s (from the end of publishing)", total / first)
                 assert http.post(f"{base}/admin/rebuild").status_code == 202
                 rebuilt = _wait_complete(http, base, total)
-                table.add("rebuild", "replay from sequence 1, events/s", total / rebuilt, f"{total / rebuilt:.0f} s")
+                table.add("rebuild", "replay from sequence 1, events/s", total / rebuilt, f"{rebuilt:.0f} s")
                 dsn = f"{found.pg_dsn.rsplit('/', 1)[0]}/{ns.prefix}reporting"
                 table.add("raw limit", "one grouped SQL count of a year, ms p50/p99",
                           latency_text(summary(asyncio.run(_raw_query(dsn, year, rounds))), ("p50", "p99")))
+                cold = summary(_cold(http, base, found.nats_url, ns.root, year, rounds, total))
+                table.add("period report", f"GET /reports/period?period={year} at a new position, ms p50/p99",
+                          latency_text(cold, ("p50", "p99")), "goal: p99 ≤ 200 ms; built from the read models")
                 json_ms = summary(_timed(http, f"{base}/reports/period", {"period": str(year)}, rounds))
-                table.add("period report", f"GET /reports/period?period={year}, ms p50/p99",
-                          latency_text(json_ms, ("p50", "p99")), "goal: p99 ≤ 200 ms")
+                table.add("period report", f"GET /reports/period?period={year} again, ms p50/p99",
+                          latency_text(json_ms, ("p50", "p99")), "kept for its position")
                 for fmt_name in ("docx", "xlsx", "pdf"):
                     ms = summary(_timed(http, f"{base}/reports/period", {"period": str(year), "format": fmt_name},
                                         max(1, rounds // 4)))
