@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 from uuid import UUID
 
 TaskOutcome = Literal["on_time", "late", "overdue", "open"]
@@ -57,9 +57,9 @@ class _Filter:
         if getattr(self, name) is not None or any(getattr(self, n) is not None for n in order[order.index(name):]):
             return [self.but(**{name: value}).url() for value in values]
         base = self.url()
-        glue = "&" if base[-1] != "?" else ""
+        start = f"{base}{'&' if base[-1] != '?' else ''}{quote_plus(name)}="
         return [base if value is None else
-                f"{base}{glue}{urlencode({name: str(value).lower() if isinstance(value, bool) else str(value)})}"
+                start + quote_plus(str(value).lower() if isinstance(value, bool) else str(value))
                 for value in values]
 
 
