@@ -9,8 +9,9 @@ each award is a NominationCreated and an AwardDecided on the bus, as the nominat
 publishes them, decided over `--years` years for `--units` units; plus a year of plan tasks.
 Then it prints: JetStream publish rate of that history (raw limit: publish+ack, 256 in flight),
 rebuild rate (events applied per second after POST /admin/rebuild, from sequence 1), the period
-report's JSON p50/p99 for a year beside the raw limit of one grouped SQL count over the same
-year, and the time to make the annual report's DOCX, XLSX and PDF and form 0603.
+report's JSON p50/p99 for a year — built from the read models (one new event before each
+request) and kept for its position (asked again) — beside the raw limit of one grouped SQL
+count over the same year, and the time to make the annual report's DOCX, XLSX and PDF and form 0603.
 Goal of the issue on a 2-core machine: JSON p99 ≤ 200 ms, each annual document ≤ 2 s. Nothing
 passes or fails; figures move between runs on a shared machine: compare ratios of one run.
 """
@@ -23,6 +24,7 @@ import os
 import random
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -91,18 +93,33 @@ def _tasks(rng: random.Random, year: int, units: int) -> list[IntegrationEvent]:
     return events
 
 
-async def _publish(url: str, root: str, events: list[IntegrationEvent]) -> float:
+def _history(awards: int, units: int, first_year: int, years: int) -> Iterator[IntegrationEvent]:
+    """The synthetic history, made as it is published (a million awards do not fit in memory as objects)."""
+    rng = random.Random(11)
+    for index in range(awards):
+        yield from _award(rng, index, units, first_year, years)
+    yield from _tasks(rng, first_year + years - 1, units)
+
+
+async def _publish(url: str, root: str, events: Iterable[IntegrationEvent]) -> tuple[int, float]:
+    """Publish `events` (256 in flight); how many, and the rate in events/s."""
     nc = await nats.connect(url)
     try:
         js = nc.jetstream(publish_async_max_pending=256)
         acks: list[asyncio.Future[Any]] = []
-        started = time.perf_counter()
+        count, started = 0, time.perf_counter()
         for event in events:
             envelope = wrap(event, root)
             acks.append(await js.publish_async(envelope.subject, envelope.body, headers={
                 **envelope.headers, "Nats-Msg-Id": f"bench:{event.event_id}"}))
+            count += 1
+            if len(acks) >= 10_000:
+                await asyncio.gather(*acks)
+                acks.clear()
+            if count % 200_000 == 0:
+                print(f"  … {count:,} published")
         await asyncio.gather(*acks)
-        return len(events) / (time.perf_counter() - started)
+        return count, count / (time.perf_counter() - started)
     finally:
         await nc.close()
 
@@ -127,6 +144,18 @@ def _timed(http: httpx.Client, url: str, params: dict[str, Any], rounds: int) ->
     return found
 
 
+def _cold(http: httpx.Client, base: str, url: str, root: str, year: int, rounds: int, last: int) -> list[float]:
+    """The report asked for once after each new event (a dossier opened), when the read models have
+    applied it: every answer is built from the read models, none is the one kept for a position."""
+    rng, found = random.Random(12), []
+    for index in range(rounds):
+        created, _ = _award(rng, 10_000_000 + index, 100, year, 1)
+        asyncio.run(_publish(url, root, [created]))
+        _wait_complete(http, base, last + index + 1)
+        found += _timed(http, f"{base}/reports/period", {"period": str(year)}, 1)
+    return found
+
+
 async def _raw_query(dsn: str, year: int, rounds: int) -> list[float]:
     conn = await asyncpg.connect(dsn)
     try:
@@ -143,9 +172,7 @@ async def _raw_query(dsn: str, year: int, rounds: int) -> list[float]:
 
 
 def run(awards: int, units: int, years: int, rounds: int) -> None:
-    rng, first_year = random.Random(11), 2017
-    events = [e for i in range(awards) for e in _award(rng, i, units, first_year, years)]
-    events += _tasks(rng, first_year + years - 1, units)
+    first_year = 2017
     year = first_year + years - 1
     with servers(print) as found:
         ns, work = Namespace(), Path(tempfile.mkdtemp(prefix="tdkt-bench-reports-"))
@@ -164,20 +191,24 @@ def run(awards: int, units: int, years: int, rounds: int) -> None:
                 table.add("raw limit", name, value)
             token = issue_token(SECRET, subject="bench", roles=["admin"])
             with httpx.Client(timeout=600, headers={"Authorization": f"Bearer {token}"}) as http:
-                print(f"publishing {len(events):,} events ({awards:,} awards, {units} units, {years} years) …")
-                rate = asyncio.run(_publish(found.nats_url, ns.root, events))
-                table.add("load", "JetStream publish+ack, 256 in flight, events/s", rate, f"{len(events):,} events")
-                first = _wait_complete(http, base, len(events))
-                table.add("load", "first build, events/s (from the end of publishing)", len(events) / first)
+                print(f"publishing {2 * awards + 200:,} events ({awards:,} awards, {units} units, {years} years) …")
+                total, rate = asyncio.run(_publish(found.nats_url, ns.root,
+                                                   _history(awards, units, first_year, years)))
+                table.add("load", "JetStream publish+ack, 256 in flight, events/s", rate, f"{total:,} events")
+                first = _wait_complete(http, base, total)
+                table.add("load", "first build, events/s (from the end of publishing)", total / first)
                 assert http.post(f"{base}/admin/rebuild").status_code == 202
-                rebuilt = _wait_complete(http, base, len(events))
-                table.add("rebuild", "replay from sequence 1, events/s", len(events) / rebuilt)
+                rebuilt = _wait_complete(http, base, total)
+                table.add("rebuild", "replay from sequence 1, events/s", total / rebuilt, f"{rebuilt:.0f} s")
                 dsn = f"{found.pg_dsn.rsplit('/', 1)[0]}/{ns.prefix}reporting"
                 table.add("raw limit", "one grouped SQL count of a year, ms p50/p99",
                           latency_text(summary(asyncio.run(_raw_query(dsn, year, rounds))), ("p50", "p99")))
+                cold = summary(_cold(http, base, found.nats_url, ns.root, year, rounds, total))
+                table.add("period report", f"GET /reports/period?period={year} at a new position, ms p50/p99",
+                          latency_text(cold, ("p50", "p99")), "goal: p99 ≤ 200 ms; built from the read models")
                 json_ms = summary(_timed(http, f"{base}/reports/period", {"period": str(year)}, rounds))
-                table.add("period report", f"GET /reports/period?period={year}, ms p50/p99",
-                          latency_text(json_ms, ("p50", "p99")), "goal: p99 ≤ 200 ms")
+                table.add("period report", f"GET /reports/period?period={year} again, ms p50/p99",
+                          latency_text(json_ms, ("p50", "p99")), "kept for its position")
                 for fmt_name in ("docx", "xlsx", "pdf"):
                     ms = summary(_timed(http, f"{base}/reports/period", {"period": str(year), "format": fmt_name},
                                         max(1, rounds // 4)))

@@ -62,14 +62,17 @@ async def _award_groups(conn: asyncpg.Connection, base: AwardFilter) -> dict[str
     where, args = base.where()
     columns = list(_DIMENSIONS)
     sets = ", ".join(f"({c})" for c in columns)
-    which = ", ".join(f"GROUPING({c}) AS g_{c}" for c in columns)
     records = await conn.fetch(
-        f"SELECT {', '.join(columns)}, {which}, count(*) AS n, coalesce(sum(cash_amount), 0)::bigint AS cash, "
-        f"min(award_name) AS name FROM report_dossiers WHERE {where} GROUP BY GROUPING SETS ({sets}, ())", *args)
+        f"SELECT {', '.join(columns)}, GROUPING({', '.join(columns)}) AS g, count(*) AS n, "
+        f"coalesce(sum(cash_amount), 0)::bigint AS cash, min(award_name) AS name "
+        f"FROM report_dossiers WHERE {where} GROUP BY GROUPING SETS ({sets}, ())", *args)
+    # GROUPING(…) sets a column's bit (the first column the highest) when the row is not grouped by it.
+    every = (1 << len(columns)) - 1
+    grouped_by = {every ^ (1 << (len(columns) - 1 - i)): c for i, c in enumerate(columns)}
     groups: dict[str, dict[Any, Row]] = {c: {} for c in [*columns, "total"]}
     for r in records:
-        column = next((c for c in columns if r[f"g_{c}"] == 0), "total")
-        groups[column][r[column] if column != "total" else None] = dict(r)
+        column = grouped_by.get(r["g"], "total")
+        groups[column][r[column] if column != "total" else None] = r
     return groups
 
 
@@ -82,11 +85,11 @@ async def awards(conn: asyncpg.Connection, period: Period) -> Row:
         keys = [*labels, *[k for k in rows if k not in labels]] if (fixed and labels) else sorted(
             rows, key=lambda k: (-rows[k]["n"], str(k)))
         out = []
-        for key in keys:
+        for key, url in zip(keys, base.urls_by(_DIMENSIONS[column], keys), strict=True):
             found = rows.get(key, {"n": 0, "cash": 0, "name": None})
             text = (labels or {}).get(key) or (found["name"] if column == "award_code" else None) or str(key)
             shown = str(key).lower() if isinstance(key, bool) else key
-            out.append(figure(shown, text, found["n"], base.but(**{_DIMENSIONS[column]: key}).url(), found["cash"]))
+            out.append(figure(shown, text, found["n"], url, found["cash"]))
         return out
 
     total = groups["total"].get(None, {"n": 0, "cash": 0})

@@ -27,7 +27,7 @@ from services.reporting.labels import (
 from services.reporting.list_models import ClusterResultPublic, ExemplaryFactPublic, MovementPublic
 from services.reporting.models import PeriodReport
 from services.reporting.periods import PATTERN, Period, PeriodError, parse
-from services.reporting.snapshots import build
+from services.reporting.snapshots import as_json, build
 
 router = APIRouter(prefix="/reports", tags=["period reports"])
 READERS = (Role.PLANNER, Role.APPRAISER, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.CHAIR, Role.AUDITOR,
@@ -71,9 +71,9 @@ async def period_report(runtime: RuntimeDep, _: Reader, period: PeriodDep, forma
                         signer_name: Annotated[str | None, Query(min_length=1, max_length=120)] = None) -> Any:
     """Figures of a period (tasks, movements, awards by decision date), each with the list behind it;
     `format=docx|xlsx|pdf` gives the report (sơ kết for a half year, tổng kết for a year) as a document."""
+    if format == "json":  # validated and serialised once per position, as PeriodReport
+        return Response(await as_json(runtime, period), media_type="application/json")
     body = await build(runtime, period)
-    if format == "json":
-        return body
     return document(body, format, number=number, signed_on=signed_on, signer_name=signer_name,
                     today=runtime.today())
 

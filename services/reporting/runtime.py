@@ -16,6 +16,7 @@ from servicekit.db import create_schema
 from servicekit.runtime import ServiceRuntime
 from services.reporting import dossiers, outcomes, priority_groups, projection, publications, store, wider
 from services.reporting.settings import ReportingSettings
+from services.reporting.snapshots import Snapshots
 
 log = logging.getLogger(__name__)
 CONSUMER = "reporting-tasks"
@@ -32,6 +33,7 @@ class ReportingRuntime(ServiceRuntime):
         self.consumers: dict[str, EventConsumer] = {}
         self._clears: dict[str, Clear] = {}
         self._rebuild_lock = asyncio.Lock()
+        self.snapshots = Snapshots()  # period reports by position: built once while nothing changes
 
     async def start(self) -> None:
         await create_schema(self.pool, projection.SCHEMA, dossiers.SCHEMA, priority_groups.SCHEMA, wider.SCHEMA,

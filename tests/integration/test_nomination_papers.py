@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -20,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from docx import Document
+from fastapi import FastAPI
 from pypdf import PdfReader
 
 from services.nomination.council.domainmodel import CouncilSession
@@ -66,6 +68,15 @@ def signing_key() -> tuple[bytes, bytes]:
     return p12, cert.public_bytes(serialization.Encoding.DER)
 
 
+def with_signing_key(ns: Namespace, tmp_path: Path) -> tuple[FastAPI, bytes]:
+    """The nomination service signing with a PKCS#12 file, and the certificate to trust."""
+    p12, trusted = signing_key()
+    (tmp_path / "khoa.p12").write_bytes(p12)
+    settings = ns.settings(NominationSettings, documents_dir=tmp_path / "documents",
+                           signing_pkcs12=tmp_path / "khoa.p12", signing_passphrase="mat-khau")
+    return create_app(settings, clock=lambda: datetime(2026, 7, 15, 2, tzinfo=UTC)), trusted
+
+
 def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
 
@@ -86,6 +97,14 @@ def looked_at(name: str, data: bytes) -> None:
         assert name.endswith(".docx"), pages  # pdftoppm is installed here; LibreOffice may not be
     else:
         assert pages and all(p.stat().st_size > 1000 for p in pages)
+
+
+async def documents_issued(ns: Namespace, count: int) -> list:
+    """The DocumentIssued messages on the stream, once there are `count` of them."""
+    messages = await read_stream(ns, f"{ns.subject_root}.nomination.>")
+    found = [m for m in messages if m.headers["ce-type"].split(".")[-2] == "DocumentIssued"]
+    assert len(found) == count, [m.headers["ce-type"] for m in messages]
+    return found
 
 
 async def prepared(client) -> tuple[str, list[str]]:
@@ -133,11 +152,7 @@ async def prepared(client) -> tuple[str, list[str]]:
 
 
 async def test_the_papers_of_a_submission_from_the_tờ_trình_to_the_signed_decision(ns: Namespace, tmp_path) -> None:
-    p12, trusted = signing_key()
-    (tmp_path / "khoa.p12").write_bytes(p12)
-    settings = ns.settings(NominationSettings, documents_dir=tmp_path / "documents",
-                           signing_pkcs12=tmp_path / "khoa.p12", signing_passphrase="mat-khau")
-    app = create_app(settings, clock=lambda: datetime(2026, 7, 15, 2, tzinfo=UTC))
+    app, trusted = with_signing_key(ns, tmp_path)
     async with serve(app) as client:
         submission_id, ids = await prepared(client)
 
@@ -260,13 +275,7 @@ async def test_the_papers_of_a_submission_from_the_tờ_trình_to_the_signed_dec
         assert twice.status_code == 409 and "đã được ký" in twice.json()["error"]["message"]
         looked_at("nomination-quyet-dinh-ky-so.pdf", signed_file)
 
-        async def published():
-            messages = await read_stream(ns, f"{ns.subject_root}.nomination.>")
-            issued_events = [m for m in messages if m.headers["ce-type"].split(".")[-2] == "DocumentIssued"]
-            assert len(issued_events) == 2, [m.headers["ce-type"] for m in messages]
-            return issued_events
-
-        events = await eventually(published)
+        events = await eventually(lambda: documents_issued(ns, 2))
         for message in events:
             schema_valid(message)
         first, second = (json.loads(m.data) for m in events)
@@ -321,3 +330,96 @@ def measured(data: bytes) -> dict[str, tuple[float, float]]:
             x = {"left": left, "center": (left + right) / 2, "right": right}[box.align]
             found[field] = (x, baseline * mm)
     return found
+
+
+async def test_a_tờ_trình_and_a_notice_of_non_award_are_issued_frozen_and_signed(ns: Namespace, tmp_path) -> None:
+    app, trusted = with_signing_key(ns, tmp_path)
+    other_clerk = auth("unit_clerk", unit="SYT", subject="canbo.syt")
+    async with serve(app) as client:
+        submission_id, ids = await prepared(client)
+
+        # -- the unit issues its tờ trình: frozen by its hash and the event position, listing its dossiers -----
+        issue = {"number": "12/TTr-SGDĐT", "signed_on": "2026-07-10", "signer_name": "Bế Văn Hùng"}
+        to_trinh = f"/submissions/{submission_id}/to-trinh/issued"
+        assert (await client.post(to_trinh, json=issue, headers=other_clerk)).status_code == 403
+        assert (await client.post(to_trinh, json=issue, headers=APPRAISER)).status_code == 403
+        issued = await client.post(to_trinh, json=issue, headers=CLERK)
+        assert issued.status_code == 201, issued.text
+        trinh = issued.json()
+        assert (trinh["kind"], trinh["unit_code"], trinh["number"]) == ("to_trinh", "SGDDT", "12/TTr-SGDĐT")
+        assert sorted(trinh["dossier_ids"]) == sorted(ids) and trinh["stream_position"] > 0
+        trinh_file = await client.get(f"/issued-documents/{trinh['id']}/file", headers=CLERK)
+        assert trinh_file.status_code == 200, trinh_file.text
+        assert hashlib.sha256(trinh_file.content).hexdigest() == trinh["sha256"]
+        text = " ".join(pdf_text(trinh_file.content).split())
+        for expected in ("TỜ TRÌNH", "Số: 12/TTr-SGDĐT", "Bế Văn Hùng", "Cao Bằng, ngày 10 tháng 7 năm 2026", *NAMES):
+            assert expected in text, expected
+        assert "to-trinh-" in trinh_file.headers["content-disposition"]
+        assert (await client.get(f"/issued-documents/{trinh['id']}", headers=other_clerk)).status_code == 403
+        assert (await client.get(f"/issued-documents/{trinh['id']}", headers=APPRAISER)).status_code == 200
+        again = await client.post(to_trinh, json=issue, headers=CLERK)
+        assert again.status_code == 409 and "Tờ trình số 12/TTr-SGDĐT" in again.json()["error"]["message"]
+        no_number = await client.post(to_trinh, json={**issue, "number": "   /  "}, headers=CLERK)
+        assert no_number.status_code == 422 and "number" in json.dumps(no_number.json())
+        missing = await client.post("/submissions/00000000-0000-0000-0000-000000000001/to-trinh/issued",
+                                    json=issue, headers=CLERK)
+        assert missing.status_code == 404 and "Không tìm thấy đợt đề nghị" in missing.json()["error"]["message"]
+
+        # -- the unit signs its tờ trình with the service's key: it validates, a changed byte breaks it ------
+        assert (await client.post(f"/issued-documents/{trinh['id']}/signature", headers=other_clerk)).status_code == 403
+        signed = await client.post(f"/issued-documents/{trinh['id']}/signature", headers=CLERK)
+        assert signed.status_code == 200, signed.text
+        signed_trinh = (await client.get(f"/issued-documents/{trinh['id']}/file", params={"signed": True},
+                                         headers=CLERK)).content
+        assert signed_trinh.startswith(trinh_file.content)
+        assert hashlib.sha256(signed_trinh).hexdigest() == signed.json()["signed"]["sha256"]
+        assert (await asyncio.to_thread(signing.verify, signed_trinh, [trusted])).valid
+        changed = bytearray(signed_trinh)
+        changed[len(trinh_file.content) // 3] ^= 0x01
+        assert not (await asyncio.to_thread(signing.verify, bytes(changed), [trusted])).valid
+        looked_at("nomination-to-trinh-ky-so.pdf", signed_trinh)
+
+        # -- Sở Nội vụ issues the notice of non-award of the rejected dossier, and signs it ---------------------
+        notice_of = f"/dossiers/{ids[2]}/non-award-notice/issued"
+        notice_body = {"number": "30/TB-SNV", "signed_on": "2026-07-12"}
+        assert (await client.post(notice_of, json=notice_body, headers=CLERK)).status_code == 403
+        not_rejected = await client.post(f"/dossiers/{ids[0]}/non-award-notice/issued", json=notice_body,
+                                         headers=APPRAISER)
+        assert not_rejected.status_code == 409 and ids[0] in not_rejected.json()["error"]["details"]["dossier_ids"]
+        issued = await client.post(notice_of, json=notice_body, headers=APPRAISER)
+        assert issued.status_code == 201, issued.text
+        notice = issued.json()
+        assert (notice["kind"], notice["unit_code"], notice["dossier_ids"]) == ("thong_bao_khong_khen", "SGDDT",
+                                                                               [ids[2]])
+        notice_file = await client.get(f"/issued-documents/{notice['id']}/file", headers=CLERK)  # the unit reads it
+        assert notice_file.status_code == 200 and hashlib.sha256(notice_file.content).hexdigest() == notice["sha256"]
+        text = " ".join(pdf_text(notice_file.content).split())
+        assert "Số: 30/TB-SNV" in text and "Chưa có sáng kiến được công nhận ở cấp cơ sở" in text
+        assert (await client.get(f"/issued-documents/{notice['id']}", headers=other_clerk)).status_code == 403
+        assert (await client.post(f"/issued-documents/{notice['id']}/signature", headers=CLERK)).status_code == 403
+        signed_notice = await client.post(f"/issued-documents/{notice['id']}/signature", headers=APPRAISER)
+        assert signed_notice.status_code == 200, signed_notice.text
+        notice_signed = (await client.get(f"/issued-documents/{notice['id']}/file", params={"signed": True},
+                                          headers=APPRAISER)).content
+        assert (await asyncio.to_thread(signing.verify, notice_signed, [trusted])).valid
+
+        # -- both are announced: DocumentIssued for the issued file and for its signed copy ---------------------
+        events = await eventually(lambda: documents_issued(ns, 4))
+        for message in events:
+            schema_valid(message)
+        told = {(e["kind"], e["signed"]): e for e in (json.loads(m.data) for m in events)}
+        assert (told["to_trinh", False]["sha256"], told["to_trinh", False]["stream_position"]) == (
+            trinh["sha256"], trinh["stream_position"])
+        assert told["to_trinh", True]["unsigned_sha256"] == trinh["sha256"]
+        assert told["thong_bao_khong_khen", False]["sha256"] == notice["sha256"]
+        assert told["thong_bao_khong_khen", True]["sha256"] == signed_notice.json()["signed"]["sha256"]
+
+        # -- later events (a dossier of the submission decided) change neither issued file ----------------------
+        decided = await client.post(f"/dossiers/{ids[0]}/decide", headers=CHAIR,
+                                    json={"number": "125/QĐ-UBND", "decided_on": "2026-07-20"})
+        assert decided.status_code == 200, decided.text
+        for record, original in ((trinh, trinh_file.content), (notice, notice_file.content)):
+            later = await client.get(f"/issued-documents/{record['id']}/file", headers=APPRAISER)
+            assert later.content == original
+            assert (await client.get(f"/issued-documents/{record['id']}", headers=APPRAISER)).json()[
+                "stream_position"] == record["stream_position"]

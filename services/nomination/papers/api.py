@@ -4,6 +4,7 @@ their calibration page, issued decisions (frozen, signed)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
 from urllib.parse import quote
@@ -13,12 +14,13 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from servicekit.auth import PrincipalDep, Role, require
+from servicekit.auth import Principal, PrincipalDep, Role, require
 from services.nomination.dossiers.base import READERS
 from services.nomination.dossiers.schemas import Body
 from services.nomination.papers import certificates
 from services.nomination.papers.application import (
     MEDIA_TYPES,
+    SIGNERS,
     AlreadyIssuedError,
     Format,
     IssuedDocumentNotFoundError,
@@ -31,7 +33,7 @@ from services.nomination.papers.application import (
     WrongBlankError,
     rendered,
 )
-from services.nomination.papers.content import Paper
+from services.nomination.papers.content import FILENAMES, Paper
 from services.nomination.papers.domainmodel import IssuedDocument, NotSignableError
 from services.nomination.papers.signing import SigningKeyError
 from services.nomination.routing import DOSSIER_READERS, PapersDep, RuntimeDep
@@ -55,6 +57,10 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
 DECISION_MAKERS = [Depends(require(Role.APPRAISER, Role.COUNCIL_SECRETARY, Role.CHAIR))]
 # Who reads decision drafts and issued decisions: those who read every unit's dossiers.
 DECISION_READERS = [Depends(require(*READERS))]
+# Who issues a unit's tờ trình: its clerk (the use case checks the unit).
+TO_TRINH_ISSUERS = [Depends(require(Role.UNIT_CLERK, unit="own"))]
+# Who signs an issued paper: the decision makers, or a unit's clerk its own tờ trình (the use case checks which).
+PAPER_SIGNERS = [Depends(require(*SIGNERS, Role.UNIT_CLERK, unit="own"))]
 FILES = {"content": {MEDIA_TYPES["pdf"]: {"schema": {"type": "string", "format": "binary"}},
                      MEDIA_TYPES["docx"]: {"schema": {"type": "string", "format": "binary"}}}}
 PDF_ONLY = {"content": {MEDIA_TYPES["pdf"]: {"schema": {"type": "string", "format": "binary"}}}}
@@ -142,12 +148,19 @@ async def calibration(blank: Blank, runtime: RuntimeDep) -> Response:
     return attachment(data, MEDIA_TYPES["pdf"], f"can-chinh-{blank}.pdf")
 
 
-class DecisionIssue(Body):
-    dossier_ids: list[UUID] = Field(min_length=1, max_length=2000)
+class PaperIssue(Body):
     number: str = Field(min_length=3, max_length=40, examples=["125/QĐ-UBND"], description="Số, ký hiệu")
     signed_on: date = Field(description="Ngày ký")
     signer_name: str | None = Field(default=None, max_length=100)
     format: Format = "pdf"
+
+    @property
+    def signing(self) -> Signing:
+        return Signing(self.signed_on, self.number, self.signer_name)
+
+
+class DecisionIssue(PaperIssue):
+    dossier_ids: list[UUID] = Field(min_length=1, max_length=2000)
 
 
 class SignedCopy(BaseModel):
@@ -167,6 +180,7 @@ class Issued(BaseModel):
     size: int
     stream_position: int = Field(description="Built from every event of the nomination store up to this one")
     dossier_ids: list[UUID]
+    unit_code: str = Field(description="The unit a tờ trình is from or a notice is sent to; empty for a decision")
     issued_by: str
     issued_at: datetime
     signed: SignedCopy | None = None
@@ -176,38 +190,57 @@ class Issued(BaseModel):
 def issued_view(doc: IssuedDocument) -> Issued:
     return Issued(id=doc.id, kind=doc.kind, number=doc.number, issued_on=doc.issued_on, media_type=doc.media_type,
                   sha256=doc.sha256, size=doc.size, stream_position=doc.stream_position, dossier_ids=doc.dossier_ids,
-                  issued_by=doc.issued_by, issued_at=doc.issued_at, version=doc.version,
+                  unit_code=doc.unit_code, issued_by=doc.issued_by, issued_at=doc.issued_at, version=doc.version,
                   signed=SignedCopy.model_validate(doc.signed) if doc.signed else None)
 
 
+async def issued_paper(runtime: NominationRuntime, use: Callable[..., IssuedDocument], actor: Principal,
+                       target: object, body: PaperIssue) -> Issued:
+    """Issue a paper by the use case `use` for `target` (its dossiers, submission or dossier)."""
+    return issued_view(await runtime.call(use, actor, target, body.signing, body.format, runtime.now()))
+
+
 @router.post("/issued-documents", status_code=status.HTTP_201_CREATED, dependencies=DECISION_MAKERS)
-async def issue_decision(body: DecisionIssue, use: PapersDep, runtime: RuntimeDep,
-                         actor: PrincipalDep) -> Issued:
+async def issue_decision(body: DecisionIssue, use: PapersDep, runtime: RuntimeDep, actor: PrincipalDep) -> Issued:
     """Issue a quyết định khen thưởng: its exact bytes are kept, their SHA-256 and the event
     position they were built from recorded and published (DocumentIssued); they never change."""
-    how = Signing(body.signed_on, body.number, body.signer_name)
-    doc = await runtime.call(use.issue_decision, actor, body.dossier_ids, how, body.format,
-                             runtime.now())
-    return issued_view(doc)
+    return await issued_paper(runtime, use.issue_decision, actor, body.dossier_ids, body)
 
 
-@router.get("/issued-documents/{document_id}", dependencies=DECISION_READERS)
-async def issued(document_id: UUID, use: PapersDep, runtime: RuntimeDep) -> Issued:
-    """An issued document's record: hash, size, event position, signature."""
-    return issued_view(await runtime.call(use.issued, document_id))
+@router.post("/submissions/{submission_id}/to-trinh/issued", status_code=status.HTTP_201_CREATED,
+             dependencies=TO_TRINH_ISSUERS)
+async def issue_to_trinh(submission_id: UUID, body: PaperIssue, use: PapersDep, runtime: RuntimeDep,
+                         actor: PrincipalDep) -> Issued:
+    """Issue the unit's tờ trình of a submission, frozen and published as a decision is."""
+    return await issued_paper(runtime, use.issue_to_trinh, actor, submission_id, body)
+
+
+@router.post("/dossiers/{dossier_id}/non-award-notice/issued", status_code=status.HTTP_201_CREATED,
+             dependencies=DECISION_MAKERS)
+async def issue_non_award(dossier_id: UUID, body: PaperIssue, use: PapersDep, runtime: RuntimeDep,
+                          actor: PrincipalDep) -> Issued:
+    """Issue the notice of non-award of a dossier, frozen and published as a decision is."""
+    return await issued_paper(runtime, use.issue_non_award, actor, dossier_id, body)
+
+
+@router.get("/issued-documents/{document_id}", dependencies=DOSSIER_READERS)
+async def issued(document_id: UUID, use: PapersDep, runtime: RuntimeDep, actor: PrincipalDep) -> Issued:
+    """An issued document's record: hash, size, event position, signature (a unit reads its own papers)."""
+    return issued_view(await runtime.call(use.issued, actor, document_id))
 
 
 @router.get("/issued-documents/{document_id}/file", response_class=Response, responses={200: FILES},
-            dependencies=DECISION_READERS)
-async def issued_file(document_id: UUID, use: PapersDep, runtime: RuntimeDep,
+            dependencies=DOSSIER_READERS)
+async def issued_file(document_id: UUID, use: PapersDep, runtime: RuntimeDep, actor: PrincipalDep,
                       signed: Annotated[bool, Query(description="Bản đã ký số")] = False) -> Response:
     """The issued file, byte for byte as issued (or as signed); its SHA-256 is checked on reading."""
-    doc, data = await runtime.call(use.issued_file, document_id, signed)
+    doc, data = await runtime.call(use.issued_file, actor, document_id, signed)
     extension = "pdf" if doc.media_type == MEDIA_TYPES["pdf"] else "docx"
-    return attachment(data, doc.media_type, f"quyet-dinh-{doc.id}{'-ky-so' if signed else ''}.{extension}")
+    name = FILENAMES.get(doc.kind, "van-ban")
+    return attachment(data, doc.media_type, f"{name}-{doc.id}{'-ky-so' if signed else ''}.{extension}")
 
 
-@router.post("/issued-documents/{document_id}/signature", dependencies=DECISION_MAKERS)
+@router.post("/issued-documents/{document_id}/signature", dependencies=PAPER_SIGNERS)
 async def sign(document_id: UUID, use: PapersDep, runtime: RuntimeDep, actor: PrincipalDep) -> Issued:
     """Sign the issued PDF (PAdES) with the service's key (PKCS#12 or PKCS#11); the signed copy is kept beside it."""
     return issued_view(await runtime.call(use.sign, actor, document_id, runtime.now()))

@@ -14,11 +14,11 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
-from servicekit.auth import Principal
+from servicekit.auth import Principal, Role
 from services.nomination.council.application import SessionNotFoundError
 from services.nomination.council.domainmodel import CouncilSession
 from services.nomination.documents import FileStore
-from services.nomination.dossiers.base import DossierNotFoundError, check_can_read
+from services.nomination.dossiers.base import READERS, DossierNotFoundError, NotAllowedError, check_can_read
 from services.nomination.dossiers.bulk import SubmissionNotFoundError
 from services.nomination.dossiers.domainmodel import Dossier, Submission
 from services.nomination.dossiers.ports import Catalogue
@@ -161,30 +161,54 @@ class Papers:
                        now: datetime) -> IssuedDocument:
         """Freeze the decision as issued: its bytes in the file store, their SHA-256 and the event
         position it was built from in the event store (published as DocumentIssued)."""
-        if not how.number or not how.number.strip(" /"):
+        return self._issue(actor, lambda: self.decision(actor, dossier_ids, how), how, fmt, now)
+
+    def issue_to_trinh(self, actor: Principal, submission_id: UUID, how: Signing, fmt: Format,
+                       now: datetime) -> IssuedDocument:
+        """Freeze the unit's tờ trình of a submission as issued, as a decision is."""
+        submission = self._get(submission_id, Submission)
+        if submission is None:
+            raise SubmissionNotFoundError(submission_id)
+        check_issues_for(actor, submission.unit_code)
+        return self._issue(actor, lambda: self.to_trinh(actor, submission_id, how), how, fmt, now)
+
+    def issue_non_award(self, actor: Principal, dossier_id: UUID, how: Signing, fmt: Format,
+                        now: datetime) -> IssuedDocument:
+        """Freeze the notice of non-award of a dossier as issued, as a decision is."""
+        return self._issue(actor, lambda: self.non_award(actor, dossier_id, how), how, fmt, now)
+
+    def _issue(self, actor: Principal, paper_of: Callable[[], Paper], how: Signing, fmt: Format,
+               now: datetime) -> IssuedDocument:
+        number = (how.number or "").strip()
+        if not number.strip(" /"):
             raise NumberRequiredError()
-        position = self.app.recorder.max_notification_id() or 0
-        paper = self.decision(actor, dossier_ids, how)
-        document_id = IssuedDocument.create_id("quyet_dinh", how.number.strip(), how.signed_on)
+        position = self.app.recorder.max_notification_id() or 0  # before reading: the paper holds at least this
+        paper = paper_of()
+        document_id = IssuedDocument.create_id(paper.kind, number, how.signed_on)
         if self._get(document_id, IssuedDocument) is not None:
-            raise AlreadyIssuedError(f"Quyết định số {how.number} năm {how.signed_on.year} đã được ban hành.")
+            raise AlreadyIssuedError(f"{KIND_NAMES[paper.kind]} số {number} năm {how.signed_on.year} "
+                                     "đã được ban hành.")
         out = rendered(paper, fmt)
-        sha256 = self.store.put(out.data)
-        issued = IssuedDocument(kind="quyet_dinh", number=how.number.strip(), issued_on=how.signed_on,
-                                media_type=out.media_type, sha256=sha256, size=len(out.data),
-                                stream_position=position, dossier_ids=list(dict.fromkeys(dossier_ids)),
-                                issued_by=actor.subject, issued_at=now)
+        issued = IssuedDocument(kind=paper.kind, number=number, issued_on=how.signed_on,
+                                media_type=out.media_type, sha256=self.store.put(out.data), size=len(out.data),
+                                stream_position=position, dossier_ids=[UUID(i) for i in paper.dossier_ids],
+                                issued_by=actor.subject, issued_at=now, unit_code=paper.unit_code)
         self.app.save(issued)
         return issued
 
-    def issued(self, document_id: UUID) -> IssuedDocument:
+    def issued(self, actor: Principal, document_id: UUID) -> IssuedDocument:
         found = self._get(document_id, IssuedDocument)
         if found is None:
             raise IssuedDocumentNotFoundError(document_id)
+        if found.kind == "quyet_dinh" or not found.unit_code:
+            if not actor.has_any(READERS):
+                raise NotAllowedError("Chỉ Sở Nội vụ, Hội đồng và lãnh đạo tỉnh xem được quyết định đã ban hành.")
+        else:  # a tờ trình or a notice: the unit it is from or to reads it too
+            check_can_read(actor, found.unit_code)
         return found
 
-    def issued_file(self, document_id: UUID, signed: bool) -> tuple[IssuedDocument, bytes]:
-        doc = self.issued(document_id)
+    def issued_file(self, actor: Principal, document_id: UUID, signed: bool) -> tuple[IssuedDocument, bytes]:
+        doc = self.issued(actor, document_id)
         if signed and doc.signed is None:
             raise NotReadyError("Văn bản chưa được ký số.", [str(document_id)])
         sha256 = str(doc.signed["sha256"]) if signed and doc.signed else doc.sha256
@@ -194,7 +218,11 @@ class Papers:
         """Sign the issued PDF with the service's key (PKCS#12 or PKCS#11); the signed file is kept beside it."""
         if self.signer is None:
             raise SigningNotConfiguredError()
-        doc = self.issued(document_id)
+        doc = self.issued(actor, document_id)
+        if doc.kind == "to_trinh":
+            check_issues_for(actor, doc.unit_code)
+        elif not actor.has_any(SIGNERS):
+            raise NotAllowedError("Chỉ Sở Nội vụ và lãnh đạo tỉnh ký số quyết định, thông báo đã ban hành.")
         doc.check_signable()  # before the key is opened
         with self.signer() as key:
             data = signing.sign(self.store.get(doc.sha256), key)
@@ -202,6 +230,18 @@ class Papers:
         doc.record_signature(sha256=self.store.put(data), size=len(data), signer=name, by=actor.subject, at=now)
         self.app.save(doc)
         return doc
+
+
+KIND_NAMES = {"quyet_dinh": "Quyết định", "to_trinh": "Tờ trình", "thong_bao_khong_khen": "Thông báo"}
+# Who issues and signs the province's decisions and Sở Nội vụ's notices.
+SIGNERS = frozenset({Role.APPRAISER, Role.COUNCIL_SECRETARY, Role.CHAIR})
+
+
+def check_issues_for(actor: Principal, unit_code: str) -> None:
+    """A unit's tờ trình is issued and signed by the unit itself (its clerk)."""
+    if Role.ADMIN in actor.roles or (Role.UNIT_CLERK in actor.roles and actor.unit == unit_code):
+        return
+    raise NotAllowedError(f"Chỉ đơn vị {unit_code} ban hành, ký số tờ trình của mình.")
 
 
 class PaperError(Exception):
@@ -231,7 +271,8 @@ class WrongBlankError(PaperError):
 class NumberRequiredError(PaperError):
     def __init__(self) -> None:
         self.details = {"field": "number"}
-        super().__init__("Ban hành quyết định cần số, ký hiệu văn bản (number), ví dụ '125/QĐ-UBND'.")
+        super().__init__("Ban hành văn bản cần số, ký hiệu văn bản (number), ví dụ '125/QĐ-UBND', "
+                         "'12/TTr-SGDĐT', '30/TB-SNV'.")
 
 
 class AlreadyIssuedError(PaperError):

@@ -19,6 +19,7 @@ import yaml
 from servicekit.officialdoc import Heading, first_font, place_date
 
 HERE = Path(__file__).parent
+FILENAMES = {"to_trinh": "to-trinh", "quyet_dinh": "quyet-dinh", "thong_bao_khong_khen": "thong-bao"}
 KIND_LABELS = {"ca_nhan": "cá nhân", "tap_the": "tập thể", "ho_gia_dinh": "hộ gia đình", "doanh_nghiep": "doanh nghiệp"}
 
 
@@ -64,10 +65,12 @@ class Paper:
     body: list[str] = field(default_factory=list)
     decides: bool = False  # "QUYẾT ĐỊNH:" between the preamble and the articles
     annex: Annex | None = None
+    unit_code: str = ""  # the unit a tờ trình is from, or a notice to
+    dossier_ids: list[str] = field(default_factory=list)  # the dossiers it lists
 
     @property
     def filename(self) -> str:
-        return {"to_trinh": "to-trinh", "quyet_dinh": "quyet-dinh", "thong_bao_khong_khen": "thong-bao"}[self.kind]
+        return FILENAMES[self.kind]
 
 
 @cache
@@ -130,7 +133,8 @@ def to_trinh(*, unit_code: str, year: int, title: str, entries: list[Entry], sig
                   ["STT", "Họ và tên / Tên tập thể", "Chức vụ, đơn vị công tác", "Hình thức đề nghị",
                    "Tóm tắt thành tích"], rows)
     return Paper("to_trinh", head, p["title"], p["subject"].format(**fields), addressee=p["addressee"],
-                 preamble=_lines(p["preamble"], **fields), body=body + _lines(p["closing"], **fields), annex=annex)
+                 preamble=_lines(p["preamble"], **fields), body=body + _lines(p["closing"], **fields), annex=annex,
+                 unit_code=unit_code, dossier_ids=[e.dossier_id for e in entries])
 
 
 def _kinds(entries: list[Entry]) -> str:
@@ -158,7 +162,7 @@ def decision(*, entries: list[Entry], signed_on: date, number: str | None = None
                    "Tiền thưởng (đồng)"], rows, ["", "Tổng cộng", "", "", f"{len(entries)} trường hợp", money(total)])
     return Paper("quyet_dinh", head, p["title"], p["subject"].format(**fields), authority=p["authority"],
                  preamble=_lines(p["preamble"], **fields), body=_lines(p["articles"], **fields), decides=True,
-                 annex=annex)
+                 annex=annex, dossier_ids=[e.dossier_id for e in entries])
 
 
 def non_award(*, entry: Entry, signed_on: date, number: str | None = None, signer_name: str | None = None) -> Paper:
@@ -171,7 +175,7 @@ def non_award(*, entry: Entry, signed_on: date, number: str | None = None, signe
     head = _heading("thong_bao_khong_khen", signed_on, number, **fields).but(signer_name=signer_name)
     return Paper("thong_bao_khong_khen", head, p["title"], p["subject"].format(**fields),
                  addressee=p["addressee"].format(**fields), preamble=_lines(p["preamble"], **fields),
-                 body=_lines(p["body"], **fields))
+                 body=_lines(p["body"], **fields), unit_code=entry.unit_code, dossier_ids=[entry.dossier_id])
 
 
 _DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]

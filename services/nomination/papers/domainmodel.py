@@ -22,11 +22,13 @@ class IssuedDocument(Aggregate):
 
     @event("Issued")
     def __init__(self, *, kind: str, number: str, issued_on: date, media_type: str, sha256: str, size: int,
-                 stream_position: int, dossier_ids: list[UUID], issued_by: str, issued_at: datetime) -> None:
+                 stream_position: int, dossier_ids: list[UUID], issued_by: str, issued_at: datetime,
+                 unit_code: str = "") -> None:
         self.kind, self.number, self.issued_on = kind, number, issued_on
         self.media_type, self.sha256, self.size = media_type, sha256, size
         self.stream_position, self.dossier_ids = stream_position, dossier_ids
         self.issued_by, self.issued_at = issued_by, issued_at
+        self.unit_code = unit_code  # the unit a tờ trình is from or a notice is sent to; none for a decision
         self.signed: dict[str, object] | None = None
 
     def check_signable(self) -> None:
