@@ -35,7 +35,8 @@ class ReportingRuntime(ServiceRuntime):
     async def start(self) -> None:
         await create_schema(self.pool, projection.SCHEMA, dossiers.SCHEMA, wider.SCHEMA, store.SCHEMA)
         self._add(CONSUMER, projection.HANDLERS, projection.clear, projection.BATCH_HANDLERS)
-        self._add(DOSSIER_CONSUMER, dossiers.DossierProjection(self.zone).handlers, dossiers.clear)
+        dossier_projection = dossiers.DossierProjection(self.zone)
+        self._add(DOSSIER_CONSUMER, dossier_projection.handlers, dossiers.clear, dossier_projection.batch_handlers)
         self._add(WIDER_CONSUMER, wider.HANDLERS, wider.clear)
         for name in self.consumers:
             self._start_consumer(name)
