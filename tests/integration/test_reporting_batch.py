@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from uuid import uuid4
 
+from contracts.nomination import DossierEvent
 from contracts.plan import TaskAssigned, UnitRef
 from servicekit.db import create_schema, ensure_database, open_pool
 from services.reporting import projection
@@ -73,6 +74,7 @@ async def test_a_run_of_dossier_events_in_one_call_equals_them_one_by_one(ns: Na
     # The dossiers' events interleaved (each dossier's own in order), and an old event sent again last.
     by_dossier: dict[object, list] = {}
     for event in story:
+        assert isinstance(event, DossierEvent)
         by_dossier.setdefault(event.dossier_id, []).append(event)
     interleaved = [queue.pop(0) for _ in range(len(story)) for queue in by_dossier.values() if queue]
     events = [*interleaved, story[0]]
