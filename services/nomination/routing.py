@@ -10,11 +10,9 @@ from fastapi import Depends, Request
 from servicekit.auth import Role, require
 from services.nomination.council.application import COMMANDS as COUNCIL_COMMANDS
 from services.nomination.council.application import Council
+from services.nomination.dossiers.application import Drafting, Levels, Review
 from services.nomination.dossiers.base import READERS, roles_for
 from services.nomination.dossiers.bulk import BulkSubmissions
-from services.nomination.dossiers.drafting import Drafting
-from services.nomination.dossiers.levels import Levels
-from services.nomination.dossiers.review import Review
 from services.nomination.history.application import PEOPLE_READERS as READERS_OF_PEOPLE
 from services.nomination.history.application import PEOPLE_READERS_OF_OWN_UNIT, WRITERS, WRITERS_OF_OWN_UNIT, History
 from services.nomination.runtime import NominationRuntime

@@ -17,12 +17,10 @@ from services.nomination.catalogue.quotas import UnitYearCounts
 from services.nomination.catalogue.service import CatalogueService
 from services.nomination.council.application import Council
 from services.nomination.documents import FileStore
+from services.nomination.dossiers.application import Drafting, Levels, Review
 from services.nomination.dossiers.bulk import BulkSubmissions
 from services.nomination.dossiers.domainmodel import NotUnderNoticeError
-from services.nomination.dossiers.drafting import Drafting
-from services.nomination.dossiers.levels import Levels
 from services.nomination.dossiers.ports import AwardInfo, Evaluation, TimeLimits
-from services.nomination.dossiers.review import Review
 from services.nomination.eligibility import RuleLoader, evaluate, summarize
 from services.nomination.eligibility.facts import NomineeFacts, SubjectKind
 from services.nomination.history.port import DossierHistory

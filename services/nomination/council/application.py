@@ -12,9 +12,9 @@ from eventsourcing.application import AggregateNotFoundError, Application
 
 from servicekit.auth import Principal, Role
 from services.nomination.council.domainmodel import BallotBox, CouncilError, CouncilSession
+from services.nomination.dossiers.application import Review
 from services.nomination.dossiers.base import NotAllowedError
 from services.nomination.dossiers.ports import Catalogue
-from services.nomination.dossiers.review import Review
 from services.nomination.dossiers.states import State
 
 

@@ -11,9 +11,9 @@ from fastapi.responses import Response as RawResponse
 from servicekit.auth import PrincipalDep, Role
 from servicekit.http import ALREADY_EXISTS, Created, VersionDep
 from services.nomination.dossiers import schemas as s
+from services.nomination.dossiers.application import NewDossier
 from services.nomination.dossiers.base import details, visible_unit
 from services.nomination.dossiers.domainmodel import DossierError
-from services.nomination.dossiers.drafting import NewDossier
 from services.nomination.dossiers.states import allowed_in
 from services.nomination.routing import DOSSIER_READERS, DraftingDep, LevelsDep, ReviewDep, RuntimeDep, dossier_policy
 

@@ -11,9 +11,9 @@ from pydantic import Field
 
 from servicekit.auth import PUBLIC, PrincipalDep
 from servicekit.http import XLSX, file_response
+from services.nomination.dossiers.application import NewDossier
 from services.nomination.dossiers.bulk import read_rows, template
 from services.nomination.dossiers.domainmodel import DossierError
-from services.nomination.dossiers.drafting import NewDossier
 from services.nomination.dossiers.schemas import Body, DossierCreate
 from services.nomination.routing import DOSSIER_READERS, BulkDep, RuntimeDep, dossier_policy
 

@@ -11,7 +11,7 @@ from servicekit.auth import PUBLIC, SIGNED_IN, Principal, PrincipalDep, Role, re
 from servicekit.http import VersionDep
 from services.nomination.dossiers import schemas as s
 from services.nomination.dossiers.api import versioned
-from services.nomination.dossiers.review import Review
+from services.nomination.dossiers.application import Review
 from services.nomination.routing import ReviewDep, RuntimeDep, dossier_policy
 from services.nomination.runtime import NominationRuntime
 

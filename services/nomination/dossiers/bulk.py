@@ -12,15 +12,15 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from servicekit.auth import Principal
+from services.nomination.dossiers.application import Drafting, NewDossier
 from services.nomination.dossiers.base import check_can_read
-from services.nomination.dossiers.domainmodel import DossierError
-from services.nomination.dossiers.drafting import Drafting, NewDossier
+from services.nomination.dossiers.domainmodel import DossierError, Submission
 
 COLUMNS = ["STT", "Mã danh hiệu/hình thức", "Năm thành tích", "Loại hình", "Đối tượng", "Họ và tên / Tên tập thể",
            "Số định danh cá nhân", "Ngày sinh", "Giới tính", "Chức vụ, đơn vị công tác", "Tóm tắt thành tích",
@@ -47,45 +47,6 @@ HELP = {
     "Thủ tục đơn giản": "Có hoặc để trống.",
     "Truy tặng": "Có hoặc để trống.",
 }
-
-
-class Submission(Aggregate):
-    """What a unit submitted together: a title (e.g. its Tờ trình) and the dossiers it holds."""
-
-    @staticmethod
-    def create_id(unit_code: str, year: int, title: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"/submissions/{unit_code}/{year}/{' '.join(title.lower().split())}")
-
-    @event("Opened")
-    def __init__(self, *, unit_code: str, year: int, title: str, opened_by: str, opened_at: datetime) -> None:
-        self.unit_code, self.year, self.title = unit_code, year, title
-        self.dossiers: list[UUID] = []
-        self.sources: list[str] = []
-        self.number: str | None = None  # the tờ trình a parent unit sent it upward with
-        self.sent_to: str | None = None  # the level it was sent to
-
-    def add(self, dossier_ids: list[UUID], source: str, by: str, at: datetime) -> None:
-        new = [d for d in dossier_ids if d not in set(self.dossiers)]
-        if new or source not in self.sources:
-            self._added(dossier_ids=new, source=source, by=by, at=at)
-
-    @event("DossiersAdded")
-    def _added(self, dossier_ids: list[UUID], source: str, by: str, at: datetime) -> None:
-        self.dossiers.extend(dossier_ids)
-        if source not in self.sources:
-            self.sources.append(source)
-
-    def send_up(self, *, number: str, to_level: str, dossier_ids: list[UUID], by: str, at: datetime) -> None:
-        """A parent unit sends its units' dossiers upward under its tờ trình `number` (one number
-        per submission: sending more dossiers later keeps it)."""
-        if self.number is not None and self.number != number:
-            raise SubmissionNumberConflictError(self.title, self.number, number)
-        self._sent_up(number=number, to_level=to_level, dossier_ids=dossier_ids, by=by, at=at)
-
-    @event("SentUp")
-    def _sent_up(self, number: str, to_level: str, dossier_ids: list[UUID], by: str, at: datetime) -> None:
-        self.number, self.sent_to = number, to_level
-        self.dossiers.extend(d for d in dossier_ids if d not in set(self.dossiers))
 
 
 @dataclass
@@ -317,12 +278,6 @@ class RowError(ValueError):
     def __init__(self, column: str, message: str) -> None:
         super().__init__(message)
         self.column = column
-
-
-class SubmissionNumberConflictError(DossierError):
-    def __init__(self, title: str, number: str, given: str) -> None:
-        super().__init__(f"Đợt '{title}' đã trình với tờ trình số {number}, không ghi lại thành số {given}; "
-                         "đặt tên đợt khác cho tờ trình mới.")
 
 
 class SubmissionNotFoundError(DossierError):

@@ -1,4 +1,5 @@
-"""The nomination dossier (hồ sơ đề nghị khen thưởng) of one nominee, event-sourced.
+"""The nomination dossier (hồ sơ đề nghị khen thưởng) of one nominee, and the submission
+(what a unit sends together under one title or tờ trình), event-sourced.
 
 Pure domain: `eventsourcing.domain` and the standard library only. The application checks
 roles, the catalogue (documents, notice, who decides) and eligibility; this aggregate keeps
@@ -12,6 +13,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.utils import register_topic
 
 from services.nomination.dossiers.states import COMMANDS, LABELS, PROVINCE, State, allowed_in
 
@@ -472,3 +474,52 @@ class NotUnderNoticeError(DossierError):
 class DocumentNotAttachedError(DossierError):
     def __init__(self, sha256: str) -> None:
         super().__init__(f"Hồ sơ không có tài liệu {sha256[:12]}….")
+
+
+class Submission(Aggregate):
+    """What a unit submitted together: a title (e.g. its Tờ trình) and the dossiers it holds."""
+
+    @staticmethod
+    def create_id(unit_code: str, year: int, title: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/submissions/{unit_code}/{year}/{' '.join(title.lower().split())}")
+
+    @event("Opened")
+    def __init__(self, *, unit_code: str, year: int, title: str, opened_by: str, opened_at: datetime) -> None:
+        self.unit_code, self.year, self.title = unit_code, year, title
+        self.dossiers: list[UUID] = []
+        self.sources: list[str] = []
+        self.number: str | None = None  # the tờ trình a parent unit sent it upward with
+        self.sent_to: str | None = None  # the level it was sent to
+
+    def add(self, dossier_ids: list[UUID], source: str, by: str, at: datetime) -> None:
+        new = [d for d in dossier_ids if d not in set(self.dossiers)]
+        if new or source not in self.sources:
+            self._added(dossier_ids=new, source=source, by=by, at=at)
+
+    @event("DossiersAdded")
+    def _added(self, dossier_ids: list[UUID], source: str, by: str, at: datetime) -> None:
+        self.dossiers.extend(dossier_ids)
+        if source not in self.sources:
+            self.sources.append(source)
+
+    def send_up(self, *, number: str, to_level: str, dossier_ids: list[UUID], by: str, at: datetime) -> None:
+        """A parent unit sends its units' dossiers upward under its tờ trình `number` (one number
+        per submission: sending more dossiers later keeps it)."""
+        if self.number is not None and self.number != number:
+            raise SubmissionNumberConflictError(self.title, self.number, number)
+        self._sent_up(number=number, to_level=to_level, dossier_ids=dossier_ids, by=by, at=at)
+
+    @event("SentUp")
+    def _sent_up(self, number: str, to_level: str, dossier_ids: list[UUID], by: str, at: datetime) -> None:
+        self.number, self.sent_to = number, to_level
+        self.dossiers.extend(d for d in dossier_ids if d not in set(self.dossiers))
+
+
+# Submissions were first stored from the spreadsheet intake module; their stored events keep that topic.
+register_topic("services.nomination.dossiers.bulk:Submission", Submission)
+
+
+class SubmissionNumberConflictError(DossierError):
+    def __init__(self, title: str, number: str, given: str) -> None:
+        super().__init__(f"Đợt '{title}' đã trình với tờ trình số {number}, không ghi lại thành số {given}; "
+                         "đặt tên đợt khác cho tờ trình mới.")

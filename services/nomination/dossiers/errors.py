@@ -5,22 +5,24 @@ from __future__ import annotations
 from services.nomination.calendar import YearNotConfiguredError
 from services.nomination.council.application import SessionNotFoundError
 from services.nomination.documents import DocumentMissingError, DocumentRejectedError
+from services.nomination.dossiers.application import (
+    ConfirmationRequiredError,
+    DecideInsteadError,
+    ForwardInsteadError,
+    MixedLevelsError,
+    NoLongerHeldError,
+    NotEligibleError,
+)
 from services.nomination.dossiers.base import DossierNotFoundError, NotAllowedError, VersionMismatchError
-from services.nomination.dossiers.bulk import SpreadsheetError, SubmissionNotFoundError, SubmissionNumberConflictError
+from services.nomination.dossiers.bulk import SpreadsheetError, SubmissionNotFoundError
 from services.nomination.dossiers.domainmodel import (
     DossierError,
     IllegalTransitionError,
     MissingDocumentsError,
     NoticeStillOpenError,
     NotUnderNoticeError,
+    SubmissionNumberConflictError,
     UnitCouncilRequiredError,
-)
-from services.nomination.dossiers.levels import MixedLevelsError, NoLongerHeldError
-from services.nomination.dossiers.review import (
-    ConfirmationRequiredError,
-    DecideInsteadError,
-    ForwardInsteadError,
-    NotEligibleError,
 )
 
 ERRORS: dict[type[Exception], tuple[int, str]] = {

@@ -18,7 +18,7 @@ API (the dossier workflow calls this, nothing else):
 by `legal.valid_from/valid_to` and decides whether a discipline period is over). Every verdict is
 pass / fail / unknown ("cannot tell": a fact is missing, named in `missing`) with a Vietnamese
 reason, the facts used, the rule's legal basis and whether that basis is verified. How verdicts
-sum up is in `engine.py` (Kleene `and` over guards and groups of alternative rules; unknown is
+sum up is in `domainmodel.py` (Kleene `and` over guards and groups of alternative rules; unknown is
 never pass; unverified rules count but are named).
 
 Condition vocabulary (closed; written `{kind: {...}}` in the rule file):
@@ -51,7 +51,7 @@ Case tables: `cases/*.yaml`, run by `python -m services.nomination.eligibility c
 
 from __future__ import annotations
 
-from services.nomination.eligibility.engine import Summary, evaluate, summarize
+from services.nomination.eligibility.domainmodel import Summary, evaluate, summarize
 from services.nomination.eligibility.facts import (
     AwardRecord,
     Innovation,

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from servicekit.auth import Principal, require
 from services.nomination.eligibility.application import COMMANDS, CheckInputError, CheckResult, EligibilityChecks
 from services.nomination.eligibility.casefile import CheckRequest
-from services.nomination.eligibility.engine import Summary
+from services.nomination.eligibility.domainmodel import Summary
 from services.nomination.eligibility.facts import Outcome, Verdict
 from services.nomination.history.api import AuditDep, RuntimeDep
 from services.nomination.history.application import ref_id

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from servicekit.auth import ForbiddenError, Principal, Role
 from services.nomination.eligibility.casefile import CheckRequest
 from services.nomination.eligibility.cases import compare
-from services.nomination.eligibility.engine import Summary, evaluate, summarize
+from services.nomination.eligibility.domainmodel import Summary, evaluate, summarize
 from services.nomination.eligibility.facts import NomineeFacts, Verdict
 from services.nomination.eligibility.ruleset import RuleLoader, RuleSet
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from services.nomination import yamlconfig
 from services.nomination.eligibility.casefile import Case, CaseFile, Expect
-from services.nomination.eligibility.engine import Summary, evaluate, summarize
+from services.nomination.eligibility.domainmodel import Summary, evaluate, summarize
 from services.nomination.eligibility.facts import Verdict
 from services.nomination.eligibility.ruleset import RuleSet
 

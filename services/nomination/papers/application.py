@@ -19,8 +19,8 @@ from services.nomination.council.application import SessionNotFoundError
 from services.nomination.council.domainmodel import CouncilSession
 from services.nomination.documents import FileStore
 from services.nomination.dossiers.base import DossierNotFoundError, check_can_read
-from services.nomination.dossiers.bulk import Submission, SubmissionNotFoundError
-from services.nomination.dossiers.domainmodel import Dossier
+from services.nomination.dossiers.bulk import SubmissionNotFoundError
+from services.nomination.dossiers.domainmodel import Dossier, Submission
 from services.nomination.dossiers.ports import Catalogue
 from services.nomination.dossiers.states import LABELS, State
 from services.nomination.papers import certificates, content, pdf, signing, word

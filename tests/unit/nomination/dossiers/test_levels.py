@@ -10,11 +10,14 @@ import pytest
 
 from contracts import nomination as c
 from servicekit.auth import Principal, Role
+from services.nomination.dossiers.application import Drafting, Levels, MixedLevelsError, NewDossier, NoLongerHeldError
 from services.nomination.dossiers.base import NotAllowedError, roles_for, visible_unit
-from services.nomination.dossiers.bulk import Submission, SubmissionNumberConflictError
-from services.nomination.dossiers.domainmodel import IllegalTransitionError, ReasonRequiredError
-from services.nomination.dossiers.drafting import Drafting, NewDossier
-from services.nomination.dossiers.levels import Levels, MixedLevelsError, NoLongerHeldError
+from services.nomination.dossiers.domainmodel import (
+    IllegalTransitionError,
+    ReasonRequiredError,
+    Submission,
+    SubmissionNumberConflictError,
+)
 from services.nomination.dossiers.messaging import to_contract
 from services.nomination.dossiers.states import CLOCK_STOPPED, State, allowed_in
 from services.nomination.dossiers.views import _level_after, _state_after
@@ -226,3 +229,11 @@ def test_the_units_file_can_be_the_provinces_own(monkeypatch: pytest.MonkeyPatch
         monkeypatch.setenv(name, value)
     tree = UnitTree.from_file(NominationSettings().units_file)
     assert (tree.version, tree.route("B")) == (3, ["A"])
+
+
+def test_submissions_stored_under_their_first_module_still_load() -> None:
+    """Submissions stored before the aggregate moved to the domain model keep their topic."""
+    from eventsourcing.utils import resolve_topic
+
+    assert resolve_topic("services.nomination.dossiers.bulk:Submission") is Submission
+    assert resolve_topic("services.nomination.dossiers.bulk:Submission.SentUp") is Submission.SentUp  # type: ignore[attr-defined]

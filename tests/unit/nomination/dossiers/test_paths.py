@@ -12,6 +12,16 @@ from contracts.nomination import NominationDisclosed
 from servicekit.auth import Principal, Role
 from servicekit.eventstore import memory_env
 from services.nomination.application import Nominations
+from services.nomination.dossiers.application import (
+    ConfirmationRequiredError,
+    Drafting,
+    ForwardInsteadError,
+    NewDossier,
+    NomineeKindError,
+    NotEligibleError,
+    PosthumousNotAllowedError,
+    Review,
+)
 from services.nomination.dossiers.base import NotAllowedError, VersionMismatchError
 from services.nomination.dossiers.domainmodel import (
     Dossier,
@@ -20,14 +30,7 @@ from services.nomination.dossiers.domainmodel import (
     NoticeStillOpenError,
     UnitCouncilRequiredError,
 )
-from services.nomination.dossiers.drafting import Drafting, NewDossier, NomineeKindError, PosthumousNotAllowedError
 from services.nomination.dossiers.ports import TimeLimits
-from services.nomination.dossiers.review import (
-    ConfirmationRequiredError,
-    ForwardInsteadError,
-    NotEligibleError,
-    Review,
-)
 from services.nomination.eligibility.facts import Outcome
 from tests.unit.nomination.dossiers.fakes import (
     FakeCatalogue,

@@ -1,4 +1,6 @@
-"""Evaluate the rules of one award for one nominee and year, and sum the verdicts up.
+"""The domain model of eligibility: evaluate the rules of one award for one nominee and year, and
+sum the verdicts up. Its values are the nominee's facts (`facts.py`) and the rules (`rules.py`,
+`conditions/`); it keeps no state, so it has no aggregate and publishes nothing.
 
 Summary semantics (`summarize`): each guard is a requirement of its own; the rules of an award
 are requirements too, except that rules sharing a `group` are alternatives (the group passes if
