@@ -93,9 +93,10 @@ class ChainedRecorder(PostgresApplicationRecorder):
                                        **kwargs: Any) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         last, self._pending.last = getattr(self._pending, "last", None), None
+        assert last is not None
+        with last:
+            row = last.fetchone() if ids else None
         if ids:
-            assert last is not None
-            row = last.fetchone()
             previous = bytes(row["link"]) if row else GENESIS
             links = []
             for notification_id, event in zip(ids, stored_events, strict=True):
