@@ -265,6 +265,21 @@ WITH_STEP_DUE: dict[type[IntegrationEvent], type[IntegrationEvent]] = {
 }
 
 
+class _Movement(BaseModel):
+    movement_id: UUID | None = Field(default=None, description="The emulation movement (phong trào thi đua) a "
+                                     "thematic or ad hoc award is proposed for; null for other dossiers")
+
+
+class NominationCreatedV2(_Movement, NominationCreated):
+    """A unit opened a dossier for a nominee; with the movement a thematic or ad hoc award is for."""
+
+    version: Literal[2] = 2  # type: ignore[assignment]
+
+
+# The version 2 of NominationCreated: the dossier's movement, published alongside version 1.
+WITH_MOVEMENT: dict[type[IntegrationEvent], type[IntegrationEvent]] = {NominationCreated: NominationCreatedV2}
+
+
 class DocumentIssued(IntegrationEvent):
     """The nomination service issued a document (a quyết định khen thưởng, …) or its signed copy:
     the exact bytes are kept and never change; the hash and the position of the service's event
@@ -296,5 +311,5 @@ EVENTS: list[type[IntegrationEvent]] = [
     NominationCreated, NominationProgressed, NominationSubmitted, NominationReturned, NominationAppraised,
     NominationPutOnHold, NominationDisclosed, CouncilVoted, AwardDecided, NominationRejected,
     NominationForwarded, AwardConferred, AwardRevoked, NominationLate, NominationSentToParent,
-    NominationReturnedByParent, NominationSentUp, DocumentIssued, *WITH_STEP_DUE.values(),
+    NominationReturnedByParent, NominationSentUp, DocumentIssued, *WITH_STEP_DUE.values(), *WITH_MOVEMENT.values(),
 ]

@@ -175,6 +175,9 @@ class EventConsumer:
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(stop.wait(), delay)
                 delay = min(delay * 2, 10.0)
+        # Stopped (this replica stepped down, or shuts down): an error of its last round is not
+        # this replica's to report any more; the replica that leads the consumer now reports its own.
+        self.status.last_error = None
 
     async def _fetch(self, subscription: JetStreamContext.PullSubscription) -> list[Msg]:
         try:

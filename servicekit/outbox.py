@@ -8,6 +8,9 @@ JetStream, in order, exactly once on the bus.
 - Wake-up: LISTEN on the recorder's channel (eventsourcing NOTIFYs on every insert), with
   a slow poll as a safety net.
 - One relay per service at a time: a PostgreSQL advisory lock elects the leader among replicas.
+- A full JetStream store (its disk quota, the account's limits) refuses publishes: the events
+  stay stored, the relay backs off and retries, and readiness says degraded (the service still
+  takes commands) until the bus has room again.
 - The recorder is read on the relay's own thread, not the event loop's default executor: the
   service's commands queue there (`asyncio.to_thread`), and a relay read queued behind them
   delayed every event by tens of milliseconds under load.
@@ -32,6 +35,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Notification
 from nats.js import JetStreamContext
+from nats.js.errors import APIError
 from opentelemetry import propagate, trace
 
 from contracts import IntegrationEvent, wrap
@@ -53,6 +57,11 @@ CREATE TABLE IF NOT EXISTS outbox_position (
     updated_at timestamptz NOT NULL DEFAULT now()
 )
 """
+
+# JetStream's answers when its store has no room: insufficient resources (the server's
+# max_file_store), storage resources exceeded, the account's resource limits.
+STORE_FULL_CODES = frozenset({10023, 10047, 10002})
+RETRY_MAX_S = 10.0  # the longest wait between two rounds of a failing relay
 
 EVENT_ID_NAMESPACE = UUID("6f1c7d3e-5b0a-4c61-9a43-2f8e0b7d1c55")
 
@@ -135,21 +144,33 @@ class OutboxRelay:
                     await self._run_as_leader(stop)
                     delay = 0.2
                 except Exception as error:  # a crash must not end the relay
-                    self.status.last_error = f"{type(error).__name__}: {error}"
-                    log.exception("outbox relay failed; retrying in %.1fs", delay)
+                    self.status.last_error = self._failure(error, delay)
                     with contextlib.suppress(asyncio.TimeoutError):
                         await asyncio.wait_for(stop.wait(), delay)
-                    delay = min(delay * 2, 10.0)
+                    delay = min(delay * 2, RETRY_MAX_S)
         finally:
             self._reader.shutdown(wait=False)
             self._reader = None
+
+    def _failure(self, error: Exception, delay: float) -> str:
+        """What readiness says of a failed round: degraded while the bus has no room, else the error."""
+        if store_full(error):
+            log.warning("outbox %s: the bus refused events for lack of room (%s); retrying in %.1fs",
+                        self.service, error, delay)
+            return Degraded(f"Kho lưu tin của NATS JetStream đã đầy ({error}): sự kiện vẫn được lưu trong "
+                            "dịch vụ và sẽ được gửi lên luồng khi kho có chỗ (đang thử lại, cách nhau tối đa "
+                            f"{RETRY_MAX_S:.0f} giây)")
+        log.exception("outbox relay failed; retrying in %.1fs", delay)
+        return f"{type(error).__name__}: {error}"
 
     async def _run_as_leader(self, stop: asyncio.Event) -> None:
         conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
         try:
             await create_schema(conn, SCHEMA)
             while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key):
-                self.status.is_leader = False
+                # Standing by, connected: an error of an earlier round (the database down a
+                # moment) is over; readiness must not keep a standby out of service for it.
+                self.status.is_leader, self.status.last_error = False, None
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(stop.wait(), 5.0)
                 if stop.is_set():
@@ -160,6 +181,7 @@ class OutboxRelay:
             while not stop.is_set():
                 self._wake.clear()  # before reading, so a NOTIFY during the read is not lost
                 position = await self._relay_available(conn, position, stop)
+                self.status.last_error = None  # caught up: every event acknowledged by the bus
                 waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
                 await asyncio.wait(waiters, timeout=self.poll_interval, return_when=asyncio.FIRST_COMPLETED)
                 for waiter in waiters:
@@ -241,7 +263,8 @@ class OutboxRelay:
         self.status.last_batch_at = time.monotonic()
 
     def problem(self) -> str | None:
-        """For readiness: an error, or (degraded) events whose message id someone squatted."""
+        """For readiness: an error, or (degraded) a full bus store or events whose message id
+        someone squatted."""
         if self.status.last_error:
             return self.status.last_error
         if self.status.squatted:
@@ -282,6 +305,8 @@ class OutboxRelay:
                     f"{subject} publish", context=parent, kind=trace.SpanKind.PRODUCER
                 ):
                     propagate.inject(headers)
+                    if self.bus_full and not sent.acks:  # one message first: is there room again?
+                        await self.js.publish(subject, body, headers=headers, timeout=self.publish_timeout)
                     sent.acks.append(await self.js.publish_async(subject, body, headers=headers))
                     sent.messages.append((subject, body, headers))
         except BaseException:
@@ -294,6 +319,9 @@ class OutboxRelay:
             return
         try:
             results = await asyncio.wait_for(asyncio.gather(*sent.acks), self.publish_timeout)
+        except TimeoutError:
+            sent.cancel()
+            raise await self._why_unanswered(sent) from None
         except BaseException:
             sent.cancel()
             raise
@@ -305,6 +333,27 @@ class OutboxRelay:
         self.status.published += len(results) - duplicates
         self.status.duplicates += duplicates
         log.debug("relayed %d events up to notification %d", len(results), sent.last)
+
+    async def _why_unanswered(self, sent: _Sent) -> Exception:
+        """nats-py 2.16 leaves a `publish_async` acknowledgement unanswered when JetStream answers
+        with an error (its reply handler raises instead of failing the future): the oldest message
+        is published once more, plainly (the same `Nats-Msg-Id`: JetStream drops a re-send), to
+        learn why."""
+        subject, body, headers = sent.messages[0]
+        try:
+            await self.js.publish(subject, body, headers=headers, timeout=self.publish_timeout)
+        except Exception as error:
+            return error
+        return TimeoutError(f"JetStream did not acknowledge {len(sent.acks)} events in {self.publish_timeout:.0f}s")
+
+    @property
+    def bus_full(self) -> bool:
+        return isinstance(self.status.last_error, Degraded)
+
+
+def store_full(error: BaseException) -> bool:
+    """Whether JetStream refused a publish for lack of room in its store."""
+    return isinstance(error, APIError) and error.err_code in STORE_FULL_CODES
 
 
 @dataclass

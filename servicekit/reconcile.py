@@ -16,6 +16,9 @@ subjects with the events it applied (`processed_events`) or set aside (dead lett
 are events the consumer has acknowledged past without either; duplicated are events applied
 more than once.
 
+A service adds what else it delivers (`runtime.reconcilers`): the notification service its
+webhooks (services.notification.reconcile).
+
 The stream is read with the service's own reconciliation consumer (`reconcile-<service>`,
 allowed by servicekit.natsauth), headers only, nothing acknowledged.
 """
@@ -47,7 +50,7 @@ class Finding(BaseModel):
     """One thing compared: the service's events with the stream, a view, or a consumer."""
 
     name: str
-    kind: str  # "publisher", "view" or "consumer"
+    kind: str  # "publisher", "view", "consumer" or "webhook"
     expected: int  # events stored and meant for the bus / events on the stream for the consumer
     found: int  # messages on the stream / events applied (+ set aside as dead letters)
     lost: int
@@ -181,6 +184,8 @@ async def reconcile(runtime: Any, *, republish: bool) -> Reconciliation:
                                     duplicated=0, pending=last - applied))
     for consumer in runtime.consumers_observed:
         findings.append(await reconcile_consumer(runtime, consumer))
+    for reconciler in runtime.reconcilers:  # a service's own deliveries (the notification's webhooks)
+        findings.extend(await reconciler())
     return Reconciliation(service=runtime.settings.service, findings=findings)
 
 

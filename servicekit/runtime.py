@@ -62,6 +62,7 @@ class ServiceRuntime:
         self._gauges: dict[str, dict[tuple[tuple[str, str], ...], float]] = {}
         self._observed: dict[str, EventConsumer] = {}
         self.relay_running: OutboxRelay | None = None  # for the reconciliation (servicekit.reconcile)
+        self.reconcilers: list[Callable[[], Awaitable[list[reconcile.Finding]]]] = []  # what else it compares
         self.view_runners: list[ViewRunner[Any]] = []
         self._observe_consumers()
         self._pool: asyncpg.Pool | None = None

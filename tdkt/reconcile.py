@@ -13,7 +13,8 @@ from tdkt.config import SERVICES, LauncherConfig
 from tdkt.deadletters import _client, _message
 from tdkt.sample import CommandError
 
-KINDS = {"publisher": "sự kiện lưu → luồng", "view": "view", "consumer": "luồng → consumer"}
+KINDS = {"publisher": "sự kiện lưu → luồng", "view": "view", "consumer": "luồng → consumer",
+         "webhook": "consumer → webhook"}
 WITH_EVENTS = tuple(s for s in SERVICES if s != "web")
 
 

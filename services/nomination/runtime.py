@@ -62,7 +62,7 @@ class NominationRuntime(ServiceRuntime):
         built = await asyncio.to_thread(wiring.build, self.app, self.catalogue, self.settings, self.clock,
                                         lambda unit, year: self.view("dossierview").award_counts(unit, year))
         self.drafting, self.review, self.council, self.bulk = built.drafting, built.review, built.council, built.bulk
-        self.levels, self.units = built.levels, built.units  # the parent units' side (Levels in dossiers/application.py)
+        self.levels, self.units = built.levels, built.units  # the parent units' side (Levels)
         self.store, self.calendar, self.eligibility = built.store, built.calendar, built.eligibility
         self.records = built.history.history  # the history's use cases
         self.checks = EligibilityChecks(built.eligibility.loader, built.history.history.nominee_facts, self.today)

@@ -4,6 +4,7 @@ into messages in the units' inbox), and the dispatcher that calls the webhooks."
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from datetime import datetime
 
@@ -14,7 +15,7 @@ from servicekit import bus
 from servicekit.consumer import EventConsumer
 from servicekit.db import create_schema
 from servicekit.runtime import ServiceRuntime
-from services.notification import audience, inbox, intake, mail, reminders, store
+from services.notification import audience, inbox, intake, mail, reconcile, reminders, store
 from services.notification.dispatcher import Dispatcher
 from services.notification.mailer import Mailer
 from services.notification.secrets import SecretBox
@@ -48,6 +49,7 @@ class NotificationRuntime(ServiceRuntime):
             fallback=self._enqueue, max_deliver=self.settings.consumer_max_deliver)
         dispatcher = self.dispatcher = Dispatcher(self.settings, self.pool, self.guard, self.box, self.now)
         self.spawn_consumer(consumer)  # one replica consumes at a time: deliveries keep the bus's order
+        self.reconcilers.append(functools.partial(reconcile.webhooks, self.pool))
         self.spawn("dispatcher", dispatcher.run, status=lambda: dispatcher.status.last_error)
         self._observe(dispatcher)
         self.spawn("reminders", self._remind)

@@ -72,12 +72,14 @@ async def tasks_by_status(runtime: RuntimeDep, _: PrincipalDep, year: Year) -> S
 async def consumer_status(runtime: RuntimeDep,
                           _: Annotated[Principal, Depends(require(Role.AUDITOR))]) -> ConsumersStatus:
     """How far the read models have got: events applied, duplicates skipped, retries, dead letters —
-    in total and for each consumer (`consumers`: reporting-tasks, reporting-dossiers)."""
+    in total and for each consumer (`consumers`: reporting-tasks, reporting-dossiers, reporting-wider,
+    reporting-outcomes)."""
     return ConsumersStatus(**runtime.consumer_status())
 
 
 @admin.post("/rebuild", status_code=status.HTTP_202_ACCEPTED)
 async def rebuild(runtime: RuntimeDep, _: Annotated[Principal, Depends(require(Role.ADMIN))]) -> dict[str, str]:
-    """Drop every read model (tasks, dossiers) and replay every event from the stream's first sequence."""
+    """Drop every read model (tasks, dossiers, movements and clusters, cluster results and exemplary
+    models) and replay every event from the stream's first sequence."""
     await runtime.rebuild()
     return {"status": "rebuilding"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Literal
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 
@@ -68,13 +69,14 @@ def award_filter(state: StateCode | None = None, unit: Unit = None, award: Award
                  at_level: Annotated[str | None, Query(min_length=1, max_length=64, description=(
                      "Nơi hồ sơ đang ở: mã đơn vị (chính đơn vị, hoặc đơn vị cấp trên đang giữ hồ sơ), "
                      "hoặc 'tinh' (Sở Nội vụ). Khác `level` là cấp của hình thức khen thưởng."))] = None,
+                 movement: Annotated[UUID | None, Query(description="Phong trào thi đua hồ sơ gắn với")] = None,
                  ) -> AwardFilter:
     """The filters of the dossiers list; a period report's figures link here with theirs."""
     return AwardFilter(awarded=awarded, decided_from=decided_from, decided_to=decided_to,
                        forwarded_from=forwarded_from, forwarded_to=forwarded_to, revoked_from=revoked_from,
                        revoked_to=revoked_to, award=award, category=category, level=level, kind=kind,
                        central=central, unit=unit, cluster=cluster, year=year, state=state, late=late,
-                       at_level=at_level)
+                       at_level=at_level, movement=str(movement) if movement else None)
 
 
 @router.get("/dossiers", dependencies=[_OWN_UNIT])

@@ -19,7 +19,8 @@ _COLUMNS = """
 SELECT dossier_id, version, state, unit_code, award_code, year, nominee_kind, nominee_ref, nominee_name,
        nominee_masked_id, late, late_in_state, late_due, created_on, submitted_on, times_returned,
        decision_number, decided_on, signed_by, central, award_name, award_category, award_level, cash_amount,
-       conferred_on, revoked, revoked_on, revocation_number, forwarded_on, submission_number, updated_at, at_level
+       conferred_on, revoked, revoked_on, revocation_number, forwarded_on, submission_number, updated_at, at_level,
+       movement_id
 FROM report_dossiers"""
 _ROWS = f"""{_COLUMNS}
 WHERE {_SCOPE} AND ($3::text IS NULL OR state = $3) AND ($4::text IS NULL OR award_code = $4)

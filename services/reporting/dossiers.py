@@ -38,6 +38,7 @@ ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS submission_number text;
 CREATE INDEX IF NOT EXISTS report_dossiers_decided ON report_dossiers (decided_on) WHERE decided_on IS NOT NULL;
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS at_level text;
 CREATE INDEX IF NOT EXISTS report_dossiers_at_level ON report_dossiers (at_level, state);
+ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS movement_id uuid;
 """
 # Where a dossier is (`at_level`): its own unit, a parent unit's code (a school's dossier at Sở
 # Giáo dục và Đào tạo) or the province; the events that move it say where, the others leave it.
@@ -57,7 +58,9 @@ async def clear(conn: asyncpg.Connection) -> None:
 
 
 # The events of a dossier's life, each once: version 2 beside version 1 (the step's due date)
-# adds nothing the reports count; issued documents are not dossier events.
+# adds nothing the reports count; issued documents are not dossier events. The version 2 of an
+# opened dossier adds its movement (`movement_id`), which never changes: it is set whichever of
+# the two versions came first.
 DOSSIER_EVENTS = [cls for cls in c.EVENTS
                   if issubclass(cls, c.DossierEvent) and cls not in c.WITH_STEP_DUE.values()]
 
@@ -82,8 +85,9 @@ class DossierProjection:
     async def apply_many(self, conn: asyncpg.Connection, events: Sequence[IntegrationEvent]) -> None:
         """Each event's upsert, in as few round trips as the order allows: a dossier's events
         stay in their order (its n-th event of the run goes in the n-th round), and the upserts
-        of one round, each of another dossier, go by statement in one `executemany`."""
-        rounds: list[dict[str, list[tuple[Any, ...]]]] = []
+        of one round, each of another dossier, go by statement in one `executemany`; then the
+        round's movements of opened dossiers (version 2), on rows that exist by then."""
+        rounds: list[tuple[dict[str, list[tuple[Any, ...]]], list[tuple[Any, Any]]]] = []
         seen: dict[Any, int] = {}
         for e in events:
             assert type(e) in DOSSIER_EVENTS and isinstance(e, c.DossierEvent)
@@ -91,11 +95,16 @@ class DossierProjection:
             computed = {} if isinstance(e, c.NominationLate) else _CLEAR_LATE
             index = seen[e.dossier_id] = seen.get(e.dossier_id, -1) + 1
             if index == len(rounds):
-                rounds.append({})
-            rounds[index].setdefault(_upsert(list(fields), computed), []).append(tuple(fields.values()))
-        for statements in rounds:
-            for statement, rows in statements.items():
+                rounds.append(({}, []))
+            upserts, movements = rounds[index]
+            upserts.setdefault(_upsert(list(fields), computed), []).append(tuple(fields.values()))
+            if isinstance(e, c.NominationCreatedV2) and e.movement_id is not None:
+                movements.append((e.dossier_id, e.movement_id))
+        for upserts, movements in rounds:
+            for statement, rows in upserts.items():
                 await conn.executemany(statement, rows)
+            if movements:
+                await conn.executemany("UPDATE report_dossiers SET movement_id = $2 WHERE dossier_id = $1", movements)
 
 
 def _upsert(columns: list[str], computed: dict[str, str]) -> str:
@@ -123,9 +132,13 @@ def _decided(e: c.AwardDecided, zone: ZoneInfo) -> Fields:
             "award_level": e.award_level, "cash_amount": e.cash_amount}
 
 
+def _created(e: c.NominationCreated, zone: ZoneInfo) -> Fields:
+    return {"created_on": e.occurred_at.astimezone(zone).date(), "at_level": e.unit_code}
+
+
 EXTRA: dict[type[IntegrationEvent], Callable[[Any, ZoneInfo], Fields]] = {
-    c.NominationCreated: lambda e, zone: {"created_on": e.occurred_at.astimezone(zone).date(),
-                                          "at_level": e.unit_code},
+    c.NominationCreated: _created,
+    c.NominationCreatedV2: _created,
     c.NominationSubmitted: lambda e, zone: {"submitted_on": e.occurred_at.astimezone(zone).date(),
                                             "at_level": PROVINCE},
     c.NominationReturned: lambda e, zone: {"times_returned": e.times_returned, "at_level": e.unit_code},

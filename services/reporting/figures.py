@@ -11,15 +11,18 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting.filters import AwardFilter, MovementFilter, TaskFilter
+from services.reporting.filters import AwardFilter, ClusterResultFilter, ExemplaryFilter, MovementFilter, TaskFilter
 from services.reporting.labels import (
     CATEGORIES,
+    CLUSTER_FACTS,
     DECIDING_LEVELS,
     LAUNCHERS,
     LEVELS,
     MOVEMENT_KINDS,
+    NO_MOVEMENT,
     QUARTERS,
     SCOPES,
+    STAGES,
     SUBJECTS,
     TASK_OUTCOMES,
 )
@@ -50,7 +53,8 @@ async def _grouped(conn: asyncpg.Connection, table: str, key: str, flt: Any, cas
 
 # The dimensions of the awards, counted in one pass (GROUPING SETS): column → the list's filter.
 _DIMENSIONS = {"award_code": "award", "award_category": "category", "award_level": "level",
-               "nominee_kind": "kind", "central": "central", "unit_code": "unit", "year": "year"}
+               "nominee_kind": "kind", "central": "central", "unit_code": "unit", "year": "year",
+               "movement_id": "movement"}
 
 
 async def _award_groups(conn: asyncpg.Connection, base: AwardFilter) -> dict[str, dict[Any, Row]]:
@@ -95,11 +99,16 @@ async def awards(conn: asyncpg.Connection, period: Period) -> Row:
         "by_deciding_level": by("central", DECIDING_LEVELS, fixed=True),
         "by_unit": by("unit_code", await unit_names(conn)),
         "by_cluster": await _clusters(conn, base),
+        "by_movement": [f for f in by("movement_id", await _movement_names(conn)) if f["key"] is not None],
         "by_achievement_year": by("year"),
         "forwarded": await _forwarded(conn, period),
         "revoked": await _single(conn, AwardFilter(revoked_from=period.start, revoked_to=period.end),
                                  "Quyết định khen thưởng bị hủy trong kỳ"),
     }
+
+
+async def _movement_names(conn: asyncpg.Connection) -> dict[Any, str]:
+    return {r["movement_id"]: r["name"] for r in await conn.fetch("SELECT movement_id, name FROM report_movements")}
 
 
 async def _clusters(conn: asyncpg.Connection, base: AwardFilter) -> list[Row]:
@@ -169,9 +178,7 @@ async def movements(conn: asyncpg.Connection, period: Period) -> Row:
     base = MovementFilter(launched_from=period.start, launched_to=period.end)
 
     async def by(column: str, labels: dict[str, str]) -> list[Row]:
-        rows = {r["key"]: r["n"] for r in await _grouped(conn, "report_movements", column, base)}
-        return [figure(key, label, rows.get(key, 0), base.but(**{column: key}).url())
-                for key, label in labels.items()]
+        return await _fixed(conn, "report_movements", column, base, column, labels)
 
     [launched] = await _grouped(conn, "report_movements", "true", base)
     done = MovementFilter(concluded_from=period.start, concluded_to=period.end)
@@ -182,8 +189,64 @@ async def movements(conn: asyncpg.Connection, period: Period) -> Row:
             "concluded": figure(None, "Phong trào tổng kết trong kỳ", concluded["n"], done.url())}
 
 
+async def _fixed(conn: asyncpg.Connection, table: str, column: str, flt: Any, field: str,
+                 labels: dict[str, str]) -> list[Row]:
+    """One figure per labelled value of `column`, zero included, in the labels' order."""
+    rows = {r["key"]: r["n"] for r in await _grouped(conn, table, column, flt)}
+    return [figure(key, label, rows.get(key, 0), flt.but(**{field: key}).url()) for key, label in labels.items()]
+
+
+async def _found(conn: asyncpg.Connection, table: str, column: str, flt: Any, field: str,
+                 name: str | None = None) -> list[Row]:
+    """One figure per value of `column` found, the largest first, labelled by `name` (else the value);
+    a missing value (a model found outside any movement) is keyed `khong`."""
+    out = []
+    for r in await _grouped(conn, table, column, flt, label=name):
+        key = NO_MOVEMENT if r["key"] is None else str(r["key"])
+        text = "Không gắn với phong trào nào" if r["key"] is None else (r.get("name") or key)
+        out.append(figure(key, text, r["n"], flt.but(**{field: key}).url()))
+    return out
+
+
+async def clusters(conn: asyncpg.Connection, period: Period) -> Row:
+    """The clusters' and blocks' results dated in the period: self-assessments, scores, the leading
+    units the votes named, votes without a winner, proposals for the Government's flag, and the
+    province's own results in the inter-provincial clusters it belongs to."""
+    base = ClusterResultFilter(on_from=period.start, on_to=period.end)
+    return {"basis": "on_date", "basis_label": "Kết quả cụm, khối tính theo ngày chấm điểm, bình bầu, ghi nhận.",
+            "by_fact": await _fixed(conn, "report_cluster_results", "fact", base, "fact", CLUSTER_FACTS),
+            "by_cluster": await _found(conn, "report_cluster_results", "cluster_code", base, "cluster",
+                                       name="cluster_name")}
+
+
+async def exemplary(conn: asyncpg.Connection, period: Period) -> Row:
+    """Exemplary models found in the period (by subject, field, movement), the stages reached in it,
+    their coverage in the media and their entries into and out of the public feed."""
+    base = ExemplaryFilter(on_from=period.start, on_to=period.end)
+    found = base.but(fact="recognised")
+    table = "report_exemplary_facts"
+
+    async def single(flt: ExemplaryFilter, label: str, key: str | None = None) -> Row:
+        [r] = await _grouped(conn, table, "true", flt)
+        return figure(key, label, r["n"], flt.url())
+
+    return {"basis": "on_date",
+            "basis_label": "Điển hình tính theo ngày phát hiện, chuyển giai đoạn, đăng tin, công khai.",
+            "found": await single(found, "Điển hình tiên tiến được phát hiện trong kỳ"),
+            "by_subject": await _fixed(conn, table, "subject_kind", found, "subject_kind",
+                                       {k: SUBJECTS[k] for k in ("ca_nhan", "tap_the")}),
+            "by_field": await _found(conn, table, "field", found, "field"),
+            "by_movement": await _found(conn, table, "movement_id", found, "movement", name="movement_name"),
+            "by_stage": [await single(base.but(reached=stage), f"Đạt giai đoạn {label}", stage)
+                         for stage, label in STAGES.items()],
+            "covered": await single(base.but(fact="covered"), "Tin, bài tuyên truyền điển hình trên báo chí"),
+            "published": await single(base.but(fact="published"), "Điển hình đưa lên trang tin công khai"),
+            "unpublished": await single(base.but(fact="unpublished"), "Điển hình rút khỏi trang tin công khai")}
+
+
 async def report(conn: asyncpg.Connection, period: Period) -> Row:
     return {"period": {"code": period.code, "kind": period.kind, "label": period.label,
                        "start": period.start, "end": period.end},
             "tasks": await tasks(conn, period), "movements": await movements(conn, period),
-            "awards": await awards(conn, period)}
+            "awards": await awards(conn, period), "clusters": await clusters(conn, period),
+            "exemplary": await exemplary(conn, period)}

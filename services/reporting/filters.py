@@ -13,6 +13,8 @@ from typing import Any, Literal, TypeVar
 from urllib.parse import urlencode
 from uuid import UUID
 
+from services.reporting.labels import NO_MOVEMENT
+
 TaskOutcome = Literal["on_time", "late", "overdue", "open"]
 F = TypeVar("F", bound="_Filter")
 
@@ -74,6 +76,7 @@ class AwardFilter(_Filter):
     state: str | None = None
     late: bool | None = None
     at_level: str | None = None
+    movement: str | None = None
 
     def conditions(self) -> list[tuple[str | None, Any]]:
         awarded = None if self.awarded is None else (
@@ -87,7 +90,7 @@ class AwardFilter(_Filter):
             ("award_code = {}", self.award), ("award_category = {}", self.category),
             ("award_level = {}", self.level), ("nominee_kind = {}", self.kind), ("central = {}", self.central),
             ("unit_code = {}", self.unit), ("year = {}", self.year), ("state = {}", self.state),
-            ("late = {}", self.late), ("at_level = {}", self.at_level),
+            ("late = {}", self.late), ("at_level = {}", self.at_level), ("movement_id = {}::uuid", self.movement),
             ("EXISTS (SELECT 1 FROM report_cluster_members m JOIN report_clusters c USING (cluster_id) "
              "WHERE c.code = {} AND m.unit_code = report_dossiers.unit_code "
              "AND m.year = extract(year FROM report_dossiers.decided_on))", self.cluster),
@@ -147,3 +150,49 @@ class MovementFilter(_Filter):
 
 def names(cls: type[_Filter]) -> list[str]:
     return [f.name for f in fields(cls)]  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ClusterResultFilter(_Filter):
+    """Results of the clusters and blocks by the day of the fact, what it is, the cluster and the unit."""
+
+    path = "/reports/cluster-results"
+    on_from: date | None = None
+    on_to: date | None = None
+    fact: str | None = None
+    cluster: str | None = None
+    cluster_kind: str | None = None
+    year: int | None = None
+    unit: str | None = None
+
+    def conditions(self) -> list[tuple[str | None, Any]]:
+        return [
+            ("on_date >= {}", self.on_from), ("on_date <= {}", self.on_to), ("fact = {}", self.fact),
+            ("cluster_code = {}", self.cluster), ("cluster_kind = {}", self.cluster_kind), ("year = {}", self.year),
+            ("unit_code = {}", self.unit),
+        ]
+
+
+@dataclass(frozen=True)
+class ExemplaryFilter(_Filter):
+    """What happened to the exemplary models, by day, fact, stage reached, field, movement and unit;
+    `movement=khong` is the models found outside any movement."""
+
+    path = "/reports/exemplary-models"
+    on_from: date | None = None
+    on_to: date | None = None
+    fact: str | None = None
+    reached: str | None = None
+    field: str | None = None
+    movement: str | None = None
+    subject_kind: str | None = None
+    unit: str | None = None
+
+    def conditions(self) -> list[tuple[str | None, Any]]:
+        none = self.movement == NO_MOVEMENT
+        return [
+            ("on_date >= {}", self.on_from), ("on_date <= {}", self.on_to), ("fact = {}", self.fact),
+            ("fact IN ('recognised', 'advanced') AND stage = {}", self.reached), ("field = {}", self.field),
+            ("movement_id IS NULL" if none else "movement_id = {}::uuid", True if none else self.movement),
+            ("subject_kind = {}", self.subject_kind), ("unit_code = {}", self.unit),
+        ]

@@ -62,3 +62,14 @@ QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 MOVEMENT_KINDS = {"thuong_xuyen": "thường xuyên", "chuyen_de": "chuyên đề", "dot_xuat": "đột xuất"}
 SCOPES = {"tinh": "toàn tỉnh", "nganh": "ngành, lĩnh vực", "cum_khoi": "cụm, khối thi đua", "don_vi": "cơ quan, đơn vị"}
 LAUNCHERS = {"trung_uong": "Trung ương phát động", "tinh": "tỉnh phát động", "don_vi": "đơn vị phát động"}
+CLUSTER_FACTS = {
+    "self_assessed": "Lượt thành viên tự chấm điểm theo giao ước",
+    "scored": "Lượt thành viên được cụm, khối chấm điểm, xếp hạng",
+    "leader_elected": "Đơn vị dẫn đầu được bình bầu (đề nghị Cờ thi đua của UBND tỉnh)",
+    "vote_inconclusive": "Vòng bỏ phiếu không có đơn vị đủ số phiếu",
+    "government_flag": "Đơn vị được đề nghị Cờ thi đua của Chính phủ",
+    "own_result": "Kết quả của tỉnh trong cụm thi đua liên tỉnh",
+}
+CLUSTER_KINDS = {"cum": "cụm thi đua", "khoi": "khối thi đua"}
+STAGES = {"phat_hien": "phát hiện", "boi_duong": "bồi dưỡng", "tong_ket": "tổng kết", "nhan_rong": "nhân rộng"}
+NO_MOVEMENT = "khong"

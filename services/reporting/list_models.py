@@ -95,6 +95,8 @@ class DossierPublic(BaseModel):
     submission_number: str | None
     updated_at: datetime
     at_level: str | None = Field(default=None, description="Nơi hồ sơ đang ở: đơn vị, đơn vị cấp trên hoặc 'tinh'")
+    movement_id: UUID | None = Field(default=None, description="Phong trào thi đua của khen thưởng theo chuyên đề, "
+                                     "đột xuất")
 
 
 class StateCount(BaseModel):
@@ -153,6 +155,47 @@ class MovementPublic(BaseModel):
     decision_number: str | None
     concluded_on: date | None
     updated_at: datetime
+
+
+class ClusterResultPublic(BaseModel):
+    cluster_id: UUID
+    cluster_code: str
+    cluster_name: str
+    cluster_kind: str = Field(examples=["cum", "khoi"])
+    year: int
+    inter_provincial: bool
+    fact: str = Field(examples=["scored", "leader_elected", "own_result"])
+    fact_label: str
+    on_date: date
+    round: int = Field(description="Round of the vote; 0 for the other facts")
+    unit_code: str | None
+    unit_name: str | None
+    total: float | None
+    max_total: float | None
+    rank: int | None
+    ranked: int | None = Field(description="How many members the ranking has")
+    votes: int | None = Field(description="The leader's votes; for a vote without a winner, the most any unit had")
+    ballots: int | None
+    award: str | None
+    document_ref: str | None
+
+
+class ExemplaryFactPublic(BaseModel):
+    model_id: UUID
+    version: int
+    fact: str = Field(examples=["recognised", "advanced", "covered", "published", "unpublished"])
+    on_date: date
+    name: str
+    subject_kind: str
+    unit_code: str
+    unit_name: str
+    field: str
+    movement_id: UUID | None
+    movement_name: str | None
+    stage: str = Field(description="The model's stage after this fact")
+    outlet: str | None
+    title: str | None
+    url: str | None
 
 
 class ConsumerCounts(BaseModel):

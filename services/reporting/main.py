@@ -14,13 +14,19 @@ from services.reporting.form_api import router as form_router
 from services.reporting.period_api import router as period_router
 from services.reporting.publication_api import PUBLICATION_ERRORS
 from services.reporting.publication_api import router as publication_router
-from services.reporting.runtime import CONSUMER, DOSSIER_CONSUMER, WIDER_CONSUMER, ReportingRuntime
+from services.reporting.runtime import (
+    CONSUMER,
+    DOSSIER_CONSUMER,
+    OUTCOME_CONSUMER,
+    WIDER_CONSUMER,
+    ReportingRuntime,
+)
 from services.reporting.settings import ReportingSettings
 
 # What the migration step makes before the service runs (servicekit.migrate), and what it
 # may do on the bus (servicekit.natsauth).
 MIGRATION = Migration()
-BUS = BusAccess(consumers=(CONSUMER, DOSSIER_CONSUMER, WIDER_CONSUMER))
+BUS = BusAccess(consumers=(CONSUMER, DOSSIER_CONSUMER, WIDER_CONSUMER, OUTCOME_CONSUMER))
 
 
 def create_app(settings: ReportingSettings | None = None) -> FastAPI:

@@ -66,9 +66,32 @@ class AwardFigures(BaseModel):
     by_deciding_level: list[Figure]
     by_unit: list[Figure]
     by_cluster: list[Figure]
+    by_movement: list[Figure] = Field(description="Thematic and ad hoc awards, per movement their dossiers name")
     by_achievement_year: list[Figure] = Field(description="The same awards by the year of the achievement")
     forwarded: Forwarded
     revoked: Figure
+
+
+class ClusterFigures(BaseModel):
+    basis: Literal["on_date"] = Field(description="Results count by the day they were scored, voted or recorded")
+    basis_label: str
+    by_fact: list[Figure] = Field(description="Self-assessments, scores, leaders elected, votes without a "
+                                  "winner, Government's flag proposals, the province's own results")
+    by_cluster: list[Figure] = Field(description="Every result of the period, per cluster or block")
+
+
+class ExemplaryFigures(BaseModel):
+    basis: Literal["on_date"] = Field(description="Models count by the day they were found, advanced, covered")
+    basis_label: str
+    found: Figure
+    by_subject: list[Figure] = Field(description="Models found in the period, individuals and collectives")
+    by_field: list[Figure] = Field(description="Models found in the period, per field (lĩnh vực)")
+    by_movement: list[Figure] = Field(description="Models found in the period, per movement (key `khong`: none)")
+    by_stage: list[Figure] = Field(description="Models that reached each stage in the period "
+                                   "(phát hiện → bồi dưỡng → tổng kết → nhân rộng)")
+    covered: Figure = Field(description="Reports about the models in the media")
+    published: Figure = Field(description="Models put into the public feed")
+    unpublished: Figure
 
 
 class PeriodInfo(BaseModel):
@@ -91,3 +114,5 @@ class PeriodReport(BaseModel):
     tasks: TaskFigures
     movements: MovementFigures
     awards: AwardFigures
+    clusters: ClusterFigures
+    exemplary: ExemplaryFigures

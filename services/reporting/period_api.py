@@ -14,9 +14,17 @@ from services.reporting.api import RuntimeDep
 from services.reporting.documents import charts, word
 from services.reporting.documents import report as documents
 from services.reporting.documents.heading import heading
-from services.reporting.filters import MovementFilter
-from services.reporting.labels import LAUNCHERS, MOVEMENT_KINDS, SCOPES
-from services.reporting.list_models import MovementPublic
+from services.reporting.filters import ClusterResultFilter, ExemplaryFilter, MovementFilter
+from services.reporting.labels import (
+    CLUSTER_FACTS,
+    CLUSTER_KINDS,
+    LAUNCHERS,
+    MOVEMENT_KINDS,
+    NO_MOVEMENT,
+    SCOPES,
+    STAGES,
+)
+from services.reporting.list_models import ClusterResultPublic, ExemplaryFactPublic, MovementPublic
 from services.reporting.models import PeriodReport
 from services.reporting.periods import PATTERN, Period, PeriodError, parse
 from services.reporting.snapshots import build
@@ -84,6 +92,49 @@ async def movement_list(runtime: RuntimeDep, _: Reader, launched_from: Day = Non
     async with runtime.pool.acquire() as conn:
         records = await conn.fetch(f"SELECT * FROM report_movements WHERE {where} ORDER BY launched_on, name", *args)
     return [MovementPublic(**r) for r in records]
+
+
+Code = Annotated[str | None, Query(min_length=1, max_length=64)]
+ExemplaryFact = Literal["recognised", "advanced", "covered", "published", "unpublished"]
+
+
+@router.get("/cluster-results")
+async def cluster_results(runtime: RuntimeDep, _: Reader, on_from: Day = None, on_to: Day = None,
+                          fact: Literal[tuple(CLUSTER_FACTS)] | None = None,  # type: ignore[valid-type]
+                          cluster: Code = None,
+                          cluster_kind: Literal[tuple(CLUSTER_KINDS)] | None = None,  # type: ignore[valid-type]
+                          year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+                          unit: Code = None) -> list[ClusterResultPublic]:
+    """Results of the clusters and blocks (self-assessments, scores, leaders elected, votes without a
+    winner, Government's flag proposals, the province's own results) by day, fact, cluster and unit."""
+    flt = ClusterResultFilter(on_from=on_from, on_to=on_to, fact=fact, cluster=cluster, cluster_kind=cluster_kind,
+                              year=year, unit=unit)
+    where, args = flt.where()
+    async with runtime.pool.acquire() as conn:
+        records = await conn.fetch(f"SELECT * FROM report_cluster_results WHERE {where} "
+                                   "ORDER BY on_date, cluster_code, fact, round, rank NULLS LAST, unit_code", *args)
+    return [ClusterResultPublic(**{**r, "unit_code": r["unit_code"] or None, "fact_label": CLUSTER_FACTS[r["fact"]]})
+            for r in records]
+
+
+@router.get("/exemplary-models")
+async def exemplary_facts(runtime: RuntimeDep, _: Reader, on_from: Day = None, on_to: Day = None,
+                          fact: ExemplaryFact | None = None,
+                          reached: Literal[tuple(STAGES)] | None = None,  # type: ignore[valid-type]
+                          field: Annotated[str | None, Query(min_length=1, max_length=120)] = None,
+                          movement: Annotated[str | None, Query(pattern=rf"^({NO_MOVEMENT}|[0-9a-fA-F-]{{36}})$",
+                                                                description="A movement's id, or `khong`")] = None,
+                          subject_kind: Literal["ca_nhan", "tap_the"] | None = None,
+                          unit: Code = None) -> list[ExemplaryFactPublic]:
+    """What happened to the exemplary models (found, advanced, covered by the media, published,
+    unpublished) by day, fact, stage reached, field, movement and unit: the lists behind the figures."""
+    flt = ExemplaryFilter(on_from=on_from, on_to=on_to, fact=fact, reached=reached, field=field,
+                          movement=movement.lower() if movement else None, subject_kind=subject_kind, unit=unit)
+    where, args = flt.where()
+    async with runtime.pool.acquire() as conn:
+        records = await conn.fetch(f"SELECT * FROM report_exemplary_facts WHERE {where} "
+                                   "ORDER BY on_date, name, version", *args)
+    return [ExemplaryFactPublic(**r) for r in records]
 
 
 ChartName = Literal["nhiem-vu-theo-quy", "khen-thuong-theo-hinh-thuc", "khen-thuong-theo-don-vi"]

@@ -14,13 +14,14 @@ from nats.js.errors import NotFoundError
 from servicekit.consumer import BatchHandler, EventConsumer, Handler
 from servicekit.db import create_schema
 from servicekit.runtime import ServiceRuntime
-from services.reporting import dossiers, projection, publications, store, wider
+from services.reporting import dossiers, outcomes, projection, publications, store, wider
 from services.reporting.settings import ReportingSettings
 
 log = logging.getLogger(__name__)
 CONSUMER = "reporting-tasks"
 DOSSIER_CONSUMER = "reporting-dossiers"
 WIDER_CONSUMER = "reporting-wider"
+OUTCOME_CONSUMER = "reporting-outcomes"
 Clear = Callable[[asyncpg.Connection], Awaitable[None]]
 _COUNTS = ("processed", "duplicates", "retried", "dead_lettered")
 
@@ -33,11 +34,13 @@ class ReportingRuntime(ServiceRuntime):
         self._rebuild_lock = asyncio.Lock()
 
     async def start(self) -> None:
-        await create_schema(self.pool, projection.SCHEMA, dossiers.SCHEMA, wider.SCHEMA, store.SCHEMA)
+        await create_schema(self.pool, projection.SCHEMA, dossiers.SCHEMA, wider.SCHEMA, outcomes.SCHEMA,
+                            store.SCHEMA)
         self._add(CONSUMER, projection.HANDLERS, projection.clear, projection.BATCH_HANDLERS)
         dossier_projection = dossiers.DossierProjection(self.zone)
         self._add(DOSSIER_CONSUMER, dossier_projection.handlers, dossiers.clear, dossier_projection.batch_handlers)
         self._add(WIDER_CONSUMER, wider.HANDLERS, wider.clear)
+        self._add(OUTCOME_CONSUMER, outcomes.OutcomeProjection(self.zone).handlers, outcomes.clear)
         for name in self.consumers:
             self._start_consumer(name)
         self.spawn("reporting-publications", lambda stop: publications.announce_pending(self, stop))

@@ -128,11 +128,43 @@ async def test_a_dossier_from_the_unit_to_the_decision_and_the_nominees_history(
                          "NominationAppraised", "CouncilVoted", "NominationProgressed", "AwardDecided",
                          "AwardConferred"]
         assert [m.headers["ce-type"].split(".")[-2] for m in everything if m.headers["ce-type"].endswith(".v2")] == [
-            "NominationProgressed", "NominationSubmitted", "NominationProgressed", "NominationAppraised",
-            "CouncilVoted", "NominationProgressed"]
+            "NominationCreated", "NominationProgressed", "NominationSubmitted", "NominationProgressed",
+            "NominationAppraised", "CouncilVoted", "NominationProgressed"]
         for message in everything:
             schema_valid(message)
             assert "004190012345" not in message.data.decode() and "1990-03-15" not in message.data.decode()
         decided = json.loads(messages[7].data)
         assert (decided["decision_number"], decided["award_level"], decided["nominee"]["kind"]) == (
             "163/QĐ-UBND", "tinh", "ca_nhan")
+
+
+async def test_a_thematic_dossier_names_its_movement_in_version_2_of_its_opening(ns: Namespace, tmp_path) -> None:
+    movement = "3a5c7e9b-2d4f-5a6c-8e0b-1d3f5a7c9e02"
+    body = {"award_code": "BKT", "year": 2025, "summary": "Thành tích trong phong trào 200 ngày đêm",
+            "nominee": {"name": "Nông Thị Hoa", "id_number": "004190012345", "position": "Giáo viên"}}
+    async with serve(nomination_app(ns, tmp_path)) as client:
+        regular = await client.post("/dossiers", headers=CLERK, json={**body, "movement_id": movement})
+        assert regular.status_code == 422
+        assert regular.json()["error"]["message"] == (
+            "Chỉ hồ sơ khen thưởng theo chuyên đề, theo đợt hoặc đột xuất mới gắn với phong trào thi đua; hồ sơ "
+            "này có loại hình 'công trạng, thành tích thường xuyên'.")
+        assert (await client.get("/dossiers", headers=CLERK)).json() == []
+        opened = await client.post("/dossiers", headers=CLERK,
+                                   json={**body, "basis": "chuyen_de", "movement_id": movement})
+        assert opened.status_code == 201, opened.text
+        dossier = (await client.get(f"/dossiers/{opened.json()['id']}", headers=CLERK)).json()
+        assert (dossier["basis"], dossier["movement_id"]) == ("chuyen_de", movement)
+
+        async def published():
+            messages = await read_stream(ns, f"{ns.subject_root}.nomination.NominationCreated.*")
+            assert len(messages) == 2
+            return messages
+
+        v1, v2 = await eventually(published)
+        for message in (v1, v2):
+            schema_valid(message)
+        first, second = json.loads(v1.data), json.loads(v2.data)
+        assert (first["version"], second["version"], second["movement_id"]) == (1, 2, movement)
+        assert "movement_id" not in first and second["event_id"] != first["event_id"]
+        assert {k: v for k, v in second.items() if k not in ("event_id", "version", "movement_id")} == {
+            k: v for k, v in first.items() if k not in ("event_id", "version")}

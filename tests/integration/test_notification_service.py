@@ -165,6 +165,11 @@ async def test_a_delivery_gives_up_after_the_last_attempt_and_the_next_event_goe
         assert [r.event_id for r in down.requests] == ids(first, first, second)
         only_failed = await deliveries(client, sub["id"], status="failed")
         assert [d["event_id"] for d in only_failed] == [str(first.event_id)]
+        # The reconciliation counts the given-up delivery as lost to the receiver.
+        findings = (await client.post("/admin/reconcile", headers=auth("admin"))).json()["findings"]
+        webhook = next(f for f in findings if f["kind"] == "webhook")
+        assert (webhook["name"], webhook["expected"], webhook["found"], webhook["lost"], webhook["duplicated"],
+                webhook["pending"], webhook["lost_ids"]) == (down.url, 2, 1, 1, 0, 0, [str(first.event_id)])
 
 
 async def test_a_duplicated_bus_message_is_delivered_once(ns: Namespace, receivers) -> None:

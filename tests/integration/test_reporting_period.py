@@ -139,7 +139,7 @@ async def test_documents_carry_the_same_numbers(ns: Namespace) -> None:
             awards = body["awards"]
             docx = await period(reports, code, format="docx", number="12/BC-SNV", signed_on="2027-02-05")
             assert docx.headers["content-type"].startswith("application/vnd.openxmlformats")
-            assert docx.headers["x-tdkt-template"] == "bao-cao-tdkt.v1.docx"
+            assert docx.headers["x-tdkt-template"] == "bao-cao-tdkt.v2.docx"
             doc = Document(io.BytesIO(docx.content))
             text = "\n".join(p.text for p in doc.paragraphs)
             cells = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]

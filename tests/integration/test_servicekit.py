@@ -207,3 +207,58 @@ async def test_a_consumer_that_recovers_reports_no_old_error_even_with_nothing_t
     finally:
         await nc.close()
         await pool.close()
+
+
+async def test_a_relay_reports_no_old_error_once_connected_standing_by_or_leading(ns: Namespace) -> None:
+    settings = ns.settings(PlanSettings, database=f"{ns.db_prefix}standby")
+    await ensure_database(settings)
+    app = await asyncio.to_thread(Plans, postgres_env(settings))
+    nc = await bus.connect(settings)
+    js = nc.jetstream()
+    await bus.ensure_stream(js, settings)
+    relay = OutboxRelay(app=app, translate=translator(app), js=js, dsn=settings.dsn_for(), service="plan",
+                        subject_root=ns.subject_root)
+    other = await asyncpg.connect(settings.dsn_for())  # another replica's relay leads
+    await other.fetchval("SELECT pg_advisory_lock($1)", relay._lock_key)
+    # What a round that could not reach the database (restarted a moment ago) left behind.
+    relay.status.last_error = "ConnectionRefusedError: [Errno 111] Connect call failed"
+    try:
+        async with running(relay.run):
+            async def standing_by():
+                assert (relay.status.is_leader, relay.problem()) == (False, None)
+
+            await eventually(standing_by, timeout=30)
+            relay.status.last_error = "ConnectionRefusedError: [Errno 111] Connect call failed"
+            await other.fetchval("SELECT pg_advisory_unlock($1)", relay._lock_key)
+
+            async def leading():  # nothing to publish: caught up, the old error is over too
+                assert (relay.status.is_leader, relay.problem()) == (True, None)
+
+            await eventually(leading, timeout=30)
+    finally:
+        await other.close()
+        await nc.close()
+
+
+async def test_a_consumer_that_steps_down_reports_no_error_of_its_last_round(ns: Namespace) -> None:
+    settings = ns.settings(PlanSettings, database=f"{ns.db_prefix}stepdown")
+    await ensure_database(settings)
+    pool = await open_pool(settings)
+    nc = await nats.connect(ns.nats_url)
+
+    async def handle(conn, event) -> None:
+        pass
+
+    consumer = EventConsumer(name="stepping-down", js=nc.jetstream(), pool=pool, stream=ns.stream,
+                             subject_root=ns.subject_root, handlers={TaskAssigned: handle})
+    try:
+        async with running(consumer.run):  # leading, while the bus has no stream for it
+            async def failing():
+                assert consumer.status.last_error is not None
+
+            await eventually(failing)
+        # Stepped down (another replica leads it now): readiness must not keep this one out of service.
+        assert consumer.status.last_error is None
+    finally:
+        await nc.close()
+        await pool.close()

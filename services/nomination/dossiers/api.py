@@ -33,7 +33,8 @@ async def open_dossier(body: s.DossierCreate, drafting: DraftingDep, runtime: Ru
         raise DossierError("Tài khoản chưa gắn với đơn vị nào: không mở được hồ sơ.")
     new = NewDossier(unit_code=actor.unit or body.nominee.unit_code or "", award_code=body.award_code, year=body.year,
                      basis=body.basis, nominee_kind=body.nominee_kind, nominee=body.nominee.model_dump(),
-                     summary=body.summary, simplified=body.simplified, posthumous=body.posthumous)
+                     summary=body.summary, simplified=body.simplified, posthumous=body.posthumous,
+                     movement_id=body.movement_id)
     dossier_id, created = await runtime.call(drafting.open, actor, new, runtime.now())
     if created:
         await runtime.wait_for_views()  # the lists and the quota counts show it once it is answered

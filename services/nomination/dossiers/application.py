@@ -57,6 +57,11 @@ class NewDossier:
     simplified: bool = False
     posthumous: bool = False
     submission_id: UUID | None = None
+    movement_id: UUID | None = None
+
+
+# The bases of award a movement's dossier may have (khen thưởng theo chuyên đề, đột xuất).
+MOVEMENT_BASES = ("chuyen_de", "dot_xuat")
 
 
 class Drafting(DossierUseCases):
@@ -87,7 +92,7 @@ class Drafting(DossierUseCases):
                           award={"name": award.name, "category": award.category, "level": award.level},
                           nominee=nominee, summary=new.summary.strip(), simplified=new.simplified,
                           posthumous=new.posthumous, submission_id=new.submission_id, created_by=actor.subject,
-                          created_at=now)
+                          created_at=now, movement_id=new.movement_id)
         return dossier, records
 
     def exists(self, dossier_id: UUID) -> bool:
@@ -158,6 +163,8 @@ def check_fits(award: AwardInfo, new: NewDossier) -> None:
         raise InvalidBasisError(new.basis)
     if new.posthumous and not award.posthumous_allowed:
         raise PosthumousNotAllowedError(award)
+    if new.movement_id is not None and new.basis not in MOVEMENT_BASES:
+        raise MovementBasisError(new.basis)
 
 
 class NomineeKindError(DossierError):
@@ -169,6 +176,12 @@ class NomineeKindError(DossierError):
 class InvalidBasisError(DossierError):
     def __init__(self, basis: str) -> None:
         super().__init__(f"Loại hình khen thưởng '{basis}' không hợp lệ; dùng một trong: {', '.join(BASES)}.")
+
+
+class MovementBasisError(DossierError):
+    def __init__(self, basis: str) -> None:
+        super().__init__("Chỉ hồ sơ khen thưởng theo chuyên đề, theo đợt hoặc đột xuất mới gắn với phong trào "
+                         f"thi đua; hồ sơ này có loại hình '{BASES.get(basis, basis)}'.")
 
 
 class PosthumousNotAllowedError(DossierError):

@@ -101,7 +101,8 @@ def details(dossier: Dossier, **extra: Any) -> dict[str, Any]:
             "state_since": dossier.state_since, "unit_code": dossier.unit_code, "award_code": dossier.award_code,
             "year": dossier.year, "basis": dossier.basis, "nominee": _public_nominee(dossier.nominee),
             "summary": dossier.summary, "simplified": dossier.simplified, "posthumous": dossier.posthumous,
-            "submission_id": dossier.submission_id, "documents": list(dossier.documents.values()),
+            "submission_id": dossier.submission_id, "movement_id": getattr(dossier, "movement_id", None),
+            "documents": list(dossier.documents.values()),
             "returns": dossier.returns, "outcome": dossier.outcome, "late_in": dossier.late_in,
             "level": dossier.level, "route": dossier.route, "chain": dossier.chain, **extra}
 

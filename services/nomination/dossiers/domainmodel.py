@@ -51,17 +51,19 @@ class Dossier(Aggregate):
         submission_id: UUID | None
         created_by: str
         created_at: datetime
+        movement_id: UUID | None = None
 
     @event(Created)
     def __init__(self, *, unit_code: str, award_code: str, award: dict[str, str], year: int, basis: str,
                  nominee: Nominee,
                  summary: str, simplified: bool, posthumous: bool, submission_id: UUID | None,
-                 created_by: str, created_at: datetime) -> None:
+                 created_by: str, created_at: datetime, movement_id: UUID | None = None) -> None:
         self.unit_code, self.award_code, self.year, self.basis = unit_code, award_code, year, basis
         self.award = award  # name, category and level as the catalogue said when the dossier opened
         self.nominee, self.summary = nominee, summary
         self.simplified, self.posthumous = simplified, posthumous
         self.submission_id = submission_id
+        self.movement_id = movement_id  # the movement a thematic or ad hoc award is for
         self.state, self.state_since = State.DRAFT, created_at
         self.late_in: str | None = None  # the state whose time limit has passed, while in it
         self.documents: dict[str, dict[str, Any]] = {}  # "kind/sha256" -> kind, filename, media_type, size

@@ -37,19 +37,24 @@ def to_contract(event: Any, event_id: UUID, app: Application[UUID]) -> Integrati
 
 def to_contracts(event: Any, event_id: UUID, app: Application[UUID], step_due: StepDue | None) -> Published:
     """Version 1, and version 2 with the due date of the step the dossier entered where the event
-    has one (`contracts.nomination.WITH_STEP_DUE`): the same fact under its own event id, so that
-    a reader of both versions sees each once."""
+    has one (`contracts.nomination.WITH_STEP_DUE`) or, for an opened dossier, the movement it is for
+    (`WITH_MOVEMENT`): the same fact under its own event id, so that a reader of both versions sees
+    each once."""
     name = type(event).__name__
     if not isinstance(event, Dossier.Event) or (name not in BUILDERS and name not in STEPS):
         return None  # documents, edits, comments: not public
     dossier: Dossier = app.repository.get(event.originator_id, version=event.originator_version)
     common = _common(dossier, event, event_id)
     v1 = c.NominationProgressed(**common, step=STEPS[name]) if name in STEPS else BUILDERS[name](common, event, dossier)
-    newer = c.WITH_STEP_DUE.get(type(v1))
-    if step_due is None or newer is None:
+    if step_due is None:
         return v1
-    return [v1, newer.model_validate({**v1.model_dump(), "version": 2, "event_id": uuid5(event_id, "v2"),
-                                      "step_due_on": step_due(dossier)})]
+    if newer := c.WITH_STEP_DUE.get(type(v1)):
+        added: dict[str, Any] = {"step_due_on": step_due(dossier)}
+    elif newer := c.WITH_MOVEMENT.get(type(v1)):
+        added = {"movement_id": getattr(dossier, "movement_id", None)}
+    else:
+        return v1
+    return [v1, newer.model_validate({**v1.model_dump(), "version": 2, "event_id": uuid5(event_id, "v2"), **added})]
 
 
 def _common(dossier: Dossier, event: Any, event_id: UUID) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from datetime import date
 from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -66,6 +67,8 @@ class DossierCreate(Body):
     summary: str = Field(default="", max_length=5000, description="Tóm tắt thành tích (được công khai)")
     simplified: bool = Field(default=False, description="Thủ tục đơn giản")
     posthumous: bool = Field(default=False, description="Truy tặng")
+    movement_id: UUID | None = Field(default=None, description="Phong trào thi đua mà khen thưởng theo chuyên đề "
+                                     "hoặc đột xuất đề nghị cho (basis chuyen_de, dot_xuat)")
 
 
 class DossierEdit(Body):

@@ -1,8 +1,10 @@
-"""Writes the first version of the period report's Word template (`templates/bao-cao-tdkt.v1.docx`).
+"""Writes the current version of the period report's Word template (`templates/bao-cao-tdkt.v2.docx`;
+version 2 adds awards by movement, the clusters' results and the exemplary models to version 1).
 
 The province edits the written file in Word (wording, fonts, order of sections): the tags in
 double braces are the figures (docxtpl / Jinja2), `{%tr for … %}` rows repeat a table's row.
-A changed template is saved as the next version (`.v2.docx`); this script only makes v1.
+A changed template is saved as the next version (`.v3.docx`); this script only makes v2, and
+earlier versions stay as they were.
 Run: `python -m services.reporting.documents.make_template`.
 """
 
@@ -22,7 +24,7 @@ from servicekit.officialdoc import (
     word_widths,
 )
 
-OUT = Path(__file__).parent / "templates" / "bao-cao-tdkt.v1.docx"
+OUT = Path(__file__).parent / "templates" / "bao-cao-tdkt.v2.docx"
 
 
 _paragraph, _widths, _text = word_paragraph, word_widths, word_text
@@ -70,12 +72,26 @@ def _body(doc) -> None:
                                ("2. Theo đối tượng", "awards_by_subject", "Đối tượng"),
                                ("3. Theo cấp quyết định", "awards_by_deciding_level", "Cấp quyết định"),
                                ("4. Theo đơn vị đề nghị", "awards_by_unit", "Đơn vị"),
-                               ("5. Theo cụm, khối thi đua", "awards_by_cluster", "Cụm, khối")):
+                               ("5. Theo cụm, khối thi đua", "awards_by_cluster", "Cụm, khối"),
+                               ("6. Khen thưởng theo chuyên đề, đột xuất theo phong trào thi đua", "awards_by_movement",
+                                "Phong trào thi đua")):
         _paragraph(doc, title, italic=True)
         _data_table(doc, [first, "Số lượng", "Tiền thưởng (đồng)"], rows)
     _paragraph(doc, "{{ chart_awards_form }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(doc, "{{ chart_awards_unit }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", bold=True)
+    _paragraph(doc, "IV. HOẠT ĐỘNG CỦA CÁC CỤM, KHỐI THI ĐUA", bold=True)
+    _text(doc, "Trong kỳ có {{ c.scored }} lượt thành viên được cụm, khối chấm điểm, xếp hạng; các cụm, khối đã "
+               "bình bầu {{ c.leader_elected }} đơn vị dẫn đầu đề nghị tặng Cờ thi đua của UBND tỉnh và đề nghị "
+               "{{ c.government_flag }} đơn vị tặng Cờ thi đua của Chính phủ.")
+    _data_table(doc, ["Chỉ tiêu", "Số lượng"], "cluster_results")
+    _data_table(doc, ["Cụm, khối", "Số lượng"], "clusters")
+    _paragraph(doc, "V. PHÁT HIỆN, BỒI DƯỠNG, NHÂN RỘNG ĐIỂN HÌNH TIÊN TIẾN", bold=True)
+    _text(doc, "Trong kỳ đã phát hiện {{ e.found }} điển hình tiên tiến; có {{ e.covered }} tin, bài tuyên truyền "
+               "điển hình trên báo chí và {{ e.published }} điển hình được đưa lên trang tin công khai.")
+    _data_table(doc, ["Chỉ tiêu", "Số lượng"], "exemplary")
+    _data_table(doc, ["Lĩnh vực", "Số lượng"], "exemplary_by_field")
+    _data_table(doc, ["Phong trào thi đua", "Số lượng"], "exemplary_by_movement")
+    _paragraph(doc, "VI. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", bold=True)
     _paragraph(doc, "(Đơn vị soạn thảo bổ sung.)", italic=True)
     _paragraph(doc, "Số liệu của báo cáo đầy đủ đến sự kiện số {{ complete_through }} của luồng sự kiện.",
                italic=True, size=11)

@@ -19,7 +19,9 @@ MEDIA_TYPES = {
 }
 # Which tables the Word template lays out, by the name its rows loop over.
 WORD_TABLES = {"tasks_by_quarter": 0, "movements": 2, "awards_by_form": 3, "awards_by_subject": 6,
-               "awards_by_deciding_level": 7, "awards_by_unit": 8, "awards_by_cluster": 9}
+               "awards_by_deciding_level": 7, "awards_by_unit": 8, "awards_by_cluster": 9, "awards_by_movement": 11,
+               "cluster_results": 12, "clusters": 13, "exemplary": 14, "exemplary_by_field": 15,
+               "exemplary_by_movement": 16}
 
 
 def title_of(report: dict[str, Any]) -> tuple[str, str]:
@@ -29,7 +31,8 @@ def title_of(report: dict[str, Any]) -> tuple[str, str]:
 
 
 def summary(report: dict[str, Any], position: int) -> list[str]:
-    t, m, a = report["tasks"], report["movements"], report["awards"]
+    t, m, a, e = report["tasks"], report["movements"], report["awards"], report["exemplary"]
+    facts = {f["key"]: f["count"] for f in report["clusters"]["by_fact"]}
     return [
         f"Nhiệm vụ có hạn trong kỳ: {number(t['total']['count'])}; "
         f"hoàn thành đúng hạn {number(t['on_time']['count'])}, "
@@ -39,6 +42,11 @@ def summary(report: dict[str, Any], position: int) -> list[str]:
         f"tổng kết: {number(m['concluded']['count'])}.",
         f"Khen thưởng (theo ngày ký quyết định): {number(a['total']['count'])}; "
         f"tổng tiền thưởng {number(a['total']['cash_total'])} đồng.",
+        f"Cụm, khối thi đua: {number(facts['scored'])} lượt thành viên được chấm điểm, "
+        f"{number(facts['leader_elected'])} đơn vị dẫn đầu được bình bầu, {number(facts['government_flag'])} "
+        f"đơn vị được đề nghị Cờ thi đua của Chính phủ.",
+        f"Điển hình tiên tiến phát hiện trong kỳ: {number(e['found']['count'])}; "
+        f"tin, bài trên báo chí: {number(e['covered']['count'])}.",
         f"Số liệu đầy đủ đến sự kiện số {position} của luồng sự kiện.",
     ]
 

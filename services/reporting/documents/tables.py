@@ -30,6 +30,31 @@ def _awards(rows: list[Row]) -> list[list[Any]]:
     return [[r["label"], r["count"], r.get("cash_total") or 0] for r in rows]
 
 
+def _counts(rows: list[Row]) -> list[list[Any]]:
+    return [[r["label"], r["count"]] for r in rows]
+
+
+def _wider(report: Row) -> list[Table]:
+    """Awards per movement, the clusters' results and the exemplary models: after the tables the Word
+    template names."""
+    c, e = report["clusters"], report["exemplary"]
+    count = ["Số lượng"]
+    return [
+        Table("Khen thưởng theo phong trào", "Khen thưởng theo chuyên đề, đột xuất theo phong trào thi đua",
+              ["Phong trào thi đua", "Số lượng", "Tiền thưởng (đồng)"], _awards(report["awards"]["by_movement"])),
+        Table("Kết quả cụm, khối", "Kết quả thi đua của cụm, khối", ["Chỉ tiêu", *count], _counts(c["by_fact"])),
+        Table("Kết quả theo cụm, khối", "Kết quả thi đua theo từng cụm, khối", ["Cụm, khối", *count],
+              _counts(c["by_cluster"])),
+        Table("Điển hình tiên tiến", "Điển hình tiên tiến", ["Chỉ tiêu", *count],
+              [[e["found"]["label"], e["found"]["count"]], *[[f"- {f['label']}", f["count"]] for f in e["by_subject"]],
+               *_counts(e["by_stage"]), *_counts([e["covered"], e["published"], e["unpublished"]])]),
+        Table("Điển hình theo lĩnh vực", "Điển hình tiên tiến phát hiện theo lĩnh vực", ["Lĩnh vực", *count],
+              _counts(e["by_field"])),
+        Table("Điển hình theo phong trào", "Điển hình tiên tiến phát hiện theo phong trào thi đua",
+              ["Phong trào thi đua", *count], _counts(e["by_movement"])),
+    ]
+
+
 def tables(report: Row) -> list[Table]:
     t, m, a = report["tasks"], report["movements"], report["awards"]
     money = ["Số lượng", "Tiền thưởng (đồng)"]
@@ -58,4 +83,5 @@ def tables(report: Row) -> list[Table]:
               _awards(a["by_cluster"])),
         Table("Khen thưởng theo năm thành tích", "Khen thưởng theo năm thành tích", ["Năm thành tích", *money],
               _awards(a["by_achievement_year"])),
+        *_wider(report),
     ]

@@ -38,7 +38,8 @@ def render(head: Heading, title: str, subtitle: str, report: dict[str, Any], tab
            position: int) -> bytes:
     path, _ = template()
     doc = DocxTemplate(str(path))
-    t, m, a = report["tasks"], report["movements"], report["awards"]
+    t, m, a, e = report["tasks"], report["movements"], report["awards"], report["exemplary"]
+    facts = {f["key"]: f["count"] for f in report["clusters"]["by_fact"]}
     images = {c.name: InlineImage(doc, io.BytesIO(charts.png(c)), width=Cm(15)) for c in charts.charts(report)}
     context = {
         "h": head, "title": title, "subtitle": subtitle, "period_label": report["period"]["label"],
@@ -47,6 +48,8 @@ def render(head: Heading, title: str, subtitle: str, report: dict[str, Any], tab
         "m": {"launched": number(m["launched"]["count"]), "concluded": number(m["concluded"]["count"])},
         "a": {"total": number(a["total"]["count"]), "cash": number(a["total"]["cash_total"]),
               "forwarded": number(a["forwarded"]["total"]["count"])},
+        "c": {k: number(v) for k, v in facts.items()},
+        "e": {k: number(e[k]["count"]) for k in ("found", "covered", "published", "unpublished")},
         **{name: _rows(table) for name, table in tables.items()},
         "chart_tasks": images["nhiem-vu-theo-quy"], "chart_awards_form": images["khen-thuong-theo-hinh-thuc"],
         "chart_awards_unit": images["khen-thuong-theo-don-vi"],
