@@ -44,6 +44,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, help="task commands in the measured run (default 3000; quick 300)")
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients, one plan each (16)")
+    parser.add_argument("--rate", type=float, metavar="R",
+                        help="send the measured commands at R per second (open loop) instead of as fast as "
+                             "the clients go; latency counts from each command's due time")
     parser.add_argument("--quick", action="store_true", help="a small run: 300 tasks, 1 s per raw figure")
     parser.add_argument("--raw-seconds", type=float, help="seconds per raw-limit figure (default 3; quick 1)")
     parser.add_argument("--warmup", type=int, help="unmeasured task commands first (default events/10, max 300)")
@@ -107,7 +110,11 @@ def table(args: argparse.Namespace, results: dict[str, Any], embedded_nats: bool
               f"{s['stored_events']} events: Plan.TaskAdded + Task.Assigned per command")
         t.add(sec, "published events/s (JetStream)", s["published_events_per_s"],
               f"{s['published_events']} TaskAssigned messages")
-        t.add(sec, "HTTP commands/s accepted", s["command_rate_per_s"], "")
+        t.add(sec, "HTTP commands/s accepted", s["command_rate_per_s"],
+              f"due at {s['rate_per_s']:g}/s (open loop)" if s.get("rate_per_s") else "clients back to back")
+        if raw_figures:
+            t.add(sec, "  ÷ PostgreSQL 1-connection commits/s (goal ≥ 0.25)",
+                  f"{s['command_rate_per_s'] / raw_figures['pg_commits_per_s_1conn']:.2f}", "same run")
         t.add(sec, "end-to-end latency ms p50 / p95 / p99 / max", latency_text(s["e2e_ms"]),
               "command sent → read-model row committed")
         t.add(sec, "HTTP command latency ms p50 / p99", latency_text(s["http_ms"], ("p50", "p99")),
@@ -175,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
                                                          **({"BENCH_SERVICE_CWD": str(args.service_tree.resolve())}
                                                             if args.service_tree else {})},
                                               keep_logs=RESULTS / f"logs-{STAMP}" if args.keep_logs else None,
-                                              drain=0 if "drain" in args.skip else args.events))
+                                              drain=0 if "drain" in args.skip else args.events,
+                                              rate=args.rate))
             results["services"] = s
             memory.update({f"{k} process": v for k, v in s["peak_rss_mb"].items()})
             memory["benchmark process (after part 2)"] = peak_rss_mb(os.getpid())

@@ -135,14 +135,25 @@ async def wait_ready(services: dict[str, tuple[Service, str]], timeout: float = 
             await asyncio.sleep(0.1)
 
 
-async def send_tasks(http: httpx.AsyncClient, plan_ids: list[str], total: int) -> list[Sent]:
-    """One client per plan (no optimistic-concurrency conflicts), `total` tasks shared out."""
+async def send_tasks(http: httpx.AsyncClient, plan_ids: list[str], total: int,
+                     rate: float | None = None) -> list[Sent]:
+    """One client per plan (no optimistic-concurrency conflicts), `total` tasks shared out.
+
+    With `rate`, the commands are due at a fixed rate (open loop), in turn over the plans: the
+    k-th command is due `k / rate` seconds after the start, and its latency counts from that
+    moment, even when its plan's previous command was still running (no coordinated omission)."""
     sent: list[Sent] = []
     share = [total // len(plan_ids) + (1 if i < total % len(plan_ids) else 0) for i in range(len(plan_ids))]
+    start_wall, start = time.time(), time.perf_counter()
 
-    async def client(plan_id: str, count: int) -> None:
+    async def client(index: int, plan_id: str, count: int) -> None:
         for i in range(count):
-            sent_at, started = time.time(), time.perf_counter()
+            if rate:
+                due = (i * len(plan_ids) + index) / rate
+                await asyncio.sleep(max(0.0, due - (time.perf_counter() - start)))
+                sent_at, started = start_wall + due, start + due
+            else:
+                sent_at, started = time.time(), time.perf_counter()
             try:
                 response = await http.post(f"/plans/{plan_id}/tasks", json=task_body(i))
                 status = response.status_code
@@ -151,7 +162,7 @@ async def send_tasks(http: httpx.AsyncClient, plan_ids: list[str], total: int) -
                 status, task_id = 0, None
             sent.append(Sent(plan_id, sent_at, time.perf_counter() - started, status, task_id))
 
-    await asyncio.gather(*(client(p, n) for p, n in zip(plan_ids, share, strict=True)))
+    await asyncio.gather(*(client(k, p, n) for k, (p, n) in enumerate(zip(plan_ids, share, strict=True))))
     return sent
 
 
@@ -290,7 +301,7 @@ class Profiler:
 async def run(servers: Servers, *, events: int, concurrency: int, warmup: int,
               say: Callable[[str], None], profile_dir: Path | None = None,
               profile_mode: str = "active", extra_env: dict[str, str] | None = None,
-              keep_logs: Path | None = None, drain: int = 0) -> dict[str, Any]:
+              keep_logs: Path | None = None, drain: int = 0, rate: float | None = None) -> dict[str, Any]:
     ns = Namespace()
     ports = {"plan": free_port(), "reporting": free_port()}
     env = {**os.environ, "TDKT_PG_DSN": servers.pg_dsn, "TDKT_NATS_URL": servers.nats_url,
@@ -333,14 +344,14 @@ async def run(servers: Servers, *, events: int, concurrency: int, warmup: int,
                               "reporting service": (services["reporting"].pid, False),
                               "benchmark (HTTP clients)": (os.getpid(), False)})
             say(f"measured run: {events} POST /plans/{{id}}/tasks with {concurrency} concurrent clients "
-                f"(one plan each)")
+                f"(one plan each)" + (f", due at {rate:g} commands/s" if rate else ""))
             profiler = Profiler(profile_dir, profile_mode)
             profiler.start({"plan": services["plan"].pid, "reporting": services["reporting"].pid})
             activity = ActivitySampler(servers.pg_dsn, ns.prefix)
             activity.start()
             meter.start()
             started = time.time()
-            sent = await send_tasks(http, plan_ids, events)
+            sent = await send_tasks(http, plan_ids, events, rate)
             http_done = time.time()
             ok = [s for s in sent if s.status == 201]
             say(f"  commands done in {http_done - started:.1f}s ({len(ok)} accepted); waiting for the read model")
@@ -388,6 +399,7 @@ async def run(servers: Servers, *, events: int, concurrency: int, warmup: int,
         for s in sent:
             statuses[str(s.status)] = statuses.get(str(s.status), 0) + 1
         result.update({
+            "rate_per_s": rate,
             "latency_method": "commit_timestamp" if commit_ts else "poll",
             "commands": len(sent), "accepted": len(ok), "non_2xx": len(sent) - len(ok), "statuses": statuses,
             "http_ms": summary([s.seconds * 1000 for s in sent]),

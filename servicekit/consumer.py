@@ -6,9 +6,9 @@
   records the batch's `processed_events` rows and says which events are new, then the handlers
   run for those, in order. When that fails, the batch is re-applied one event per transaction
   to isolate the failing event. A type may also have a batch handler: a run of consecutive
-  new events of that type is then applied by one call (e.g. one `INSERT … SELECT unnest(…)`),
-  which must leave the store as the events applied one by one would; one by one, the event's
-  own handler (or the batch handler with a list of one) applies it.
+  new events whose types share one batch handler is then applied by one call (e.g. one
+  `INSERT … SELECT unnest(…)`), which must leave the store as the events applied one by one
+  would; one by one, the event's own handler (or the batch handler with a list of one) applies it.
 - A failing event is retried in place with back-off, holding its message and every message
   behind it (un-acked, kept alive with `in_progress()`), so no later event overtakes it. After
   `max_deliver` attempts it moves to the dead-letter subject `<root>.dlq.<consumer>` with the
@@ -283,17 +283,16 @@ class EventConsumer:
         return 1
 
     async def _handle_all(self, conn: asyncpg.Connection, fresh: list[tuple[Msg, IntegrationEvent]]) -> None:
-        """Apply new events in order; a run of one type that has a batch handler in one call."""
+        """Apply new events in order; a run of events that share a batch handler in one call."""
         start = 0
         while start < len(fresh):
-            kind = type(fresh[start][1])
-            batch_handler = self.batch_handlers.get(kind)
+            batch_handler = self.batch_handlers.get(type(fresh[start][1]))
             if batch_handler is None:
                 await self._handle(conn, *fresh[start])
                 start += 1
                 continue
             end = start + 1
-            while end < len(fresh) and type(fresh[end][1]) is kind:
+            while end < len(fresh) and self.batch_handlers.get(type(fresh[end][1])) == batch_handler:
                 end += 1
             run = fresh[start:end]
             spans = [tracer.start_span(f"{message.subject} process", context=propagate.extract(message.headers or {}),

@@ -4,6 +4,7 @@ command that caused each event stored beside it (so the relay can continue the t
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from datetime import date
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
@@ -12,8 +13,10 @@ from uuid import UUID
 from eventsourcing.application import Application, Repository
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
+from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.utils import get_topic
 from opentelemetry import propagate
+from psycopg.sql import SQL, Identifier
 
 from servicekit.settings import ServiceSettings
 
@@ -115,6 +118,21 @@ class ServiceApplication(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+
+
+def stored_aggregates(app: Application[UUID], ids: Collection[UUID]) -> set[UUID]:
+    """Which of `ids` have events in the store: one query on PostgreSQL (the events' primary
+    key starts with the aggregate's id), one read per id on another recorder."""
+    recorder = app.recorder
+    if not ids:
+        return set()
+    if not isinstance(recorder, PostgresAggregateRecorder):
+        return {i for i in ids if recorder.select_events(i, limit=1)}
+    statement = SQL("SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%s)").format(
+        schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
+    with recorder.datastore.transaction(commit=False) as curs:
+        curs.execute(statement, (list(ids),))
+        return {UUID(str(row["originator_id"])) for row in curs.fetchall()}
 
 
 def postgres_env(settings: ServiceSettings, *, pool_size: int = 10) -> dict[str, str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import struct
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ class ChainedRecorder(PostgresApplicationRecorder):
         self.key = key
         self.budget_s = budget_s
         self.chain_table = f"{events_table_name}_chain"
+        self._last_link = SQL("SELECT link FROM {schema}.{table} ORDER BY notification_id DESC LIMIT 1").format(
+            schema=Identifier(datastore.schema), table=Identifier(self.chain_table))
+        self._pending = threading.local()  # the cursor of the last link, per inserting thread
         self.sql_create_statements.append(SQL(
             "CREATE TABLE IF NOT EXISTS {schema}.{table} (notification_id bigint PRIMARY KEY, link bytea NOT NULL)"
         ).format(schema=Identifier(datastore.schema), table=Identifier(self.chain_table)))
@@ -76,13 +80,23 @@ class ChainedRecorder(PostgresApplicationRecorder):
         curs.execute(SQL("SET LOCAL statement_timeout = {0}").format(milliseconds))
         super()._insert_events(curs, stored_events, **kwargs)
 
+    def _insert_stored_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
+                              **kwargs: Any) -> None:
+        super()._insert_stored_events(curs, stored_events, **kwargs)
+        # The chain's last link, read in the same round trip as the insert (after the table lock,
+        # in the pipeline): the lock is held for one round trip fewer.
+        last = curs.connection.cursor()
+        last.execute(self._last_link)
+        self._pending.last = last
+
     def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
                                        **kwargs: Any) -> Sequence[int] | None:
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        last, self._pending.last = getattr(self._pending, "last", None), None
+        assert last is not None
+        with last:
+            row = last.fetchone() if ids else None
         if ids:
-            curs.execute(SQL("SELECT link FROM {schema}.{table} ORDER BY notification_id DESC LIMIT 1").format(
-                schema=Identifier(self.datastore.schema), table=Identifier(self.chain_table)))
-            row = curs.fetchone()
             previous = bytes(row["link"]) if row else GENESIS
             links = []
             for notification_id, event in zip(ids, stored_events, strict=True):

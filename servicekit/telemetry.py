@@ -32,11 +32,14 @@ def setup_telemetry(settings: ServiceSettings, app: FastAPI | None = None) -> No
 
 
 def instrument(app: FastAPI, tracer_provider: trace.TracerProvider | None = None) -> None:
-    """Trace every request but the probes, identification numbers masked in the URL recorded."""
+    """Trace every request but the probes, identification numbers masked in the URL recorded.
+    A request is one server span: the instrumentation's inner spans for each ASGI message
+    received and sent (`http receive`, `http send`) add three spans a command and say nothing
+    the server span does not."""
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz", tracer_provider=tracer_provider,
-                                       server_request_hook=mask_numbers_in_url)
+                                       server_request_hook=mask_numbers_in_url, exclude_spans=["receive", "send"])
 
 
 # a personal (12 digits) or an old identity card (9) number, a phone number, typed with spaces or not

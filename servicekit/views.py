@@ -51,6 +51,10 @@ class TableView(PostgresTrackingRecorder):
 
     def write(self, tracking: Tracking, sql: str, params: dict[str, Any]) -> None:
         with self.datastore.transaction(commit=True) as curs:
+            # Without waiting for the WAL flush: a view is made again from the event store, and its
+            # rows and tracking commit together, so a database crash loses both of the last few
+            # writes, which the projection then applies again (one fsync fewer per event).
+            curs.execute("SET LOCAL synchronous_commit = off")
             curs.execute(sql, params)
             self._insert_tracking(curs, tracking)
 

@@ -9,7 +9,7 @@ on the dossier's row of the dossiers read model. A dossier whose events carry no
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -17,7 +17,7 @@ import asyncpg
 
 from contracts import IntegrationEvent
 from contracts import nomination as c
-from servicekit.consumer import Handler
+from servicekit.consumer import BatchHandler, Handler
 from services.reporting.filters import PRIORITY_GROUPS, AwardFilter
 from services.reporting.periods import Period
 
@@ -47,20 +47,36 @@ BASIS_LABEL = ("Khen thưởng theo ngày ký quyết định, theo các đối 
 YEARS_SHOWN = 5  # the share of awards to people without leadership positions, year on year
 
 
-def handlers(apply_row: Callable[[asyncpg.Connection, IntegrationEvent], Awaitable[None]]) -> dict[Any, Handler]:
-    """Version 2 of NominationCreated and AwardDecided: what the dossiers projection makes of it
-    (`apply_row`: whichever version comes first makes the row), then the nominee's groups."""
+_UPDATE = ("UPDATE report_dossiers SET nominee_gender = $2, nominee_leadership = $3, nominee_direct_labourer = $4, "
+           "nominee_ethnic_minority = $5, nominee_hard_to_reach = $6 WHERE dossier_id = $1")
 
-    async def apply(conn: asyncpg.Connection, e: IntegrationEvent) -> None:
-        await apply_row(conn, e)
-        groups: c.PriorityGroups = e.nominee_groups  # type: ignore[attr-defined]
-        await conn.execute(
-            "UPDATE report_dossiers SET nominee_gender = $2, nominee_leadership = $3, nominee_direct_labourer = $4, "
-            "nominee_ethnic_minority = $5, nominee_hard_to_reach = $6 WHERE dossier_id = $1",
-            e.dossier_id, groups.gender, groups.leadership, groups.direct_labourer,  # type: ignore[attr-defined]
+
+def _groups_row(e: IntegrationEvent) -> tuple[Any, ...]:
+    groups: c.PriorityGroups = e.nominee_groups  # type: ignore[attr-defined]
+    return (e.dossier_id, groups.gender, groups.leadership, groups.direct_labourer,  # type: ignore[attr-defined]
             groups.ethnic_minority, groups.hard_to_reach)
 
+
+def batch_handlers(apply_rows: BatchHandler) -> dict[Any, BatchHandler]:
+    """Version 2 of NominationCreated and AwardDecided: what the dossiers projection makes of them
+    (`apply_rows`: whichever version comes first makes the row), then the nominees' groups, on
+    rows that exist by then. A run of these events is applied together, in order."""
+
+    async def apply(conn: asyncpg.Connection, events: Sequence[IntegrationEvent]) -> None:
+        await apply_rows(conn, events)
+        await conn.executemany(_UPDATE, [_groups_row(e) for e in events])
+
     return dict.fromkeys(c.WITH_GROUPS.values(), apply)
+
+
+def handlers(apply_rows: BatchHandler) -> dict[Any, Handler]:
+    """The same, one event at a time (a redelivered or retried message)."""
+    [apply] = set(batch_handlers(apply_rows).values())
+
+    async def one(conn: asyncpg.Connection, e: IntegrationEvent) -> None:
+        await apply(conn, [e])
+
+    return dict.fromkeys(c.WITH_GROUPS.values(), one)
 
 
 def _figure(key: str | None, label: str, count: int, url: str, cash: int | None = None) -> dict[str, Any]:

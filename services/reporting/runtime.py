@@ -40,9 +40,9 @@ class ReportingRuntime(ServiceRuntime):
                             outcomes.SCHEMA,
                             store.SCHEMA)
         self._add(CONSUMER, projection.HANDLERS, projection.clear, projection.BATCH_HANDLERS)
-        dossier_rows = dossiers.DossierProjection(self.zone)
-        self._add(DOSSIER_CONSUMER, {**dossier_rows.handlers, **priority_groups.handlers(dossier_rows.apply)},
-                  dossiers.clear)
+        rows = dossiers.DossierProjection(self.zone)
+        self._add(DOSSIER_CONSUMER, {**rows.handlers, **priority_groups.handlers(rows.apply_many)}, dossiers.clear,
+                  {**rows.batch_handlers, **priority_groups.batch_handlers(rows.apply_many)})
         self._add(WIDER_CONSUMER, wider.HANDLERS, wider.clear)
         self._add(OUTCOME_CONSUMER, outcomes.OutcomeProjection(self.zone).handlers, outcomes.clear)
         for name in self.consumers:

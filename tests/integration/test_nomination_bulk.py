@@ -10,6 +10,7 @@ from collections import Counter
 import openpyxl
 import pytest
 
+from bench.bulk import nominee_name as name
 from services.nomination.dossiers.bulk import COLUMNS
 from services.reporting.main import create_app as reporting_app
 from services.reporting.settings import ReportingSettings
@@ -20,20 +21,6 @@ pytestmark = pytest.mark.integration
 ROWS = 5000
 BROKEN = {17: {"Đối tượng": "Con vật"}, 256: {"Ngày sinh": "30/02/1990"}, 1024: {"Mã danh hiệu/hình thức": "KHONGCO"},
           4097: {"Số định danh cá nhân": "004290012345"}, 4999: {"Họ và tên / Tên tập thể": ""}}
-
-
-FAMILY, MIDDLE, GIVEN = ("Nông", "Hoàng", "Lục", "Đàm", "Bế", "Triệu", "Lãnh", "Ma"), ("Văn", "Thị", "Đức", "Thu"), (
-    "Hoa", "Dũng", "Lan", "Tài", "Mai", "Bình", "Quân", "Hằng", "Sơn", "Yến")
-
-
-def name(n: int) -> str:
-    """A different full name for each row, without digits."""
-    parts = [FAMILY[n % 8], MIDDLE[(n // 8) % 4], GIVEN[(n // 32) % 10]]
-    extra, n = [], n // 320
-    while n:
-        extra.append(GIVEN[n % 10])
-        n //= 10
-    return " ".join(parts + extra)
 
 
 def spreadsheet() -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from uuid import uuid4
 
+from contracts.nomination import DossierEvent
 from contracts.plan import TaskAssigned, UnitRef
 from servicekit.db import create_schema, ensure_database, open_pool
 from services.reporting import projection
@@ -61,3 +62,42 @@ async def test_a_run_of_task_assignments_in_one_call_equals_them_one_by_one(ns: 
     assert len(units) == 3 + 1 + 3
     assert {(u[1], u[3], u[4]) for u in units if u[0] == first} == {("SNV", "lead", 0), ("CAT", "lead", 1),
                                                                       ("STC", "coordinating", 0)}
+
+
+async def test_a_run_of_dossier_events_in_one_call_equals_them_one_by_one(ns: Namespace) -> None:
+    from zoneinfo import ZoneInfo
+
+    from services.reporting import dossiers
+    from tests.integration.test_reporting_dossiers import province_story
+
+    _, story = province_story()
+    # The dossiers' events interleaved (each dossier's own in order), and an old event sent again last.
+    by_dossier: dict[object, list] = {}
+    for event in story:
+        assert isinstance(event, DossierEvent)
+        by_dossier.setdefault(event.dossier_id, []).append(event)
+    interleaved = [queue.pop(0) for _ in range(len(story)) for queue in by_dossier.values() if queue]
+    events = [*interleaved, story[0]]
+    assert sorted(map(id, interleaved)) == sorted(map(id, story))
+    view = dossiers.DossierProjection(ZoneInfo("Asia/Ho_Chi_Minh"))
+    tables = []
+    for database, batched in (("batch", True), ("single", False)):
+        settings = ns.settings(ReportingSettings, database=f"{ns.db_prefix}{database}")
+        await ensure_database(settings)
+        pool = await open_pool(settings)
+        try:
+            await create_schema(pool, dossiers.SCHEMA)
+            async with pool.acquire() as conn, conn.transaction():
+                if batched:
+                    await view.apply_many(conn, events)
+                else:
+                    for event in events:
+                        await view.apply(conn, event)
+            tables.append([dict(r) for r in await pool.fetch("SELECT * FROM report_dossiers ORDER BY dossier_id")])
+        finally:
+            await pool.close()
+    batch, single = tables
+    assert batch == single
+    assert len(batch) == len(by_dossier)
+    assert {r["state"] for r in batch} >= {"decided", "returned", "not_awarded"}
+    assert sum(r["late"] for r in batch) == 1

@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
 from servicekit.auth import Principal
+from servicekit.eventstore import stored_aggregates
 from services.nomination.dossiers import priority
 from services.nomination.dossiers.application import Drafting, NewDossier
 from services.nomination.dossiers.base import check_can_read
@@ -114,20 +115,22 @@ class BulkSubmissions:
     def _batch(self, actor: Principal, submission: Submission, rows: list[tuple[int, NewDossier]], source: str,
                now: datetime, outcome: Outcome) -> None:
         records: dict[UUID, Aggregate] = {}
-        dossiers: list[Aggregate] = []
+        dossiers: dict[UUID, Aggregate] = {}
+        prepared = []
         for row, new in rows:
             try:
-                dossier, new_records = self.drafting.prepare(actor, new, now)
+                prepared.append(self.drafting.prepare(actor, new, now))
             except (DossierError, ValueError, KeyError, LookupError) as error:
                 outcome.errors.append({"row": row, "error": str(error)})
-                continue
-            if self.drafting.exists(dossier.id) or any(d.id == dossier.id for d in dossiers):
+        stored = stored_aggregates(self.app, {dossier.id for dossier, _ in prepared})  # one query for the batch
+        for dossier, new_records in prepared:
+            if dossier.id in stored or dossier.id in dossiers:
                 outcome.already_there += 1
                 continue
             records.update({r.id: r for r in new_records if r.id not in records})
-            dossiers.append(dossier)
-        submission.add([d.id for d in dossiers], source, actor.subject, now)
-        self.app.save(*records.values(), *dossiers, submission)
+            dossiers[dossier.id] = dossier
+        submission.add(list(dossiers), source, actor.subject, now)
+        self.app.save(*records.values(), *dossiers.values(), submission)
         outcome.created += len(dossiers)
 
     def _submission(self, actor: Principal, unit_code: str, year: int, title: str, now: datetime) -> Submission:
