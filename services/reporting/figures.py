@@ -7,6 +7,7 @@ due date inside the period; movements by the day they were launched (and conclud
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -27,7 +28,7 @@ from services.reporting.labels import (
     SUBJECTS,
     TASK_OUTCOMES,
 )
-from services.reporting.periods import Period
+from services.reporting.periods import YEARS_SHOWN, Period
 from services.reporting.units import unit_names
 
 Row = dict[str, Any]
@@ -105,10 +106,31 @@ async def awards(conn: asyncpg.Connection, period: Period) -> Row:
         "by_cluster": await _clusters(conn, base),
         "by_movement": [f for f in by("movement_id", await _movement_names(conn)) if f["key"] is not None],
         "by_achievement_year": by("year"),
+        "by_form_by_year": await forms_by_year(conn, period.end.year),
         "forwarded": await _forwarded(conn, period),
         "revoked": await _single(conn, AwardFilter(revoked_from=period.start, revoked_to=period.end),
                                  "Quyết định khen thưởng bị hủy trong kỳ"),
     }
+
+
+async def forms_by_year(conn: asyncpg.Connection, last: int) -> list[Row]:
+    """Awards per form decided in each year up to `last` (by decision date), each with its list."""
+    first = last - YEARS_SHOWN + 1
+    base = AwardFilter(awarded=True, decided_from=date(first, 1, 1), decided_to=date(last, 12, 31))
+    where, args = base.where()
+    found: dict[int, dict[str, Row]] = {}
+    for r in await conn.fetch(f"SELECT extract(year FROM decided_on)::int AS y, award_code, count(*) AS n, "
+                              f"min(award_name) AS name FROM report_dossiers WHERE {where} GROUP BY 1, 2", *args):
+        found.setdefault(r["y"], {})[r["award_code"]] = dict(r)
+    out = []
+    for year in range(first, last + 1):
+        flt = base.but(decided_from=date(year, 1, 1), decided_to=date(year, 12, 31))
+        rows = sorted(found.get(year, {}).values(), key=lambda r: (-r["n"], r["award_code"]))
+        out.append({"year": year, "total": figure(None, f"Khen thưởng năm {year}", sum(r["n"] for r in rows),
+                                                   flt.url()),
+                    "by_form": [figure(r["award_code"], r["name"] or r["award_code"], r["n"],
+                                       flt.but(award=r["award_code"]).url()) for r in rows]})
+    return out
 
 
 async def _movement_names(conn: asyncpg.Connection) -> dict[Any, str]:

@@ -55,6 +55,12 @@ class Forwarded(BaseModel):
     by_result: list[Figure]
 
 
+class FormsOfYear(BaseModel):
+    year: int
+    total: Figure = Field(description="Awards decided in the year")
+    by_form: list[Figure] = Field(description="Of them, per form (the largest first)")
+
+
 class AwardFigures(BaseModel):
     basis: Literal["decided_on"] = Field(description="Awards count by the date of their decision")
     basis_label: str
@@ -68,6 +74,8 @@ class AwardFigures(BaseModel):
     by_cluster: list[Figure]
     by_movement: list[Figure] = Field(description="Thematic and ad hoc awards, per movement their dossiers name")
     by_achievement_year: list[Figure] = Field(description="The same awards by the year of the achievement")
+    by_form_by_year: list[FormsOfYear] = Field(description="Awards per form by decision date, year on year: the "
+                                               "year the period ends in and the 4 before")
     forwarded: Forwarded
     revoked: Figure
 

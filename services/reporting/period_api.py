@@ -137,16 +137,16 @@ async def exemplary_facts(runtime: RuntimeDep, _: Reader, on_from: Day = None, o
     return [ExemplaryFactPublic(**r) for r in records]
 
 
-ChartName = Literal["nhiem-vu-theo-quy", "khen-thuong-theo-hinh-thuc", "khen-thuong-theo-don-vi",
-                    "khen-thuong-khong-giu-chuc-vu"]
+ChartName = Literal["nhiem-vu-theo-quy", "khen-thuong-theo-hinh-thuc", "khen-thuong-hinh-thuc-qua-cac-nam",
+                    "khen-thuong-theo-don-vi", "khen-thuong-khong-giu-chuc-vu"]
 
 
 @router.get("/charts/{name}", response_class=Response, responses={200: {"content": {
     "image/svg+xml": {}, "image/png": {}}}})
 async def chart(runtime: RuntimeDep, _: Reader, name: ChartName, period: PeriodDep,
                 format: Literal["svg", "png"] = "svg") -> Response:
-    """A chart of a period: tasks done per quarter, awards per form or per unit, the share of awards to
-    people without a leadership position year on year (SVG for pages, PNG)."""
+    """A chart of a period: tasks done per quarter, awards per form or per unit, awards per form and the
+    share of awards to people without a leadership position year on year (SVG for pages, PNG)."""
     body = await build(runtime, period)
     [found] = [c for c in charts.charts(body) if c.name == name]
     if format == "png":

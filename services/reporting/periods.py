@@ -15,6 +15,7 @@ _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 _HALF = re.compile(r"(\d{4})-H([12])")
 _YEAR = re.compile(r"(\d{4})")
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})")
+YEARS_SHOWN = 5  # figures year on year: the year a period ends in and the 4 before
 PATTERN = r"^(\d{4}(-Q[1-4]|-H[12])?|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})$"
 MAX_DAYS = 366 * 10
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}

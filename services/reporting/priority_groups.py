@@ -19,7 +19,7 @@ from contracts import IntegrationEvent
 from contracts import nomination as c
 from servicekit.consumer import BatchHandler, Handler
 from services.reporting.filters import PRIORITY_GROUPS, AwardFilter
-from services.reporting.periods import Period
+from services.reporting.periods import YEARS_SHOWN, Period
 
 SCHEMA = """
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_gender text;
@@ -44,7 +44,6 @@ UNDECLARED_LABELS = {
 }
 BASIS_LABEL = ("Khen thưởng theo ngày ký quyết định, theo các đối tượng Luật Thi đua, khen thưởng ưu tiên; "
                "đơn vị khai khi lập hồ sơ. Hồ sơ chưa khai được đếm riêng.")
-YEARS_SHOWN = 5  # the share of awards to people without leadership positions, year on year
 
 
 _UPDATE = ("UPDATE report_dossiers SET nominee_gender = $2, nominee_leadership = $3, nominee_direct_labourer = $4, "

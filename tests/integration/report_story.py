@@ -171,4 +171,13 @@ def expected(s: Story, start: date, end: date) -> dict[str, Any]:
     }
 
 
+def forms_by_year(s: Story, last: int) -> dict[int, dict[str, int]]:
+    """Awards (not revoked) per year of decision, from the 4 years before `last` to it, per form."""
+    out: dict[int, dict[str, int]] = {year: {} for year in range(last - 4, last + 1)}
+    for a in s.awards:
+        if a["decided"].year in out and not a["revoked"]:
+            out[a["decided"].year][a["code"]] = out[a["decided"].year].get(a["code"], 0) + 1
+    return out
+
+
 EVENT_TYPES = (c.AwardDecided,)

@@ -269,7 +269,7 @@ async def test_cluster_results_and_exemplary_models_equal_counts_from_the_events
         fields = {r[0]: r[1] for r in book["Điển hình theo lĩnh vực"].iter_rows(min_row=5, values_only=True)}
         assert fields == {f["label"]: f["count"] for f in year["exemplary"]["by_field"]}
         docx = await reports.get("/reports/period", params={"period": "2026", "format": "docx"}, headers=READER)
-        assert docx.headers["x-tdkt-template"] == "bao-cao-tdkt.v2.docx"
+        assert docx.headers["x-tdkt-template"] == "bao-cao-tdkt.v3.docx"
         doc = Document(io.BytesIO(docx.content))
         text = "\n".join(p.text for p in doc.paragraphs)
         assert f"đã phát hiện {year['exemplary']['found']['count']} điển hình tiên tiến" in text

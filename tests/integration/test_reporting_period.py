@@ -10,12 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
+from services.reporting.documents.charts import WIDTH
 from services.reporting.main import create_app
 from services.reporting.periods import parse
 from services.reporting.settings import ReportingSettings
 from tests.integration.nomination_events import publish
 from tests.integration.rendering import docx_pages, pdf_pages, save
-from tests.integration.report_story import UNITS, Story, expected, story
+from tests.integration.report_story import UNITS, Story, expected, forms_by_year, story
 from tests.support import Namespace, auth, eventually, serve
 
 pytestmark = pytest.mark.integration
@@ -57,6 +58,14 @@ def check_figures(body: dict[str, Any], want: dict[str, Any]) -> None:
     assert movements["concluded"]["count"] == want["concluded"]
 
 
+def check_years(body: dict[str, Any], published: Story) -> None:
+    """Awards per form year on year: the year the period ends in and the 4 before, from the events."""
+    years = body["awards"]["by_form_by_year"]
+    want = forms_by_year(published, date.fromisoformat(body["period"]["end"]).year)
+    assert {y["year"]: by_key(y["by_form"]) for y in years} == want
+    assert [y["total"]["count"] for y in years] == [sum(v.values()) for v in want.values()]
+
+
 async def settled(reports: httpx.AsyncClient, published: Story) -> dict[str, Any]:
     async def complete() -> dict[str, Any]:
         body = await period(reports, "2026")
@@ -77,6 +86,7 @@ async def test_figures_of_quarters_halves_year_and_a_range_equal_counts_from_the
             body = await period(reports, code)
             assert (body["period"]["start"], body["period"]["end"]) == (p.start.isoformat(), p.end.isoformat())
             check_figures(body, expected(published, p.start, p.end))
+            check_years(body, published)
         # The year's awards by decision date: one decided in December 2025 for 2025 is not in 2026.
         outside = [a for a in published.awards if a["decided"] < date(2026, 1, 1) and not a["revoked"]]
         assert (await period(reports, "2025-12-01..2025-12-31"))["awards"]["total"]["count"] == len(outside)
@@ -96,6 +106,7 @@ async def test_every_figure_links_to_the_list_it_counts(ns: Namespace) -> None:
         figures += [q[k] for q in tasks["by_quarter"] for k in ("total", "late")]
         figures += [u["total"] for u in tasks["by_unit"]]
         figures += [movements["launched"], *movements["by_kind"], movements["concluded"]]
+        figures += [f for y in awards["by_form_by_year"] for f in (y["total"], *y["by_form"])]
         for figure in figures:
             limit = "&limit=1000" if "dossiers" in figure["list_url"] else ""
             response = await reports.get(figure["list_url"] + limit, headers=READER)
@@ -139,7 +150,7 @@ async def test_documents_carry_the_same_numbers(ns: Namespace) -> None:
             awards = body["awards"]
             docx = await period(reports, code, format="docx", number="12/BC-SNV", signed_on="2027-02-05")
             assert docx.headers["content-type"].startswith("application/vnd.openxmlformats")
-            assert docx.headers["x-tdkt-template"] == "bao-cao-tdkt.v2.docx"
+            assert docx.headers["x-tdkt-template"] == "bao-cao-tdkt.v3.docx"
             doc = Document(io.BytesIO(docx.content))
             text = "\n".join(p.text for p in doc.paragraphs)
             cells = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
@@ -155,6 +166,7 @@ async def test_documents_carry_the_same_numbers(ns: Namespace) -> None:
                          if len(row) == 3 and row[0] in {f["label"] for f in awards["by_form"]}}
             assert form_rows == {f["label"]: (f["count"], f["cash_total"]) for f in awards["by_form"]}
             assert "Nơi nhận:" in cells[-1][0] and "KT. GIÁM ĐỐC" in cells[-1][1]
+            check_new_sections(doc, body, published)
 
             xlsx = await period(reports, code, format="xlsx")
             book = load_workbook(io.BytesIO(xlsx.content))
@@ -173,6 +185,47 @@ async def test_documents_carry_the_same_numbers(ns: Namespace) -> None:
                 in content.replace("\n", " ")
             fonts = {f for page in reader.pages for f in _fonts(page)}
             assert fonts and all(embedded for _, embedded in fonts), fonts
+            flat = " ".join(content.split())
+            groups = body["priority_groups"]
+            assert "Khen thưởng các đối tượng được ưu tiên" in flat
+            assert f"Khen thưởng cá nhân {groups['individuals']['count']} " in flat
+            totals = " ".join(str(y["total"]["count"]) for y in awards["by_form_by_year"])
+            assert f"Tổng số {totals}" in flat  # the last row of awards per form year on year
+            images = [image.image for page in reader.pages for image in page.images]  # the charts' PNGs
+            assert len(images) == 5 and all(image is not None and image.width == WIDTH for image in images)
+
+
+def check_new_sections(doc: Any, body: dict[str, Any], published: Story) -> None:
+    """The DOCX's awards per form year on year and its section on the priority groups carry the
+    JSON's numbers (and the first, the counts made from the events); the five charts are in."""
+    text = "\n".join(p.text for p in doc.paragraphs)
+    groups = {g["key"]: g["count"] for g in body["priority_groups"]["groups"]}
+    individuals = body["priority_groups"]["individuals"]
+    assert "8. Khen thưởng các đối tượng được ưu tiên" in text
+    assert (f"đã khen thưởng {individuals['count']} cá nhân; trong đó {groups['khong_lanh_dao']} cá nhân không "
+            f"giữ chức vụ lãnh đạo, quản lý") in text
+    # by the first header (the priority groups' "Đối tượng" comes after the awards by subject's)
+    tables = {t.rows[0].cells[0].text: [[c.text for c in r.cells] for r in t.rows] for t in doc.tables}
+    assert tables["Đối tượng"][1] == [individuals["label"], str(individuals["count"]),
+                                      _money(individuals["cash_total"])]
+    assert tables["Đối tượng"][2:7] == [[f"- {g['label']}", str(g["count"]), _money(g["cash_total"])]
+                                        for g in body["priority_groups"]["groups"]]
+    assert tables["Năm"][1:] == [[str(y["year"]), str(y["individuals"]["count"]), str(y["without_leadership"]["count"]),
+                                  str(y["with_leadership"]), str(y["undeclared"])]
+                                 for y in body["priority_groups"]["without_leadership_by_year"]]
+    [years] = [t for t in doc.tables if t.rows[0].cells[0].text == "Hình thức khen thưởng" and len(t.columns) == 6]
+    want = forms_by_year(published, date.fromisoformat(body["period"]["end"]).year)
+    assert [c.text for c in years.rows[0].cells][1:] == [str(y) for y in want]
+    names = {f["key"]: f["label"] for y in body["awards"]["by_form_by_year"] for f in y["by_form"]}
+    shown = {r.cells[0].text: [int(_numbers(c.text)) for c in r.cells[1:]] for r in years.rows[1:]}
+    assert shown.pop("Tổng số") == [sum(v.values()) for v in want.values()]
+    codes = {code for counts in want.values() for code in counts}
+    assert shown == {names[code]: [want[y].get(code, 0) for y in want] for code in codes}
+    assert len(doc.inline_shapes) == 5
+
+
+def _money(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
 
 async def test_documents_and_charts_are_rendered_for_people_to_look_at(ns: Namespace) -> None:
@@ -196,6 +249,11 @@ async def test_documents_and_charts_are_rendered_for_people_to_look_at(ns: Names
         drawn = await reports.get("/reports/charts/nhiem-vu-theo-quy", params={"period": "2026", "format": "png"},
                                   headers=READER)
         assert drawn.headers["content-type"] == "image/png" and drawn.content[:4] == b"\x89PNG"
+        yearly = await reports.get("/reports/charts/khen-thuong-hinh-thuc-qua-cac-nam", params={"period": "2026"},
+                                   headers=READER)
+        assert yearly.status_code == 200 and yearly.headers["content-type"] == "image/svg+xml"
+        for y in body["awards"]["by_form_by_year"]:  # each year's bar, its total at its end
+            assert f">{y['year']}</text>" in yearly.text and f">{y['total']['count']}</text>" in yearly.text
         assert (await reports.get("/reports/charts/nope", params={"period": "2026"}, headers=READER)).status_code \
             == 422
         skipped = []

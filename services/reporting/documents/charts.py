@@ -1,7 +1,8 @@
 """Bar charts of a period report: SVG for pages, PNG for documents, drawn from the same bars.
 
-Tasks done per quarter (on time and late stacked), awards per form, awards per unit, and the
-share of awards to individuals without a leadership position, year on year.
+Tasks done per quarter (on time and late stacked), awards per form, awards per form year on year
+(the forms stacked in each year's bar), awards per unit, and the share of awards to individuals
+without a leadership position, year on year.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from services.reporting.documents.heading import font
 
-COLOURS = ("#1f5f8b", "#e0a526", "#b03a2e")
+COLOURS = ("#1f5f8b", "#e0a526", "#b03a2e", "#4a8c3f", "#7b4f9d", "#8c8c8c")
 WIDTH, BAR_H, GAP, LEFT, TOP = 900, 26, 10, 330, 50
+LEGEND_ROW = 20
+FORMS_SHOWN = len(COLOURS) - 1  # forms stacked by name in the year-on-year chart; the rest as one
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,14 @@ class Chart:
 
     @property
     def height(self) -> int:
-        return TOP + len(self.bars) * (BAR_H + GAP) + 40
+        return TOP + len(self.bars) * (BAR_H + GAP) + 20 + LEGEND_ROW * len(self.legend())
+
+    def legend(self) -> list[list[tuple[int, str]]]:
+        """The series (index, name) in rows: up to three a row from the bars' left edge, one a row
+        where a name is too long for that."""
+        per_row = 3 if all(len(name) <= 22 for name in self.series) else 1
+        named = list(enumerate(self.series))
+        return [named[i:i + per_row] for i in range(0, len(named), per_row)]
 
     def _scale(self) -> float:
         top = max((sum(values) for _, values in self.bars), default=0)
@@ -44,8 +54,30 @@ def charts(report: dict[str, Any]) -> list[Chart]:
               [(f["label"], [f["count"]]) for f in awards["by_form"][:15]]),
         Chart("khen-thuong-theo-don-vi", "Khen thưởng theo đơn vị", ["số lượng"],
               [(f["label"], [f["count"]]) for f in awards["by_unit"][:15]]),
+        forms_by_year(awards["by_form_by_year"]),
         leadership_share(report["priority_groups"]),
     ]
+
+
+def forms_by_year(years: list[dict[str, Any]]) -> Chart:
+    """Awards per year (by decision date), the most awarded forms of all the years stacked by name,
+    the other forms together."""
+    totals: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for y in years:
+        for f in y["by_form"]:
+            totals[f["key"]] = totals.get(f["key"], 0) + f["count"]
+            names.setdefault(f["key"], f["label"])
+    ranked = sorted(totals, key=lambda k: (-totals[k], k))
+    shown = ranked if len(ranked) <= FORMS_SHOWN + 1 else ranked[:FORMS_SHOWN]
+    rest = len(ranked) > len(shown)
+    bars = []
+    for y in years:
+        counts = {f["key"]: f["count"] for f in y["by_form"]}
+        values = [counts.get(k, 0) for k in shown]
+        bars.append((str(y["year"]), [*values, y["total"]["count"] - sum(values)] if rest else values))
+    return Chart("khen-thuong-hinh-thuc-qua-cac-nam", "Khen thưởng theo hình thức qua các năm",
+                 [*[names[k] for k in shown], *(["Hình thức khác"] if rest else [])], bars)
 
 
 def leadership_share(groups: dict[str, Any]) -> Chart:
@@ -53,12 +85,12 @@ def leadership_share(groups: dict[str, Any]) -> Chart:
     holding one, not declared."""
     return Chart("khen-thuong-khong-giu-chuc-vu", "Tỷ lệ khen thưởng cá nhân không giữ chức vụ lãnh đạo, quản lý",
                  ["không giữ chức vụ", "giữ chức vụ", "chưa khai"],
-                 [(f"{y['year']}" + ("" if y["share_percent"] is None else f" ({_percent(y['share_percent'])})"),
+                 [(f"{y['year']}" + ("" if y["share_percent"] is None else f" ({percent(y['share_percent'])})"),
                    [y["without_leadership"]["count"], y["with_leadership"], y["undeclared"]])
                   for y in groups["without_leadership_by_year"]])
 
 
-def _percent(value: float) -> str:
+def percent(value: float) -> str:
     return f"{value:g}%".replace(".", ",")
 
 
@@ -82,11 +114,18 @@ def svg(chart: Chart) -> str:
     return "".join(parts)
 
 
+def _legend(chart: Chart) -> list[tuple[int, int, int, str]]:
+    """Where each series' key goes: x, y of the text's baseline, the series' index, its name."""
+    rows = chart.legend()
+    top = chart.height - LEGEND_ROW * (len(rows) - 1) - 20
+    return [(LEFT + 160 * i, top + LEGEND_ROW * r, j, name[:70])
+            for r, row in enumerate(rows) for i, (j, name) in enumerate(row)]
+
+
 def _legend_svg(chart: Chart) -> str:
-    y = chart.height - 20
-    return "".join(f'<rect x="{LEFT + 160 * j}" y="{y - 11}" width="12" height="12" fill="{COLOURS[j]}"/>'
-                   f'<text x="{LEFT + 160 * j + 18}" y="{y}" font-size="13">{escape(name)}</text>'
-                   for j, name in enumerate(chart.series))
+    return "".join(f'<rect x="{x}" y="{y - 11}" width="12" height="12" fill="{COLOURS[j]}"/>'
+                   f'<text x="{x + 18}" y="{y}" font-size="13">{escape(name)}</text>'
+                   for x, y, j, name in _legend(chart))
 
 
 def png(chart: Chart) -> bytes:
@@ -105,10 +144,9 @@ def png(chart: Chart) -> bytes:
                 draw.rectangle((x, y, x + w, y + BAR_H), fill=COLOURS[j])
             x += w
         draw.text((x + 6, y + 13), str(sum(values)), fill="black", font=text, anchor="lm")
-    y = chart.height - 20
-    for j, name in enumerate(chart.series):
-        draw.rectangle((LEFT + 160 * j, y - 11, LEFT + 160 * j + 12, y + 1), fill=COLOURS[j])
-        draw.text((LEFT + 160 * j + 18, y - 5), name, fill="black", font=text, anchor="lm")
+    for x, y, j, name in _legend(chart):
+        draw.rectangle((x, y - 11, x + 12, y + 1), fill=COLOURS[j])
+        draw.text((x + 18, y - 5), name, fill="black", font=text, anchor="lm")
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()

@@ -1,10 +1,11 @@
-"""Writes the current version of the period report's Word template (`templates/bao-cao-tdkt.v2.docx`;
-version 2 adds awards by movement, the clusters' results and the exemplary models to version 1).
+"""Writes the current version of the period report's Word template (`templates/bao-cao-tdkt.v3.docx`;
+version 2 added awards by movement, the clusters' results and the exemplary models to version 1;
+version 3 adds awards per form year on year and the awards to the groups the Law asks to favour).
 
 The province edits the written file in Word (wording, fonts, order of sections): the tags in
 double braces are the figures (docxtpl / Jinja2), `{%tr for … %}` rows repeat a table's row.
-A changed template is saved as the next version (`.v3.docx`); this script only makes v2, and
-earlier versions stay as they were.
+A changed template is saved as the next version (`.v4.docx`); this script only makes v3, and
+earlier versions stay as they were. The tables' names are the keys of `documents/tables.py`.
 Run: `python -m services.reporting.documents.make_template`.
 """
 
@@ -23,15 +24,17 @@ from servicekit.officialdoc import (
     word_text,
     word_widths,
 )
+from services.reporting.periods import YEARS_SHOWN
 
-OUT = Path(__file__).parent / "templates" / "bao-cao-tdkt.v2.docx"
+OUT = Path(__file__).parent / "templates" / "bao-cao-tdkt.v3.docx"
 
 
 _paragraph, _widths, _text = word_paragraph, word_widths, word_text
 
 
-def _data_table(doc, headers: list[str], rows: str) -> None:
-    """A table whose body row repeats for each item of `rows` (a list of lists of cell texts)."""
+def _data_table(doc, headers: list[str], rows: str, number_width: float = 2.4) -> None:
+    """A table whose body row repeats for each item of `rows` (a list of lists of cell texts);
+    beyond two, the columns of numbers are `number_width` cm wide."""
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -45,7 +48,8 @@ def _data_table(doc, headers: list[str], rows: str) -> None:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
     rest = len(headers) - 1
-    _widths(table, [16.0 - 2.4 * rest if rest > 2 else 8.0, *([2.4] * rest if rest > 2 else [4.0] * rest)])
+    _widths(table, [16.0 - number_width * rest if rest > 2 else 8.0,
+                    *([number_width] * rest if rest > 2 else [4.0] * rest)])
     _paragraph(doc, "", size=6)
 
 
@@ -79,6 +83,20 @@ def _body(doc) -> None:
         _data_table(doc, [first, "Số lượng", "Tiền thưởng (đồng)"], rows)
     _paragraph(doc, "{{ chart_awards_form }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(doc, "{{ chart_awards_unit }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, "7. Khen thưởng theo hình thức qua các năm (theo ngày ký quyết định)", italic=True)
+    _data_table(doc, ["Hình thức khen thưởng", *[f"{{{{ years_shown[{i}] }}}}" for i in range(YEARS_SHOWN)]],
+                "awards_by_form_by_year", number_width=1.8)
+    _paragraph(doc, "{{ chart_awards_years }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, "8. Khen thưởng các đối tượng được ưu tiên", italic=True)
+    _text(doc, "Trong kỳ đã khen thưởng {{ p.individuals }} cá nhân; trong đó {{ p.khong_lanh_dao }} cá nhân không "
+               "giữ chức vụ lãnh đạo, quản lý, {{ p.truc_tiep_lao_dong }} công nhân, nông dân, chiến sĩ, người trực "
+               "tiếp lao động, sản xuất, công tác, {{ p.nu }} nữ, {{ p.dan_toc_thieu_so }} người dân tộc thiểu số; "
+               "{{ p.vung_kho_khan }} cá nhân, tập thể ở vùng sâu, vùng xa, vùng đặc biệt khó khăn. Tỷ lệ khen "
+               "thưởng cá nhân không giữ chức vụ lãnh đạo, quản lý trong năm: {{ p.share }}.")
+    _data_table(doc, ["Đối tượng", "Số lượng", "Tiền thưởng (đồng)"], "priority_groups")
+    _data_table(doc, ["Năm", "Khen thưởng cá nhân", "Không giữ chức vụ lãnh đạo, quản lý",
+                      "Giữ chức vụ lãnh đạo, quản lý", "Chưa khai"], "without_leadership_by_year")
+    _paragraph(doc, "{{ chart_priority }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(doc, "IV. HOẠT ĐỘNG CỦA CÁC CỤM, KHỐI THI ĐUA", bold=True)
     _text(doc, "Trong kỳ có {{ c.scored }} lượt thành viên được cụm, khối chấm điểm, xếp hạng; các cụm, khối đã "
                "bình bầu {{ c.leader_elected }} đơn vị dẫn đầu đề nghị tặng Cờ thi đua của UBND tỉnh và đề nghị "

@@ -1,13 +1,16 @@
 """A report or a form as PDF (A4, fonts embedded, Vietnamese intact): heading in NĐ 30/2020
-layout, title, summary lines, the tables, recipients and the signature block."""
+layout, title, summary lines, the tables (each chart under the table it draws), recipients and
+the signature block."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
+from PIL import Image
 
 from servicekit.officialdoc import pdf_heading, pdf_signature
 from services.reporting.documents.heading import Heading, font
@@ -113,7 +116,19 @@ def _signature(pdf: FPDF, head: Heading) -> None:
     pdf_signature(pdf, head, FAMILY)
 
 
-def render(head: Heading, title: str, subtitle: str, lines: Sequence[str], tables: Sequence[Table]) -> bytes:
+def _chart(pdf: FPDF, png: bytes, width: float = 170) -> None:
+    """A chart (PNG) centred under the table it draws, on the next page when it does not fit."""
+    with Image.open(io.BytesIO(png)) as image:
+        height = width * image.height / image.width
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+    pdf.image(io.BytesIO(png), x=pdf.l_margin + (pdf.epw - width) / 2, y=pdf.get_y(), w=width, h=height)
+    pdf.set_y(pdf.get_y() + height + 4)
+
+
+def render(head: Heading, title: str, subtitle: str, lines: Sequence[str], tables: Sequence[Table],
+           charts: Mapping[str, Sequence[bytes]] | None = None) -> bytes:
+    """`charts`: PNG images by the key of the table each follows."""
     pdf = _document(f"{title} {subtitle}")
     _heading(pdf, head)
     pdf.set_font(FAMILY, "B", 14)
@@ -127,6 +142,8 @@ def render(head: Heading, title: str, subtitle: str, lines: Sequence[str], table
     pdf.ln(2)
     for table in tables:
         _table(pdf, table)
+        for png in (charts or {}).get(table.key, ()):
+            _chart(pdf, png)
     _signature(pdf, head)
     return bytes(pdf.output())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from services.reporting.documents import pdf, word, xlsx
+from services.reporting.documents import charts, pdf, word, xlsx
 from services.reporting.documents.heading import Heading
 from services.reporting.documents.tables import tables
 from services.reporting.documents.word import number
@@ -17,11 +17,11 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-# Which tables the Word template lays out, by the name its rows loop over.
-WORD_TABLES = {"tasks_by_quarter": 0, "movements": 2, "awards_by_form": 3, "awards_by_subject": 6,
-               "awards_by_deciding_level": 7, "awards_by_unit": 8, "awards_by_cluster": 9, "awards_by_movement": 11,
-               "cluster_results": 12, "clusters": 13, "exemplary": 14, "exemplary_by_field": 15,
-               "exemplary_by_movement": 16}
+# Where each chart goes in the PDF: after the table it draws.
+CHART_AFTER = {"nhiem-vu-theo-quy": "tasks_by_quarter", "khen-thuong-theo-hinh-thuc": "awards_by_form",
+               "khen-thuong-hinh-thuc-qua-cac-nam": "awards_by_form_by_year",
+               "khen-thuong-theo-don-vi": "awards_by_unit",
+               "khen-thuong-khong-giu-chuc-vu": "without_leadership_by_year"}
 
 
 def title_of(report: dict[str, Any]) -> tuple[str, str]:
@@ -58,6 +58,10 @@ def render(report: dict[str, Any], head: Heading, fmt: DocumentFormat) -> bytes:
     if fmt == "xlsx":
         return xlsx.workbook(f"{head.issuer} — {title.capitalize()} {subtitle[0].lower()}{subtitle[1:]}",
                              report["period"]["label"], all_tables)
+    images = {c.name: charts.png(c) for c in charts.charts(report)}
     if fmt == "pdf":
-        return pdf.render(head, title, subtitle, summary(report, position), all_tables)
-    return word.render(head, title, subtitle, report, {k: all_tables[i] for k, i in WORD_TABLES.items()}, position)
+        after: dict[str, list[bytes]] = {}
+        for name, key in CHART_AFTER.items():
+            after.setdefault(key, []).append(images[name])
+        return pdf.render(head, title, subtitle, summary(report, position), all_tables, after)
+    return word.render(head, title, subtitle, report, {t.key: t for t in all_tables}, position, images)

@@ -10,7 +10,7 @@ from typing import Any
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
-from services.reporting.documents import charts
+from services.reporting.documents.charts import percent
 from services.reporting.documents.heading import Heading
 from services.reporting.documents.tables import Table
 
@@ -34,13 +34,30 @@ def _rows(table: Table) -> list[list[str]]:
     return [[str(v) if not isinstance(v, int) else number(v) for v in row] for row in table.rows]
 
 
+# The charts (PNG) by the names the templates place them under.
+CHARTS = {"chart_tasks": "nhiem-vu-theo-quy", "chart_awards_form": "khen-thuong-theo-hinh-thuc",
+          "chart_awards_unit": "khen-thuong-theo-don-vi", "chart_awards_years": "khen-thuong-hinh-thuc-qua-cac-nam",
+          "chart_priority": "khen-thuong-khong-giu-chuc-vu"}
+
+
+def _priority(groups: dict[str, Any]) -> dict[str, str]:
+    """The priority groups' figures the template's sentences name: awards to individuals, per group
+    (by key), and the share without a leadership position in the period's year."""
+    out = {"individuals": number(groups["individuals"]["count"]),
+           **{f["key"]: number(f["count"]) for f in groups["groups"]}}
+    years = groups["without_leadership_by_year"]
+    share = years[-1]["share_percent"] if years else None
+    out["share"] = "chưa có số liệu" if share is None else percent(share)
+    return out
+
+
 def render(head: Heading, title: str, subtitle: str, report: dict[str, Any], tables: dict[str, Table],
-           position: int) -> bytes:
+           position: int, pngs: dict[str, bytes]) -> bytes:
+    """`tables` by the names the template's rows loop over, `pngs` the charts by name."""
     path, _ = template()
     doc = DocxTemplate(str(path))
     t, m, a, e = report["tasks"], report["movements"], report["awards"], report["exemplary"]
     facts = {f["key"]: f["count"] for f in report["clusters"]["by_fact"]}
-    images = {c.name: InlineImage(doc, io.BytesIO(charts.png(c)), width=Cm(15)) for c in charts.charts(report)}
     context = {
         "h": head, "title": title, "subtitle": subtitle, "period_label": report["period"]["label"],
         "complete_through": position,
@@ -50,9 +67,10 @@ def render(head: Heading, title: str, subtitle: str, report: dict[str, Any], tab
               "forwarded": number(a["forwarded"]["total"]["count"])},
         "c": {k: number(v) for k, v in facts.items()},
         "e": {k: number(e[k]["count"]) for k in ("found", "covered", "published", "unpublished")},
+        "p": _priority(report["priority_groups"]),
+        "years_shown": tables["awards_by_form_by_year"].headers[1:],
         **{name: _rows(table) for name, table in tables.items()},
-        "chart_tasks": images["nhiem-vu-theo-quy"], "chart_awards_form": images["khen-thuong-theo-hinh-thuc"],
-        "chart_awards_unit": images["khen-thuong-theo-don-vi"],
+        **{tag: InlineImage(doc, io.BytesIO(pngs[name]), width=Cm(15)) for tag, name in CHARTS.items()},
     }
     doc.render(context)
     out = io.BytesIO()

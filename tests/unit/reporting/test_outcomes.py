@@ -105,7 +105,7 @@ def test_the_documents_carry_the_clusters_and_the_models_after_the_named_tables(
         "movements": {k: fig(k, 0) for k in ("launched", "concluded")} | {"by_kind": [], "by_scope": [],
                                                                           "by_launcher": []},
         "awards": {k: [] for k in ("by_form", "by_category", "by_level", "by_subject", "by_deciding_level",
-                                   "by_unit", "by_cluster", "by_achievement_year", "by_movement")}
+                                   "by_unit", "by_cluster", "by_achievement_year", "by_movement", "by_form_by_year")}
         | {"forwarded": {"total": fig("f", 0), "by_result": []}},
         "priority_groups": {"individuals": fig("Cá nhân", 0) | {"cash_total": 0}, "groups": [], "undeclared": [],
                             "without_leadership_by_year": []},
