@@ -166,6 +166,31 @@ async def test_the_figures_per_priority_group_equal_counts_from_the_events(ns: N
         chart = await reports.get("/reports/charts/khen-thuong-khong-giu-chuc-vu", params={"period": "2026"},
                                   headers=READER)
         assert chart.status_code == 200 and "2026 (60%)" in chart.text
+        await documents_carry_the_groups(reports, year)
+
+
+async def documents_carry_the_groups(reports: httpx.AsyncClient, year: dict[str, Any]) -> None:
+    """The DOCX's section on the priority groups and the PDF carry the year's figures, chart included."""
+    from docx import Document
+    from pypdf import PdfReader
+
+    groups = {g["key"]: g for g in year["priority_groups"]["groups"]}
+    docx = await reports.get("/reports/period", params={"period": "2026", "format": "docx"}, headers=READER)
+    doc = Document(io.BytesIO(docx.content))
+    text = " ".join(p.text for p in doc.paragraphs)
+    assert (f"đã khen thưởng 5 cá nhân; trong đó {groups['khong_lanh_dao']['count']} cá nhân không giữ chức vụ "
+            f"lãnh đạo, quản lý, {groups['truc_tiep_lao_dong']['count']} công nhân") in text
+    assert f"{groups['nu']['count']} nữ, {groups['dan_toc_thieu_so']['count']} người dân tộc thiểu số" in text
+    assert "không giữ chức vụ lãnh đạo, quản lý trong năm: 60%." in text
+    cells = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+    for g in groups.values():
+        assert [f"- {g['label']}", str(g["count"]), f"{g['cash_total']:,}".replace(",", ".")] in cells, g
+    assert ["2026", "5", "3", "1", "1"] in cells
+    pdf = await reports.get("/reports/period", params={"period": "2026", "format": "pdf"}, headers=READER)
+    reader = PdfReader(io.BytesIO(pdf.content))
+    content = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert f"- Nữ {groups['nu']['count']} " in content and "2026 5 3 1 1" in content
+    assert sum(len(page.images) for page in reader.pages) == 5
 
 
 async def test_a_public_comment_reaches_the_inbox_and_mail_of_the_dossiers_unit_only(ns: Namespace, tmp_path,

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from services.reporting.documents import charts, word
 from services.reporting.documents import report as documents
 from services.reporting.documents.heading import heading
+from services.reporting.documents.tables import tables
 from services.reporting.models import PeriodReport
 
 FORMS = [("BKT", "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"), ("CSTDT", "Chiến sĩ thi đua cấp tỉnh"),
@@ -139,3 +140,10 @@ def test_the_pdf_report_carries_the_charts_as_images_and_the_new_figures() -> No
     images = [image for page in reader.pages for image in page.images]
     assert len(images) == len(charts.charts(body)) == 5
     assert all(image.image is not None and image.image.width == charts.WIDTH for image in images)
+
+
+def test_every_table_has_its_own_key_the_template_names() -> None:
+    made = tables(report())
+    keys = [t.key for t in made]
+    assert all(keys) and len(set(keys)) == len(keys)
+    assert {"priority_groups", "without_leadership_by_year", "awards_by_form_by_year", "tasks_by_quarter"} <= set(keys)
