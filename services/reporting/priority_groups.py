@@ -100,8 +100,8 @@ async def figures(conn: asyncpg.Connection, period: Period) -> dict[str, Any]:
                                row["c_individuals"]),
         "groups": [_figure(key, LABELS[key], row[f"n_g_{key}"], filters[f"g_{key}"].url(), row[f"c_g_{key}"])
                    for key in PRIORITY_GROUPS],
-        "undeclared": [_figure(key, UNDECLARED_LABELS[key], row[f"n_u_{key}"], filters[f"u_{key}"].url())
-                       for key in PRIORITY_GROUPS],
+        "undeclared": [_figure(key, UNDECLARED_LABELS[key], row[f"n_u_{key}"], filters[f"u_{key}"].url(),
+                               row[f"c_u_{key}"]) for key in PRIORITY_GROUPS],
         "without_leadership_by_year": await _years(conn, period.end.year),
     }
 

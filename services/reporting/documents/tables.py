@@ -111,7 +111,7 @@ def _priority(p: Row, money: list[str]) -> list[Table]:
     """Awards to the groups the Law asks to favour, then the share without a leadership position by year."""
     rows = [[p["individuals"]["label"], p["individuals"]["count"], p["individuals"]["cash_total"]],
             *[[f"- {f['label']}", f["count"], f["cash_total"]] for f in p["groups"]],
-            *[[f"Chưa khai: {f['label'][0].lower()}{f['label'][1:]}", f["count"], 0] for f in p["undeclared"]]]
+            *[[f["label"], f["count"], f["cash_total"]] for f in p["undeclared"]]]  # "… chưa khai …"
     years = [[str(y["year"]), y["individuals"]["count"], y["without_leadership"]["count"], y["with_leadership"],
               y["undeclared"]] for y in p["without_leadership_by_year"]]
     return [
