@@ -36,7 +36,7 @@ import nats
 
 from bench.raw import postgres_limits
 from bench.servers import servers
-from bench.services_path import Namespace, Service, wait_ready
+from bench.services_path import Namespace, Profiler, Service, wait_ready
 from bench.stats import Table, fmt, latency_text, summary
 from contracts import IntegrationEvent, wrap
 from contracts import nomination as c
@@ -171,7 +171,7 @@ async def _raw_query(dsn: str, year: int, rounds: int) -> list[float]:
         await conn.close()
 
 
-def run(awards: int, units: int, years: int, rounds: int) -> None:
+def run(awards: int, units: int, years: int, rounds: int, profile: str | None = None) -> None:
     first_year = 2017
     year = first_year + years - 1
     with servers(print) as found:
@@ -197,9 +197,21 @@ def run(awards: int, units: int, years: int, rounds: int) -> None:
                 table.add("load", "JetStream publish+ack, 256 in flight, events/s", rate, f"{total:,} events")
                 first = _wait_complete(http, base, total)
                 table.add("load", "first build, events/s (from the end of publishing)", total / first)
+                profiler = Profiler(Path(__file__).parent / "results" if profile else None, profile or "active",
+                                    "rebuild")
+                profiler.start({"reporting": service.pid})
+                started = time.perf_counter()
                 assert http.post(f"{base}/admin/rebuild").status_code == 202
-                rebuilt = _wait_complete(http, base, total)
-                table.add("rebuild", "replay from sequence 1, events/s", total / rebuilt, f"{rebuilt:.0f} s")
+                reset = time.perf_counter() - started
+                replayed = _wait_complete(http, base, total)
+                rebuilt = reset + replayed
+                for written in profiler.stop():
+                    print(f"profile of the rebuild: {written}")
+                table.add("rebuild", "replay from sequence 1, events/s", total / rebuilt, f"{rebuilt:.1f} s")
+                table.add("rebuild", "of which: consumers stopped and read models cleared, s", f"{reset:.1f}",
+                          "POST /admin/rebuild answered")
+                table.add("rebuild", "of which: the replay after that, events/s", total / replayed,
+                          f"{replayed:.1f} s (position polled every 0.2 s)")
                 dsn = f"{found.pg_dsn.rsplit('/', 1)[0]}/{ns.prefix}reporting"
                 table.add("raw limit", "one grouped SQL count of a year, ms p50/p99",
                           latency_text(summary(asyncio.run(_raw_query(dsn, year, rounds))), ("p50", "p99")))
@@ -231,8 +243,11 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--profile", nargs="?", const="active", choices=["active", "gil"],
+                        help="sample the reporting service with py-spy during the rebuild, into bench/results/ "
+                             "(.venv/bin/pip install py-spy first)")
     args = parser.parse_args()
-    run(args.awards, args.units, args.years, args.rounds)
+    run(args.awards, args.units, args.years, args.rounds, args.profile)
 
 
 if __name__ == "__main__":
