@@ -34,6 +34,7 @@ import asyncpg
 import httpx
 import nats
 
+from bench.procstat import CpuMeter
 from bench.raw import postgres_limits
 from bench.servers import servers
 from bench.services_path import Namespace, Profiler, Service, wait_ready
@@ -110,8 +111,10 @@ async def _publish(url: str, root: str, events: Iterable[IntegrationEvent]) -> t
         count, started = 0, time.perf_counter()
         for event in events:
             envelope = wrap(event, root)
+            # each with a trace context of its own, as the relay's messages carry their command's
+            traceparent = f"00-{random.getrandbits(128):032x}-{random.getrandbits(64):016x}-01"
             acks.append(await js.publish_async(envelope.subject, envelope.body, headers={
-                **envelope.headers, "Nats-Msg-Id": f"bench:{event.event_id}"}))
+                **envelope.headers, "Nats-Msg-Id": f"bench:{event.event_id}", "traceparent": traceparent}))
             count += 1
             if len(acks) >= 10_000:
                 await asyncio.gather(*acks)
@@ -200,11 +203,14 @@ def run(awards: int, units: int, years: int, rounds: int, profile: str | None = 
                 profiler = Profiler(Path(__file__).parent / "results" if profile else None, profile or "active",
                                     "rebuild")
                 profiler.start({"reporting": service.pid})
+                cpu = CpuMeter({"reporting": (service.pid, False)})
+                cpu.start()
                 started = time.perf_counter()
                 assert http.post(f"{base}/admin/rebuild").status_code == 202
                 reset = time.perf_counter() - started
                 replayed = _wait_complete(http, base, total)
                 rebuilt = reset + replayed
+                used = cpu.stop()["reporting"]
                 for written in profiler.stop():
                     print(f"profile of the rebuild: {written}")
                 table.add("rebuild", "replay from sequence 1, events/s", total / rebuilt, f"{rebuilt:.1f} s")
@@ -212,6 +218,11 @@ def run(awards: int, units: int, years: int, rounds: int, profile: str | None = 
                           "POST /admin/rebuild answered")
                 table.add("rebuild", "of which: the replay after that, events/s", total / replayed,
                           f"{replayed:.1f} s (position polled every 0.2 s)")
+                table.add("rebuild", "reporting service CPU per event, µs", used / total * 1e6,
+                          f"{used / rebuilt:.0%} of a core")
+                table.add("rebuild", "CPU of every other process meanwhile, % of a core",
+                          f"{(cpu.machine - used) / rebuilt:.0%}",
+                          "PostgreSQL, nats-server and the machine's other load")
                 dsn = f"{found.pg_dsn.rsplit('/', 1)[0]}/{ns.prefix}reporting"
                 table.add("raw limit", "one grouped SQL count of a year, ms p50/p99",
                           latency_text(summary(asyncio.run(_raw_query(dsn, year, rounds))), ("p50", "p99")))

@@ -28,7 +28,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import asyncpg
@@ -69,6 +69,10 @@ TRANSIENT = (
     asyncpg.SerializationError,
     asyncpg.DeadlockDetectedError,
 )
+
+# The OpenTelemetry SDK keeps 128 links a span by default (OTEL_SPAN_LINK_COUNT_LIMIT): a batch's
+# span links to its first messages' traces, no more than that.
+LINKS_PER_BATCH = 128
 
 # Errors that come back the same on every attempt (a value PostgreSQL cannot store, such as a
 # NUL in a text): dead-lettered at once instead of holding the events behind for minutes.
@@ -336,26 +340,34 @@ class EventConsumer:
             await batch_handler(conn, [event for _, event in fresh[start:end]])
             start = end
 
-    def _batch_span(self, messages: Sequence[Msg]) -> contextlib.AbstractContextManager[trace.Span]:
+    @contextlib.contextmanager
+    def _batch_span(self, messages: Sequence[Msg]) -> Iterator[trace.Span]:
         """One span for a batch applied in one transaction (a span per event cost more than the
         events' upserts). A batch of one message continues that message's trace; a larger one
-        starts its own trace, linked to each message's (one link per distinct publishing span,
-        up to the SDK's link limit) and names how many messages it holds."""
+        starts its own trace, names how many messages it holds and, when recorded, links to the
+        first messages' publishing spans (one link per distinct span, up to LINKS_PER_BATCH)."""
         subjects = {message.subject for message in messages}
         name = f"{next(iter(subjects)) if len(subjects) == 1 else self.name} process"
         attributes: dict[str, str | int] = {"messaging.consumer.group.name": self.name,
                                             "messaging.batch.message_count": len(messages)}
         if len(messages) == 1:
-            return tracer.start_as_current_span(name, context=propagate.extract(messages[0].headers or {}),
-                                                kind=trace.SpanKind.CONSUMER, attributes=attributes)
-        links: dict[tuple[int, int], trace.Link] = {}
-        for message in messages:
-            if message.headers and "traceparent" in message.headers:
-                origin = trace.get_current_span(propagate.extract(message.headers)).get_span_context()
-                if origin.is_valid:
-                    links.setdefault((origin.trace_id, origin.span_id), trace.Link(origin))
-        return tracer.start_as_current_span(name, context=Context(), kind=trace.SpanKind.CONSUMER,
-                                            attributes=attributes, links=list(links.values()))
+            with tracer.start_as_current_span(name, context=propagate.extract(messages[0].headers or {}),
+                                              kind=trace.SpanKind.CONSUMER, attributes=attributes) as span:
+                yield span
+            return
+        with tracer.start_as_current_span(name, context=Context(), kind=trace.SpanKind.CONSUMER,
+                                          attributes=attributes) as span:
+            if span.is_recording():
+                linked: set[tuple[int, int]] = set()
+                for message in messages:
+                    if len(linked) >= LINKS_PER_BATCH:
+                        break
+                    if message.headers and "traceparent" in message.headers:
+                        origin = trace.get_current_span(propagate.extract(message.headers)).get_span_context()
+                        if origin.is_valid and (origin.trace_id, origin.span_id) not in linked:
+                            linked.add((origin.trace_id, origin.span_id))
+                            span.add_link(origin)
+            yield span
 
     def _handler(self, kind: type[IntegrationEvent]) -> Handler | None:
         handler = self.handlers.get(kind)
