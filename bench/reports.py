@@ -8,7 +8,8 @@ runs the reporting service as a process, and loads a synthetic history **through
 each award is a NominationCreated and an AwardDecided on the bus, as the nomination service
 publishes them, decided over `--years` years for `--units` units; plus a year of plan tasks.
 Then it prints: JetStream publish rate of that history (raw limit: publish+ack, 256 in flight),
-rebuild rate (events applied per second after POST /admin/rebuild, from sequence 1), the period
+rebuild rate (events applied per second after POST /admin/rebuild, from sequence 1; the reset and
+the replay apart; the service's CPU per event; `--profile` samples it with py-spy), the period
 report's JSON p50/p99 for a year — built from the read models (one new event before each
 request) and kept for its position (asked again) — beside the raw limit of one grouped SQL
 count over the same year, and the time to make the annual report's DOCX, XLSX and PDF and form 0603.
