@@ -9,7 +9,8 @@
   new events whose types share one batch handler is then applied by one call (e.g. one
   `INSERT … SELECT unnest(…)`), which must leave the store as the events applied one by one
   would; one by one, the event's own handler (or the batch handler with a list of one) applies it.
-  A batch is one trace span (linked to its messages' traces); an event applied alone, one span.
+  A batch is one trace span (linked to its messages' traces); within it, an event applied by its
+  own handler has a span in its message's trace, a run applied by a batch handler none of its own.
 - After a full batch (a backlog: a rebuild, a catch-up) the next one is fetched while it is
   applied; the next is applied only once this one is acknowledged.
 - A failing event is retried in place with back-off, holding its message and every message
@@ -328,10 +329,8 @@ class EventConsumer:
         start = 0
         while start < len(fresh):
             batch_handler = self.batch_handlers.get(type(fresh[start][1]))
-            if batch_handler is None:
-                handler = self._handler(type(fresh[start][1]))
-                if handler is not None:
-                    await handler(conn, fresh[start][1])
+            if batch_handler is None:  # its own span, in its message's trace: what it stores or sends carries it on
+                await self._handle(conn, *fresh[start])
                 start += 1
                 continue
             end = start + 1
