@@ -8,7 +8,8 @@ runs the reporting service as a process, and loads a synthetic history **through
 each award is a NominationCreated and an AwardDecided on the bus, as the nomination service
 publishes them, decided over `--years` years for `--units` units; plus a year of plan tasks.
 Then it prints: JetStream publish rate of that history (raw limit: publish+ack, 256 in flight),
-rebuild rate (events applied per second after POST /admin/rebuild, from sequence 1), the period
+rebuild rate (events applied per second after POST /admin/rebuild, from sequence 1; the reset and
+the replay apart; the service's CPU per event; `--profile` samples it with py-spy), the period
 report's JSON p50/p99 for a year — built from the read models (one new event before each
 request) and kept for its position (asked again) — beside the raw limit of one grouped SQL
 count over the same year, and the time to make the annual report's DOCX, XLSX and PDF and form 0603.
@@ -34,9 +35,10 @@ import asyncpg
 import httpx
 import nats
 
+from bench.procstat import CpuMeter
 from bench.raw import postgres_limits
 from bench.servers import servers
-from bench.services_path import Namespace, Service, wait_ready
+from bench.services_path import Namespace, Profiler, Service, wait_ready
 from bench.stats import Table, fmt, latency_text, summary
 from contracts import IntegrationEvent, wrap
 from contracts import nomination as c
@@ -110,8 +112,10 @@ async def _publish(url: str, root: str, events: Iterable[IntegrationEvent]) -> t
         count, started = 0, time.perf_counter()
         for event in events:
             envelope = wrap(event, root)
+            # each with a trace context of its own, as the relay's messages carry their command's
+            traceparent = f"00-{random.getrandbits(128):032x}-{random.getrandbits(64):016x}-01"
             acks.append(await js.publish_async(envelope.subject, envelope.body, headers={
-                **envelope.headers, "Nats-Msg-Id": f"bench:{event.event_id}"}))
+                **envelope.headers, "Nats-Msg-Id": f"bench:{event.event_id}", "traceparent": traceparent}))
             count += 1
             if len(acks) >= 10_000:
                 await asyncio.gather(*acks)
@@ -171,7 +175,7 @@ async def _raw_query(dsn: str, year: int, rounds: int) -> list[float]:
         await conn.close()
 
 
-def run(awards: int, units: int, years: int, rounds: int) -> None:
+def run(awards: int, units: int, years: int, rounds: int, profile: str | None = None) -> None:
     first_year = 2017
     year = first_year + years - 1
     with servers(print) as found:
@@ -197,9 +201,29 @@ def run(awards: int, units: int, years: int, rounds: int) -> None:
                 table.add("load", "JetStream publish+ack, 256 in flight, events/s", rate, f"{total:,} events")
                 first = _wait_complete(http, base, total)
                 table.add("load", "first build, events/s (from the end of publishing)", total / first)
+                profiler = Profiler(Path(__file__).parent / "results" if profile else None, profile or "active",
+                                    "rebuild")
+                profiler.start({"reporting": service.pid})
+                cpu = CpuMeter({"reporting": (service.pid, False)})
+                cpu.start()
+                started = time.perf_counter()
                 assert http.post(f"{base}/admin/rebuild").status_code == 202
-                rebuilt = _wait_complete(http, base, total)
-                table.add("rebuild", "replay from sequence 1, events/s", total / rebuilt, f"{rebuilt:.0f} s")
+                reset = time.perf_counter() - started
+                replayed = _wait_complete(http, base, total)
+                rebuilt = reset + replayed
+                used = cpu.stop()["reporting"]
+                for written in profiler.stop():
+                    print(f"profile of the rebuild: {written}")
+                table.add("rebuild", "replay from sequence 1, events/s", total / rebuilt, f"{rebuilt:.1f} s")
+                table.add("rebuild", "of which: consumers stopped and read models cleared, s", f"{reset:.1f}",
+                          "POST /admin/rebuild answered")
+                table.add("rebuild", "of which: the replay after that, events/s", total / replayed,
+                          f"{replayed:.1f} s (position polled every 0.2 s)")
+                table.add("rebuild", "reporting service CPU per event, µs", used / total * 1e6,
+                          f"{used / rebuilt:.0%} of a core")
+                table.add("rebuild", "CPU of every other process meanwhile, % of a core",
+                          f"{(cpu.machine - used) / rebuilt:.0%}",
+                          "PostgreSQL, nats-server and the machine's other load")
                 dsn = f"{found.pg_dsn.rsplit('/', 1)[0]}/{ns.prefix}reporting"
                 table.add("raw limit", "one grouped SQL count of a year, ms p50/p99",
                           latency_text(summary(asyncio.run(_raw_query(dsn, year, rounds))), ("p50", "p99")))
@@ -231,8 +255,11 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--profile", nargs="?", const="active", choices=["active", "gil"],
+                        help="sample the reporting service with py-spy during the rebuild, into bench/results/ "
+                             "(.venv/bin/pip install py-spy first)")
     args = parser.parse_args()
-    run(args.awards, args.units, args.years, args.rounds)
+    run(args.awards, args.units, args.years, args.rounds, args.profile)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,10 @@
   new events whose types share one batch handler is then applied by one call (e.g. one
   `INSERT … SELECT unnest(…)`), which must leave the store as the events applied one by one
   would; one by one, the event's own handler (or the batch handler with a list of one) applies it.
+  A batch is one trace span (linked to its messages' traces); within it, an event applied by its
+  own handler has a span in its message's trace, a run applied by a batch handler none of its own.
+- After a full batch (a backlog: a rebuild, a catch-up) the next one is fetched while it is
+  applied; the next is applied only once this one is acknowledged.
 - A failing event is retried in place with back-off, holding its message and every message
   behind it (un-acked, kept alive with `in_progress()`), so no later event overtakes it. After
   `max_deliver` attempts it moves to the dead-letter subject `<root>.dlq.<consumer>` with the
@@ -25,7 +29,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import asyncpg
@@ -34,6 +38,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 from opentelemetry import propagate, trace
+from opentelemetry.context import Context
 
 from contracts import EnvelopeError, IntegrationEvent, unwrap
 from servicekit import deadletters
@@ -65,6 +70,10 @@ TRANSIENT = (
     asyncpg.SerializationError,
     asyncpg.DeadlockDetectedError,
 )
+
+# The OpenTelemetry SDK keeps 128 links a span by default (OTEL_SPAN_LINK_COUNT_LIMIT): a batch's
+# span links to its first messages' traces, no more than that.
+LINKS_PER_BATCH = 128
 
 # Errors that come back the same on every attempt (a value PostgreSQL cannot store, such as a
 # NUL in a text): dead-lettered at once instead of holding the events behind for minutes.
@@ -118,6 +127,7 @@ class EventConsumer:
         self.ack_wait = ack_wait
         self.status = ConsumerStatus()
         self._stop = asyncio.Event()
+        self._ahead: asyncio.Future[list[Msg]] | None = None  # the next batch, fetched while one is applied
 
     def config(self, deliver_policy: DeliverPolicy = DeliverPolicy.ALL) -> ConsumerConfig:
         filters = {"filter_subjects": self.subjects} if len(self.subjects) > 1 else {
@@ -159,11 +169,8 @@ class EventConsumer:
                 subscription = await self.js.pull_subscribe_bind(durable=self.name, stream=self.stream)
                 self.status.last_error = None  # recovered: readiness must not report an old error
                 try:
-                    while not stop.is_set():
-                        messages = await self._fetch(subscription)
-                        if messages:
-                            await self.process(messages)
-                        delay = 0.5
+                    await self._consume(subscription, stop)
+                    delay = 0.5
                 finally:
                     with contextlib.suppress(Exception):
                         await subscription.unsubscribe()
@@ -178,6 +185,33 @@ class EventConsumer:
         # Stopped (this replica stepped down, or shuts down): an error of its last round is not
         # this replica's to report any more; the replica that leads the consumer now reports its own.
         self.status.last_error = None
+
+    async def _consume(self, subscription: JetStreamContext.PullSubscription, stop: asyncio.Event) -> None:
+        """Fetch and apply batches in order. After a full batch (a backlog: a rebuild, a catch-up)
+        the next batch is fetched while this one is applied; it is applied only after this one is
+        acknowledged, kept alive while this one's events are retried (`_hold`), handed back in
+        order when stopping, and left to `ack_wait` like this one when interrupted."""
+        try:
+            while not stop.is_set():
+                if self._ahead is not None:
+                    fetched, self._ahead = self._ahead, None
+                    messages = await fetched
+                else:
+                    messages = await self._fetch(subscription)
+                if len(messages) >= self.batch_size:
+                    self._ahead = asyncio.ensure_future(self._fetch(subscription))
+                if messages:
+                    await self.process(messages)
+            if self._ahead is not None:  # stopping: after this batch's, in order, for the next run
+                fetched, self._ahead = self._ahead, None
+                for message in await fetched:
+                    await message.nak()
+        finally:
+            if self._ahead is not None:
+                fetched, self._ahead = self._ahead, None
+                fetched.cancel()
+                with contextlib.suppress(BaseException):
+                    await fetched
 
     async def _fetch(self, subscription: JetStreamContext.PullSubscription) -> list[Msg]:
         try:
@@ -195,9 +229,10 @@ class EventConsumer:
         if not readable:
             return
         try:
-            async with self.pool.acquire() as conn, conn.transaction():
-                fresh = await self._claim(conn, readable)
-                await self._handle_all(conn, fresh)
+            with self._batch_span([message for message, _ in readable]):
+                async with self.pool.acquire() as conn, conn.transaction():
+                    fresh = await self._claim(conn, readable)
+                    await self._handle_all(conn, fresh)
             applied = len(fresh)
         except Exception:
             await self._process_one_by_one(readable)
@@ -238,16 +273,23 @@ class EventConsumer:
             return True
 
     async def _hold(self, messages: list[Msg], delay: float) -> bool:
-        """Wait before a retry, keeping the held messages from being redelivered meanwhile."""
+        """Wait before a retry, keeping the held messages (and the batch fetched ahead) from being
+        redelivered meanwhile."""
         deadline = asyncio.get_running_loop().time() + delay
         while (remaining := deadline - asyncio.get_running_loop().time()) > 0:
-            for message in messages:
+            for message in [*messages, *self._fetched_ahead()]:
                 await message.in_progress()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), min(remaining, self.ack_wait / 3))
             if self._stop.is_set():
                 return False
         return True
+
+    def _fetched_ahead(self) -> list[Msg]:
+        ahead = self._ahead
+        if ahead is None or not ahead.done() or ahead.cancelled() or ahead.exception() is not None:
+            return []
+        return ahead.result()
 
     async def _claim(self, conn: asyncpg.Connection,
                      readable: list[tuple[Msg, IntegrationEvent]]) -> list[tuple[Msg, IntegrationEvent]]:
@@ -287,30 +329,44 @@ class EventConsumer:
         start = 0
         while start < len(fresh):
             batch_handler = self.batch_handlers.get(type(fresh[start][1]))
-            if batch_handler is None:
+            if batch_handler is None:  # its own span, in its message's trace: what it stores or sends carries it on
                 await self._handle(conn, *fresh[start])
                 start += 1
                 continue
             end = start + 1
             while end < len(fresh) and self.batch_handlers.get(type(fresh[end][1])) == batch_handler:
                 end += 1
-            run = fresh[start:end]
-            spans = [tracer.start_span(f"{message.subject} process", context=propagate.extract(message.headers or {}),
-                                       kind=trace.SpanKind.CONSUMER,
-                                       attributes={"messaging.consumer.group.name": self.name,
-                                                   "messaging.batch.message_count": len(run)})
-                     for message, _ in run]
-            try:
-                await batch_handler(conn, [event for _, event in run])
-            except BaseException as error:
-                for span in spans:
-                    span.record_exception(error)
-                    span.set_status(trace.Status(trace.StatusCode.ERROR, str(error)))
-                raise
-            finally:
-                for span in spans:
-                    span.end()
+            await batch_handler(conn, [event for _, event in fresh[start:end]])
             start = end
+
+    @contextlib.contextmanager
+    def _batch_span(self, messages: Sequence[Msg]) -> Iterator[trace.Span]:
+        """One span for a batch applied in one transaction (a span per event cost more than the
+        events' upserts). A batch of one message continues that message's trace; a larger one
+        starts its own trace, names how many messages it holds and, when recorded, links to the
+        first messages' publishing spans (one link per distinct span, up to LINKS_PER_BATCH)."""
+        subjects = {message.subject for message in messages}
+        name = f"{next(iter(subjects)) if len(subjects) == 1 else self.name} process"
+        attributes: dict[str, str | int] = {"messaging.consumer.group.name": self.name,
+                                            "messaging.batch.message_count": len(messages)}
+        if len(messages) == 1:
+            with tracer.start_as_current_span(name, context=propagate.extract(messages[0].headers or {}),
+                                              kind=trace.SpanKind.CONSUMER, attributes=attributes) as span:
+                yield span
+            return
+        with tracer.start_as_current_span(name, context=Context(), kind=trace.SpanKind.CONSUMER,
+                                          attributes=attributes) as span:
+            if span.is_recording():
+                linked: set[tuple[int, int]] = set()
+                for message in messages:
+                    if len(linked) >= LINKS_PER_BATCH:
+                        break
+                    if message.headers and "traceparent" in message.headers:
+                        origin = trace.get_current_span(propagate.extract(message.headers)).get_span_context()
+                        if origin.is_valid and (origin.trace_id, origin.span_id) not in linked:
+                            linked.add((origin.trace_id, origin.span_id))
+                            span.add_link(origin)
+            yield span
 
     def _handler(self, kind: type[IntegrationEvent]) -> Handler | None:
         handler = self.handlers.get(kind)

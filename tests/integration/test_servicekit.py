@@ -117,16 +117,20 @@ async def applied(pool: asyncpg.Pool) -> list[int]:
     return [r["n"] for r in await pool.fetch("SELECT n FROM applied ORDER BY ctid")]
 
 
-async def test_a_failing_event_is_retried_and_the_events_behind_it_keep_their_order(ns: Namespace) -> None:
-    failures = {2: 2}
-
+def failing(failures: dict[int, int]):
+    """A handler that records each event, after failing `failures[number]` times on that number."""
     async def handle(conn, event) -> None:
         if failures.get(event.number, 0) > 0:
             failures[event.number] -= 1
             raise RuntimeError(f"handler failed on {event.number}")
         await conn.execute("INSERT INTO applied VALUES ($1, $2)", event.number, event.event_id)
 
-    async with consumer_for(ns, handle, max_deliver=5) as (consumer, js, pool):
+    return handle
+
+
+async def test_a_failing_event_is_retried_and_the_events_behind_it_keep_their_order(ns: Namespace) -> None:
+    failures = {2: 2}
+    async with consumer_for(ns, failing(failures), max_deliver=5) as (consumer, js, pool):
         await publish(js, ns.subject_root, *(assigned(n) for n in range(1, 6)))
 
         async def done():
@@ -262,3 +266,32 @@ async def test_a_consumer_that_steps_down_reports_no_error_of_its_last_round(ns:
     finally:
         await nc.close()
         await pool.close()
+
+
+async def test_batches_fetched_ahead_keep_their_order_and_go_back_in_order_when_stopping(ns: Namespace) -> None:
+    """Full batches of 4: the next batch is fetched while one is applied. Stopping in the middle
+    (while the 2nd batch is applied, the 3rd already fetched) hands the fetched batch back at
+    once (ack_wait is far longer than the test), and the next run applies the rest, in order."""
+    stop_at = 6
+
+    async def handle(conn, event) -> None:
+        await conn.execute("INSERT INTO applied VALUES ($1, $2)", event.number, event.event_id)
+        if event.number == stop_at:
+            consumer._stop.set()
+
+    nc = await nats.connect(ns.nats_url)
+    await bus.ensure_stream(nc.jetstream(), ns.settings(PlanSettings))
+    await publish(nc.jetstream(), ns.subject_root, *(assigned(n) for n in range(1, 21)))
+    await nc.close()
+    async with consumer_for(ns, handle, batch_size=4, ack_wait=300) as (consumer, _, pool):
+        async def stopped():
+            assert await applied(pool) == list(range(1, 9))  # the 2nd batch committed with its 6th event
+
+        await eventually(stopped)
+        stop_at = 0
+        async with running(consumer.run):
+            async def done():
+                assert await applied(pool) == list(range(1, 21))
+
+            await eventually(done, timeout=30)
+        assert (consumer.status.processed, consumer.status.duplicates) == (20, 0)
