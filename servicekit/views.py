@@ -118,6 +118,15 @@ class _Runner(ProjectionRunner[Any, V]):
         finally:
             is_stopping.set()
 
+    def nudge(self) -> None:
+        """Look for new events without waiting for a notification. The library starts listening on
+        a thread of its own after its first read of the event store, so an event stored in between
+        (or while that connection reconnects) would otherwise wait for the next notification."""
+        inner = getattr(getattr(self, "_subscription", None), "subscription", None)
+        notified = getattr(inner, "_has_been_notified", None)
+        if isinstance(notified, threading.Event):
+            notified.set()
+
 
 def _applied_elsewhere(error: Exception, view: PostgresTrackingRecorder, tracking: Tracking) -> bool:
     return isinstance(error, IntegrityError | psycopg.IntegrityError) and view.has_tracking_id(
@@ -213,6 +222,8 @@ class ViewRunner(Generic[W]):
         while not stop.is_set():
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(stop.wait(), 1.0)
+            if isinstance(self._runner, _Runner):
+                self._runner.nudge()  # once a second, as well as on every notification
             if self._runner is not None and self._runner.is_interrupted.is_set() and not stop.is_set():
                 log.error("view %s stopped; restarting", self.name)
                 await self.stop_projection()
