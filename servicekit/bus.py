@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 
 from nats.aio.client import Client
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
-from nats.js.errors import BadRequestError, NotFoundError
+from nats.js.errors import BadRequestError, NotFoundError, ServiceUnavailableError
 
 from servicekit.natsauth import inbox_prefix
 from servicekit.settings import ServiceSettings
@@ -64,8 +68,29 @@ def stream_config(settings: ServiceSettings) -> StreamConfig:
     )
 
 
-async def ensure_stream(js: JetStreamContext, settings: ServiceSettings) -> None:
-    """Create the stream when it is missing; an existing stream is left as operators set it."""
+# What JetStream answers while it is not ready yet: a cluster electing its meta leader, a server
+# still starting. A service starting beside it waits instead of exiting.
+NOT_READY = (NatsTimeoutError, NoRespondersError, ServiceUnavailableError)
+
+
+async def ensure_stream(js: JetStreamContext, settings: ServiceSettings, wait_s: float = 60.0) -> None:
+    """Create the stream when it is missing; an existing stream is left as operators set it.
+    While JetStream is not ready (`NOT_READY`), try again for up to `wait_s` seconds."""
+    deadline, pause = time.monotonic() + wait_s, 0.25
+    while True:
+        try:
+            await _ensure_stream(js, settings)
+            return
+        except NOT_READY as error:
+            if time.monotonic() + pause > deadline:
+                raise
+            log.warning("JetStream not ready for stream %s (%s): trying again in %.2f s",
+                        settings.stream_name, type(error).__name__, pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 4.0)
+
+
+async def _ensure_stream(js: JetStreamContext, settings: ServiceSettings) -> None:
     try:
         await js.stream_info(settings.stream_name)
     except NotFoundError:
