@@ -70,12 +70,12 @@ def batch_handlers(apply_rows: BatchHandler) -> dict[Any, BatchHandler]:
 
 def handlers(apply_rows: BatchHandler) -> dict[Any, Handler]:
     """The same, one event at a time (a redelivered or retried message)."""
-    [apply] = set(batch_handlers(apply_rows).values())
+    many = batch_handlers(apply_rows)
 
     async def one(conn: asyncpg.Connection, e: IntegrationEvent) -> None:
-        await apply(conn, [e])
+        await many[type(e)](conn, [e])
 
-    return dict.fromkeys(c.WITH_GROUPS.values(), one)
+    return dict.fromkeys(many, one)
 
 
 def _figure(key: str | None, label: str, count: int, url: str, cash: int | None = None) -> dict[str, Any]:

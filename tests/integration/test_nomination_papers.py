@@ -10,16 +10,13 @@ import asyncio
 import hashlib
 import io
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 from docx import Document
 from fastapi import FastAPI
 from pypdf import PdfReader
@@ -41,6 +38,7 @@ from tests.integration.test_nomination_dossiers import (
     to_appraisal,
 )
 from tests.support import Namespace, auth, eventually, read_stream, serve
+from tests.unit.nomination.test_papers_signing import key_and_certificate
 
 pytestmark = pytest.mark.integration
 NAMES = ["Nông Thị Hoa", "Hoàng Văn Thạch", "Lục Thị Mến"]
@@ -51,18 +49,7 @@ CASH_EACH = 3_800_000
 
 def signing_key() -> tuple[bytes, bytes]:
     """A PKCS#12 file (key and self-signed certificate) and the certificate (DER) to trust."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Chủ tịch UBND tỉnh Cao Bằng (khóa thử)"),
-                      x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
-    start = datetime(2026, 1, 1, tzinfo=UTC)
-    usage = x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                          data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-                          encipher_only=False, decipher_only=False)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(start)
-            .not_valid_after(start + timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(usage, critical=True).sign(key, hashes.SHA256()))
+    key, cert = key_and_certificate()
     p12 = pkcs12.serialize_key_and_certificates(b"khoa-thu", key, cert, None,
                                                 serialization.BestAvailableEncryption(b"mat-khau"))
     return p12, cert.public_bytes(serialization.Encoding.DER)
