@@ -3,8 +3,10 @@
 Every event says which dossier it is about, its state after the event and its version, and
 who the nominee is — by a pseudonymous reference, the name and the unit; an identification
 number only masked ("004******789"), a date of birth never. The priority groups the Law asks to
-favour travel as yes/no facts (`PriorityGroups`); a nominee's ethnicity itself (sensitive
-personal data) never does, only whether it is an ethnic minority. A public comment travels as
+favour travel as yes/no facts (`PriorityGroups`); a nominee's ethnicity itself never does, only
+whether it is an ethnic minority: information on racial or ethnic origin (nguồn gốc chủng tộc,
+nguồn gốc dân tộc) is sensitive personal data under Nghị định 13/2023/NĐ-CP, Điều 2 khoản 4
+điểm c. A public comment travels as
 the fact and the count, never its author or text.
 """
 

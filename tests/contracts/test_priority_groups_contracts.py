@@ -1,6 +1,7 @@
 """What the new nomination facts may say on the bus: the priority groups as yes/no facts (never
-the ethnicity, a sensitive personal datum), a public comment as the fact and the count (never its
-author or text); a reader of version 1 reads a version 2 body as the version 1 it is published beside."""
+the ethnicity: information on ethnic origin is sensitive personal data under NĐ 13/2023/NĐ-CP
+Điều 2 khoản 4 điểm c), a public comment as the fact and the count (never its author or text);
+a reader of version 1 reads a version 2 body as the version 1 it is published beside."""
 
 from __future__ import annotations
 

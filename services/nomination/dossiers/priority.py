@@ -2,6 +2,10 @@
 Điều 5): people without a leadership or management position, direct labourers (workers,
 farmers, soldiers), women, ethnic minorities, remote and hard-to-reach areas.
 
+The ethnicity stays in the dossier and never leaves it on the bus (only `ethnic_minority` does):
+information on racial or ethnic origin is sensitive personal data (Nghị định 13/2023/NĐ-CP,
+Điều 2 khoản 4 điểm c).
+
 Pure rules (standard library only): what a unit may declare, checked and written the one way
 the dossier keeps it. A fact the unit did not give stays None ("not declared"), never False.
 """

@@ -186,12 +186,12 @@ class History:
 
     def decided_fact(self, code: str, year: int, decision_ref: str | None, decided_on: date | None,
                      basis: str, movement: MovementRef | None = None) -> Fact:
-        """A danh hiệu is a title held in the year; every other code is a form of award (with the
-        movement a thematic or ad hoc one was for)."""
-        if self.config.is_title(kinds.check_code(code)):
-            return kinds.title(year, code, decision_ref, decided_on)
+        """A danh hiệu is a title held in the year; every other code is a form of award. Either keeps
+        the movement a thematic or ad hoc one was for."""
         movement_id, name = movement or (None, None)
-        return kinds.award(code, year, decision_ref, decided_on, basis, movement_id=movement_id, movement=name)
+        fact = kinds.title if self.config.is_title(kinds.check_code(code)) else kinds.award
+        return fact(code=code, year=year, decision_ref=decision_ref, decided_on=decided_on, basis=basis,
+                    movement_id=movement_id, movement=name)
 
     def revoked_award(self, session: Session, ref: UUID | str, code: str, year: int, decision_ref: str,
                       revoked_on: date, revocation_ref: str | None = None, *, by: str, at: datetime) -> bool:

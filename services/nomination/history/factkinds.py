@@ -42,10 +42,17 @@ def rating(year: int, value: str) -> Fact:
     return _fact("rating", f"rating/{check_year(year)}", year=year, rating=check_choice(value, RATINGS, "Xếp loại"))
 
 
-def title(year: int, code: str, decision_ref: str | None = None, decided_on: date | None = None) -> Fact:
+def title(year: int, code: str, decision_ref: str | None = None, decided_on: date | None = None,
+          basis: str = "cong_trang", *, movement_id: str | None = None, movement: str | None = None) -> Fact:
+    """A title held in the year. One decided through a thematic or ad hoc dossier keeps its basis
+    and the movement it was for, as an award does; a regular one is written as before (without
+    them), so that the titles recorded earlier stay the same facts."""
     code = check_code(code)
+    basis, movement_id, movement = _movement(basis, movement_id, movement)
+    thematic = {"basis": basis, "movement_id": movement_id, "movement": movement} if basis != "cong_trang" else {}
     return _fact("title", f"title/{check_year(year)}/{code}", year=year, code=code,
-                 decision_ref=clean_ref(decision_ref), decided_on=decided_on, revoked_on=None, revocation_ref=None)
+                 decision_ref=clean_ref(decision_ref), decided_on=decided_on, revoked_on=None, revocation_ref=None,
+                 **thematic)
 
 
 def award(code: str, year: int, decision_ref: str | None = None, decided_on: date | None = None,
@@ -53,15 +60,20 @@ def award(code: str, year: int, decision_ref: str | None = None, decided_on: dat
     """A form of award; a thematic or ad hoc one names the emulation movement it was for (its id
     and name), so that guard G4 can say which awards it leaves out of the công trạng chains."""
     code, ref = check_code(code), clean_ref(decision_ref)
+    basis, movement_id, movement = _movement(basis, movement_id, movement)
+    return _fact("award", f"award/{code}/{check_year(year)}/{ref.upper() if ref else '-'}", code=code, year=year,
+                 decision_ref=ref, decided_on=decided_on, basis=basis, revoked_on=None, revocation_ref=None,
+                 movement_id=movement_id, movement=movement)
+
+
+def _movement(basis: str, movement_id: str | None, movement: str | None) -> tuple[str, str | None, str | None]:
+    """The basis of a title or award, and the movement (id, name) only a thematic or ad hoc one names."""
     basis = check_choice(basis, BASES, "Loại hình khen thưởng")
     movement_id, movement = _optional(movement_id), _optional(movement)
     if (movement_id or movement) and basis not in MOVEMENT_BASES:
         raise FactError(f"Chỉ khen theo chuyên đề hoặc đột xuất mới ghi phong trào thi đua; khen này có loại hình "
                         f"'{BASES[basis]}'.")
-    return _fact("award", f"award/{code}/{check_year(year)}/{ref.upper() if ref else '-'}", code=code, year=year,
-                 decision_ref=ref, decided_on=decided_on, basis=basis, revoked_on=None, revocation_ref=None,
-                 movement_id=movement_id, movement=check_text(movement, "Tên phong trào thi đua", 300) if movement
-                 else None)
+    return basis, movement_id, check_text(movement, "Tên phong trào thi đua", 300) if movement else None
 
 
 def innovation(year: int, scope: str, kind: str, name: str, recognised_by: str | None = None,

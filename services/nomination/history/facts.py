@@ -73,7 +73,7 @@ def innovations(facts: list[Fact]) -> tuple[Innovation, ...]:
 def awards(facts: list[Fact]) -> tuple[AwardRecord, ...]:
     """Every form of award, and every title, decided for the nominee."""
     decided = [AwardRecord(code=f["code"], year=f["year"], decided_on=f["decided_on"],
-                           decision_ref=f["decision_ref"], basis=f.get("basis", "cong_trang"),
+                           decision_ref=f["decision_ref"], basis=f.get("basis") or "cong_trang",
                            movement_id=f.get("movement_id"), movement=f.get("movement"))
                for f in _of(facts, "award", "title")]
     return tuple(sorted(decided, key=lambda a: (a.year, a.code, a.decision_ref or "")))

@@ -61,9 +61,14 @@ class TitleIn(_Fact):
     code: Code
     decision_ref: Ref = None
     decided_on: date | None = None
+    basis: Basis = "cong_trang"
+    movement_id: UUID | None = Field(default=None, description="Phong trào thi đua của danh hiệu xét theo chuyên "
+                                     "đề, đột xuất")
+    movement: str | None = Field(default=None, max_length=300, description="Tên phong trào thi đua")
 
     def build(self) -> Fact:
-        return kinds.title(self.year, self.code, self.decision_ref, self.decided_on)
+        return kinds.title(self.year, self.code, self.decision_ref, self.decided_on, self.basis,
+                           movement_id=str(self.movement_id) if self.movement_id else None, movement=self.movement)
 
 
 class AwardIn(_Fact):

@@ -1,9 +1,12 @@
-"""A thematic award decided for a movement stays in the nominee's record with the movement's id
-and name, so guard G4 leaves it out of the công trạng chains and says which movement it was for."""
+"""A thematic award or title decided for a movement stays in the nominee's record with the
+movement's id and name, so guard G4 leaves it out of the công trạng chains and says which
+movement it was for."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -23,10 +26,16 @@ NOMINEE = {"name": "Nguyễn Văn A", "id_number": "004085000123", "date_of_birt
            "unit_code": "SNV", "position": "Chuyên viên", "deceased": False}
 
 
-def test_a_thematic_award_keeps_its_movement_and_g4_names_it(app: Nominations) -> None:
+def nominee(app: Nominations) -> tuple[DossierHistory, dict[str, Any]]:
+    """The history port and the snapshot of a nominee whose record is saved."""
     port = DossierHistory(app, clock=lambda: NOW)
     snapshot, records = port.resolve("ca_nhan", NOMINEE, "clerk")
     app.save(*records)
+    return port, snapshot
+
+
+def test_a_thematic_award_keeps_its_movement_and_g4_names_it(app: Nominations) -> None:
+    port, snapshot = nominee(app)
     app.save(*port.decided(snapshot, "BKT", 2019, "45/QĐ-UBND", date(2020, 1, 15), "chuyen_de", MOVEMENT))
     facts = port.facts(snapshot)
     assert facts is not None
@@ -39,14 +48,38 @@ def test_a_thematic_award_keeps_its_movement_and_g4_names_it(app: Nominations) -
 
 
 def test_the_same_decision_again_adds_nothing_and_an_older_record_gains_the_movement(app: Nominations) -> None:
-    port = DossierHistory(app, clock=lambda: NOW)
-    snapshot, records = port.resolve("ca_nhan", NOMINEE, "clerk")
-    app.save(*records)
+    port, snapshot = nominee(app)
     app.save(*port.decided(snapshot, "BKT", 2019, "45/QĐ-UBND", date(2020, 1, 15), "chuyen_de"))
     app.save(*port.decided(snapshot, "BKT", 2019, "45/QĐ-UBND", date(2020, 1, 15), "chuyen_de", MOVEMENT))
     assert port.decided(snapshot, "BKT", 2019, "45/QĐ-UBND", date(2020, 1, 15), "chuyen_de", MOVEMENT) == []
     facts = port.facts(snapshot)
     assert facts is not None and [(a.code, a.movement) for a in facts.awards] == [("BKT", MOVEMENT[1])]
+
+
+def test_a_thematic_title_keeps_its_movement_like_an_award(app: Nominations) -> None:
+    port, snapshot = nominee(app)
+    app.save(*port.decided(snapshot, "CSTDCS", 2024, "12/QĐ-UBND", date(2025, 1, 10), "cong_trang"))
+    app.save(*port.decided(snapshot, "CSTDT", 2025, "45/QĐ-UBND", date(2026, 1, 15), "chuyen_de", MOVEMENT))
+    record = app.repository.get(UUID(snapshot["ref"]))
+    thematic, regular = record.facts["title/2025/CSTDT"], record.facts["title/2024/CSTDCS"]
+    assert (thematic["basis"], thematic["movement_id"], thematic["movement"]) == ("chuyen_de", *MOVEMENT)
+    assert not {"basis", "movement_id", "movement"} & set(regular)  # a regular title is written as before
+    facts = port.facts(snapshot)
+    assert facts is not None
+    assert [(a.code, a.basis, a.movement_id, a.movement) for a in facts.awards] == [
+        ("CSTDCS", "cong_trang", None, None), ("CSTDT", "chuyen_de", *MOVEMENT)]
+    assert facts.years[2025].titles == frozenset({"CSTDT"})  # still a title held in the year
+    assert "phong trào «Toàn dân bảo vệ an ninh Tổ quốc»" in facts.awards[1].describe_basis()
+    # the same decision again adds nothing; a title recorded before without its movement gains it
+    assert port.decided(snapshot, "CSTDT", 2025, "45/QĐ-UBND", date(2026, 1, 15), "chuyen_de", MOVEMENT) == []
+    app.save(*port.decided(snapshot, "CSTDCS", 2024, "12/QĐ-UBND", date(2025, 1, 10), "chuyen_de", MOVEMENT))
+    record = app.repository.get(UUID(snapshot["ref"]))
+    assert record.facts["title/2024/CSTDCS"]["movement"] == MOVEMENT[1]
+
+
+def test_a_regular_title_cannot_name_a_movement() -> None:
+    with pytest.raises(FactError, match="Chỉ khen theo chuyên đề hoặc đột xuất mới ghi phong trào thi đua"):
+        kinds.title(2025, "CSTDT", "45/QĐ-UBND", movement=MOVEMENT[1])
 
 
 def test_a_regular_award_cannot_name_a_movement() -> None:
