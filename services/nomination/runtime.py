@@ -81,7 +81,7 @@ class NominationRuntime(ServiceRuntime):
                                         lambda unit, year: self.dossier_view.award_counts(unit, year),
                                         self.movements)
         self.drafting, self.review, self.council, self.bulk = built.drafting, built.review, built.council, built.bulk
-        self.levels, self.units, self.hierarchy = built.levels, built.units, built.hierarchy  # the parent units
+        self.levels, self.hierarchy = built.levels, built.hierarchy  # the parent units
         self.store, self.calendar, self.eligibility = built.store, built.calendar, built.eligibility
         self.records = built.history.history  # the history's use cases
         self.checks = EligibilityChecks(built.eligibility.loader, built.history.history.nominee_facts, self.today)

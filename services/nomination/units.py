@@ -4,10 +4,14 @@ dossiers to the parent, which forwards them upward in a tờ trình of its own. 
 file, or without a parent, submits straight to Sở Nội vụ.
 
 An admin may replace the hierarchy through the API (`Hierarchy.replace`): the replacement is
-stored in the event store and, with a higher version than the file's, wins over it at start-up."""
+stored in the event store and, with a higher version than the file's, wins over it. Every replica
+reads the stored hierarchy's version before each use (`Hierarchy.current`: one indexed read of the
+aggregate's last event) and loads it again when another replica replaced it, so no replica routes
+a dossier by a hierarchy older than the one stored."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -122,27 +126,54 @@ class UnitHierarchy(Aggregate):
 
 class Hierarchy:
     """The units hierarchy in force: the file's, or the one stored by an admin when its version
-    is higher; replaced whole, checked as the file is (unknown parent, cycle, repeated code)."""
+    is higher; replaced whole, checked as the file is (unknown parent, cycle, repeated code). As
+    the dossier workflow's `Units` port it answers from the hierarchy stored now, whichever
+    replica stored it."""
 
     def __init__(self, app: Application[UUID], tree: UnitTree) -> None:
         self.app, self.tree = app, tree
+        self._seen = 0  # the version of the stored aggregate this replica last read (0: none stored)
+        self._lock = threading.Lock()
 
     def load(self) -> None:
         """At start-up: the stored hierarchy, when it is newer than the file's."""
-        stored = self._stored()
-        if stored is not None and stored.numbered > self.tree.version:
-            self.tree.reset([Unit(**u) for u in stored.units], stored.numbered, stored.source)
+        self.current()
 
-    def replace(self, actor: Principal, file: UnitFile, now: datetime) -> None:
+    def current(self) -> UnitTree:
+        """The tree in force, after a look at the stored hierarchy's version: a replacement made
+        since (by this replica or another) is loaded. Runs in a worker thread (`runtime.call`)."""
+        if self._stored_version() != self._seen:
+            with self._lock:
+                stored = self._stored()
+                if stored is not None and stored.numbered > self.tree.version:
+                    self.tree.reset([Unit(**u) for u in stored.units], stored.numbered, stored.source)
+                self._seen = stored.version if stored is not None else 0
+        return self.tree
+
+    def route(self, unit_code: str) -> list[str]:
+        return self.current().route(unit_code)
+
+    def name(self, code: str) -> str:
+        return self.current().name(code)
+
+    def replace(self, actor: Principal, file: UnitFile, now: datetime) -> UnitTree:
         if not actor.has_any(COMMANDS["replace"]):
             raise ForbiddenError("Chỉ quản trị hệ thống được thay danh sách đơn vị cấp trên.")
-        if file.version <= self.tree.version:
-            raise StaleUnitsError(file.version, self.tree.version)
+        tree = self.current()  # another replica's replacement counts: the version must pass it
+        if file.version <= tree.version:
+            raise StaleUnitsError(file.version, tree.version)
         stored = self._stored() or UnitHierarchy()
         stored.replace(version=file.version, source=file.source, units=[u.model_dump() for u in file.units],
                        by=actor.subject, at=now)
-        self.app.save(stored)
-        self.tree.reset(file.units, file.version, file.source)
+        self.app.save(stored)  # two replicas replacing at once: the second save conflicts, nothing mixed
+        with self._lock:
+            tree.reset(file.units, file.version, file.source)
+            self._seen = stored.version
+        return tree
+
+    def _stored_version(self) -> int:
+        last = self.app.recorder.select_events(UnitHierarchy.create_id(), desc=True, limit=1)
+        return last[0].originator_version if last else 0
 
     def _stored(self) -> UnitHierarchy | None:
         try:

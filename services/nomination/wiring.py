@@ -116,7 +116,6 @@ class UseCases:
     council: Council
     bulk: BulkSubmissions
     levels: Levels
-    units: UnitTree
     hierarchy: Hierarchy
     store: FileStore
     calendar: WorkingCalendar
@@ -132,14 +131,13 @@ def build(app: Application[UUID], catalogue: CatalogueService, settings: Nominat
     history = DossierHistory(app, clock)
     adapted = CatalogueAdapter(catalogue)
     eligibility = EligibilityAdapter(RuleLoader(settings.rules_file), history)
-    units = UnitTree.from_file(settings.units_file)
-    hierarchy = Hierarchy(app, units)
-    hierarchy.load()  # an admin's replacement, when newer than the file
-    drafting = Drafting(app, adapted, history, store, units, movements)
+    hierarchy = Hierarchy(app, UnitTree.from_file(settings.units_file))
+    hierarchy.load()  # an admin's replacement, when newer than the file (looked at again on each use)
+    drafting = Drafting(app, adapted, history, store, hierarchy, movements)
     review = Review(app, adapted, eligibility, history, calendar, time_limits(settings.time_limits_file),
                     settings.simplified_skips_council, counts, movements)
     return UseCases(drafting, review, Council(app, adapted, review), BulkSubmissions(app, drafting),
-                    Levels(app, units), units, hierarchy, store, calendar, history, eligibility)
+                    Levels(app, hierarchy), hierarchy, store, calendar, history, eligibility)
 
 
 def public_notice(review: Review, dossier_id: UUID) -> dict[str, Any]:

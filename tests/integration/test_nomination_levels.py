@@ -167,3 +167,31 @@ async def test_an_admin_replaces_the_units_hierarchy_and_the_next_submission_fol
     # the replacement is kept: a restarted service serves it, not the file's older version
     async with serve(nomination_app(ns, tmp_path)) as client:
         assert (await client.get("/admin/units", headers=ADMIN)).json() == newer
+
+
+async def test_every_replica_follows_a_units_replacement_without_restarting(ns: Namespace, tmp_path) -> None:
+    async with serve(nomination_app(ns, tmp_path)) as one, serve(nomination_app(ns, tmp_path)) as two:
+        shipped = (await two.get("/admin/units", headers=ADMIN)).json()
+        before = {u["code"]: u for u in (await two.get("/parent-units", headers=SCHOOL)).json()["units"]}
+        assert before["THPT.CAOBINH"]["route"] == ["SGDDT"]
+        # the first replica moves the school out from under Sở Giáo dục và Đào tạo
+        units = [u if u["code"] != "THPT.CAOBINH" else {**u, "parent": None} for u in shipped["units"]]
+        newer = {"version": shipped["version"] + 1, "source": "Quyết định 12/QĐ-UBND", "units": units}
+        assert (await one.put("/admin/units", headers=ADMIN, json=newer)).status_code == 200
+
+        # the second one serves it at once, and routes the school's next dossier by it
+        assert (await two.get("/admin/units", headers=ADMIN)).json() == newer
+        tree = {u["code"]: u for u in (await two.get("/parent-units", headers=SCHOOL)).json()["units"]}
+        assert tree["THPT.CAOBINH"]["route"] == [] and "THPT.CAOBINH" not in tree["SGDDT"]["children"]
+        dossier_id = await submitted_by_the_school(two, "Nông Thị Hoa", "004190012345")
+        dossier = (await two.get(f"/dossiers/{dossier_id}", headers=SCHOOL)).json()
+        assert (dossier["state"], dossier["level"], dossier["route_names"]) == ("submitted", "tinh", [])
+
+        # and refuses a replacement that does not pass the version the first one stored
+        stale = await two.put("/admin/units", headers=ADMIN, json={**newer, "source": "Quyết định 13/QĐ-UBND"})
+        assert stale.status_code == 409 and "không mới hơn" in stale.json()["error"]["message"]
+        back = {**newer, "version": newer["version"] + 1, "units": shipped["units"]}
+        assert (await two.put("/admin/units", headers=ADMIN, json=back)).status_code == 200
+        assert (await one.get("/admin/units", headers=ADMIN)).json()["version"] == back["version"]
+        second = await submitted_by_the_school(one, "Lục Thị Mai", "004190054321")
+        assert (await one.get(f"/dossiers/{second}", headers=SCHOOL)).json()["level"] == "SGDDT"

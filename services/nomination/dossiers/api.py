@@ -72,7 +72,7 @@ async def get_dossier(dossier_id: UUID, drafting: DraftingDep, levels: LevelsDep
     response.headers["ETag"] = f'"{dossier.version}"'
     return s.DossierPublic.model_validate(details(
         dossier, required_documents=required, missing_documents=missing, allowed_commands=allowed_in(dossier.state),
-        **levels.where(dossier)))
+        **await runtime.call(levels.where, dossier)))
 
 
 @router.patch("/{dossier_id}", dependencies=dossier_policy("edit"))

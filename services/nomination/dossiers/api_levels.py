@@ -58,16 +58,16 @@ def _in_force(tree: UnitTree) -> UnitsOut:
 
 
 @router.get("/parent-units", dependencies=SIGNED_IN, tags=["units"])
-async def parent_units(runtime: RuntimeDep) -> UnitsOut:
+async def parent_units(hierarchy: HierarchyDep, runtime: RuntimeDep) -> UnitsOut:
     """The parent units in force (services/nomination/data/units.yaml or TDKT_NOMINATION_UNITS_FILE,
     or an admin's newer replacement): where each unit's dossiers go before Sở Nội vụ."""
-    return _in_force(runtime.units)
+    return _in_force(await runtime.call(hierarchy.current))
 
 
 @router.get("/admin/units", dependencies=ADMIN, tags=["units", "admin"])
-async def units_file(hierarchy: HierarchyDep) -> UnitFile:
+async def units_file(hierarchy: HierarchyDep, runtime: RuntimeDep) -> UnitFile:
     """The units hierarchy in force, in the form PUT /admin/units takes (admin)."""
-    tree = hierarchy.tree
+    tree = await runtime.call(hierarchy.current)
     return UnitFile(version=tree.version, source=tree.source or "-", units=tree.units())
 
 
@@ -78,8 +78,7 @@ async def replace_units(body: UnitFile, hierarchy: HierarchyDep, runtime: Runtim
     """Replace the units hierarchy whole, with a higher version (admin); an unknown parent, a
     cycle or a repeated code is refused (422) and nothing changes. Dossiers already sent keep
     the route they were given."""
-    await runtime.call(hierarchy.replace, actor, body, runtime.now())
-    return _in_force(hierarchy.tree)
+    return _in_force(await runtime.call(hierarchy.replace, actor, body, runtime.now()))
 
 
 @router.post("/dossiers/{dossier_id}/return-to-unit", dependencies=dossier_policy("return_to_unit"))
@@ -98,5 +97,5 @@ async def send_up(body: SendUp, levels: LevelsDep, runtime: RuntimeDep, actor: P
                               dossier_ids=body.dossier_ids, now=runtime.now())
     await runtime.wait_for_views()
     return SentUpOut(submission_id=sent.submission_id, number=sent.number, from_level=sent.from_level,
-                     to_level=sent.to_level, to_level_name=levels.units.name(sent.to_level), dossiers=sent.dossiers,
-                     sent_on=runtime.today())
+                     to_level=sent.to_level, to_level_name=await runtime.call(levels.units.name, sent.to_level),
+                     dossiers=sent.dossiers, sent_on=runtime.today())

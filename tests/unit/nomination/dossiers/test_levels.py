@@ -290,3 +290,18 @@ def test_an_admins_newer_hierarchy_is_kept_and_wins_over_an_older_file() -> None
     edited = UnitTree(UNITS.units(), version=5)
     Hierarchy(world.app, edited).load()
     assert (edited.version, edited.route("THPT.CAOBINH")) == (5, ["SGDDT"])
+
+
+def test_a_replica_routes_by_the_hierarchy_another_replica_stored_without_restarting() -> None:
+    world = Levelled()
+    first, second = (Hierarchy(world.app, UnitTree(UNITS.units(), version=3)) for _ in range(2))
+    assert second.route("THPT.CAOBINH") == ["SGDDT"]
+    moved = [u if u.code != "THPT.CAOBINH" else Unit(code=u.code, name=u.name, parent=None) for u in UNITS.units()]
+    first.replace(ADMIN, UnitFile(version=4, source="QĐ 12/QĐ-UBND", units=moved), NOW)
+    assert (second.route("THPT.CAOBINH"), second.tree.version) == ([], 4)
+    # the second replica's next replacement must pass the version the first one stored
+    with pytest.raises(StaleUnitsError, match="không mới hơn phiên bản đang dùng \\(4\\)"):
+        second.replace(ADMIN, UnitFile(version=4, source="QĐ 13/QĐ-UBND", units=UNITS.units()), NOW)
+    second.replace(ADMIN, UnitFile(version=5, source="QĐ 13/QĐ-UBND", units=UNITS.units()), NOW)
+    assert (first.route("THPT.CAOBINH"), first.name("SGDDT"), first.tree.source) == (
+        ["SGDDT"], "Sở Giáo dục và Đào tạo", "QĐ 13/QĐ-UBND")
