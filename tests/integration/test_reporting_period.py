@@ -189,6 +189,12 @@ async def test_documents_carry_the_same_numbers(ns: Namespace) -> None:
             groups = body["priority_groups"]
             assert "Khen thưởng các đối tượng được ưu tiên" in flat
             assert f"Khen thưởng cá nhân {groups['individuals']['count']} " in flat
+            counted = {g["key"]: g["count"] for g in groups["groups"]}  # the summary says what section 8 says
+            assert (f"Trong kỳ đã khen thưởng {groups['individuals']['count']} cá nhân; trong đó "
+                    f"{counted['khong_lanh_dao']} cá nhân không giữ chức vụ lãnh đạo, quản lý, "
+                    f"{counted['truc_tiep_lao_dong']} công nhân, nông dân, chiến sĩ, người trực tiếp lao động, sản "
+                    f"xuất, công tác, {counted['nu']} nữ, {counted['dan_toc_thieu_so']} người dân tộc thiểu số; "
+                    f"{counted['vung_kho_khan']} cá nhân, tập thể ở vùng sâu, vùng xa, vùng đặc biệt khó khăn.") in flat
             totals = " ".join(str(y["total"]["count"]) for y in awards["by_form_by_year"])
             assert f"Tổng số {totals}" in flat  # the last row of awards per form year on year
             images = [image.image for page in reader.pages for image in page.images]  # the charts' PNGs

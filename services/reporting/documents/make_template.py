@@ -24,6 +24,7 @@ from servicekit.officialdoc import (
     word_text,
     word_widths,
 )
+from services.reporting.documents.word import PRIORITY_SENTENCE
 from services.reporting.periods import YEARS_SHOWN
 
 OUT = Path(__file__).parent / "templates" / "bao-cao-tdkt.v3.docx"
@@ -88,11 +89,7 @@ def _body(doc) -> None:
                 "awards_by_form_by_year", number_width=1.8)
     _paragraph(doc, "{{ chart_awards_years }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(doc, "8. Khen thưởng các đối tượng được ưu tiên", italic=True)
-    _text(doc, "Trong kỳ đã khen thưởng {{ p.individuals }} cá nhân; trong đó {{ p.khong_lanh_dao }} cá nhân không "
-               "giữ chức vụ lãnh đạo, quản lý, {{ p.truc_tiep_lao_dong }} công nhân, nông dân, chiến sĩ, người trực "
-               "tiếp lao động, sản xuất, công tác, {{ p.nu }} nữ, {{ p.dan_toc_thieu_so }} người dân tộc thiểu số; "
-               "{{ p.vung_kho_khan }} cá nhân, tập thể ở vùng sâu, vùng xa, vùng đặc biệt khó khăn. Tỷ lệ khen "
-               "thưởng cá nhân không giữ chức vụ lãnh đạo, quản lý trong năm: {{ p.share }}.")
+    _text(doc, PRIORITY_SENTENCE.format_map(_Tags("p")))
     _data_table(doc, ["Đối tượng", "Số lượng", "Tiền thưởng (đồng)"], "priority_groups")
     _data_table(doc, ["Năm", "Khen thưởng cá nhân", "Không giữ chức vụ lãnh đạo, quản lý",
                       "Giữ chức vụ lãnh đạo, quản lý", "Chưa khai"], "without_leadership_by_year")
@@ -113,6 +110,17 @@ def _body(doc) -> None:
     _paragraph(doc, "(Đơn vị soạn thảo bổ sung.)", italic=True)
     _paragraph(doc, "Số liệu của báo cáo đầy đủ đến sự kiện số {{ complete_through }} của luồng sự kiện.",
                italic=True, size=11)
+
+
+class _Tags(dict[str, str]):
+    """`{field}` of a sentence shared with the code as the template's tag `{{ prefix.field }}`."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, field: str) -> str:
+        return f"{{{{ {self.prefix}.{field} }}}}"
 
 
 def build(path: Path = OUT) -> Path:

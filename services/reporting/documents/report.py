@@ -8,7 +8,7 @@ from typing import Any, Literal
 from services.reporting.documents import charts, pdf, word, xlsx
 from services.reporting.documents.heading import Heading
 from services.reporting.documents.tables import tables
-from services.reporting.documents.word import number
+from services.reporting.documents.word import PRIORITY_SENTENCE, number, priority
 
 DocumentFormat = Literal["docx", "xlsx", "pdf"]
 MEDIA_TYPES = {
@@ -42,6 +42,7 @@ def summary(report: dict[str, Any], position: int) -> list[str]:
         f"tổng kết: {number(m['concluded']['count'])}.",
         f"Khen thưởng (theo ngày ký quyết định): {number(a['total']['count'])}; "
         f"tổng tiền thưởng {number(a['total']['cash_total'])} đồng.",
+        PRIORITY_SENTENCE.format_map(priority(report["priority_groups"])),  # the template's section 8 says the same
         f"Cụm, khối thi đua: {number(facts['scored'])} lượt thành viên được chấm điểm, "
         f"{number(facts['leader_elected'])} đơn vị dẫn đầu được bình bầu, {number(facts['government_flag'])} "
         f"đơn vị được đề nghị Cờ thi đua của Chính phủ.",

@@ -40,7 +40,16 @@ CHARTS = {"chart_tasks": "nhiem-vu-theo-quy", "chart_awards_form": "khen-thuong-
           "chart_priority": "khen-thuong-khong-giu-chuc-vu"}
 
 
-def _priority(groups: dict[str, Any]) -> dict[str, str]:
+# Section 8 of the template (v3) on the priority groups, the PDF's summary line says the same;
+# the fields are those of `priority()` (the template names them `{{ p.<field> }}`).
+PRIORITY_SENTENCE = (
+    "Trong kỳ đã khen thưởng {individuals} cá nhân; trong đó {khong_lanh_dao} cá nhân không giữ chức vụ lãnh đạo, "
+    "quản lý, {truc_tiep_lao_dong} công nhân, nông dân, chiến sĩ, người trực tiếp lao động, sản xuất, công tác, "
+    "{nu} nữ, {dan_toc_thieu_so} người dân tộc thiểu số; {vung_kho_khan} cá nhân, tập thể ở vùng sâu, vùng xa, vùng "
+    "đặc biệt khó khăn. Tỷ lệ khen thưởng cá nhân không giữ chức vụ lãnh đạo, quản lý trong năm: {share}.")
+
+
+def priority(groups: dict[str, Any]) -> dict[str, str]:
     """The priority groups' figures the template's sentences name: awards to individuals, per group
     (by key), and the share without a leadership position in the period's year."""
     out = {"individuals": number(groups["individuals"]["count"]),
@@ -67,7 +76,7 @@ def render(head: Heading, title: str, subtitle: str, report: dict[str, Any], tab
               "forwarded": number(a["forwarded"]["total"]["count"])},
         "c": {k: number(v) for k, v in facts.items()},
         "e": {k: number(e[k]["count"]) for k in ("found", "covered", "published", "unpublished")},
-        "p": _priority(report["priority_groups"]),
+        "p": priority(report["priority_groups"]),
         "years_shown": tables["awards_by_form_by_year"].headers[1:],
         **{name: _rows(table) for name, table in tables.items()},
         **{tag: InlineImage(doc, io.BytesIO(pngs[name]), width=Cm(15)) for tag, name in CHARTS.items()},

@@ -133,6 +133,13 @@ def test_the_pdf_report_carries_the_charts_as_images_and_the_new_figures() -> No
     reader = PdfReader(io.BytesIO(data))
     content = re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in reader.pages))
     assert "Khen thưởng các đối tượng được ưu tiên" in content
+    # the summary's sentence on the priority groups, from the figures section 8 of the DOCX names
+    groups = body["priority_groups"]
+    assert (f"Trong kỳ đã khen thưởng {groups['individuals']['count']} cá nhân; trong đó {GROUPS['khong_lanh_dao']} "
+            f"cá nhân không giữ chức vụ lãnh đạo, quản lý, {GROUPS['truc_tiep_lao_dong']} công nhân, nông dân, chiến "
+            f"sĩ, người trực tiếp lao động, sản xuất, công tác, {GROUPS['nu']} nữ, {GROUPS['dan_toc_thieu_so']} người "
+            f"dân tộc thiểu số; {GROUPS['vung_kho_khan']} cá nhân, tập thể ở vùng sâu, vùng xa, vùng đặc biệt khó "
+            "khăn. Tỷ lệ khen thưởng cá nhân không giữ chức vụ lãnh đạo, quản lý trong năm: 68,8%.") in content
     assert "Khen thưởng theo hình thức qua các năm" in content
     for k, n in GROUPS.items():
         assert f"- Nhóm {k} {n} {number(n * 1_000_000)}" in content.replace("\n", " ")
