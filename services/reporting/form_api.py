@@ -29,7 +29,7 @@ class NotEnteredFormError(ValueError):
 
 
 class UnknownColumnError(ValueError):
-    """Raised when an entry names a column the form does not let units enter."""
+    """Raised when an entry names a cell the form does not let units enter."""
 
 
 FORM_ERRORS: dict[type[Exception], tuple[int, str]] = {
@@ -66,7 +66,11 @@ class FormPublic(BaseModel):
     due: str
     unit_of_measure: str
     year: int
-    verified: bool = Field(description="False: the layout follows a vendor's templates, not the circular's text")
+    period_start: date = Field(description="First day counted: the TĐKT statistical year runs from 1 December of "
+                               "the year before")
+    period_end: date = Field(description="Last day counted (30 November of `year`)")
+    verified: bool = Field(description="False: the layout follows a vendor's rendering of the circular's form, not "
+                           "the circular's text (the data file says what was searched)")
     header: dict[str, str]
     columns: list[FormColumn]
     rows: list[FormRow]
@@ -76,8 +80,9 @@ class FormPublic(BaseModel):
 class FormEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     unit_name: str = Field(min_length=1, max_length=300, examples=["Sở Y tế"])
-    cells: dict[Annotated[str, Field(pattern=r"^\d{1,2}$")], Annotated[int, Field(ge=0, le=1_000_000)]] = Field(
-        examples=[{"2": 1, "3": 0, "4": 1}], description="Column code → figure")
+    cells: dict[Annotated[str, Field(pattern=r"^\d{2}\.\d{1,2}$")], Annotated[int, Field(ge=0, le=1_000_000)]] = (
+        Field(examples=[{"02.1": 3, "02.2": 1, "11.1": 2}],
+              description="Row code.column code → figure (the rows and columns that are sums are added up)"))
 
 
 class FormEntryPublic(FormEntry):
@@ -115,14 +120,14 @@ async def form(runtime: RuntimeDep, _: Reader, code: FormCode, year: FormYear,
 @router.put("/{code}/entries/{year}/{unit}")
 async def enter(runtime: RuntimeDep, who: Entrant, code: FormCode, year: Annotated[int, Path(ge=2000, le=2100)],
                 unit: Annotated[str, Path(min_length=1, max_length=64)], entry: FormEntry) -> FormEntryPublic:
-    """A unit's figures for form 0604 or 0605 of a year (replaces what it entered before)."""
+    """A unit's figures for form 0604 or 0605 of a year, cell by cell (replaces what it entered before)."""
     spec = layout.form(code)
     if not spec.entered:
         raise NotEnteredFormError(f"Biểu {code} được tính từ dữ liệu sự kiện, không nhập tay.")
-    allowed = {c.code for c in spec.entry_columns()}
-    if unknown := sorted(set(entry.cells) - allowed):
-        raise UnknownColumnError(f"Biểu {code} không có cột nhập {', '.join(unknown)}; "
-                                 f"các cột nhập: {', '.join(sorted(allowed))}.")
+    allowed = spec.entry_cells()
+    if unknown := sorted(set(entry.cells) - set(allowed)):
+        raise UnknownColumnError(f"Biểu {code} không có ô nhập {', '.join(unknown)} (dòng.cột); "
+                                 f"các ô nhập: {', '.join(allowed)}.")
     if not who.has_any([Role.PLANNER]) and who.unit != unit:
         raise ForbiddenError(f"Chỉ nhập được số liệu của đơn vị mình ({who.unit}), không nhập được của {unit}.")
     now = runtime.now()

@@ -148,9 +148,10 @@ def render(head: Heading, title: str, subtitle: str, lines: Sequence[str], table
     return bytes(pdf.output())
 
 
-def statistical_form(form: dict[str, Any], table: Table, place_date: str) -> bytes:
-    """A statistical form: its symbol and circular at the left, title and year in the middle, the
-    reporting and receiving units at the right, the table, then preparer and head of the unit."""
+def statistical_form(form: dict[str, Any], table: Table, place_date: str, year_line: str) -> bytes:
+    """A statistical form: its symbol and circular at the left, title and year (`year_line`, with the
+    days counted) in the middle, the reporting and receiving units at the right, the table, then
+    preparer and head of the unit."""
     pdf = _document(f"Biểu {form['symbol']} năm {form['year']}", "landscape")
     y, head = pdf.get_y(), form["header"]
     pdf.set_font(FAMILY, "", 10)
@@ -160,14 +161,15 @@ def statistical_form(form: dict[str, Any], table: Table, place_date: str) -> byt
     pdf.set_xy(100, y)
     pdf.set_font(FAMILY, "B", 12)
     pdf.multi_cell(97, 6, form["title"], align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.set_font(FAMILY, "I", 11)
-    pdf.cell(97, 6, f"Năm {form['year']}", align="C")
+    pdf.set_font(FAMILY, "I", 10)
+    pdf.multi_cell(97, 5, year_line, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    middle_end = pdf.get_y()
     pdf.set_font(FAMILY, "", 10)
     pdf.set_xy(200, y)
     for line in (f"Đơn vị báo cáo: {head['reporting_unit']}", f"Đơn vị nhận báo cáo: {head['receiving_unit']}",
                  f"Đơn vị tính: {form['unit_of_measure']}"):
         pdf.multi_cell(80, 5, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.set_y(max(pdf.get_y(), y + 20) + 4)
+    pdf.set_y(max(pdf.get_y(), middle_end, y + 20) + 4)
     _table(pdf, table, width=255)
     y = pdf.get_y() + 4
     pdf.set_xy(20, y + 6)

@@ -1,8 +1,11 @@
-"""Reading the forms' data files: rows, columns and the conditions of each cell, checked on load."""
+"""Reading the forms' data files: rows, columns and the conditions of each cell, checked on load;
+the period a form counts (the circular's statistical year) and, for the forms units enter, which
+cells they enter."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -14,7 +17,8 @@ Source = Literal["awards", "movements", "entries"]
 # The conditions a form may use, per source: name → SQL expression over the read model.
 FIELDS: dict[str, dict[str, str]] = {
     "awards": {"award": "award_code", "award_not": "award_code", "category": "award_category",
-               "level": "award_level", "kind": "nominee_kind", "central": "central"},
+               "category_not": "award_category", "level": "award_level", "kind": "nominee_kind", "central": "central",
+               "direct_labourer": "nominee_direct_labourer"},
     "movements": {"launcher_level": "launcher_level", "scope": "scope", "kind": "kind",
                   "duration_days": "(ends_on - starts_on + 1)"},
     "entries": {},
@@ -51,6 +55,7 @@ class Form:
     where: dict[str, Any] = field(default_factory=dict)
     rows_per_unit: bool = False
     verified: bool = False
+    period: tuple[str, str] = ("01-01", "12-31")  # month-day of the first and last day counted
 
     @property
     def entered(self) -> bool:
@@ -59,6 +64,18 @@ class Form:
     def entry_columns(self) -> list[Line]:
         """The columns a unit enters (the others are sums)."""
         return [c for c in self.columns if not c.sum_of]
+
+    def entry_cells(self) -> list[str]:
+        """The cells a unit enters, as `row.column` ("02.1"); rows and columns that are sums are
+        added up, not entered."""
+        return [f"{r.code}.{c.code}" for r in self.rows if not r.sum_of for c in self.entry_columns()]
+
+    def dates(self, year: int) -> tuple[date, date]:
+        """The days the form counts for `year`: a first day later in the year than the last one
+        is in the year before (the TĐKT statistical year runs from 1 December to 30 November)."""
+        (first_month, first_day), (last_month, last_day) = (map(int, d.split("-")) for d in self.period)
+        before = (first_month, first_day) > (last_month, last_day)
+        return date(year - before, first_month, first_day), date(year, last_month, last_day)
 
 
 def _line(raw: dict[str, Any]) -> Line:
@@ -72,6 +89,12 @@ def _check(form: Form) -> Form:
         for name in (*line.where, *form.where):
             if name not in known:
                 raise FormLayoutError(f"Biểu {form.code}: điều kiện «{name}» không dùng được với nguồn {form.source}.")
+    for lines, what in ((form.columns, "cột"), (form.rows, "dòng")):
+        codes = {line.code for line in lines}
+        for line in lines:
+            if missing := [code for code in line.sum_of if code not in codes or code == line.code]:
+                raise FormLayoutError(f"Biểu {form.code}: {what} {line.code} cộng {what} không có: "
+                                      f"{', '.join(missing)}.")
     return form
 
 
@@ -85,7 +108,17 @@ def form(code: str) -> Form:
                        due=raw["due"], unit_of_measure=raw["unit_of_measure"], source=raw["source"],
                        columns=[_line(c) for c in raw["columns"]], rows=[_line(r) for r in raw["rows"]],
                        where=dict(raw.get("where") or {}), rows_per_unit=bool(raw.get("rows_per_unit")),
-                       verified=bool(raw.get("verified"))))
+                       verified=bool(raw.get("verified")), period=_period(raw.get("period"))))
+
+
+def _period(raw: dict[str, str] | None) -> tuple[str, str]:
+    if not raw:
+        return Form.period
+    first, last = str(raw["start"]), str(raw["end"])
+    for day in (first, last):
+        month, number = map(int, day.split("-"))
+        date(2024, month, number)  # a day that exists (a leap year allows 29 February)
+    return first, last
 
 
 def codes() -> list[str]:

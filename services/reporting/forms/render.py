@@ -20,6 +20,12 @@ from services.reporting.documents.tables import Table
 FormFormat = Literal["xlsx", "pdf", "docx"]
 
 
+def year_line(form: dict[str, Any]) -> str:
+    """"Năm 2026 (từ ngày 01/12/2025 đến ngày 30/11/2026)": the year and the days the form counts."""
+    first, last = (date.fromisoformat(str(form[k])) for k in ("period_start", "period_end"))
+    return f"Năm {form['year']} (từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y})"
+
+
 def table(form: dict[str, Any]) -> Table:
     return Table(sheet=f"Biểu {form['code']}", title="",
                  headers=["Chỉ tiêu", "Mã số", *[f"{c['label']} ({c['code']})" for c in form["columns"]]],
@@ -38,7 +44,7 @@ def _docx(form: dict[str, Any], grid: Table, place_date: str) -> bytes:
     left, middle, right = top.rows[0].cells
     left.text = f"Biểu số: {form['symbol']}\nBan hành kèm theo {form['basis']}\nNgày nhận báo cáo: {form['due']}"
     middle.paragraphs[0].add_run(form["title"]).bold = True
-    middle.add_paragraph().add_run(f"Năm {form['year']}").italic = True
+    middle.add_paragraph().add_run(year_line(form)).italic = True
     for paragraph in middle.paragraphs:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     right.text = (f"Đơn vị báo cáo: {head['reporting_unit']}\nĐơn vị nhận báo cáo: {head['receiving_unit']}\n"
@@ -74,10 +80,10 @@ def render(form: dict[str, Any], fmt: FormFormat, signed_on: date) -> bytes:
     place_date = heading(signed_on).place_date
     if fmt == "xlsx":
         head = form["header"]
-        return xlsx.workbook(f"Biểu {form['symbol']} — {form['title']}", f"Năm {form['year']}", [grid],
+        return xlsx.workbook(f"Biểu {form['symbol']} — {form['title']}", year_line(form), [grid],
                              notes=[f"Đơn vị báo cáo: {head['reporting_unit']}",
                                     f"Đơn vị nhận báo cáo: {head['receiving_unit']}",
                                     f"Đơn vị tính: {form['unit_of_measure']}"])
     if fmt == "pdf":
-        return pdf.statistical_form(form, grid, place_date)
+        return pdf.statistical_form(form, grid, place_date, year_line(form))
     return _docx(form, grid, place_date)
