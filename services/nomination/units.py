@@ -96,6 +96,9 @@ class UnitTree:
         unit = self._units.get(code)
         return unit.name if unit else code
 
+    def names(self, codes: list[str]) -> list[str]:
+        return [self.name(code) for code in codes]
+
     def children(self, code: str) -> list[str]:
         return sorted(u.code for u in self._units.values() if u.parent == code)
 
@@ -155,6 +158,10 @@ class Hierarchy:
 
     def name(self, code: str) -> str:
         return self.current().name(code)
+
+    def names(self, codes: list[str]) -> list[str]:
+        """Several names after one look at the stored version."""
+        return self.current().names(codes)
 
     def replace(self, actor: Principal, file: UnitFile, now: datetime) -> UnitTree:
         if not actor.has_any(COMMANDS["replace"]):

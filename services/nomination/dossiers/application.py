@@ -502,8 +502,8 @@ class Levels(DossierUseCases):
 
     def where(self, dossier: Dossier) -> dict[str, object]:
         """The dossier's level and route in words (the units' names from the province's file)."""
-        return {"level_name": self.units.name(dossier.level),
-                "route_names": [self.units.name(code) for code in dossier.route]}
+        level, *route = self.units.names([dossier.level, *dossier.route])
+        return {"level_name": level, "route_names": route}
 
 
 def proposing_unit(actor: Principal, named: str, doing: str) -> str:

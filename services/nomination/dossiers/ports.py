@@ -126,6 +126,8 @@ class Units(Protocol):
 
     def name(self, code: str) -> str: ...
 
+    def names(self, codes: list[str]) -> list[str]: ...
+
 
 class NoParents:
     """Every unit submits straight to Sở Nội vụ."""
@@ -135,6 +137,9 @@ class NoParents:
 
     def name(self, code: str) -> str:
         return code
+
+    def names(self, codes: list[str]) -> list[str]:
+        return list(codes)
 
 
 class DocumentStore(Protocol):
