@@ -32,6 +32,7 @@ from eventsourcing.projection import ApplicationSubscription, Projection, Projec
 from psycopg.sql import SQL, Composed
 
 from servicekit.deadletters import RECORD_NAMED
+from servicekit.pgstore import render_statements
 
 log = logging.getLogger(__name__)
 V = TypeVar("V", bound=PostgresTrackingRecorder)
@@ -46,6 +47,7 @@ class TableView(PostgresTrackingRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sql_create_statements.extend(Composed([SQL(statement)]) for statement in self.tables)
+        render_statements(self)  # the tracking insert of every event, written out once
 
     _replaying = threading.local()
 
