@@ -132,6 +132,10 @@ def table(args: argparse.Namespace, results: dict[str, Any], embedded_nats: bool
               f"{os.cpu_count()} cores: {cpu}")
         t.add(sec, "CPU of other processes on the machine meanwhile", f"{s['cpu_others_percent_of_one_core']:.0f}%",
               "noise: should be near 0")
+        plan_cpu = s.get("cpu_seconds", {}).get("plan service")
+        if plan_cpu is not None and s["accepted"]:
+            t.add(sec, "plan service CPU per accepted command, ms", f"{1000 * plan_cpu / s['accepted']:.2f}",
+                  "/proc user+system over the run, its relay and view included")
         if s.get("drain"):
             d = s["drain"]
             t.add(sec, "downstream only: backlog drained, events/s", d["read_model_per_s"],

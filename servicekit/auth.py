@@ -7,6 +7,7 @@ Production verifies tokens of the province's OIDC provider (`TDKT_JWT_JWKS_URL`,
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 import jwt
 from fastapi import Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from servicekit.settings import ServiceSettings
 
@@ -33,6 +34,8 @@ class Role(StrEnum):
 
 
 class Principal(BaseModel):
+    model_config = ConfigDict(frozen=True)  # one verified token's principal serves its every request
+
     subject: str
     name: str = ""
     unit: str | None = None
@@ -51,7 +54,9 @@ class ForbiddenError(Exception):
 
 
 class TokenVerifier:
-    def __init__(self, settings: ServiceSettings) -> None:
+    VERIFIED_MAX = 10_000  # tokens kept verified; beyond it the oldest is dropped
+
+    def __init__(self, settings: ServiceSettings, clock: Callable[[], float] = time.time) -> None:
         self.settings = settings
         # Keys rotate without a restart: a token signed with a key not seen yet makes the client
         # fetch the provider's key set again (at most once per cooldown), and the set expires.
@@ -59,13 +64,50 @@ class TokenVerifier:
             settings.jwt_jwks_url, lifespan=settings.jwt_jwks_lifespan_s,
             cooldown_duration=settings.jwt_jwks_cooldown_s, timeout=10,
         ) if settings.jwt_jwks_url else None
+        # A client sends the same token on every request until it expires: the principal of a
+        # token verified already is kept by the token's exact string (same bytes, same signature)
+        # until its `exp`, so each request still refuses an expired token, and a forged or
+        # altered one (another string) is verified in full. With provider keys, a token is kept
+        # for at most the key set's lifespan as well: a withdrawn key's tokens stop working
+        # within two lifespans of its withdrawal (one before: the key set's own cache).
+        self._clock = clock
+        self._verified: dict[str, tuple[Principal, float]] = {}
+        self._verified_lock = threading.Lock()
+        self._keep_s = settings.jwt_jwks_lifespan_s if settings.jwt_jwks_url else None
 
     @property
     def fetches_keys(self) -> bool:
         """True when verifying may fetch the provider's keys over the network (JWKS)."""
         return self._jwks is not None
 
+    def cached(self, token: str) -> Principal | None:
+        """The principal of `token` when it was verified already and has not expired since."""
+        found = self._verified.get(token)
+        if found is None:
+            return None
+        principal, until = found
+        if self._clock() < until:
+            return principal
+        with self._verified_lock:
+            self._verified.pop(token, None)
+        return None
+
     def verify(self, token: str) -> Principal:
+        principal = self.cached(token)
+        if principal is not None:
+            return principal
+        principal, expires = self._verify(token)
+        now = self._clock()
+        until = expires if self._keep_s is None else min(expires, now + self._keep_s)
+        with self._verified_lock:
+            if len(self._verified) >= self.VERIFIED_MAX:
+                expired = [t for t, (_, end) in self._verified.items() if end <= now]
+                for stale in expired or [next(iter(self._verified))]:
+                    del self._verified[stale]
+            self._verified[token] = (principal, until)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             if self._jwks is not None:
                 key = self._jwks.get_signing_key_from_jwt(token).key
@@ -82,8 +124,9 @@ class TokenVerifier:
         except jwt.PyJWTError as error:
             raise AuthError(f"Mã truy cập không hợp lệ: {error}") from None
         roles = frozenset(Role(r) for r in claims.get("roles", []) if r in Role.__members__.values())
-        return Principal(subject=claims["sub"], name=claims.get("name", ""),
-                         unit=claims.get("unit"), roles=roles)
+        principal = Principal(subject=claims["sub"], name=claims.get("name", ""),
+                              unit=claims.get("unit"), roles=roles)
+        return principal, float(claims["exp"])
 
 
 def issue_token(
@@ -104,9 +147,12 @@ async def current_principal(request: Request) -> Principal:
     if scheme.lower() != "bearer" or not token:
         raise AuthError("Thiếu mã truy cập (Authorization: Bearer …)")
     verifier: TokenVerifier = request.app.state.verifier
+    token = token.strip()
+    if (principal := verifier.cached(token)) is not None:
+        return principal
     if verifier.fetches_keys:  # may wait on the OIDC provider: keep it off the event loop
-        return await asyncio.to_thread(verifier.verify, token.strip())
-    return verifier.verify(token.strip())  # a local HS256 signature check takes microseconds
+        return await asyncio.to_thread(verifier.verify, token)
+    return verifier.verify(token)  # a local HS256 signature check takes microseconds
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -11,7 +11,7 @@ import json
 import logging
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 import asyncpg
@@ -32,6 +32,7 @@ from eventsourcing.projection import ApplicationSubscription, Projection, Projec
 from psycopg.sql import SQL, Composed
 
 from servicekit.deadletters import RECORD_NAMED
+from servicekit.pgstore import render_statements
 
 log = logging.getLogger(__name__)
 V = TypeVar("V", bound=PostgresTrackingRecorder)
@@ -46,10 +47,17 @@ class TableView(PostgresTrackingRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sql_create_statements.extend(Composed([SQL(statement)]) for statement in self.tables)
+        render_statements(self)  # the tracking insert of every event, written out once
+        self._batch = threading.local()  # the transaction of the events applied together, per thread
 
     _replaying = threading.local()
 
     def write(self, tracking: Tracking, sql: str, params: dict[str, Any]) -> None:
+        batch = getattr(self._batch, "cursor", None)
+        if batch is not None:  # in the transaction of `together`, which records the last tracking
+            batch.execute(sql, params)
+            self._batch.tracking = tracking
+            return
         with self.datastore.transaction(commit=True) as curs:
             # Without waiting for the WAL flush: a view is made again from the event store, and its
             # rows and tracking commit together, so a database crash loses both of the last few
@@ -58,9 +66,31 @@ class TableView(PostgresTrackingRecorder):
             curs.execute(sql, params)
             self._insert_tracking(curs, tracking)
 
+    def insert_tracking(self, tracking: Tracking) -> None:
+        """Track an event no table shows (in the transaction of `together`, when one is open)."""
+        if getattr(self._batch, "cursor", None) is not None:
+            self._batch.tracking = tracking
+            return
+        super().insert_tracking(tracking)
+
     def _insert_tracking(self, curs: Any, tracking: Tracking) -> None:
         if not getattr(self._replaying, "active", False):  # a replay's tracking came with its dead letter
             super()._insert_tracking(curs, tracking)
+
+    @contextlib.contextmanager
+    def together(self) -> Iterator[None]:
+        """Apply the events of the block in one transaction: the writes of each, then the tracking
+        of the last event written, as one commit (the same rows and tracking as one transaction
+        per event; an error rolls all of them back). `query` inside the block sees its writes."""
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute("SET LOCAL synchronous_commit = off")  # as `write`
+            self._batch.cursor, self._batch.tracking = curs, None
+            try:
+                yield
+                if self._batch.tracking is not None:
+                    self._insert_tracking(curs, self._batch.tracking)
+            finally:
+                self._batch.cursor = self._batch.tracking = None
 
     @contextlib.contextmanager
     def replaying(self) -> Iterator[None]:
@@ -80,6 +110,10 @@ class TableView(PostgresTrackingRecorder):
             self._insert_tracking(curs, tracking)
 
     def query(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        batch = getattr(self._batch, "cursor", None)
+        if batch is not None:  # a projection reading what the events before it in `together` wrote
+            batch.execute(sql, params)
+            return [dict(row) for row in batch.fetchall()]
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(sql, params)
             return [dict(row) for row in curs.fetchall()]
@@ -91,7 +125,8 @@ TRANSIENT = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg
 
 
 class _Runner(ProjectionRunner[Any, V]):
-    """eventsourcing's runner, with each event applied on its own: an event that fails for a
+    """eventsourcing's runner, with the events the subscription has read applied together, in one
+    transaction (up to `BATCH`), and when that fails, each on its own: an event that fails for a
     reason other than the database being away is recorded as a dead letter, and the next one
     follows. (Overrides the library's loop, `BaseProjectionRunner._process_events_loop`,
     eventsourcing 9.5.6; `tests/integration/test_dead_letters.py` catches a change.)"""
@@ -101,17 +136,11 @@ class _Runner(ProjectionRunner[Any, V]):
                              is_stopping: threading.Event, runner: weakref.ReferenceType[Any]) -> None:
         try:
             for notification in subscription.subscription:
-                tracking = Tracking(subscription.name, notification.id)
-                try:
-                    projection.process_event(subscription.mapper.to_domain_event(notification), tracking)
-                except TRANSIENT:
-                    raise
-                except Exception as error:
-                    if _applied_elsewhere(error, projection.view, tracking):
-                        continue  # by the replica that led before this one (a short overlap on hand-over)
-                    log.error("view %s: event %d dead-lettered: %s", projection.name, notification.id, error)
-                    projection.view.dead_letter(projection.name, tracking, notification,
-                                                f"{type(error).__name__}: {error}")
+                run = [notification, *_already_read(subscription.subscription, BATCH - 1)]
+                if len(run) > 1 and _applied_together(subscription, projection, run):
+                    continue
+                for each in run:  # one by one: alone, or a run that failed together
+                    _apply_one(subscription, projection, each)
         except BaseException as error:
             if (current := runner()) is not None:
                 current._thread_error = error
@@ -126,6 +155,53 @@ class _Runner(ProjectionRunner[Any, V]):
         notified = getattr(inner, "_has_been_notified", None)
         if isinstance(notified, threading.Event):
             notified.set()
+
+
+BATCH = 100  # events of the subscription's current read applied in one transaction, at most
+
+
+def _already_read(inner: Any, most: int) -> list[Notification]:
+    """The notifications the subscription has read from the store and not handed out yet (up to
+    `most`), taken from it: what is there now, without waiting. (Reads eventsourcing 9.5.6's
+    `ListenNotifySubscription` page; another subscription gives none, and events go one by one.)"""
+    page, index = getattr(inner, "_notifications", None), getattr(inner, "_notifications_index", None)
+    if not isinstance(index, int) or not isinstance(page, Sequence) or getattr(inner, "_has_been_stopped", True):
+        return []
+    taken = list(page[index:index + most])
+    inner._notifications_index = index + len(taken)
+    return taken
+
+
+def _applied_together(subscription: ApplicationSubscription[Any], projection: Any,
+                      run: list[Notification]) -> bool:
+    """Apply a run of events in one transaction (`TableView.together`); False, with nothing
+    applied, when any of them fails for a reason other than the database being away."""
+    view = projection.view
+    if not isinstance(view, TableView):
+        return False
+    try:
+        with view.together():
+            for notification in run:
+                projection.process_event(subscription.mapper.to_domain_event(notification),
+                                         Tracking(subscription.name, notification.id))
+    except TRANSIENT:
+        raise
+    except Exception:
+        return False
+    return True
+
+
+def _apply_one(subscription: ApplicationSubscription[Any], projection: Any, notification: Notification) -> None:
+    tracking = Tracking(subscription.name, notification.id)
+    try:
+        projection.process_event(subscription.mapper.to_domain_event(notification), tracking)
+    except TRANSIENT:
+        raise
+    except Exception as error:
+        if _applied_elsewhere(error, projection.view, tracking):
+            return  # by the replica that led before this one (a short overlap on hand-over)
+        log.error("view %s: event %d dead-lettered: %s", projection.name, notification.id, error)
+        projection.view.dead_letter(projection.name, tracking, notification, f"{type(error).__name__}: {error}")
 
 
 def _applied_elsewhere(error: Exception, view: PostgresTrackingRecorder, tracking: Tracking) -> bool:
