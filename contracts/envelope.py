@@ -6,10 +6,7 @@ Headers: `ce-specversion`, `ce-id`, `ce-source`, `ce-type`, `ce-time`, `ce-subje
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import Any
-
 from pydantic import ValidationError
 
 from contracts.base import IntegrationEvent
@@ -62,14 +59,14 @@ def unwrap(headers: dict[str, str] | None, body: bytes) -> IntegrationEvent:
         raise EnvelopeError(f"unknown event type {ce_type!r}")
     if len(body) > MAX_BODY_BYTES:
         raise EnvelopeError(f"body of {len(body)} bytes exceeds {MAX_BODY_BYTES}")
-    try:
-        payload: Any = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise EnvelopeError(f"body is not JSON: {error}") from None
-    try:
-        event = cls.model_validate(payload)
+    try:  # parsed and validated in one pass (pydantic-core), without a dict of the body in between
+        event = cls.model_validate_json(body)
     except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        if first["type"] == "json_invalid":
+            raise EnvelopeError(f"body is not JSON: {first['msg']}") from None
         raise EnvelopeError(f"body does not match {ce_type}: {error}") from None
-    if str(event.event_id) != headers.get("ce-id", str(event.event_id)):
+    ce_id = headers.get("ce-id")
+    if ce_id is not None and ce_id != str(event.event_id):
         raise EnvelopeError("ce-id header and event_id of the body differ")
     return event
