@@ -142,6 +142,10 @@ def table(args: argparse.Namespace, results: dict[str, Any], embedded_nats: bool
                   f"{d['tasks']} tasks written while the plan service was down: relay → JetStream → read model")
             t.add(sec, "downstream only: relay publish rate, events/s", d["published_per_s"],
                   f"consumer {d['consumer_events_per_transaction']:.0f} tasks per transaction")
+            if "cpu_us_per_event" in d:
+                t.add(sec, "downstream only: reporting service CPU per event, µs", d["cpu_us_per_event"]["reporting"],
+                      f"plan service (relay) {d['cpu_us_per_event']['plan']:.0f} µs per event; every other "
+                      f"process {d['cpu_others_percent_of_one_core']:.0f}% of a core meanwhile")
     e = results.get("es_system")
     if e:
         sec = "3. eventsourcing System"

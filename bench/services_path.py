@@ -500,10 +500,13 @@ async def drain_backlog(servers: Servers, ns: Namespace, services: dict[str, Ser
         say("drain: starting the plan service again; its relay publishes the backlog")
         services["plan"].start()
         restarted = time.time()
+        cpu = CpuMeter({name: (services[name].pid, False) for name in ("plan", "reporting")})
+        cpu.start()  # the plan service just started: the relay has published nothing yet
         await wait_ready({"plan": (services["plan"], f"http://127.0.0.1:{ports['plan']}")})
         if profiler is not None:
             profiler.start({"plan": services["plan"].pid, "reporting": services["reporting"].pid})
         done = await wait_visible(report_conn, plan_ids, events, max(60.0, events / 20), say)
+        used = cpu.stop()
         if profiler is not None:
             profiles = profiler.stop()
         ids = [uuid.UUID(p) for p in plan_ids]
@@ -522,6 +525,8 @@ async def drain_backlog(servers: Servers, ns: Namespace, services: dict[str, Ser
         "read_model_per_s": events / (last_visible - first),
         "seconds_first_publish_to_last_row": last_visible - first,
         "consumer_events_per_transaction": events / max(transactions, 1),
+        "cpu_us_per_event": {name: seconds / events * 1e6 for name, seconds in used.items()},
+        "cpu_others_percent_of_one_core": (cpu.machine - sum(used.values())) / (done - restarted) * 100,
         **({"profiles": profiles} if profiler is not None and profiles else {}),
     }
 

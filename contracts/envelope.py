@@ -7,6 +7,7 @@ Headers: `ce-specversion`, `ce-id`, `ce-source`, `ce-type`, `ce-time`, `ce-subje
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from pydantic import ValidationError
 
 from contracts.base import IntegrationEvent

@@ -21,7 +21,8 @@
   go there at once. Database outages are retried without limit and never dead-lettered.
 - The fetch loop is our own: FastStream 0.7.8's batch loop lets nats-py's bare
   `asyncio.TimeoutError` escape and drops the partial batch until `ack_wait` (see
-  docs/architecture.md); processing also has to stay strictly sequential.
+  docs/architecture.md); processing also has to stay strictly sequential. So are the pull
+  requests (`servicekit.pull`): nats-py's `fetch` spends a task and a `wait_for` on each message.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from contracts import EnvelopeError, IntegrationEvent, unwrap
 from servicekit import deadletters
 from servicekit.bus import dlq_subject
 from servicekit.db import create_schema
+from servicekit.pull import Pull
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -170,14 +172,15 @@ class EventConsumer:
         while not stop.is_set():
             try:
                 await self.ensure()
-                subscription = await self.js.pull_subscribe_bind(durable=self.name, stream=self.stream)
+                pull = Pull(self.js, self.stream, self.name)
+                await pull.start()
                 self.status.last_error = None  # recovered: readiness must not report an old error
                 try:
-                    await self._consume(subscription, stop)
+                    await self._consume(pull, stop)
                     delay = 0.5
                 finally:
                     with contextlib.suppress(Exception):
-                        await subscription.unsubscribe()
+                        await pull.stop()
             except asyncio.CancelledError:
                 raise
             except Exception as error:
@@ -190,7 +193,7 @@ class EventConsumer:
         # this replica's to report any more; the replica that leads the consumer now reports its own.
         self.status.last_error = None
 
-    async def _consume(self, subscription: JetStreamContext.PullSubscription, stop: asyncio.Event) -> None:
+    async def _consume(self, pull: Pull, stop: asyncio.Event) -> None:
         """Fetch and apply batches in order. After a full batch (a backlog: a rebuild, a catch-up)
         the next batch is fetched while this one is applied; it is applied only after this one is
         acknowledged, kept alive while this one's events are retried (`_hold`), handed back in
@@ -201,14 +204,14 @@ class EventConsumer:
                     fetched, self._ahead = self._ahead, None
                     messages = await fetched
                 else:
-                    messages = await self._fetch(subscription)
+                    messages = await self._fetch(pull)
                 if len(messages) >= self.batch_size:
-                    self._ahead = asyncio.ensure_future(self._fetch(subscription))
+                    self._ahead = asyncio.ensure_future(self._fetch(pull))
                 if messages:
                     await self.process(messages)
             if self._ahead is not None:  # stopping: after this batch's, in order, for the next run
                 fetched, self._ahead = self._ahead, None
-                for message in await fetched:
+                for message in [*await fetched, *pull.take()]:
                     await message.nak()
         finally:
             if self._ahead is not None:
@@ -217,11 +220,8 @@ class EventConsumer:
                 with contextlib.suppress(BaseException):
                     await fetched
 
-    async def _fetch(self, subscription: JetStreamContext.PullSubscription) -> list[Msg]:
-        try:
-            return await subscription.fetch(self.batch_size, timeout=self.fetch_timeout)
-        except TimeoutError:  # nats.errors.TimeoutError and bare asyncio.TimeoutError alike
-            return []
+    async def _fetch(self, pull: Pull) -> list[Msg]:
+        return await pull.fetch(self.batch_size, self.fetch_timeout)
 
     async def process(self, messages: Sequence[Msg]) -> None:
         readable: list[tuple[Msg, IntegrationEvent]] = []
