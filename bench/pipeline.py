@@ -144,7 +144,8 @@ def table(args: argparse.Namespace, results: dict[str, Any], embedded_nats: bool
                   f"consumer {d['consumer_events_per_transaction']:.0f} tasks per transaction")
             if "cpu_us_per_event" in d:
                 t.add(sec, "downstream only: reporting service CPU per event, µs", d["cpu_us_per_event"]["reporting"],
-                      f"plan service (relay) {d['cpu_us_per_event']['plan']:.0f} µs per event; every other "
+                      f"plan service (its start included, then the relay) {d['cpu_us_per_event']['plan']:.0f} µs "
+                      "per event; every other "
                       f"process {d['cpu_others_percent_of_one_core']:.0f}% of a core meanwhile")
     e = results.get("es_system")
     if e:
