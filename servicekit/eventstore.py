@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
-from eventsourcing.application import Application, Repository
+from eventsourcing.application import AggregateNotFoundError, Application, Repository, project_aggregate
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.postgres import PostgresAggregateRecorder
@@ -133,6 +133,37 @@ def stored_aggregates(app: Application[UUID], ids: Collection[UUID]) -> set[UUID
     with recorder.datastore.transaction(commit=False) as curs:
         curs.execute(statement, (list(ids),))
         return {UUID(str(row["originator_id"])) for row in curs.fetchall()}
+
+
+def load_aggregates(app: Application[UUID], ids: Collection[UUID]) -> dict[UUID, Any]:
+    """The aggregates of `ids` that are stored, each made from all its events: one query on
+    PostgreSQL, `repository.get` per id on another recorder. (The same state as
+    `repository.get`, which may start from its cache; not for an aggregate whose events were
+    snapshotted and removed.)"""
+    recorder = app.recorder
+    if not ids:
+        return {}
+    if not isinstance(recorder, PostgresAggregateRecorder):
+        found: dict[UUID, Any] = {}
+        for aggregate_id in ids:
+            try:
+                found[aggregate_id] = app.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                continue
+        return found
+    statement = SQL("SELECT originator_id, originator_version, topic, state FROM {schema}.{table} "
+                    "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version").format(
+        schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
+    with recorder.datastore.transaction(commit=False) as curs:
+        curs.execute(statement, (list(ids),))
+        rows = curs.fetchall()
+    events: dict[UUID, list[Any]] = {}
+    for row in rows:
+        stored = StoredEvent(originator_id=row["originator_id"], originator_version=row["originator_version"],
+                             topic=row["topic"], state=bytes(row["state"]))
+        events.setdefault(UUID(str(row["originator_id"])), []).append(app.mapper.to_domain_event(stored))
+    made = {aggregate_id: project_aggregate(None, each) for aggregate_id, each in events.items()}
+    return {aggregate_id: aggregate for aggregate_id, aggregate in made.items() if aggregate is not None}
 
 
 def postgres_env(settings: ServiceSettings, *, pool_size: int = 10) -> dict[str, str]:

@@ -89,16 +89,22 @@ class Drafting(DossierUseCases):
         self.app.save(*records, dossier)
         return dossier.id, True
 
-    def prepare(self, actor: Principal, new: NewDossier, now: datetime) -> tuple[Dossier, list[Any]]:
-        """Check everything and build the dossier (and a new person record) without saving."""
+    def read_ahead(self, news: Sequence[NewDossier]) -> ReadAhead:
+        """What `prepare` reads for many dossiers, read once for all of them (`ReadAhead`)."""
+        return ReadAhead(self.catalogue, self.history.read_ahead([(n.nominee_kind, _nominee_data(n)) for n in news]))
+
+    def prepare(self, actor: Principal, new: NewDossier, now: datetime,
+                ahead: ReadAhead | None = None) -> tuple[Dossier, list[Any]]:
+        """Check everything and build the dossier (and a new person record) without saving;
+        `ahead`: the award and the nominee's record as read for a batch (`read_ahead`)."""
         authorize(actor, "edit", new.unit_code)
-        award = self.catalogue.award(new.award_code)
+        award = ahead.award(new.award_code) if ahead else self.catalogue.award(new.award_code)
         check_fits(award, new)
         facts = priority.checked(new.nominee_kind, new.nominee)
         if new.movement_id is not None and self.movements is not None:
             check_movement(self.movements.find(new.movement_id), new, now.date())
-        data = {**new.nominee, "unit_code": new.nominee.get("unit_code") or new.unit_code}
-        nominee, records = self.history.resolve(new.nominee_kind, data, actor.subject)
+        nominee, records = self.history.resolve(new.nominee_kind, _nominee_data(new), actor.subject,
+                                                ahead.records if ahead else None)
         nominee = {**nominee, **facts, "gender": nominee.get("gender") or facts["gender"]}
         dossier = Dossier(unit_code=new.unit_code, award_code=award.code, year=new.year, basis=new.basis,
                           award={"name": award.name, "category": award.category, "level": award.level},
@@ -168,6 +174,25 @@ class Drafting(DossierUseCases):
     def missing_documents(self, dossier: Dossier) -> list[str]:
         present = dossier.document_kinds()
         return [name for code, name in self.required_documents(dossier).items() if code not in present]
+
+
+class ReadAhead:
+    """What the dossiers of one batch share, each read once: the awards of the catalogue in
+    force (once per award code) and the records their nominees may name (one query)."""
+
+    def __init__(self, catalogue: Catalogue, records: object) -> None:
+        self.catalogue, self.records = catalogue, records
+        self._awards: dict[str, AwardInfo] = {}
+
+    def award(self, code: str) -> AwardInfo:
+        if code not in self._awards:
+            self._awards[code] = self.catalogue.award(code)  # an unknown code raises, each time it is met
+        return self._awards[code]
+
+
+def _nominee_data(new: NewDossier) -> dict[str, Any]:
+    """The nominee as the history resolves it: the proposing unit's unless the nominee names one."""
+    return {**new.nominee, "unit_code": new.nominee.get("unit_code") or new.unit_code}
 
 
 def corrected_facts(nominee: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:

@@ -117,9 +117,10 @@ class BulkSubmissions:
         records: dict[UUID, Aggregate] = {}
         dossiers: dict[UUID, Aggregate] = {}
         prepared = []
+        ahead = self.drafting.read_ahead([new for _, new in rows])  # the catalogue, the nominees' records: once
         for row, new in rows:
             try:
-                prepared.append(self.drafting.prepare(actor, new, now))
+                prepared.append(self.drafting.prepare(actor, new, now, ahead))
             except (DossierError, ValueError, KeyError, LookupError) as error:
                 outcome.errors.append({"row": row, "error": str(error)})
         stored = stored_aggregates(self.app, {dossier.id for dossier, _ in prepared})  # one query for the batch

@@ -499,7 +499,8 @@ class Submission(Aggregate):
         self.sent_to: str | None = None  # the level it was sent to
 
     def add(self, dossier_ids: list[UUID], source: str, by: str, at: datetime) -> None:
-        new = [d for d in dossier_ids if d not in set(self.dossiers)]
+        present = set(self.dossiers)
+        new = [d for d in dossier_ids if d not in present]
         if new or source not in self.sources:
             self._added(dossier_ids=new, source=source, by=by, at=at)
 
@@ -519,7 +520,11 @@ class Submission(Aggregate):
     @event("SentUp")
     def _sent_up(self, number: str, to_level: str, dossier_ids: list[UUID], by: str, at: datetime) -> None:
         self.number, self.sent_to = number, to_level
-        self.dossiers.extend(d for d in dossier_ids if d not in set(self.dossiers))
+        present = set(self.dossiers)
+        for dossier_id in dossier_ids:  # once each, as before (a set made once, not once per id)
+            if dossier_id not in present:
+                self.dossiers.append(dossier_id)
+                present.add(dossier_id)
 
 
 # Submissions were first stored from the spreadsheet intake module; their stored events keep that topic.

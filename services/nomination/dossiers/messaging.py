@@ -44,7 +44,7 @@ def to_contracts(event: Any, event_id: UUID, app: Application[UUID], step_due: S
     name = type(event).__name__
     if not isinstance(event, Dossier.Event) or (name not in BUILDERS and name not in STEPS):
         return None  # documents, edits: not public
-    dossier: Dossier = app.repository.get(event.originator_id, version=event.originator_version)
+    dossier = _dossier_at(event, app)
     common = _common(dossier, event, event_id)
     v1 = c.NominationProgressed(**common, step=STEPS[name]) if name in STEPS else BUILDERS[name](common, event, dossier)
     newer = c.SECOND_VERSIONS.get(type(v1))
@@ -55,6 +55,17 @@ def to_contracts(event: Any, event_id: UUID, app: Application[UUID], step_due: S
     if isinstance(v1, c.NominationCreated):
         added["movement_id"] = getattr(dossier, "movement_id", None)
     return [v1, newer.model_validate({**v1.model_dump(), "version": 2, "event_id": uuid5(event_id, "v2"), **added})]
+
+
+def _dossier_at(event: Any, app: Application[UUID]) -> Dossier:
+    """The dossier as `event` left it: an opened one made from its own event (no read of the
+    store: a spreadsheet of thousands opens thousands), a later version read from the store."""
+    if isinstance(event, Dossier.Created):
+        opened = event.mutate(None)
+        assert isinstance(opened, Dossier)
+        return opened
+    found: Dossier = app.repository.get(event.originator_id, version=event.originator_version)
+    return found
 
 
 def _common(dossier: Dossier, event: Any, event_id: UUID) -> dict[str, Any]:

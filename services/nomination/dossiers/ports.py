@@ -4,6 +4,7 @@ working-day calendar and the document store. `services/nomination/wiring.py` ada
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -76,10 +77,16 @@ class Eligibility(Protocol):
 
 
 class History(Protocol):
-    def resolve(self, kind: str, data: dict[str, Any], by: str) -> tuple[dict[str, Any], list[Aggregate]]:
+    def read_ahead(self, nominees: Sequence[tuple[str, Mapping[str, Any]]]) -> Any:
+        """What `resolve` would read for many nominees (kind, data), read at once, to pass to it."""
+        ...
+
+    def resolve(self, kind: str, data: dict[str, Any], by: str,
+                ahead: Any = None) -> tuple[dict[str, Any], list[Aggregate]]:
         """The nominee snapshot a dossier keeps (kind, ref, name, unit_code, masked_id, position, gender,
         deceased) and any new record to save with the dossier. Nominee data it cannot accept
-        raises ValueError (or LookupError for a reference to no record)."""
+        raises ValueError (or LookupError for a reference to no record). `ahead`: what
+        `read_ahead` read for a batch of nominees that includes this one."""
         ...
 
     def decided(self, nominee: dict[str, Any], award_code: str, year: int, decision_number: str,

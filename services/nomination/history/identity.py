@@ -73,6 +73,17 @@ def collective_id(unit_code: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/collectives/{unit_code.strip().upper()}")
 
 
+def candidate_ids(kind: str, personal_number: str | None, full_name: str, born_on: date | None,
+                  unit_code: str) -> list[UUID]:
+    """The records a nominee's details may name, to read them ahead: a person's by number and
+    by name + date of birth + unit, a collective's by unit. (Only a guess: a record found
+    through an alias or a merge, or under details written otherwise, is read when it is met.)"""
+    if kind != "ca_nhan":
+        return [collective_id(unit_code)]
+    ids = [number_id(personal_number)] if personal_number else []
+    return ids + ([key_id(full_name, born_on, unit_code)] if born_on else [])
+
+
 def check_name(name: str) -> str:
     name = clean_name(name or "")
     if not name or len(name) > 200 or any(c.isdigit() for c in name):

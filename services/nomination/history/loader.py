@@ -24,7 +24,7 @@ from eventsourcing.persistence import RecordConflictError
 from services.nomination.history import factkinds as kinds
 from services.nomination.history.columns import LABELS, ImportRow, RowError
 from services.nomination.history.domainmodel import Record
-from services.nomination.history.identity import HistoryError, collective_id, key_id, number_id
+from services.nomination.history.identity import HistoryError, candidate_ids
 from services.nomination.history.importer import Sheet
 from services.nomination.history.pid import PersonalNumberError
 from services.nomination.history.privacy import history_logger
@@ -159,10 +159,7 @@ class SheetLoader:
 
 def _ids(row: ImportRow) -> list[UUID]:
     """The records a row may touch, to read them ahead."""
-    if row.subject != "ca_nhan":
-        return [collective_id(row.unit_code)]
-    ids = [number_id(row.personal_number)] if row.personal_number else []
-    return ids + ([key_id(row.full_name, row.born_on, row.unit_code)] if row.born_on else [])
+    return candidate_ids(row.subject, row.personal_number, row.full_name, row.born_on, row.unit_code)
 
 
 def _conflict(record: Record, fact: kinds.Fact) -> str:

@@ -4,6 +4,7 @@ changes, so the workflow saves them with the dossier in one transaction."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -13,14 +14,16 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 
 from services.nomination.eligibility.facts import NomineeFacts
-from services.nomination.history.application import History
+from services.nomination.history.application import History, ref_id
 from services.nomination.history.config import HistoryConfig
 from services.nomination.history.domainmodel import Collective, Person, Record
 from services.nomination.history.factkinds import MovementRef
+from services.nomination.history.identity import candidate_ids, check_unit_code
 from services.nomination.history.privacy import mask_number
-from services.nomination.history.session import Session
+from services.nomination.history.session import Known, Session
 
 SYSTEM = "system"
+RECORD_KINDS = ("ca_nhan", "tap_the", "doanh_nghiep")  # a household has no record
 
 
 class DossierHistory:
@@ -29,10 +32,27 @@ class DossierHistory:
         self.history = History(app, config)
         self.clock = clock or (lambda: datetime.now(UTC))
 
-    def resolve(self, kind: str, data: dict[str, Any], by: str) -> tuple[dict[str, Any], list[Aggregate]]:
+    def read_ahead(self, nominees: Iterable[tuple[str, Mapping[str, Any]]]) -> Known:
+        """The records many nominees (kind, data as for `resolve`) may name, read in one query
+        (and what their aliases point to in a second), for `resolve(..., ahead=)`."""
+        ids: list[UUID] = []
+        for kind, data in nominees:
+            with contextlib.suppress(ValueError, KeyError):  # a nominee in error is told of by `resolve`
+                if data.get("ref"):
+                    ids.append(ref_id(data["ref"]))
+                elif kind in RECORD_KINDS:
+                    ids += candidate_ids(kind, data.get("id_number") or data.get("personal_number"),
+                                         data.get("name") or data.get("full_name") or "",
+                                         _date(data.get("date_of_birth") or data.get("born_on")),
+                                         check_unit_code(data["unit_code"]))
+        return Known(self.history.app, ids)
+
+    def resolve(self, kind: str, data: dict[str, Any], by: str,
+                ahead: Known | None = None) -> tuple[dict[str, Any], list[Aggregate]]:
         """The nominee snapshot (kind, ref, name, unit_code, masked_id, position, deceased, gender) and
-        any record created for the nominee, to save with the dossier."""
-        session = Session(self.history.app)
+        any record created for the nominee, to save with the dossier; `ahead`: records read
+        beforehand (`read_ahead`), each taken as a copy of its own."""
+        session = Session(self.history.app, ahead)
         record = self._record(session, kind, data, by)
         snapshot = {"kind": kind, "ref": str(record.id) if record else None, "name": _name(record, data),
                     "unit_code": record.unit_code if record else data.get("unit_code"),

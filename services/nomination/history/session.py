@@ -3,23 +3,27 @@ saved together in one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Mapping
+from copy import deepcopy
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
+from servicekit.eventstore import load_aggregates
 from services.nomination.history.domainmodel import PersonAlias, Record
 
 MAX_HOPS = 8
 
 
 class Session:
-    """The aggregates one use case loads or creates, each once, saved in one transaction."""
+    """The aggregates one use case loads or creates, each once, saved in one transaction.
+    `known`: aggregates read beforehand for many use cases (`Known`), each taken as a copy of
+    its own, as `repository.get` gives."""
 
-    def __init__(self, app: Application[UUID]) -> None:
+    def __init__(self, app: Application[UUID], known: Known | None = None) -> None:
         self.app = app
+        self.known = known
         self.loaded: dict[UUID, Aggregate | None] = {}
 
     def find(self, aggregate_id: UUID) -> Aggregate | None:
@@ -27,16 +31,17 @@ class Session:
             self.loaded[aggregate_id] = self._get(aggregate_id)
         return self.loaded[aggregate_id]
 
-    def prefetch(self, ids: Iterable[UUID], workers: int = 8) -> None:
-        """Load many aggregates at once, several database reads in flight (a big import)."""
+    def prefetch(self, ids: Iterable[UUID]) -> None:
+        """Load many aggregates at once, in one query (a big import)."""
         wanted = [i for i in dict.fromkeys(ids) if i not in self.loaded]
-        if not wanted:
-            return
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for aggregate_id, found in zip(wanted, pool.map(self._get, wanted), strict=True):
-                self.loaded[aggregate_id] = found
+        found = load_aggregates(self.app, wanted)
+        for aggregate_id in wanted:
+            self.loaded[aggregate_id] = found.get(aggregate_id)
 
     def _get(self, aggregate_id: UUID) -> Aggregate | None:
+        if self.known is not None and aggregate_id in self.known.read:
+            found = self.known.read[aggregate_id]
+            return None if found is None else deepcopy(found)
         try:
             return self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:
@@ -65,3 +70,22 @@ class Session:
         if changed:
             self.app.save(*changed)
         return len(changed)
+
+
+class Known:
+    """Aggregates read at once for a batch of use cases (`load_aggregates`: one query for all),
+    and those of the ids asked for that are not stored (None)."""
+
+    def __init__(self, app: Application[UUID], ids: Iterable[UUID]) -> None:
+        wanted = set(ids)
+        found = load_aggregates(app, wanted)
+        # what aliases and merged records point to: a second query
+        targets = {t for a in found.values() if (t := _target(a)) is not None and t not in wanted}
+        found |= load_aggregates(app, targets)
+        self.read: Mapping[UUID, Aggregate | None] = {i: found.get(i) for i in wanted | targets}
+
+
+def _target(aggregate: Aggregate) -> UUID | None:
+    if isinstance(aggregate, PersonAlias):
+        return aggregate.target
+    return aggregate.merged_into if isinstance(aggregate, Record) else None

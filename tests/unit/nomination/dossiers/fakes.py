@@ -64,7 +64,10 @@ class FakeHistory:
     revocations: list[str] = field(default_factory=list)
     movements: list[tuple[str, str | None] | None] = field(default_factory=list)  # of each decision
 
-    def resolve(self, kind: str, data: dict[str, Any], by: str) -> tuple[dict[str, Any], list[Any]]:
+    def read_ahead(self, nominees: Any) -> None:
+        return None
+
+    def resolve(self, kind: str, data: dict[str, Any], by: str, ahead: Any = None) -> tuple[dict[str, Any], list[Any]]:
         ref = str(uuid5(NAMESPACE_URL, f"/people/{data['name']}"))
         return {"kind": kind, "ref": ref, "name": data["name"], "unit_code": data["unit_code"],
                 "masked_id": None, "position": data.get("position"), "deceased": data.get("deceased", False)}, []

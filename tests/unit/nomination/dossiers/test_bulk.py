@@ -20,6 +20,7 @@ from services.nomination.dossiers.bulk import (
     read_rows,
     template,
 )
+from services.nomination.dossiers.domainmodel import Dossier, Submission
 from tests.unit.nomination.dossiers.test_paths import APPRAISER, CLERK, NOW, OTHER_CLERK, World
 
 
@@ -64,6 +65,24 @@ def test_the_same_file_twice_adds_nothing() -> None:
     second = bulk.submit_rows(CLERK, "SGDDT", 2025, "Đợt 1", rows, "xlsx", NOW)
     assert (first.created, second.created, second.already_there) == (50, 0, 50)
     assert world.app.recorder.max_notification_id() == before
+
+
+def test_batches_keep_the_rows_order_and_a_row_in_error_stops_only_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("services.nomination.dossiers.bulk.BATCH", 4)  # rows read ahead four at a time
+    world = World()
+    bulk = BulkSubmissions(world.app, world.drafting)
+    broken = {3: {"Mã danh hiệu/hình thức": "KHONGCO"}, 6: {"Đối tượng": "Hộ gia đình"}, 9: {"Loại hình": "khong_co"}}
+    rows = [row(n, **broken.get(n, {})) for n in range(1, 12)] + [row(2, "CSTDT")]  # row 2's nominee again
+    sheet = read_rows(spreadsheet(rows), "SGDDT", 2025, "Đợt 2")
+    first = bulk.submit_rows(CLERK, "SGDDT", 2025, "Đợt 2", sheet.rows, "xlsx", NOW)
+    assert [e["row"] for e in first.errors] == [4, 7, 10]  # the header is row 1
+    submission: Submission = world.app.repository.get(first.submission_id)
+    opened: list[Dossier] = [world.app.repository.get(d) for d in submission.dossiers]
+    assert [(d.nominee["name"], d.award_code) for d in opened] == [
+        (f"Giáo viên số {n}", "BKT") for n in range(1, 12) if n not in broken] + [("Giáo viên số 2", "CSTDT")]
+    again = bulk.submit_rows(CLERK, "SGDDT", 2025, "Đợt 2", sheet.rows, "xlsx", NOW)
+    assert (again.created, again.already_there, [e["row"] for e in again.errors]) == (0, 9, [4, 7, 10])
+    assert world.app.repository.get(first.submission_id).dossiers == submission.dossiers
 
 
 @pytest.mark.parametrize(("data", "message"), [

@@ -4,10 +4,13 @@ and the history it adds are saved in one transaction."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from services.nomination.application import Nominations
+from services.nomination.history.domainmodel import Person
 from services.nomination.history.identity import number_id
 from services.nomination.history.port import DossierHistory
+from services.nomination.history.session import Known
 from tests.unit.nomination.history.support import NOW
 
 NOMINEE = {"name": "Nguyễn Văn A", "id_number": "004085000123", "date_of_birth": "1985-03-05", "gender": "nam",
@@ -45,3 +48,36 @@ def test_collectives_are_resolved_by_unit_code_and_households_have_no_record(app
     household, nothing = port.resolve("ho_gia_dinh", {"name": "Hộ ông Nông Văn B", "unit_code": "XA1"}, "clerk")
     assert (household["ref"], nothing) == (None, [])
     assert port.decided(household, "GDVH", 2024, "5/QĐ-UBND", date(2025, 1, 5), "cong_trang") == []
+
+
+def test_nominees_read_ahead_resolve_as_they_do_one_by_one(app: Nominations) -> None:
+    port = DossierHistory(app, clock=lambda: NOW)
+    known = {**NOMINEE, "gender": None}
+    app.save(*port.resolve("ca_nhan", known, "clerk")[1])  # stored without sex: the next row completes it
+    app.save(*port.resolve("tap_the", {"name": "Sở Nội vụ", "unit_code": "SNV"}, "clerk")[1])
+    by_key = {"name": "Nguyễn Văn A", "date_of_birth": "1985-03-05", "unit_code": "SNV"}  # through the alias
+    nominees: list[tuple[str, dict[str, Any]]] = [
+        ("ca_nhan", NOMINEE), ("ca_nhan", by_key),
+        ("ca_nhan", {"name": "Lò Thị C", "unit_code": "SNV", "date_of_birth": "1990-01-02"}),
+        ("tap_the", {"name": "Sở Nội vụ", "unit_code": "SNV"}),
+        ("ho_gia_dinh", {"name": "Hộ ông Nông Văn B", "unit_code": "XA1"}),
+        ("ca_nhan", {"name": "Không ngày sinh", "unit_code": "SNV"}), ("ca_nhan", NOMINEE)]
+
+    def outcomes(ahead: Known | None) -> list[Any]:
+        found: list[object] = []
+        for kind, data in nominees:
+            try:
+                snapshot, records = port.resolve(kind, data, "clerk", ahead)
+            except ValueError as error:
+                found.append(str(error))
+            else:
+                found.append((snapshot, [(r.id, [type(e).__name__ for e in r.pending_events]) for r in records]))
+        return found
+
+    ahead = port.read_ahead(nominees)
+    one_by_one = outcomes(None)
+    assert outcomes(ahead) == one_by_one
+    assert one_by_one[0][1] == [(number_id("004085000123"), ["DetailsCompleted"])]
+    assert outcomes(ahead) == outcomes(ahead)  # each resolve takes a copy: the records read stay as stored
+    stored = ahead.read[number_id("004085000123")]
+    assert isinstance(stored, Person) and stored.sex is None
