@@ -117,8 +117,10 @@ class History:
 
     def _link_key(self, session: Session, person: Person, by: str, now: datetime) -> None:
         """Let the person's name + date of birth + unit find them; fold in a record kept under it."""
+        if not person.personal_number:  # before `key`: a keyed hash per row of a big upload
+            return
         key = person.key
-        if not person.personal_number or key is None:
+        if key is None:
             return
         found = session.find(key)
         if found is None:
