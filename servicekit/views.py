@@ -56,7 +56,7 @@ class TableView(PostgresTrackingRecorder):
         batch = getattr(self._batch, "cursor", None)
         if batch is not None:  # in the transaction of `together`, which records the last tracking
             batch.execute(sql, params)
-            self._batch.tracking = tracking
+            self._track_in_run(tracking)
             return
         with self.datastore.transaction(commit=True) as curs:
             # Without waiting for the WAL flush: a view is made again from the event store, and its
@@ -69,9 +69,20 @@ class TableView(PostgresTrackingRecorder):
     def insert_tracking(self, tracking: Tracking) -> None:
         """Track an event no table shows (in the transaction of `together`, when one is open)."""
         if getattr(self._batch, "cursor", None) is not None:
-            self._batch.tracking = tracking
+            self._track_in_run(tracking)
             return
         super().insert_tracking(tracking)
+
+    def _track_in_run(self, tracking: Tracking) -> None:
+        """Inside `together`: the run's first tracking is written at once — the tracking row then
+        stays locked until the commit, and an event that another replica already applied fails
+        here, as it does one by one (the overlap of a leader hand-over), instead of being applied
+        again under the run's last tracking — and the last one when the run ends."""
+        if self._batch.first:
+            self._batch.first = False
+            self._insert_tracking(self._batch.cursor, tracking)
+        else:
+            self._batch.tracking = tracking
 
     def _insert_tracking(self, curs: Any, tracking: Tracking) -> None:
         if not getattr(self._replaying, "active", False):  # a replay's tracking came with its dead letter
@@ -79,12 +90,13 @@ class TableView(PostgresTrackingRecorder):
 
     @contextlib.contextmanager
     def together(self) -> Iterator[None]:
-        """Apply the events of the block in one transaction: the writes of each, then the tracking
-        of the last event written, as one commit (the same rows and tracking as one transaction
-        per event; an error rolls all of them back). `query` inside the block sees its writes."""
+        """Apply the events of the block in one transaction: the writes of each, the tracking of
+        the first event and then of the last (`_track_in_run`), as one commit (the same rows and
+        tracking as one transaction per event; an error rolls all of them back). `query` inside
+        the block sees its writes."""
         with self.datastore.transaction(commit=True) as curs:
             curs.execute("SET LOCAL synchronous_commit = off")  # as `write`
-            self._batch.cursor, self._batch.tracking = curs, None
+            self._batch.cursor, self._batch.tracking, self._batch.first = curs, None, True
             try:
                 yield
                 if self._batch.tracking is not None:

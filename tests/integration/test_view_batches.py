@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import IntegrityError, Tracking
 
 from servicekit import views
 from servicekit.db import ensure_database
@@ -91,3 +92,17 @@ async def test_events_read_together_are_applied_together_and_a_bad_one_alone(ns:
         assert runs and runs[0][0] >= 6 and runs[0][1] is False, runs
     finally:
         store.close()
+
+
+async def test_a_run_with_an_event_another_replica_applied_fails_as_one_by_one(ns: Namespace) -> None:
+    async with serve(plan_app(ns.settings(PlanSettings), clock)) as plan:
+        view = plan._transport.app.state.runtime.view  # type: ignore[attr-defined]
+
+        def overlap() -> int | None:
+            view.insert_tracking(Tracking("overlap", 2))  # another replica applied events 1 and 2
+            with pytest.raises(IntegrityError), view.together():  # this one's run: events 1 to 3
+                for notification_id in (1, 2, 3):
+                    view.insert_tracking(Tracking("overlap", notification_id))
+            return view.max_tracking_id("overlap")
+
+        assert await asyncio.to_thread(overlap) == 2  # nothing of the run kept: it goes one by one
