@@ -15,6 +15,7 @@ from services.nomination.eligibility import DEFAULT_RULES, evaluate, load_rules
 from services.nomination.history import factkinds as kinds
 from services.nomination.history.application import History
 from services.nomination.history.config import history_config
+from services.nomination.history.domainmodel import Record
 from services.nomination.history.factkinds import FactError
 from services.nomination.history.identity import key_id
 from services.nomination.history.importer import read_sheet
@@ -60,7 +61,7 @@ def test_a_thematic_title_keeps_its_movement_like_an_award(app: Nominations) -> 
     port, snapshot = nominee(app)
     app.save(*port.decided(snapshot, "CSTDCS", 2024, "12/QĐ-UBND", date(2025, 1, 10), "cong_trang"))
     app.save(*port.decided(snapshot, "CSTDT", 2025, "45/QĐ-UBND", date(2026, 1, 15), "chuyen_de", MOVEMENT))
-    record = app.repository.get(UUID(snapshot["ref"]))
+    record: Record = app.repository.get(UUID(snapshot["ref"]))
     thematic, regular = record.facts["title/2025/CSTDT"], record.facts["title/2024/CSTDCS"]
     assert (thematic["basis"], thematic["movement_id"], thematic["movement"]) == ("chuyen_de", *MOVEMENT)
     assert not {"basis", "movement_id", "movement"} & set(regular)  # a regular title is written as before
