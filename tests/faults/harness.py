@@ -14,6 +14,7 @@ import json
 import os
 import random
 import signal
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -42,6 +43,8 @@ WITH_EVENTS = ("plan", "nomination", "reporting", "notification")
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n"
 UNIT_STATES = ("draft", "unit_council_done")  # a dossier still with its unit
 UNIT_COUNCIL = {"meeting_on": "2026-02-20", "agreed": 9, "present": 10, "attestations": ["guong_mau_chap_hanh"]}
+MULTIPART = {"Content-Type": "multipart/form-data; boundary=tdkt-faults-load"}
+HELD_S = 20.0  # a command "in progress" this long under one key was lost with its replica
 SHEET_ROWS = 20  # nominees per spreadsheet
 SHEET_PAUSE_S = 2.0  # between one spreadsheet accepted and the next sent
 BULK_FROM = 100_000  # the spreadsheets' nominees are numbered from here (those opened one by one from 1)
@@ -167,19 +170,24 @@ class Replicas:
 
 
 class Refused(Exception):
-    """An answer that does not say the command is stored (status 0: no answer, a dropped connection)."""
+    """An answer that does not say the command is stored (status 0: no answer, a dropped connection);
+    `held`: the Idempotency-Key of a command another attempt is still executing (409)."""
 
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, held: str | None = None) -> None:
         super().__init__(status)
-        self.status = status
+        self.status, self.held = status, held
 
 
 class Load:
     """A steady load through both replicas of the plan and nomination services, by a few clients:
     plans; dossiers a unit clerk opens, completes and submits step by step; spreadsheets of
     `SHEET_ROWS` nominees. A command a replica drops is sent again, to the other first, until an
-    answer says it is stored: a plan number, a dossier's nominee and a spreadsheet's rows are
-    each stored once (a second attempt answers 200, or the dossier's state tells)."""
+    answer says it is stored, with the same Idempotency-Key (a command stored before its answer
+    was cut is not executed again: its answer comes back). A plan number, a dossier's nominee, a
+    dossier's step at its version and a spreadsheet's rows are each stored once besides: a key
+    whose first attempt died with its replica stays "in progress" (409) for a day, and after
+    `HELD_S` the command goes under a new key (counted in `abandoned`), where a second
+    attempt answers 200, or the dossier's state tells."""
 
     def __init__(self, replicas: Replicas, http: httpx.AsyncClient, clients: int = 3) -> None:
         self.replicas, self.http = replicas, http
@@ -188,10 +196,13 @@ class Load:
         self.bulk: set[str] = set()  # nominees of the spreadsheets' rows
         self.sheets = 0
         self.refused: Counter[str] = Counter()  # answers other than stored, by command and status
+        self.held: dict[str, float] = {}  # keys answered "in progress": since when
+        self.renamed: dict[str, str] = {}  # keys given up for a new one
         self.stop = asyncio.Event()
-        self.numbers = itertools.count(1)
+        self.numbers, self.nominees = itertools.count(1), itertools.count(1)
         self.tasks = [asyncio.create_task(self._plans()) for _ in range(clients)]
-        self.tasks += [asyncio.create_task(self._dossiers()), asyncio.create_task(self._sheets())]
+        self.tasks += [asyncio.create_task(self._dossiers()) for _ in range(2)]
+        self.tasks.append(asyncio.create_task(self._sheets()))
 
     async def _until(self, service: str, first: str, what: str, attempt: Callable[[str], Awaitable[T | None]]) -> T:
         """`attempt` on the service's replicas, `first` first, until it returns a result; None: a
@@ -204,12 +215,29 @@ class Load:
                 result = await attempt(self.replicas.url(f"{service}-{target}"))
             except (Refused, httpx.HTTPError) as error:
                 self.refused[f"{what} {error.status if isinstance(error, Refused) else 0}"] += 1
+                if isinstance(error, Refused) and error.held is not None:
+                    self._held(error.held)
                 target = next(replicas)
                 await asyncio.sleep(0.1)
                 continue
             if result is not None:
                 return result
         raise AssertionError(f"{what}: never stored ({self.refused})")
+
+    def key(self, headers: dict[str, str], key: str) -> dict[str, str]:
+        """`headers` with the command's Idempotency-Key (the newest, when one was given up)."""
+        while key in self.renamed:
+            key = self.renamed[key]
+        return {**headers, "Idempotency-Key": key}
+
+    def _held(self, key: str) -> None:
+        since = self.held.setdefault(key, time.monotonic())
+        if time.monotonic() - since > HELD_S:
+            self.renamed[key] = f"{key}.{len(self.renamed) + 1}"
+
+    @property
+    def abandoned(self) -> int:
+        return len(self.renamed)
 
     async def _plans(self) -> None:
         for first in itertools.cycle("ab"):
@@ -218,33 +246,36 @@ class Load:
             number = next(self.numbers)
 
             async def create(url: str, number: int = number) -> int:
-                return stored(await self.http.post(f"{url}/plans", headers=PLANNER, json=plan(number)))
+                return stored(await self.http.post(f"{url}/plans", headers=self.key(PLANNER, f"plan-{number}"),
+                                                   json=plan(number)))
 
             await self._until("plan", first, "plan", create)
             self.accepted.add(number)
             await asyncio.sleep(0.01)
 
     async def _dossiers(self) -> None:
-        for n, first in enumerate(itertools.cycle("ab"), start=1):
+        for first in itertools.cycle("ab"):
             if self.stop.is_set():
                 return
+            n = next(self.nominees)
             name = nominee_name(n)
 
             async def open_(url: str, n: int = n) -> str:
-                response = await self.http.post(f"{url}/dossiers", headers=CLERK, json=dossier(n))
+                response = await self.http.post(f"{url}/dossiers", headers=self.key(CLERK, f"dossier-{n}"),
+                                                json=dossier(n))
                 return str(stored(response, json=True)["id"])
 
             dossier_id = await self._until("nomination", first, "dossier", open_)
 
-            async def complete(url: str, dossier_id: str = dossier_id) -> str | None:
-                return await self._next_step(url, dossier_id)
+            async def complete(url: str, dossier_id: str = dossier_id, n: int = n) -> str | None:
+                return await self._next_step(url, dossier_id, f"dossier-{n}")
 
             state = await self._until("nomination", first, "dossier step", complete)
             assert state == "submitted", (name, state)
             self.submitted.add(name)
             await asyncio.sleep(0.05)
 
-    async def _next_step(self, url: str, dossier_id: str) -> str | None:
+    async def _next_step(self, url: str, dossier_id: str, key: str) -> str | None:
         """The dossier's next step as it now stands (documents, unit council, submit); its state once submitted.
         Each step names the version it was read at (If-Match), so a step repeated after a cut answer is refused."""
         read = await self.http.get(f"{url}/dossiers/{dossier_id}", headers=CLERK)
@@ -253,18 +284,21 @@ class Load:
         dossier = read.json()
         if dossier["state"] not in UNIT_STATES:
             return str(dossier["state"])
+        version = f"v{dossier['version']}"
         headers = {**CLERK, "If-Match": read.headers["etag"]}
         attached = {document["kind"] for document in dossier["documents"]}
         missing = [kind for kind in dossier["required_documents"] if kind not in attached]
-        if missing:
-            response = await self.http.post(f"{url}/dossiers/{dossier_id}/documents", headers=headers,
+        if missing:  # a multipart body with the same boundary each time: the same key fits it
+            response = await self.http.post(f"{url}/dossiers/{dossier_id}/documents",
+                                            headers=self.key({**headers, **MULTIPART}, f"{key}-{version}"),
                                             data={"kind": missing[0]},
                                             files={"file": (f"{missing[0]}.pdf", PDF, "application/pdf")})
         elif "unit_council" not in dossier["outcome"]:
-            response = await self.http.post(f"{url}/dossiers/{dossier_id}/unit-council", headers=headers,
-                                            json=UNIT_COUNCIL)
+            response = await self.http.post(f"{url}/dossiers/{dossier_id}/unit-council",
+                                            headers=self.key(headers, f"{key}-{version}"), json=UNIT_COUNCIL)
         else:
-            response = await self.http.post(f"{url}/dossiers/{dossier_id}/submit", headers=headers)
+            response = await self.http.post(f"{url}/dossiers/{dossier_id}/submit",
+                                            headers=self.key(headers, f"{key}-{version}"))
         stored(response)
         return None
 
@@ -277,7 +311,7 @@ class Load:
 
             async def upload(url: str, k: int = k, data: bytes = data) -> dict[str, Any]:
                 response = await self.http.post(
-                    f"{url}/submissions/spreadsheet", headers=CLERK,
+                    f"{url}/submissions/spreadsheet", headers=self.key({**CLERK, **MULTIPART}, f"sheet-{k}"),
                     data={"title": f"Tờ trình {k + 1}/TTr-SGDĐT", "year": "2025"},
                     files={"file": ("danh-sach.xlsx", data, "application/octet-stream")})
                 return stored(response, json=True)
@@ -311,7 +345,9 @@ class Load:
 def stored(response: httpx.Response, *, json: bool = False) -> Any:
     """What a command's answer says was stored (its JSON body when asked for), or Refused."""
     if response.status_code not in (200, 201):
-        raise Refused(response.status_code)
+        held = response.status_code == 409 and response.headers.get("content-type") == "application/json" and \
+            response.json().get("error", {}).get("code") == "idempotency_in_progress"
+        raise Refused(response.status_code, response.request.headers["Idempotency-Key"] if held else None)
     return response.json() if json else response.status_code
 
 
@@ -586,5 +622,8 @@ async def settled(replicas: Replicas, http: httpx.AsyncClient, load: Load, webho
     assert len(accepted.plans) > 30 and accepted.submitted and accepted.bulk, (accepted.line(), load.refused)
     summary = await reconciled_clean(replicas, http, webhook, accepted)
     refused = ", ".join(f"{what}: {n}" for what, n in sorted(load.refused.items()))
-    return (f"{summary}\nanswers that did not say stored (command status: times; 0 no answer), each sent again: "
-            f"{refused or 'none'}\n{await all_ready(replicas, http)}")
+    return (f"{summary}\nanswers that did not say stored (command status: times; 0 no answer), each sent again "
+            f"with its Idempotency-Key: {refused or 'none'}; keys given up after {HELD_S:.0f} s «in progress» "
+            f"(their first attempt died with its replica or its database session): {load.abandoned}"
+            f"{' (' + ', '.join(sorted(load.renamed)) + ')' if load.renamed else ''}\n"
+            f"{await all_ready(replicas, http)}")
