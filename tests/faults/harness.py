@@ -170,12 +170,13 @@ class Replicas:
 
 
 class Refused(Exception):
-    """An answer that does not say the command is stored (status 0: no answer, a dropped connection);
-    `held`: the Idempotency-Key of a command another attempt is still executing (409)."""
+    """An answer that does not say the command is stored (status 0: no answer, a dropped connection).
+    `held`: the Idempotency-Key of a command another attempt is still executing (409);
+    `replayed`: the key's kept answer, a refusal (the attempt it belongs to stored nothing)."""
 
-    def __init__(self, status: int, held: str | None = None) -> None:
+    def __init__(self, status: int, held: str | None = None, replayed: str | None = None) -> None:
         super().__init__(status)
-        self.status, self.held = status, held
+        self.status, self.held, self.replayed = status, held, replayed
 
 
 class Load:
@@ -185,9 +186,11 @@ class Load:
     answer says it is stored, with the same Idempotency-Key (a command stored before its answer
     was cut is not executed again: its answer comes back). A plan number, a dossier's nominee, a
     dossier's step at its version and a spreadsheet's rows are each stored once besides: a key
-    whose first attempt died with its replica stays "in progress" (409) for a day, and after
-    `HELD_S` the command goes under a new key (counted in `abandoned`), where a second
-    attempt answers 200, or the dossier's state tells."""
+    whose first attempt died with its replica or its database session stays "in progress" (409)
+    for a day, so after `HELD_S` the command goes under a new key; so it does at once when the
+    key's kept answer is a refusal (a 409 of a write that met another mid-way is kept as the
+    key's answer, and replayed). Under the new key a second attempt answers 200, or the
+    dossier's state tells (`given_up` counts the keys given up, by reason)."""
 
     def __init__(self, replicas: Replicas, http: httpx.AsyncClient, clients: int = 3) -> None:
         self.replicas, self.http = replicas, http
@@ -198,6 +201,7 @@ class Load:
         self.refused: Counter[str] = Counter()  # answers other than stored, by command and status
         self.held: dict[str, float] = {}  # keys answered "in progress": since when
         self.renamed: dict[str, str] = {}  # keys given up for a new one
+        self.given_up: Counter[str] = Counter()  # keys given up, by reason
         self.stop = asyncio.Event()
         self.numbers, self.nominees = itertools.count(1), itertools.count(1)
         self.tasks = [asyncio.create_task(self._plans()) for _ in range(clients)]
@@ -217,6 +221,8 @@ class Load:
                 self.refused[f"{what} {error.status if isinstance(error, Refused) else 0}"] += 1
                 if isinstance(error, Refused) and error.held is not None:
                     self._held(error.held)
+                if isinstance(error, Refused) and error.replayed is not None:
+                    self._give_up(error.replayed, f"a kept {error.status} replayed")
                 target = next(replicas)
                 await asyncio.sleep(0.1)
                 continue
@@ -233,11 +239,11 @@ class Load:
     def _held(self, key: str) -> None:
         since = self.held.setdefault(key, time.monotonic())
         if time.monotonic() - since > HELD_S:
-            self.renamed[key] = f"{key}.{len(self.renamed) + 1}"
+            self._give_up(key, f"«in progress» {HELD_S:.0f} s")
 
-    @property
-    def abandoned(self) -> int:
-        return len(self.renamed)
+    def _give_up(self, key: str, reason: str) -> None:
+        self.renamed[key] = f"{key}.{len(self.renamed) + 1}"
+        self.given_up[f"{reason}: {key}"] += 1
 
     async def _plans(self) -> None:
         for first in itertools.cycle("ab"):
@@ -345,9 +351,12 @@ class Load:
 def stored(response: httpx.Response, *, json: bool = False) -> Any:
     """What a command's answer says was stored (its JSON body when asked for), or Refused."""
     if response.status_code not in (200, 201):
+        key = response.request.headers["Idempotency-Key"]
+        if response.headers.get("idempotent-replayed") == "true":
+            raise Refused(response.status_code, replayed=key)
         held = response.status_code == 409 and response.headers.get("content-type") == "application/json" and \
             response.json().get("error", {}).get("code") == "idempotency_in_progress"
-        raise Refused(response.status_code, response.request.headers["Idempotency-Key"] if held else None)
+        raise Refused(response.status_code, held=key if held else None)
     return response.json() if json else response.status_code
 
 
@@ -623,7 +632,6 @@ async def settled(replicas: Replicas, http: httpx.AsyncClient, load: Load, webho
     summary = await reconciled_clean(replicas, http, webhook, accepted)
     refused = ", ".join(f"{what}: {n}" for what, n in sorted(load.refused.items()))
     return (f"{summary}\nanswers that did not say stored (command status: times; 0 no answer), each sent again "
-            f"with its Idempotency-Key: {refused or 'none'}; keys given up after {HELD_S:.0f} s «in progress» "
-            f"(their first attempt died with its replica or its database session): {load.abandoned}"
-            f"{' (' + ', '.join(sorted(load.renamed)) + ')' if load.renamed else ''}\n"
+            f"with its Idempotency-Key: {refused or 'none'}; keys given up for a new one: "
+            f"{', '.join(sorted(load.given_up)) or 'none'}\n"
             f"{await all_ready(replicas, http)}")
