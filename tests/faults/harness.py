@@ -174,9 +174,9 @@ class Refused(Exception):
     `held`: the Idempotency-Key of a command another attempt is still executing (409);
     `replayed`: the key's kept answer, a refusal (the attempt it belongs to stored nothing)."""
 
-    def __init__(self, status: int, held: str | None = None, replayed: str | None = None) -> None:
+    def __init__(self, status: int, code: str = "", held: str | None = None, replayed: str | None = None) -> None:
         super().__init__(status)
-        self.status, self.held, self.replayed = status, held, replayed
+        self.status, self.code, self.held, self.replayed = status, code, held, replayed
 
 
 class Load:
@@ -218,7 +218,8 @@ class Load:
             try:
                 result = await attempt(self.replicas.url(f"{service}-{target}"))
             except (Refused, httpx.HTTPError) as error:
-                self.refused[f"{what} {error.status if isinstance(error, Refused) else 0}"] += 1
+                said = f"{error.status} {error.code}".strip() if isinstance(error, Refused) else "0"
+                self.refused[f"{what} {said}"] += 1
                 if isinstance(error, Refused) and error.held is not None:
                     self._held(error.held)
                 if isinstance(error, Refused) and error.replayed is not None:
@@ -352,11 +353,13 @@ def stored(response: httpx.Response, *, json: bool = False) -> Any:
     """What a command's answer says was stored (its JSON body when asked for), or Refused."""
     if response.status_code not in (200, 201):
         key = response.request.headers["Idempotency-Key"]
+        code = ""
+        if response.headers.get("content-type") == "application/json":
+            error = response.json().get("error")
+            code = str(error.get("code", "")) if isinstance(error, dict) else ""
         if response.headers.get("idempotent-replayed") == "true":
-            raise Refused(response.status_code, replayed=key)
-        held = response.status_code == 409 and response.headers.get("content-type") == "application/json" and \
-            response.json().get("error", {}).get("code") == "idempotency_in_progress"
-        raise Refused(response.status_code, held=key if held else None)
+            raise Refused(response.status_code, f"{code} replayed", replayed=key)
+        raise Refused(response.status_code, code, held=key if code == "idempotency_in_progress" else None)
     return response.json() if json else response.status_code
 
 
@@ -631,7 +634,7 @@ async def settled(replicas: Replicas, http: httpx.AsyncClient, load: Load, webho
     assert len(accepted.plans) > 30 and accepted.submitted and accepted.bulk, (accepted.line(), load.refused)
     summary = await reconciled_clean(replicas, http, webhook, accepted)
     refused = ", ".join(f"{what}: {n}" for what, n in sorted(load.refused.items()))
-    return (f"{summary}\nanswers that did not say stored (command status: times; 0 no answer), each sent again "
+    return (f"{summary}\nanswers that did not say stored (command status code: times; 0 no answer), each sent again "
             f"with its Idempotency-Key: {refused or 'none'}; keys given up for a new one: "
             f"{', '.join(sorted(load.given_up)) or 'none'}\n"
             f"{await all_ready(replicas, http)}")
