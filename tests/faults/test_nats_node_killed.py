@@ -1,17 +1,17 @@
 """One nats-server of a three-server cluster on loopback (stream replicas 3) killed with
-SIGKILL under load and started again, two replicas of every service running: lost 0,
+SIGKILL under load and started again, the server, the moment and the time down drawn by chance
+(the seed printed; `TDKT_FAULT_SEED` replays it), two replicas of every service running: lost 0,
 duplicated 0 (tests.faults.harness)."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import nats
 import pytest
 
 from tdkt.embedded import free_port
-from tests.faults.harness import ClusterNode, settled, under_load
+from tests.faults.harness import ClusterNode, at_random, chance, settled, under_load
 from tests.integration.webhook_receivers import Start
 from tests.support import Namespace, eventually
 
@@ -20,6 +20,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.faults]
 
 async def test_one_nats_server_of_three_down_and_back_loses_and_duplicates_nothing(
         ns: Namespace, tmp_path: Path, receivers: Start) -> None:
+    rng = chance("NATS server killed")
+    victim = rng.randrange(3)
     cluster_ports = [free_port() for _ in range(3)]
     nodes = [ClusterNode(tmp_path / f"nats-{i}", free_port(), f"n{i}", cluster_ports, i) for i in range(3)]
     for node in nodes[1:]:  # one operator account over the cluster
@@ -44,18 +46,19 @@ async def test_one_nats_server_of_three_down_and_back_loses_and_duplicates_nothi
         await eventually(jetstream_clustered, timeout=60, interval=0.5)
         async with under_load(ns, tmp_path, receivers, urls, TDKT_STREAM_REPLICAS="3") as (
                 replicas, http, load, webhook):
-            await asyncio.sleep(3)
-            nodes[1].kill()  # one server of three, SIGKILL, stream replicas on it included
-            await asyncio.sleep(5)
-            nodes[1].start()
-            accepted, summary = await settled(replicas, http, load, webhook)
-        nc = await nats.connect(nodes[2].admin_url)
+            moment = await at_random(rng, 1, 8)
+            nodes[victim].kill()  # one server of three, SIGKILL, stream replicas on it included
+            down = await at_random(rng, 2, 8)
+            nodes[victim].start()
+            summary = await settled(replicas, http, load, webhook)
+        nc = await nats.connect(nodes[(victim + 1) % 3].admin_url)
         try:
             stream = await nc.jetstream().stream_info(ns.stream)
             assert stream.config.num_replicas == 3
         finally:
             await nc.close()
-        print(f"\nfaults: nats-server n1 of 3 killed and restarted under load, {accepted} plans accepted\n{summary}")
+        print(f"\nfaults: nats-server n{victim} of 3 killed at +{moment} s of the load, started again {down} s later"
+              f"\n{summary}")
     finally:
         for node in nodes:
             node.stop()

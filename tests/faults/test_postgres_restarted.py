@@ -1,5 +1,6 @@
 """PostgreSQL stopped (fast shutdown: every session ended, transactions in flight rolled back)
-and started again under load, two replicas of every service running: the services reconnect
+and started again under load, at a moment and for a time drawn by chance (the seed printed;
+`TDKT_FAULT_SEED` replays it), two replicas of every service running: the services reconnect
 and lose and duplicate nothing (tests.faults.harness). The test runs its own PostgreSQL."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tdkt.embedded import EmbeddedPostgres, free_port
-from tests.faults.harness import settled, under_load
+from tests.faults.harness import at_random, chance, settled, under_load
 from tests.integration.webhook_receivers import Start
 from tests.support import Namespace
 
@@ -38,12 +39,13 @@ async def test_postgresql_restarted_under_load_loses_and_duplicates_nothing(
     uid = uuid.uuid4().hex[:10]
     ns = Namespace(pg_dsn=postgres.dsn, nats_url=servers[1], db_prefix=f"t{uid}_", subject_root=f"t{uid}",
                    stream=f"T{uid}")
+    rng = chance("PostgreSQL restarted")
     async with under_load(ns, tmp_path, receivers) as (replicas, http, load, webhook):
-        await asyncio.sleep(3)
-        before = len(load.accepted)
+        moment = await at_random(rng, 1, 8)
+        before = load.figures()
         await asyncio.to_thread(postgres.stop)
-        await asyncio.sleep(3)  # commands are refused meanwhile; the load sends them again
+        down = await at_random(rng, 1, 5)  # commands are refused meanwhile; the load sends them again
         await asyncio.to_thread(postgres.start)
-        accepted, summary = await settled(replicas, http, load, webhook)
-        print(f"\nfaults: PostgreSQL stopped for 3 s and started again under load ({before} plans accepted "
-              f"before), {accepted} plans accepted\n{summary}")
+        summary = await settled(replicas, http, load, webhook)
+        print(f"\nfaults: PostgreSQL stopped at +{moment} s of the load ({before[0]} plans, {before[1]} dossiers, "
+              f"{before[2]} spreadsheets accepted before) for {down} s, then started again\n{summary}")

@@ -1,7 +1,9 @@
 """Faults under load: two replicas of every service run as processes against one PostgreSQL
-and one NATS while plans are being created through both plan replicas, and
-- the replica of each service that leads its views or consumers is killed with SIGKILL (and a
-  web replica), then started again;
+and one NATS while plans, dossiers and spreadsheets of nominees are being sent through both
+replicas of the plan and nomination services, and
+- the replica of each service that leads its views or consumers is killed with SIGKILL, and a
+  web replica drawn by chance, each at a moment drawn by chance (a seeded random source, the
+  seed printed; `TDKT_FAULT_SEED` replays it), then started again;
 - every connection to the services' databases is cut (mid-transaction for the consumers and
   views), and poison messages are published on the plan's subjects.
 Each run ends with the reconciliation (tests.faults.harness): lost 0, duplicated 0.
@@ -20,7 +22,7 @@ import httpx
 import nats
 import pytest
 
-from tests.faults.harness import ADMIN, WITH_EVENTS, Replicas, settled, under_load
+from tests.faults.harness import ADMIN, WITH_EVENTS, Replicas, at_random, chance, settled, under_load
 from tests.integration.webhook_receivers import Start
 from tests.support import Namespace, eventually
 
@@ -35,23 +37,27 @@ async def leaders(replicas: Replicas, http: httpx.AsyncClient) -> list[str]:
 
 async def test_killing_the_leading_replicas_under_load_loses_and_duplicates_nothing(
         ns: Namespace, tmp_path: Path, receivers: Start) -> None:
+    rng = chance("replicas killed")
     async with under_load(ns, tmp_path, receivers) as (replicas, http, load, webhook):
-        await asyncio.sleep(3)
-        killed = [*await leaders(replicas, http), "web-a"]
-        for name in killed:
+        await asyncio.sleep(2)
+        killed = [*await leaders(replicas, http), rng.choice(("web-a", "web-b"))]
+        moments = []
+        for name in killed:  # one after the other, each at its own moment of the load
+            moments.append(f"{name} at +{await at_random(rng, 0.2, 2.5)} s")
             replicas.kill(name)
         await asyncio.sleep(3)  # the survivors take over while the load goes on
         survivors = {name[:-1] + ("b" if name.endswith("a") else "a") for name in killed}
         assert set(await leaders(replicas, http)) <= survivors
         await replicas.start(*killed)
-        accepted, summary = await settled(replicas, http, load, webhook)
-        print(f"\nfaults: SIGKILL of {', '.join(killed)} under load, {accepted} plans accepted\n{summary}")
+        summary = await settled(replicas, http, load, webhook)
+        print(f"\nfaults: SIGKILL under load of {', '.join(moments)}\n{summary}")
 
 
 async def test_cut_database_connections_and_poison_messages_lose_and_duplicate_nothing(
         ns: Namespace, tmp_path: Path, receivers: Start) -> None:
+    rng = chance("database connections cut")
     async with under_load(ns, tmp_path, receivers) as (replicas, http, load, webhook):
-        await asyncio.sleep(2)
+        moment = await at_random(rng, 1, 8)
         # Every connection to the services' databases is cut, consumers and views
         # mid-transaction among them (a database fail-over, a network cut).
         admin = await asyncpg.connect(ns.pg_dsn)
@@ -74,12 +80,12 @@ async def test_cut_database_connections_and_poison_messages_lose_and_duplicate_n
                 "ce-specversion": "1.0", "ce-source": "/tdkt/plan"})
         finally:
             await nc.close()
-        accepted, summary = await settled(replicas, http, load, webhook)
+        summary = await settled(replicas, http, load, webhook)
 
         async def poison_set_aside() -> None:
             letters = (await http.get(f"{replicas.url('reporting-a')}/admin/dead-letters", headers=ADMIN)).json()
             assert sorted(letter["source"] for letter in letters) == ["reporting-tasks"] * 3, letters
 
         await eventually(poison_set_aside, timeout=60)
-        print(f"\nfaults: {cut} database connections cut and 3 poison messages under load, {accepted} plans "
-              f"accepted; the poison dead-lettered\n{summary}")
+        print(f"\nfaults: {cut} database connections cut at +{moment} s of the load and 3 poison messages; "
+              f"the poison dead-lettered\n{summary}")
