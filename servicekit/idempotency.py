@@ -4,8 +4,14 @@ A command (POST, PUT, PATCH, DELETE) sent with an `Idempotency-Key` header is re
 fingerprint of its request. Sent again by the same person within 24 hours with the same key
 and body, it is not executed again: the first answer is replayed (`Idempotent-Replayed: true`).
 The same key with another body is refused (422); while the first is still being executed, a
-retry is told to wait (409, Retry-After). Answers of 500 and above are not kept, so a retry
-after a failure executes the command.
+retry is told to wait (409, Retry-After).
+
+Answers that say "not now" rather than "this is the outcome" are not kept, so a retry executes
+the command again: 500 and above, a conflict with a concurrent change (409), a timeout (408),
+too many requests (429). A claim whose command never finished (its process was killed, its
+database connection cut) is taken over by a retry once `LEASE` has passed, instead of telling
+every retry to wait for 24 hours. When the keys' table cannot be reached (the database is
+restarting), the command is answered 503 with Retry-After, as without a key.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import random
 import re
 from typing import Any
@@ -42,6 +49,11 @@ KEY = re.compile(r"[\x21-\x7e]{1,255}")
 COMMANDS = {"POST", "PUT", "PATCH", "DELETE"}
 KEPT_HEADERS = ("content-type", "etag", "location")
 TTL = "24 hours"
+LEASE = "30 seconds"  # a claim still in progress after this is taken to be dead (commands take ms)
+NOT_KEPT = frozenset({408, 409, 425, 429})  # answers to try again, not outcomes (besides >= 500)
+UNREACHABLE = (OSError, asyncio.TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+               asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError, asyncpg.CrashShutdownError)
+log = logging.getLogger(__name__)
 
 
 class IdempotencyMiddleware:
@@ -70,7 +82,13 @@ class IdempotencyMiddleware:
         body = await _read(receive)
         fingerprint = hashlib.sha256(b"\0".join([request.method.encode(), scope["path"].encode(),
                                                  scope.get("query_string", b""), body])).digest()
-        claim = await _claim(pool, owner, key, fingerprint)
+        try:
+            claim = await _claim(pool, owner, key, fingerprint)
+        except UNREACHABLE as error:
+            log.warning("idempotency keys unreachable: %s: %s", type(error).__name__, error)
+            await _answer(send, 503, {"error": {"code": "database_unavailable", "message":
+                          "Cơ sở dữ liệu tạm thời không sẵn sàng; hãy thử lại sau ít phút."}}, {"retry-after": "2"})
+            return
         if claim is not None:
             await _answer_for(send, claim, fingerprint)
             return
@@ -134,17 +152,28 @@ async def _claim(pool: asyncpg.Pool, owner: str, key: str, fingerprint: bytes) -
             "ON CONFLICT DO NOTHING RETURNING true", owner, key, fingerprint)
         if inserted:
             return None
+        taken_over = await conn.fetchval(  # the first attempt died without an answer: this one runs
+            f"UPDATE idempotency_keys SET created_at = now() WHERE scope = $1 AND key = $2 AND fingerprint = $3 "
+            f"AND status IS NULL AND created_at < now() - interval '{LEASE}' RETURNING true", owner, key, fingerprint)
+        if taken_over:
+            return None
         return await conn.fetchrow("SELECT * FROM idempotency_keys WHERE scope = $1 AND key = $2", owner, key)
 
 
 async def _settle(pool: asyncpg.Pool, owner: str, key: str, sent: dict[str, Any]) -> None:
-    if sent["status"] >= 500:
-        await pool.execute("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2", owner, key)
-        return
-    headers = {name.decode(): value.decode() for name, value in sent["headers"]
-               if name.decode().lower() in KEPT_HEADERS}
-    await pool.execute("UPDATE idempotency_keys SET status = $3, headers = $4::jsonb, body = $5 "
-                       "WHERE scope = $1 AND key = $2", owner, key, sent["status"], json.dumps(headers), sent["body"])
+    """Keep the answer for retries, or forget the claim when the answer is not an outcome. If the
+    keys' table cannot be reached now, the claim stays in progress until `LEASE` passes."""
+    try:
+        if sent["status"] >= 500 or sent["status"] in NOT_KEPT:
+            await pool.execute("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2", owner, key)
+            return
+        headers = {name.decode(): value.decode() for name, value in sent["headers"]
+                   if name.decode().lower() in KEPT_HEADERS}
+        await pool.execute("UPDATE idempotency_keys SET status = $3, headers = $4::jsonb, body = $5 "
+                           "WHERE scope = $1 AND key = $2", owner, key, sent["status"], json.dumps(headers),
+                           sent["body"])
+    except UNREACHABLE as error:
+        log.warning("idempotency key %r not settled: %s: %s", key, type(error).__name__, error)
 
 
 async def _answer_for(send: Send, row: asyncpg.Record, fingerprint: bytes) -> None:

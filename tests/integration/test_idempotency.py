@@ -71,3 +71,48 @@ async def test_bad_keys_and_a_retry_while_the_first_runs(ns: Namespace) -> None:
         assert (await client.get("/plans", headers=PLANNER)).json() == []
         no_token = await client.post("/plans", json=PLAN, headers={"Idempotency-Key": "k1"})
         assert no_token.status_code == 401
+
+
+async def test_a_claim_left_by_a_dead_attempt_is_taken_over_and_a_conflict_is_not_kept(ns: Namespace) -> None:
+    app = plan_app(ns.settings(PlanSettings), clock)
+    async with serve(app) as client:
+        await load_units(client)
+        conn = await asyncpg.connect(ns.pg_dsn.rsplit("/", 1)[0] + f"/{ns.db_prefix}plan")
+        try:  # the first attempt's process died after its claim: nothing answers for the key
+            body = (await client.build_request("POST", "/plans", json=PLAN).aread())
+            fingerprint = hashlib.sha256(b"\0".join([b"POST", b"/plans", b"", body])).digest()
+            await conn.execute("INSERT INTO idempotency_keys (scope, key, fingerprint, created_at) "
+                               "VALUES ($1, $2, $3, now() - interval '5 minutes')", "planner-1", "k-dead", fingerprint)
+            retried = await client.post("/plans", json=PLAN, headers={**PLANNER, "Idempotency-Key": "k-dead"})
+            assert retried.status_code == 201, retried.text
+            again = await client.post("/plans", json=PLAN, headers={**PLANNER, "Idempotency-Key": "k-dead"})
+            assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
+            assert again.json() == retried.json()
+            assert len((await client.get("/plans", headers=PLANNER)).json()) == 1
+
+            # a stale version is a conflict to retry after reading again, not the key's outcome
+            plan_id = retried.json()["id"]
+            task = await client.post(f"/plans/{plan_id}/tasks", json=TASK, headers=PLANNER)
+            task_id = task.json()["id"]
+            done = {"document_ref": "45/BC-UBND"}
+            stale = {**PLANNER, "Idempotency-Key": "k-complete", "If-Match": '"99"'}
+            refused = await client.post(f"/tasks/{task_id}/complete", json=done, headers=stale)
+            assert refused.status_code == 409 and refused.json()["error"]["code"] == "version_mismatch"
+            assert await conn.fetchval("SELECT count(*) FROM idempotency_keys WHERE key = 'k-complete'") == 0
+            completed = await client.post(f"/tasks/{task_id}/complete", json=done,
+                                          headers={**PLANNER, "Idempotency-Key": "k-complete"})
+            assert completed.status_code == 200 and "idempotent-replayed" not in completed.headers
+        finally:
+            await conn.close()
+
+
+async def test_a_keyed_command_while_the_database_is_away_is_told_to_retry(ns: Namespace) -> None:
+    app = plan_app(ns.settings(PlanSettings), clock)
+    async with serve(app) as client:
+        pool = app.state.runtime.opened_pool
+        assert pool is not None
+        await pool.close()  # the keys' table cannot be reached
+        away = await client.post("/plans", json=PLAN, headers={**PLANNER, "Idempotency-Key": "k-away"})
+        assert away.status_code == 503 and away.headers["retry-after"] == "2"
+        assert away.json()["error"] == {"code": "database_unavailable", "message":
+                                        "Cơ sở dữ liệu tạm thời không sẵn sàng; hãy thử lại sau ít phút."}
