@@ -22,9 +22,11 @@ from services.reporting.settings import ReportingSettings
 from tests.support import Namespace
 
 pytestmark = pytest.mark.integration
-FORMS = [("BKT", "Bằng khen của Chủ tịch UBND tỉnh", "bang_khen", "tinh"),
-         ("CSTDCS", "Chiến sĩ thi đua cơ sở", "danh_hieu_thi_dua", "co_so"),
-         ("GK", "Giấy khen", "giay_khen", "co_so")]
+FORMS = [
+    ("BKT", "Bằng khen của Chủ tịch UBND tỉnh", "bang_khen", "tinh"),
+    ("CSTDCS", "Chiến sĩ thi đua cơ sở", "danh_hieu_thi_dua", "co_so"),
+    ("GK", "Giấy khen", "giay_khen", "co_so"),
+]
 Key = tuple[int, str, str, str]  # year of the decision, form, nominee kind, leadership ('true', 'false', '')
 
 
@@ -39,25 +41,64 @@ def _story(rng: random.Random) -> tuple[list[IntegrationEvent], Counter[Key]]:
         decided = date(2024, 1, 1) + timedelta(days=rng.randrange(3 * 365))
         at = datetime(decided.year, decided.month, decided.day, 3, tzinfo=UTC)
         common: dict[str, Any] = {
-            "dossier_id": uuid4(), "unit_code": f"DV{index % 7}", "award_code": code, "award_name": name,
-            "year": decided.year - 1, "nominee": {"kind": kind, "ref": f"r{index}", "name": f"Người {index}", "unit_code": f"DV{index % 7}"}}
+            "dossier_id": uuid4(),
+            "unit_code": f"DV{index % 7}",
+            "award_code": code,
+            "award_name": name,
+            "year": decided.year - 1,
+            "nominee": {"kind": kind, "ref": f"r{index}", "name": f"Người {index}", "unit_code": f"DV{index % 7}"},
+        }
         leadership = None if index % 3 == 0 else index % 2 == 0
-        groups = {"nominee_groups": c.PriorityGroups(leadership=leadership)} if index % 3 else {}
-        created, decision = (c.NominationCreatedV2, c.AwardDecidedV2) if groups else (c.NominationCreated,
-                                                                                     c.AwardDecided)
-        events.append(created(event_id=uuid4(), occurred_at=at - timedelta(days=20), dossier_version=1,
-                              state="draft", basis="cong_trang", simplified=False, posthumous=False,
-                              **common, **groups))
+        groups: dict[str, Any] = {"nominee_groups": c.PriorityGroups(leadership=leadership)} if index % 3 else {}
+        created, decision = (
+            (c.NominationCreatedV2, c.AwardDecidedV2) if groups else (c.NominationCreated, c.AwardDecided)
+        )
+        events.append(
+            created(
+                event_id=uuid4(),
+                occurred_at=at - timedelta(days=20),
+                dossier_version=1,
+                state="draft",
+                basis="cong_trang",
+                simplified=False,
+                posthumous=False,
+                **common,
+                **groups,
+            )
+        )
         if index % 10 == 9:  # never decided
             continue
-        events.append(decision(event_id=uuid4(), occurred_at=at, dossier_version=2, state="decided",
-                               award_category=category, award_level=level, decision_number=f"{index}/QĐ",
-                               decided_on=decided, signed_by="Chủ tịch", central=False, cash_amount=1_000_000,
-                               **common, **groups))
+        events.append(
+            decision(
+                event_id=uuid4(),
+                occurred_at=at,
+                dossier_version=2,
+                state="decided",
+                award_category=category,
+                award_level=level,
+                decision_number=f"{index}/QĐ",
+                decided_on=decided,
+                signed_by="Chủ tịch",
+                central=False,
+                cash_amount=1_000_000,
+                **common,
+                **groups,
+            )
+        )
         if index % 8 == 5:  # revoked: counts no more
-            events.append(c.AwardRevoked(event_id=uuid4(), occurred_at=at + timedelta(days=40), dossier_version=3,
-                                         state="revoked", ground="a", ground_text="Gian dối", decision_number="9/QĐ",
-                                         revoked_on=decided + timedelta(days=40), **common))
+            events.append(
+                c.AwardRevoked(
+                    event_id=uuid4(),
+                    occurred_at=at + timedelta(days=40),
+                    dossier_version=3,
+                    state="revoked",
+                    ground="a",
+                    ground_text="Gian dối",
+                    decision_number="9/QĐ",
+                    revoked_on=decided + timedelta(days=40),
+                    **common,
+                )
+            )
             continue
         shown = "" if not groups or leadership is None else str(leadership).lower()
         want[(decided.year, code, kind, shown)] += 1
@@ -66,13 +107,25 @@ def _story(rng: random.Random) -> tuple[list[IntegrationEvent], Counter[Key]]:
 
 async def _counted(conn: Any) -> tuple[Counter[Key], Counter[Key]]:
     """The kept counts, and the same counted from the dossiers' rows."""
-    kept = Counter({(r["decided_year"], r["award_code"], r["nominee_kind"], r["leadership"]): r["n"]
-                    for r in await conn.fetch("SELECT decided_year, award_code, nominee_kind, leadership, sum(n) AS n "
-                                              "FROM report_award_years GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0")})
-    rows = Counter({(r["y"], r["award_code"], r["nominee_kind"], r["l"]): r["n"] for r in await conn.fetch(
-        "SELECT extract(year FROM decided_on)::int AS y, award_code, nominee_kind, "
-        "coalesce(nominee_leadership::text, '') AS l, count(*) AS n FROM report_dossiers "
-        "WHERE decision_number IS NOT NULL AND NOT revoked GROUP BY 1, 2, 3, 4")})
+    kept = Counter(
+        {
+            (r["decided_year"], r["award_code"], r["nominee_kind"], r["leadership"]): r["n"]
+            for r in await conn.fetch(
+                "SELECT decided_year, award_code, nominee_kind, leadership, sum(n) AS n "
+                "FROM report_award_years GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0"
+            )
+        }
+    )
+    rows = Counter(
+        {
+            (r["y"], r["award_code"], r["nominee_kind"], r["l"]): r["n"]
+            for r in await conn.fetch(
+                "SELECT extract(year FROM decided_on)::int AS y, award_code, nominee_kind, "
+                "coalesce(nominee_leadership::text, '') AS l, count(*) AS n FROM report_dossiers "
+                "WHERE decision_number IS NOT NULL AND NOT revoked GROUP BY 1, 2, 3, 4"
+            )
+        }
+    )
     return kept, rows
 
 
@@ -92,8 +145,7 @@ async def _apply(conn: Any, events: list[IntegrationEvent], batched: bool) -> No
             await apply_many[type(event)](conn, [event])
 
 
-async def test_the_counts_per_year_equal_the_events_in_any_order_redelivered_revoked_and_rebuilt(
-        ns: Namespace) -> None:
+async def test_the_counts_per_year_equal_the_events_in_any_order_redelivered_revoked_and_rebuilt(ns: Namespace) -> None:
     rng = random.Random(7)
     events, want = _story(rng)
     settings = ns.settings(ReportingSettings, database=f"{ns.db_prefix}tallies")
@@ -120,15 +172,21 @@ async def test_the_counts_per_year_equal_the_events_in_any_order_redelivered_rev
             assert await _counted(conn) == (want, want)
             # the figures year on year read the counts
             by_form = {(r["y"], r["award_code"]): (r["n"], r["name"]) for r in await tallies.by_form(conn, 2024, 2026)}
-            assert by_form == {(y, code): (sum(n for (y2, c2, _, _), n in want.items() if (y2, c2) == (y, code)),
-                                           dict((f[0], f[1]) for f in FORMS)[code])
-                               for (y, code, _, _) in want}
+            assert by_form == {
+                (y, code): (
+                    sum(n for (y2, c2, _, _), n in want.items() if (y2, c2) == (y, code)),
+                    dict((f[0], f[1]) for f in FORMS)[code],
+                )
+                for (y, code, _, _) in want
+            }
             people = await tallies.individuals(conn, 2024, 2026)
             for year in (2024, 2025, 2026):
                 mine = {k: n for k, n in want.items() if k[0] == year and k[2] == "ca_nhan"}
                 assert (people[year]["n"], people[year]["without"], people[year]["holding"]) == (
-                    sum(mine.values()), sum(n for k, n in mine.items() if k[3] == "false"),
-                    sum(n for k, n in mine.items() if k[3] == "true"))
+                    sum(mine.values()),
+                    sum(n for k, n in mine.items() if k[3] == "false"),
+                    sum(n for k, n in mine.items() if k[3] == "true"),
+                )
             # a database whose dossiers were there before the counts: they are made from its rows
             await conn.execute("DROP TABLE report_award_years CASCADE")
             await create_schema(conn, tallies.SCHEMA)
