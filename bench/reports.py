@@ -182,7 +182,36 @@ async def _raw_query(dsn: str, year: int, rounds: int) -> list[float]:
         await conn.close()
 
 
-def run(awards: int, units: int, years: int, rounds: int, profile: str | None = None) -> None:
+def _rebuild(http: httpx.Client, base: str, service: Service, total: int, profile: str | None,
+             table: Table) -> None:
+    """POST /admin/rebuild, then the replay from sequence 1 timed, with the service's CPU."""
+    profiler = Profiler(Path(__file__).parent / "results" if profile else None, profile or "active",
+                        "rebuild")
+    profiler.start({"reporting": service.pid})
+    cpu = CpuMeter({"reporting": (service.pid, False)})
+    cpu.start()
+    started = time.perf_counter()
+    assert http.post(f"{base}/admin/rebuild").status_code == 202
+    reset = time.perf_counter() - started
+    replayed = _wait_complete(http, base, total)
+    rebuilt = reset + replayed
+    used = cpu.stop()["reporting"]
+    for written in profiler.stop():
+        print(f"profile of the rebuild: {written}")
+    table.add("rebuild", "replay from sequence 1, events/s", total / rebuilt, f"{rebuilt:.1f} s")
+    table.add("rebuild", "of which: consumers stopped and read models cleared, s", f"{reset:.1f}",
+              "POST /admin/rebuild answered")
+    table.add("rebuild", "of which: the replay after that, events/s", total / replayed,
+              f"{replayed:.1f} s (position polled every 0.2 s)")
+    table.add("rebuild", "reporting service CPU per event, µs", used / total * 1e6,
+              f"{used / rebuilt:.0%} of a core")
+    table.add("rebuild", "CPU of every other process meanwhile, % of a core",
+              f"{(cpu.machine - used) / rebuilt:.0%}",
+              "PostgreSQL, nats-server and the machine's other load")
+
+
+def run(awards: int, units: int, years: int, rounds: int, profile: str | None = None,
+        rebuild: bool = True) -> None:
     first_year = 2017
     year = first_year + years - 1
     with servers(print) as found:
@@ -208,29 +237,8 @@ def run(awards: int, units: int, years: int, rounds: int, profile: str | None = 
                 table.add("load", "JetStream publish+ack, 256 in flight, events/s", rate, f"{total:,} events")
                 first = _wait_complete(http, base, total)
                 table.add("load", "first build, events/s (from the end of publishing)", total / first)
-                profiler = Profiler(Path(__file__).parent / "results" if profile else None, profile or "active",
-                                    "rebuild")
-                profiler.start({"reporting": service.pid})
-                cpu = CpuMeter({"reporting": (service.pid, False)})
-                cpu.start()
-                started = time.perf_counter()
-                assert http.post(f"{base}/admin/rebuild").status_code == 202
-                reset = time.perf_counter() - started
-                replayed = _wait_complete(http, base, total)
-                rebuilt = reset + replayed
-                used = cpu.stop()["reporting"]
-                for written in profiler.stop():
-                    print(f"profile of the rebuild: {written}")
-                table.add("rebuild", "replay from sequence 1, events/s", total / rebuilt, f"{rebuilt:.1f} s")
-                table.add("rebuild", "of which: consumers stopped and read models cleared, s", f"{reset:.1f}",
-                          "POST /admin/rebuild answered")
-                table.add("rebuild", "of which: the replay after that, events/s", total / replayed,
-                          f"{replayed:.1f} s (position polled every 0.2 s)")
-                table.add("rebuild", "reporting service CPU per event, µs", used / total * 1e6,
-                          f"{used / rebuilt:.0%} of a core")
-                table.add("rebuild", "CPU of every other process meanwhile, % of a core",
-                          f"{(cpu.machine - used) / rebuilt:.0%}",
-                          "PostgreSQL, nats-server and the machine's other load")
+                if rebuild:
+                    _rebuild(http, base, service, total, profile, table)
                 dsn = f"{found.pg_dsn.rsplit('/', 1)[0]}/{ns.prefix}reporting"
                 table.add("raw limit", "one grouped SQL count of a year, ms p50/p99",
                           latency_text(summary(asyncio.run(_raw_query(dsn, year, rounds))), ("p50", "p99")))
@@ -270,8 +278,10 @@ def main() -> None:
     parser.add_argument("--profile", nargs="?", const="active", choices=["active", "gil"],
                         help="sample the reporting service with py-spy during the rebuild, into bench/results/ "
                              "(.venv/bin/pip install py-spy first)")
+    parser.add_argument("--no-rebuild", action="store_true",
+                        help="leave out the rebuild from sequence 1 (a large history's longest part after the load)")
     args = parser.parse_args()
-    run(args.awards, args.units, args.years, args.rounds, args.profile)
+    run(args.awards, args.units, args.years, args.rounds, args.profile, rebuild=not args.no_rebuild)
 
 
 if __name__ == "__main__":
