@@ -6,15 +6,16 @@ stream's last sequence, or a lagging consumer's acknowledged one): a period's fi
 once per position and kept (`Snapshots`), so readers of the same report at the same position
 share one build, a build under way included.
 
-The periods asked lately are built again ahead of their readers (`refresh`): when a consumer has
+The periods readers come back to are built again ahead of them (`refresh`): when a consumer has
 applied events and every consumer has caught up, at the new position, so the next reader finds
-them kept or already being built. An answer is never older than the position read for it.
+them kept or already being built. A period is built ahead when it was asked more than once
+lately and again since it was last built ahead: the work ahead never outgrows the readers'. An
+answer is never older than the position read for it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import OrderedDict
@@ -32,9 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Key = tuple[Any, ...]
 Body = dict[str, Any]
-RECENT_S = 15 * 60  # a period asked within this long is built again ahead of its readers …
+RECENT_S = 15 * 60  # a period asked within this long may be built again ahead of its readers …
 RECENT_MAX = 4  # … the last few asked only
-SHARE = 0.25  # building ahead takes at most about this share of the service's time
 SETTLE_S = (0.01, 0.02, 0.04, 0.08, 0.16, 0.32)  # a consumer acknowledges just after its commit: when to look
 
 
@@ -46,7 +46,7 @@ class Snapshots:
         self.size, self._kept = size, OrderedDict[Key, Body]()
         self._json: dict[Key, bytes] = {}
         self._building: dict[Key, asyncio.Future[Body]] = {}
-        self._asked = OrderedDict[str, tuple[Period, float]]()
+        self._asked = OrderedDict[str, _Asked]()
         self.changed = asyncio.Event()  # set when a consumer applied events (the position is about to move)
 
     def get(self, key: Key) -> Body | None:
@@ -88,15 +88,26 @@ class Snapshots:
         return found
 
     def asked(self, period: Period) -> None:
-        self._asked[period.code] = (period, time.monotonic())
-        self._asked.move_to_end(period.code)
+        found = self._asked.pop(period.code, None) or _Asked(period)
+        found.at, found.times, found.since_built = time.monotonic(), found.times + 1, True
+        self._asked[period.code] = found
         while len(self._asked) > RECENT_MAX:
             self._asked.popitem(last=False)
 
-    def recent(self) -> list[Period]:
-        """The periods asked lately, the latest first."""
-        since = time.monotonic() - RECENT_S
-        return [period for period, at in reversed(self._asked.values()) if at >= since]
+    def wanted(self) -> list[Period]:
+        """The periods to build ahead: asked lately more than once, and since they were last built
+        ahead (the latest asked first); each is then marked built."""
+        since, found = time.monotonic() - RECENT_S, []
+        for asked in reversed(self._asked.values()):
+            if asked.at >= since and asked.times > 1 and asked.since_built:
+                asked.since_built = False
+                found.append(asked.period)
+        return found
+
+
+class _Asked:
+    def __init__(self, period: Period) -> None:
+        self.period, self.at, self.times, self.since_built = period, 0.0, 0, False
 
 
 def key_of(period: Period, position: dict[str, Any]) -> Key:
@@ -131,8 +142,8 @@ async def _at(runtime: ReportingRuntime, period: Period, position: dict[str, Any
 
 
 async def refresh(runtime: ReportingRuntime, stop: asyncio.Event) -> None:
-    """Build the periods asked lately again, with their JSON, each time the position moves and
-    every consumer has caught up (not while a backlog is applied: the consumers come first)."""
+    """Build the periods readers come back to again, with their JSON, each time the position moves
+    and every consumer has caught up (not while a backlog is applied: the consumers come first)."""
     snapshots, last = runtime.snapshots, None
     while not stop.is_set():
         changed = asyncio.ensure_future(snapshots.changed.wait())
@@ -143,18 +154,15 @@ async def refresh(runtime: ReportingRuntime, stop: asyncio.Event) -> None:
         if stop.is_set():
             return
         snapshots.changed.clear()
-        started = time.monotonic()
         try:
             position = await _moved(runtime, last)
             if position is None:
                 continue
             last = position
-            for period in snapshots.recent():
+            for period in snapshots.wanted():
                 snapshots.json(*await _at(runtime, period, position))
         except Exception:  # the database or the bus is away: the readers build their own meanwhile
             log.warning("building the reports asked lately again failed", exc_info=True)
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(stop.wait(), (time.monotonic() - started) * (1 - SHARE) / SHARE)
 
 
 async def _moved(runtime: ReportingRuntime, last: dict[str, Any] | None) -> dict[str, Any] | None:
