@@ -11,8 +11,10 @@ Then it prints: JetStream publish rate of that history (raw limit: publish+ack, 
 rebuild rate (events applied per second after POST /admin/rebuild, from sequence 1; the reset and
 the replay apart; the service's CPU per event; `--profile` samples it with py-spy), the period
 report's JSON p50/p99 for a year — built from the read models (one new event before each
-request) and kept for its position (asked again) — beside the raw limit of one grouped SQL
-count over the same year, and the time to make the annual report's DOCX, XLSX and PDF and form 0603.
+request; the service builds a period readers come back to ahead of them), a range of days never
+asked before (built on the request), and kept for its position (asked again) — beside the raw
+limit of one grouped SQL count over the same year, and the time to make the annual report's DOCX,
+XLSX and PDF and form 0603.
 Goal of the issue on a 2-core machine: JSON p99 ≤ 200 ms, each annual document ≤ 2 s. Nothing
 passes or fails; figures move between runs on a shared machine: compare ratios of one run.
 """
