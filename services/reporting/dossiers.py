@@ -39,15 +39,12 @@ CREATE INDEX IF NOT EXISTS report_dossiers_decided ON report_dossiers (decided_o
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS at_level text;
 CREATE INDEX IF NOT EXISTS report_dossiers_at_level ON report_dossiers (at_level, state);
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS movement_id uuid;
-CREATE INDEX IF NOT EXISTS report_dossiers_awarded ON report_dossiers (decided_on)
-    INCLUDE (award_code, award_category, award_level, nominee_kind, central, unit_code, year, cash_amount, award_name,
-             movement_id)
-    WHERE decision_number IS NOT NULL AND NOT revoked;
 CREATE INDEX IF NOT EXISTS report_dossiers_forwarded ON report_dossiers (forwarded_on) WHERE forwarded_on IS NOT NULL;
 CREATE INDEX IF NOT EXISTS report_dossiers_revoked ON report_dossiers (revoked_on) WHERE revoked_on IS NOT NULL;
 """
-# The awards of a period are counted from `report_dossiers_awarded` alone (an index-only scan of
-# the period's range: a year is a tenth of ten years' rows, spread over every page of the table);
+# The awards of a period are counted from `report_dossiers_awarded_groups` alone (priority_groups.py:
+# an index-only scan of the period's range: a year is a tenth of ten years' rows, spread over every
+# page of the table);
 # forwarded and revoked dossiers are few, found by their own dates.
 # Where a dossier is (`at_level`): its own unit, a parent unit's code (a school's dossier at Sở
 # Giáo dục và Đào tạo) or the province; the events that move it say where, the others leave it.
@@ -60,10 +57,6 @@ _CLEAR_LATE = {
             f"ELSE {empty} END"
     for column, empty in (("late", "false"), ("late_in_state", "NULL"), ("late_due", "NULL"))
 }
-
-
-async def clear(conn: asyncpg.Connection) -> None:
-    await conn.execute("TRUNCATE report_dossiers")
 
 
 # The events of a dossier's life, each once: version 2 beside version 1 adds the step's due date

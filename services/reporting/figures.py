@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting import priority_groups
+from services.reporting import priority_groups, tallies
 from services.reporting.filters import AwardFilter, ClusterResultFilter, ExemplaryFilter, MovementFilter, TaskFilter
 from services.reporting.labels import (
     CATEGORIES,
@@ -117,11 +117,9 @@ async def forms_by_year(conn: asyncpg.Connection, last: int) -> list[Row]:
     """Awards per form decided in each year up to `last` (by decision date), each with its list."""
     first = last - YEARS_SHOWN + 1
     base = AwardFilter(awarded=True, decided_from=date(first, 1, 1), decided_to=date(last, 12, 31))
-    where, args = base.where()
     found: dict[int, dict[str, Row]] = {}
-    for r in await conn.fetch(f"SELECT extract(year FROM decided_on)::int AS y, award_code, count(*) AS n, "
-                              f"min(award_name) AS name FROM report_dossiers WHERE {where} GROUP BY 1, 2", *args):
-        found.setdefault(r["y"], {})[r["award_code"]] = dict(r)
+    for r in await tallies.by_form(conn, first, last):  # the same count as `base`, kept per year
+        found.setdefault(r["y"], {})[r["award_code"]] = r
     out = []
     for year in range(first, last + 1):
         flt = base.but(decided_from=date(year, 1, 1), decided_to=date(year, 12, 31))

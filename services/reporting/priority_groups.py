@@ -18,6 +18,7 @@ import asyncpg
 from contracts import IntegrationEvent
 from contracts import nomination as c
 from servicekit.consumer import BatchHandler, Handler
+from services.reporting import tallies
 from services.reporting.filters import PRIORITY_GROUPS, AwardFilter
 from services.reporting.periods import YEARS_SHOWN, Period
 
@@ -27,7 +28,15 @@ ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_leadership boolean;
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_direct_labourer boolean;
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_ethnic_minority boolean;
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_hard_to_reach boolean;
+DROP INDEX IF EXISTS report_dossiers_awarded;
+CREATE INDEX IF NOT EXISTS report_dossiers_awarded_groups ON report_dossiers (decided_on)
+    INCLUDE (award_code, award_category, award_level, nominee_kind, central, unit_code, year, cash_amount, award_name,
+             movement_id, nominee_gender, nominee_leadership, nominee_direct_labourer, nominee_ethnic_minority,
+             nominee_hard_to_reach)
+    WHERE decision_number IS NOT NULL AND NOT revoked;
 """
+# Every award of a period, with its nominee's groups, is counted from this index alone (an
+# index-only scan of the period's days), the groups' figures included.
 LABELS = {
     "khong_lanh_dao": "Cá nhân không giữ chức vụ lãnh đạo, quản lý",
     "truc_tiep_lao_dong": "Công nhân, nông dân, chiến sĩ, người trực tiếp lao động, sản xuất, công tác",
@@ -123,12 +132,7 @@ async def _years(conn: asyncpg.Connection, last: int) -> list[dict[str, Any]]:
     """Per year (by decision date) up to `last`: awards to individuals, and how many of them went
     to people without a leadership position, with those who held one and those not declared."""
     first = last - YEARS_SHOWN + 1
-    records = {r["y"]: r for r in await conn.fetch(
-        "SELECT extract(year FROM decided_on)::int AS y, count(*) AS n, "
-        "count(*) FILTER (WHERE nominee_leadership = false) AS without, "
-        "count(*) FILTER (WHERE nominee_leadership) AS holding "
-        "FROM report_dossiers WHERE decision_number IS NOT NULL AND NOT revoked AND nominee_kind = 'ca_nhan' "
-        "AND decided_on BETWEEN $1 AND $2 GROUP BY 1", date(first, 1, 1), date(last, 12, 31))}
+    records = await tallies.individuals(conn, first, last)  # kept per year beside the dossiers
     out = []
     for year in range(first, last + 1):
         found = records.get(year)

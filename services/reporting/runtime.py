@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
@@ -14,7 +15,17 @@ from nats.js.errors import NotFoundError
 from servicekit.consumer import BatchHandler, EventConsumer, Handler
 from servicekit.db import create_schema
 from servicekit.runtime import ServiceRuntime
-from services.reporting import dossiers, outcomes, priority_groups, projection, publications, store, wider
+from services.reporting import (
+    dossiers,
+    outcomes,
+    priority_groups,
+    projection,
+    publications,
+    snapshots,
+    store,
+    tallies,
+    wider,
+)
 from services.reporting.settings import ReportingSettings
 from services.reporting.snapshots import Snapshots
 
@@ -36,27 +47,45 @@ class ReportingRuntime(ServiceRuntime):
         self.snapshots = Snapshots()  # period reports by position: built once while nothing changes
 
     async def start(self) -> None:
-        await create_schema(self.pool, projection.SCHEMA, dossiers.SCHEMA, priority_groups.SCHEMA, wider.SCHEMA,
-                            outcomes.SCHEMA,
-                            store.SCHEMA)
+        await create_schema(self.pool, projection.SCHEMA, dossiers.SCHEMA, priority_groups.SCHEMA, tallies.SCHEMA,
+                            wider.SCHEMA, outcomes.SCHEMA, store.SCHEMA)
         self._add(CONSUMER, projection.HANDLERS, projection.clear, projection.BATCH_HANDLERS)
         rows = dossiers.DossierProjection(self.zone)
-        self._add(DOSSIER_CONSUMER, {**rows.handlers, **priority_groups.handlers(rows.apply_many)}, dossiers.clear,
+        self._add(DOSSIER_CONSUMER, {**rows.handlers, **priority_groups.handlers(rows.apply_many)}, tallies.clear,
                   {**rows.batch_handlers, **priority_groups.batch_handlers(rows.apply_many)})
         self._add(WIDER_CONSUMER, wider.HANDLERS, wider.clear)
         self._add(OUTCOME_CONSUMER, outcomes.OutcomeProjection(self.zone).handlers, outcomes.clear)
         for name in self.consumers:
             self._start_consumer(name)
         self.spawn("reporting-publications", lambda stop: publications.announce_pending(self, stop))
+        self.spawn("reporting-reports-ahead", lambda stop: snapshots.refresh(self, stop))
+        # What is loaded by now lives as long as the process: out of the collector's way, so a
+        # full collection while a report of thousands of rows is built walks only that report.
+        gc.freeze()
 
     def _add(self, name: str, handlers: dict[Any, Handler], clear: Clear,
              batch_handlers: dict[Any, BatchHandler] | None = None) -> None:
         self.consumers[name] = EventConsumer(
             name=name, js=self.js, pool=self.pool, stream=self.settings.stream_name,
-            subject_root=self.settings.subject_root, handlers=handlers, batch_handlers=batch_handlers,
+            subject_root=self.settings.subject_root, handlers=self._noted(handlers),
+            batch_handlers=self._noted(batch_handlers or {}),
             max_deliver=self.settings.consumer_max_deliver,
         )
         self._clears[name] = clear
+
+    def _noted(self, handlers: dict[Any, Any]) -> dict[Any, Any]:
+        """`handlers`, each telling the kept reports that the read models change (`snapshots.refresh`);
+        one wrapper per handler, so the events one batch handler takes still run together."""
+        wrapped: dict[int, Any] = {}
+
+        def noted(handler: Any) -> Any:
+            async def apply(conn: asyncpg.Connection, events: Any) -> None:
+                await handler(conn, events)
+                self.snapshots.changed.set()
+
+            return wrapped.setdefault(id(handler), apply)
+
+        return {cls: noted(handler) for cls, handler in handlers.items()}
 
     def _start_consumer(self, name: str) -> None:
         self.spawn_consumer(self.consumers[name], stop=asyncio.Event())
