@@ -1,5 +1,6 @@
 """How the relay confirms a batch it published: every acknowledgement in order, a refusal or a
-silence ends the batch (its other acknowledgements released), duplicates checked one by one."""
+silence ends the batch (its other acknowledgements released), duplicates checked one by one;
+and how JetStream's answers settle each publish."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from nats.js.errors import APIError
+from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableError
 
-from servicekit.outbox import OutboxRelay, RelayStatus, _Sent
+from servicekit.outbox import OutboxRelay, RelayStatus, _Sent, future_of, store_full
 
 
 def relay(publish_timeout: float = 5.0) -> Any:
@@ -87,3 +88,20 @@ async def test_a_silent_bus_ends_the_batch_with_the_reason_asked_again() -> None
     assert asked == ["plan:1"]
     assert acks[1].cancelled()
     assert r.status.published == 0
+
+
+def answer(data: bytes, headers: dict[str, str] | None = None) -> Any:
+    return SimpleNamespace(data=data, headers=headers)
+
+
+async def test_jetstreams_answers_settle_each_publish() -> None:
+    loop = asyncio.get_running_loop()
+    acked, duplicate, full, absent = (loop.create_future() for _ in range(4))
+    future_of(acked, answer(b'{"stream":"S","seq":7}'))
+    future_of(duplicate, answer(b'{"stream":"S","seq":3,"duplicate":true}'))
+    future_of(full, answer(b'{"error":{"code":503,"err_code":10023,"description":"insufficient resources"}}'))
+    future_of(absent, answer(b"", {"Status": "503"}))
+    assert (acked.result().seq, acked.result().duplicate) == (7, None)
+    assert (duplicate.result().seq, duplicate.result().duplicate) == (3, True)
+    assert isinstance(full.exception(), ServiceUnavailableError) and store_full(full.exception())
+    assert isinstance(absent.exception(), NoStreamResponseError)
