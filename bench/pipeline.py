@@ -147,6 +147,11 @@ def table(args: argparse.Namespace, results: dict[str, Any], embedded_nats: bool
                       f"plan service (its start included, then the relay) {d['cpu_us_per_event']['plan']:.0f} µs "
                       "per event; every other "
                       f"process {d['cpu_others_percent_of_one_core']:.0f}% of a core meanwhile")
+            if d.get("plan_cpu_us_per_event_once_ready"):
+                t.add(sec, "downstream only: plan service CPU per event once ready, µs",
+                      d["plan_cpu_us_per_event_once_ready"],
+                      f"its relay and view, per event published after its readiness answered "
+                      f"({d['published_once_ready']} of {d['tasks']})")
     e = results.get("es_system")
     if e:
         sec = "3. eventsourcing System"

@@ -503,10 +503,14 @@ async def drain_backlog(servers: Servers, ns: Namespace, services: dict[str, Ser
         cpu = CpuMeter({name: (services[name].pid, False) for name in ("plan", "reporting")})
         cpu.start()  # the plan service just started: the relay has published nothing yet
         await wait_ready({"plan": (services["plan"], f"http://127.0.0.1:{ports['plan']}")})
+        ready = time.time()
+        serving = CpuMeter({"plan": (services["plan"].pid, False)})  # its start left out
+        serving.start()
         if profiler is not None:
             profiler.start({"plan": services["plan"].pid, "reporting": services["reporting"].pid})
         done = await wait_visible(report_conn, plan_ids, events, max(60.0, events / 20), say)
         used = cpu.stop()
+        plan_serving = serving.stop()["plan"]
         if profiler is not None:
             profiles = profiler.stop()
         ids = [uuid.UUID(p) for p in plan_ids]
@@ -519,6 +523,7 @@ async def drain_backlog(servers: Servers, ns: Namespace, services: dict[str, Ser
         await report_conn.close()
     published = sorted((await stream_times(servers.nats_url, ns, last_seq)).values())
     first, last_visible = published[0] if published else restarted, max(v or done for v in visible)
+    after_ready = sum(1 for t in published if t > ready)
     return {
         "tasks": events,
         "published_per_s": len(published) / (published[-1] - published[0]) if len(published) > 1 else None,
@@ -526,6 +531,9 @@ async def drain_backlog(servers: Servers, ns: Namespace, services: dict[str, Ser
         "seconds_first_publish_to_last_row": last_visible - first,
         "consumer_events_per_transaction": events / max(transactions, 1),
         "cpu_us_per_event": {name: seconds / events * 1e6 for name, seconds in used.items()},
+        # The plan service once ready: its relay (and its view) per event published after that.
+        "plan_cpu_us_per_event_once_ready": plan_serving / after_ready * 1e6 if after_ready else None,
+        "published_once_ready": after_ready,
         "cpu_others_percent_of_one_core": (cpu.machine - sum(used.values())) / (done - restarted) * 100,
         **({"profiles": profiles} if profiler is not None and profiles else {}),
     }

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import json
 import logging
 import time
 import zlib
@@ -34,8 +35,11 @@ import asyncpg
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Notification
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
-from nats.js.errors import APIError
+from nats.js.api import Header, PubAck
+from nats.js.errors import APIError, NoStreamResponseError
 from opentelemetry import propagate, trace
 
 from contracts import IntegrationEvent, wrap
@@ -133,6 +137,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._lock_key = zlib.crc32(f"tdkt-outbox:{service}".encode())
         self._reader: ThreadPoolExecutor | None = None
+        self._acks: _Acks | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Relay until `stop` is set; reconnects and backs off on any failure."""
@@ -178,6 +183,8 @@ class OutboxRelay:
             self.status.is_leader = True
             await conn.add_listener(self._channel(), self._on_notify)
             position = await self._load_position(conn)
+            self._acks = _Acks(self.js)
+            await self._acks.start()
             while not stop.is_set():
                 self._wake.clear()  # before reading, so a NOTIFY during the read is not lost
                 position = await self._relay_available(conn, position, stop)
@@ -188,6 +195,10 @@ class OutboxRelay:
                     waiter.cancel()
         finally:
             self.status.is_leader = False
+            if self._acks is not None:
+                acks, self._acks = self._acks, None
+                with contextlib.suppress(Exception):  # a closed connection has no subscription left
+                    await acks.stop()
             await conn.close()
 
     async def _check_duplicate(self, ack: Any, subject: str, body: bytes, headers: dict[str, str]) -> None:
@@ -298,6 +309,9 @@ class OutboxRelay:
 
     async def _send(self, batch: Sequence[Notification]) -> _Sent:
         sent = _Sent(last=batch[-1].id)
+        acks = self._acks
+        if acks is None:
+            raise RuntimeError("the relay publishes only as leader")
         try:
             for subject, body, headers, carrier in (m for n in batch for m in self.messages(n)):
                 parent = propagate.extract(carrier)
@@ -307,7 +321,7 @@ class OutboxRelay:
                     propagate.inject(headers)
                     if self.bus_full and not sent.acks:  # one message first: is there room again?
                         await self.js.publish(subject, body, headers=headers, timeout=self.publish_timeout)
-                    sent.acks.append(await self.js.publish_async(subject, body, headers=headers))
+                    sent.acks.append(await acks.publish(subject, body, headers))
                     sent.messages.append((subject, body, headers))
         except BaseException:
             sent.cancel()
@@ -317,8 +331,12 @@ class OutboxRelay:
     async def _confirm(self, sent: _Sent) -> None:
         if not sent.acks:
             return
+        # The acknowledgements awaited one by one, in order, under one deadline: most are in by
+        # now and an await of a finished future does not suspend. `gather` added a callback to
+        # every future and ran each through the event loop (a batch of 500: 500 loop turns).
         try:
-            results = await asyncio.wait_for(asyncio.gather(*sent.acks), self.publish_timeout)
+            async with asyncio.timeout(self.publish_timeout):
+                results = [await ack for ack in sent.acks]
         except TimeoutError:
             sent.cancel()
             raise await self._why_unanswered(sent) from None
@@ -335,10 +353,8 @@ class OutboxRelay:
         log.debug("relayed %d events up to notification %d", len(results), sent.last)
 
     async def _why_unanswered(self, sent: _Sent) -> Exception:
-        """nats-py 2.16 leaves a `publish_async` acknowledgement unanswered when JetStream answers
-        with an error (its reply handler raises instead of failing the future): the oldest message
-        is published once more, plainly (the same `Nats-Msg-Id`: JetStream drops a re-send), to
-        learn why."""
+        """JetStream did not answer in time: the oldest message is published once more, plainly
+        (the same `Nats-Msg-Id`: JetStream drops a re-send), to learn why."""
         subject, body, headers = sent.messages[0]
         try:
             await self.js.publish(subject, body, headers=headers, timeout=self.publish_timeout)
@@ -368,3 +384,69 @@ class _Sent:
         """Frees nats-py's in-flight slots of unanswered publishes."""
         for ack in self.acks:
             ack.cancel()
+
+
+class _Acks:
+    """Publishes whose acknowledgements come back as futures, at a fixed cost per batch.
+
+    nats-py's `publish_async` spends per message a `wait_for` task on its semaphore and an
+    `os.urandom` call for the reply token, and leaves the future unanswered when JetStream
+    answers with an error (its reply handler raises). Here one subscription takes every answer
+    (a counter names each reply subject), an error answer fails its future with the APIError
+    (a full store's codes included), no responders with NoStreamResponseError. The relay bounds
+    what is in flight itself: two batches at most.
+    """
+
+    def __init__(self, js: JetStreamContext) -> None:
+        self._nc = js._nc  # nats-py keeps the connection private
+        self._prefix = ""
+        self._count = 0
+        self._waiting: dict[str, asyncio.Future[PubAck]] = {}
+        self._subscription: Subscription | None = None
+
+    async def start(self) -> None:
+        inbox = self._nc.new_inbox()
+        self._prefix = f"{inbox}."
+        self._subscription = await self._nc.subscribe(f"{inbox}.*", cb=self._answered)
+
+    async def stop(self) -> None:
+        for future in self._waiting.values():
+            future.cancel()
+        self._waiting.clear()
+        if self._subscription is not None:
+            subscription, self._subscription = self._subscription, None
+            await subscription.unsubscribe()
+
+    async def publish(self, subject: str, body: bytes, headers: dict[str, str]) -> asyncio.Future[PubAck]:
+        self._count += 1
+        token = str(self._count)
+        future: asyncio.Future[PubAck] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(lambda _: self._waiting.pop(token, None))  # answered or given up
+        self._waiting[token] = future
+        await self._nc.publish(subject, body, reply=self._prefix + token, headers=headers)
+        return future
+
+    async def _answered(self, msg: Msg) -> None:
+        future = self._waiting.get(msg.subject[len(self._prefix):])
+        if future is None or future.done():
+            return
+        future_of(future, msg)
+
+
+def future_of(future: asyncio.Future[PubAck], msg: Msg) -> None:
+    """Settle a publish's future with JetStream's answer."""
+    if msg.headers and msg.headers.get(Header.STATUS) == "503":
+        future.set_exception(NoStreamResponseError())
+        return
+    try:
+        answer = json.loads(msg.data)
+    except ValueError as error:
+        future.set_exception(APIError(description=f"JetStream answered a publish with no JSON: {error}"))
+        return
+    if "error" in answer:
+        try:  # the APIError subclass nats-py raises for the same answer to a plain publish
+            APIError.from_error(answer["error"])
+        except APIError as refusal:
+            future.set_exception(refusal)
+        return
+    future.set_result(PubAck.from_response(answer))
