@@ -103,5 +103,6 @@ async def test_jetstreams_answers_settle_each_publish() -> None:
     future_of(absent, answer(b"", {"Status": "503"}))
     assert (acked.result().seq, acked.result().duplicate) == (7, None)
     assert (duplicate.result().seq, duplicate.result().duplicate) == (3, True)
-    assert isinstance(full.exception(), ServiceUnavailableError) and store_full(full.exception())
+    refusal = full.exception()
+    assert isinstance(refusal, ServiceUnavailableError) and store_full(refusal)
     assert isinstance(absent.exception(), NoStreamResponseError)
