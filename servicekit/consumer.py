@@ -386,11 +386,8 @@ class EventConsumer:
             self._routes[kind] = route
         return route
 
-    def _handler(self, kind: type[IntegrationEvent]) -> Handler | None:
-        return self._route(kind)[1]
-
     async def _handle(self, conn: asyncpg.Connection, message: Msg, event: IntegrationEvent) -> None:
-        handler = self._handler(type(event))
+        handler = self._route(type(event))[1]
         if handler is not None:
             parent = propagate.extract(message.headers or {})
             with tracer.start_as_current_span(
@@ -414,7 +411,7 @@ class EventConsumer:
             inserted = await conn.fetchval(
                 "INSERT INTO processed_events (consumer, event_id, stream_seq) VALUES ($1, $2, $3) "
                 "ON CONFLICT DO NOTHING RETURNING true", self.name, event.event_id, row["position"])
-            handler = self._handler(type(event))
+            handler = self._route(type(event))[1]
             if inserted and handler is not None:
                 await handler(conn, event)
 

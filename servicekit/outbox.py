@@ -381,7 +381,7 @@ class _Sent:
     messages: list[tuple[str, bytes, dict[str, str]]] = field(default_factory=list)
 
     def cancel(self) -> None:
-        """Frees nats-py's in-flight slots of unanswered publishes."""
+        """Gives up the unanswered publishes (`_Acks` forgets their reply subjects)."""
         for ack in self.acks:
             ack.cancel()
 

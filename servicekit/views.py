@@ -54,7 +54,7 @@ class TableView(PostgresTrackingRecorder):
 
     def write(self, tracking: Tracking, sql: str, params: dict[str, Any]) -> None:
         batch = getattr(self._batch, "cursor", None)
-        if batch is not None:  # in the transaction of `together`, which records the last tracking
+        if batch is not None:  # in the transaction of `together`, which records the tracking (`_track_in_run`)
             batch.execute(sql, params)
             self._track_in_run(tracking)
             return
