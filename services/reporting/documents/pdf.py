@@ -157,7 +157,8 @@ def statistical_form(form: dict[str, Any], table: Table, place_date: str, year_l
     pdf.set_font(FAMILY, "", 10)
     for line in (f"Biểu số: {form['symbol']}", f"Ban hành kèm theo {form['basis']}",
                  f"Ngày nhận báo cáo: {form['due']}"):
-        pdf.cell(80, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(80, 5, line, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)  # wrapped within its column
+    left_end = pdf.get_y()
     pdf.set_xy(100, y)
     pdf.set_font(FAMILY, "B", 12)
     pdf.multi_cell(97, 6, form["title"], align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
@@ -169,7 +170,7 @@ def statistical_form(form: dict[str, Any], table: Table, place_date: str, year_l
     for line in (f"Đơn vị báo cáo: {head['reporting_unit']}", f"Đơn vị nhận báo cáo: {head['receiving_unit']}",
                  f"Đơn vị tính: {form['unit_of_measure']}"):
         pdf.multi_cell(80, 5, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.set_y(max(pdf.get_y(), middle_end, y + 20) + 4)
+    pdf.set_y(max(pdf.get_y(), left_end, middle_end, y + 20) + 4)
     _table(pdf, table, width=255)
     y = pdf.get_y() + 4
     pdf.set_xy(20, y + 6)
