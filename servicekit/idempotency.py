@@ -10,13 +10,17 @@ Answers that say "not now" rather than "this is the outcome" are not kept, so a 
 the command again: 500 and above, a conflict with a concurrent change (409), a timeout (408),
 too many requests (429). A claim whose command never finished (its process was killed, its
 database connection cut) is taken over by a retry once `LEASE` has passed, instead of telling
-every retry to wait for 24 hours. When the keys' table cannot be reached (the database is
-restarting), the command is answered 503 with Retry-After, as without a key.
+every retry to wait for 24 hours; sooner, after `GRACE`, when the claim names its replica
+(`Holder`) and that replica's session lock is free: the process that claimed it died, or lost
+its database session, which a command in flight does not survive either. When the keys' table
+cannot be reached (the database is restarting), the command is answered 503 with Retry-After,
+as without a key.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -30,6 +34,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.auth import AuthError, TokenVerifier
+from servicekit.leader import wait_or_stop
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS idempotency_keys (
@@ -43,6 +48,7 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     PRIMARY KEY (scope, key)
 );
 CREATE INDEX IF NOT EXISTS idempotency_keys_age ON idempotency_keys (created_at);
+ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS holder bigint;
 """
 HEADER = "Idempotency-Key"
 KEY = re.compile(r"[\x21-\x7e]{1,255}")
@@ -50,10 +56,50 @@ COMMANDS = {"POST", "PUT", "PATCH", "DELETE"}
 KEPT_HEADERS = ("content-type", "etag", "location")
 TTL = "24 hours"
 LEASE = "30 seconds"  # a claim still in progress after this is taken to be dead (commands take ms)
+GRACE = "3 seconds"  # a claim whose holder's session lock is free is taken over after this
+HOLDERS = 0x7464_6B69  # the advisory locks' first key of the replicas' session locks (two-key form)
 NOT_KEPT = frozenset({408, 409, 425, 429})  # answers to try again, not outcomes (besides >= 500)
 UNREACHABLE = (OSError, asyncio.TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
                asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError, asyncpg.CrashShutdownError)
 log = logging.getLogger(__name__)
+
+
+class Holder:
+    """This replica's name on the claims it executes: a session advisory lock (`HOLDERS`, `id`)
+    held on a connection of its own while the process lives, taken again if that connection is
+    lost. A claim whose holder's lock is free was left by a replica that died (SIGKILL) or lost
+    its database session; a retry on any replica takes it over after `GRACE`, not `LEASE`."""
+
+    def __init__(self) -> None:
+        self.id = random.randrange(1, 2**31)
+        self.held = False
+
+    @property
+    def current(self) -> int | None:
+        """The id to write on a claim (None while the lock is not held: the claim waits `LEASE`)."""
+        return self.id if self.held else None
+
+    async def run(self, dsn: str, stop: asyncio.Event, interval_s: float = 1.0) -> None:
+        while not stop.is_set():
+            try:
+                conn: asyncpg.Connection = await asyncpg.connect(dsn)
+            except Exception as error:
+                log.warning("idempotency holder lock: cannot connect: %s", error)
+                await wait_or_stop(stop, interval_s)
+                continue
+            try:
+                await conn.execute("SELECT pg_advisory_lock($1, $2)", HOLDERS, self.id)
+                self.held = True
+                while not stop.is_set():  # until the connection is lost (then the lock is free)
+                    await wait_or_stop(stop, interval_s)
+                    await asyncio.wait_for(conn.fetchval("SELECT 1"), interval_s * 5)
+            except Exception as error:
+                log.warning("idempotency holder lock lost: %s: %s", type(error).__name__, error)
+            finally:
+                self.held = False
+                with contextlib.suppress(Exception):
+                    await conn.close()
+            await wait_or_stop(stop, interval_s)
 
 
 class IdempotencyMiddleware:
@@ -83,7 +129,8 @@ class IdempotencyMiddleware:
         fingerprint = hashlib.sha256(b"\0".join([request.method.encode(), scope["path"].encode(),
                                                  scope.get("query_string", b""), body])).digest()
         try:
-            claim = await _claim(pool, owner, key, fingerprint)
+            holder: Holder | None = getattr(runtime, "idempotency_holder", None)
+            claim = await _claim(pool, owner, key, fingerprint, holder.current if holder else None)
         except UNREACHABLE as error:
             log.warning("idempotency keys unreachable: %s: %s", type(error).__name__, error)
             await _answer(send, 503, {"error": {"code": "database_unavailable", "message":
@@ -140,21 +187,27 @@ async def _read(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-async def _claim(pool: asyncpg.Pool, owner: str, key: str, fingerprint: bytes) -> asyncpg.Record | None:
-    """None when this request is the first with the key (now recorded as in progress), else the row."""
+async def _claim(pool: asyncpg.Pool, owner: str, key: str, fingerprint: bytes,
+                 holder: int | None) -> asyncpg.Record | None:
+    """None when this request is the first with the key (now recorded as in progress, held by
+    `holder`), else the row."""
     async with pool.acquire() as conn:
         if random.random() < 0.01:  # now and then, forget keys older than a day
             await conn.execute(f"DELETE FROM idempotency_keys WHERE created_at < now() - interval '{TTL}'")
         await conn.execute(f"DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 "
                            f"AND created_at < now() - interval '{TTL}'", owner, key)
         inserted = await conn.fetchval(
-            "INSERT INTO idempotency_keys (scope, key, fingerprint) VALUES ($1, $2, $3) "
-            "ON CONFLICT DO NOTHING RETURNING true", owner, key, fingerprint)
+            "INSERT INTO idempotency_keys (scope, key, fingerprint, holder) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT DO NOTHING RETURNING true", owner, key, fingerprint, holder)
         if inserted:
             return None
         taken_over = await conn.fetchval(  # the first attempt died without an answer: this one runs
-            f"UPDATE idempotency_keys SET created_at = now() WHERE scope = $1 AND key = $2 AND fingerprint = $3 "
-            f"AND status IS NULL AND created_at < now() - interval '{LEASE}' RETURNING true", owner, key, fingerprint)
+            f"UPDATE idempotency_keys SET created_at = now(), holder = $4 WHERE scope = $1 AND key = $2 "
+            f"AND fingerprint = $3 AND status IS NULL AND (created_at < now() - interval '{LEASE}' "
+            f"OR (created_at < now() - interval '{GRACE}' AND holder IS NOT NULL AND NOT EXISTS ("
+            f"SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = {HOLDERS}::oid "
+            f"AND objid = holder::oid AND objsubid = 2 AND database = (SELECT oid FROM pg_database "
+            f"WHERE datname = current_database())))) RETURNING true", owner, key, fingerprint, holder)
         if taken_over:
             return None
         return await conn.fetchrow("SELECT * FROM idempotency_keys WHERE scope = $1 AND key = $2", owner, key)

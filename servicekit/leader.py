@@ -55,16 +55,16 @@ class Leadership:
                 conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
             except Exception as error:
                 log.warning("leader election %s: cannot connect: %s", self.name, error)
-                await _wait(stop, self.interval_s)
+                await wait_or_stop(stop, self.interval_s)
                 continue
             try:
                 if await conn.fetchval("SELECT pg_try_advisory_lock($1)", self.key):
                     await self._lead(conn, work, stop)
                 else:  # a little jitter spreads several locks over the replicas
-                    await _wait(stop, self.interval_s * random.uniform(0.75, 1.25))
+                    await wait_or_stop(stop, self.interval_s * random.uniform(0.75, 1.25))
             except Exception as error:
                 log.warning("leader election %s: %s", self.name, error)
-                await _wait(stop, self.interval_s)
+                await wait_or_stop(stop, self.interval_s)
             finally:
                 with contextlib.suppress(Exception):
                     await conn.close()
@@ -99,6 +99,7 @@ class Leadership:
                 log.exception("leader election %s: the elected work failed", self.name)
 
 
-async def _wait(stop: asyncio.Event, seconds: float) -> None:
+async def wait_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    """Wait `seconds`, or less if `stop` is set meanwhile."""
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), seconds)

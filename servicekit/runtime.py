@@ -67,6 +67,7 @@ class ServiceRuntime:
         self._observe_consumers()
         self._pool: asyncpg.Pool | None = None
         self.nats: Client | None = None
+        self.idempotency_holder = idempotency.Holder()  # this replica's name on the keys it executes
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -255,6 +256,7 @@ class ServiceRuntime:
         await self.dead_letters.open(self._pool)
         self._observe_dead_letters()
         await create_schema(self._pool, idempotency.SCHEMA)
+        self.spawn("idempotency-holder", functools.partial(self.idempotency_holder.run, self.settings.dsn_for()))
         self.nats = await bus.connect(self.settings)
         await bus.ensure_stream(self.js, self.settings)
         self.check("database", self._check_database)

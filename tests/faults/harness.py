@@ -49,6 +49,9 @@ SHEET_ROWS = 20  # nominees per spreadsheet
 SHEET_PAUSE_S = 2.0  # between one spreadsheet accepted and the next sent
 BULK_FROM = 100_000  # the spreadsheets' nominees are numbered from here (those opened one by one from 1)
 SEED = "TDKT_FAULT_SEED"
+# A standby whose leader died leads within this (the lock is tried every 0.5 s here): a bound
+# on liveness under the load, not a figure of speed.
+TAKEOVER_S = 60.0
 
 
 def chance(test: str) -> random.Random:
@@ -147,22 +150,47 @@ class Replicas:
         assert self.services[name].process is not None
         self.services[name].process.wait()  # type: ignore[union-attr]
 
-    async def leader(self, http: httpx.AsyncClient, service: str, work: str) -> str:
+    async def ready(self, http: httpx.AsyncClient, name: str) -> dict[str, Any] | None:
+        """What a replica's `/readyz` says (None: no answer, a replica killed a moment ago)."""
+        try:
+            response = await http.get(f"{self.url(name)}/readyz")
+        except httpx.HTTPError:
+            return None
+        said: dict[str, Any] = response.json()
+        return {**said, "http": response.status_code}
+
+    async def standing_by(self, http: httpx.AsyncClient, service: str, work: str,
+                          timeout: float = TAKEOVER_S) -> tuple[str, str]:
+        """(leader, standby) of `work`, once one replica of `service` leads it and the other,
+        alive, stands by for it and answers ready (200, "ready" or "degraded")."""
         pair = (f"{service}-a", f"{service}-b")
 
-        async def role(name: str) -> str | None:
-            try:
-                return (await http.get(f"{self.url(name)}/readyz")).json()["roles"].get(work)
-            except httpx.HTTPError:  # a replica killed a moment ago
-                return None
-
-        async def find() -> str:
-            roles = {name: await role(name) for name in pair}
+        async def find() -> tuple[str, str]:
+            said = {name: await self.ready(http, name) for name in pair}
+            roles = {name: (ready or {}).get("roles", {}).get(work) for name, ready in said.items()}
             leaders = [name for name, role in roles.items() if role == "leader"]
             assert len(leaders) == 1, roles
-            return leaders[0]
+            standby = pair[1 - pair.index(leaders[0])]
+            ready = said[standby]
+            assert ready is not None and roles[standby] == "follower", (standby, ready)
+            assert ready["http"] == 200 and ready["status"] in ("ready", "degraded"), (standby, ready)
+            return leaders[0], standby
 
-        return await eventually(find, timeout=30)
+        return await eventually(find, timeout=timeout, interval=0.2)
+
+    async def leads(self, http: httpx.AsyncClient, name: str, work: str, timeout: float = TAKEOVER_S) -> None:
+        """Until replica `name` leads `work` (a standby whose leader died takes over within
+        `timeout`; a liveness bound, not a speed figure)."""
+        async def leading() -> None:
+            ready = await self.ready(http, name)
+            assert ready is not None and ready["roles"].get(work) == "leader", (name, work, ready)
+
+        await eventually(leading, timeout=timeout, interval=0.2)
+
+    @staticmethod
+    def other(name: str) -> str:
+        """The other replica of `name`'s service."""
+        return name[:-1] + ("b" if name.endswith("a") else "a")
 
     def stop(self) -> None:
         for service in self.services.values():

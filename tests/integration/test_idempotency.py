@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
+from servicekit.idempotency import HOLDERS
 from services.plan.main import create_app as plan_app
 from services.plan.settings import PlanSettings
 from tests.integration.test_plan_service import load_units
@@ -104,6 +105,45 @@ async def test_a_claim_left_by_a_dead_attempt_is_taken_over_and_a_conflict_is_no
             assert completed.status_code == 200 and "idempotent-replayed" not in completed.headers
         finally:
             await conn.close()
+
+
+async def test_a_claim_whose_replica_died_is_taken_over_without_waiting_for_the_lease(ns: Namespace) -> None:
+    """A replica killed (SIGKILL) mid-command leaves its claim in progress; its session lock is
+    free at once, so a retry on another replica runs the command after `GRACE`, not `LEASE`
+    (30 s); a claim whose replica still holds its lock keeps answering 409."""
+    app = plan_app(ns.settings(PlanSettings), clock)
+    async with serve(app) as client:
+        await load_units(client)
+        dsn = ns.pg_dsn.rsplit("/", 1)[0] + f"/{ns.db_prefix}plan"
+        conn, alive = await asyncpg.connect(dsn), await asyncpg.connect(dsn)
+        try:
+            body = (await client.build_request("POST", "/plans", json=PLAN).aread())
+            fingerprint = hashlib.sha256(b"\0".join([b"POST", b"/plans", b"", body])).digest()
+            # Another replica (id 7) claimed the key 10 s ago and is still executing it: it holds its lock.
+            await alive.execute("SELECT pg_advisory_lock($1, 7)", HOLDERS)
+            await conn.execute("INSERT INTO idempotency_keys (scope, key, fingerprint, holder, created_at) "
+                               "VALUES ($1, $2, $3, 7, now() - interval '10 seconds')", "planner-1", "k-killed",
+                               fingerprint)
+            keyed = {**PLANNER, "Idempotency-Key": "k-killed"}
+            waiting = await client.post("/plans", json=PLAN, headers=keyed)
+            assert waiting.status_code == 409 and waiting.json()["error"]["code"] == "idempotency_in_progress"
+            await alive.close()  # that replica is killed: the server ends its session and frees the lock
+            holder = app.state.runtime.idempotency_holder
+
+            async def holding() -> None:
+                assert holder.held
+
+            await eventually(holding)  # this replica's own lock, taken as it started
+            retried = await client.post("/plans", json=PLAN, headers=keyed)
+            assert retried.status_code == 201, retried.text
+            assert await conn.fetchval("SELECT holder FROM idempotency_keys WHERE key = 'k-killed'") == holder.id
+            again = await client.post("/plans", json=PLAN, headers=keyed)
+            assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
+            assert len((await client.get("/plans", headers=PLANNER)).json()) == 1
+        finally:
+            await conn.close()
+            if not alive.is_closed():
+                await alive.close()
 
 
 async def test_a_keyed_command_while_the_database_is_away_is_told_to_retry(ns: Namespace) -> None:
