@@ -227,8 +227,9 @@ class ServiceRuntime:
         self.readiness.add(name, check)
 
     def spawn(self, name: str, worker: Worker, *, stop: asyncio.Event | None = None,
-              status: Status | None = None) -> asyncio.Task[Any]:
-        """Run a background worker until `stop` (the runtime's own by default) is set."""
+              status: Status | None = None, checked: bool = True) -> asyncio.Task[Any]:
+        """Run a background worker until `stop` (the runtime's own by default) is set; `/readyz`
+        reports it unless `checked` is False (a helper the service works without)."""
         self._stops[name] = stop or self.stop
         task: asyncio.Task[None] = asyncio.ensure_future(worker(self._stops[name]))
         task.set_name(name)
@@ -241,7 +242,8 @@ class ServiceRuntime:
             result = status() if status else None
             return await result if inspect.isawaitable(result) else result
 
-        self.check(name, alive)
+        if checked:
+            self.check(name, alive)
         return task
 
     async def join(self, name: str) -> None:
@@ -256,7 +258,9 @@ class ServiceRuntime:
         await self.dead_letters.open(self._pool)
         self._observe_dead_letters()
         await create_schema(self._pool, idempotency.SCHEMA)
-        self.spawn("idempotency-holder", functools.partial(self.idempotency_holder.run, self.settings.dsn_for()))
+        # Without its lock, claims wait the lease: not a reason to take the replica out of service.
+        self.spawn("idempotency-holder", functools.partial(self.idempotency_holder.run, self.settings.dsn_for()),
+                   checked=False)
         self.nats = await bus.connect(self.settings)
         await bus.ensure_stream(self.js, self.settings)
         self.check("database", self._check_database)
