@@ -5,11 +5,15 @@ remote and hard-to-reach areas.
 The facts come with version 2 of NominationCreated and AwardDecided (`nominee_groups`), kept
 on the dossier's row of the dossiers read model. A dossier whose events carry no such version
 (opened before it was published) counts as "not declared", never as outside a group.
+
+Version 3 adds the nominee's leadership tier and the award's basis, which forms 0602 and 0603
+count rows by (`nominee_leadership_tier`, `award_basis`); a dossier whose events carry no version 3
+has neither (null) and is counted in none of those rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -28,11 +32,14 @@ ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_leadership boolean;
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_direct_labourer boolean;
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_ethnic_minority boolean;
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_hard_to_reach boolean;
+ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_leadership_tier text;
+ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS award_basis text;
 DROP INDEX IF EXISTS report_dossiers_awarded;
-CREATE INDEX IF NOT EXISTS report_dossiers_awarded_groups ON report_dossiers (decided_on)
+DROP INDEX IF EXISTS report_dossiers_awarded_groups;
+CREATE INDEX IF NOT EXISTS report_dossiers_awarded_facts ON report_dossiers (decided_on)
     INCLUDE (award_code, award_category, award_level, nominee_kind, central, unit_code, year, cash_amount, award_name,
              movement_id, nominee_gender, nominee_leadership, nominee_direct_labourer, nominee_ethnic_minority,
-             nominee_hard_to_reach)
+             nominee_hard_to_reach, nominee_leadership_tier, award_basis)
     WHERE decision_number IS NOT NULL AND NOT revoked;
 """
 # Every award of a period, with its nominee's groups, is counted from this index alone (an
@@ -65,16 +72,31 @@ def _groups_row(e: IntegrationEvent) -> tuple[Any, ...]:
             groups.ethnic_minority, groups.hard_to_reach)
 
 
+_UPDATE_V3 = ("UPDATE report_dossiers SET nominee_gender = $2, nominee_leadership = $3, nominee_direct_labourer = $4, "
+              "nominee_ethnic_minority = $5, nominee_hard_to_reach = $6, nominee_leadership_tier = $7, "
+              "award_basis = $8 WHERE dossier_id = $1")
+
+
+def _facts_row(e: IntegrationEvent) -> tuple[Any, ...]:
+    assert isinstance(e, c.NominationCreatedV3 | c.AwardDecidedV3)
+    return (*_groups_row(e), e.nominee_groups.leadership_tier, e.basis)
+
+
 def batch_handlers(apply_rows: BatchHandler) -> dict[Any, BatchHandler]:
-    """Version 2 of NominationCreated and AwardDecided: what the dossiers projection makes of them
-    (`apply_rows`: whichever version comes first makes the row), then the nominees' groups, on
-    rows that exist by then. A run of these events is applied together, in order."""
+    """Versions 2 and 3 of NominationCreated and AwardDecided: what the dossiers projection makes
+    of them (`apply_rows`: whichever version comes first makes the row), then the nominees' groups
+    (and from version 3 the leadership tier and the award's basis, which version 2 leaves as they
+    are), on rows that exist by then. A run of these events is applied together, in order."""
 
-    async def apply(conn: asyncpg.Connection, events: Sequence[IntegrationEvent]) -> None:
-        await apply_rows(conn, events)
-        await conn.executemany(_UPDATE, [_groups_row(e) for e in events])
+    def applying(statement: str, row: Callable[[IntegrationEvent], tuple[Any, ...]]) -> BatchHandler:
+        async def apply(conn: asyncpg.Connection, events: Sequence[IntegrationEvent]) -> None:
+            await apply_rows(conn, events)
+            await conn.executemany(statement, [row(e) for e in events])
 
-    return dict.fromkeys(c.WITH_GROUPS.values(), apply)
+        return apply
+
+    return {**dict.fromkeys(c.WITH_GROUPS.values(), applying(_UPDATE, _groups_row)),
+            **dict.fromkeys(c.THIRD_VERSIONS.values(), applying(_UPDATE_V3, _facts_row))}
 
 
 def handlers(apply_rows: BatchHandler) -> dict[Any, Handler]:

@@ -79,8 +79,8 @@ async def test_forms_0601_to_0603_count_the_years_movements_and_awards(ns: Names
         assert got["01"] == [bang_khen + cstdt, bang_khen, cstdt, 0, 0]  # the total adds up columns 2–5
         for row, kinds in KINDS.items():
             assert got[row][0] == sum(a["kind"] in kinds for a in province), row
-        units = {r["label"].removeprefix("Đơn vị: "): r["values"][0] for r in f0603["rows"][6:]}
-        assert [r["code"] for r in f0603["rows"][6:]] == [f"{n}" for n in range(11, 11 + len(units))]
+        units = {r["label"].removeprefix("Đơn vị: "): r["values"][0] for r in f0603["rows"][17:]}
+        assert [r["code"] for r in f0603["rows"][17:]] == [f"{n}" for n in range(18, 18 + len(units))]
         assert units == {UNITS[u]: n for u in sorted({a["unit"] for a in province})
                          if (n := sum(a["unit"] == u for a in province))}  # named as the plan's events name them
 
