@@ -13,7 +13,7 @@ has neither (null) and is counted in none of those rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -23,6 +23,7 @@ from contracts import IntegrationEvent
 from contracts import nomination as c
 from servicekit.consumer import BatchHandler, Handler
 from services.reporting import tallies
+from services.reporting.dossiers import DOSSIER_EVENTS
 from services.reporting.filters import PRIORITY_GROUPS, AwardFilter
 from services.reporting.periods import YEARS_SHOWN, Period
 
@@ -62,41 +63,42 @@ BASIS_LABEL = ("Khen thưởng theo ngày ký quyết định, theo các đối 
                "đơn vị khai khi lập hồ sơ. Hồ sơ chưa khai được đếm riêng.")
 
 
+# Version 2 sets the groups; version 3 the groups, the leadership tier and the award's basis
+# ($9: version 3), which version 2 leaves as they are.
 _UPDATE = ("UPDATE report_dossiers SET nominee_gender = $2, nominee_leadership = $3, nominee_direct_labourer = $4, "
-           "nominee_ethnic_minority = $5, nominee_hard_to_reach = $6 WHERE dossier_id = $1")
+           "nominee_ethnic_minority = $5, nominee_hard_to_reach = $6, "
+           "nominee_leadership_tier = CASE WHEN $9 THEN $7 ELSE nominee_leadership_tier END, "
+           "award_basis = CASE WHEN $9 THEN $8 ELSE award_basis END WHERE dossier_id = $1")
+_WITH_GROUPS = frozenset(c.WITH_GROUPS.values())
+_THIRD = frozenset(c.THIRD_VERSIONS.values())
 
 
-def _groups_row(e: IntegrationEvent) -> tuple[Any, ...]:
-    groups: c.PriorityGroups = e.nominee_groups  # type: ignore[attr-defined]
+def _groups_row(e: IntegrationEvent) -> tuple[Any, ...] | None:
+    """The groups' update of a version 2 or 3 event; None for any other."""
+    third = type(e) in _THIRD
+    if not third and type(e) not in _WITH_GROUPS:
+        return None
+    groups: c.PriorityGroupsV3 = e.nominee_groups  # type: ignore[attr-defined]
     return (e.dossier_id, groups.gender, groups.leadership, groups.direct_labourer,  # type: ignore[attr-defined]
-            groups.ethnic_minority, groups.hard_to_reach)
-
-
-_UPDATE_V3 = ("UPDATE report_dossiers SET nominee_gender = $2, nominee_leadership = $3, nominee_direct_labourer = $4, "
-              "nominee_ethnic_minority = $5, nominee_hard_to_reach = $6, nominee_leadership_tier = $7, "
-              "award_basis = $8 WHERE dossier_id = $1")
-
-
-def _facts_row(e: IntegrationEvent) -> tuple[Any, ...]:
-    assert isinstance(e, c.NominationCreatedV3 | c.AwardDecidedV3)
-    return (*_groups_row(e), e.nominee_groups.leadership_tier, e.basis)
+            groups.ethnic_minority, groups.hard_to_reach, groups.leadership_tier if third else None,
+            e.basis if third else None, third)  # type: ignore[attr-defined]
 
 
 def batch_handlers(apply_rows: BatchHandler) -> dict[Any, BatchHandler]:
-    """Versions 2 and 3 of NominationCreated and AwardDecided: what the dossiers projection makes
-    of them (`apply_rows`: whichever version comes first makes the row), then the nominees' groups
-    (and from version 3 the leadership tier and the award's basis, which version 2 leaves as they
-    are), on rows that exist by then. A run of these events is applied together, in order."""
+    """Every dossier event: what the dossiers projection makes of it (`apply_rows`: of versions 1, 2
+    and 3 of one fact, whichever comes first makes the row), then, for versions 2 and 3 of
+    NominationCreated and AwardDecided, the nominees' groups (version 3: with the leadership tier
+    and the award's basis), in order, on rows that exist by then. One handler for all of them, so a
+    fetched batch of dossier events is applied by one call (versions 1, 2 and 3 of each fact come
+    one after the other: handlers of their own would cut the batch into runs of one)."""
 
-    def applying(statement: str, row: Callable[[IntegrationEvent], tuple[Any, ...]]) -> BatchHandler:
-        async def apply(conn: asyncpg.Connection, events: Sequence[IntegrationEvent]) -> None:
-            await apply_rows(conn, events)
-            await conn.executemany(statement, [row(e) for e in events])
+    async def apply(conn: asyncpg.Connection, events: Sequence[IntegrationEvent]) -> None:
+        await apply_rows(conn, events)
+        updates = [row for e in events if (row := _groups_row(e)) is not None]
+        if updates:
+            await conn.executemany(_UPDATE, updates)
 
-        return apply
-
-    return {**dict.fromkeys(c.WITH_GROUPS.values(), applying(_UPDATE, _groups_row)),
-            **dict.fromkeys(c.THIRD_VERSIONS.values(), applying(_UPDATE_V3, _facts_row))}
+    return dict.fromkeys(DOSSIER_EVENTS, apply)
 
 
 def handlers(apply_rows: BatchHandler) -> dict[Any, Handler]:
