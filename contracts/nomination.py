@@ -323,6 +323,57 @@ WITH_GROUPS: dict[type[IntegrationEvent], type[IntegrationEvent]] = {
 # Every version 2 published beside its version 1.
 SECOND_VERSIONS: dict[type[IntegrationEvent], type[IntegrationEvent]] = {**WITH_STEP_DUE, **WITH_GROUPS}
 
+# The tiers of leadership the statutory forms 0602 and 0603 (TT 02/2023/TT-BNV) count individuals by;
+# "khong": holds no leadership or management position.
+LeadershipTier = Literal["khong", "cap_bo_tinh", "cap_vu_so", "doanh_nhan", "tu_pho_phong"]
+# The basis of an award (loại hình, phương thức khen thưởng): "cong_trang" is the forms' "thường xuyên"
+# (công trạng, thành tích thường xuyên).
+AwardBasis = Literal["cong_trang", "chuyen_de", "dot_xuat", "doi_ngoai", "cong_hien", "nien_han", "khang_chien"]
+
+
+class PriorityGroupsV3(PriorityGroups):
+    """The priority groups, with the tier of the position a person holds."""
+
+    leadership_tier: LeadershipTier | None = Field(
+        default=None, description="khong: no leadership or management position (`leadership` false); "
+        "cap_bo_tinh: lãnh đạo cấp bộ, cấp tỉnh và tương đương trở lên; cap_vu_so: lãnh đạo cấp vụ, sở, ngành và "
+        "tương đương; doanh_nhan: doanh nhân; tu_pho_phong: các cấp lãnh đạo khác từ phó phòng trở lên. Null: not "
+        "declared, or a collective")
+
+
+class _WithTierAndBasis(BaseModel):
+    nominee_groups: PriorityGroupsV3 = Field(description="The priority groups of the nominee, with the "
+                                             "leadership tier")
+    basis: AwardBasis = Field(description="The basis of the award (loại hình khen thưởng) as the dossier holds it "
+                              "at this event: cong_trang (thường xuyên), chuyen_de, dot_xuat, doi_ngoai, cong_hien, "
+                              "nien_han, khang_chien")
+
+
+# Version 3 of the events that start or decide a dossier: version 2 with the nominee's leadership tier
+# and the award's basis as the dossier holds it then (a unit may correct both before submitting, so the
+# decided dossier's are those of AwardDecided). Published alongside versions 1 and 2, which stay as
+# they were.
+# (the ignore: version 3 narrows the types of fields it shares with versions 1 and 2)
+class NominationCreatedV3(_WithTierAndBasis, NominationCreatedV2):  # type: ignore[misc]
+    """A unit opened a dossier for a nominee; with the movement, the nominee's priority groups and
+    leadership tier, and the award's basis."""
+
+    version: Literal[3] = 3  # type: ignore[assignment]
+
+
+# (the ignore: version 3 narrows the types of fields it shares with versions 1 and 2)
+class AwardDecidedV3(_WithTierAndBasis, AwardDecidedV2):  # type: ignore[misc]
+    """A decision awards the nominee (the province's, or the central level's); with the nominee's priority
+    groups and leadership tier, and the award's basis."""
+
+    version: Literal[3] = 3  # type: ignore[assignment]
+
+
+# The version 3 of each version 1 that has one (published beside versions 1 and 2).
+THIRD_VERSIONS: dict[type[IntegrationEvent], type[IntegrationEvent]] = {
+    NominationCreated: NominationCreatedV3, AwardDecided: AwardDecidedV3,
+}
+
 
 class NominationNoticeCommented(_DossierEvent):
     """A comment on the dossier came in during its public notice (by post, e-mail, the portal): the
@@ -365,5 +416,5 @@ EVENTS: list[type[IntegrationEvent]] = [
     NominationPutOnHold, NominationDisclosed, CouncilVoted, AwardDecided, NominationRejected,
     NominationForwarded, AwardConferred, AwardRevoked, NominationLate, NominationSentToParent,
     NominationReturnedByParent, NominationSentUp, DocumentIssued, NominationNoticeCommented,
-    *SECOND_VERSIONS.values(),
+    *SECOND_VERSIONS.values(), *THIRD_VERSIONS.values(),
 ]

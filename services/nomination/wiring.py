@@ -52,6 +52,7 @@ class CatalogueAdapter:
             council_comparison=council.comparison if council else "at_least",
             council_base=council.base if council else "all_members",
             written_votes_allowed=council.written_votes if council else False, posthumous_allowed=award.posthumous,
+            bases=tuple(award.bases),
         )
 
     def required_documents(self, code: str, kind: str) -> dict[str, str]:

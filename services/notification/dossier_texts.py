@@ -152,14 +152,14 @@ def _late(e: c.NominationLate) -> list[Message]:
 
 
 def _published_beside_v1(e: Any) -> list[Message]:
-    """Version 2 (with the step's due date, or the nominee's priority groups) comes beside
-    version 1, which told the unit already: the step's due date plans reminders only
-    (`reminders.schedule`)."""
+    """Version 2 (with the step's due date, or the nominee's priority groups) and version 3 (with
+    the leadership tier and the award's basis) come beside version 1, which told the unit
+    already: the step's due date plans reminders only (`reminders.schedule`)."""
     return []
 
 
-for _v2 in c.SECOND_VERSIONS.values():
-    compose.register(_v2, _published_beside_v1)
+for _later in (*c.SECOND_VERSIONS.values(), *c.THIRD_VERSIONS.values()):
+    compose.register(_later, _published_beside_v1)
 
 
 def step_due_soon(e: Any, due: date, days: int) -> list[Message]:

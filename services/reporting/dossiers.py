@@ -42,7 +42,7 @@ ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS movement_id uuid;
 CREATE INDEX IF NOT EXISTS report_dossiers_forwarded ON report_dossiers (forwarded_on) WHERE forwarded_on IS NOT NULL;
 CREATE INDEX IF NOT EXISTS report_dossiers_revoked ON report_dossiers (revoked_on) WHERE revoked_on IS NOT NULL;
 """
-# The awards of a period are counted from `report_dossiers_awarded_groups` alone (priority_groups.py:
+# The awards of a period are counted from `report_dossiers_awarded_facts` alone (priority_groups.py:
 # an index-only scan of the period's range: a year is a tenth of ten years' rows, spread over every
 # page of the table);
 # forwarded and revoked dossiers are few, found by their own dates.
@@ -61,8 +61,9 @@ _CLEAR_LATE = {
 
 # The events of a dossier's life, each once: version 2 beside version 1 adds the step's due date
 # (nothing the reports count), or for an opened or decided dossier the nominee's priority groups
-# (`priority_groups` keeps them) and for an opened one its movement (`movement_id`, which never
-# changes: it is set whichever of the two versions came first); issued documents are not dossier events.
+# (`priority_groups` keeps them; version 3 adds the leadership tier and the award's basis) and for
+# an opened one its movement (`movement_id`, which never changes: it is set whichever of the
+# versions came first); issued documents are not dossier events.
 DOSSIER_EVENTS = [cls for cls in c.EVENTS
                   if issubclass(cls, c.DossierEvent) and cls not in c.WITH_STEP_DUE.values()]
 
@@ -141,7 +142,9 @@ def _created(e: c.NominationCreated, zone: ZoneInfo) -> Fields:
 EXTRA: dict[type[IntegrationEvent], Callable[[Any, ZoneInfo], Fields]] = {
     c.NominationCreated: _created,
     c.NominationCreatedV2: _created,
+    c.NominationCreatedV3: _created,
     c.AwardDecidedV2: _decided,
+    c.AwardDecidedV3: _decided,
     c.NominationSubmitted: lambda e, zone: {"submitted_on": e.occurred_at.astimezone(zone).date(),
                                             "at_level": PROVINCE},
     c.NominationReturned: lambda e, zone: {"times_returned": e.times_returned, "at_level": e.unit_code},

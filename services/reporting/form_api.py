@@ -145,5 +145,6 @@ async def entries(runtime: RuntimeDep, _: Reader, code: FormCode, year: FormYear
     """What each unit entered for a form and year."""
     layout.form(code)
     records = await runtime.pool.fetch(
-        "SELECT * FROM report_form_entries WHERE form = $1 AND year = $2 ORDER BY unit_code", code, year)
+        "SELECT form, year, unit_code, unit_name, cells, entered_by, entered_at FROM report_form_entries "
+        "WHERE form = $1 AND year = $2 ORDER BY unit_code", code, year)  # not the figures of the first layout
     return [FormEntryPublic(**{**dict(r), "cells": json.loads(r["cells"])}) for r in records]

@@ -5,6 +5,10 @@ remote and hard-to-reach areas.
 The facts come with version 2 of NominationCreated and AwardDecided (`nominee_groups`), kept
 on the dossier's row of the dossiers read model. A dossier whose events carry no such version
 (opened before it was published) counts as "not declared", never as outside a group.
+
+Version 3 adds the nominee's leadership tier and the award's basis, which forms 0602 and 0603
+count rows by (`nominee_leadership_tier`, `award_basis`); a dossier whose events carry no version 3
+has neither (null) and is counted in none of those rows.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from contracts import IntegrationEvent
 from contracts import nomination as c
 from servicekit.consumer import BatchHandler, Handler
 from services.reporting import tallies
+from services.reporting.dossiers import DOSSIER_EVENTS
 from services.reporting.filters import PRIORITY_GROUPS, AwardFilter
 from services.reporting.periods import YEARS_SHOWN, Period
 
@@ -28,11 +33,14 @@ ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_leadership boolean;
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_direct_labourer boolean;
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_ethnic_minority boolean;
 ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_hard_to_reach boolean;
+ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS nominee_leadership_tier text;
+ALTER TABLE report_dossiers ADD COLUMN IF NOT EXISTS award_basis text;
 DROP INDEX IF EXISTS report_dossiers_awarded;
-CREATE INDEX IF NOT EXISTS report_dossiers_awarded_groups ON report_dossiers (decided_on)
+DROP INDEX IF EXISTS report_dossiers_awarded_groups;
+CREATE INDEX IF NOT EXISTS report_dossiers_awarded_facts ON report_dossiers (decided_on)
     INCLUDE (award_code, award_category, award_level, nominee_kind, central, unit_code, year, cash_amount, award_name,
              movement_id, nominee_gender, nominee_leadership, nominee_direct_labourer, nominee_ethnic_minority,
-             nominee_hard_to_reach)
+             nominee_hard_to_reach, nominee_leadership_tier, award_basis)
     WHERE decision_number IS NOT NULL AND NOT revoked;
 """
 # Every award of a period, with its nominee's groups, is counted from this index alone (an
@@ -55,26 +63,42 @@ BASIS_LABEL = ("Khen thưởng theo ngày ký quyết định, theo các đối 
                "đơn vị khai khi lập hồ sơ. Hồ sơ chưa khai được đếm riêng.")
 
 
+# Version 2 sets the groups; version 3 the groups, the leadership tier and the award's basis
+# ($9: version 3), which version 2 leaves as they are.
 _UPDATE = ("UPDATE report_dossiers SET nominee_gender = $2, nominee_leadership = $3, nominee_direct_labourer = $4, "
-           "nominee_ethnic_minority = $5, nominee_hard_to_reach = $6 WHERE dossier_id = $1")
+           "nominee_ethnic_minority = $5, nominee_hard_to_reach = $6, "
+           "nominee_leadership_tier = CASE WHEN $9 THEN $7 ELSE nominee_leadership_tier END, "
+           "award_basis = CASE WHEN $9 THEN $8 ELSE award_basis END WHERE dossier_id = $1")
+_WITH_GROUPS = frozenset(c.WITH_GROUPS.values())
+_THIRD = frozenset(c.THIRD_VERSIONS.values())
 
 
-def _groups_row(e: IntegrationEvent) -> tuple[Any, ...]:
-    groups: c.PriorityGroups = e.nominee_groups  # type: ignore[attr-defined]
+def _groups_row(e: IntegrationEvent) -> tuple[Any, ...] | None:
+    """The groups' update of a version 2 or 3 event; None for any other."""
+    third = type(e) in _THIRD
+    if not third and type(e) not in _WITH_GROUPS:
+        return None
+    groups: c.PriorityGroupsV3 = e.nominee_groups  # type: ignore[attr-defined]
     return (e.dossier_id, groups.gender, groups.leadership, groups.direct_labourer,  # type: ignore[attr-defined]
-            groups.ethnic_minority, groups.hard_to_reach)
+            groups.ethnic_minority, groups.hard_to_reach, groups.leadership_tier if third else None,
+            e.basis if third else None, third)  # type: ignore[attr-defined]
 
 
 def batch_handlers(apply_rows: BatchHandler) -> dict[Any, BatchHandler]:
-    """Version 2 of NominationCreated and AwardDecided: what the dossiers projection makes of them
-    (`apply_rows`: whichever version comes first makes the row), then the nominees' groups, on
-    rows that exist by then. A run of these events is applied together, in order."""
+    """Every dossier event: what the dossiers projection makes of it (`apply_rows`: of versions 1, 2
+    and 3 of one fact, whichever comes first makes the row), then, for versions 2 and 3 of
+    NominationCreated and AwardDecided, the nominees' groups (version 3: with the leadership tier
+    and the award's basis), in order, on rows that exist by then. One handler for all of them, so a
+    fetched batch of dossier events is applied by one call (versions 1, 2 and 3 of each fact come
+    one after the other: handlers of their own would cut the batch into runs of one)."""
 
     async def apply(conn: asyncpg.Connection, events: Sequence[IntegrationEvent]) -> None:
         await apply_rows(conn, events)
-        await conn.executemany(_UPDATE, [_groups_row(e) for e in events])
+        updates = [row for e in events if (row := _groups_row(e)) is not None]
+        if updates:
+            await conn.executemany(_UPDATE, updates)
 
-    return dict.fromkeys(c.WITH_GROUPS.values(), apply)
+    return dict.fromkeys(DOSSIER_EVENTS, apply)
 
 
 def handlers(apply_rows: BatchHandler) -> dict[Any, Handler]:

@@ -49,6 +49,7 @@ class ReportingRuntime(ServiceRuntime):
     async def start(self) -> None:
         await create_schema(self.pool, projection.SCHEMA, dossiers.SCHEMA, priority_groups.SCHEMA, tallies.SCHEMA,
                             wider.SCHEMA, outcomes.SCHEMA, store.SCHEMA)
+        await store.move_column_entries(self.pool)  # entries of the forms' first layout (store.py)
         self._add(CONSUMER, projection.HANDLERS, projection.clear, projection.BATCH_HANDLERS)
         rows = dossiers.DossierProjection(self.zone)
         self._add(DOSSIER_CONSUMER, {**rows.handlers, **priority_groups.handlers(rows.apply_many)}, tallies.clear,

@@ -27,6 +27,13 @@ ROLES = {
     "auditor": "Thanh tra, kiểm tra", "integrator": "Hệ thống tích hợp", "admin": "Quản trị hệ thống",
 }
 OUTCOMES = {"pass": "Đạt", "fail": "Không đạt", "unknown": "Chưa đủ căn cứ"}
+# The nominee's leadership tier and the award's basis, as forms 0602 and 0603 count them (the
+# nomination service checks the codes).
+TIERS = {"khong": "Không giữ chức vụ lãnh đạo, quản lý", "cap_bo_tinh": "Lãnh đạo cấp bộ, cấp tỉnh và tương đương",
+         "cap_vu_so": "Lãnh đạo cấp vụ, sở, ngành và tương đương", "doanh_nhan": "Doanh nhân",
+         "tu_pho_phong": "Lãnh đạo khác từ phó phòng trở lên"}
+BASES = {"cong_trang": "Thường xuyên (công trạng, thành tích)", "chuyen_de": "Chuyên đề", "dot_xuat": "Đột xuất",
+         "doi_ngoai": "Đối ngoại", "cong_hien": "Cống hiến", "nien_han": "Niên hạn", "khang_chien": "Kháng chiến"}
 EVENTS = {
     "NominationCreated": "mở hồ sơ", "NominationSubmitted": "đã trình", "NominationReturned": "bị trả lại",
     "NominationAppraised": "đã thẩm định", "NominationPutOnHold": "tạm dừng xét",
@@ -102,4 +109,5 @@ def event_line(kind: str, data: dict[str, Any]) -> str:
 FILTERS = {"vn_date": vn_date, "vn_datetime": vn_datetime, "money": money, "number": number, "points": points,
            "state": lambda s: STATES.get(s, s), "task_status": lambda s: TASK_STATUSES.get(s, s),
            "role": lambda r: ROLES.get(r, r), "outcome": lambda o: OUTCOMES.get(o, o),
-           "level_step": lambda s: LEVEL_STEPS.get(s, s)}
+           "level_step": lambda s: LEVEL_STEPS.get(s, s), "tier": lambda t: TIERS.get(t, t),
+           "basis": lambda b: BASES.get(b, b)}

@@ -62,12 +62,13 @@ async def test_five_thousand_nominees_become_dossiers_exactly_once(ns: Namespace
 
         async def on_the_bus():
             both = await read_stream(ns, f"{ns.subject_root}.nomination.NominationCreated.*")
-            assert len(both) >= 2 * (ROWS - len(BROKEN))  # version 1, and version 2 (the movement) beside
+            # version 1, and versions 2 (the movement) and 3 (the tier and the basis) beside
+            assert len(both) >= 3 * (ROWS - len(BROKEN))
             return both
 
         both = await eventually(on_the_bus, timeout=120)
         messages = [m for m in both if m.subject.endswith(".v1")]
-        for version in (messages, [m for m in both if m.subject.endswith(".v2")]):
+        for version in (messages, *([m for m in both if m.subject.endswith(f".v{n}")] for n in (2, 3))):
             ids = Counter(json.loads(m.data)["dossier_id"] for m in version)
             assert len(ids) == valid and set(ids.values()) == {1}
 

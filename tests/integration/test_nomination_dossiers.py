@@ -175,16 +175,16 @@ async def test_a_thematic_dossier_names_a_movement_the_plan_launched_in_version_
                 f"Không có phong trào thi đua mã {unknown} trong số các phong trào đã phát động")
         # the plan launches the movement; the nomination service learns of it from the bus
         movement = await launched_movement(plan)
-        regular = await client.post("/dossiers", headers=CLERK, json={**body, "movement_id": movement})
+        regular = await client.post("/dossiers", headers=CLERK,
+                                    json={**body, "basis": "cong_trang", "movement_id": movement})
         assert regular.status_code == 422
         assert regular.json()["error"]["message"] == (
             "Chỉ hồ sơ khen thưởng theo chuyên đề, theo đợt hoặc đột xuất mới gắn với phong trào thi đua; hồ sơ "
             "này có loại hình 'công trạng, thành tích thường xuyên'.")
         assert (await client.get("/dossiers", headers=CLERK)).json() == []
 
-        async def accepted():
-            response = await client.post("/dossiers", headers=CLERK,
-                                         json={**body, "basis": "chuyen_de", "movement_id": movement})
+        async def accepted():  # no basis named: a movement's award is a thematic one (chuyen_de)
+            response = await client.post("/dossiers", headers=CLERK, json={**body, "movement_id": movement})
             assert response.status_code == 201, response.text
             return response.json()
 
@@ -200,13 +200,14 @@ async def test_a_thematic_dossier_names_a_movement_the_plan_launched_in_version_
 
         async def published():
             messages = await read_stream(ns, f"{ns.subject_root}.nomination.NominationCreated.*")
-            assert len(messages) == 2
+            assert len(messages) == 3
             return messages
 
-        v1, v2 = await eventually(published)
-        for message in (v1, v2):
+        v1, v2, v3 = await eventually(published)
+        for message in (v1, v2, v3):
             schema_valid(message)
-        first, second = json.loads(v1.data), json.loads(v2.data)
+        first, second, third = json.loads(v1.data), json.loads(v2.data), json.loads(v3.data)
+        assert (third["version"], third["basis"], third["movement_id"]) == (3, "chuyen_de", movement)
         assert (first["version"], second["version"], second["movement_id"]) == (1, 2, movement)
         assert "movement_id" not in first and second["event_id"] != first["event_id"]
         added = ("event_id", "version", "movement_id", "nominee_groups")

@@ -51,13 +51,15 @@ def nomination(ns: Namespace, tmp_path, now: datetime) -> Any:
 
 
 async def decided(client: httpx.AsyncClient, clerk: dict[str, str], kind: str, nominee: dict[str, Any],
-                  decided_on: str, number: int) -> str:
-    """A simplified-procedure Bằng khen (đột xuất) from the unit's form to the decision."""
+                  decided_on: str, number: int, basis: str | None = "dot_xuat") -> str:
+    """A simplified-procedure Bằng khen (đột xuất, or `basis`; None: the award's own) from the
+    unit's form to the decision."""
     if kind == "ca_nhan":
         nominee = {"date_of_birth": f"19{70 + number % 30}-05-0{number % 9 + 1}", **nominee}
     created = await client.post("/dossiers", headers=clerk, json={
-        "award_code": "BKT", "year": 2026, "basis": "dot_xuat", "simplified": True, "nominee_kind": kind,
-        "nominee": nominee, "summary": "Có thành tích đột xuất trong phòng chống lũ quét tháng 1/2026"})
+        "award_code": "BKT", "year": 2026, "simplified": True, "nominee_kind": kind, "nominee": nominee,
+        "summary": "Có thành tích đột xuất trong phòng chống lũ quét tháng 1/2026",
+        **({"basis": basis} if basis else {})})
     assert created.status_code == 201, created.text
     dossier_id = created.json()["id"]
     dossier = (await client.get(f"/dossiers/{dossier_id}", headers=clerk)).json()

@@ -79,8 +79,8 @@ async def test_forms_0601_to_0603_count_the_years_movements_and_awards(ns: Names
         assert got["01"] == [bang_khen + cstdt, bang_khen, cstdt, 0, 0]  # the total adds up columns 2–5
         for row, kinds in KINDS.items():
             assert got[row][0] == sum(a["kind"] in kinds for a in province), row
-        units = {r["label"].removeprefix("Đơn vị: "): r["values"][0] for r in f0603["rows"][6:]}
-        assert [r["code"] for r in f0603["rows"][6:]] == [f"{n}" for n in range(11, 11 + len(units))]
+        units = {r["label"].removeprefix("Đơn vị: "): r["values"][0] for r in f0603["rows"][17:]}
+        assert [r["code"] for r in f0603["rows"][17:]] == [f"{n}" for n in range(18, 18 + len(units))]
         assert units == {UNITS[u]: n for u in sorted({a["unit"] for a in province})
                          if (n := sum(a["unit"] == u for a in province))}  # named as the plan's events name them
 
@@ -214,3 +214,34 @@ async def test_the_cli_writes_reports_and_forms_to_files(ns: Namespace, monkeypa
         assert "không phải một kỳ loại quarter" in capsys.readouterr().err
         assert await asyncio.to_thread(cli, ["form", "0999", "2026"]) == 2
         assert "Không có biểu mẫu 0999" in capsys.readouterr().err
+
+
+async def test_entries_of_the_first_column_only_layout_are_kept_aside_and_the_unambiguous_moved(
+        ns: Namespace) -> None:
+    import asyncpg
+
+    async with serve(create_app(ns.settings(ReportingSettings))):
+        pass  # the service's database and tables
+    conn = await asyncpg.connect(ns.pg_dsn.rsplit("/", 1)[0] + f"/{ns.db_prefix}reporting")
+    try:
+        for form, unit, cells in (("0605", "SYT", {"2": 3, "3": 1, "4": 2, "6": 3, "7": 1}),
+                                  ("0604", "SNV", {"2": 1, "3": 2, "4": 1})):
+            await conn.execute("INSERT INTO report_form_entries (form, year, unit_code, unit_name, cells, entered_by, "
+                               "entered_at) VALUES ($1, 2026, $2, $2, $3, 'tester', now())", form, unit,
+                               json.dumps(cells))
+        for _ in range(2):  # on each start; the second changes nothing
+            async with serve(create_app(ns.settings(ReportingSettings))) as reports:
+                body = (await reports.get("/reports/forms/0605", params={"year": 2026}, headers=READER)).json()
+                got = {r["code"]: r["values"] for r in body["rows"]}
+                assert (got["11"], got["12"], got["01"]) == ([3, 0], [1, 0], [0, 0])
+                entered = await reports.get("/reports/forms/0605/entries", params={"year": 2026}, headers=READER)
+                assert entered.status_code == 200, entered.text
+                assert [e["cells"] for e in entered.json()] == [{"11.1": 3, "12.1": 1}]
+                f0604 = (await reports.get("/reports/forms/0604", params={"year": 2026}, headers=READER)).json()
+                assert [r["values"] for r in f0604["rows"]] == [[0]] * 5  # no column of it is one cell: kept aside
+            kept = {r["form"]: (json.loads(r["cells"]), json.loads(r["earlier_cells"])) for r in await conn.fetch(
+                "SELECT form, cells, earlier_cells FROM report_form_entries ORDER BY form")}
+            assert kept == {"0604": ({}, {"2": 1, "3": 2, "4": 1}),
+                            "0605": ({"11.1": 3, "12.1": 1}, {"2": 3, "3": 1, "4": 2, "6": 3, "7": 1})}
+    finally:
+        await conn.close()

@@ -43,9 +43,11 @@ from services.nomination.dossiers.ports import (
 )
 from services.nomination.dossiers.states import CLOCK_STOPPED, FINAL, TIMED
 
+# The bases of award (loại hình khen thưởng; `contracts.nomination.AwardBasis`): "cong_trang" is the
+# statutory forms' "thường xuyên"; "khang_chien" their awards for the resistance wars.
 BASES = {"cong_trang": "công trạng, thành tích thường xuyên", "chuyen_de": "theo chuyên đề, theo đợt",
          "dot_xuat": "đột xuất", "cong_hien": "quá trình cống hiến", "nien_han": "niên hạn",
-         "doi_ngoai": "đối ngoại"}
+         "doi_ngoai": "đối ngoại", "khang_chien": "kháng chiến"}
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class NewDossier:
     unit_code: str
     award_code: str
     year: int
-    basis: str
+    basis: str | None  # None: the award's own (`default_basis`)
     nominee_kind: str
     nominee: dict[str, Any]  # what identifies the nominee (see History.resolve)
     summary: str = ""
@@ -99,6 +101,7 @@ class Drafting(DossierUseCases):
         `ahead`: the award and the nominee's record as read for a batch (`read_ahead`)."""
         authorize(actor, "edit", new.unit_code)
         award = ahead.award(new.award_code) if ahead else self.catalogue.award(new.award_code)
+        new = replace(new, basis=new.basis or default_basis(award, new.movement_id))
         check_fits(award, new)
         facts = priority.checked(new.nominee_kind, new.nominee)
         if new.movement_id is not None and self.movements is not None:
@@ -106,6 +109,7 @@ class Drafting(DossierUseCases):
         nominee, records = self.history.resolve(new.nominee_kind, _nominee_data(new), actor.subject,
                                                 ahead.records if ahead else None)
         nominee = {**nominee, **facts, "gender": nominee.get("gender") or facts["gender"]}
+        assert new.basis is not None
         dossier = Dossier(unit_code=new.unit_code, award_code=award.code, year=new.year, basis=new.basis,
                           award={"name": award.name, "category": award.category, "level": award.level},
                           nominee=nominee, summary=new.summary.strip(), simplified=new.simplified,
@@ -197,21 +201,39 @@ def _nominee_data(new: NewDossier) -> dict[str, Any]:
 
 def corrected_facts(nominee: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     """The nominee's priority facts with those `given` again, checked together: a new ethnicity
-    decides the minority flag anew, "no leadership position" drops the title kept before."""
+    decides the minority flag anew, a new leadership fact or tier the other one, "no leadership
+    position" drops the title kept before."""
     kept = {k: nominee.get(k) for k in priority.FACTS}
     if "ethnicity" in given and "ethnic_minority" not in given:
         kept["ethnic_minority"] = None
-    if given.get("leadership") is False and "leadership_title" not in given:
+    if "leadership" in given and "leadership_tier" not in given:
+        kept["leadership_tier"] = None  # decided anew from the yes/no fact
+    if "leadership_tier" in given and "leadership" not in given:
+        kept["leadership"] = None  # decided anew from the tier
+    if (given.get("leadership") is False or given.get("leadership_tier") == "khong") \
+            and "leadership_title" not in given:
         kept["leadership_title"] = None
     facts = priority.checked(nominee["kind"], {**kept, **given})
     return {**facts, "gender": nominee.get("gender")}
+
+
+def default_basis(award: AwardInfo, movement_id: UUID | None) -> str:
+    """The basis a dossier takes when the unit names none: an award proposed for an emulation
+    movement is a thematic one (khen thưởng theo chuyên đề: the movement's own award, domain §1);
+    an award the catalogue gives on one basis only (a Kỷ niệm chương for cống hiến) takes that one;
+    any other rewards achievements (công trạng, thành tích thường xuyên)."""
+    if movement_id is not None:
+        return "chuyen_de"
+    if len(award.bases) == 1 and award.bases[0] in BASES:
+        return award.bases[0]
+    return "cong_trang"
 
 
 def check_fits(award: AwardInfo, new: NewDossier) -> None:
     if new.nominee_kind not in award.subjects:
         raise NomineeKindError(award, new.nominee_kind)
     if new.basis not in BASES:
-        raise InvalidBasisError(new.basis)
+        raise InvalidBasisError(str(new.basis))
     if new.posthumous and not award.posthumous_allowed:
         raise PosthumousNotAllowedError(award)
     if new.movement_id is not None and new.basis not in MOVEMENT_BASES:
@@ -257,7 +279,8 @@ class NomineeKindError(DossierError):
 
 class InvalidBasisError(DossierError):
     def __init__(self, basis: str) -> None:
-        super().__init__(f"Loại hình khen thưởng '{basis}' không hợp lệ; dùng một trong: {', '.join(BASES)}.")
+        super().__init__(f"Loại hình khen thưởng '{basis}' không hợp lệ; dùng một trong: "
+                         + "; ".join(f"{code} ({label})" for code, label in BASES.items()) + ".")
 
 
 class MovementBasisError(DossierError):

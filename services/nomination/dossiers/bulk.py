@@ -31,7 +31,8 @@ COLUMNS = ["STT", "Mã danh hiệu/hình thức", "Năm thành tích", "Loại h
 # template, without them, is read as before (nothing declared).
 GROUP_COLUMNS = {"leadership": "Giữ chức vụ lãnh đạo, quản lý", "leadership_title": "Chức vụ lãnh đạo, quản lý",
                  "direct_labourer": "Người trực tiếp lao động, sản xuất", "ethnicity": "Dân tộc",
-                 "ethnic_minority": "Người dân tộc thiểu số", "hard_to_reach": "Vùng sâu, vùng xa, vùng ĐBKK"}
+                 "ethnic_minority": "Người dân tộc thiểu số", "hard_to_reach": "Vùng sâu, vùng xa, vùng ĐBKK",
+                 "leadership_tier": "Cấp lãnh đạo"}
 YES_NO_COLUMNS = ("leadership", "direct_labourer", "ethnic_minority", "hard_to_reach")
 MOVEMENT = "Mã phong trào"  # khen theo chuyên đề, đột xuất: the movement
 # Every column, the optional ones after the required; a sheet of an older template lacks some.
@@ -49,7 +50,9 @@ HELP = {
     "STT": "Số thứ tự (không bắt buộc).",
     "Mã danh hiệu/hình thức": "Bắt buộc. Mã trong danh mục khen thưởng, ví dụ LDTT, CSTDCS, BKT.",
     "Năm thành tích": "Năm đạt thành tích; để trống: lấy năm đề nghị (trang 'Đợt đề nghị').",
-    "Loại hình": "cong_trang (mặc định), chuyen_de, dot_xuat, cong_hien, nien_han, doi_ngoai.",
+    "Loại hình": "cong_trang (thường xuyên), chuyen_de, dot_xuat, doi_ngoai, cong_hien, nien_han, khang_chien. "
+                 "Để trống: chuyen_de khi có mã phong trào, loại hình duy nhất của hình thức nếu danh mục chỉ ghi "
+                 "một, còn lại cong_trang.",
     "Đối tượng": "Bắt buộc. Cá nhân, Tập thể, Hộ gia đình hoặc Doanh nghiệp.",
     "Họ và tên / Tên tập thể": "Bắt buộc. Có dấu.",
     "Số định danh cá nhân": "12 chữ số, nhập dạng văn bản (cá nhân).",
@@ -67,6 +70,9 @@ HELP = {
     "Người dân tộc thiểu số": "Có hoặc Không; để trống khi đã ghi dân tộc (tự suy ra).",
     "Vùng sâu, vùng xa, vùng ĐBKK": "Cá nhân hoặc tập thể ở vùng sâu, vùng xa, vùng đặc biệt khó khăn "
                                     "(xã khu vực III), biên giới, hải đảo: Có hoặc Không.",
+    "Cấp lãnh đạo": "Cá nhân, mã hoặc tên: " + "; ".join(f"{code} ({label})"
+                                                         for code, label in priority.LEADERSHIP_TIERS.items())
+                    + ". Để trống: chưa khai (khong khi đã ghi Không giữ chức vụ lãnh đạo, quản lý).",
     MOVEMENT: "Khen theo chuyên đề hoặc đột xuất (Loại hình chuyen_de, dot_xuat): mã phong trào thi đua đã phát "
               "động, dạng 3a5c7e9b-2d4f-5a6c-8e0b-1d3f5a7c9e02 (trang Phong trào thi đua). Khen công trạng: để trống.",
 }
@@ -258,7 +264,7 @@ def _row(cells: dict[str, Any], unit_code: str, year: int) -> NewDossier:
         raise RowError("Giới tính", "giới tính ghi 'Nam' hoặc 'Nữ'")
     nominee |= _groups(cells, kind)
     return NewDossier(unit_code=unit_code, award_code=text("Mã danh hiệu/hình thức", True).upper(), year=achieved,
-                      basis=text("Loại hình") or "cong_trang", nominee_kind=kind, nominee=nominee,
+                      basis=text("Loại hình") or None, nominee_kind=kind, nominee=nominee,
                       summary=text("Tóm tắt thành tích"), simplified=text("Thủ tục đơn giản").lower() in YES,
                       posthumous=text("Truy tặng").lower() in YES, movement_id=_movement(text(MOVEMENT)))
 

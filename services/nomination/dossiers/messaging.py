@@ -40,7 +40,9 @@ def to_contracts(event: Any, event_id: UUID, app: Application[UUID], step_due: S
     """Version 1, and version 2 where the event has one (`contracts.nomination.SECOND_VERSIONS`):
     with the due date of the step the dossier entered, or with the nominee's priority groups
     (yes/no facts; the ethnicity itself stays here) and, for an opened dossier, the movement it is
-    for. The same fact under its own event id, so that a reader of both versions sees each once."""
+    for; then version 3 where the event has one (`THIRD_VERSIONS`): version 2 with the nominee's
+    leadership tier and the award's basis. The same fact under its own event id, so that a reader
+    of several versions sees each once."""
     name = type(event).__name__
     if not isinstance(event, Dossier.Event) or (name not in BUILDERS and name not in STEPS):
         return None  # documents, edits: not public
@@ -54,7 +56,13 @@ def to_contracts(event: Any, event_id: UUID, app: Application[UUID], step_due: S
                              {"nominee_groups": c.PriorityGroups(**priority.groups(dossier.nominee))})
     if isinstance(v1, c.NominationCreated):
         added["movement_id"] = getattr(dossier, "movement_id", None)
-    return [v1, newer.model_validate({**v1.model_dump(), "version": 2, "event_id": uuid5(event_id, "v2"), **added})]
+    v2 = newer.model_validate({**v1.model_dump(), "version": 2, "event_id": uuid5(event_id, "v2"), **added})
+    third = c.THIRD_VERSIONS.get(type(v1))
+    if third is None:
+        return [v1, v2]
+    return [v1, v2, third.model_validate({
+        **v2.model_dump(), "version": 3, "event_id": uuid5(event_id, "v3"), "basis": dossier.basis,
+        "nominee_groups": c.PriorityGroupsV3(**priority.groups(dossier.nominee))})]
 
 
 def _dossier_at(event: Any, app: Application[UUID]) -> Dossier:

@@ -32,6 +32,7 @@ class AwardInfo:
     council_base: str = "all_members"  # or "present"
     written_votes_allowed: bool = False
     posthumous_allowed: bool = False
+    bases: tuple[str, ...] = ()  # the bases the catalogue gives it on (loại hình khen thưởng); () = not said
 
 
 class Catalogue(Protocol):

@@ -17,10 +17,19 @@ from collections.abc import Mapping
 from typing import Any
 
 # What the dossier keeps of the nominee for the priority groups (beside kind, name, unit, …).
-FACTS = ("gender", "leadership", "leadership_title", "direct_labourer", "ethnicity", "ethnic_minority",
-         "hard_to_reach")
+FACTS = ("gender", "leadership", "leadership_title", "leadership_tier", "direct_labourer", "ethnicity",
+         "ethnic_minority", "hard_to_reach")
 # The facts that are a person's; a collective, household or enterprise declares the area only.
-PERSONAL = ("gender", "leadership", "leadership_title", "direct_labourer", "ethnicity", "ethnic_minority")
+PERSONAL = ("gender", "leadership", "leadership_title", "leadership_tier", "direct_labourer", "ethnicity",
+            "ethnic_minority")
+# The tier of the position held, as forms 0602 and 0603 (TT 02/2023/TT-BNV) count individuals;
+# "khong" is the same fact as "no leadership position" (`leadership` False), every other tier a
+# leading one (a doanh nhân manages an enterprise). Codes of `contracts.nomination.LeadershipTier`.
+LEADERSHIP_TIERS = {"khong": "Không giữ chức vụ lãnh đạo, quản lý",
+                    "cap_bo_tinh": "Lãnh đạo cấp bộ, cấp tỉnh và tương đương trở lên",
+                    "cap_vu_so": "Lãnh đạo cấp vụ, sở, ngành và tương đương",
+                    "doanh_nhan": "Doanh nhân",
+                    "tu_pho_phong": "Các cấp lãnh đạo khác từ phó phòng trở lên"}
 MAJORITY = "Kinh"
 # The 54 ethnic groups of Viet Nam (Danh mục các dân tộc Việt Nam, Tổng cục Thống kê), as written.
 ETHNICITIES = (
@@ -55,6 +64,19 @@ def ethnicity_name(text: str) -> str:
     return found
 
 
+_TIER_BY_KEY = {**{_key(code): code for code in LEADERSHIP_TIERS}, **{_key(label): code
+                                                                     for code, label in LEADERSHIP_TIERS.items()}}
+
+
+def leadership_tier(text: str) -> str:
+    """The tier's code from its code or its label ("Lãnh đạo cấp vụ, sở, ngành và tương đương" → "cap_vu_so")."""
+    found = _TIER_BY_KEY.get(_key(text))
+    if found is None:
+        raise PriorityFactError("leadership_tier", f"Cấp lãnh đạo '{text}' không hợp lệ; dùng một trong: " + "; ".join(
+            f"{code} ({label})" for code, label in LEADERSHIP_TIERS.items()) + ".")
+    return found
+
+
 def checked(kind: str, given: Mapping[str, Any]) -> dict[str, Any]:
     """The priority facts of a nominee of `kind` as the dossier keeps them (every key of FACTS),
     from what the unit gave; PriorityFactError, in Vietnamese, for what does not fit."""
@@ -75,6 +97,7 @@ def checked(kind: str, given: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _check_leadership(facts: dict[str, Any]) -> None:
+    _check_tier(facts)
     title = facts["leadership_title"]
     if title and facts["leadership"] is None:
         facts["leadership"] = True  # a title of a leading position says it
@@ -84,6 +107,23 @@ def _check_leadership(facts: dict[str, Any]) -> None:
     if facts["leadership"] is False and title:
         raise PriorityFactError("leadership", f"Đã ghi chức vụ lãnh đạo, quản lý '{title}' nhưng lại khai "
                                 "không giữ chức vụ lãnh đạo, quản lý: bỏ chức vụ hoặc sửa lại.")
+
+
+def _check_tier(facts: dict[str, Any]) -> None:
+    """The tier and the yes/no fact say the same: a tier of a leading position is a leadership
+    position, "khong" is none; either one given decides the other where it is not given."""
+    if facts["leadership_tier"] is None:
+        if facts["leadership"] is False:
+            facts["leadership_tier"] = "khong"
+        return
+    tier = facts["leadership_tier"] = leadership_tier(str(facts["leadership_tier"]))
+    leading = tier != "khong"
+    if facts["leadership"] is None:
+        facts["leadership"] = leading
+    elif facts["leadership"] != leading:
+        raise PriorityFactError("leadership_tier", f"Cấp lãnh đạo '{LEADERSHIP_TIERS[tier]}' không khớp với ô có giữ "
+                                f"chức vụ lãnh đạo, quản lý ({'Có' if facts['leadership'] else 'Không'}): sửa một "
+                                "trong hai hoặc để trống ô cấp lãnh đạo.")
 
 
 def _check_ethnicity(facts: dict[str, Any]) -> None:
@@ -103,7 +143,8 @@ def groups(nominee: Mapping[str, Any]) -> dict[str, Any]:
 
 
 LABELS = {"gender": "giới tính", "leadership": "có giữ chức vụ lãnh đạo, quản lý",
-          "leadership_title": "chức vụ lãnh đạo, quản lý", "direct_labourer": "người trực tiếp lao động, sản xuất",
+          "leadership_title": "chức vụ lãnh đạo, quản lý", "leadership_tier": "cấp lãnh đạo",
+          "direct_labourer": "người trực tiếp lao động, sản xuất",
           "ethnicity": "dân tộc", "ethnic_minority": "người dân tộc thiểu số",
           "hard_to_reach": "vùng sâu, vùng xa, vùng đặc biệt khó khăn"}
 

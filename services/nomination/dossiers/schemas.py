@@ -55,6 +55,11 @@ class PriorityFacts(Body):
     leadership: bool | None = Field(default=None, description="Có giữ chức vụ lãnh đạo, quản lý")
     leadership_title: str | None = Field(default=None, max_length=200, examples=["Hiệu trưởng"],
                                          description="Chức vụ lãnh đạo, quản lý (khi có)")
+    leadership_tier: str | None = Field(
+        default=None, max_length=100, examples=["cap_vu_so"],
+        description="Cấp lãnh đạo (biểu 0602, 0603): " + "; ".join(
+            f"{code} = {label}" for code, label in priority.LEADERSHIP_TIERS.items())
+        + ". Mã hoặc tên; khong ứng với leadership false, cấp khác với leadership true")
     direct_labourer: bool | None = Field(default=None, description="Công nhân, nông dân, chiến sĩ, người trực tiếp "
                                          "lao động, sản xuất, công tác")
     ethnicity: str | None = Field(default=None, max_length=50, examples=["Tày"],
@@ -80,7 +85,10 @@ class NomineeIn(PriorityFacts):
 class DossierCreate(Body):
     award_code: str = Field(min_length=1, max_length=32, examples=["BKT"])
     year: int = Field(ge=2000, le=2100, description="Năm của thành tích")
-    basis: str = Field(default="cong_trang", examples=["cong_trang"])
+    basis: str | None = Field(default=None, examples=["cong_trang"], description=(
+        "Loại hình khen thưởng: cong_trang (thường xuyên), chuyen_de, dot_xuat, doi_ngoai, cong_hien, nien_han, "
+        "khang_chien. Để trống: chuyen_de khi đề nghị cho một phong trào (movement_id), loại hình duy nhất của "
+        "hình thức khen thưởng nếu danh mục chỉ ghi một, còn lại cong_trang"))
     nominee_kind: Literal["ca_nhan", "tap_the", "ho_gia_dinh", "doanh_nghiep"] = "ca_nhan"
     nominee: NomineeIn
     summary: str = Field(default="", max_length=5000, description="Tóm tắt thành tích (được công khai)")
@@ -217,6 +225,7 @@ class NomineePublic(Public):
     gender: Literal["nam", "nu"] | None = None
     leadership: bool | None = None
     leadership_title: str | None = None
+    leadership_tier: str | None = None
     direct_labourer: bool | None = None
     ethnicity: str | None = None
     ethnic_minority: bool | None = None

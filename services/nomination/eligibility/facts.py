@@ -40,9 +40,10 @@ RATING_LABELS = {
 SubjectKind = Literal["ca_nhan", "tap_the", "ho_gia_dinh", "doanh_nghiep"]
 Scope = Literal["co_so", "tinh", "toan_quoc"]  # where an innovation applies (phạm vi ảnh hưởng)
 SCOPE_ORDER: dict[str, int] = {"co_so": 0, "tinh": 1, "toan_quoc": 2}
-AwardBasis = Literal["cong_trang", "chuyen_de", "dot_xuat", "cong_hien", "nien_han", "doi_ngoai"]
+AwardBasis = Literal["cong_trang", "chuyen_de", "dot_xuat", "cong_hien", "nien_han", "doi_ngoai", "khang_chien"]
 BASIS_LABELS: dict[str, str] = {"cong_trang": "công trạng", "chuyen_de": "chuyên đề", "dot_xuat": "đột xuất",
-                                "cong_hien": "quá trình cống hiến", "nien_han": "niên hạn", "doi_ngoai": "đối ngoại"}
+                                "cong_hien": "quá trình cống hiến", "nien_han": "niên hạn", "doi_ngoai": "đối ngoại",
+                                "khang_chien": "kháng chiến"}
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ RATINGS = {"KHTNV": "Không hoàn thành nhiệm vụ", "HTNV": "Hoàn thành nh
 SCOPES = {"co_so": "cơ sở", "tinh": "tỉnh", "toan_quoc": "toàn quốc"}
 INNOVATION_KINDS = {"sang_kien": "sáng kiến", "de_tai": "đề tài, đề án"}
 BASES = {"cong_trang": "công trạng", "chuyen_de": "chuyên đề", "dot_xuat": "đột xuất",
-         "cong_hien": "quá trình cống hiến", "nien_han": "niên hạn", "doi_ngoai": "đối ngoại"}
+         "cong_hien": "quá trình cống hiến", "nien_han": "niên hạn", "doi_ngoai": "đối ngoại",
+         "khang_chien": "kháng chiến"}
 MOVEMENT_BASES = ("chuyen_de", "dot_xuat")  # the bases of an award given for an emulation movement
 MovementRef = tuple[str | None, str | None]  # an emulation movement: its id and its name, as far as known
 DISCIPLINE_LEVELS = ("khien_trach", "canh_cao", "ha_bac", "giang_chuc", "cach_chuc", "buoc_thoi_viec")

@@ -15,7 +15,7 @@ Year = Annotated[int, Field(ge=1945, le=2100)]
 Code = Annotated[str, Field(min_length=1, max_length=32, examples=["LDTT"])]
 Ref = Annotated[str | None, Field(default=None, max_length=64, examples=["163/QĐ-UBND"])]
 Rating = Literal["KHTNV", "HTNV", "HTTNV", "HTXSNV"]
-Basis = Literal["cong_trang", "chuyen_de", "dot_xuat", "cong_hien", "nien_han", "doi_ngoai"]
+Basis = Literal["cong_trang", "chuyen_de", "dot_xuat", "cong_hien", "nien_han", "doi_ngoai", "khang_chien"]
 
 
 class _Body(BaseModel):

@@ -18,7 +18,8 @@ Source = Literal["awards", "movements", "entries"]
 FIELDS: dict[str, dict[str, str]] = {
     "awards": {"award": "award_code", "award_not": "award_code", "category": "award_category",
                "category_not": "award_category", "level": "award_level", "kind": "nominee_kind", "central": "central",
-               "direct_labourer": "nominee_direct_labourer"},
+               "direct_labourer": "nominee_direct_labourer", "leadership_tier": "nominee_leadership_tier",
+               "basis": "award_basis"},
     "movements": {"launcher_level": "launcher_level", "scope": "scope", "kind": "kind",
                   "duration_days": "(ends_on - starts_on + 1)"},
     "entries": {},

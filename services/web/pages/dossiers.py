@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from services.web.clients.base import ServiceError
-from services.web.format import STATES
+from services.web.format import BASES, STATES, TIERS
 from services.web.pages.common import PersonDep, apis, checked_form, page_of, redirect, render, role
 from services.web.pages.dossier_view import PROVINCE, dossier_context, dossier_error, names_of, parent_units
 from services.web.sessions import Person
@@ -23,7 +23,7 @@ YES_NO = [("true", "Có"), ("false", "Không")]
 # The priority groups' yes/no questions (the nomination service checks them with the others).
 PRIORITY_FLAGS = ("leadership", "direct_labourer", "hard_to_reach")
 FORM_FIELDS = {"award_code", "year", "nominee_kind", "name", "id_number", "date_of_birth", "gender", "position",
-               "summary", "leadership_title", "ethnicity", *PRIORITY_FLAGS}
+               "summary", "leadership_title", "leadership_tier", "ethnicity", "basis", *PRIORITY_FLAGS}
 KINDS = [("ca_nhan", "Cá nhân"), ("tap_the", "Tập thể"), ("ho_gia_dinh", "Hộ gia đình"),
          ("doanh_nghiep", "Doanh nghiệp")]
 
@@ -65,17 +65,18 @@ async def _new_page(request: Request, person: Person, errors: dict[str, str], va
     catalogue = await apis(request, person).nomination.catalogue()
     awards = [(a["code"], f"{a['name']} ({a['code']})") for a in catalogue.get("awards", [])]
     return render(request, "dossier_new.html", status, title="Mở hồ sơ đề nghị", awards=awards, kinds=KINDS,
-                  errors=errors, values=values, yes_no=YES_NO)
+                  errors=errors, values=values, yes_no=YES_NO, tiers=list(TIERS.items()), bases=list(BASES.items()))
 
 
 def _dossier_body(form: dict[str, Any]) -> dict[str, Any]:
     nominee = {k: form.get(k) or None for k in ("name", "id_number", "date_of_birth", "gender", "position",
-                                                "leadership_title", "ethnicity")}
+                                                "leadership_title", "leadership_tier", "ethnicity")}
     nominee |= {k: {"true": True, "false": False}.get(form.get(k) or "", form.get(k) or None) for k in PRIORITY_FLAGS}
     year = str(form.get("year", ""))
     return {"award_code": form.get("award_code", ""), "year": int(year) if year.isdigit() else year,
             "nominee_kind": form.get("nominee_kind") or "ca_nhan", "summary": form.get("summary", ""),
-            "nominee": {**nominee, "name": form.get("name", "")}}
+            "nominee": {**nominee, "name": form.get("name", "")},
+            **({"basis": form["basis"]} if form.get("basis") else {})}  # none: the award's own
 
 
 @router.post("/ho-so/moi", response_class=HTMLResponse)

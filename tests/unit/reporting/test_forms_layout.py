@@ -18,11 +18,14 @@ def test_every_shipped_form_loads_with_its_rows_and_columns() -> None:
     assert {f.source for f in forms.values()} == {"movements", "awards", "entries"}
     assert all(not f.verified for f in forms.values())  # the circular's text was not found (SOURCES.md)
     # the rows of the vendor's rendering the events can count, with its codes
-    assert [r.code for r in forms["0603"].rows] == ["01", "02", "03", "04", "05", "10"]
-    assert [r.code for r in forms["0602"].rows] == ["01", "03", "06", "07", "08", "09", "14"]
+    assert [r.code for r in forms["0603"].rows] == [f"{n:02d}" for n in range(1, 18)]
+    assert [r.code for r in forms["0602"].rows] == ["01", "03", *(f"{n:02d}" for n in range(6, 22))]
+    assert forms["0602"].rows[7].where == {"kind": "ca_nhan", "leadership_tier": "cap_vu_so"}  # row 11
+    assert [r.where for r in forms["0603"].rows[10:]] == [{"basis": b} for b in (
+        "cong_trang", "chuyen_de", "dot_xuat", "doi_ngoai", "cong_hien", "nien_han", "khang_chien")]
     assert [c.code for c in forms["0602"].columns] == [str(n) for n in range(1, 10)]
     assert forms["0603"].columns[0].sum_of == ["2", "3", "4", "5"]
-    assert forms["0603"].rows[-1].where == {"kind": "ca_nhan", "direct_labourer": True}
+    assert forms["0603"].rows[9].where == {"kind": "ca_nhan", "direct_labourer": True}
     # the entered forms: a unit enters each cell that is not a sum, as "row.column"
     assert forms["0604"].entry_cells() == ["02.1", "03.1", "04.1", "05.1"]
     assert [r.code for r in forms["0605"].rows] == [f"{n:02d}" for n in range(1, 16)]
