@@ -185,19 +185,21 @@ async def _raw_query(dsn: str, year: int, rounds: int) -> list[float]:
 
 
 def _rebuild(http: httpx.Client, base: str, service: Service, total: int, profile: str | None,
-             table: Table) -> None:
-    """POST /admin/rebuild, then the replay from sequence 1 timed, with the service's CPU."""
+             table: Table, others: dict[str, tuple[int, bool]]) -> None:
+    """POST /admin/rebuild, then the replay from sequence 1 timed, with the CPU of the service and of
+    `others` (PostgreSQL with its backends, nats-server, when the bench started them)."""
     profiler = Profiler(Path(__file__).parent / "results" if profile else None, profile or "active",
                         "rebuild")
     profiler.start({"reporting": service.pid})
-    cpu = CpuMeter({"reporting": (service.pid, False)})
+    cpu = CpuMeter({"reporting": (service.pid, False), **others})
     cpu.start()
     started = time.perf_counter()
     assert http.post(f"{base}/admin/rebuild").status_code == 202
     reset = time.perf_counter() - started
     replayed = _wait_complete(http, base, total)
     rebuilt = reset + replayed
-    used = cpu.stop()["reporting"]
+    meters = cpu.stop()
+    used = meters["reporting"]
     for written in profiler.stop():
         print(f"profile of the rebuild: {written}")
     table.add("rebuild", "replay from sequence 1, events/s", total / rebuilt, f"{rebuilt:.1f} s")
@@ -207,6 +209,9 @@ def _rebuild(http: httpx.Client, base: str, service: Service, total: int, profil
               f"{replayed:.1f} s (position polled every 0.2 s)")
     table.add("rebuild", "reporting service CPU per event, µs", used / total * 1e6,
               f"{used / rebuilt:.0%} of a core")
+    for name in others:
+        table.add("rebuild", f"{name} CPU per event, µs", meters[name] / total * 1e6,
+                  f"{meters[name] / rebuilt:.0%} of a core")
     table.add("rebuild", "CPU of every other process meanwhile, % of a core",
               f"{(cpu.machine - used) / rebuilt:.0%}",
               "PostgreSQL, nats-server and the machine's other load")
@@ -243,7 +248,7 @@ def run(awards: int, units: int, years: int, rounds: int, profile: str | None = 
                 table.add("load", "first build, events/s (from the first publish to the last applied)",
                           total / (total / rate + behind), f"done {behind:.1f} s after the last publish")
                 if rebuild:
-                    _rebuild(http, base, service, total, profile, table)
+                    _rebuild(http, base, service, total, profile, table, found.pids())
                 dsn = f"{found.pg_dsn.rsplit('/', 1)[0]}/{ns.prefix}reporting"
                 table.add("raw limit", "one grouped SQL count of a year, ms p50/p99",
                           latency_text(summary(asyncio.run(_raw_query(dsn, year, rounds))), ("p50", "p99")))

@@ -10,6 +10,12 @@ come have been sent, at the latest when it expires. The end of a request (404 no
 request timeout, 409 conflict) ends the fetch with what has come; a heartbeat is skipped; any
 other status is an error (`APIError`) when nothing has come.
 
+The subscription's messages are taken from nats-py's reader as it reads them (`_Direct`), before
+its generic path: their header block is read in one pass (nats-py decodes and checks each name
+and value apart, and queues each message for a task that calls the callback: a fifth of the
+reporting service's CPU in a rebuild went there), the same names and values as nats-py reads;
+a status line (the end of a request, a heartbeat) is still read by nats-py.
+
 Each request has its own reply subject, so the end of an earlier request (one given up on, as
 nats-py gives up on them too) cannot end a later one; its messages are kept, in the order the
 server sent them, for the next fetch. Memory is bounded by what the server may send: the
@@ -20,14 +26,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import re
+import weakref
+from collections.abc import Awaitable, Callable
 
+from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 from nats.js.api import Header, StatusCode
 from nats.js.errors import APIError
 
+log = logging.getLogger(__name__)
 _ENDED = (StatusCode.NO_MESSAGES, StatusCode.REQUEST_TIMEOUT, StatusCode.CONFLICT)
+_VERSION_LINE = len(b"NATS/1.0")  # a header block's first line; a status follows it after a space
+_ASCII_SPACE = " \t\n\r\x0b\x0c"  # what bytes.strip() strips
+_SPACE = re.compile(r"\s")  # a header name holding any is skipped, as nats-py skips it
 
 
 class Pull:
@@ -46,10 +61,12 @@ class Pull:
     async def start(self) -> None:
         self._inbox = self._nc.new_inbox()
         self._subscription = await self._nc.subscribe(f"{self._inbox}.*", cb=self._received)
+        _Direct.of(self._nc).add(self._subscription._id, self._received_now)
 
     async def stop(self) -> None:
         if self._subscription is not None:
             subscription, self._subscription = self._subscription, None
+            _Direct.of(self._nc).remove(subscription._id)
             await subscription.unsubscribe()
 
     def take(self) -> list[Msg]:
@@ -83,6 +100,9 @@ class Pull:
             APIError.from_msg(status)
 
     async def _received(self, message: Msg) -> None:
+        self._received_now(message)
+
+    def _received_now(self, message: Msg) -> None:
         status = message.headers.get(Header.STATUS) if message.headers else None
         if status is None:
             self._gathered.append(message)
@@ -94,3 +114,63 @@ class Pull:
     def _wake(self, status: Msg | None) -> None:
         if self._waiting is not None and not self._waiting.done():
             self._waiting.set_result(status)
+
+
+class _Direct:
+    """A connection's messages for the pull subscriptions, taken from nats-py's reader before its
+    generic path (`Client._process_msg`, which a subscription's messages skip; the others go on
+    through it): one per connection, a function per subscription id."""
+
+    _of: weakref.WeakKeyDictionary[Client, _Direct] = weakref.WeakKeyDictionary()
+
+    def __init__(self, nc: Client) -> None:
+        self._nc = nc
+        self._deliver: dict[int, Callable[[Msg], None]] = {}
+        self._generic: Callable[[int, bytes, bytes, bytes, bytes], Awaitable[None]] = nc._process_msg
+        nc._process_msg = self._process_msg  # type: ignore[method-assign]
+
+    @classmethod
+    def of(cls, nc: Client) -> _Direct:
+        found = cls._of.get(nc)
+        if found is None:
+            found = cls._of[nc] = cls(nc)
+        return found
+
+    def add(self, sid: int, deliver: Callable[[Msg], None]) -> None:
+        self._deliver[sid] = deliver
+
+    def remove(self, sid: int) -> None:
+        self._deliver.pop(sid, None)
+
+    async def _process_msg(self, sid: int, subject: bytes, reply: bytes, data: bytes, headers: bytes) -> None:
+        deliver = self._deliver.get(sid)
+        if deliver is None or sid not in self._nc._subs:
+            await self._generic(sid, subject, reply, data, headers)
+            return
+        self._nc.stats["in_msgs"] += 1
+        self._nc.stats["in_bytes"] += len(data)
+        if headers and headers[_VERSION_LINE] == 0x20:  # a status: nats-py reads it
+            parsed = await self._nc._process_headers(headers)
+        else:
+            parsed = header_block(headers) if headers else None
+        message = self._nc.msg_class(_client=self._nc, subject=subject.decode(), reply=reply.decode(), data=data,
+                      headers=parsed, _sid=sid)
+        try:
+            deliver(message)
+        except Exception:  # never into nats-py's reader
+            log.exception("a pulled message could not be taken")
+
+
+def header_block(block: bytes) -> dict[str, str] | None:
+    """A NATS header block without a status (`NATS/1.0\\r\\nName: Value\\r\\n…`), read as nats-py
+    reads it, in one decoding: names and values stripped of ASCII white space, values decoded
+    with U+FFFD for bad UTF-8, a name that is not ASCII or holds white space skipped, a line
+    without a colon skipped; None when there is no header."""
+    found: dict[str, str] = {}
+    for line in block[_VERSION_LINE + 2 :].decode("utf-8", "replace").split("\r\n"):
+        name, colon, value = line.partition(":")
+        if colon:
+            name = name.strip(_ASCII_SPACE)
+            if name.isascii() and not _SPACE.search(name):
+                found[name] = value.strip(_ASCII_SPACE)
+    return found or None

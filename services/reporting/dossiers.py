@@ -8,6 +8,7 @@ consumer's transaction, beside the event's `processed_events` row.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -86,34 +87,55 @@ class DossierProjection:
         await self.apply_many(conn, [e])
 
     async def apply_many(self, conn: asyncpg.Connection, events: Sequence[IntegrationEvent]) -> None:
-        """Each event's upsert, in as few round trips as the order allows: a dossier's events
-        stay in their order (its n-th event of the run goes in the n-th round), and the upserts
-        of one round, each of another dossier, go by statement in one `executemany`; then the
-        round's movements of opened dossiers (version 2), on rows that exist by then."""
-        rounds: list[tuple[dict[str, list[tuple[Any, ...]]], list[tuple[Any, Any]]]] = []
+        """Each event's upsert, in as few statements as the order allows: a dossier's events stay
+        in their order (its n-th event of the run goes in the n-th round), and the upserts of one
+        round, each of another dossier, go in one multi-row statement per set of columns (`unnest`:
+        one execution, the rows' triggers each fired as for the row alone); then the round's
+        movements of opened dossiers (version 2), on rows that exist by then."""
+        rounds: list[tuple[dict[tuple[tuple[str, ...], bool], list[tuple[Any, ...]]], list[tuple[Any, Any]]]] = []
         seen: dict[Any, int] = {}
         for e in events:
             assert type(e) in DOSSIER_EVENTS and isinstance(e, c.DossierEvent)
             fields = {**_common(e), **EXTRA.get(type(e), _nothing)(e, self.zone)}
-            computed = {} if isinstance(e, c.NominationLate) else _CLEAR_LATE
             index = seen[e.dossier_id] = seen.get(e.dossier_id, -1) + 1
             if index == len(rounds):
                 rounds.append(({}, []))
             upserts, movements = rounds[index]
-            upserts.setdefault(_upsert(list(fields), computed), []).append(tuple(fields.values()))
+            shape = (tuple(fields), not isinstance(e, c.NominationLate))
+            upserts.setdefault(shape, []).append(tuple(fields.values()))
             if isinstance(e, c.NominationCreatedV2) and e.movement_id is not None:
                 movements.append((e.dossier_id, e.movement_id))
         for upserts, movements in rounds:
-            for statement, rows in upserts.items():
-                await conn.executemany(statement, rows)
+            for (columns, clear_late), rows in upserts.items():
+                await conn.execute(_upsert(columns, clear_late), *(list(column) for column in zip(*rows, strict=True)))
             if movements:
-                await conn.executemany("UPDATE report_dossiers SET movement_id = $2 WHERE dossier_id = $1", movements)
+                await conn.execute("UPDATE report_dossiers d SET movement_id = m.movement_id "
+                                   "FROM unnest($1::uuid[], $2::uuid[]) AS m(dossier_id, movement_id) "
+                                   "WHERE d.dossier_id = m.dossier_id",
+                                   *(list(column) for column in zip(*movements, strict=True)))
 
 
-def _upsert(columns: list[str], computed: dict[str, str]) -> str:
-    updates = {**{col: f"EXCLUDED.{col}" for col in columns if col != "dossier_id"}, **computed}
-    return (f"INSERT INTO report_dossiers ({', '.join(columns)}) "
-            f"VALUES ({', '.join(f'${i}' for i in range(1, len(columns) + 1))}) "
+# The type of each column an event sets (the arrays of a multi-row upsert are typed by them).
+_TYPES = {
+    "dossier_id": "uuid", "version": "int", "state": "text", "unit_code": "text", "award_code": "text",
+    "year": "int", "nominee_kind": "text", "nominee_ref": "text", "nominee_name": "text",
+    "nominee_masked_id": "text", "late": "boolean", "late_in_state": "text", "late_due": "date",
+    "created_on": "date", "submitted_on": "date", "times_returned": "int", "decision_number": "text",
+    "decided_on": "date", "signed_by": "text", "central": "boolean", "award_name": "text",
+    "award_category": "text", "award_level": "text", "cash_amount": "bigint", "conferred_on": "date",
+    "revoked": "boolean", "revoked_on": "date", "revocation_number": "text", "updated_at": "timestamptz",
+    "forwarded_on": "date", "submission_number": "text", "at_level": "text",
+}
+
+
+@functools.cache
+def _upsert(columns: tuple[str, ...], clear_late: bool) -> str:
+    """The upsert of rows setting `columns` (one array parameter each, in that order), which
+    clears the late flag unless the row's event is the one that sets it."""
+    updates = {**{col: f"EXCLUDED.{col}" for col in columns if col != "dossier_id"},
+               **(_CLEAR_LATE if clear_late else {})}
+    arrays = ", ".join(f"${i}::{_TYPES[col]}[]" for i, col in enumerate(columns, 1))
+    return (f"INSERT INTO report_dossiers ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "
             f"ON CONFLICT (dossier_id) DO UPDATE SET {', '.join(f'{k} = {v}' for k, v in updates.items())} "
             "WHERE report_dossiers.version < EXCLUDED.version")
 

@@ -269,9 +269,10 @@ async def test_a_consumer_that_steps_down_reports_no_error_of_its_last_round(ns:
 
 
 async def test_batches_fetched_ahead_keep_their_order_and_go_back_in_order_when_stopping(ns: Namespace) -> None:
-    """Full batches of 4: the next batch is fetched while one is applied. Stopping in the middle
-    (while the 2nd batch is applied, the 3rd already fetched) hands the fetched batch back at
-    once (ack_wait is far longer than the test), and the next run applies the rest, in order."""
+    """A full batch of 4: the next batch is fetched while one is applied, twice as large (a backlog:
+    5–12, then 13–20). Stopping in the middle (while the 2nd batch is applied, the 3rd already
+    fetched) hands the fetched batch back at once (ack_wait is far longer than the test), and the
+    next run applies the rest, in order."""
     stop_at = 6
 
     async def handle(conn, event) -> None:
@@ -285,7 +286,7 @@ async def test_batches_fetched_ahead_keep_their_order_and_go_back_in_order_when_
     await nc.close()
     async with consumer_for(ns, handle, batch_size=4, ack_wait=300) as (consumer, _, pool):
         async def stopped():
-            assert await applied(pool) == list(range(1, 9))  # the 2nd batch committed with its 6th event
+            assert await applied(pool) == list(range(1, 13))  # the 2nd batch (5–12) committed with its 6th event
 
         await eventually(stopped)
         stop_at = 0
