@@ -43,6 +43,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.pipeline", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, help="task commands in the measured run (default 3000; quick 300)")
+    parser.add_argument("--drain-events", type=int, metavar="N",
+                        help="tasks in the backlog the drain measures (default: --events)")
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients, one plan each (16)")
     parser.add_argument("--rate", type=float, metavar="R",
                         help="send the measured commands at R per second (open loop) instead of as fast as "
@@ -64,6 +66,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep-logs", action="store_true", help="copy the services' logs to bench/results/")
     args = parser.parse_args(argv)
     args.events = args.events or (300 if args.quick else 3000)
+    args.drain_events = args.drain_events or args.events
     args.raw_seconds = args.raw_seconds or (1.0 if args.quick else 3.0)
     args.warmup = min(300, args.events // 10) if args.warmup is None else args.warmup
     return args
@@ -196,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
                                                          **({"BENCH_SERVICE_CWD": str(args.service_tree.resolve())}
                                                             if args.service_tree else {})},
                                               keep_logs=RESULTS / f"logs-{STAMP}" if args.keep_logs else None,
-                                              drain=0 if "drain" in args.skip else args.events,
+                                              drain=0 if "drain" in args.skip else args.drain_events,
                                               rate=args.rate))
             results["services"] = s
             memory.update({f"{k} process": v for k, v in s["peak_rss_mb"].items()})

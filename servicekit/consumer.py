@@ -48,6 +48,7 @@ from servicekit import deadletters
 from servicekit.bus import dlq_subject
 from servicekit.db import create_schema
 from servicekit.pull import Pull
+from servicekit.telemetry import span_context_of
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -83,8 +84,6 @@ LINKS_PER_BATCH = 16
 # Errors that come back the same on every attempt (a value PostgreSQL cannot store, such as a
 # NUL in a text): dead-lettered at once instead of holding the events behind for minutes.
 DETERMINISTIC = (asyncpg.DataError,)
-
-_LOWER_HEX = frozenset("0123456789abcdef")
 
 
 @dataclass
@@ -384,7 +383,7 @@ class EventConsumer:
                     if len(linked) >= LINKS_PER_BATCH:
                         break
                     if message.headers and "traceparent" in message.headers:
-                        origin = _origin(message.headers)
+                        origin = span_context_of(message.headers)
                         if origin.is_valid and origin.trace_id not in linked:
                             linked.add(origin.trace_id)
                             span.add_link(origin)
@@ -452,20 +451,6 @@ class EventConsumer:
         await message.term()
         self.status.dead_lettered += 1
         log.error("consumer %s: message %s moved to dead letters: %s", self.name, seq, reason)
-
-
-def _origin(headers: dict[str, str]) -> trace.SpanContext:
-    """The publishing span of a message: its W3C `traceparent` (version 00, no `tracestate`) read
-    directly, as the propagator reads it, at about a third of its cost; anything else through
-    the propagator."""
-    parts = headers["traceparent"].strip().split("-")
-    if (len(parts) == 4 and parts[0] == "00" and "tracestate" not in headers
-            and len(parts[1]) == 32 and len(parts[2]) == 16 and len(parts[3]) == 2
-            and _LOWER_HEX.issuperset(parts[1]) and _LOWER_HEX.issuperset(parts[2])
-            and _LOWER_HEX.issuperset(parts[3])):
-        return trace.SpanContext(int(parts[1], 16), int(parts[2], 16), is_remote=True,
-                                 trace_flags=trace.TraceFlags(int(parts[3], 16)))
-    return trace.get_current_span(propagate.extract(headers)).get_span_context()
 
 
 def _one_of(batch_handler: BatchHandler) -> Handler:

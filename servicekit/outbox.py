@@ -25,7 +25,7 @@ import json
 import logging
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -41,11 +41,13 @@ from nats.js import JetStreamContext
 from nats.js.api import Header, PubAck
 from nats.js.errors import APIError, NoStreamResponseError
 from opentelemetry import propagate, trace
+from opentelemetry.context import Context
 
 from contracts import IntegrationEvent, wrap
 from servicekit.db import create_schema
 from servicekit.eventstore import TracingMapper
 from servicekit.health import Degraded
+from servicekit.telemetry import span_context_of
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -66,6 +68,10 @@ CREATE TABLE IF NOT EXISTS outbox_position (
 # max_file_store), storage resources exceeded, the account's resource limits.
 STORE_FULL_CODES = frozenset({10023, 10047, 10002})
 RETRY_MAX_S = 10.0  # the longest wait between two rounds of a failing relay
+
+# A backlog's batch is one publishing span linked to its messages' stored traces, no more links
+# than the OpenTelemetry SDK keeps by default (OTEL_SPAN_LINK_COUNT_LIMIT).
+LINKS_PER_BATCH = 128
 
 EVENT_ID_NAMESPACE = UUID("6f1c7d3e-5b0a-4c61-9a43-2f8e0b7d1c55")
 
@@ -120,7 +126,10 @@ class OutboxRelay:
         batch_size: int = 500,
         publish_timeout: float = 10.0,
         poll_interval: float = 2.0,
+        skip: Callable[[Notification], bool] | None = None,
     ) -> None:
+        """`skip`: whether a stored event is passed by without being decoded, for one the service
+        knows gives no message (`translate` would give none)."""
         if not isinstance(app.mapper, TracingMapper):
             raise TypeError("the application must be a ServiceApplication (TracingMapper)")
         self.app = app
@@ -133,6 +142,7 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.publish_timeout = publish_timeout
         self.poll_interval = poll_interval
+        self.skip = skip
         self.status = RelayStatus()
         self._wake = asyncio.Event()
         self._lock_key = zlib.crc32(f"tdkt-outbox:{service}".encode())
@@ -293,6 +303,8 @@ class OutboxRelay:
     def messages(self, notification: Notification) -> list[tuple[str, bytes, dict[str, str], dict[str, str]]]:
         """Every bus message of a stored event: the first as `message`, each further version of the
         same fact under `Nats-Msg-Id: <service>:<notification id>:v<version>`."""
+        if self.skip is not None and self.skip(notification):
+            return []
         event, carrier = self.mapper.to_domain_event_with_trace(notification)
         public = self.translate(event, integration_event_id(
             self.service, cast(UUID, notification.originator_id), notification.originator_version
@@ -312,21 +324,58 @@ class OutboxRelay:
         acks = self._acks
         if acks is None:
             raise RuntimeError("the relay publishes only as leader")
+        messages = [m for n in batch for m in self.messages(n)]
         try:
-            for subject, body, headers, carrier in (m for n in batch for m in self.messages(n)):
-                parent = propagate.extract(carrier)
-                with tracer.start_as_current_span(
-                    f"{subject} publish", context=parent, kind=trace.SpanKind.PRODUCER
-                ):
-                    propagate.inject(headers)
+            with self._publish_span(messages) as own:
+                alone = len(messages) == 1
+                for subject, body, headers, carrier in messages:
+                    headers.update(carrier if "traceparent" in carrier and not alone else own)
                     if self.bus_full and not sent.acks:  # one message first: is there room again?
                         await self.js.publish(subject, body, headers=headers, timeout=self.publish_timeout)
                     sent.acks.append(await acks.publish(subject, body, headers))
                     sent.messages.append((subject, body, headers))
+                await acks.flush()
         except BaseException:
             sent.cancel()
             raise
         return sent
+
+    @contextlib.contextmanager
+    def _publish_span(self, messages: Sequence[tuple[str, bytes, dict[str, str], dict[str, str]]]
+                      ) -> Iterator[dict[str, str]]:
+        """The publishing span of a batch; gives the trace headers of a message that has no stored
+        trace. One message (the live path): a span in its stored trace, whose context the message
+        carries, as the consumer's span of one message continues it. Several (a backlog): one span
+        for the batch (a span per message cost more than its publish), in a trace of its own, linked
+        to the messages' stored traces (one link per distinct span, up to LINKS_PER_BATCH); each
+        message carries the trace it was stored in, so that the consumers link to the command that
+        caused it, and a message stored outside any trace carries the batch's."""
+        if not messages:
+            yield {}
+            return
+        subjects = {subject for subject, *_ in messages}
+        name = f"{next(iter(subjects)) if len(subjects) == 1 else self.service} publish"
+        own: dict[str, str] = {}
+        if len(messages) == 1:
+            with tracer.start_as_current_span(name, context=propagate.extract(messages[0][3]),
+                                              kind=trace.SpanKind.PRODUCER):
+                propagate.inject(own)
+                yield own
+            return
+        links: list[trace.Link] = []
+        linked: set[tuple[int, int]] = set()
+        for *_, carrier in messages:
+            if len(links) >= LINKS_PER_BATCH:
+                break
+            if "traceparent" in carrier:
+                origin = span_context_of(carrier)
+                if origin.is_valid and (origin.trace_id, origin.span_id) not in linked:
+                    linked.add((origin.trace_id, origin.span_id))
+                    links.append(trace.Link(origin))
+        with tracer.start_as_current_span(name, context=Context(), kind=trace.SpanKind.PRODUCER, links=links,
+                                          attributes={"messaging.batch.message_count": len(messages)}):
+            propagate.inject(own)
+            yield own
 
     async def _confirm(self, sent: _Sent) -> None:
         if not sent.acks:
@@ -418,19 +467,44 @@ class _Acks:
             await subscription.unsubscribe()
 
     async def publish(self, subject: str, body: bytes, headers: dict[str, str]) -> asyncio.Future[PubAck]:
+        """Queue a message on the connection (sent by `flush`, or by nats-py once its buffer is full)."""
         self._count += 1
         token = str(self._count)
         future: asyncio.Future[PubAck] = asyncio.get_running_loop().create_future()
         future.add_done_callback(lambda _: self._waiting.pop(token, None))  # answered or given up
         self._waiting[token] = future
-        await self._nc.publish(subject, body, reply=self._prefix + token, headers=headers)
+        nc = self._nc
+        if not nc.is_connected or len(body) > nc.max_payload:  # nats-py's checks, its reconnect buffer
+            await nc.publish(subject, body, reply=self._prefix + token, headers=headers)
+            return future
+        nc.stats["out_msgs"] += 1
+        nc.stats["out_bytes"] += len(body)
+        await nc._send_command(hpub(subject, self._prefix + token, headers, body))
         return future
+
+    async def flush(self) -> None:
+        """Hand what `publish` queued to nats-py's writer: one write for a batch."""
+        if self._nc.is_connected:
+            await self._nc._flush_pending()
 
     async def _answered(self, msg: Msg) -> None:
         future = self._waiting.get(msg.subject[len(self._prefix):])
         if future is None or future.done():
             return
         future_of(future, msg)
+
+
+def hpub(subject: str, reply: str, headers: dict[str, str], body: bytes) -> bytes:
+    """The protocol command nats-py's `publish` writes for a message with headers (`HPUB`), the
+    header block written in one piece: the same bytes (values stripped, a line break in a value
+    made a space), without nats-py's regular expression per key — the relay's keys are its own
+    (CloudEvents, `Nats-Msg-Id`, W3C trace context) — and with `replace` where nats-py calls
+    `str.translate` with a table (about 1 µs a value; the whole command 4–5 µs of CPU instead of 12–16)."""
+    block = "".join([f"{key}: {value.strip().replace(chr(13), ' ').replace(chr(10), ' ')}\r\n"
+                     for key, value in headers.items()])
+    head = f"NATS/1.0\r\n{block}\r\n".encode()
+    return b"HPUB %s %s %d %d\r\n%s%s\r\n" % (subject.encode(), reply.encode(), len(head), len(head) + len(body),
+                                                head, body)
 
 
 def future_of(future: asyncio.Future[PubAck], msg: Msg) -> None:

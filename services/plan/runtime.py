@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from services.plan.exemplary.application import ExemplaryModels
 from services.plan.messaging import translator
 from services.plan.movements.application import Movements
 from services.plan.settings import PlanSettings
+from services.plan.translate import unpublished
 from services.plan.views import PlanProjection, PlanView
 
 log = logging.getLogger(__name__)
@@ -72,7 +74,8 @@ class PlanRuntime(ServiceRuntime):
         await self.spawn_views([self.views])  # the projection runs on the elected replica
         relay = self.relay = OutboxRelay(app=self.app, translate=translator(self.app), js=self.js,
                                          dsn=self.settings.dsn_for(), service=self.settings.service,
-                                         subject_root=self.settings.subject_root)
+                                         subject_root=self.settings.subject_root,
+                                         skip=functools.partial(unpublished, self.app))
         self.spawn_relay(relay)
         self.spawn("deadline-checker", self._deadline_loop)
 

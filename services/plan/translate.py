@@ -10,12 +10,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from functools import singledispatch
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 from weakref import WeakKeyDictionary
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Notification
+from eventsourcing.utils import resolve_topic
 
 from contracts import IntegrationEvent
 from contracts.plan import UnitRef
@@ -27,6 +29,23 @@ A = TypeVar("A", bound=Aggregate)
 def to_contract(event: Any, event_id: UUID, app: Application[UUID]) -> IntegrationEvent | None:
     """Internal events are not published."""
     return None
+
+
+def unpublished(app: Application[UUID], notification: Notification) -> bool:
+    """Whether the relay may pass a stored event by without decoding it: its type has no contract
+    (`to_contract`'s default) and no aggregate copy of the translator follows its originator. (A
+    copy it did not follow is read again from the store when needed, see `_Replayed.at`.)"""
+    internal = _INTERNAL.get(notification.topic)
+    if internal is None:
+        try:
+            cls = resolve_topic(notification.topic)
+        except Exception:  # decoded as usual, which says what is wrong
+            return False
+        internal = _INTERNAL[notification.topic] = to_contract.dispatch(cls) is to_contract.dispatch(object)
+    return internal and not _REPLAYED.follows(app, cast(UUID, notification.originator_id))
+
+
+_INTERNAL: dict[str, bool] = {}  # topic → whether its events are not published
 
 
 def translate(event: Any, event_id: UUID, app: Application[UUID]) -> IntegrationEvent | None:
@@ -55,6 +74,10 @@ class _Replayed:
             known = self.by_app.get(app, {}).get(event.originator_id)
             if known is not None and known.version == event.originator_version - 1:
                 event.mutate(known)
+
+    def follows(self, app: Application[UUID], originator_id: UUID) -> bool:
+        with self.lock:
+            return originator_id in self.by_app.get(app, {})
 
     def at(self, app: Application[UUID], event: Any) -> object:
         with self.lock:

@@ -18,7 +18,8 @@ from opentelemetry import propagate, trace
 
 from contracts import IntegrationEvent
 from contracts.plan import PlanIssued, TaskAssigned, TaskCompleted
-from servicekit.consumer import EventConsumer, _origin
+from servicekit.consumer import EventConsumer
+from servicekit.telemetry import span_context_of
 
 FOLDER = Path(__file__).parents[2] / "contracts" / "fixtures"
 FIXTURES: dict[type[IntegrationEvent], IntegrationEvent] = {
@@ -125,7 +126,7 @@ def test_a_type_without_a_handler_goes_to_the_fallback() -> None:
 def test_a_message_s_origin_is_what_the_propagator_reads(traceparent: str) -> None:
     for headers in ({"traceparent": traceparent}, {"traceparent": traceparent, "tracestate": "k=v"}):
         expected = trace.get_current_span(propagate.extract(headers)).get_span_context()
-        origin = _origin(headers)
+        origin = span_context_of(headers)
         assert origin.is_valid == expected.is_valid
         if expected.is_valid:  # an invalid one is not linked
             assert origin == expected
