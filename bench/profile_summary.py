@@ -1,6 +1,7 @@
 """Summarise a py-spy `--format raw` profile (collapsed stacks, as written by `--profile`).
 
     .venv/bin/python -m bench.profile_summary bench/results/profile-…-plan.txt [--top 25] [--match TEXT]
+    .venv/bin/python -m bench.profile_summary bench/results/profile-…-plan.txt --parts [--ms 11.4]
 
 Prints samples per thread kind, then the functions with the most inclusive samples
 (the function or anything it calls was running) and the most self samples.
@@ -34,6 +35,73 @@ ACTIVITIES = [
     ("event loop (callbacks, I/O)", "_run_once"),
 ]
 
+# `--parts`: the parts of an HTTP command. First what a command causes elsewhere (the first rule
+# with any of its texts anywhere in the stack), then the request itself by the innermost frame
+# of a known part (walking from the running function outwards).
+COMMAND_CAUSES = [
+    (
+        "plan view (projection, its subscription)",
+        ("servicekit/views.py", "_loop_on_pull", "_listen (", "services/plan/views.py"),
+    ),
+    ("outbox relay (read, translate, publish; its spans)", ("servicekit/outbox.py",)),
+    ("event store save (insert, chain, commit)", ("Application.save",)),
+    ("aggregate reads (repository.get: fast-forward, copy)", ("Repository.get",)),
+    ("domain code (Plans.add_task, Task.assign)", ("Plans.add_task",)),
+]
+REQUEST_PARTS = [
+    ("authentication", ("servicekit/auth.py",)),
+    (
+        "OpenTelemetry (server span)",
+        ("(trace/", "(sdk/", "(asgi/__init__", "(fastapi/__init__", "propagat", "opentelemetry", "(util/http"),
+    ),
+    ("request guard", ("servicekit/guard.py",)),
+    ("pydantic (body, response)", ("pydantic",)),
+    (
+        "FastAPI route (routing, dependencies, JSON)",
+        (
+            "fastapi/routing",
+            "fastapi/dependencies",
+            "starlette/routing",
+            "fastapi/_compat",
+            "fastapi/encoders",
+            "starlette/responses",
+            "starlette/requests",
+            "services/plan/api.py",
+            "fastapi/utils",
+        ),
+    ),
+    (
+        "middleware (idempotency, body limit, metrics, errors)",
+        (
+            "servicekit/idempotency",
+            "servicekit/metrics",
+            "servicekit/http",
+            "starlette/middleware",
+            "fastapi/telemetry",
+            "fastapi/_body_limit",
+            "fastapi/middleware",
+            "_exception_handler",
+            "fastapi/applications",
+            "starlette/applications",
+        ),
+    ),
+    ("HTTP server (uvicorn, h11 or httptools)", ("uvicorn/", "h11/", "httptools")),
+    ("thread-pool hops (asyncio.to_thread)", ("concurrent/futures", "asyncio/threads")),
+    ("event loop (I/O, callbacks)", ("asyncio/", "uvloop")),
+]
+
+
+def command_part(frames: list[str]) -> str:
+    text = ";".join(frames)
+    for label, keys in COMMAND_CAUSES:
+        if any(key in text for key in keys):
+            return label
+    for frame in reversed(frames):
+        for label, keys in REQUEST_PARTS:
+            if any(key in frame for key in keys):
+                return label
+    return "other"
+
 
 def load(path: Path) -> list[tuple[str, list[str], int]]:
     stacks = []
@@ -54,6 +122,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--match", help="only stacks containing this text")
     parser.add_argument("--activities", action="store_true", help="only the share of each activity")
+    parser.add_argument("--parts", action="store_true", help="only the share of each part of an HTTP command")
+    parser.add_argument("--ms", type=float, help="with --parts: CPU ms per command, to print each part's ms")
     args = parser.parse_args()
     stacks = load(args.profile)
     if args.match:
@@ -69,6 +139,14 @@ def main() -> None:
             inclusive[frame] += count
         if frames:
             own[frames[-1]] += count
+    if args.parts:
+        parts: Counter[str] = Counter()
+        for _, frames, count in stacks:
+            parts[command_part(frames)] += count
+        for name, count in parts.most_common():
+            ms = f"  {args.ms * count / total:5.2f} ms" if args.ms else ""
+            print(f"  {100 * count / total:5.1f}%{ms}  {name}")
+        return
     if args.activities:
         activities: Counter[str] = Counter()
         for thread, frames, count in stacks:

@@ -42,6 +42,7 @@ SECRET = "bench-signing-key-of-the-tdkt-pipeline"
 AUDIT_KEY = "bench-audit-key-of-the-tdkt-pipeline-0123"  # the event stores' hash chain
 ISSUER = "Ủy ban nhân dân tỉnh Thử nghiệm"
 UNITS = [("SNV", "Sở Nội vụ"), ("STC", "Sở Tài chính"), ("SGDDT", "Sở Giáo dục và Đào tạo")]
+PLAN = "plan"  # the plan service; its further replicas are plan-2, plan-3…
 TASK_ASSIGNED_TOPIC = "services.plan.domainmodel:Task.Assigned"
 # Next year's plans: no task is overdue, so the plan service's deadline checker stays idle.
 YEAR = datetime.now().year + 1
@@ -85,14 +86,15 @@ class Namespace:
 
 
 class Service:
-    def __init__(self, name: str, env: dict[str, str], log: Path) -> None:
+    def __init__(self, name: str, env: dict[str, str], log: Path, module: str | None = None) -> None:
         self.name, self.env, self.log = name, env, log
+        self.module = module or name  # `python -m services.<module>`: replicas share one
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", f"services.{self.name}"], env=self.env,
+            self.process = subprocess.Popen([sys.executable, "-m", f"services.{self.module}"], env=self.env,
                                             cwd=self.env.get("BENCH_SERVICE_CWD") or None,
                                             stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                                             preexec_fn=die_with_parent)
@@ -135,18 +137,21 @@ async def wait_ready(services: dict[str, tuple[Service, str]], timeout: float = 
             await asyncio.sleep(0.1)
 
 
-async def send_tasks(http: httpx.AsyncClient, plan_ids: list[str], total: int,
+async def send_tasks(http: httpx.AsyncClient | list[httpx.AsyncClient], plan_ids: list[str], total: int,
                      rate: float | None = None) -> list[Sent]:
-    """One client per plan (no optimistic-concurrency conflicts), `total` tasks shared out.
+    """One client per plan (no optimistic-concurrency conflicts), `total` tasks shared out; with
+    several HTTP clients (one per replica of the plan service), the plans are spread over them.
 
     With `rate`, the commands are due at a fixed rate (open loop), in turn over the plans: the
     k-th command is due `k / rate` seconds after the start, and its latency counts from that
     moment, even when its plan's previous command was still running (no coordinated omission)."""
     sent: list[Sent] = []
+    clients = http if isinstance(http, list) else [http]
     share = [total // len(plan_ids) + (1 if i < total % len(plan_ids) else 0) for i in range(len(plan_ids))]
     start_wall, start = time.time(), time.perf_counter()
 
     async def client(index: int, plan_id: str, count: int) -> None:
+        replica = clients[index % len(clients)]
         for i in range(count):
             if rate:
                 due = (i * len(plan_ids) + index) / rate
@@ -155,7 +160,7 @@ async def send_tasks(http: httpx.AsyncClient, plan_ids: list[str], total: int,
             else:
                 sent_at, started = time.time(), time.perf_counter()
             try:
-                response = await http.post(f"/plans/{plan_id}/tasks", json=task_body(i))
+                response = await replica.post(f"/plans/{plan_id}/tasks", json=task_body(i))
                 status = response.status_code
                 task_id = response.json()["id"] if status == 201 else None
             except httpx.HTTPError:
@@ -301,20 +306,23 @@ class Profiler:
 async def run(servers: Servers, *, events: int, concurrency: int, warmup: int,
               say: Callable[[str], None], profile_dir: Path | None = None,
               profile_mode: str = "active", extra_env: dict[str, str] | None = None,
-              keep_logs: Path | None = None, drain: int = 0, rate: float | None = None) -> dict[str, Any]:
+              keep_logs: Path | None = None, drain: int = 0, rate: float | None = None,
+              plan_replicas: int = 1) -> dict[str, Any]:
     ns = Namespace()
-    ports = {"plan": free_port(), "reporting": free_port()}
+    replicas = [PLAN, *(f"{PLAN}-{k}" for k in range(2, plan_replicas + 1))]
+    ports = {**{name: free_port() for name in replicas}, "reporting": free_port()}
     env = {**os.environ, "TDKT_PG_DSN": servers.pg_dsn, "TDKT_NATS_URL": servers.nats_url,
            "TDKT_DB_PREFIX": ns.prefix, "TDKT_SUBJECT_ROOT": ns.root, "TDKT_STREAM": ns.stream,
            "TDKT_JWT_SECRET": SECRET, "TDKT_AUDIT_KEY": AUDIT_KEY, "TDKT_PLAN_PORT": str(ports["plan"]),
            "TDKT_REPORTING_PORT": str(ports["reporting"]), "TDKT_PLAN_DEADLINE_CHECK_INTERVAL_S": "3600",
            "TDKT_LOG_LEVEL": os.environ.get("TDKT_LOG_LEVEL", "INFO"), "PYTHONUNBUFFERED": "1",
            **(extra_env or {})}
-    services = {name: Service(name, env, servers.workdir / "logs" / f"{name}.log") for name in ports}
+    services = {name: Service(name, {**env, "TDKT_PLAN_PORT": str(ports[name])} if name in replicas else env,
+                              servers.workdir / "logs" / f"{name}.log", module=name.split("-")[0]) for name in ports}
     token = issue_token(SECRET, subject="bench", roles=["planner", "admin"], name="bench")
     result: dict[str, Any] = {"namespace": ns.prefix}
     try:
-        say(f"starting services as processes: plan :{ports['plan']}, reporting :{ports['reporting']}")
+        say("starting services as processes: " + ", ".join(f"{name} :{port}" for name, port in ports.items()))
         for service in services.values():
             service.start()
         await wait_ready({n: (s, f"http://127.0.0.1:{ports[n]}") for n, s in services.items()})
@@ -322,14 +330,17 @@ async def run(servers: Servers, *, events: int, concurrency: int, warmup: int,
         report_conn = await asyncpg.connect(dsn_for(servers.pg_dsn, f"{ns.prefix}reporting"))
         commit_ts = await report_conn.fetchval("SHOW track_commit_timestamp") == "on"
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{ports['plan']}", limits=limits, timeout=60,
-                                     headers={"Authorization": f"Bearer {token}"}) as http:
+        async with contextlib.AsyncExitStack() as clients:
+            spread = [await clients.enter_async_context(httpx.AsyncClient(
+                base_url=f"http://127.0.0.1:{ports[name]}", limits=limits, timeout=60,
+                headers={"Authorization": f"Bearer {token}"})) for name in replicas]
+            http = spread[0]
             for code, name in UNITS:
                 (await http.post("/units", json={"code": code, "name": name})).raise_for_status()
             if warmup:
                 say(f"warm-up: {warmup} task commands with {concurrency} clients (not measured)")
                 warm_plans = await create_plans(http, concurrency, "KHOIDONG")
-                warm = await send_tasks(http, warm_plans, warmup)
+                warm = await send_tasks(spread, warm_plans, warmup)
                 await wait_visible(report_conn, warm_plans, sum(s.status == 201 for s in warm), 60, say)
             plan_ids = await create_plans(http, concurrency, "DOLUONG")
             await wait_visible(report_conn, plan_ids, len(plan_ids), 30, say, table="report_plans")
@@ -340,18 +351,21 @@ async def run(servers: Servers, *, events: int, concurrency: int, warmup: int,
             finally:
                 await nc.close()
 
-            meter = CpuMeter({**servers.pids(), "plan service": (services["plan"].pid, False),
+            meter = CpuMeter({**servers.pids(),
+                              **{f"{name.replace(PLAN, 'plan service')}": (services[name].pid, False)
+                                 for name in replicas},
                               "reporting service": (services["reporting"].pid, False),
                               "benchmark (HTTP clients)": (os.getpid(), False)})
             say(f"measured run: {events} POST /plans/{{id}}/tasks with {concurrency} concurrent clients "
-                f"(one plan each)" + (f", due at {rate:g} commands/s" if rate else ""))
+                f"(one plan each)" + (f", due at {rate:g} commands/s" if rate else "")
+                + (f", spread over {len(replicas)} plan-service processes" if len(replicas) > 1 else ""))
             profiler = Profiler(profile_dir, profile_mode)
-            profiler.start({"plan": services["plan"].pid, "reporting": services["reporting"].pid})
+            profiler.start({name: service.pid for name, service in services.items()})
             activity = ActivitySampler(servers.pg_dsn, ns.prefix)
             activity.start()
             meter.start()
             started = time.time()
-            sent = await send_tasks(http, plan_ids, events, rate)
+            sent = await send_tasks(spread, plan_ids, events, rate)
             http_done = time.time()
             ok = [s for s in sent if s.status == 201]
             say(f"  commands done in {http_done - started:.1f}s ({len(ok)} accepted); waiting for the read model")
@@ -421,13 +435,17 @@ async def run(servers: Servers, *, events: int, concurrency: int, warmup: int,
             "cpu_system_percent_of_one_core": {k: 100 * v / window for k, v in meter.system.items()},
             "cpu_machine_percent_of_one_core": 100 * meter.machine / window,
             "cpu_others_percent_of_one_core": 100 * max(meter.machine - sum(cpu.values()), 0) / window,
-            "peak_rss_mb": {"plan service": peak_rss_mb(services["plan"].pid),
+            "plan_replicas": len(replicas),
+            "peak_rss_mb": {**{name.replace(PLAN, "plan service"): peak_rss_mb(services[name].pid)
+                               for name in replicas},
                             "reporting service": peak_rss_mb(services["reporting"].pid)},
         })
         if not commit_ts:  # without commit timestamps, only the run's throughput is exact
             result["e2e_ms"] = summary([(visible_done - s.sent_at) * 1000 for s in ok])
             result["latency_method"] = "upper bound: all-visible time (track_commit_timestamp is off)"
         if drain:
+            for name in replicas[1:]:  # the drain restarts one plan service: the others stay stopped
+                services[name].stop()
             result["drain"] = await drain_backlog(servers, ns, services, ports, token, events=drain,
                                                   concurrency=concurrency, say=say,
                                                   profiler=Profiler(profile_dir, profile_mode, "drain"))

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import pytest
@@ -165,3 +166,52 @@ async def verdicts(client: Any) -> float:
     text = (await client.get("/metrics")).text
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
                if line.startswith("tdkt_eligibility_verdicts_total"))
+
+
+async def test_commands_through_two_plan_replicas_serialise_on_the_event_store(ns: Namespace) -> None:
+    """Both replicas take commands for the same plans at once: each is stored once or refused as a
+    conflict (409), the tasks of a plan's quarter are numbered without gaps or repeats, the hash chain holds,
+    and the one elected replica's relay and view carry every accepted task exactly once."""
+    settings = ns.settings(PlanSettings, leader_interval_s=0.3)
+    async with serve(plan_app(settings, clock)) as first, serve(plan_app(settings, clock)) as second:
+        replicas = [first, second]
+        for unit in ({"code": "SNV", "name": "Sở Nội vụ"}, {"code": "STC", "name": "Sở Tài chính"}):
+            assert (await first.post("/units", headers=PLANNER, json=unit)).status_code == 201
+        plan_ids = [(await first.post("/plans", headers=PLANNER, json=plan(n))).json()["id"] for n in (1, 2)]
+
+        async def add(k: int) -> tuple[str, int, str | None]:
+            plan_id = plan_ids[k % 2]
+            answer = await replicas[k // 2 % 2].post(f"/plans/{plan_id}/tasks", headers=PLANNER, json={
+                "quarter": 1 + k % 4, "title": f"Nhiệm vụ {k}", "lead_units": ["SNV"], "coordinating_units": ["STC"]})
+            return plan_id, answer.status_code, answer.json().get("id") if answer.status_code == 201 else None
+
+        outcomes = await asyncio.gather(*(add(k) for k in range(24)))
+        assert {status for _, status, _ in outcomes} <= {201, 409}, outcomes
+        accepted = {plan_id: [t for p, _, t in outcomes if p == plan_id and t is not None] for plan_id in plan_ids}
+        assert all(accepted.values()), outcomes
+
+        app = runtime_of(first).app
+        for plan_id, task_ids in accepted.items():
+            tasks = [await runtime_of(second).call(app.get_task, UUID(t)) for t in task_ids]
+            for quarter in {t["quarter"] for t in tasks}:  # numbered within their quarter
+                numbers = sorted(t["number"] for t in tasks if t["quarter"] == quarter)
+                assert numbers == list(range(1, len(numbers) + 1)), numbers
+            stored = await runtime_of(second).call(app.get_plan, UUID(plan_id))
+            assert sum(q["listed"] for q in stored["quarters"]) == len(task_ids)
+        auditor = auth("auditor")
+        assert all(c["intact"] for c in (await second.get("/admin/audit/verify", headers=auditor)).json())
+
+        relays = [runtime_of(c).relay.status for c in replicas]
+        views = [runtime_of(c).leaderships["views"] for c in replicas]
+        everyone = sum(len(t) for t in accepted.values())
+
+        async def carried_once() -> None:
+            assert sorted(r.is_leader for r in relays) == [False, True]
+            assert sorted(v.is_leader for v in views) == [False, True]
+            leader = runtime_of(replicas[[v.is_leader for v in views].index(True)])
+            listed = await leader.call(leader.view.tasks, limit=10_000)
+            assert sorted(str(t["task_id"]) for t in listed) == sorted(t for ts in accepted.values() for t in ts)
+            assert sum(r.published for r in relays) >= everyone
+            assert sum(r.published for r in relays if not r.is_leader) == 0
+
+        await eventually(carried_once, timeout=15)
