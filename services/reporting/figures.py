@@ -28,19 +28,13 @@ from services.reporting.labels import (
     SUBJECTS,
     TASK_OUTCOMES,
 )
+from services.reporting.models import figure
 from services.reporting.periods import YEARS_SHOWN, Period
 from services.reporting.units import unit_names
 
 Row = dict[str, Any]
 AWARD_BASIS = "decided_on"
 AWARD_BASIS_LABEL = "Khen thưởng tính theo ngày ký quyết định; năm thành tích là chiều phân tích thứ hai."
-
-
-def figure(key: Any, label: str, count: int, url: str, cash: int | None = None) -> Row:
-    row: Row = {"key": None if key is None else str(key), "label": label, "count": count, "list_url": url}
-    if cash is not None:
-        row["cash_total"] = cash
-    return row
 
 
 async def _grouped(conn: asyncpg.Connection, table: str, key: str, flt: Any, cash: bool = False,
@@ -59,7 +53,11 @@ _DIMENSIONS = {"award_code": "award", "award_category": "category", "award_level
                "movement_id": "movement"}
 
 
-async def _award_groups(conn: asyncpg.Connection, base: AwardFilter) -> dict[str, dict[Any, Row]]:
+Found = tuple[int, int, str | None]  # a group's count, cash and award's name
+
+
+async def _award_groups(conn: asyncpg.Connection, base: AwardFilter) -> dict[str, dict[Any, Found]]:
+    """Per dimension, per value: (count, cash, the award's name)."""
     where, args = base.where()
     columns = list(_DIMENSIONS)
     sets = ", ".join(f"({c})" for c in columns)
@@ -70,10 +68,10 @@ async def _award_groups(conn: asyncpg.Connection, base: AwardFilter) -> dict[str
     # GROUPING(…) sets a column's bit (the first column the highest) when the row is not grouped by it.
     every = (1 << len(columns)) - 1
     grouped_by = {every ^ (1 << (len(columns) - 1 - i)): c for i, c in enumerate(columns)}
-    groups: dict[str, dict[Any, Row]] = {c: {} for c in [*columns, "total"]}
+    groups: dict[str, dict[Any, Found]] = {c: {} for c in [*columns, "total"]}
     for r in records:
         column = grouped_by.get(r["g"], "total")
-        groups[column][r[column] if column != "total" else None] = r
+        groups[column][r[column] if column != "total" else None] = (r["n"], r["cash"], r["name"])
     return groups
 
 
@@ -83,20 +81,23 @@ async def awards(conn: asyncpg.Connection, period: Period) -> Row:
 
     def by(column: str, labels: dict[Any, str] | None = None, fixed: bool = False) -> list[Row]:
         rows = groups[column]
-        keys = [*labels, *[k for k in rows if k not in labels]] if (fixed and labels) else sorted(
-            rows, key=lambda k: (-rows[k]["n"], str(k)))
+        if fixed and labels:
+            keys = [*labels, *[k for k in rows if k not in labels]]
+        else:  # the largest first, then by the value as text (compared as tuples: no call per row)
+            items = list(rows.items())
+            keys = [items[i][0] for *_, i in sorted([(-v[0], str(k), i) for i, (k, v) in enumerate(items)])]
+        named, labels = column == "award_code", labels or {}
         out = []
         for key, url in zip(keys, base.urls_by(_DIMENSIONS[column], keys), strict=True):
-            found = rows.get(key, {"n": 0, "cash": 0, "name": None})
-            text = (labels or {}).get(key) or (found["name"] if column == "award_code" else None) or str(key)
-            shown = str(key).lower() if isinstance(key, bool) else key
-            out.append(figure(shown, text, found["n"], url, found["cash"]))
+            n, cash, name = rows.get(key, (0, 0, None))
+            text = labels.get(key) or (name if named else None) or str(key)
+            out.append(figure(str(key).lower() if isinstance(key, bool) else key, text, n, url, cash))
         return out
 
-    total = groups["total"].get(None, {"n": 0, "cash": 0})
+    total, total_cash, _ = groups["total"].get(None, (0, 0, None))
     return {
         "basis": AWARD_BASIS, "basis_label": AWARD_BASIS_LABEL,
-        "total": figure(None, "Tổng số khen thưởng", total["n"], base.url(), total["cash"]),
+        "total": figure(None, "Tổng số khen thưởng", total, base.url(), total_cash),
         "by_form": by("award_code"),
         "by_category": by("award_category", CATEGORIES),
         "by_level": by("award_level", LEVELS),
@@ -180,13 +181,13 @@ async def tasks(conn: asyncpg.Connection, period: Period) -> Row:
             f"WHERE {where} GROUP BY 1, 3", *args):
         units.setdefault((r["unit_code"], r["unit_name"]), {})[r["outcome"]] = r["n"]
     total = {o: sum(q.get(o, 0) for q in quarters.values()) for o in TASK_OUTCOMES}
-    return {
-        "basis": "due_date", "basis_label": "Nhiệm vụ tính theo hạn hoàn thành nằm trong kỳ.",
+    return {  # in the order of the models' fields (models.TaskFigures, QuarterTasks, UnitTasks)
         **_task_counts(total, base, "Tổng số nhiệm vụ"),
-        "by_quarter": [{"year": y, "quarter": q, "label": f"Quý {QUARTERS[q]}/{y}",
-                        **_task_counts(quarters.get((y, q), {}), base.but(year=y, quarter=q), f"Quý {QUARTERS[q]}/{y}")}
+        "basis": "due_date", "basis_label": "Nhiệm vụ tính theo hạn hoàn thành nằm trong kỳ.",
+        "by_quarter": [{**_task_counts(quarters.get((y, q), {}), base.but(year=y, quarter=q), f"Quý {QUARTERS[q]}/{y}"),
+                        "year": y, "quarter": q, "label": f"Quý {QUARTERS[q]}/{y}"}
                        for y, q in period.quarters()],
-        "by_unit": [{"unit": code, "label": name, **_task_counts(counts, base.but(lead_unit=code), name)}
+        "by_unit": [{**_task_counts(counts, base.but(lead_unit=code), name), "unit": code, "label": name}
                     for (code, name), counts in sorted(units.items())],
     }
 

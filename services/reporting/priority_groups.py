@@ -25,6 +25,7 @@ from servicekit.consumer import BatchHandler, Handler
 from services.reporting import tallies
 from services.reporting.dossiers import DOSSIER_EVENTS
 from services.reporting.filters import PRIORITY_GROUPS, AwardFilter
+from services.reporting.models import figure
 from services.reporting.periods import YEARS_SHOWN, Period
 
 SCHEMA = """
@@ -111,13 +112,6 @@ def handlers(apply_rows: BatchHandler) -> dict[Any, Handler]:
     return dict.fromkeys(many, one)
 
 
-def _figure(key: str | None, label: str, count: int, url: str, cash: int | None = None) -> dict[str, Any]:
-    row: dict[str, Any] = {"key": key, "label": label, "count": count, "list_url": url}
-    if cash is not None:
-        row["cash_total"] = cash
-    return row
-
-
 async def figures(conn: asyncpg.Connection, period: Period) -> dict[str, Any]:
     """Awards decided in the period to each priority group, and those whose fact was not declared;
     each figure with the list of dossiers behind it (the same filter builds both)."""
@@ -129,11 +123,11 @@ async def figures(conn: asyncpg.Connection, period: Period) -> dict[str, Any]:
     row = await _counts(conn, base, filters)
     return {
         "basis_label": BASIS_LABEL,
-        "individuals": _figure(None, "Khen thưởng cá nhân", row["n_individuals"], individuals.url(),
+        "individuals": figure(None, "Khen thưởng cá nhân", row["n_individuals"], individuals.url(),
                                row["c_individuals"]),
-        "groups": [_figure(key, LABELS[key], row[f"n_g_{key}"], filters[f"g_{key}"].url(), row[f"c_g_{key}"])
+        "groups": [figure(key, LABELS[key], row[f"n_g_{key}"], filters[f"g_{key}"].url(), row[f"c_g_{key}"])
                    for key in PRIORITY_GROUPS],
-        "undeclared": [_figure(key, UNDECLARED_LABELS[key], row[f"n_u_{key}"], filters[f"u_{key}"].url(),
+        "undeclared": [figure(key, UNDECLARED_LABELS[key], row[f"n_u_{key}"], filters[f"u_{key}"].url(),
                                row[f"c_u_{key}"]) for key in PRIORITY_GROUPS],
         "without_leadership_by_year": await _years(conn, period.end.year),
     }
@@ -163,8 +157,8 @@ async def _years(conn: asyncpg.Connection, last: int) -> list[dict[str, Any]]:
         n, without, holding = (found["n"], found["without"], found["holding"]) if found else (0, 0, 0)
         flt = AwardFilter(awarded=True, decided_from=date(year, 1, 1), decided_to=date(year, 12, 31))
         out.append({"year": year,
-                    "individuals": _figure(None, f"Khen thưởng cá nhân năm {year}", n, flt.but(kind="ca_nhan").url()),
-                    "without_leadership": _figure("khong_lanh_dao", f"Không giữ chức vụ lãnh đạo, quản lý năm {year}",
+                    "individuals": figure(None, f"Khen thưởng cá nhân năm {year}", n, flt.but(kind="ca_nhan").url()),
+                    "without_leadership": figure("khong_lanh_dao", f"Không giữ chức vụ lãnh đạo, quản lý năm {year}",
                                                   without, flt.but(group="khong_lanh_dao").url()),
                     "with_leadership": holding, "undeclared": n - without - holding,
                     "share_percent": round(100 * without / n, 1) if n else None})

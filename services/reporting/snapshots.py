@@ -22,9 +22,10 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from pydantic_core import to_json
+
 from services.reporting import figures
 from services.reporting.forms import compute, layout
-from services.reporting.models import PeriodReport
 from services.reporting.periods import Period
 
 if TYPE_CHECKING:
@@ -78,11 +79,13 @@ class Snapshots:
             self.put(key, done.result())
 
     def json(self, key: Key, body: Body) -> bytes:
-        """The report `body` of `key` as the JSON of `PeriodReport` (validated and serialised once
-        while it is kept)."""
+        """The report `body` of `key` as the JSON of `PeriodReport` (serialised once while it is
+        kept). The body is built with the models' fields in their order, typed as they are
+        (models.figure), so it serialises as it is, not validated again into models first: the
+        same bytes (tests/integration/test_reporting_period.py holds them equal)."""
         found = self._json.get(key)
         if found is None:
-            found = PeriodReport.model_validate(body).model_dump_json().encode()
+            found = to_json(body)
             if key in self._kept:
                 self._json[key] = found
         return found
@@ -131,11 +134,16 @@ async def kept(runtime: ReportingRuntime, period: Period) -> tuple[Key, Body]:
     return await _at(runtime, period, position)
 
 
+def stamped(body: Body, position: dict[str, Any]) -> Body:
+    """A period's figures with the position they include at least, in the order of `PeriodReport`."""
+    return {"period": body["period"], "position": position, **body}
+
+
 async def _at(runtime: ReportingRuntime, period: Period, position: dict[str, Any]) -> tuple[Key, Body]:
     async def make() -> Body:
         async with runtime.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
             body = await figures.report(conn, period)
-        return {**body, "position": position}
+        return stamped(body, position)
 
     key = key_of(period, position)
     return key, await runtime.snapshots.made(key, make)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from services.reporting.filters import AwardFilter, TaskFilter
 
@@ -17,3 +18,11 @@ def test_links_made_in_one_pass_equal_each_rows_own_filter() -> None:
     later_set = base.but(year=2025)  # a field after `unit` is set: the links are still each row's own
     assert later_set.urls_by("unit", ["SYT"]) == [later_set.but(unit="SYT").url()]
     assert TaskFilter().urls_by("lead_unit", ["SNV"]) == [TaskFilter(lead_unit="SNV").url()]
+
+
+def test_a_link_is_its_filters_fields_url_encoded() -> None:
+    cases = [AwardFilter(), AwardFilter(awarded=True, decided_from=date(2026, 1, 1), unit="Sở Y tế & Dân số/1+2",
+                                        central=False, year=2026, movement="3f2b1c9e-0000-4000-8000-000000000001"),
+             TaskFilter(due_from=date(2026, 4, 1), outcome="late", lead_unit="SNV_01", quarter=2)]
+    for flt in cases:
+        assert flt.url() == f"{flt.path}?{urlencode(flt.params())}"

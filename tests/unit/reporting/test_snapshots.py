@@ -55,7 +55,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     async def report(conn: Any, period: Any) -> dict[str, Any]:
         made.append(period.code)
         await asyncio.sleep(0.05)
-        return {"built": len(made)}
+        return {"period": {"code": period.code}, "built": len(made)}
 
     monkeypatch.setattr(figures, "report", report)
     monkeypatch.setattr(Snapshots, "json", lambda self, key, body: b"{}")  # no PeriodReport in these bodies
@@ -82,7 +82,7 @@ async def test_a_failed_build_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> No
         calls += 1
         if calls == 1:
             raise ConnectionError("database away")
-        return {"built": calls}
+        return {"period": {"code": period.code}, "built": calls}
 
     monkeypatch.setattr(figures, "report", report)
     runtime = _Runtime()
