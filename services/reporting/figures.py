@@ -181,22 +181,36 @@ async def tasks(conn: asyncpg.Connection, period: Period) -> Row:
             f"WHERE {where} GROUP BY 1, 3", *args):
         units.setdefault((r["unit_code"], r["unit_name"]), {})[r["outcome"]] = r["n"]
     total = {o: sum(q.get(o, 0) for q in quarters.values()) for o in TASK_OUTCOMES}
+    led = sorted(units.items())
     return {  # in the order of the models' fields (models.TaskFigures, QuarterTasks, UnitTasks)
-        **_task_counts(total, base, "Tổng số nhiệm vụ"),
+        **_task_counts(total, "Tổng số nhiệm vụ", _links(base)),
         "basis": "due_date", "basis_label": "Nhiệm vụ tính theo hạn hoàn thành nằm trong kỳ.",
-        "by_quarter": [{**_task_counts(quarters.get((y, q), {}), base.but(year=y, quarter=q), f"Quý {QUARTERS[q]}/{y}"),
+        "by_quarter": [{**_task_counts(quarters.get((y, q), {}), f"Quý {QUARTERS[q]}/{y}",
+                                       _links(base.but(year=y, quarter=q))),
                         "year": y, "quarter": q, "label": f"Quý {QUARTERS[q]}/{y}"}
                        for y, q in period.quarters()],
-        "by_unit": [{**_task_counts(counts, base.but(lead_unit=code), name), "unit": code, "label": name}
-                    for (code, name), counts in sorted(units.items())],
+        "by_unit": [{**_task_counts(counts, name, links), "unit": code, "label": name}
+                    for ((code, name), counts), links in zip(led, _unit_links(base, [c for (c, _), _ in led]),
+                                                             strict=True)],
     }
 
 
-def _task_counts(counts: dict[str, int], flt: TaskFilter, label: str) -> Row:
-    out = {"total": figure(None, label, sum(counts.values()), flt.url())}
+def _task_counts(counts: dict[str, int], label: str, links: dict[str | None, str]) -> Row:
+    """The figures of some tasks by outcome (None: all of them), each with its list (`links`)."""
+    out = {"total": figure(None, label, sum(counts.values()), links[None])}
     for outcome, text in TASK_OUTCOMES.items():
-        out[outcome] = figure(outcome, text, counts.get(outcome, 0), flt.but(outcome=outcome).url())
+        out[outcome] = figure(outcome, text, counts.get(outcome, 0), links[outcome])
     return out
+
+
+def _links(flt: TaskFilter) -> dict[str | None, str]:
+    return {None: flt.url(), **{o: flt.but(outcome=o).url() for o in TASK_OUTCOMES}}
+
+
+def _unit_links(base: TaskFilter, units: list[str]) -> list[dict[str | None, str]]:
+    """`_links(base.but(lead_unit=unit))` for each unit: per outcome, every unit's in one pass (`urls_by`)."""
+    by_outcome = {o: (base.but(outcome=o) if o else base).urls_by("lead_unit", units) for o in [None, *TASK_OUTCOMES]}
+    return [{o: urls[i] for o, urls in by_outcome.items()} for i in range(len(units))]
 
 
 async def movements(conn: asyncpg.Connection, period: Period) -> Row:

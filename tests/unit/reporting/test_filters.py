@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
+from services.reporting import figures
 from services.reporting.filters import AwardFilter, TaskFilter
 
 
@@ -26,3 +27,9 @@ def test_a_link_is_its_filters_fields_url_encoded() -> None:
              TaskFilter(due_from=date(2026, 4, 1), outcome="late", lead_unit="SNV_01", quarter=2)]
     for flt in cases:
         assert flt.url() == f"{flt.path}?{urlencode(flt.params())}"
+
+
+def test_the_leading_units_links_made_in_one_pass_equal_each_units_own() -> None:
+    base = TaskFilter(due_from=date(2026, 1, 1), due_to=date(2026, 6, 30))
+    units = ["SNV", "Sở Y tế & Dân số", "DV0042"]
+    assert figures._unit_links(base, units) == [figures._links(base.but(lead_unit=u)) for u in units]
