@@ -48,7 +48,7 @@ from servicekit import deadletters
 from servicekit.bus import dlq_subject
 from servicekit.db import create_schema
 from servicekit.pull import Pull
-from servicekit.telemetry import span_context_of
+from servicekit.telemetry import distinct_origins
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -378,15 +378,9 @@ class EventConsumer:
         with tracer.start_as_current_span(name, context=Context(), kind=trace.SpanKind.CONSUMER,
                                           attributes=attributes) as span:
             if span.is_recording():
-                linked: set[int] = set()
-                for message in messages:
-                    if len(linked) >= LINKS_PER_BATCH:
-                        break
-                    if message.headers and "traceparent" in message.headers:
-                        origin = span_context_of(message.headers)
-                        if origin.is_valid and origin.trace_id not in linked:
-                            linked.add(origin.trace_id)
-                            span.add_link(origin)
+                for origin in distinct_origins((message.headers for message in messages), LINKS_PER_BATCH,
+                                               per_trace=True):
+                    span.add_link(origin)
             yield span
 
     def _route(self, kind: type[IntegrationEvent]) -> tuple[BatchHandler | None, Handler | None]:

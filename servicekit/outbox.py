@@ -47,7 +47,7 @@ from contracts import IntegrationEvent, wrap
 from servicekit.db import create_schema
 from servicekit.eventstore import TracingMapper
 from servicekit.health import Degraded
-from servicekit.telemetry import span_context_of
+from servicekit.telemetry import distinct_origins
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -362,16 +362,8 @@ class OutboxRelay:
                 propagate.inject(own)
                 yield own
             return
-        links: list[trace.Link] = []
-        linked: set[tuple[int, int]] = set()
-        for *_, carrier in messages:
-            if len(links) >= LINKS_PER_BATCH:
-                break
-            if "traceparent" in carrier:
-                origin = span_context_of(carrier)
-                if origin.is_valid and (origin.trace_id, origin.span_id) not in linked:
-                    linked.add((origin.trace_id, origin.span_id))
-                    links.append(trace.Link(origin))
+        links = [trace.Link(origin) for origin in distinct_origins(
+            (carrier for *_, carrier in messages), LINKS_PER_BATCH, per_trace=False)]
         with tracer.start_as_current_span(name, context=Context(), kind=trace.SpanKind.PRODUCER, links=links,
                                           attributes={"messaging.batch.message_count": len(messages)}):
             propagate.inject(own)

@@ -4,6 +4,7 @@ the event store and the bus to every consumer (W3C `traceparent`)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import unquote
 
@@ -18,7 +19,7 @@ from servicekit.settings import ServiceSettings
 _LOWER_HEX = frozenset("0123456789abcdef")
 
 
-def span_context_of(carrier: dict[str, str]) -> trace.SpanContext:
+def span_context_of(carrier: Mapping[str, str]) -> trace.SpanContext:
     """The span a W3C `traceparent` names (a message's, a stored event's), read directly when it is
     version 00 with no `tracestate`, as the propagator reads it, at about a third of its cost;
     anything else through the propagator. The carrier holds a `traceparent`."""
@@ -30,6 +31,24 @@ def span_context_of(carrier: dict[str, str]) -> trace.SpanContext:
         return trace.SpanContext(int(parts[1], 16), int(parts[2], 16), is_remote=True,
                                  trace_flags=trace.TraceFlags(int(parts[3], 16)))
     return trace.get_current_span(propagate.extract(carrier)).get_span_context()
+
+
+def distinct_origins(carriers: Iterable[Mapping[str, str] | None], limit: int, *,
+                     per_trace: bool) -> list[trace.SpanContext]:
+    """The valid spans the carriers' `traceparent`s name, in order, one per distinct span (or per
+    distinct trace with `per_trace`), at most `limit`: what a batch's span links to."""
+    origins: list[trace.SpanContext] = []
+    seen: set[int | tuple[int, int]] = set()
+    for carrier in carriers:
+        if len(origins) >= limit:
+            break
+        if carrier and "traceparent" in carrier:
+            origin = span_context_of(carrier)
+            key = origin.trace_id if per_trace else (origin.trace_id, origin.span_id)
+            if origin.is_valid and key not in seen:
+                seen.add(key)
+                origins.append(origin)
+    return origins
 
 
 def setup_telemetry(settings: ServiceSettings, app: FastAPI | None = None) -> None:
