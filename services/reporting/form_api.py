@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from servicekit.auth import ForbiddenError, Principal, Role, require
+from services.reporting import store
 from services.reporting.api import RuntimeDep
 from services.reporting.documents.report import MEDIA_TYPES
 from services.reporting.forms import layout, render
@@ -80,7 +81,7 @@ class FormPublic(BaseModel):
 class FormEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     unit_name: str = Field(min_length=1, max_length=300, examples=["Sở Y tế"])
-    cells: dict[Annotated[str, Field(pattern=r"^\d{2}\.\d{1,2}$")], Annotated[int, Field(ge=0, le=1_000_000)]] = (
+    cells: dict[Annotated[str, Field(pattern=store.CELL.pattern)], Annotated[int, Field(ge=0, le=1_000_000)]] = (
         Field(examples=[{"02.1": 3, "02.2": 1, "11.1": 2}],
               description="Row code.column code → figure (the rows and columns that are sums are added up)"))
 

@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS report_form_entries (
 ALTER TABLE report_publications ADD COLUMN IF NOT EXISTS figures jsonb;
 ALTER TABLE report_form_entries ADD COLUMN IF NOT EXISTS earlier_cells jsonb;
 """
-CELL = re.compile(r"^\d{2}\.\d{1,2}$")
+CELL = re.compile(r"^\d{2}\.\d{1,2}$")  # a cell of the layout: "row.column"
 # The column-only entries' columns that are one cell of the layout of today ("row.column"). Of 0605's
 # earlier columns, "Trình độ đại học" (6) and "Trình độ sau đại học" (7) are rows 11 "Đại học" and 12
 # "Trên đại học" of the training breakdown, column 1; the others are not one cell: "Chuyên trách" (2),
@@ -45,8 +45,7 @@ async def move_column_entries(pool: asyncpg.Pool) -> int:
     async with pool.acquire() as conn, conn.transaction():
         records = await conn.fetch(
             "SELECT form, year, unit_code, cells, earlier_cells FROM report_form_entries "
-            "WHERE EXISTS (SELECT 1 FROM jsonb_object_keys(cells) AS k WHERE k !~ '^[0-9]{2}[.][0-9]{1,2}$') "
-            "FOR UPDATE")
+            "WHERE EXISTS (SELECT 1 FROM jsonb_object_keys(cells) AS k WHERE k !~ $1) FOR UPDATE", CELL.pattern)
         for record in records:
             cells, earlier = moved(record["form"], json.loads(record["cells"]),
                                    json.loads(record["earlier_cells"] or "{}"))
