@@ -280,7 +280,7 @@ class NomineeKindError(DossierError):
 class InvalidBasisError(DossierError):
     def __init__(self, basis: str) -> None:
         super().__init__(f"Loại hình khen thưởng '{basis}' không hợp lệ; dùng một trong: "
-                         + "; ".join(f"{code} ({label})" for code, label in BASES.items()) + ".")
+                         + priority.codes_with_labels(BASES) + ".")
 
 
 class MovementBasisError(DossierError):

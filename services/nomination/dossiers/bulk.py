@@ -70,8 +70,7 @@ HELP = {
     "Người dân tộc thiểu số": "Có hoặc Không; để trống khi đã ghi dân tộc (tự suy ra).",
     "Vùng sâu, vùng xa, vùng ĐBKK": "Cá nhân hoặc tập thể ở vùng sâu, vùng xa, vùng đặc biệt khó khăn "
                                     "(xã khu vực III), biên giới, hải đảo: Có hoặc Không.",
-    "Cấp lãnh đạo": "Cá nhân, mã hoặc tên: " + "; ".join(f"{code} ({label})"
-                                                         for code, label in priority.LEADERSHIP_TIERS.items())
+    "Cấp lãnh đạo": "Cá nhân, mã hoặc tên: " + priority.codes_with_labels(priority.LEADERSHIP_TIERS)
                     + ". Để trống: chưa khai (khong khi đã ghi Không giữ chức vụ lãnh đạo, quản lý).",
     MOVEMENT: "Khen theo chuyên đề hoặc đột xuất (Loại hình chuyen_de, dot_xuat): mã phong trào thi đua đã phát "
               "động, dạng 3a5c7e9b-2d4f-5a6c-8e0b-1d3f5a7c9e02 (trang Phong trào thi đua). Khen công trạng: để trống.",

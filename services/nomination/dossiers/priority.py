@@ -72,9 +72,15 @@ def leadership_tier(text: str) -> str:
     """The tier's code from its code or its label ("Lãnh đạo cấp vụ, sở, ngành và tương đương" → "cap_vu_so")."""
     found = _TIER_BY_KEY.get(_key(text))
     if found is None:
-        raise PriorityFactError("leadership_tier", f"Cấp lãnh đạo '{text}' không hợp lệ; dùng một trong: " + "; ".join(
-            f"{code} ({label})" for code, label in LEADERSHIP_TIERS.items()) + ".")
+        raise PriorityFactError("leadership_tier", f"Cấp lãnh đạo '{text}' không hợp lệ; dùng một trong: "
+                                f"{codes_with_labels(LEADERSHIP_TIERS)}.")
     return found
+
+
+def codes_with_labels(codes: Mapping[str, str]) -> str:
+    """A closed set's codes with their meaning, as an error or a column's help lists them:
+    "khong (Không giữ chức vụ …); cap_bo_tinh (…)"."""
+    return "; ".join(f"{code} ({label})" for code, label in codes.items())
 
 
 def checked(kind: str, given: Mapping[str, Any]) -> dict[str, Any]:
