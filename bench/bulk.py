@@ -37,7 +37,7 @@ from bench.services_path import AUDIT_KEY, SECRET, Namespace, Service, dsn_for, 
 from bench.stats import Table
 from servicekit.auth import issue_token
 from services.nomination.dossiers.bulk import COLUMNS
-from tdkt.embedded import free_port
+from tdkt.embedded import free_ports
 
 RECORD_KEY = "bench-record-key-of-the-tdkt-nomination-service"
 UNIT = "SGDDT"
@@ -87,7 +87,7 @@ def run(rows: int, raw_seconds: float) -> Table:
     data = spreadsheet(rows)
     with servers(print) as found:
         ns, work = Namespace(), Path(tempfile.mkdtemp(prefix="tdkt-bench-bulk-"))
-        ports = {"nomination": free_port(), "reporting": free_port()}
+        ports = dict(zip(("nomination", "reporting"), free_ports(2), strict=True))
         env = {**os.environ, "TDKT_PG_DSN": found.pg_dsn, "TDKT_NATS_URL": found.nats_url,
                "TDKT_DB_PREFIX": ns.prefix, "TDKT_SUBJECT_ROOT": ns.root, "TDKT_STREAM": ns.stream,
                "TDKT_JWT_SECRET": SECRET, "TDKT_AUDIT_KEY": AUDIT_KEY, "TDKT_LOG_LEVEL": "WARNING",

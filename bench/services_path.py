@@ -36,7 +36,7 @@ from bench.procstat import CpuMeter, peak_rss_mb
 from bench.servers import Servers
 from bench.stats import summary
 from servicekit.auth import issue_token
-from tdkt.embedded import die_with_parent, free_port
+from tdkt.embedded import die_with_parent, free_ports
 
 SECRET = "bench-signing-key-of-the-tdkt-pipeline"
 AUDIT_KEY = "bench-audit-key-of-the-tdkt-pipeline-0123"  # the event stores' hash chain
@@ -129,7 +129,11 @@ async def wait_ready(services: dict[str, tuple[Service, str]], timeout: float = 
                 if service.process.poll() is not None:
                     raise RuntimeError(f"{name} service exited during start-up:\n{service.tail()}")
                 with contextlib.suppress(httpx.HTTPError):
-                    if (await http.get(f"{url}/readyz")).status_code == 200:
+                    response = await http.get(f"{url}/readyz")
+                    answered = response.json().get("service") if response.status_code in (200, 503) else None
+                    if answered not in (None, service.name):  # its port taken: this one never listened
+                        raise RuntimeError(f"{name}: {url} is answered by the {answered} service\n{service.tail()}")
+                    if response.status_code == 200:
                         del pending[name]
             if time.monotonic() > deadline:
                 tails = "\n".join(f"--- {name} log:\n{service.tail()}" for name, (service, _) in pending.items())
@@ -310,7 +314,7 @@ async def run(servers: Servers, *, events: int, concurrency: int, warmup: int,
               plan_replicas: int = 1) -> dict[str, Any]:
     ns = Namespace()
     replicas = [PLAN, *(f"{PLAN}-{k}" for k in range(2, plan_replicas + 1))]
-    ports = {**{name: free_port() for name in replicas}, "reporting": free_port()}
+    ports = dict(zip([*replicas, "reporting"], free_ports(len(replicas) + 1), strict=True))
     env = {**os.environ, "TDKT_PG_DSN": servers.pg_dsn, "TDKT_NATS_URL": servers.nats_url,
            "TDKT_DB_PREFIX": ns.prefix, "TDKT_SUBJECT_ROOT": ns.root, "TDKT_STREAM": ns.stream,
            "TDKT_JWT_SECRET": SECRET, "TDKT_AUDIT_KEY": AUDIT_KEY, "TDKT_PLAN_PORT": str(ports["plan"]),

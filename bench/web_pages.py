@@ -28,7 +28,7 @@ from bench.services_path import Namespace, Service, wait_ready
 from bench.stats import Table, latency_text, summary
 from servicekit.auth import issue_token
 from services.web.accounts import AccountStore
-from tdkt.embedded import free_port
+from tdkt.embedded import free_ports
 
 SECRET = "bench-signing-key-of-at-least-32-bytes!"
 PAGE = 50
@@ -70,7 +70,7 @@ def _time(http: httpx.Client, url: str, **kwargs: object) -> tuple[float, float 
 def run(dossiers: int, rounds: int) -> None:
     with servers(print) as found:
         ns, work = Namespace(), Path(tempfile.mkdtemp(prefix="tdkt-bench-web-"))
-        ports = {"nomination": free_port(), "web": free_port()}
+        ports = dict(zip(("nomination", "web"), free_ports(2), strict=True))
         accounts = work / "accounts.json"
         AccountStore(accounts).add("thamdinh", unit="SNV", roles=["appraiser"], password="mat-khau-bench")
         env = _env(found.pg_dsn, found.nats_url, ns, ports, accounts)

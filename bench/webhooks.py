@@ -27,7 +27,7 @@ from bench.procstat import cpu_seconds
 from bench.servers import servers
 from bench.stats import Table
 from bench.webhook_parts import Service, fill_backlog, raw_http_rate, receiver_process, stats
-from tdkt.embedded import free_port
+from tdkt.embedded import free_ports
 
 RESULTS = Path(__file__).with_name("results")
 
@@ -52,10 +52,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 async def run(args: argparse.Namespace, pg_dsn: str, nats_url: str) -> dict[str, Any]:
-    ports = {name: free_port() for name in ("control", "fast", "slow", "down", "raw")}
+    names = ("control", "fast", "slow", "down", "raw")
+    *receiving, service_port = free_ports(len(names) + 1)
+    ports = dict(zip(names, receiving, strict=True))
     results: dict[str, Any] = {"config": vars(args)}
     with receiver_process(ports, args.slow_ms) as control:
-        service = Service(pg_dsn, nats_url, uuid.uuid4().hex[:8], free_port())
+        service = Service(pg_dsn, nats_url, uuid.uuid4().hex[:8], service_port)
         say("starting the notification service once to register three webhooks")
         async with service.running():
             await service.subscribe([f"http://127.0.0.1:{ports[n]}/hooks" for n in ("fast", "slow", "down")],

@@ -23,7 +23,8 @@ router = APIRouter(tags=["health"], dependencies=[PUBLIC])  # probes and load ba
 
 
 class Readiness:
-    def __init__(self) -> None:
+    def __init__(self, service: str = "") -> None:
+        self.service = service  # which service answers: a probe that reached another port's one can tell
         self.checks: dict[str, Check] = {}
         self.roles: Callable[[], dict[str, str]] = dict  # what this replica leads (servicekit.leader)
 
@@ -54,7 +55,8 @@ async def healthz() -> dict[str, str]:
 async def readyz(request: Request) -> JSONResponse:
     """Readiness: database, bus and background workers are working (or degraded: working, with
     dead letters an operator should look at). A replica that stands by for another's views and
-    consumers is ready too: `role` says "follower", `roles` what it leads or stands by for."""
+    consumers is ready too: `role` says "follower", `roles` what it leads or stands by for;
+    `service` names the service that answered."""
     readiness: Readiness = request.app.state.readiness
     report = await readiness.report()
     down = [value for value in report.values() if value != "ok" and not value.startswith("degraded: ")]
@@ -62,5 +64,5 @@ async def readyz(request: Request) -> JSONResponse:
     status = "unavailable" if down else "degraded" if degraded else "ready"
     roles = readiness.roles()
     role = "leader" if "leader" in roles.values() else "follower" if roles else "replica"
-    return JSONResponse({"status": status, "role": role, "roles": roles, "checks": report},
-                        status_code=503 if down else 200)
+    return JSONResponse({"service": readiness.service, "status": status, "role": role, "roles": roles,
+                         "checks": report}, status_code=503 if down else 200)

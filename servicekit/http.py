@@ -251,7 +251,7 @@ def create_service_app(
                   dependencies=[Depends(guard_request)], docs_url=None, redoc_url=None)
     self_hosted_docs(app)
     app.state.settings = settings
-    app.state.readiness = Readiness()
+    app.state.readiness = Readiness(settings.service)
     app.state.verifier = TokenVerifier(settings)
     app.include_router(health_router)
     install_error_handlers(app, errors)

@@ -54,7 +54,7 @@ class ServiceRuntime:
         self.stop = asyncio.Event()
         self.workers: dict[str, asyncio.Task[Any]] = {}
         self._stops: dict[str, asyncio.Event] = {}
-        self.readiness = Readiness()
+        self.readiness = Readiness(settings.service)
         self.dead_letters = deadletters.DeadLetters()
         self.event_stores: dict[str, Application[Any]] = {}
         self.leaderships: dict[str, Leadership] = {}

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import httpx
 
-from tdkt.embedded import free_port
+from tdkt.embedded import free_ports
 from tests.support import TEST_SECRET
 
 SERVICES = ("web", "plan", "nomination", "notification", "reporting")
@@ -25,9 +25,10 @@ class TdktUp:
         self.data_dir = data_dir
         self.python = python
         self.user = user
-        self.ports = {name: free_port() for name in SERVICES}
+        *ports, pg_port, nats_port = free_ports(len(SERVICES) + 2)
+        self.ports = dict(zip(SERVICES, ports, strict=True))
         self.env = {**os.environ, "TDKT_DATA_DIR": str(data_dir), "TDKT_JWT_SECRET": TEST_SECRET,
-                    "TDKT_EMBEDDED_PG_PORT": str(free_port()), "TDKT_EMBEDDED_NATS_PORT": str(free_port()),
+                    "TDKT_EMBEDDED_PG_PORT": str(pg_port), "TDKT_EMBEDDED_NATS_PORT": str(nats_port),
                     **{f"TDKT_{n.upper()}_PORT": str(p) for n, p in self.ports.items()}, **(extra_env or {})}
         for name in ("TDKT_PG_DSN", "TDKT_NATS_URL"):
             if name not in (extra_env or {}):
@@ -105,7 +106,8 @@ class TdktUp:
 
     def ready(self, service: str) -> bool:
         try:
-            return httpx.get(f"{self.url(service)}/readyz", timeout=2).status_code == 200
+            response = httpx.get(f"{self.url(service)}/readyz", timeout=2)
+            return response.status_code == 200 and response.json()["service"] == service  # not another on its port
         except httpx.HTTPError:
             return False
 

@@ -30,7 +30,7 @@ from bench.services_path import Service, dsn_for, wait_ready
 from contracts.nomination import NominationCreated, NominationSubmitted
 from contracts.plan import PlanIssued
 from services.nomination.dossiers.bulk import COLUMNS
-from tdkt.embedded import EmbeddedNats, free_port
+from tdkt.embedded import EmbeddedNats, free_ports
 from tests.integration.webhook_receivers import INTEGRATOR, Receiver, Start
 from tests.support import Namespace, auth, eventually, read_stream
 
@@ -122,7 +122,7 @@ def spreadsheet(names: list[str]) -> bytes:
 class Replicas:
     def __init__(self, ns: Namespace, logs: Path, nats_url: str | None = None, **env: str) -> None:
         self.ns, self.nats_url = ns, nats_url or ns.nats_url
-        self.ports = {name: free_port() for name in REPLICAS}
+        self.ports = dict(zip(REPLICAS, free_ports(len(REPLICAS)), strict=True))
         base = {**os.environ, **env, **ns.env(), "TDKT_NATS_URL": self.nats_url,
                 "TDKT_LEADER_INTERVAL_S": "0.5", "TDKT_LOG_LEVEL": "WARNING",
                 "TDKT_PLAN_DEADLINE_CHECK_INTERVAL_S": "3600", "PYTHONUNBUFFERED": "1",

@@ -10,7 +10,7 @@ from pathlib import Path
 import nats
 import pytest
 
-from tdkt.embedded import free_port
+from tdkt.embedded import free_ports
 from tests.faults.harness import ClusterNode, at_random, chance, settled, under_load
 from tests.integration.webhook_receivers import Start
 from tests.support import Namespace, eventually
@@ -22,8 +22,9 @@ async def test_one_nats_server_of_three_down_and_back_loses_and_duplicates_nothi
         ns: Namespace, tmp_path: Path, receivers: Start) -> None:
     rng = chance("NATS server killed")
     victim = rng.randrange(3)
-    cluster_ports = [free_port() for _ in range(3)]
-    nodes = [ClusterNode(tmp_path / f"nats-{i}", free_port(), f"n{i}", cluster_ports, i) for i in range(3)]
+    ports = free_ports(6)
+    cluster_ports = ports[3:]
+    nodes = [ClusterNode(tmp_path / f"nats-{i}", ports[i], f"n{i}", cluster_ports, i) for i in range(3)]
     for node in nodes[1:]:  # one operator account over the cluster
         node.store_dir.mkdir(parents=True)
         (node.store_dir / "admin-password").write_text(nodes[0].admin_password)

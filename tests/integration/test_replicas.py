@@ -48,7 +48,8 @@ async def test_two_plan_replicas_share_one_view_and_fail_over_exactly_once(ns: N
 
         async def roles() -> dict[str, str]:
             answers = {name: await client.get("/readyz") for name, client in replicas.items()}
-            assert all(a.status_code == 200 and a.json()["status"] == "ready" for a in answers.values()), answers
+            assert all(a.status_code == 200 and a.json()["status"] == "ready" and a.json()["service"] == "plan"
+                       for a in answers.values()), answers
             found = {name: a.json()["role"] for name, a in answers.items()}
             assert sorted(found.values()) == ["follower", "leader"], found
             return found

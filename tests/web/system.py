@@ -14,7 +14,7 @@ import httpx
 import yaml
 
 from services.web.accounts import AccountStore
-from tdkt.embedded import free_port
+from tdkt.embedded import free_ports
 from tests.support import SAMPLE_PLAN, SAMPLE_UNITS, Namespace, auth
 
 SERVICES = ("plan", "nomination", "notification", "reporting", "web")
@@ -41,7 +41,7 @@ PEOPLE = {
 class WebSystem:
     def __init__(self, ns: Namespace, base: Path, extra_env: dict[str, str] | None = None) -> None:
         self.ns, self.base = ns, base
-        self.ports = {name: free_port() for name in SERVICES}
+        self.ports = dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
         self.accounts = base / "accounts.json"
         self.env = {**os.environ, **ns.env(), "PYTHONUNBUFFERED": "1", "TDKT_LOG_LEVEL": "WARNING",
                     "TDKT_NOMINATION_DOCUMENTS_DIR": str(base / "documents"),
@@ -80,7 +80,8 @@ class WebSystem:
 
     def _ready(self, name: str) -> bool:
         try:
-            return httpx.get(f"{self.url(name)}/readyz", timeout=2).status_code == 200
+            response = httpx.get(f"{self.url(name)}/readyz", timeout=2)
+            return response.status_code == 200 and response.json()["service"] == name  # not another on its port
         except httpx.HTTPError:
             return False
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tdkt.embedded import free_port
+from tdkt.embedded import free_ports
 from tests.web.conftest import sign_in
 from tests.web.node import node_dir
 from tests.web.system import WebSystem
@@ -53,7 +53,7 @@ def test_a_page_shows_its_units_events_live_and_never_another_units(system, open
 @pytest.fixture
 def provider(system: WebSystem, tmp_path: Path) -> Iterator[dict[str, str]]:
     """The `oidc-provider` package run with Node.js, and a web service that signs in with it."""
-    provider_port, web_port = free_port(), free_port()
+    provider_port, web_port = free_ports(2)
     web = f"http://127.0.0.1:{web_port}"
     issuer = f"http://127.0.0.1:{provider_port}"
     accounts = {"bethu": {"name": "Bế Thị Thu", "unit": "SNV", "groups": ["tdkt-tham-dinh"]}}
