@@ -84,23 +84,34 @@ async def fill(dsn: str, awards: int, units: int) -> None:
         await conn.execute(
             "INSERT INTO report_task_units SELECT task_id, 'DV' || lpad((1 + number * 37 % $1)::text, 4, '0'), "
             "'Đơn vị số ' || number, 'lead', 0 FROM report_tasks", units)
-        await conn.execute(
-            "INSERT INTO report_dossiers (dossier_id, version, state, unit_code, award_code, year, nominee_kind, "
-            "nominee_ref, nominee_name, decision_number, decided_on, signed_by, central, award_name, "
-            "award_category, award_level, cash_amount, nominee_gender, nominee_leadership, updated_at) "
-            "SELECT gen_random_uuid(), 2, 'decided', 'DV' || lpad((1 + i % $2)::text, 4, '0'), "
-            "(ARRAY['BKT', 'CSTDCS', 'GK', 'LDTT'])[1 + i % 4], 2017 + (i % 10), "
-            "CASE WHEN i % 4 = 0 THEN 'tap_the' ELSE 'ca_nhan' END, 'r' || i, 'Người ' || i, i || '/QĐ', "
-            "date '2017-01-01' + (i % 3650), 'Chủ tịch', i % 50 = 0, "
-            "(ARRAY['Bằng khen của Chủ tịch UBND tỉnh', 'Chiến sĩ thi đua cơ sở', 'Giấy khen', "
-            "'Lao động tiên tiến'])[1 + i % 4], "
-            "(ARRAY['bang_khen', 'danh_hieu_thi_dua', 'giay_khen', 'danh_hieu_thi_dua'])[1 + i % 4], "
-            "(ARRAY['tinh', 'co_so', 'co_so', 'co_so'])[1 + i % 4], 1000000 + (i % 7) * 100000, "
-            "CASE WHEN i % 3 = 0 THEN 'nu' END, CASE WHEN i % 5 = 0 THEN NULL ELSE i % 2 = 0 END, now() "
-            "FROM generate_series(1, $1) AS i", awards, units)
+        # In chunks, each its own transaction: the per-year tallies' triggers update the same few rows
+        # for every dossier, and a chain of versions of one row within a transaction grows with it.
+        for first in range(1, awards + 1, CHUNK):
+            await _insert_awards(conn, first, min(first + CHUNK - 1, awards), units)
+            print(f"… {min(first + CHUNK - 1, awards):,} of {awards:,} dossiers inserted", file=sys.stderr, flush=True)
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
+
+
+CHUNK = 20_000
+
+
+async def _insert_awards(conn: asyncpg.Connection, first: int, last: int, units: int) -> None:
+    await conn.execute(
+        "INSERT INTO report_dossiers (dossier_id, version, state, unit_code, award_code, year, nominee_kind, "
+        "nominee_ref, nominee_name, decision_number, decided_on, signed_by, central, award_name, "
+        "award_category, award_level, cash_amount, nominee_gender, nominee_leadership, updated_at) "
+        "SELECT gen_random_uuid(), 2, 'decided', 'DV' || lpad((1 + i % $2)::text, 4, '0'), "
+        "(ARRAY['BKT', 'CSTDCS', 'GK', 'LDTT'])[1 + i % 4], 2017 + (i % 10), "
+        "CASE WHEN i % 4 = 0 THEN 'tap_the' ELSE 'ca_nhan' END, 'r' || i, 'Người ' || i, i || '/QĐ', "
+        "date '2017-01-01' + (i % 3650), 'Chủ tịch', i % 50 = 0, "
+        "(ARRAY['Bằng khen của Chủ tịch UBND tỉnh', 'Chiến sĩ thi đua cơ sở', 'Giấy khen', "
+        "'Lao động tiên tiến'])[1 + i % 4], "
+        "(ARRAY['bang_khen', 'danh_hieu_thi_dua', 'giay_khen', 'danh_hieu_thi_dua'])[1 + i % 4], "
+        "(ARRAY['tinh', 'co_so', 'co_so', 'co_so'])[1 + i % 4], 1000000 + (i % 7) * 100000, "
+        "CASE WHEN i % 3 = 0 THEN 'nu' END, CASE WHEN i % 5 = 0 THEN NULL ELSE i % 2 = 0 END, now() "
+        "FROM generate_series($1::int, $3::int) AS i", first, units, last)
 
 
 def child(tree: Path, dsn: str, rounds: int, periods: str, profile: str) -> dict:
