@@ -4,7 +4,8 @@ command that caused each event stored beside it (so the relay can continue the t
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from copy import deepcopy
 from datetime import date
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
@@ -72,11 +73,17 @@ class TracingMapper(Mapper[UUID]):
 
 
 class CopyLockedRepository(Repository[UUID]):
-    """The library's repository, with each cached `get()` done under a lock per aggregate.
+    """The library's repository, with each cached `get()` done under a lock per aggregate, and
+    `read()` for a command that only reads an aggregate.
 
     eventsourcing 9.5.6 fast-forwards a cached aggregate under a lock but deep-copies it after
     releasing that lock, so the copy can race with another thread fast-forwarding the same
     aggregate (a dict growing while it is copied raises). Striped locks keep their number fixed.
+
+    `read()` returns the cached aggregate itself, fast-forwarded, without the deep copy `get()`
+    makes (for the units registry, a copy of every unit at every command). So that a reader never
+    sees it change, a cached aggregate once read is not fast-forwarded in place: the next
+    fast-forward that finds newer events applies them to a copy, which replaces it in the cache.
     """
 
     STRIPES = 64
@@ -84,12 +91,40 @@ class CopyLockedRepository(Repository[UUID]):
     def __init__(self, configured: Repository[UUID]) -> None:  # adopts a configured repository
         self.__dict__.update(configured.__dict__)
         self._copy_locks = [threading.Lock() for _ in range(self.STRIPES)]
+        self._read: set[UUID] = set()  # cached aggregates handed out by read(), not to change in place
 
     def get(self, aggregate_id: UUID, *, version: int | None = None, **kwargs: Any) -> Any:
         if self.cache is None or version is not None:
             return super().get(aggregate_id, version=version, **kwargs)
         with self._copy_locks[hash(aggregate_id) % self.STRIPES]:
-            return super().get(aggregate_id, **kwargs)
+            return self._cached(aggregate_id, **kwargs)
+
+    def read(self, aggregate_id: UUID) -> Any:
+        """The aggregate as `get()` finds it, for reading only: not a copy, so the caller must not
+        change it (nor trigger its events); it does not change under the caller either."""
+        if self.cache is None:
+            return super().get(aggregate_id)
+        with self._copy_locks[hash(aggregate_id) % self.STRIPES]:
+            found = self._cached(aggregate_id, deepcopy_from_cache=False)
+            self._read.add(aggregate_id)
+            return found
+
+    def _cached(self, aggregate_id: UUID, **kwargs: Any) -> Any:
+        project = kwargs.pop("projector_func", project_aggregate)
+
+        def fast_forward(aggregate: Any, events: Iterable[Any]) -> Any:
+            if aggregate is None or aggregate_id not in self._read:
+                return project(aggregate, events)
+            newer = list(events)
+            if not newer:
+                return aggregate
+            updated = project(deepcopy(aggregate), newer)  # the one read stays as it was
+            self._read.discard(aggregate_id)
+            if updated is not None and self.cache is not None:
+                self.cache.put(aggregate_id, updated)
+            return updated
+
+        return super().get(aggregate_id, projector_func=fast_forward, **kwargs)
 
 
 class ServiceApplication(Application[UUID]):
@@ -114,6 +149,12 @@ class ServiceApplication(Application[UUID]):
 
     def construct_repository(self) -> Repository[UUID]:
         return CopyLockedRepository(super().construct_repository())
+
+    def read(self, aggregate_id: UUID) -> Any:
+        """An aggregate for reading only: not a copy, not to be changed (`CopyLockedRepository.read`)."""
+        if isinstance(self.repository, CopyLockedRepository):
+            return self.repository.read(aggregate_id)
+        return self.repository.get(aggregate_id)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -14,29 +14,44 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import struct
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, InterfaceError, OperationalError, StoredEvent
+import psycopg
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    StoredEvent,
+)
 from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresDatastore,
     PostgresFactory,
     PostgresRecorder,
 )
-from psycopg import Cursor
-from psycopg.rows import DictRow
-from psycopg.sql import SQL, Composable, Identifier
+from eventsourcing.utils import retry
+from psycopg import Connection
+from psycopg.sql import SQL, Composable, Identifier, Literal
 
 GENESIS = b"\x00" * 32
 _insert_once = PostgresApplicationRecorder.insert_events.__wrapped__  # the library's, without its retries
+BEGIN, COMMIT = SQL("BEGIN"), SQL("COMMIT")
+
+
+def _roll_back(conn: Connection[Any]) -> None:
+    """End a failed attempt's transaction, so the connection goes back to the pool idle (a
+    connection that is broken is discarded by the pool)."""
+    with contextlib.suppress(psycopg.Error):
+        conn.rollback()
 
 
 def rendered(statement: Composable) -> SQL:
@@ -74,14 +89,29 @@ class ChainedRecorder(PostgresApplicationRecorder):
         self.budget_s = budget_s
         self.chain_table = f"{events_table_name}_chain"
         chain = {"schema": Identifier(datastore.schema), "table": Identifier(self.chain_table)}
-        self._last_link = rendered(
-            SQL("SELECT link FROM {schema}.{table} ORDER BY notification_id DESC LIMIT 1").format(**chain))
-        self._insert_links = rendered(
-            SQL("INSERT INTO {schema}.{table} (notification_id, link) VALUES (%s, %s)").format(**chain))
-        self._notify = rendered(SQL("NOTIFY {0}").format(Identifier(self.channel_name)))
-        self._statement_timeout = rendered(SQL("SET LOCAL statement_timeout = {0}").format(int(self.attempt_s * 1000)))
+        self._insert_links = rendered(SQL(
+            "INSERT INTO {schema}.{table} (notification_id, link) SELECT * FROM unnest(%s::bigint[], %s::bytea[])"
+        ).format(**chain))
+        # SET LOCAL of both, as one statement
+        self._timeouts = rendered(SQL("SELECT set_config('statement_timeout', {0}, true), "
+                                      "set_config('lock_timeout', {1}, true)").format(
+            Literal(str(int(self.attempt_s * 1000))), Literal(f"{datastore.lock_timeout}s")))
+        self._lock = rendered(SQL("LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE").format(
+            schema=Identifier(datastore.schema), table=Identifier(events_table_name)))
+        # The library's insert and NOTIFY (pg_notify: delivered at commit, as NOTIFY), with the
+        # chain's last link read in the same statement, i.e. after the table lock.
+        self._insert_notify_last = rendered(SQL(
+            "WITH inserted AS ("
+            "INSERT INTO {schema}.{events} (originator_id, originator_version, topic, state) "
+            "SELECT * FROM unnest(%s::{id_type}[], %s::bigint[], %s::text[], %s::bytea[]) "
+            "RETURNING notification_id), "
+            "notified AS (SELECT pg_notify({channel}, '')) "
+            "SELECT notification_id, (SELECT link FROM {schema}.{table} ORDER BY notification_id DESC LIMIT 1) "
+            "AS previous FROM inserted CROSS JOIN notified ORDER BY notification_id"
+        ).format(events=Identifier(events_table_name), id_type=Identifier(datastore.originator_id_type),
+                 channel=Literal(self.channel_name), **chain))
         render_statements(self)
-        self._pending = threading.local()  # the cursor of the last link, per inserting thread
+        self._selects: dict[tuple[bool, bool, bool, bool], SQL] = {}
         self.sql_create_statements.append(SQL(
             "CREATE TABLE IF NOT EXISTS {schema}.{table} (notification_id bigint PRIMARY KEY, link bytea NOT NULL)"
         ).format(schema=Identifier(datastore.schema), table=Identifier(self.chain_table)))
@@ -96,7 +126,7 @@ class ChainedRecorder(PostgresApplicationRecorder):
         attempt = 0
         while True:
             try:
-                return _insert_once(self, stored_events, **kwargs)
+                return self._insert_once(stored_events, **kwargs)
             except (InterfaceError, OperationalError):
                 attempt += 1
                 pause = 0.05 * attempt
@@ -104,37 +134,73 @@ class ChainedRecorder(PostgresApplicationRecorder):
                     raise
                 time.sleep(pause)
 
-    def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
-        curs.execute(self._statement_timeout)
-        super()._insert_events(curs, stored_events, **kwargs)
+    def _insert_once(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """One attempt, in one transaction and two round trips: the timeouts, the table lock, the
+        insert with its `NOTIFY`, then the chain's links and the commit.
 
-    def _notify_channel(self, curs: Cursor[DictRow]) -> None:
-        curs.execute(self._notify)  # the library's statement, written out once
-
-    def _insert_stored_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
-                              **kwargs: Any) -> None:
-        super()._insert_stored_events(curs, stored_events, **kwargs)
-        # The chain's last link, read in the same round trip as the insert (after the table lock,
-        # in the pipeline): the lock is held for one round trip fewer.
-        last = curs.connection.cursor()
-        last.execute(self._last_link)
-        self._pending.last = last
-
-    def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
-                                       **kwargs: Any) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        last, self._pending.last = getattr(self._pending, "last", None), None
-        assert last is not None
-        with last:
-            row = last.fetchone() if ids else None
-        if ids:
-            previous = bytes(row["link"]) if row else GENESIS
-            links = []
-            for notification_id, event in zip(ids, stored_events, strict=True):
-                previous = link(self.key, previous, notification_id, event)
-                links.append((notification_id, previous))
-            curs.executemany(self._insert_links, links)
+        The library's insert opens its transaction inside the pipeline (`conn.transaction()`),
+        which makes psycopg sync the pipeline twice on entering it and again on leaving it (a
+        round trip each), and sends seven statements before its sync and one per link after it.
+        Here `BEGIN` and `COMMIT` are statements of the pipeline, the two timeouts are one
+        statement, and the `NOTIFY`, the insert and the read of the chain's last link (after the
+        lock, so no other insert can come between) are one. A failed attempt is rolled back."""
+        if not stored_events:
+            return _insert_once(self, stored_events, **kwargs)  # nothing stored: the library's
+        columns = ([e.originator_id for e in stored_events], [e.originator_version for e in stored_events],
+                   [e.topic for e in stored_events], [e.state for e in stored_events])
+        failure: Exception | None = None
+        ids: list[int] = []
+        with self.datastore.get_connection() as conn:
+            try:
+                with conn.pipeline() as pipeline, conn.cursor() as curs:
+                    curs.execute(BEGIN)
+                    curs.execute(self._timeouts)
+                    curs.execute(self._lock)
+                    try:
+                        curs.execute(self._insert_notify_last, columns)
+                        # Sync now, so a conflicting version raises here (IntegrityError), as the library's.
+                        pipeline.sync()
+                        rows = curs.fetchall()
+                        if len(rows) != len(stored_events):
+                            raise ProgrammingError(f"Couldn't get all notification IDs (got {len(rows)}, "
+                                                   f"expected {len(stored_events)})")
+                        previous = bytes(rows[0]["previous"]) if rows[0]["previous"] is not None else GENESIS
+                        links: list[bytes] = []
+                        for row, event in zip(rows, stored_events, strict=True):
+                            previous = link(self.key, previous, row["notification_id"], event)
+                            ids.append(row["notification_id"])
+                            links.append(previous)
+                        curs.execute(self._insert_links, (ids, links))
+                        curs.execute(COMMIT)
+                    except Exception as error:  # raised once the pipeline has ended (psycopg warns otherwise)
+                        failure = error
+                if failure is not None:
+                    raise failure
+            except BaseException:
+                _roll_back(conn)
+                raise
         return ids
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
+    def select_events(self, originator_id: UUID | str, *, gt: int | None = None, lte: int | None = None,
+                      desc: bool = False, limit: int | None = None) -> Sequence[StoredEvent]:
+        """The library's read of an aggregate's events, its statement written out once per shape
+        (the library composes it again at every call: a cached aggregate's fast-forward is one
+        such read per `repository.get`). Same text, same parameters."""
+        shape = (gt is not None, lte is not None, desc, limit is not None)
+        statement = self._selects.get(shape)
+        if statement is None:
+            text = self.select_events_statement.as_string()
+            text += " AND originator_version > %s" if shape[0] else ""
+            text += " AND originator_version <= %s" if shape[1] else ""
+            text += " ORDER BY originator_version" + (" DESC" if desc else " ASC")
+            text += " LIMIT %s" if shape[3] else ""
+            statement = self._selects[shape] = SQL(text)
+        params = [originator_id, *(p for p in (gt, lte, limit) if p is not None)]
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params, prepare=True)
+            return [StoredEvent(originator_id=row["originator_id"], originator_version=row["originator_version"],
+                                topic=row["topic"], state=bytes(row["state"])) for row in curs.fetchall()]
 
     def backfill(self) -> int:
         """Chain the events stored before the chain existed (once, when the chain is empty)."""

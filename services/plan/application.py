@@ -32,8 +32,12 @@ class Plans(ServiceApplication):
     def list_units(self) -> list[dict[str, Any]]:
         return sorted(self.registry().units.values(), key=lambda u: u["code"])
 
-    def registry(self) -> UnitRegistry:
+    def registry(self, *, reading: bool = False) -> UnitRegistry:
+        """The units registry; with `reading`, the cached one itself (not a copy), not to be changed."""
         try:
+            if reading:
+                found: UnitRegistry = self.read(UnitRegistry.create_id())
+                return found
             return self.repository.get(UnitRegistry.create_id())
         except AggregateNotFoundError:
             return UnitRegistry()
@@ -99,7 +103,7 @@ class Plans(ServiceApplication):
     def add_task(self, plan_id: UUID, *, quarter: int, title: str, lead_units: list[str],
                  coordinating_units: list[str], due_date: date | None, by: str, now: datetime) -> UUID:
         plan = self.load(Plan, plan_id, PlanNotFoundError)
-        task = self._new_task(plan, self.registry(), quarter, title, lead_units,
+        task = self._new_task(plan, self.registry(reading=True), quarter, title, lead_units,
                               coordinating_units, due_date, by, now)
         self.save(plan, task)
         return task.id
@@ -128,7 +132,7 @@ class Plans(ServiceApplication):
                       reason: str, due_date: date | None, expected_version: int | None,
                       by: str, now: datetime) -> int:
         task = self._task(task_id, expected_version)
-        registry = self.registry()
+        registry = self.registry(reading=True)
         task.reassign(lead_units=registry.refs(lead_units),
                       coordinating_units=registry.refs(coordinating_units),
                       reason=reason, due_date=due_date, by=by, at=now)

@@ -5,10 +5,13 @@ not at all."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import asyncpg
 import pytest
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from services.plan.main import create_app as plan_app
 from services.plan.settings import PlanSettings
@@ -118,3 +121,38 @@ async def test_a_command_commits_within_its_budget_or_not_at_all(ns: Namespace) 
             await conn.close()
         assert numbers == 1
         assert (await client.post("/plans", headers=PLANNER, json=plan(2))).status_code == 201
+
+
+async def test_a_refused_save_stores_nothing_and_leaves_its_connection_idle(ns: Namespace, caplog) -> None:
+    """A save that loses the optimistic version check stores none of its events (nor their links,
+    nor a notification) and rolls its transaction back: the connection goes back to the pool
+    idle, the next save on it commits, and the chain still verifies."""
+    app = plan_app(ns.settings(PlanSettings), clock)
+    async with serve(app) as client:
+        assert (await client.post("/plans", headers=PLANNER, json=plan(1))).status_code == 201
+        runtime = app.state.runtime
+        recorder = runtime.app.recorder
+        [first] = await runtime.call(recorder.select_notifications, 1, 1)
+        stale = StoredEvent(originator_id=first.originator_id, originator_version=first.originator_version,
+                            topic=first.topic, state=first.state)
+        fresh = StoredEvent(originator_id=uuid4(), originator_version=1, topic=first.topic, state=first.state)
+        conn = await store(ns)
+        try:
+            await conn.execute("LISTEN plans_events")
+            heard: list[str] = []
+            await conn.add_listener("plans_events", lambda *args: heard.append(args[2]))
+            with caplog.at_level(logging.WARNING, logger="psycopg.pool"), pytest.raises(IntegrityError):
+                await runtime.call(recorder.insert_events, [fresh, stale])
+            await asyncio.sleep(0.3)
+            assert heard == []
+            assert await conn.fetchval("SELECT count(*) FROM plans_events") == 1
+            assert await conn.fetchval("SELECT count(*) FROM plans_events_chain") == 1
+            assert not [r for r in caplog.records if "rolling back" in r.getMessage()]
+            for number in range(2, 7):
+                assert (await client.post("/plans", headers=PLANNER, json=plan(number))).status_code == 201
+            await asyncio.sleep(0.3)
+            assert heard
+        finally:
+            await conn.close()
+        report = await verify(client)
+        assert (report["intact"], report["checked"]) == (True, 6)
