@@ -133,16 +133,26 @@ async def figures(conn: asyncpg.Connection, period: Period) -> dict[str, Any]:
     }
 
 
+# The columns the figures' conditions read (filters.PRIORITY_GROUPS and the nominee's kind).
+FACTS = ("nominee_kind", "nominee_leadership", "nominee_direct_labourer", "nominee_gender", "nominee_ethnic_minority",
+         "nominee_hard_to_reach")
+
+
 async def _counts(conn: asyncpg.Connection, base: AwardFilter, filters: dict[str, AwardFilter]) -> dict[str, int]:
-    """Every count in one pass: the base filter's WHERE, one FILTER clause per figure."""
+    """Every count in one pass: the base filter's awards grouped by their nominee's facts (a few
+    hundred combinations at most), then one FILTER clause per figure over those groups — the same
+    conditions as the figure's list, evaluated per combination instead of per award."""
     where, args = base.where()
     parts = []
     for name, flt in filters.items():
         extra, extra_args = flt.but(**{f: None for f in base.params()}).where(first=len(args) + 1)
         args += extra_args
-        parts.append(f"count(*) FILTER (WHERE {extra}) AS n_{name}, "
-                     f"coalesce(sum(cash_amount) FILTER (WHERE {extra}), 0)::bigint AS c_{name}")
-    record = await conn.fetchrow(f"SELECT {', '.join(parts)} FROM report_dossiers WHERE {where}", *args)
+        parts.append(f"coalesce(sum(n) FILTER (WHERE {extra}), 0)::bigint AS n_{name}, "
+                     f"coalesce(sum(cash) FILTER (WHERE {extra}), 0)::bigint AS c_{name}")
+    facts = ", ".join(FACTS)
+    record = await conn.fetchrow(
+        f"WITH awarded AS (SELECT {facts}, count(*) AS n, sum(cash_amount) AS cash FROM report_dossiers "
+        f"WHERE {where} GROUP BY {facts}) SELECT {', '.join(parts)} FROM awarded", *args)
     return dict(record)
 
 
