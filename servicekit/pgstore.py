@@ -33,7 +33,7 @@ from eventsourcing.postgres import (
 )
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Composable, Identifier
+from psycopg.sql import SQL, Composable, Composed, Identifier
 
 GENESIS = b"\x00" * 32
 _insert_once = PostgresApplicationRecorder.insert_events.__wrapped__  # the library's, without its retries
@@ -55,6 +55,16 @@ def render_statements(recorder: PostgresRecorder) -> None:
     if isinstance(recorder, PostgresApplicationRecorder):
         recorder.lock_table_statements = [rendered(s) if isinstance(s, Composable) else s
                                           for s in recorder.lock_table_statements]
+
+
+def binary_events(statement: Composable) -> Composed:
+    """The library's insert with its array of events sent in PostgreSQL's binary format (`%b`):
+    psycopg's text format escapes every byte of each event's state inside the composite and the
+    array (measured alone: 40 µs of CPU an event against 4–5 in binary). The same rows stored."""
+    text = statement.as_string()
+    if "unnest(%s::" not in text:
+        raise RuntimeError("eventsourcing's insert of events changed: look at servicekit.pgstore.binary_events")
+    return Composed([SQL(text.replace("unnest(%s::", "unnest(%b::", 1))])  # written out: no identifier to quote
 
 
 def link(key: bytes, previous: bytes, notification_id: int, event: StoredEvent) -> bytes:
@@ -81,6 +91,7 @@ class ChainedRecorder(PostgresApplicationRecorder):
         self._notify = rendered(SQL("NOTIFY {0}").format(Identifier(self.channel_name)))
         self._statement_timeout = rendered(SQL("SET LOCAL statement_timeout = {0}").format(int(self.attempt_s * 1000)))
         render_statements(self)
+        self.insert_events_statement = binary_events(self.insert_events_statement)
         self._pending = threading.local()  # the cursor of the last link, per inserting thread
         self.sql_create_statements.append(SQL(
             "CREATE TABLE IF NOT EXISTS {schema}.{table} (notification_id bigint PRIMARY KEY, link bytea NOT NULL)"
