@@ -35,7 +35,6 @@ import asyncpg
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Notification
-from eventsourcing.utils import resolve_topic
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
@@ -101,24 +100,6 @@ def message_key(msg_id: str, service: str) -> str | None:
     parts = msg_id.split(":")
     further = len(parts) >= 3 and parts[2][:1] == "v" and parts[2][1:].isdigit()
     return ":".join(parts[1:3] if further else parts[1:2])
-
-
-def by_topic(rule: Callable[[type], bool]) -> Callable[[str], bool]:
-    """A relay's `skip` rule of an event class, asked once per stored topic; False for a topic
-    that names no class (the event is decoded as usual, which says what is wrong)."""
-    known: dict[str, bool] = {}
-
-    def answer(topic: str) -> bool:
-        found = known.get(topic)
-        if found is None:
-            try:
-                cls = resolve_topic(topic)
-            except Exception:
-                return False
-            found = known[topic] = rule(cls)
-        return found
-
-    return answer
 
 
 @dataclass

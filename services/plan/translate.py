@@ -20,7 +20,7 @@ from eventsourcing.persistence import Notification
 
 from contracts import IntegrationEvent
 from contracts.plan import UnitRef
-from servicekit.outbox import by_topic
+from servicekit.eventstore import by_topic
 
 A = TypeVar("A", bound=Aggregate)
 

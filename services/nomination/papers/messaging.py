@@ -12,7 +12,8 @@ from eventsourcing.persistence import Notification
 
 from contracts import IntegrationEvent
 from contracts import nomination as c
-from servicekit.outbox import Translate, by_topic
+from servicekit.eventstore import by_topic
+from servicekit.outbox import Translate
 from services.nomination.papers.domainmodel import IssuedDocument
 
 
