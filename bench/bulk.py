@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.bulk                 # 5,000 rows
     .venv/bin/python -m bench.bulk --rows 50000    # the memory figure
+    .venv/bin/python -m bench.bulk --profile gil   # py-spy of both services, into bench/results/
 
 It starts its own PostgreSQL and nats-server (bench/servers.py) or uses TDKT_PG_DSN/TDKT_NATS_URL,
 runs the nomination and reporting services as processes, and uploads one spreadsheet of
