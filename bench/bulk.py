@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.bulk                 # 5,000 rows
     .venv/bin/python -m bench.bulk --rows 50000    # the issue's memory figure
+    .venv/bin/python -m bench.bulk --profile gil   # py-spy of both services, into bench/results/
 
 It starts its own PostgreSQL and nats-server (bench/servers.py) or uses TDKT_PG_DSN/TDKT_NATS_URL,
 runs the nomination and reporting services as processes, and uploads one spreadsheet of
@@ -33,12 +34,13 @@ import openpyxl
 from bench.procstat import cpu_seconds, peak_rss_mb
 from bench.raw import jetstream_limits, postgres_limits
 from bench.servers import servers
-from bench.services_path import AUDIT_KEY, SECRET, Namespace, Service, dsn_for, wait_ready
+from bench.services_path import AUDIT_KEY, SECRET, Namespace, Profiler, Service, dsn_for, wait_ready
 from bench.stats import Table
 from servicekit.auth import issue_token
 from services.nomination.dossiers.bulk import COLUMNS
 from tdkt.embedded import free_ports
 
+RESULTS = Path(__file__).with_name("results")
 RECORD_KEY = "bench-record-key-of-the-tdkt-nomination-service"
 UNIT = "SGDDT"
 FAMILY, MIDDLE, GIVEN = ("Nông", "Hoàng", "Lục", "Đàm", "Bế", "Triệu", "Lãnh", "Ma"), ("Văn", "Thị", "Đức", "Thu"), (
@@ -82,7 +84,7 @@ async def _visible(dsn: str, expected: int, timeout: float) -> float:
         await conn.close()
 
 
-def run(rows: int, raw_seconds: float) -> Table:
+def run(rows: int, raw_seconds: float, profile: str | None = None) -> Table:
     table = Table()
     data = spreadsheet(rows)
     with servers(print) as found:
@@ -104,9 +106,11 @@ def run(rows: int, raw_seconds: float) -> Table:
             js = asyncio.run(jetstream_limits(found.nats_url, raw_seconds, print, default_sync_dir=None))
             bus = js["js_sync_always_256_in_flight_per_s"]
             table.add("raw limit", "JetStream publishes/s, 256 in flight (sync_interval: always)", bus,
-                      f"{2 * rows / bus:.1f} s for versions 1 and 2 of every NominationCreated")
+                      f"{3 * rows / bus:.1f} s for versions 1, 2 and 3 of every NominationCreated")
             token = issue_token(SECRET, subject="canbo.sgddt", roles=["unit_clerk"], unit=UNIT)
             print(f"uploading {rows:,} rows ({len(data) / 1e6:.1f} MB)")
+            profiler = Profiler(RESULTS if profile else None, profile or "active", label=f"bulk{rows}")
+            profiler.start({name: service.pid for name, service in services.items()})
             cpu_before = {name: cpu_seconds(service.pid) for name, service in services.items()}
             with httpx.Client(timeout=3600, headers={"Authorization": f"Bearer {token}"}) as http:
                 started = time.time()
@@ -120,6 +124,8 @@ def run(rows: int, raw_seconds: float) -> Table:
             visible = asyncio.run(_visible(dsn_for(found.pg_dsn, f"{ns.prefix}reporting"), created,
                                            max(120.0, rows / 20)))
             cpu = {name: cpu_seconds(service.pid) - cpu_before[name] for name, service in services.items()}
+            for written in profiler.stop():
+                table.add("profile", "py-spy samples", written)
             eight = limits["pg_commits_per_s_8conn"]
             saved_rate, e2e_rate = rows / (answered - started), created / (visible - started)
             table.add("upload", "rows / dossiers created / errors",
@@ -146,8 +152,11 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=5000, help="nominees in the spreadsheet (5000)")
     parser.add_argument("--raw-seconds", type=float, default=2.0, help="seconds per raw-limit figure (2)")
+    parser.add_argument("--profile", nargs="?", const="active", choices=["active", "gil"],
+                        help="sample both services with py-spy from the upload to the last dossier, into "
+                             "bench/results/ (active: threads not idle; gil: the thread holding the GIL)")
     args = parser.parse_args()
-    print(run(args.rows, args.raw_seconds).render())
+    print(run(args.rows, args.raw_seconds, args.profile).render())
 
 
 if __name__ == "__main__":

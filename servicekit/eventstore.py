@@ -4,7 +4,7 @@ command that caused each event stored beside it (so the relay can continue the t
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from copy import deepcopy
 from datetime import date
 from typing import Any, ClassVar
@@ -15,7 +15,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, Repos
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.postgres import PostgresAggregateRecorder
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import get_topic, resolve_topic
 from opentelemetry import propagate
 from psycopg.sql import SQL, Identifier
 
@@ -236,3 +236,22 @@ def postgres_env(settings: ServiceSettings, *, pool_size: int = 10) -> dict[str,
 def memory_env() -> dict[str, Any]:
     """For pure domain and application unit tests only."""
     return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+
+
+def by_topic(rule: Callable[[type], bool]) -> Callable[[str], bool]:
+    """A rule of an event class asked once per stored topic (which events a relay or a view may
+    pass by undecoded); False for a topic that names no class (the event is decoded as usual,
+    which says what is wrong)."""
+    known: dict[str, bool] = {}
+
+    def answer(topic: str) -> bool:
+        found = known.get(topic)
+        if found is None:
+            try:
+                cls = resolve_topic(topic)
+            except Exception:
+                return False
+            found = known[topic] = rule(cls)
+        return found
+
+    return answer

@@ -99,11 +99,13 @@ class ChainedRecorder(PostgresApplicationRecorder):
         self._lock = rendered(SQL("LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE").format(
             schema=Identifier(datastore.schema), table=Identifier(events_table_name)))
         # The library's insert and NOTIFY (pg_notify: delivered at commit, as NOTIFY), with the
-        # chain's last link read in the same statement, i.e. after the table lock.
+        # chain's last link read in the same statement, i.e. after the table lock. The events'
+        # states go in PostgreSQL's binary format (`%b`), not as text (each byte written out in hex
+        # by psycopg and parsed back by the server).
         self._insert_notify_last = rendered(SQL(
             "WITH inserted AS ("
             "INSERT INTO {schema}.{events} (originator_id, originator_version, topic, state) "
-            "SELECT * FROM unnest(%s::{id_type}[], %s::bigint[], %s::text[], %s::bytea[]) "
+            "SELECT * FROM unnest(%s::{id_type}[], %s::bigint[], %s::text[], %b::bytea[]) "
             "RETURNING notification_id), "
             "notified AS (SELECT pg_notify({channel}, '')) "
             "SELECT notification_id, (SELECT link FROM {schema}.{table} ORDER BY notification_id DESC LIMIT 1) "

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import logging
 import threading
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 import asyncpg
@@ -32,6 +33,7 @@ from eventsourcing.projection import ApplicationSubscription, Projection, Projec
 from psycopg.sql import SQL, Composed
 
 from servicekit.deadletters import RECORD_NAMED
+from servicekit.eventstore import by_topic
 from servicekit.pgstore import render_statements
 
 log = logging.getLogger(__name__)
@@ -194,8 +196,7 @@ def _applied_together(subscription: ApplicationSubscription[Any], projection: An
     try:
         with view.together():
             for notification in run:
-                projection.process_event(subscription.mapper.to_domain_event(notification),
-                                         Tracking(subscription.name, notification.id))
+                _process(subscription, projection, notification, Tracking(subscription.name, notification.id))
     except TRANSIENT:
         raise
     except Exception:
@@ -206,7 +207,7 @@ def _applied_together(subscription: ApplicationSubscription[Any], projection: An
 def _apply_one(subscription: ApplicationSubscription[Any], projection: Any, notification: Notification) -> None:
     tracking = Tracking(subscription.name, notification.id)
     try:
-        projection.process_event(subscription.mapper.to_domain_event(notification), tracking)
+        _process(subscription, projection, notification, tracking)
     except TRANSIENT:
         raise
     except Exception as error:
@@ -214,6 +215,35 @@ def _apply_one(subscription: ApplicationSubscription[Any], projection: Any, noti
             return  # by the replica that led before this one (a short overlap on hand-over)
         log.error("view %s: event %d dead-lettered: %s", projection.name, notification.id, error)
         projection.view.dead_letter(projection.name, tracking, notification, f"{type(error).__name__}: {error}")
+
+
+def _process(subscription: ApplicationSubscription[Any], projection: Any, notification: Notification,
+             tracking: Tracking) -> None:
+    """One event through the projection; an event of a class it only tracks (its `only_tracked`)
+    is not decoded: its tracking is recorded as `process_event`'s default would."""
+    passes = _passes_by(type(projection))
+    if passes is not None and passes(notification.topic):
+        projection.view.insert_tracking(tracking)
+        return
+    projection.process_event(subscription.mapper.to_domain_event(notification), tracking)
+
+
+_PASSED: dict[type, Callable[[str], bool] | None] = {}  # projection class → its rule by topic
+
+
+def _passes_by(projection_class: type) -> Callable[[str], bool] | None:
+    if projection_class not in _PASSED:
+        rule = getattr(projection_class, "only_tracked", None)
+        _PASSED[projection_class] = by_topic(rule) if rule is not None else None
+    return _PASSED[projection_class]
+
+
+def default_handled(projection_class: type, event_class: type) -> bool:
+    """Whether the projection's `process_event` (a `singledispatchmethod`) gives an event of
+    `event_class` to its default handler, registered for no class of it."""
+    _ = projection_class.process_event  # type: ignore[attr-defined]  # settles the registrations deferred till first use
+    dispatcher = inspect.getattr_static(projection_class, "process_event").dispatcher
+    return bool(dispatcher.dispatch(event_class) is dispatcher.dispatch(object))
 
 
 def _applied_elsewhere(error: Exception, view: PostgresTrackingRecorder, tracking: Tracking) -> bool:

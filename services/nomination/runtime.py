@@ -21,7 +21,7 @@ from services.nomination import movements, wiring
 from services.nomination.application import Nominations
 from services.nomination.catalogue.service import open_catalogue
 from services.nomination.documents import check_upload
-from services.nomination.dossiers.messaging import translator
+from services.nomination.dossiers.messaging import publishes, translator
 from services.nomination.dossiers.states import TIMED
 from services.nomination.dossiers.views import DossierProjection, DossierView
 from services.nomination.eligibility.application import EligibilityChecks
@@ -95,7 +95,8 @@ class NominationRuntime(ServiceRuntime):
         relay = self.relay = OutboxRelay(app=self.app, translate=papers.translator(
                                              self.app, translator(self.app, self.review.step_due)),
                                          js=self.js, dsn=self.settings.dsn_for(), service=self.settings.service,
-                                         subject_root=self.settings.subject_root)
+                                         subject_root=self.settings.subject_root,
+                                         skip=papers.unpublished(publishes))
         self.spawn_relay(relay)
         self.spawn("lateness", self._lateness_loop)
 

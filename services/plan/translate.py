@@ -17,10 +17,10 @@ from weakref import WeakKeyDictionary
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Notification
-from eventsourcing.utils import resolve_topic
 
 from contracts import IntegrationEvent
 from contracts.plan import UnitRef
+from servicekit.eventstore import by_topic
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -35,17 +35,11 @@ def unpublished(app: Application[UUID], notification: Notification) -> bool:
     """Whether the relay may pass a stored event by without decoding it: its type has no contract
     (`to_contract`'s default) and no aggregate copy of the translator follows its originator. (A
     copy it did not follow is read again from the store when needed, see `_Replayed.at`.)"""
-    internal = _INTERNAL.get(notification.topic)
-    if internal is None:
-        try:
-            cls = resolve_topic(notification.topic)
-        except Exception:  # decoded as usual, which says what is wrong
-            return False
-        internal = _INTERNAL[notification.topic] = to_contract.dispatch(cls) is to_contract.dispatch(object)
-    return internal and not _REPLAYED.follows(app, cast(UUID, notification.originator_id))
+    return _internal(notification.topic) and not _REPLAYED.follows(app, cast(UUID, notification.originator_id))
 
 
-_INTERNAL: dict[str, bool] = {}  # topic → whether its events are not published
+# topic → whether its events are not published
+_internal = by_topic(lambda cls: to_contract.dispatch(cls) is to_contract.dispatch(object))
 
 
 def translate(event: Any, event_id: UUID, app: Application[UUID]) -> IntegrationEvent | None:

@@ -44,7 +44,7 @@ def to_contracts(event: Any, event_id: UUID, app: Application[UUID], step_due: S
     leadership tier and the award's basis. The same fact under its own event id, so that a reader
     of several versions sees each once."""
     name = type(event).__name__
-    if not isinstance(event, Dossier.Event) or (name not in BUILDERS and name not in STEPS):
+    if not publishes(type(event)):
         return None  # documents, edits: not public
     dossier = _dossier_at(event, app)
     common = _common(dossier, event, event_id)
@@ -63,6 +63,12 @@ def to_contracts(event: Any, event_id: UUID, app: Application[UUID], step_due: S
     return [v1, v2, third.model_validate({
         **v2.model_dump(), "version": 3, "event_id": uuid5(event_id, "v3"), "basis": dossier.basis,
         "nominee_groups": c.PriorityGroupsV3(**priority.groups(dossier.nominee))})]
+
+
+def publishes(cls: type) -> bool:
+    """Whether `to_contracts` gives a message for an event of this class (the relay passes the
+    others by undecoded)."""
+    return issubclass(cls, Dossier.Event) and (cls.__name__ in BUILDERS or cls.__name__ in STEPS)
 
 
 def _dossier_at(event: Any, app: Application[UUID]) -> Dossier:

@@ -10,7 +10,7 @@ from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
-from servicekit.views import TableView
+from servicekit.views import TableView, default_handled
 from services.nomination.dossiers.domainmodel import Dossier
 from services.nomination.dossiers.states import PROVINCE
 from services.nomination.history.names import fold
@@ -86,6 +86,12 @@ class DossierView(TableView):
 
 class DossierProjection(Projection[DossierView]):
     name = "dossierview"
+
+    @classmethod
+    def only_tracked(cls, event_class: type) -> bool:
+        """An event the view only tracks (a nominee's record, a submission's): its runner does not
+        decode it."""
+        return not issubclass(event_class, Dossier.Event) and default_handled(cls, event_class)
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:

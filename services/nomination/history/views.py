@@ -15,7 +15,7 @@ from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
-from servicekit.views import TableView
+from servicekit.views import TableView, default_handled
 from services.nomination.history.domainmodel import Collective, Person, Record
 from services.nomination.history.names import fold
 from services.nomination.history.privacy import mask_number
@@ -63,6 +63,11 @@ class HistoryView(TableView):
 class HistoryProjection(Projection[HistoryView]):
     name = "historyview"
     topics = ()
+
+    @classmethod
+    def only_tracked(cls, event_class: type) -> bool:
+        """An event the view only tracks (a dossier's, a submission's): its runner does not decode it."""
+        return default_handled(cls, event_class)
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:

@@ -14,11 +14,11 @@ from eventsourcing.application import Application
 from services.nomination.documents import FileStore
 from services.nomination.dossiers.ports import Catalogue
 from services.nomination.papers.application import Papers
-from services.nomination.papers.messaging import translator
+from services.nomination.papers.messaging import translator, unpublished
 from services.nomination.papers.signing import pkcs11_signer, pkcs12_signer
 from services.nomination.settings import NominationSettings
 
-__all__ = ["build", "translator"]
+__all__ = ["build", "translator", "unpublished"]
 
 
 def build(app: Application[UUID], catalogue: Catalogue, store: FileStore, settings: NominationSettings) -> Papers:
