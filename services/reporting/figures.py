@@ -84,8 +84,8 @@ async def _award_groups(conn: asyncpg.Connection, base: AwardFilter) -> dict[str
             for column in _FEW:
                 add(groups[column], r[column], n, cash, name)
             add(groups["total"], None, n, cash, name)
-        else:
-            add(groups["unit_code"], r["unit_code"], n, cash, name)
+        else:  # one row per unit
+            groups["unit_code"][r["unit_code"]] = (n, cash, name)
     return groups
 
 
