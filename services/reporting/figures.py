@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting import priority_groups, tallies
+from services.reporting import blocks, priority_groups, tallies
 from services.reporting.filters import AwardFilter, ClusterResultFilter, ExemplaryFilter, MovementFilter, TaskFilter
 from services.reporting.labels import (
     CATEGORIES,
@@ -51,47 +51,27 @@ async def _grouped(conn: asyncpg.Connection, table: str, key: str, flt: Any, cas
 _DIMENSIONS = {"award_code": "award", "award_category": "category", "award_level": "level",
                "nominee_kind": "kind", "central": "central", "unit_code": "unit", "year": "year",
                "movement_id": "movement"}
-# Those with few values are counted together, in one group per combination of their values; each
-# one's figures (and the total) are sums over those groups. The units are counted apart.
-_FEW = [c for c in _DIMENSIONS if c != "unit_code"]
 
 
-Found = tuple[int, int, str | None]  # a group's count, cash and award's name
-
-
-async def _award_groups(conn: asyncpg.Connection, base: AwardFilter) -> dict[str, dict[Any, Found]]:
-    """Per dimension, per value: (count, cash, the award's name). One pass over the period's awards
-    with two grouping sets (a hash table each), not one set per dimension (eight tables per row)."""
-    where, args = base.where()
-    few = ", ".join(_FEW)
-    records = await conn.fetch(
-        f"SELECT {few}, unit_code, GROUPING(unit_code) AS by_few, count(*) AS n, "
-        f"coalesce(sum(cash_amount), 0)::bigint AS cash, min(award_name COLLATE \"C\") AS name "
-        f"FROM report_dossiers WHERE {where} GROUP BY GROUPING SETS (({few}), (unit_code))", *args)
-    groups: dict[str, dict[Any, Found]] = {c: {} for c in [*_DIMENSIONS, "total"]}
-
-    def add(found: dict[Any, Found], key: Any, n: int, cash: int, name: str | None) -> None:
-        was = found.get(key)
-        if was is None:
-            found[key] = (n, cash, name)
-        else:  # the least name by code point, as SQL's min() in the C collation (NULLs left out)
-            found[key] = (was[0] + n, was[1] + cash, name if was[2] is None or (name is not None and name < was[2])
-                          else was[2])
-
-    for r in records:
-        n, cash, name = r["n"], r["cash"], r["name"]
-        if r["by_few"]:
-            for column in _FEW:
-                add(groups[column], r[column], n, cash, name)
-            add(groups["total"], None, n, cash, name)
-        else:  # one row per unit
-            groups["unit_code"][r["unit_code"]] = (n, cash, name)
+def _award_groups(counts: blocks.Counts) -> dict[str, dict[Any, blocks.Found]]:
+    """Per dimension, per value: (count, cash, the award's name), summed from the period's groups:
+    the combinations of the few-valued columns, and the units."""
+    groups: dict[str, dict[Any, blocks.Found]] = {c: {} for c in [*_DIMENSIONS, "total"]}
+    add, total = blocks.add, groups["total"]
+    each = [groups[column] for column in blocks.FEW]
+    for key, (n, cash, name) in counts.few.items():
+        for found, value in zip(each, key, strict=True):
+            add(found, value, n, cash, name)
+        add(total, None, n, cash, name)
+    units = groups["unit_code"]
+    for (_, unit), (n, cash) in counts.units.items():
+        add(units, unit, n, cash, None)
     return groups
 
 
-async def awards(conn: asyncpg.Connection, period: Period) -> Row:
+async def awards(conn: asyncpg.Connection, period: Period, counts: blocks.Counts) -> Row:
     base = AwardFilter(awarded=True, decided_from=period.start, decided_to=period.end)
-    groups = await _award_groups(conn, base)
+    groups = _award_groups(counts)
 
     def by(column: str, labels: dict[Any, str] | None = None, fixed: bool = False) -> list[Row]:
         rows = groups[column]
@@ -118,7 +98,7 @@ async def awards(conn: asyncpg.Connection, period: Period) -> Row:
         "by_subject": by("nominee_kind", SUBJECTS, fixed=True),
         "by_deciding_level": by("central", DECIDING_LEVELS, fixed=True),
         "by_unit": by("unit_code", await unit_names(conn)),
-        "by_cluster": await _clusters(conn, base),
+        "by_cluster": await _clusters(conn, base, counts),
         "by_movement": [f for f in by("movement_id", await _movement_names(conn)) if f["key"] is not None],
         "by_achievement_year": by("year"),
         "by_form_by_year": await forms_by_year(conn, period.end.year),
@@ -150,13 +130,17 @@ async def _movement_names(conn: asyncpg.Connection) -> dict[Any, str]:
     return {r["movement_id"]: r["name"] for r in await conn.fetch("SELECT movement_id, name FROM report_movements")}
 
 
-async def _clusters(conn: asyncpg.Connection, base: AwardFilter) -> list[Row]:
-    where, args = base.where()
+async def _clusters(conn: asyncpg.Connection, base: AwardFilter, counts: blocks.Counts) -> list[Row]:
+    """Awards per cluster or block its unit belonged to in the year of the decision: the period's
+    counts per (year, unit) joined to the memberships."""
+    keys, values = counts.units.keys(), counts.units.values()
+    years, units = [year for year, _ in keys], [unit for _, unit in keys]
+    ns, cash = [n for n, _ in values], [money for _, money in values]
     records = await conn.fetch(
-        f"SELECT c.code, min(c.name) AS name, count(*) AS n, coalesce(sum(d.cash_amount), 0)::bigint AS cash "
-        f"FROM report_dossiers d JOIN report_cluster_members m ON m.unit_code = d.unit_code "
-        f"AND m.year = extract(year FROM d.decided_on) JOIN report_clusters c USING (cluster_id) "
-        f"WHERE {where.replace('report_dossiers.', 'd.')} GROUP BY c.code ORDER BY n DESC, c.code", *args)
+        "SELECT c.code, min(c.name) AS name, sum(d.n)::bigint AS n, coalesce(sum(d.cash), 0)::bigint AS cash "
+        "FROM unnest($1::int[], $2::text[], $3::bigint[], $4::bigint[]) AS d(year, unit_code, n, cash) "
+        "JOIN report_cluster_members m ON m.unit_code = d.unit_code AND m.year = d.year "
+        "JOIN report_clusters c USING (cluster_id) GROUP BY c.code ORDER BY n DESC, c.code", years, units, ns, cash)
     return [figure(r["code"], r["name"], r["n"], base.but(cluster=r["code"]).url(), r["cash"]) for r in records]
 
 
@@ -302,11 +286,14 @@ async def exemplary(conn: asyncpg.Connection, period: Period) -> Row:
 WORK_MEM = "32MB"
 
 
-async def report(conn: asyncpg.Connection, period: Period) -> Row:
-    """Every figure of `period`; `conn` in a (repeatable-read) transaction."""
+async def report(conn: asyncpg.Connection, period: Period, months: blocks.AwardMonths | None = None) -> Row:
+    """Every figure of `period`; `conn` in a (repeatable-read) transaction. The awards are counted
+    per month, the months counted earlier taken from `months` while unchanged (blocks.py)."""
     await conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+    counts = await (months or blocks.AwardMonths(size=0)).counts(conn, period.start, period.end)
     return {"period": {"code": period.code, "kind": period.kind, "label": period.label,
                        "start": period.start, "end": period.end},
             "tasks": await tasks(conn, period), "movements": await movements(conn, period),
-            "awards": await awards(conn, period), "clusters": await clusters(conn, period),
-            "exemplary": await exemplary(conn, period), "priority_groups": await priority_groups.figures(conn, period)}
+            "awards": await awards(conn, period, counts), "clusters": await clusters(conn, period),
+            "exemplary": await exemplary(conn, period),
+            "priority_groups": await priority_groups.figures(conn, period, counts)}

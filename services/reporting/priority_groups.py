@@ -22,7 +22,7 @@ import asyncpg
 from contracts import IntegrationEvent
 from contracts import nomination as c
 from servicekit.consumer import BatchHandler, Handler
-from services.reporting import tallies
+from services.reporting import blocks, tallies
 from services.reporting.dossiers import DOSSIER_EVENTS
 from services.reporting.filters import PRIORITY_GROUPS, AwardFilter
 from services.reporting.models import figure
@@ -65,11 +65,14 @@ BASIS_LABEL = ("Khen thưởng theo ngày ký quyết định, theo các đối 
 
 
 # Version 2 sets the groups; version 3 the groups, the leadership tier and the award's basis
-# ($9: version 3), which version 2 leaves as they are.
-_UPDATE = ("UPDATE report_dossiers SET nominee_gender = $2, nominee_leadership = $3, nominee_direct_labourer = $4, "
-           "nominee_ethnic_minority = $5, nominee_hard_to_reach = $6, "
-           "nominee_leadership_tier = CASE WHEN $9 THEN $7 ELSE nominee_leadership_tier END, "
-           "award_basis = CASE WHEN $9 THEN $8 ELSE award_basis END WHERE dossier_id = $1")
+# ($9: version 3), which version 2 leaves as they are. A row that already holds them is left
+# alone (a redelivered event writes nothing, and the month of its award keeps its stamp: blocks.py).
+_SET = {"nominee_gender": "$2", "nominee_leadership": "$3", "nominee_direct_labourer": "$4",
+        "nominee_ethnic_minority": "$5", "nominee_hard_to_reach": "$6",
+        "nominee_leadership_tier": "CASE WHEN $9 THEN $7 ELSE nominee_leadership_tier END",
+        "award_basis": "CASE WHEN $9 THEN $8 ELSE award_basis END"}
+_UPDATE = (f"UPDATE report_dossiers SET {', '.join(f'{k} = {v}' for k, v in _SET.items())} WHERE dossier_id = $1 "
+           f"AND ({', '.join(_SET)}) IS DISTINCT FROM ({', '.join(_SET.values())})")
 _WITH_GROUPS = frozenset(c.WITH_GROUPS.values())
 _THIRD = frozenset(c.THIRD_VERSIONS.values())
 
@@ -112,15 +115,16 @@ def handlers(apply_rows: BatchHandler) -> dict[Any, Handler]:
     return dict.fromkeys(many, one)
 
 
-async def figures(conn: asyncpg.Connection, period: Period) -> dict[str, Any]:
+async def figures(conn: asyncpg.Connection, period: Period, counts: blocks.Counts) -> dict[str, Any]:
     """Awards decided in the period to each priority group, and those whose fact was not declared;
-    each figure with the list of dossiers behind it (the same filter builds both)."""
+    each figure with the list of dossiers behind it (the same filter builds both). `counts`: the
+    period's awards (blocks.py)."""
     base = AwardFilter(awarded=True, decided_from=period.start, decided_to=period.end)
     individuals = base.but(kind="ca_nhan")
     filters = {"individuals": individuals,
                **{f"g_{key}": base.but(group=key) for key in PRIORITY_GROUPS},
                **{f"u_{key}": base.but(undeclared=key) for key in PRIORITY_GROUPS}}
-    row = await _counts(conn, base, filters)
+    row = await _counts(conn, base, filters, counts)
     return {
         "basis_label": BASIS_LABEL,
         "individuals": figure(None, "Khen thưởng cá nhân", row["n_individuals"], individuals.url(),
@@ -133,26 +137,23 @@ async def figures(conn: asyncpg.Connection, period: Period) -> dict[str, Any]:
     }
 
 
-# The columns the figures' conditions read (filters.PRIORITY_GROUPS and the nominee's kind).
-FACTS = ("nominee_kind", "nominee_leadership", "nominee_direct_labourer", "nominee_gender", "nominee_ethnic_minority",
-         "nominee_hard_to_reach")
-
-
-async def _counts(conn: asyncpg.Connection, base: AwardFilter, filters: dict[str, AwardFilter]) -> dict[str, int]:
-    """Every count in one pass: the base filter's awards grouped by their nominee's facts (a few
-    hundred combinations at most), then one FILTER clause per figure over those groups — the same
-    conditions as the figure's list, evaluated per combination instead of per award."""
-    where, args = base.where()
+async def _counts(conn: asyncpg.Connection, base: AwardFilter, filters: dict[str, AwardFilter],
+                  counts: blocks.Counts) -> dict[str, int]:
+    """Every count in one statement over the period's awards grouped by their nominee's facts (a few
+    hundred combinations at most): one FILTER clause per figure, the same condition as the figure's
+    list, evaluated per combination instead of per award."""
+    args: list[Any] = [list(column) for column in zip(*counts.facts, strict=True)] or [[] for _ in blocks.FACTS]
+    args += [[n for n, _ in counts.facts.values()], [cash for _, cash in counts.facts.values()]]
     parts = []
     for name, flt in filters.items():
         extra, extra_args = flt.but(**{f: None for f in base.params()}).where(first=len(args) + 1)
         args += extra_args
         parts.append(f"coalesce(sum(n) FILTER (WHERE {extra}), 0)::bigint AS n_{name}, "
                      f"coalesce(sum(cash) FILTER (WHERE {extra}), 0)::bigint AS c_{name}")
-    facts = ", ".join(FACTS)
+    arrays = ", ".join(f"${i}::{kind}[]" for i, kind in enumerate([*blocks.FACT_TYPES, "bigint", "bigint"], 1))
     record = await conn.fetchrow(
-        f"WITH awarded AS (SELECT {facts}, count(*) AS n, sum(cash_amount) AS cash FROM report_dossiers "
-        f"WHERE {where} GROUP BY {facts}) SELECT {', '.join(parts)} FROM awarded", *args)
+        f"WITH awarded AS (SELECT * FROM unnest({arrays}) AS a({', '.join(blocks.FACTS)}, n, cash)) "
+        f"SELECT {', '.join(parts)} FROM awarded", *args)
     return dict(record)
 
 

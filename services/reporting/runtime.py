@@ -16,6 +16,7 @@ from servicekit.consumer import BatchHandler, EventConsumer, Handler
 from servicekit.db import create_schema
 from servicekit.runtime import ServiceRuntime
 from services.reporting import (
+    blocks,
     dossiers,
     outcomes,
     priority_groups,
@@ -45,10 +46,11 @@ class ReportingRuntime(ServiceRuntime):
         self._clears: dict[str, Clear] = {}
         self._rebuild_lock = asyncio.Lock()
         self.snapshots = Snapshots()  # period reports by position: built once while nothing changes
+        self.months = blocks.AwardMonths()  # the awards of each month, counted again once they change
 
     async def start(self) -> None:
         await create_schema(self.pool, projection.SCHEMA, dossiers.SCHEMA, priority_groups.SCHEMA, tallies.SCHEMA,
-                            wider.SCHEMA, outcomes.SCHEMA, store.SCHEMA)
+                            blocks.SCHEMA, wider.SCHEMA, outcomes.SCHEMA, store.SCHEMA)
         await store.move_column_entries(self.pool)  # entries of the forms' first layout (store.py)
         self._add(CONSUMER, projection.HANDLERS, projection.clear, projection.BATCH_HANDLERS)
         rows = dossiers.DossierProjection(self.zone)

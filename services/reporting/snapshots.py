@@ -142,7 +142,7 @@ def stamped(body: Body, position: dict[str, Any]) -> Body:
 async def _at(runtime: ReportingRuntime, period: Period, position: dict[str, Any]) -> tuple[Key, Body]:
     async def make() -> Body:
         async with runtime.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-            body = await figures.report(conn, period)
+            body = await figures.report(conn, period, runtime.months)
         return stamped(body, position)
 
     key = key_of(period, position)
