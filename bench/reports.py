@@ -11,7 +11,8 @@ Then it prints: JetStream publish rate of that history (raw limit: publish+ack, 
 rebuild rate (events applied per second after POST /admin/rebuild, from sequence 1; the reset and
 the replay apart; the service's CPU per event; `--profile` samples it with py-spy), the period
 report's JSON p50/p99 for a year — built from the read models (one new event before each
-request; the service builds a period readers come back to ahead of them), a range of days never
+request, a dossier opened; then a dossier opened and decided in the year, which changes a month
+of it; the service builds a period readers come back to ahead of them), a range of days never
 asked before (built on the request), and kept for its position (asked again) — beside the raw
 limit of one grouped SQL count over the same year, and the time to make the annual report's DOCX,
 XLSX and PDF and form 0603.
@@ -151,21 +152,23 @@ def _timed(http: httpx.Client, url: str, params: dict[str, Any], rounds: int) ->
 
 
 def _cold(http: httpx.Client, base: str, url: str, root: str, year: int, rounds: int, last: int,
-          period: Callable[[int], str]) -> list[float]:
-    """The report of `period(round)` asked for once after each new event (a dossier opened), when the
-    read models have applied it: every answer is built from the read models at the new position
-    (by the service ahead of the request for a period asked lately, else on the request), none is
-    one kept from an earlier position (the bench checks the position each answer states)."""
-    rng, found = random.Random(12), []
+          period: Callable[[int], str], decided: bool = False) -> list[float]:
+    """The report of `period(round)` asked for once after each new event (a dossier opened; with
+    `decided`, a dossier opened and decided on a day of `year`, so a month of the year changes),
+    when the read models have applied it: every answer is built from the read models at the new
+    position (by the service ahead of the request for a period asked lately, else on the request),
+    none is one kept from an earlier position (the bench checks the position each answer states)."""
+    rng, found, step = random.Random(12 + decided), [], 2 if decided else 1
     for index in range(rounds):
-        created, _ = _award(rng, 10_000_000 + index, 100, year, 1)
-        asyncio.run(_publish(url, root, [created]))
-        _wait_complete(http, base, last + index + 1)
+        events = _award(rng, 10_000_000 + 2 * rounds * decided + index, 100, year, 1)
+        asyncio.run(_publish(url, root, events[:step]))
+        _wait_complete(http, base, last + step * (index + 1))
         started = time.perf_counter()
         response = http.get(f"{base}/reports/period", params={"period": period(index)})
         found.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.text[:300]
-        assert response.json()["position"]["complete_through"] >= last + index + 1, "an answer from before the event"
+        assert response.json()["position"]["complete_through"] >= last + step * (index + 1), \
+            "an answer from before the event"
     return found
 
 
@@ -255,7 +258,13 @@ def run(awards: int, units: int, years: int, rounds: int, profile: str | None = 
                 cold = summary(_cold(http, base, found.nats_url, ns.root, year, rounds, total, lambda _: str(year)))
                 table.add("period report", f"GET /reports/period?period={year} at a new position, ms p50/p99",
                           latency_text(cold, ("p50", "p99")), "goal: p99 ≤ 200 ms; built from the read models")
-                fresh = summary(_cold(http, base, found.nats_url, ns.root, year, rounds, total + rounds,
+                total += rounds
+                decided = summary(_cold(http, base, found.nats_url, ns.root, year, rounds, total,
+                                        lambda _: str(year), decided=True))
+                table.add("period report", f"… at a new position after an award decided in {year}, ms p50/p99",
+                          latency_text(decided, ("p50", "p99")), "the month of its decision counted again")
+                total += 2 * rounds
+                fresh = summary(_cold(http, base, found.nats_url, ns.root, year, rounds, total,
                                       lambda index: f"{year}-01-01..{year}-12-{31 - index % 28:02d}"
                                       if index < 28 else f"{year}-01-{2 + index % 28:02d}..{year}-12-31"))
                 table.add("period report", f"GET …?period={year}-01-01..{year}-12-DD never asked, ms p50/p99",

@@ -73,6 +73,7 @@ CREATE OR REPLACE TRIGGER report_award_months_truncated AFTER TRUNCATE ON report
     FOR EACH STATEMENT EXECUTE FUNCTION report_award_months_truncated();
 """
 
+PERIODS_KEPT = 16  # the periods whose sums are kept, to be brought up to date
 Found = tuple[int, int, str | None]  # a group's count, cash and award's name (the least, as SQL's min in C)
 Piece = tuple[date, date]  # days of one month, both included
 
@@ -80,10 +81,10 @@ Piece = tuple[date, date]  # days of one month, both included
 @dataclass
 class Counts:
     """The awards of some days (decided, not revoked): per combination of the few-valued columns
-    (`FEW`), per (year of decision, unit), per combination of the nominee's facts (`FACTS`)."""
+    (`FEW`), per year of decision and unit, per combination of the nominee's facts (`FACTS`)."""
 
     few: dict[tuple[Any, ...], Found] = field(default_factory=dict)
-    units: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
+    units: dict[int, dict[str, tuple[int, int]]] = field(default_factory=dict)  # year → unit → (count, cash)
     facts: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
 
 
@@ -98,22 +99,42 @@ def add(found: dict[Any, Found], key: Any, n: int, cash: int, name: str | None) 
                       name if was[2] is None or (name is not None and name < was[2]) else was[2])
 
 
-def merged(parts: list[Counts]) -> Counts:
-    """The counts of several disjoint pieces of days as one."""
-    if len(parts) == 1:
-        return parts[0]
-    out = Counts()
-    few, units, facts = out.few, out.units, out.facts
-    for part in parts:
-        for key, (n, cash, name) in part.few.items():
-            add(few, key, n, cash, name)
-        for key, (n, cash) in part.units.items():
-            was = units.get(key)
-            units[key] = (n, cash) if was is None else (was[0] + n, was[1] + cash)
-        for key, (n, cash) in part.facts.items():
-            was = facts.get(key)
-            facts[key] = (n, cash) if was is None else (was[0] + n, was[1] + cash)
-    return out
+EMPTY = Counts()  # a month without any award (never changed: each sum makes new dicts)
+
+
+def add_counts(into: dict[Any, tuple[int, int]], part: dict[Any, tuple[int, int]]) -> None:
+    """A piece's counts per key added to `into`."""
+    _summed(into, part, 1)
+
+
+def _summed(into: dict[Any, tuple[int, int]], part: dict[Any, tuple[int, int]], sign: int) -> None:
+    """A piece's counts per key added to `into` (`sign` 1) or taken away (-1); a key left with no award goes."""
+    for key, (n, cash) in part.items():
+        was = into.get(key)
+        if was is None:
+            into[key] = (sign * n, sign * cash)
+        elif was[0] + sign * n:
+            into[key] = (was[0] + sign * n, was[1] + sign * cash)
+        else:
+            del into[key]
+
+
+def _moved(into: dict[Any, tuple[int, int]], old: dict[Any, tuple[int, int]], new: dict[Any, tuple[int, int]]) -> None:
+    """`into` brought from a piece's `old` counts per key to its `new` ones: only the keys whose
+    counts differ are touched (a month counted again after one decision differs in one unit)."""
+    before = old.get
+    _summed(into, {key: value for key, value in new.items() if before(key) != value}, 1)
+    after = new.get
+    _summed(into, {key: value for key, value in old.items() if after(key) != value}, -1)
+
+
+@dataclass
+class _Summed:
+    """A period's counts per unit and per facts, with the pieces' counts they were summed from."""
+
+    parts: dict[Piece, Counts]
+    units: dict[int, dict[str, tuple[int, int]]]
+    facts: dict[tuple[Any, ...], tuple[int, int]]
 
 
 def pieces(start: date, end: date) -> list[Piece]:
@@ -128,11 +149,13 @@ def pieces(start: date, end: date) -> list[Piece]:
 
 class AwardMonths:
     """The counts of the last `size` pieces of months asked, each with the month's stamp it was
-    counted under (least recently used out first); `size=0` keeps none."""
+    counted under (least recently used out first), and the sums of the last periods asked;
+    `size=0` keeps none."""
 
     def __init__(self, size: int = 36) -> None:
         self.size = size
         self._kept = OrderedDict[Piece, tuple[int, Counts]]()
+        self._summed = OrderedDict[tuple[date, date], _Summed]()
         self.counted = 0  # pieces counted from the rows so far (the others were kept, or had no award)
 
     async def counts(self, conn: asyncpg.Connection, start: date, end: date) -> Counts:
@@ -145,7 +168,7 @@ class AwardMonths:
         for piece in cut:
             stamp = stamps.get(piece[0].replace(day=1))
             if stamp is None:  # no award was ever dated in this month (since the last TRUNCATE)
-                found[piece] = Counts()
+                found[piece] = EMPTY
                 continue
             kept = self._kept.get(piece)
             if kept is not None and kept[0] == stamp:
@@ -157,9 +180,43 @@ class AwardMonths:
             self.counted += len(stale)
             counted = await _count(conn, stale)
             for piece in stale:
-                found[piece] = counted.get(piece[0].replace(day=1)) or Counts()
+                found[piece] = counted.get(piece[0].replace(day=1)) or EMPTY
                 self._keep(piece, stamps[piece[0].replace(day=1)], found[piece])
-        return merged([found[piece] for piece in cut])
+        return self._sum(start, end, {piece: found[piece] for piece in cut})
+
+    def _sum(self, start: date, end: date, parts: dict[Piece, Counts]) -> Counts:
+        """The pieces' counts summed. Per unit and per facts (thousands of keys a year) the sum kept
+        for the same period is brought up to date instead: the pieces counted again since are taken
+        away as they were and added as they are. The combinations of the few-valued columns (a few
+        hundred a month) are summed again, names and all."""
+        few: dict[tuple[Any, ...], Found] = {}
+        for part in parts.values():
+            for key, (n, cash, name) in part.few.items():
+                add(few, key, n, cash, name)
+        was = self._summed.get((start, end))
+        if was is None or was.parts.keys() != parts.keys():
+            units: dict[int, dict[str, tuple[int, int]]] = {}
+            facts: dict[tuple[Any, ...], tuple[int, int]] = {}
+            changed = list(parts.values())
+        else:
+            self._summed.move_to_end((start, end))
+            units, facts, changed = {y: dict(each) for y, each in was.units.items()}, dict(was.facts), []
+            for piece, part in parts.items():
+                old = was.parts[piece]
+                if old is not part:
+                    for year in old.units.keys() | part.units.keys():
+                        _moved(units.setdefault(year, {}), old.units.get(year, {}), part.units.get(year, {}))
+                    _moved(facts, old.facts, part.facts)
+        for part in changed:
+            for year, each in part.units.items():
+                _summed(units.setdefault(year, {}), each, 1)
+            _summed(facts, part.facts, 1)
+        units = {year: each for year, each in units.items() if each}
+        if self.size > 0:
+            self._summed[(start, end)] = _Summed(parts, units, facts)
+            while len(self._summed) > PERIODS_KEPT:
+                self._summed.popitem(last=False)
+        return Counts(few, units, facts)
 
     def _keep(self, piece: Piece, stamp: int, counts: Counts) -> None:
         if self.size <= 0:
@@ -201,7 +258,7 @@ async def _count(conn: asyncpg.Connection, stale: list[Piece]) -> dict[date, Cou
         if grouped == _BY_FEW:
             counts.few[tuple(r[i] for i in few_at)] = (n, cash, r["name"])
         elif grouped == _BY_UNIT:
-            counts.units[(month.year, r[unit_at])] = (n, cash)
+            counts.units.setdefault(month.year, {})[r[unit_at]] = (n, cash)
         elif grouped == _BY_FACTS:
             counts.facts[tuple(r[i] for i in fact_at)] = (n, cash)
     return out

@@ -54,19 +54,35 @@ _DIMENSIONS = {"award_code": "award", "award_category": "category", "award_level
 
 
 def _award_groups(counts: blocks.Counts) -> dict[str, dict[Any, blocks.Found]]:
-    """Per dimension, per value: (count, cash, the award's name), summed from the period's groups:
-    the combinations of the few-valued columns, and the units."""
-    groups: dict[str, dict[Any, blocks.Found]] = {c: {} for c in [*_DIMENSIONS, "total"]}
+    """Per dimension with few values, per value: (count, cash, the award's name), summed from the
+    period's combinations of those values; and the total (key None)."""
+    groups: dict[str, dict[Any, blocks.Found]] = {c: {} for c in [*blocks.FEW, "total"]}
     add, total = blocks.add, groups["total"]
     each = [groups[column] for column in blocks.FEW]
     for key, (n, cash, name) in counts.few.items():
         for found, value in zip(each, key, strict=True):
             add(found, value, n, cash, name)
         add(total, None, n, cash, name)
-    units = groups["unit_code"]
-    for (_, unit), (n, cash) in counts.units.items():
-        add(units, unit, n, cash, None)
     return groups
+
+
+def _by_unit(counts: blocks.Counts, names: dict[str, str], base: AwardFilter) -> list[Row]:
+    """Awards per unit, the largest first, then by code; thousands of units at country scale."""
+    if len(counts.units) == 1:  # a period within one year: its units' counts as they are
+        [units] = counts.units.values()
+    else:
+        units = {}
+        for yearly in counts.units.values():
+            blocks.add_counts(units, yearly)
+    codes = sorted(units)
+    codes.sort(key={code: n for code, (n, _) in units.items()}.__getitem__, reverse=True)  # stable: codes in order
+    label = names.get
+    # figure(code, label, count, url, cash), written out
+    return [{"key": code, "label": label(code) or code, "count": units[code][0], "cash_total": units[code][1],
+             "list_url": url} for code, url in zip(codes, base.urls_by("unit", codes), strict=True)]
+
+
+_NONE: blocks.Found = (0, 0, None)
 
 
 async def awards(conn: asyncpg.Connection, period: Period, counts: blocks.Counts) -> Row:
@@ -83,7 +99,7 @@ async def awards(conn: asyncpg.Connection, period: Period, counts: blocks.Counts
         named, labels = column == "award_code", labels or {}
         out = []
         for key, url in zip(keys, base.urls_by(_DIMENSIONS[column], keys), strict=True):
-            n, cash, name = rows.get(key, (0, 0, None))
+            n, cash, name = rows.get(key) or _NONE
             text = labels.get(key) or (name if named else None) or str(key)
             out.append(figure(str(key).lower() if isinstance(key, bool) else key, text, n, url, cash))
         return out
@@ -97,7 +113,7 @@ async def awards(conn: asyncpg.Connection, period: Period, counts: blocks.Counts
         "by_level": by("award_level", LEVELS),
         "by_subject": by("nominee_kind", SUBJECTS, fixed=True),
         "by_deciding_level": by("central", DECIDING_LEVELS, fixed=True),
-        "by_unit": by("unit_code", await unit_names(conn)),
+        "by_unit": _by_unit(counts, await unit_names(conn), base),
         "by_cluster": await _clusters(conn, base, counts),
         "by_movement": [f for f in by("movement_id", await _movement_names(conn)) if f["key"] is not None],
         "by_achievement_year": by("year"),
@@ -131,17 +147,18 @@ async def _movement_names(conn: asyncpg.Connection) -> dict[Any, str]:
 
 
 async def _clusters(conn: asyncpg.Connection, base: AwardFilter, counts: blocks.Counts) -> list[Row]:
-    """Awards per cluster or block its unit belonged to in the year of the decision: the period's
-    counts per (year, unit) joined to the memberships."""
-    keys, values = counts.units.keys(), counts.units.values()
-    years, units = [year for year, _ in keys], [unit for _, unit in keys]
-    ns, cash = [n for n, _ in values], [money for _, money in values]
-    records = await conn.fetch(
-        "SELECT c.code, min(c.name) AS name, sum(d.n)::bigint AS n, coalesce(sum(d.cash), 0)::bigint AS cash "
-        "FROM unnest($1::int[], $2::text[], $3::bigint[], $4::bigint[]) AS d(year, unit_code, n, cash) "
-        "JOIN report_cluster_members m ON m.unit_code = d.unit_code AND m.year = d.year "
-        "JOIN report_clusters c USING (cluster_id) GROUP BY c.code ORDER BY n DESC, c.code", years, units, ns, cash)
-    return [figure(r["code"], r["name"], r["n"], base.but(cluster=r["code"]).url(), r["cash"]) for r in records]
+    """Awards per cluster or block their unit belonged to in the year of the decision (the period's
+    counts per year and unit, summed over the memberships), the largest first, then by code; a
+    cluster's name is the least its memberships give, by code point."""
+    found: dict[str, blocks.Found] = {}
+    for year, unit, code, name in await conn.fetch(
+            "SELECT m.year, m.unit_code, c.code, c.name FROM report_cluster_members m "
+            "JOIN report_clusters c USING (cluster_id) WHERE m.year = ANY($1::int[])", sorted(counts.units)):
+        got = counts.units[year].get(unit)
+        if got is not None:
+            blocks.add(found, code, got[0], got[1], name)
+    ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
+    return [figure(code, name or code, n, base.but(cluster=code).url(), cash) for code, (n, cash, name) in ranked]
 
 
 async def _forwarded(conn: asyncpg.Connection, period: Period) -> Row:

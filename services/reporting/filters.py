@@ -7,6 +7,7 @@ Each filter knows its columns; `where()` gives the SQL condition with numbered p
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any, Literal, TypeVar
@@ -78,6 +79,7 @@ class _Filter:
                                                            else str(value)) for value in values]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same codes (units, forms, years) in every report
 def _quoted(text: str) -> str:
     """`quote_plus(text)`, without its work for a plain code (a unit's `DV0042`, a year)."""
     return text if text.isascii() and text.isalnum() else quote_plus(text)

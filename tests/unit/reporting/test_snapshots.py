@@ -20,6 +20,7 @@ class _Runtime:
 
     def __init__(self) -> None:
         self.snapshots = Snapshots()
+        self.months = None  # the fake builds below count nothing
         self.at = {"complete_through": 5, "stream_last": 5, "consumers": {"a": 5}}
         self.positions_read = 0
 
@@ -52,7 +53,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Each build of a report: its period's code (a build takes a little while)."""
     made: list[str] = []
 
-    async def report(conn: Any, period: Any) -> dict[str, Any]:
+    async def report(conn: Any, period: Any, months: Any = None) -> dict[str, Any]:
         made.append(period.code)
         await asyncio.sleep(0.05)
         return {"period": {"code": period.code}, "built": len(made)}
@@ -77,7 +78,7 @@ async def test_readers_of_one_position_share_one_build(builds: list[str]) -> Non
 async def test_a_failed_build_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = 0
 
-    async def report(conn: Any, period: Any) -> dict[str, Any]:
+    async def report(conn: Any, period: Any, months: Any = None) -> dict[str, Any]:
         nonlocal calls
         calls += 1
         if calls == 1:
