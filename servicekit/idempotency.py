@@ -66,12 +66,14 @@ log = logging.getLogger(__name__)
 
 class Holder:
     """This replica's name on the claims it executes: a session advisory lock (`HOLDERS`, `id`)
-    held on a connection of its own while the process lives, taken again if that connection is
-    lost. A claim whose holder's lock is free was left by a replica that died (SIGKILL) or lost
-    its database session; a retry on any replica takes it over after `GRACE`, not `LEASE`."""
+    held on a connection of its own while the process lives. A claim whose holder's lock is free
+    was left by a replica that died (SIGKILL) or lost its database session; a retry on any replica
+    takes it over after `GRACE`, not `LEASE`. When that connection is lost, the replica takes a
+    new name with its next session: the claims named by the lost one stay free to take over (their
+    commands' sessions were lost with it) instead of waiting out the lease."""
 
     def __init__(self) -> None:
-        self.id = random.randrange(1, 2**31)
+        self.id = _new_id()
         self.held = False
 
     @property
@@ -96,10 +98,17 @@ class Holder:
             except Exception as error:
                 log.warning("idempotency holder lock lost: %s: %s", type(error).__name__, error)
             finally:
+                if self.held and not stop.is_set():  # the claims named by this session's id are left free
+                    lost, self.id = self.id, _new_id()
+                    log.info("idempotency holder %d lost its session; named %d from the next one", lost, self.id)
                 self.held = False
                 with contextlib.suppress(Exception):
                     await conn.close()
             await wait_or_stop(stop, interval_s)
+
+
+def _new_id() -> int:
+    return random.randrange(1, 2**31)
 
 
 class IdempotencyMiddleware:

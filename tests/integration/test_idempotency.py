@@ -146,6 +146,49 @@ async def test_a_claim_whose_replica_died_is_taken_over_without_waiting_for_the_
                 await alive.close()
 
 
+async def test_a_claim_whose_replica_lost_its_session_is_taken_over_though_the_replica_lives(
+        ns: Namespace) -> None:
+    """A replica whose database session is cut mid-command (its claim in progress, the command's
+    connection lost with it) takes a new name with its next session: a retry takes that claim over
+    after `GRACE`, not after the 30 s `LEASE`, though the replica lives on and holds a lock again."""
+    app = plan_app(ns.settings(PlanSettings), clock)
+    async with serve(app) as client:
+        await load_units(client)
+        dsn = ns.pg_dsn.rsplit("/", 1)[0] + f"/{ns.db_prefix}plan"
+        conn = await asyncpg.connect(dsn)
+        try:
+            holder = app.state.runtime.idempotency_holder
+
+            async def holding() -> None:
+                assert holder.held
+
+            await eventually(holding)
+            before = holder.id
+            body = (await client.build_request("POST", "/plans", json=PLAN).aread())
+            fingerprint = hashlib.sha256(b"\0".join([b"POST", b"/plans", b"", body])).digest()
+            await conn.execute("INSERT INTO idempotency_keys (scope, key, fingerprint, holder, created_at) "
+                               "VALUES ($1, $2, $3, $4, now() - interval '10 seconds')", "planner-1", "k-cut",
+                               fingerprint, before)
+            keyed = {**PLANNER, "Idempotency-Key": "k-cut"}
+            waiting = await client.post("/plans", json=PLAN, headers=keyed)
+            assert waiting.status_code == 409  # its holder's lock is held: the command may still run
+            cut = await conn.fetchval(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND classid = $1::oid AND objid = $2::oid AND objsubid = 2", HOLDERS, before)
+            assert cut
+
+            async def renamed() -> None:
+                assert holder.held and holder.id != before
+
+            await eventually(renamed)
+            retried = await client.post("/plans", json=PLAN, headers=keyed)
+            assert retried.status_code == 201, retried.text
+            assert await conn.fetchval("SELECT holder FROM idempotency_keys WHERE key = 'k-cut'") == holder.id
+            assert len((await client.get("/plans", headers=PLANNER)).json()) == 1
+        finally:
+            await conn.close()
+
+
 async def test_a_keyed_command_while_the_database_is_away_is_told_to_retry(ns: Namespace) -> None:
     app = plan_app(ns.settings(PlanSettings), clock)
     async with serve(app) as client:
