@@ -14,7 +14,9 @@
   own handler has a span in its message's trace, a run applied by a batch handler none of its own.
 - After a full batch (a backlog: a rebuild, a catch-up) the next one is fetched while it is
   applied, twice as large (fewer commits; with the batch fetched ahead still within the
-  consumer's `max_ack_pending`); the next is applied only once this one is acknowledged.
+  consumer's `max_ack_pending`), and read (its CloudEvents decoded and validated) while this
+  one's statements run in PostgreSQL; the next is applied only once this one is acknowledged,
+  and a batch's acknowledgements go to the server as one write.
 - A failing event is retried in place with back-off, holding its message and every message
   behind it (un-acked, kept alive with `in_progress()`), so no later event overtakes it. After
   `max_deliver` attempts it moves to the dead-letter subject `<root>.dlq.<consumer>` with the
@@ -47,7 +49,7 @@ from contracts import EnvelopeError, IntegrationEvent, unwrap
 from servicekit import deadletters
 from servicekit.bus import dlq_subject
 from servicekit.db import create_schema
-from servicekit.pull import Pull
+from servicekit.pull import Pull, ack_all
 from servicekit.telemetry import distinct_origins
 
 log = logging.getLogger(__name__)
@@ -135,6 +137,7 @@ class EventConsumer:
         self.status = ConsumerStatus()
         self._stop = asyncio.Event()
         self._ahead: asyncio.Future[list[Msg]] | None = None  # the next batch, fetched while one is applied
+        self._read_ahead: tuple[list[Msg], _Read] | None = None  # and what was read of it meanwhile
 
     def config(self, deliver_policy: DeliverPolicy = DeliverPolicy.ALL) -> ConsumerConfig:
         filters = {"filter_subjects": self.subjects} if len(self.subjects) > 1 else {
@@ -207,7 +210,7 @@ class EventConsumer:
                 else:
                     messages = await self._fetch(pull)
                 if len(messages) >= self.batch_size:  # a backlog: larger batches, fewer commits
-                    self._ahead = asyncio.ensure_future(self._fetch(pull, self.backlog_batch_size))
+                    self._ahead = asyncio.ensure_future(self._fetch_and_read(pull, self.backlog_batch_size))
                 if messages:
                     await self.process(messages)
             if self._ahead is not None:  # stopping: after this batch's, in order, for the next run
@@ -215,6 +218,7 @@ class EventConsumer:
                 for message in [*await fetched, *pull.take()]:
                     await message.nak()
         finally:
+            self._read_ahead = None
             if self._ahead is not None:
                 fetched, self._ahead = self._ahead, None
                 fetched.cancel()
@@ -223,6 +227,12 @@ class EventConsumer:
 
     async def _fetch(self, pull: Pull, size: int | None = None) -> list[Msg]:
         return await pull.fetch(size or self.batch_size, self.fetch_timeout)
+
+    async def _fetch_and_read(self, pull: Pull, size: int) -> list[Msg]:
+        """A batch fetched ahead, read as soon as it has come (while the batch before is in PostgreSQL)."""
+        messages = await self._fetch(pull, size)
+        self._read_ahead = (messages, _read(messages))
+        return messages
 
     @property
     def backlog_batch_size(self) -> int:
@@ -234,15 +244,12 @@ class EventConsumer:
         return self.batch_size * 4
 
     async def process(self, messages: Sequence[Msg]) -> None:
-        readable: list[tuple[Msg, IntegrationEvent]] = []
-        for message in messages:
-            try:
-                readable.append((message, unwrap(message.headers, message.data)))
-            except EnvelopeError as error:
-                await self._dead_letter(message, f"unreadable message: {error}")
+        ahead, self._read_ahead = self._read_ahead, None
+        readable, sequences, unreadable = ahead[1] if ahead is not None and ahead[0] is messages else _read(messages)
+        for message, error in unreadable:
+            await self._dead_letter(message, f"unreadable message: {error}")
         if not readable:
             return
-        sequences = [_stream_seq(message) for message, _ in readable]  # each message's, read once
         try:
             with self._batch_span([message for message, _ in readable], sequences):
                 async with self.pool.acquire() as conn, conn.transaction():
@@ -253,8 +260,7 @@ class EventConsumer:
             await self._process_one_by_one(readable)
             return
         self._count(applied, len(readable))
-        for message, _ in readable:
-            await message.ack()
+        await ack_all([message for message, _ in readable])
 
     async def _process_one_by_one(self, readable: list[tuple[Msg, IntegrationEvent]]) -> None:
         for index, (message, event) in enumerate(readable):
@@ -445,6 +451,22 @@ class EventConsumer:
         await message.term()
         self.status.dead_lettered += 1
         log.error("consumer %s: message %s moved to dead letters: %s", self.name, seq, reason)
+
+
+# A batch as read: its readable messages with their events and stream sequences, its unreadable
+# messages with the reason.
+_Read = tuple[list[tuple[Msg, IntegrationEvent]], list[int | None], list[tuple[Msg, EnvelopeError]]]
+
+
+def _read(messages: Sequence[Msg]) -> _Read:
+    readable: list[tuple[Msg, IntegrationEvent]] = []
+    unreadable: list[tuple[Msg, EnvelopeError]] = []
+    for message in messages:
+        try:
+            readable.append((message, unwrap(message.headers, message.data)))
+        except EnvelopeError as error:
+            unreadable.append((message, error))
+    return readable, [_stream_seq(message) for message, _ in readable], unreadable  # each sequence read once
 
 
 def _one_of(batch_handler: BatchHandler) -> Handler:

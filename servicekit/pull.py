@@ -16,6 +16,8 @@ and value apart, and queues each message for a task that calls the callback: a f
 reporting service's CPU in a rebuild went there), the same names and values as nats-py reads;
 a status line (the end of a request, a heartbeat) is still read by nats-py.
 
+A batch's acknowledgements are written as one buffer (`ack_all`), not a publish each.
+
 Each request has its own reply subject, so the end of an earlier request (one given up on, as
 nats-py gives up on them too) cannot end a later one; its messages are kept, in the order the
 server sent them, for the next fetch. Memory is bounded by what the server may send: the
@@ -29,7 +31,7 @@ import json
 import logging
 import re
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from nats.aio.client import Client
 from nats.aio.msg import Msg
@@ -114,6 +116,28 @@ class Pull:
     def _wake(self, status: Msg | None) -> None:
         if self._waiting is not None and not self._waiting.done():
             self._waiting.set_result(status)
+
+
+async def ack_all(messages: Sequence[Msg]) -> None:
+    """Acknowledge JetStream messages of one connection as `Msg.ack` does each (an empty message
+    to its reply subject), in one write to the connection's buffer instead of a publish each (a
+    rebuild acknowledges every event). Anything out of the ordinary (not connected, draining, a
+    message without a reply subject or already acknowledged) goes through `Msg.ack`, one by one."""
+    if not messages:
+        return
+    nc = messages[0]._client
+    if (not nc.is_connected or nc.is_draining_pubs or any(
+            m._client is not nc or not m.reply or m._ackd or " " in m.reply for m in messages)):
+        for message in messages:
+            await message.ack()
+        return
+    command = "".join(f"PUB {m.reply} 0\r\n\r\n" for m in messages).encode()
+    for message in messages:
+        message._ackd = True
+    nc.stats["out_msgs"] += len(messages)
+    await nc._send_command(command)
+    if nc._flush_queue is not None and nc._flush_queue.empty():
+        await nc._flush_pending()
 
 
 class _Direct:

@@ -87,32 +87,68 @@ class DossierProjection:
         await self.apply_many(conn, [e])
 
     async def apply_many(self, conn: asyncpg.Connection, events: Sequence[IntegrationEvent]) -> None:
-        """Each event's upsert, in as few statements as the order allows: a dossier's events stay
-        in their order (its n-th event of the run goes in the n-th round), and the upserts of one
-        round, each of another dossier, go in one multi-row statement per set of columns (`unnest`:
-        one execution, the rows' triggers each fired as for the row alone); then the round's
-        movements of opened dossiers (version 2), on rows that exist by then."""
-        rounds: list[tuple[dict[tuple[tuple[str, ...], bool], list[tuple[Any, ...]]], list[tuple[Any, Any]]]] = []
-        seen: dict[Any, int] = {}
+        """Each event's upsert, in as few statements as the order allows. The dossiers a run opens
+        (its first event of the dossier opens it) are first inserted each as one row, their events
+        folded in order as the upserts would apply them to no row (`_folded`), in one statement; a
+        dossier whose row is there already is left to the upserts. Those go in rounds: a dossier's
+        events stay in their order (its n-th event of the run goes in the n-th round), and the
+        upserts of one round, each of another dossier, go in one multi-row statement per set of
+        columns (`unnest`: one execution); then the round's movements of opened dossiers (version
+        2), on rows that exist by then."""
+        changes: list[tuple[c.DossierEvent, Fields, bool]] = []
+        chains: dict[Any, list[tuple[Fields, bool]]] = {}
+        seen: set[Any] = set()
         for e in events:
             assert type(e) in DOSSIER_EVENTS and isinstance(e, c.DossierEvent)
-            fields = {**_common(e), **EXTRA.get(type(e), _nothing)(e, self.zone)}
-            index = seen[e.dossier_id] = seen.get(e.dossier_id, -1) + 1
-            if index == len(rounds):
-                rounds.append(({}, []))
-            upserts, movements = rounds[index]
-            shape = (tuple(fields), not isinstance(e, c.NominationLate))
-            upserts.setdefault(shape, []).append(tuple(fields.values()))
-            if isinstance(e, c.NominationCreatedV2) and e.movement_id is not None:
-                movements.append((e.dossier_id, e.movement_id))
-        for upserts, movements in rounds:
-            for (columns, clear_late), rows in upserts.items():
-                await conn.execute(_upsert(columns, clear_late), *(list(column) for column in zip(*rows, strict=True)))
-            if movements:
-                await conn.execute("UPDATE report_dossiers d SET movement_id = m.movement_id "
-                                   "FROM unnest($1::uuid[], $2::uuid[]) AS m(dossier_id, movement_id) "
-                                   "WHERE d.dossier_id = m.dossier_id",
-                                   *(list(column) for column in zip(*movements, strict=True)))
+            changes.append(changed := _change(e, self.zone))
+            chain = chains.get(e.dossier_id)
+            if chain is not None:
+                chain.append(changed[1:])
+            elif e.dossier_id not in seen and isinstance(e, c.NominationCreated):
+                chains[e.dossier_id] = [changed[1:]]
+            seen.add(e.dossier_id)
+        opened = await self._insert_opened(conn, chains, events)
+        await _upsert_rounds(conn, [change for change in changes if change[0].dossier_id not in opened])
+
+    async def _insert_opened(self, conn: asyncpg.Connection, chains: dict[Any, list[tuple[Fields, bool]]],
+                             events: Sequence[IntegrationEvent]) -> set[Any]:
+        """The rows of the dossiers `chains` opens, where there is none yet, with their movements; their ids."""
+        if not chains:
+            return set()
+        rows = [_folded(chain) for chain in chains.values()]
+        opened = {r[0] for r in await conn.fetch(_INSERT, *(list(column) for column in zip(*rows, strict=True)))}
+        movements = {e.dossier_id: e.movement_id for e in events
+                     if isinstance(e, c.NominationCreatedV2) and e.movement_id is not None and e.dossier_id in opened}
+        if movements:
+            await conn.execute(_MOVEMENTS, list(movements), list(movements.values()))
+        return opened
+
+
+def _change(e: c.DossierEvent, zone: ZoneInfo) -> tuple[c.DossierEvent, Fields, bool]:
+    """The event, the columns its upsert sets and whether it clears the late flag."""
+    return e, {**_common(e), **EXTRA.get(type(e), _nothing)(e, zone)}, not isinstance(e, c.NominationLate)
+
+
+async def _upsert_rounds(conn: asyncpg.Connection, changes: list[tuple[c.DossierEvent, Fields, bool]]) -> None:
+    rounds: list[tuple[dict[tuple[tuple[str, ...], bool], list[tuple[Any, ...]]], list[tuple[Any, Any]]]] = []
+    seen: dict[Any, int] = {}
+    for e, fields, clear_late in changes:
+        index = seen[e.dossier_id] = seen.get(e.dossier_id, -1) + 1
+        if index == len(rounds):
+            rounds.append(({}, []))
+        upserts, movements = rounds[index]
+        upserts.setdefault((tuple(fields), clear_late), []).append(tuple(fields.values()))
+        if isinstance(e, c.NominationCreatedV2) and e.movement_id is not None:
+            movements.append((e.dossier_id, e.movement_id))
+    for upserts, movements in rounds:
+        for (columns, clear_late), rows in upserts.items():
+            await conn.execute(_upsert(columns, clear_late), *(list(column) for column in zip(*rows, strict=True)))
+        if movements:
+            await conn.execute(_MOVEMENTS, *(list(column) for column in zip(*movements, strict=True)))
+
+
+_MOVEMENTS = ("UPDATE report_dossiers d SET movement_id = m.movement_id "
+              "FROM unnest($1::uuid[], $2::uuid[]) AS m(dossier_id, movement_id) WHERE d.dossier_id = m.dossier_id")
 
 
 # The type of each column an event sets (the arrays of a multi-row upsert are typed by them).
@@ -126,6 +162,27 @@ _TYPES = {
     "revoked": "boolean", "revoked_on": "date", "revocation_number": "text", "updated_at": "timestamptz",
     "forwarded_on": "date", "submission_number": "text", "at_level": "text",
 }
+
+
+# A new row's columns that the events leave unset: NULL, or the table's default.
+_DEFAULTS: Fields = {"late": False, "times_returned": 0, "central": False, "revoked": False}
+_INSERT = (f"INSERT INTO report_dossiers ({', '.join(_TYPES)}) "
+           f"SELECT * FROM unnest({', '.join(f'${i}::{t}[]' for i, t in enumerate(_TYPES.values(), 1))}) "
+           "ON CONFLICT (dossier_id) DO NOTHING RETURNING dossier_id")
+
+
+def _folded(chain: list[tuple[Fields, bool]]) -> tuple[Any, ...]:
+    """The row a dossier's events (each its fields and whether it clears the late flag) leave when
+    upserted one after the other (`_upsert`) on no row: the first inserts it, each later one of a
+    higher version sets its fields, and clears the late flag unless the row is late in its state."""
+    row: Fields = {**dict.fromkeys(_TYPES), **_DEFAULTS, **chain[0][0]}
+    for fields, clear_late in chain[1:]:
+        if row["version"] < fields["version"]:
+            keep = row["late_in_state"] is not None and row["late_in_state"] == fields["state"]
+            row.update(fields)
+            if clear_late and not keep:
+                row.update(late=False, late_in_state=None, late_due=None)
+    return tuple(row.values())
 
 
 @functools.cache

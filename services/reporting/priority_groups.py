@@ -13,7 +13,7 @@ has neither (null) and is counted in none of those rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -65,14 +65,21 @@ BASIS_LABEL = ("Khen thưởng theo ngày ký quyết định, theo các đối 
 
 
 # Version 2 sets the groups; version 3 the groups, the leadership tier and the award's basis
-# ($9: version 3), which version 2 leaves as they are. A row that already holds them is left
-# alone (a redelivered event writes nothing, and the month of its award keeps its stamp: blocks.py).
-_SET = {"nominee_gender": "$2", "nominee_leadership": "$3", "nominee_direct_labourer": "$4",
-        "nominee_ethnic_minority": "$5", "nominee_hard_to_reach": "$6",
-        "nominee_leadership_tier": "CASE WHEN $9 THEN $7 ELSE nominee_leadership_tier END",
-        "award_basis": "CASE WHEN $9 THEN $8 ELSE award_basis END"}
-_UPDATE = (f"UPDATE report_dossiers SET {', '.join(f'{k} = {v}' for k, v in _SET.items())} WHERE dossier_id = $1 "
-           f"AND ({', '.join(_SET)}) IS DISTINCT FROM ({', '.join(_SET.values())})")
+# (`third`), which version 2 leaves as they are. One statement for a batch's dossiers (each once:
+# `_merged`), so the statement triggers run once, not once per dossier. A row that already holds
+# them is left alone (a redelivered event writes nothing, and the month of its award keeps its
+# stamp: blocks.py).
+_SET = {"nominee_gender": "u.gender", "nominee_leadership": "u.leadership",
+        "nominee_direct_labourer": "u.direct_labourer", "nominee_ethnic_minority": "u.ethnic_minority",
+        "nominee_hard_to_reach": "u.hard_to_reach",
+        "nominee_leadership_tier": "CASE WHEN u.third THEN u.tier ELSE d.nominee_leadership_tier END",
+        "award_basis": "CASE WHEN u.third THEN u.basis ELSE d.award_basis END"}
+_UPDATE = (f"UPDATE report_dossiers d SET {', '.join(f'{k} = {v}' for k, v in _SET.items())} "
+           "FROM unnest($1::uuid[], $2::text[], $3::boolean[], $4::boolean[], $5::boolean[], $6::boolean[], "
+           "$7::text[], $8::text[], $9::boolean[]) "
+           "AS u(dossier_id, gender, leadership, direct_labourer, ethnic_minority, hard_to_reach, tier, basis, third) "
+           f"WHERE d.dossier_id = u.dossier_id AND ({', '.join(f'd.{k}' for k in _SET)}) "
+           f"IS DISTINCT FROM ({', '.join(_SET.values())})")
 _WITH_GROUPS = frozenset(c.WITH_GROUPS.values())
 _THIRD = frozenset(c.THIRD_VERSIONS.values())
 
@@ -88,6 +95,16 @@ def _groups_row(e: IntegrationEvent) -> tuple[Any, ...] | None:
             e.basis if third else None, third)  # type: ignore[attr-defined]
 
 
+def _merged(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The updates of a run of events, one per dossier, leaving each row as the updates one after
+    the other would: the groups of its last update, the tier and basis of its last version 3."""
+    merged: dict[Any, tuple[Any, ...]] = {}
+    for row in rows:
+        earlier = merged.get(row[0])
+        merged[row[0]] = row if row[-1] or earlier is None else (*row[:6], *earlier[6:])
+    return list(merged.values())
+
+
 def batch_handlers(apply_rows: BatchHandler) -> dict[Any, BatchHandler]:
     """Every dossier event: what the dossiers projection makes of it (`apply_rows`: of versions 1, 2
     and 3 of one fact, whichever comes first makes the row), then, for versions 2 and 3 of
@@ -98,9 +115,9 @@ def batch_handlers(apply_rows: BatchHandler) -> dict[Any, BatchHandler]:
 
     async def apply(conn: asyncpg.Connection, events: Sequence[IntegrationEvent]) -> None:
         await apply_rows(conn, events)
-        updates = [row for e in events if (row := _groups_row(e)) is not None]
+        updates = _merged(row for e in events if (row := _groups_row(e)) is not None)
         if updates:
-            await conn.executemany(_UPDATE, updates)
+            await conn.execute(_UPDATE, *(list(column) for column in zip(*updates, strict=True)))
 
     return dict.fromkeys(DOSSIER_EVENTS, apply)
 

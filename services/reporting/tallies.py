@@ -4,10 +4,11 @@ last five years) read tens of rows instead of every award of five years.
 
 A dossier counts while it has a decision, not revoked (`AwardFilter(awarded=True)`), in the
 year of `decided_on`, by form, nominee kind and declared leadership. Triggers on
-`report_dossiers` move the counts in the same statement and transaction as the row: a row's old
-state is taken out and its new one put in, so the counts are those of the rows whatever order the
-events came in, however often one was redelivered (the row's version guard changes nothing then)
-and after a revocation. A period's own figures (any range of days) still count the rows.
+`report_dossiers` move the counts in the same statement and transaction as the rows: the old
+state of each row the statement changed is taken out and its new one put in, so the counts are
+those of the rows whatever order the events came in, however often one was redelivered (the
+row's version guard changes nothing then) and after a revocation. A period's own figures (any
+range of days) still count the rows.
 """
 
 from __future__ import annotations
@@ -21,23 +22,43 @@ _KEY = (
     "extract(year FROM {r}.decided_on)::int, {r}.award_code, coalesce({r}.award_name, ''), {r}.nominee_kind, "
     "coalesce({r}.nominee_leadership::text, '')"
 )
-_COLUMNS = (
-    "decision_number",
-    "revoked",
-    "decided_on",
-    "award_code",
-    "award_name",
-    "nominee_kind",
-    "nominee_leadership",
-)
+_GROUP = "GROUP BY 1, 2, 3, 4, 5"
+_ADD = ("ON CONFLICT (decided_year, award_code, award_name, nominee_kind, leadership) "
+        "DO UPDATE SET n = report_award_years.n + EXCLUDED.n")
 
 
-def _move(row: str, sign: int) -> str:
-    return (
-        f"IF {_COUNTED.format(r=row)} THEN INSERT INTO report_award_years VALUES ({_KEY.format(r=row)}, {sign}) "
-        "ON CONFLICT (decided_year, award_code, award_name, nominee_kind, leadership) "
-        "DO UPDATE SET n = report_award_years.n + EXCLUDED.n; END IF;"
-    )
+def _counted(table: str, sign: int) -> str:
+    """The counted rows of a transition table, each as its key and `sign`."""
+    return f"SELECT {_KEY.format(r='r')}, {sign} AS n FROM {table} r WHERE {_COUNTED.format(r='r')}"
+
+
+# One trigger per statement and kind of change (a trigger with transition tables takes one event):
+# the statement's rows' old states out and new ones in, summed per key, in one upsert. The counts
+# are the same as a row's change applied one by one (a key summed to zero changes nothing: it was
+# counted before, so its row is there), and an upsert of many dossiers moves each key once.
+_MOVES = {
+    "insert": ("NEW TABLE AS new_rows", f"SELECT {_KEY.format(r='r')}, count(*) FROM new_rows r "
+                                        f"WHERE {_COUNTED.format(r='r')} {_GROUP}"),
+    "update": ("OLD TABLE AS old_rows NEW TABLE AS new_rows",
+               f"SELECT y, code, name, kind, leadership, sum(n) FROM ({_counted('old_rows', -1)} UNION ALL "
+               f"{_counted('new_rows', 1)}) AS m(y, code, name, kind, leadership, n) {_GROUP} HAVING sum(n) <> 0"),
+    "delete": ("OLD TABLE AS old_rows", f"SELECT {_KEY.format(r='r')}, -count(*) FROM old_rows r "
+                                        f"WHERE {_COUNTED.format(r='r')} {_GROUP}"),
+}
+
+
+def _trigger(op: str) -> str:
+    """The function and trigger of `op`, in place of the row trigger of that name kept before."""
+    referencing, moved = _MOVES[op]
+    return f"""
+CREATE OR REPLACE FUNCTION report_award_years_{op}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO report_award_years {moved} {_ADD};
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS report_award_years_{op} ON report_dossiers;
+CREATE OR REPLACE TRIGGER report_award_years_on_{op} AFTER {op.upper()} ON report_dossiers
+    REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION report_award_years_{op}();"""
 
 
 SCHEMA = f"""
@@ -51,24 +72,13 @@ IF to_regclass('report_award_years') IS NULL THEN
         WHERE {_COUNTED.format(r="d")} GROUP BY 1, 2, 3, 4, 5;
 END IF;
 END $$;
-CREATE OR REPLACE FUNCTION report_award_years_move() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN {_move("OLD", -1)} END IF;
-    IF TG_OP <> 'DELETE' THEN {_move("NEW", 1)} END IF;
-    RETURN NULL;
-END $$;
-CREATE OR REPLACE TRIGGER report_award_years_insert AFTER INSERT ON report_dossiers FOR EACH ROW
-    WHEN (NEW.decision_number IS NOT NULL) EXECUTE FUNCTION report_award_years_move();
-CREATE OR REPLACE TRIGGER report_award_years_update AFTER UPDATE ON report_dossiers FOR EACH ROW
-    WHEN ({" OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in _COLUMNS)})
-    EXECUTE FUNCTION report_award_years_move();
-CREATE OR REPLACE TRIGGER report_award_years_delete AFTER DELETE ON report_dossiers FOR EACH ROW
-    WHEN (OLD.decision_number IS NOT NULL) EXECUTE FUNCTION report_award_years_move();
+{"".join(_trigger(op) for op in _MOVES)}
+DROP FUNCTION IF EXISTS report_award_years_move();
 """
 
 
 async def clear(conn: asyncpg.Connection) -> None:
-    """The dossiers read model with its counts (TRUNCATE fires no row trigger)."""
+    """The dossiers read model with its counts (TRUNCATE fires none of the triggers)."""
     await conn.execute("TRUNCATE report_dossiers, report_award_years")
 
 

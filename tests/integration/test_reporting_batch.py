@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime
+from typing import Any
 from uuid import uuid4
 
 from contracts.nomination import DossierEvent
@@ -37,11 +41,7 @@ async def test_a_run_of_task_assignments_in_one_call_equals_them_one_by_one(ns: 
     tables = []
     for database, apply in (("batch", lambda conn: projection.tasks_assigned(conn, events)),
                             ("single", None)):
-        settings = ns.settings(ReportingSettings, database=f"{ns.db_prefix}{database}")
-        await ensure_database(settings)
-        pool = await open_pool(settings)
-        try:
-            await create_schema(pool, projection.SCHEMA)
+        async with _database(ns, database, projection.SCHEMA) as pool:
             async with pool.acquire() as conn, conn.transaction():
                 if apply is not None:
                     await apply(conn)
@@ -54,8 +54,6 @@ async def test_a_run_of_task_assignments_in_one_call_equals_them_one_by_one(ns: 
             units = [tuple(r) for r in await pool.fetch(
                 "SELECT * FROM report_task_units ORDER BY task_id, role, position")]
             tables.append((tasks, units))
-        finally:
-            await pool.close()
     (tasks, units), single = tables
     assert (tasks, units) == single
     assert [t["title"] for t in tasks] == ["Tập huấn", "Kiểm tra", "Tổng kết"]
@@ -80,24 +78,66 @@ async def test_a_run_of_dossier_events_in_one_call_equals_them_one_by_one(ns: Na
     events = [*interleaved, story[0]]
     assert sorted(map(id, interleaved)) == sorted(map(id, story))
     view = dossiers.DossierProjection(ZoneInfo("Asia/Ho_Chi_Minh"))
-    tables = []
-    for database, batched in (("batch", True), ("single", False)):
-        settings = ns.settings(ReportingSettings, database=f"{ns.db_prefix}{database}")
-        await ensure_database(settings)
-        pool = await open_pool(settings)
-        try:
-            await create_schema(pool, dossiers.SCHEMA)
-            async with pool.acquire() as conn, conn.transaction():
-                if batched:
-                    await view.apply_many(conn, events)
-                else:
-                    for event in events:
-                        await view.apply(conn, event)
-            tables.append([dict(r) for r in await pool.fetch("SELECT * FROM report_dossiers ORDER BY dossier_id")])
-        finally:
-            await pool.close()
+    async def each(conn: Any) -> None:
+        for event in events:
+            await view.apply(conn, event)
+
+    tables = [await _dossier_rows(ns, "batch", lambda conn: view.apply_many(conn, events)),
+              await _dossier_rows(ns, "single", each)]
     batch, single = tables
     assert batch == single
     assert len(batch) == len(by_dossier)
     assert {r["state"] for r in batch} >= {"decided", "returned", "not_awarded"}
     assert sum(r["late"] for r in batch) == 1
+
+
+@contextlib.asynccontextmanager
+async def _database(ns: Namespace, database: str, schema: str) -> AsyncIterator[Any]:
+    """A database of its own with `schema`, its pool open while in the block."""
+    settings = ns.settings(ReportingSettings, database=f"{ns.db_prefix}{database}")
+    await ensure_database(settings)
+    pool = await open_pool(settings)
+    try:
+        await create_schema(pool, schema)
+        yield pool
+    finally:
+        await pool.close()
+
+
+async def _dossier_rows(ns: Namespace, database: str, apply: Callable[[Any], Awaitable[None]]) -> list[dict[str, Any]]:
+    """The dossiers read model of a database of its own after `apply(conn)` in one transaction."""
+    from services.reporting import dossiers
+
+    async with _database(ns, database, dossiers.SCHEMA) as pool:
+        async with pool.acquire() as conn, conn.transaction():
+            await apply(conn)
+        return [dict(r) for r in await pool.fetch("SELECT * FROM report_dossiers ORDER BY dossier_id")]
+
+
+async def test_the_dossiers_a_run_opens_are_inserted_as_their_events_upserted_one_by_one(ns: Namespace) -> None:
+    from zoneinfo import ZoneInfo
+
+    from services.reporting import dossiers
+    from tests.integration.test_reporting_dossiers import province_story
+
+    _, story = province_story()
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    view = dossiers.DossierProjection(zone)
+
+    async def in_runs(conn: Any, runs: list[list[Any]]) -> None:
+        for run in runs:
+            await view.apply_many(conn, run)
+
+    async def each_upserted(conn: Any, runs: list[list[Any]]) -> None:  # as before any row was inserted whole
+        for event in (event for run in runs for event in run):
+            assert isinstance(event, DossierEvent)
+            await dossiers._upsert_rounds(conn, [dossiers._change(event, zone)])
+
+    # each dossier's events in one run (opened in it: folded into one row); later ones first (none
+    # opened: upserted); and the story in two halves, the second on rows the first made
+    half = len(story) // 2
+    for name, runs in {"story": [story], "reversed": [story[::-1]], "halves": [story[:half], story[half:]]}.items():
+        folded = await _dossier_rows(ns, f"{name}_run", functools.partial(in_runs, runs=runs))
+        upserted = await _dossier_rows(ns, f"{name}_each", functools.partial(each_upserted, runs=runs))
+        assert folded == upserted, name
+        assert sum(r["late"] for r in folded) == 1

@@ -217,7 +217,13 @@ async def test_rebuild_replays_tasks_and_dossiers_to_the_same_counts(ns: Namespa
             assert await get(reports, "/reports/tasks/by-status", year=2026) == {
                 "assigned": 1, "completed": 1, "overdue": 0}
 
+        async def applied():  # every event, those of 2026 too (the counts above are 2025's)
+            status = await get(reports, "/admin/consumer")
+            assert status["consumers"]["reporting-tasks"]["processed"] == len(tasks)
+            assert status["consumers"]["reporting-dossiers"]["processed"] == len(events)
+
         await eventually(settled)
+        await eventually(applied)
         before = [await get(reports, "/reports/awards", year=2025), await get(reports, "/reports/dossiers"),
                   await get(reports, "/reports/tasks", year=2026)]
         assert (await reports.post("/admin/rebuild", headers=READER)).status_code == 403
