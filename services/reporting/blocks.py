@@ -227,38 +227,37 @@ class AwardMonths:
             self._kept.popitem(last=False)
 
 
-# Which grouping set a row of `_count` belongs to: GROUPING(award_code, unit_code, nominee_leadership).
-_BY_FEW, _BY_UNIT, _BY_FACTS = 0b011, 0b101, 0b110
-
-
 async def _count(conn: asyncpg.Connection, stale: list[Piece]) -> dict[date, Counts]:
-    """The awards of each piece, by its month: one pass over their rows (the covering index
-    `report_dossiers_awarded_facts`), three grouping sets."""
+    """The awards of each piece, by its month, from the covering index `report_dossiers_awarded_facts`:
+    one statement with two grouping sets (the few-valued columns, the nominee's facts), one per unit
+    whose rows come back as three arrays per month (thousands of units at country scale, decoded and
+    made into a dict without Python per unit)."""
     base = AwardFilter(awarded=True, decided_from=stale[0][0], decided_to=stale[-1][1])
     where, args = base.where()
+    months = [piece[0].replace(day=1) for piece in stale]
+    if len(pieces(stale[0][0], stale[-1][1])) > len(stale):  # months between them are kept: leave them out
+        where += f" AND {_MONTH} = ANY(${len(args) + 1}::date[])"
+        args.append(months)
     few, facts = ", ".join(FEW), ", ".join(FACTS)
     only = [c for c in FACTS if c not in FEW]
-    records = await conn.fetch(
-        f"SELECT {_MONTH} AS m, {few}, unit_code, {', '.join(only)}, "
-        f"GROUPING(award_code, unit_code, nominee_leadership) AS g, count(*) AS n, "
+    grouped = await conn.fetch(
+        f"SELECT {_MONTH} AS m, {few}, {', '.join(only)}, GROUPING(award_code) AS g, count(*) AS n, "
         f"coalesce(sum(cash_amount), 0)::bigint AS cash, min(award_name COLLATE \"C\") AS name "
-        f"FROM report_dossiers WHERE {where} AND {_MONTH} = ANY(${len(args) + 1}::date[]) "
-        f"GROUP BY GROUPING SETS (({_MONTH}, {few}), ({_MONTH}, unit_code), ({_MONTH}, {facts}))",
-        *args, [piece[0].replace(day=1) for piece in stale])
+        f"FROM report_dossiers WHERE {where} GROUP BY GROUPING SETS (({_MONTH}, {few}), ({_MONTH}, {facts}))", *args)
+    units = await conn.fetch(
+        f"SELECT m, array_agg(unit_code) AS units, array_agg(n) AS ns, array_agg(cash) AS cashes FROM ("
+        f"SELECT {_MONTH} AS m, unit_code, count(*) AS n, coalesce(sum(cash_amount), 0)::bigint AS cash "
+        f"FROM report_dossiers WHERE {where} GROUP BY 1, 2) AS each_unit GROUP BY m", *args)
     out: dict[date, Counts] = {}
     few_at = range(1, 1 + len(FEW))
-    unit_at = 1 + len(FEW)
-    fact_at = [1 + FEW.index(c) if c in FEW else unit_at + 1 + only.index(c) for c in FACTS]
-    for r in records:
-        month = r[0]
-        counts = out.get(month)
-        if counts is None:
-            counts = out[month] = Counts()
-        grouped, n, cash = r["g"], r["n"], r["cash"]
-        if grouped == _BY_FEW:
-            counts.few[tuple(r[i] for i in few_at)] = (n, cash, r["name"])
-        elif grouped == _BY_UNIT:
-            counts.units.setdefault(month.year, {})[r[unit_at]] = (n, cash)
-        elif grouped == _BY_FACTS:
-            counts.facts[tuple(r[i] for i in fact_at)] = (n, cash)
+    fact_at = [(["m", *FEW, *only]).index(c) for c in FACTS]
+    for r in grouped:
+        counts = out.get(r[0]) or out.setdefault(r[0], Counts())
+        if r["g"] == 0:  # grouped by the few-valued columns
+            counts.few[tuple(r[i] for i in few_at)] = (r["n"], r["cash"], r["name"])
+        else:  # by the nominee's facts
+            counts.facts[tuple(r[i] for i in fact_at)] = (r["n"], r["cash"])
+    for r in units:
+        counts = out.get(r[0]) or out.setdefault(r[0], Counts())
+        counts.units[r[0].year] = dict(zip(r["units"], zip(r["ns"], r["cashes"], strict=True), strict=True))
     return out
