@@ -11,6 +11,11 @@ applied events and every consumer has caught up, at the new position, so the nex
 them kept or already being built. A period is built ahead when it was asked more than once
 lately and again since it was last built ahead: the work ahead never outgrows the readers'. An
 answer is never older than the position read for it.
+
+The months of the current year's awards are counted ahead too (`blocks.AwardMonths`), at start
+and whenever the events stop for `WARM_AFTER_S` with every consumer caught up: only the months
+that changed are counted then (none after a dossier opened, one after a decision), so the first
+reader of any period of the year after a restart or a large load finds its months counted.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pydantic_core import to_json
@@ -37,6 +43,7 @@ Body = dict[str, Any]
 RECENT_S = 15 * 60  # a period asked within this long may be built again ahead of its readers …
 RECENT_MAX = 4  # … the last few asked only
 SETTLE_S = (0.01, 0.02, 0.04, 0.08, 0.16, 0.32)  # a consumer acknowledges just after its commit: when to look
+WARM_AFTER_S = 1.0  # the current year's months are counted ahead once no event came for this long
 
 
 class Snapshots:
@@ -153,6 +160,7 @@ async def refresh(runtime: ReportingRuntime, stop: asyncio.Event) -> None:
     """Build the periods readers come back to again, with their JSON, each time the position moves
     and every consumer has caught up (not while a backlog is applied: the consumers come first)."""
     snapshots, last = runtime.snapshots, None
+    await _warm(runtime)
     while not stop.is_set():
         changed = asyncio.ensure_future(snapshots.changed.wait())
         stopped = asyncio.ensure_future(stop.wait())
@@ -171,6 +179,22 @@ async def refresh(runtime: ReportingRuntime, stop: asyncio.Event) -> None:
                 snapshots.json(*await _at(runtime, period, position))
         except Exception:  # the database or the bus is away: the readers build their own meanwhile
             log.warning("building the reports asked lately again failed", exc_info=True)
+            continue
+        try:  # events still coming (a load, a rebuild): the months are counted once they stop
+            await asyncio.wait_for(snapshots.changed.wait(), WARM_AFTER_S)
+        except TimeoutError:
+            await _warm(runtime)
+
+
+async def _warm(runtime: ReportingRuntime) -> None:
+    """The current year's months counted ahead, those that changed since they were last counted."""
+    year = runtime.today().year
+    try:
+        async with runtime.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+            await conn.execute(f"SET LOCAL work_mem = '{figures.WORK_MEM}'")
+            await runtime.months.counts(conn, date(year, 1, 1), date(year, 12, 31))
+    except Exception:  # the database is away: the readers count their own months meanwhile
+        log.warning("counting the year's months ahead failed", exc_info=True)
 
 
 async def _moved(runtime: ReportingRuntime, last: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,9 +21,12 @@ class _Runtime:
 
     def __init__(self) -> None:
         self.snapshots = Snapshots()
-        self.months = None  # the fake builds below count nothing
+        self.months = _Months()
         self.at = {"complete_through": 5, "stream_last": 5, "consumers": {"a": 5}}
         self.positions_read = 0
+
+    def today(self) -> date:
+        return date(2026, 12, 1)
 
     async def position(self) -> dict[str, Any]:
         self.positions_read += 1
@@ -38,9 +42,22 @@ class _Runtime:
                     def transaction(self, **_: Any) -> Any:
                         return _nothing()
 
+                    async def execute(self, *_: Any) -> None:
+                        return None
+
                 yield Conn()
 
         return Pool()
+
+
+class _Months:
+    """The months counted ahead: the periods each count was asked for."""
+
+    def __init__(self) -> None:
+        self.counted: list[tuple[date, date]] = []
+
+    async def counts(self, conn: Any, start: date, end: date) -> None:
+        self.counted.append((start, end))
 
 
 @contextlib.asynccontextmanager
@@ -132,6 +149,33 @@ async def test_the_periods_readers_come_back_to_are_built_again_once_the_consume
         assert await _kept(runtime, ["2026"])
         await asyncio.sleep(0.8)
         assert builds[7:] == ["2026"]
+    finally:
+        stop.set()
+        await asyncio.wait_for(ahead, 5)
+
+
+async def test_the_years_months_are_counted_ahead_at_start_and_once_the_events_stop(
+        builds: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(snapshots, "WARM_AFTER_S", 1.5)  # far above the gaps between events below
+    runtime = _Runtime()
+    year = (date(2026, 1, 1), date(2026, 12, 31))
+    stop = asyncio.Event()
+    ahead = asyncio.ensure_future(snapshots.refresh(runtime, stop))  # type: ignore[arg-type]
+    try:
+        await asyncio.sleep(0.1)
+        assert runtime.months.counted == [year]  # at start
+        # events keep coming (a load): nothing is counted ahead while they do
+        for position in range(6, 14):
+            runtime.at = {"complete_through": position, "stream_last": position, "consumers": {"a": position}}
+            runtime.snapshots.changed.set()
+            await asyncio.sleep(0.15)
+        assert runtime.months.counted == [year]
+        # they stop: the months are counted once
+        await asyncio.sleep(snapshots.WARM_AFTER_S * 2.5)
+        assert runtime.months.counted == [year, year]
+        await asyncio.sleep(snapshots.WARM_AFTER_S * 1.5)
+        assert runtime.months.counted == [year, year]  # and not again until the next events
+        assert builds == []  # no period was asked: none is built ahead
     finally:
         stop.set()
         await asyncio.wait_for(ahead, 5)
