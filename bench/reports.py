@@ -169,6 +169,8 @@ def _cold(http: httpx.Client, base: str, url: str, root: str, year: int, rounds:
         assert response.status_code == 200, response.text[:300]
         assert response.json()["position"]["complete_through"] >= last + step * (index + 1), \
             "an answer from before the event"
+    print(f"  {period(0)}{' after a decision' if decided else ''}: first answers, ms "
+          f"{', '.join(f'{ms:.0f}' for ms in found[:3])}")
     return found
 
 
@@ -229,7 +231,8 @@ def run(awards: int, units: int, years: int, rounds: int, profile: str | None = 
         port = free_port()
         env = {**os.environ, "TDKT_PG_DSN": found.pg_dsn, "TDKT_NATS_URL": found.nats_url,
                "TDKT_DB_PREFIX": ns.prefix, "TDKT_SUBJECT_ROOT": ns.root, "TDKT_STREAM": ns.stream,
-               "TDKT_JWT_SECRET": SECRET, "TDKT_LOG_LEVEL": "WARNING", "TDKT_REPORTING_PORT": str(port)}
+               "TDKT_JWT_SECRET": SECRET, "TDKT_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+               "TDKT_REPORTING_PORT": str(port)}
         service = Service("reporting", env, work / "reporting.log")
         service.start()
         table = Table()

@@ -172,11 +172,10 @@ async def refresh(runtime: ReportingRuntime, stop: asyncio.Event) -> None:
         snapshots.changed.clear()
         try:
             position = await _moved(runtime, last)
-            if position is None:
-                continue
-            last = position
-            for period in snapshots.wanted():
-                snapshots.json(*await _at(runtime, period, position))
+            if position is not None:  # else not caught up yet, or the events changed nothing since
+                last = position
+                for period in snapshots.wanted():
+                    snapshots.json(*await _at(runtime, period, position))
         except Exception:  # the database or the bus is away: the readers build their own meanwhile
             log.warning("building the reports asked lately again failed", exc_info=True)
             continue
@@ -188,11 +187,14 @@ async def refresh(runtime: ReportingRuntime, stop: asyncio.Event) -> None:
 
 async def _warm(runtime: ReportingRuntime) -> None:
     """The current year's months counted ahead, those that changed since they were last counted."""
-    year = runtime.today().year
+    year, before, started = runtime.today().year, runtime.months.counted, time.perf_counter()
     try:
         async with runtime.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
             await conn.execute(f"SET LOCAL work_mem = '{figures.WORK_MEM}'")
             await runtime.months.counts(conn, date(year, 1, 1), date(year, 12, 31))
+        if runtime.months.counted > before:
+            log.info("%d month(s) of %d counted ahead in %.0f ms", runtime.months.counted - before, year,
+                     1000 * (time.perf_counter() - started))
     except Exception:  # the database is away: the readers count their own months meanwhile
         log.warning("counting the year's months ahead failed", exc_info=True)
 
