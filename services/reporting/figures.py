@@ -79,7 +79,7 @@ def _by_unit(counts: blocks.Counts, names: dict[str, str], base: AwardFilter) ->
     label = names.get
     # figure(code, label, count, url, cash), written out
     return [{"key": code, "label": label(code) or code, "count": units[code][0], "cash_total": units[code][1],
-             "list_url": url} for code, url in zip(codes, base.urls_by("unit", codes), strict=True)]
+             "list_url": url} for code, url in zip(codes, base.urls_by(_DIMENSIONS["unit_code"], codes), strict=True)]
 
 
 _NONE: blocks.Found = (0, 0, None)

@@ -182,7 +182,16 @@ async def refresh(runtime: ReportingRuntime, stop: asyncio.Event) -> None:
         try:  # events still coming (a load, a rebuild): the months are counted once they stop
             await asyncio.wait_for(snapshots.changed.wait(), WARM_AFTER_S)
         except TimeoutError:
-            await _warm(runtime)
+            if await _caught_up(runtime):  # else a consumer lags: its months would change again
+                await _warm(runtime)
+
+
+async def _caught_up(runtime: ReportingRuntime) -> bool:
+    try:
+        position = await runtime.position()
+    except Exception:  # the bus is away: nothing is counted ahead meanwhile
+        return False
+    return bool(position["complete_through"] == position["stream_last"])
 
 
 async def _warm(runtime: ReportingRuntime) -> None:

@@ -8,7 +8,7 @@ year of `decided_on`, by form, nominee kind and declared leadership. Triggers on
 state of each row the statement changed is taken out and its new one put in, so the counts are
 those of the rows whatever order the events came in, however often one was redelivered (the
 row's version guard changes nothing then) and after a revocation. A period's own figures (any
-range of days) still count the rows.
+range of days) are counted month by month (blocks.py).
 """
 
 from __future__ import annotations
