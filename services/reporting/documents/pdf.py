@@ -39,12 +39,14 @@ def _heading(pdf: FPDF, head: Heading) -> None:
 def _table(pdf: FPDF, table: Table, width: float = 175) -> None:
     """A grid drawn cell by cell (fpdf2's table() lays out every cell as a paragraph: ten times
     slower for a table of 500 units); the header repeats on each page."""
-    if table.title:
-        pdf.set_font(FAMILY, "B", 12)
-        pdf.multi_cell(0, 7, table.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     first = max(width - 26 * (len(table.headers) - 1), 50)
     widths = [first, *([26.0] * (len(table.headers) - 1))]
     header = _Header(pdf, table.headers, widths)
+    if pdf.get_y() + (7 if table.title else 0) + header.height + 5.5 > pdf.page_break_trigger:
+        pdf.add_page()  # the title, the header and a first row together: a header split cell by cell over pages else
+    if table.title:
+        pdf.set_font(FAMILY, "B", 12)
+        pdf.multi_cell(0, 7, table.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     header.draw()
     pdf.set_font(FAMILY, "", 10)
     measure = _Widths(pdf)
@@ -99,11 +101,12 @@ class _Header:
         pdf.set_font(FAMILY, "B", 10)
         self.pdf, self.headers, self.widths = pdf, headers, widths
         self.lines = [_lines(pdf, w, h) for h, w in zip(headers, widths, strict=True)]
+        self.height = 5.0 * max(self.lines)
 
     def draw(self) -> None:
         pdf = self.pdf
         pdf.set_font(FAMILY, "B", 10)
-        x, y, height = pdf.l_margin, pdf.get_y(), 5.0 * max(self.lines)
+        x, y, height = pdf.l_margin, pdf.get_y(), self.height
         for text, w, lines in zip(self.headers, self.widths, self.lines, strict=True):
             pdf.rect(x, y, w, height)
             pdf.set_xy(x, y + (height - 5.0 * lines) / 2)
