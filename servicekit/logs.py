@@ -44,5 +44,6 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> N
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("uvicorn.access", "nats", "httpx"):
+    # fontTools logs each table it subsets at INFO: some twenty lines per PDF with embedded fonts
+    for noisy in ("uvicorn.access", "nats", "httpx", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
