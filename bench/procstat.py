@@ -9,21 +9,26 @@ from pathlib import Path
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _stat(pid: int) -> tuple[int, float, float] | None:
-    """(parent pid, user CPU seconds, system CPU seconds) of a process, None when it is gone."""
+def _stat(pid: int) -> tuple[int, float, float, float, float] | None:
+    """(parent pid, user CPU seconds, system CPU seconds, and the same of its children that ended
+    and were waited for) of a process, None when it is gone."""
     try:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     fields = text[text.rindex(")") + 2 :].split()  # after "pid (comm) "
-    return int(fields[1]), int(fields[11]) / CLOCK_TICKS, int(fields[12]) / CLOCK_TICKS
+    utime, stime, cutime, cstime = (int(v) / CLOCK_TICKS for v in fields[11:15])
+    return int(fields[1]), utime, stime, cutime, cstime
 
 
 def cpu_times(pid: int, *, with_children: bool = False) -> tuple[float, float]:
-    """(user, system) CPU seconds used so far by a process (and its live direct children, e.g.
-    PostgreSQL backends)."""
+    """(user, system) CPU seconds used so far by a process (and its direct children, e.g.
+    PostgreSQL backends: those alive now, and those that ended, which the postmaster waited for —
+    without them a backend ending between two readings took its CPU out of the difference)."""
     own = _stat(pid)
     user, system = (own[1], own[2]) if own else (0.0, 0.0)
+    if with_children and own:
+        user, system = user + own[3], system + own[4]
     if with_children:
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit() and int(entry.name) != pid:
