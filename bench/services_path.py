@@ -131,7 +131,7 @@ async def wait_ready(services: dict[str, tuple[Service, str]], timeout: float = 
                 with contextlib.suppress(httpx.HTTPError):
                     response = await http.get(f"{url}/readyz")
                     answered = response.json().get("service") if response.status_code in (200, 503) else None
-                    if answered not in (None, service.name):  # its port taken: this one never listened
+                    if answered not in (None, service.module):  # its port taken: this one never listened
                         raise RuntimeError(f"{name}: {url} is answered by the {answered} service\n{service.tail()}")
                     if response.status_code == 200:
                         del pending[name]
