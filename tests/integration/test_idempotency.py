@@ -7,7 +7,9 @@ import hashlib
 from datetime import UTC, datetime
 
 import asyncpg
+import httpx
 import pytest
+from fastapi import FastAPI
 
 from servicekit.idempotency import HOLDERS
 from services.plan.main import create_app as plan_app
@@ -89,7 +91,7 @@ async def test_a_claim_left_by_a_dead_attempt_is_taken_over_and_a_conflict_is_no
             again = await client.post("/plans", json=PLAN, headers={**PLANNER, "Idempotency-Key": "k-dead"})
             assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
             assert again.json() == retried.json()
-            assert len((await client.get("/plans", headers=PLANNER)).json()) == 1
+            await _one_plan(app, client)
 
             # a stale version is a conflict to retry after reading again, not the key's outcome
             plan_id = retried.json()["id"]
@@ -139,7 +141,7 @@ async def test_a_claim_whose_replica_died_is_taken_over_without_waiting_for_the_
             assert await conn.fetchval("SELECT holder FROM idempotency_keys WHERE key = 'k-killed'") == holder.id
             again = await client.post("/plans", json=PLAN, headers=keyed)
             assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
-            assert len((await client.get("/plans", headers=PLANNER)).json()) == 1
+            await _one_plan(app, client)
         finally:
             await conn.close()
             if not alive.is_closed():
@@ -184,7 +186,7 @@ async def test_a_claim_whose_replica_lost_its_session_is_taken_over_though_the_r
             retried = await client.post("/plans", json=PLAN, headers=keyed)
             assert retried.status_code == 201, retried.text
             assert await conn.fetchval("SELECT holder FROM idempotency_keys WHERE key = 'k-cut'") == holder.id
-            assert len((await client.get("/plans", headers=PLANNER)).json()) == 1
+            await _one_plan(app, client)
         finally:
             await conn.close()
 
@@ -199,3 +201,13 @@ async def test_a_keyed_command_while_the_database_is_away_is_told_to_retry(ns: N
         assert away.status_code == 503 and away.headers["retry-after"] == "2"
         assert away.json()["error"] == {"code": "database_unavailable", "message":
                                         "Cơ sở dữ liệu tạm thời không sẵn sàng; hãy thử lại sau ít phút."}
+
+
+async def _one_plan(app: FastAPI, client: httpx.AsyncClient) -> None:
+    """Exactly one plan in the list once the plan view has applied every stored event (a command's
+    answer does not wait for the view)."""
+    async def one() -> None:
+        await app.state.runtime.wait_for_view()
+        assert len((await client.get("/plans", headers=PLANNER)).json()) == 1
+
+    await eventually(one, timeout=30)
