@@ -27,9 +27,9 @@ def cpu_times(pid: int, *, with_children: bool = False) -> tuple[float, float]:
     without them a backend ending between two readings took its CPU out of the difference)."""
     own = _stat(pid)
     user, system = (own[1], own[2]) if own else (0.0, 0.0)
-    if with_children and own:
-        user, system = user + own[3], system + own[4]
     if with_children:
+        if own:
+            user, system = user + own[3], system + own[4]
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit() and int(entry.name) != pid:
                 stat = _stat(int(entry.name))

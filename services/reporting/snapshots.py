@@ -191,6 +191,11 @@ async def _caught_up(runtime: ReportingRuntime) -> bool:
         position = await runtime.position()
     except Exception:  # the bus is away: nothing is counted ahead meanwhile
         return False
+    return _settled(position)
+
+
+def _settled(position: dict[str, Any]) -> bool:
+    """Every consumer has applied what the stream holds."""
     return bool(position["complete_through"] == position["stream_last"])
 
 
@@ -213,7 +218,7 @@ async def _moved(runtime: ReportingRuntime, last: dict[str, Any] | None) -> dict
     for pause in SETTLE_S:
         await asyncio.sleep(pause)
         position = await runtime.position()
-        if position != last and position["complete_through"] == position["stream_last"]:
+        if position != last and _settled(position):
             return position
     return None
 

@@ -36,24 +36,28 @@ def _heading(pdf: FPDF, head: Heading) -> None:
     pdf_heading(pdf, head, FAMILY)
 
 
+LINE_MM = 5.5  # a table row's line height
+TITLE_MM = 7.0  # a table title's line height
+
+
 def _table(pdf: FPDF, table: Table, width: float = 175) -> None:
     """A grid drawn cell by cell (fpdf2's table() lays out every cell as a paragraph: ten times
     slower for a table of 500 units); the header repeats on each page."""
     first = max(width - 26 * (len(table.headers) - 1), 50)
     widths = [first, *([26.0] * (len(table.headers) - 1))]
     header = _Header(pdf, table.headers, widths)
-    if pdf.get_y() + (7 if table.title else 0) + header.height + 5.5 > pdf.page_break_trigger:
+    if pdf.get_y() + (TITLE_MM if table.title else 0) + header.height + LINE_MM > pdf.page_break_trigger:
         pdf.add_page()  # the title, the header and a first row together: a header split cell by cell over pages else
     if table.title:
         pdf.set_font(FAMILY, "B", 12)
-        pdf.multi_cell(0, 7, table.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, TITLE_MM, table.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     header.draw()
     pdf.set_font(FAMILY, "", 10)
     measure = _Widths(pdf)
     for values in table.rows:
         texts = [f"{v:,}".replace(",", ".") if isinstance(v, int) else str(v) for v in values]
         lines = 1 if measure(texts[0]) < widths[0] - 2 * pdf.c_margin else _lines(pdf, widths[0], texts[0])
-        height = 5.5 * max(lines, 1)
+        height = LINE_MM * max(lines, 1)
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
             header.draw()
@@ -63,7 +67,7 @@ def _table(pdf: FPDF, table: Table, width: float = 175) -> None:
             pdf.rect(x, y, w, height)
             if index == 0 and lines > 1:
                 pdf.set_xy(x, y)
-                pdf.multi_cell(w, 5.5, text, border=0, align="L")
+                pdf.multi_cell(w, LINE_MM, text, border=0, align="L")
             else:  # text() is cheaper than cell(): a 500-row table is drawn in a fraction of the time
                 left = x + pdf.c_margin if index == 0 else x + w - pdf.c_margin - measure(text)
                 pdf.text(left, y + height / 2 + 1.2, text)
